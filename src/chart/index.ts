@@ -1,0 +1,5 @@
+export { readChart, type ChartFile, type ChartDependency } from "./read-chart.js";
+export { rewriteChartYaml, rewriteValuesYaml, type ChartMetadataChange, type ValueSetting } from "./rewrite-chart.js";
+export { helmArgs } from "./helm-args.js";
+export { stageChart, applyChartPlan, pinSettings } from "./stage-chart.js";
+export { tagToVersion, versionToTag, releaseVersions, highest } from "./oci-tag.js";

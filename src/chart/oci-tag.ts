@@ -1,0 +1,33 @@
+import semver from "semver";
+
+/**
+ * OCI tags cannot hold `+`, so helm pushes `1.2.3+build.4` as the tag `1.2.3_build.4`.
+ * charthouse refuses to publish such versions (other tools then read `_build.4` as part
+ * of the prerelease or not at all), but reads them back this way when they exist.
+ */
+export function tagToVersion(tag: string): string | undefined {
+  const version = tag.replaceAll("_", "+");
+  return semver.valid(version) === version ? version : undefined;
+}
+
+/** The OCI tag for a chart version, as helm writes it. */
+export function versionToTag(version: string): string {
+  return version.replaceAll("+", "_");
+}
+
+/** Versions among `tags` that are releases: valid semver without a prerelease part. */
+export function releaseVersions(tags: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const tag of tags) {
+    const version = tagToVersion(tag);
+    if (version && semver.prerelease(version) === null) out.push(version);
+  }
+  return out;
+}
+
+/** The highest of `versions`, or undefined for none. */
+export function highest(versions: readonly string[]): string | undefined {
+  let top: string | undefined;
+  for (const v of versions) if (top === undefined || semver.gt(v, top)) top = v;
+  return top;
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+
+/** A chart's Chart.yaml as found on disk, with its parsed document kept for rewriting. */
+export interface ChartFile {
+  readonly dir: string;
+  readonly file: string;
+  readonly name?: string;
+  readonly version?: string;
+  readonly appVersion?: string;
+  readonly dependencies: readonly ChartDependency[];
+  readonly doc: Document;
+  readonly lines: LineCounter;
+}
+
+export interface ChartDependency {
+  readonly name: string;
+  readonly version?: string;
+  readonly repository?: string;
+}
+
+/** Reads `<dir>/Chart.yaml`. Throws the fs error when it is missing; YAML errors stay in `doc.errors`. */
+export function readChart(dir: string): ChartFile {
+  const file = join(dir, "Chart.yaml");
+  const text = readFileSync(file, "utf8");
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const data: unknown = doc.errors.length === 0 && isMap(doc.contents) ? doc.toJS() : {};
+  const meta = (data ?? {}) as Record<string, unknown>;
+  const deps = Array.isArray(meta.dependencies) ? (meta.dependencies as Record<string, unknown>[]) : [];
+  return {
+    dir,
+    file,
+    name: stringOrUndefined(meta.name),
+    version: stringOrUndefined(meta.version),
+    appVersion: stringOrUndefined(meta.appVersion),
+    dependencies: deps.map((d) => ({
+      name: String(d.name ?? ""),
+      version: stringOrUndefined(d.version),
+      repository: stringOrUndefined(d.repository),
+    })),
+    doc,
+    lines,
+  };
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  // YAML reads `version: 1.0` as a number; Chart.yaml means the string.
+  return value === undefined || value === null ? undefined : String(value);
+}

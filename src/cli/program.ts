@@ -1,0 +1,56 @@
+import { Command, CommanderError } from "commander";
+import { CharthouseError, ExitCode } from "../errors.js";
+import { registerCheck } from "./commands/check.js";
+import { registerPlan } from "./commands/plan.js";
+import type { CliIo } from "./io.js";
+
+const EXIT_CODES = `
+Exit codes:
+  0  done (published, or nothing to do)
+  1  unexpected failure (a registry that cannot be reached, a bug)
+  2  usage or config error: fix the flags or charthouse.yaml
+  3  policy refusal: the run would overwrite an immutable tag or release a lower version
+  4  a gate failed: nothing was published
+  5  a publish failed: the error lists what was and was not pushed`;
+
+/** The `charthouse` command line; each command parses, calls the library, renders. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command("charthouse")
+    .description(
+      "Builds a project's container images, tests them, lints and packages its Helm charts, and publishes\n" +
+        "both to an OCI registry: nightly with a datestamp, releases on git tags. The same plan runs under\n" +
+        "`dagger call publish` and, on a plain Docker engine, under `charthouse publish`.",
+    )
+    .option("--debug", "print stack traces of errors")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", EXIT_CODES)
+    .exitOverride();
+  registerPlan(program, io);
+  registerCheck(program, io);
+  for (const command of program.commands) command.addHelpText("after", EXIT_CODES).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; errors become one clear paragraph. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; usage mistakes exit 2.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const debug = argv.includes("--debug");
+    if (error instanceof CharthouseError) {
+      io.stderr(`charthouse: ${error.message}\n`);
+      if (debug && error.stack) io.stderr(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`charthouse: unexpected error: ${(error as Error).message ?? String(error)}\n`);
+    io.stderr(debug ? `${(error as Error).stack}\n` : "Run again with --debug for the stack trace, and report it.\n");
+    return ExitCode.failure;
+  }
+}

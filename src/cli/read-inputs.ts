@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/index.js";
+import { detectContext, readGitFacts, type ContextFlags, type RunContext } from "../context/index.js";
+import { ConfigError, ConfigProblemsError } from "../errors.js";
+import { EMPTY_STATE, parseRegistryState, type RegistryState } from "../plan/index.js";
+import type { CliIo } from "./io.js";
+
+export interface ConfigOptions {
+  readonly config: string;
+}
+
+/** Loads the config or throws every problem in it at once. Warnings go to `warn`. */
+export function readConfig(file: string, io: CliIo): Config {
+  const path = resolve(io.cwd, file);
+  const result = loadConfig(path);
+  for (const w of result.warnings) io.stderr(`warning: ${formatProblem(w, io.cwd)}\n`);
+  if (!result.ok) throw problemsError(path, result.errors, io);
+  return result.config;
+}
+
+export function problemsError(path: string, problems: readonly ConfigProblem[], io: CliIo): ConfigProblemsError {
+  return new ConfigProblemsError(path, problems, problems.map((p) => formatProblem(p, io.cwd)));
+}
+
+/** The run's facts: flags first, then the CI's environment, then git beside the config. */
+export function readContext(config: Config, flags: ContextFlags, io: CliIo): RunContext {
+  return detectContext({ flags, env: io.env, git: readGitFacts(dirname(config.file)), now: io.now() });
+}
+
+/** A saved registry state, or the empty one when no file is given. */
+export function readRegistryState(file: string | undefined, io: CliIo): RegistryState {
+  if (!file) return EMPTY_STATE;
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, file), "utf8");
+  } catch (cause) {
+    throw new ConfigError(`cannot read --registry-state ${file}: ${(cause as NodeJS.ErrnoException).code ?? cause}`, { cause });
+  }
+  return parseRegistryState(text, file);
+}

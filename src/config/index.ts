@@ -1,0 +1,4 @@
+export { loadConfig, parseConfig, formatProblem } from "./load-config.js";
+export { listStages } from "./dockerfile.js";
+export { schema } from "./schema-check.js";
+export * from "./types.js";

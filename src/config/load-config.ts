@@ -1,0 +1,282 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import semver from "semver";
+import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import { readChart } from "../chart/read-chart.js";
+import { ConfigError } from "../errors.js";
+import { didYouMean } from "./did-you-mean.js";
+import { listStages } from "./dockerfile.js";
+import { formatFieldPath, locate, type FieldPath } from "./positions.js";
+import { checkSchema } from "./schema-check.js";
+import {
+  DEFAULT_POLICY,
+  type ChartConfig,
+  type Config,
+  type ConfigProblem,
+  type ConfigResult,
+  type ImageConfig,
+  type TestConfig,
+} from "./types.js";
+
+/** The shape the schema guarantees once it passes; fields still optional as written. */
+interface RawConfig {
+  registry: string;
+  source?: string;
+  images?: RawImage[];
+  test?: { image: string; command: string[]; env?: Record<string, string>; services?: RawService[] };
+  charts?: { path: string; repository?: string; pins?: { image: string; repository?: string; tag: string; digest?: string }[] }[];
+  policy?: { releaseTag?: string; chartReleaseTag?: string; defaultBranch?: string };
+}
+interface RawImage {
+  name: string;
+  repository?: string;
+  context?: string;
+  dockerfile?: string;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  platforms?: string[];
+  smoke?: string[];
+}
+interface RawService {
+  name: string;
+  image: string;
+  port: number;
+  env?: Record<string, string>;
+  command?: string[];
+  ready?: string[];
+  readyTimeoutSeconds?: number;
+}
+
+/**
+ * Reads and validates a charthouse.yaml. Every problem is returned at once, each
+ * with file, line, column, field and fix; only a file that cannot be read throws.
+ */
+export function loadConfig(file: string): ConfigResult {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new ConfigError(
+      `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}. ` +
+        "Pass the project's charthouse.yaml with --config, or write one with `charthouse init`.",
+      { cause },
+    );
+  }
+  return parseConfig(text, path);
+}
+
+/** Validates config text as if it were the file at `path` (relative paths resolve beside it). */
+export function parseConfig(text: string, path: string): ConfigResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems = new Problems(path, doc, lines);
+
+  if (text.trim() === "" || doc.contents === null) {
+    problems.add([], "the file is empty", "declare at least the registry, e.g. `registry: ghcr.io/samvera`, and the images and charts to publish");
+    return problems.result();
+  }
+  for (const error of doc.errors) {
+    const { line, col } = lines.linePos(error.pos[0]);
+    problems.addAt(line, col, "(yaml)", `YAML syntax error: ${error.message.split("\n")[0]}`, "fix the YAML syntax at this position");
+  }
+  if (doc.errors.length) return problems.result();
+  if (!isMap(doc.contents)) {
+    problems.add([], "the file must be a mapping of keys (registry, images, charts, …)", "start the file with `registry: ghcr.io/<namespace>`");
+    return problems.result();
+  }
+
+  const data = doc.toJS() as unknown;
+  for (const p of checkSchema(data)) problems.add(p.path, p.message, p.fix, { key: p.atKey });
+  if (problems.errors.length) return problems.result();
+
+  const config = buildConfig(data as RawConfig, path, problems);
+  return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
+}
+
+/** Fills defaults, resolves paths, and runs the checks a schema cannot express. */
+function buildConfig(raw: RawConfig, file: string, problems: Problems): Config {
+  const root = dirname(file);
+  const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems));
+  checkUnique(images.map((i) => i.name), (i) => ["images", i, "name"], "image name", problems);
+  const imageNames = images.map((i) => i.name);
+
+  const test = raw.test ? buildTest(raw.test, imageNames, problems) : undefined;
+  const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems));
+  checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
+
+  const policy = { ...DEFAULT_POLICY, ...raw.policy };
+  checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
+  checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], ["chart", "version"], problems);
+
+  return { file, root, registry: raw.registry, source: raw.source, images, test, charts, policy };
+}
+
+function buildImage(raw: RawImage, i: number, root: string, problems: Problems): ImageConfig {
+  const context = resolve(root, raw.context ?? ".");
+  const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
+  const at = (field: string): FieldPath => ["images", i, field];
+  if (!isDirectory(context)) {
+    problems.add(raw.context ? at("context") : ["images", i], `build context ${rel(root, context)} is not a directory`, "create it or correct images[].context (relative to charthouse.yaml)");
+  } else if (!existsSync(dockerfile)) {
+    problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `Dockerfile ${rel(root, dockerfile)} does not exist`, "correct images[].dockerfile (relative to charthouse.yaml)");
+  } else if (raw.target !== undefined) {
+    const stages = listStages(readFileSync(dockerfile, "utf8"));
+    if (!stages.includes(raw.target)) {
+      const guess = didYouMean(raw.target, stages);
+      problems.add(
+        at("target"),
+        `target "${raw.target}" is no stage of ${rel(root, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
+        stages.length ? `use one of its stages: ${stages.join(", ")}` : `name a stage in the Dockerfile (FROM … AS ${raw.target})`,
+      );
+    }
+  }
+  return {
+    name: raw.name,
+    repository: raw.repository ?? raw.name,
+    context,
+    dockerfile,
+    target: raw.target,
+    buildArgs: raw.buildArgs ?? {},
+    platforms: raw.platforms ?? ["linux/amd64"],
+    smoke: raw.smoke,
+  };
+}
+
+function buildTest(raw: NonNullable<RawConfig["test"]>, imageNames: string[], problems: Problems): TestConfig {
+  checkImageName(raw.image, ["test", "image"], imageNames, problems);
+  const services = (raw.services ?? []).map((s) => ({
+    name: s.name,
+    image: s.image,
+    port: s.port,
+    env: s.env ?? {},
+    command: s.command,
+    ready: s.ready,
+    readyTimeoutSeconds: s.readyTimeoutSeconds ?? 120,
+  }));
+  checkUnique(services.map((s) => s.name), (i) => ["test", "services", i, "name"], "service name", problems);
+  return { image: raw.image, command: raw.command, env: raw.env ?? {}, services };
+}
+
+function buildChart(
+  raw: NonNullable<RawConfig["charts"]>[number],
+  i: number,
+  root: string,
+  imageNames: string[],
+  problems: Problems,
+): ChartConfig[] {
+  const dir = resolve(root, raw.path);
+  const pins = raw.pins ?? [];
+  pins.forEach((pin, j) => checkImageName(pin.image, ["charts", i, "pins", j, "image"], imageNames, problems));
+  if (!existsSync(resolve(dir, "Chart.yaml"))) {
+    problems.add(["charts", i, "path"], `${rel(root, dir)} holds no Chart.yaml`, "point charts[].path at a chart directory (relative to charthouse.yaml)");
+    return [];
+  }
+  const chart = readChart(dir);
+  const chartProblems = new Problems(chart.file, chart.doc, chart.lines, problems);
+  for (const error of chart.doc.errors) {
+    const { line, col } = chart.lines.linePos(error.pos[0]);
+    chartProblems.addAt(line, col, "(yaml)", `YAML syntax error: ${error.message.split("\n")[0]}`, "fix the YAML syntax at this position");
+  }
+  if (chart.doc.errors.length) return [];
+  if (!chart.name) chartProblems.add([], "Chart.yaml has no name", "add name: <chart name>");
+  if (!chart.version) {
+    chartProblems.add([], "Chart.yaml has no version", "add version: 0.1.0 (semver)");
+  } else if (!semver.valid(chart.version)) {
+    chartProblems.add(["version"], `version "${chart.version}" is not semver`, "write MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.3.0-rc.1");
+  } else if (chart.version.includes("+")) {
+    chartProblems.warn(["version"], `version "${chart.version}" has build metadata, which OCI tags cannot hold`, "drop the +… part; a release of this version will be refused");
+  }
+  if (!chart.name || !chart.version) return [];
+  return [
+    {
+      path: dir,
+      relativePath: raw.path,
+      name: chart.name,
+      version: chart.version,
+      appVersion: chart.appVersion,
+      repository: raw.repository ?? "charts",
+      pins,
+    },
+  ];
+}
+
+function checkImageName(name: string, path: FieldPath, imageNames: string[], problems: Problems): void {
+  if (imageNames.includes(name)) return;
+  const guess = didYouMean(name, imageNames);
+  problems.add(
+    path,
+    `"${name}" names no image of this file${guess ? `; did you mean "${guess}"?` : ""}`,
+    imageNames.length ? `use one of: ${imageNames.join(", ")}` : "declare the image under images:",
+  );
+}
+
+function checkUnique(values: string[], pathOf: (index: number) => FieldPath, what: string, problems: Problems): void {
+  const first = new Map<string, number>();
+  values.forEach((value, i) => {
+    const earlier = first.get(value);
+    if (earlier === undefined) first.set(value, i);
+    else problems.add(pathOf(i), `${what} "${value}" is declared twice (also at ${formatFieldPath(pathOf(earlier))})`, `give each ${what} a unique value`);
+  });
+}
+
+/** A tag pattern must hold each placeholder exactly once and no others. */
+function checkPattern(pattern: string, path: FieldPath, required: string[], problems: Problems): void {
+  const found = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
+  for (const name of required) {
+    const count = found.filter((f) => f === name).length;
+    if (count !== 1) {
+      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once`, `write it like ${required.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
+    }
+  }
+  for (const name of found.filter((f) => !required.includes(f))) {
+    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${required.map((r) => `{${r}}`).join(" and ")}`);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function rel(root: string, path: string): string {
+  return relative(root, path) || ".";
+}
+
+/** Collects problems of one file, located in its YAML document; may feed a parent collector. */
+class Problems {
+  readonly errors: ConfigProblem[];
+  readonly warnings: ConfigProblem[];
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    parent?: Problems,
+  ) {
+    this.errors = parent?.errors ?? [];
+    this.warnings = parent?.warnings ?? [];
+  }
+  add(path: FieldPath, message: string, fix: string, opts: { key?: boolean } = {}): void {
+    const { line, column } = locate(this.doc, this.lines, path, opts);
+    this.addAt(line, column, formatFieldPath(path), message, fix);
+  }
+  addAt(line: number, column: number, field: string, message: string, fix: string): void {
+    this.errors.push({ file: this.file, line, column, field, message, fix });
+  }
+  warn(path: FieldPath, message: string, fix: string): void {
+    const { line, column } = locate(this.doc, this.lines, path);
+    this.warnings.push({ file: this.file, line, column, field: formatFieldPath(path), message, fix });
+  }
+  result(): ConfigResult {
+    return { ok: false, errors: this.errors, warnings: this.warnings };
+  }
+}
+
+/** `file:line:column: field: message. Fix: …` — the one-line form every command prints. */
+export function formatProblem(p: ConfigProblem, cwd = process.cwd()): string {
+  const shown = relative(cwd, p.file) || p.file;
+  return `${shown}:${p.line}:${p.column}: ${p.field}: ${p.message}. Fix: ${p.fix}.`;
+}

@@ -1,0 +1,98 @@
+import { Ajv, type ErrorObject } from "ajv";
+import { didYouMean } from "./did-you-mean.js";
+import { formatFieldPath, pointerToPath, type FieldPath } from "./positions.js";
+import shippedSchema from "../../charthouse.schema.json" with { type: "json" };
+
+/** A schema violation, before it is given a file position. */
+export interface SchemaProblem {
+  readonly path: FieldPath;
+  /** True when the problem is the key itself (an unknown key), not its value. */
+  readonly atKey: boolean;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** The JSON Schema shipped at the package root, so editors validate charthouse.yaml too. */
+export const schema: Record<string, unknown> = shippedSchema;
+
+const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
+
+/** Every way `data` breaks the schema, as problems a person can act on. */
+export function checkSchema(data: unknown): SchemaProblem[] {
+  if (validate(data)) return [];
+  const problems = (validate.errors ?? []).map(toProblem).filter((p): p is SchemaProblem => p !== undefined);
+  return dedupe(problems);
+}
+
+const PATTERN_HINTS: Record<string, { message: string; fix: string }> = {
+  registry: {
+    message: "is not a registry and namespace",
+    fix: "write a lowercase registry host with an optional namespace, e.g. registry: ghcr.io/samvera",
+  },
+  source: { message: "is not an http(s) URL", fix: "write the repository URL, e.g. https://github.com/samvera/hyrax" },
+  name: {
+    message: "is not a valid name",
+    fix: "use lowercase letters and digits, separated by single '.', '_' or '-', e.g. hyrax-worker",
+  },
+  platforms: { message: "is not a platform", fix: "write os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8" },
+};
+
+function toProblem(error: ErrorObject): SchemaProblem | undefined {
+  const path = pointerToPath(error.instancePath);
+  const field = formatFieldPath(path);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {}).filter((k) => k !== "$schema");
+      const guess = didYouMean(key, known);
+      return {
+        path: [...path, key],
+        atKey: true,
+        message: `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ""}`,
+        fix: guess ? `rename it to ${guess}` : `remove it; the keys allowed here are: ${known.join(", ")}`,
+      };
+    }
+    case "required": {
+      const key = String(params.missingProperty);
+      return {
+        path,
+        atKey: false,
+        message: `missing required key "${key}"${path.length ? ` in ${field}` : ""}`,
+        fix: `add ${key}: …`,
+      };
+    }
+    case "type":
+      return { path, atKey: false, message: `must be ${article(String(params.type))}`, fix: `write ${field} as ${article(String(params.type))}` };
+    case "pattern": {
+      const hint = PATTERN_HINTS[String(path.findLast((p) => typeof p === "string"))] ?? {
+        message: `does not match ${String(params.pattern)}`,
+        fix: "correct the value",
+      };
+      return { path, atKey: false, ...hint };
+    }
+    case "minItems":
+      return { path, atKey: false, message: `must have at least ${String(params.limit)} item(s)`, fix: `add an entry to ${field} or remove the key` };
+    case "minimum":
+    case "maximum":
+      return { path, atKey: false, message: `must be ${error.message ?? "in range"}`, fix: `correct ${field}` };
+    default:
+      return { path, atKey: false, message: error.message ?? `is invalid (${error.keyword})`, fix: `correct ${field}` };
+  }
+}
+
+function article(type: string): string {
+  if (type === "array") return "a list";
+  if (type === "object") return "a mapping";
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function dedupe(problems: SchemaProblem[]): SchemaProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${formatFieldPath(p.path)}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

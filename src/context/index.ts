@@ -1,0 +1,3 @@
+export { detectContext, detectCi, httpsUrl, type ContextFlags, type DetectInput, type GitFacts } from "./detect-context.js";
+export { readGitFacts } from "./read-git.js";
+export type { CiSystem, RunContext, RunEvent } from "./types.js";

@@ -1,0 +1,1 @@
+export { planSteps, describeStep, publishesAnything, type Step, type StepKind } from "./steps.js";

@@ -1,0 +1,93 @@
+import type { AliasMove, ChartPlan, ImagePlan, Plan, TestPlan } from "../plan/types.js";
+
+/**
+ * One thing an executor does. Gates come first; immutable publishes only after every
+ * gate; alias moves only after every immutable publish.
+ */
+export type Step =
+  | { readonly kind: "build"; readonly phase: "gate"; readonly image: ImagePlan }
+  | { readonly kind: "smoke"; readonly phase: "gate"; readonly image: ImagePlan; readonly command: readonly string[] }
+  | { readonly kind: "test"; readonly phase: "gate"; readonly image: ImagePlan; readonly test: TestPlan }
+  | { readonly kind: "chart-deps"; readonly phase: "gate"; readonly chart: ChartPlan }
+  | { readonly kind: "lint"; readonly phase: "gate"; readonly chart: ChartPlan }
+  | { readonly kind: "template"; readonly phase: "gate"; readonly chart: ChartPlan }
+  | { readonly kind: "push-image"; readonly phase: "publish"; readonly image: ImagePlan }
+  | { readonly kind: "package-chart"; readonly phase: "publish"; readonly chart: ChartPlan }
+  | { readonly kind: "push-chart"; readonly phase: "publish"; readonly chart: ChartPlan }
+  | { readonly kind: "move-alias"; readonly phase: "alias"; readonly move: AliasMove };
+
+export type StepKind = Step["kind"];
+
+/** Whether the run has anything to publish or move at all. */
+export function publishesAnything(plan: Plan): boolean {
+  return (
+    plan.images.some((i) => i.publication.action === "push") ||
+    plan.charts.some((c) => c.publication.action === "push") ||
+    plan.aliases.length > 0
+  );
+}
+
+/** Whether the run publishes by its nature (nightly, release, default branch), even if all of it is there already. */
+function isPublishingRun(plan: Plan): boolean {
+  return plan.images.some((i) => i.publication.action !== "none") || plan.charts.some((c) => c.publication.action !== "none");
+}
+
+/**
+ * The plan as the ordered list of steps every executor walks (the Dagger module,
+ * the Docker runner, dry runs); none reorders or adds to it. A publishing run whose
+ * artifacts are all in the registry already from this commit has no steps: the gates
+ * guard pushes, and there is none.
+ */
+export function planSteps(plan: Plan): Step[] {
+  if (isPublishingRun(plan) && !publishesAnything(plan)) return [];
+  const steps: Step[] = [];
+  for (const image of plan.images) steps.push({ kind: "build", phase: "gate", image });
+  for (const image of plan.images) {
+    if (image.smoke) steps.push({ kind: "smoke", phase: "gate", image, command: image.smoke });
+  }
+  if (plan.test) {
+    const test = plan.test;
+    const image = plan.images.find((i) => i.name === test.image);
+    if (!image) throw new Error(`bug: test image ${test.image} is not in the plan`);
+    steps.push({ kind: "test", phase: "gate", image, test });
+  }
+  for (const chart of plan.charts) {
+    steps.push({ kind: "chart-deps", phase: "gate", chart }, { kind: "lint", phase: "gate", chart }, { kind: "template", phase: "gate", chart });
+  }
+  for (const image of plan.images) {
+    if (image.publication.action === "push") steps.push({ kind: "push-image", phase: "publish", image });
+  }
+  for (const chart of plan.charts) {
+    if (chart.publication.action === "push") {
+      steps.push({ kind: "package-chart", phase: "publish", chart }, { kind: "push-chart", phase: "publish", chart });
+    }
+  }
+  for (const move of plan.aliases) steps.push({ kind: "move-alias", phase: "alias", move });
+  return steps;
+}
+
+/** One line naming a step, for progress output and plan tables. */
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case "build":
+      return `build ${step.image.name} (${step.image.build.target ?? "default target"}) as ${step.image.repository}:${step.image.tag}`;
+    case "smoke":
+      return `smoke-test ${step.image.name}: ${step.command.join(" ")}`;
+    case "test":
+      return `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ${step.test.command.join(" ")}`;
+    case "chart-deps":
+      return `helm dependency build ${step.chart.relativePath}`;
+    case "lint":
+      return `helm lint --strict ${step.chart.name}`;
+    case "template":
+      return `helm template ${step.chart.name} with pinned images`;
+    case "push-image":
+      return `push ${step.image.repository}:${step.image.tag}`;
+    case "package-chart":
+      return `package ${step.chart.name} ${step.chart.version} (appVersion ${step.chart.appVersion ?? "unset"})`;
+    case "push-chart":
+      return `push ${step.chart.repository}:${step.chart.version}`;
+    case "move-alias":
+      return `move ${step.move.repository}:${step.move.alias} → ${step.move.from}`;
+  }
+}

@@ -1,0 +1,90 @@
+import semver from "semver";
+import { highest, releaseVersions } from "../chart/oci-tag.js";
+import type { AliasMove, AliasRank, TagRecord } from "./types.js";
+
+/**
+ * Which moving tags a release gets, given the releases already in its repository:
+ * `X.Y` when it is the highest of its minor line, `X` the highest of its major line,
+ * `latest` the highest of all. A prerelease gets none.
+ */
+export function releaseAliases(version: string, tags: Iterable<string>): string[] {
+  if (semver.prerelease(version) !== null) return [];
+  const releases = releaseVersions(tags);
+  const major = semver.major(version);
+  const minor = semver.minor(version);
+  const atLeast = (others: string[]): boolean => {
+    const top = highest(others);
+    return top === undefined || semver.gte(version, top);
+  };
+  const aliases: string[] = [];
+  if (atLeast(releases.filter((v) => semver.major(v) === major && semver.minor(v) === minor))) aliases.push(`${major}.${minor}`);
+  if (atLeast(releases.filter((v) => semver.major(v) === major))) aliases.push(`${major}`);
+  if (atLeast(releases)) aliases.push("latest");
+  return aliases;
+}
+
+/**
+ * The compare-and-set moves for `aliases`, dropping those that already hold
+ * `knownDigest` (the immutable tag's digest when it was published before).
+ */
+export function planAliasMoves(
+  repository: string,
+  from: string,
+  aliases: readonly string[],
+  rank: AliasRank,
+  tags: Readonly<Record<string, TagRecord>>,
+  knownDigest: string | undefined,
+): AliasMove[] {
+  return aliases
+    .filter((alias) => knownDigest === undefined || tags[alias]?.digest !== knownDigest)
+    .map((alias) => ({ repository, alias, from, expect: tags[alias]?.digest ?? null, rank }));
+}
+
+export type AliasDecision = { readonly move: true; readonly reason: string } | { readonly move: false; readonly reason: string };
+
+/**
+ * Decides, just before moving, whether `move` still should: yes when the alias still
+ * holds what the plan saw; when another run moved it meanwhile, only if this run's
+ * artifact ranks at least as high as what the alias holds now — aliases never go backwards.
+ */
+export function decideAliasMove(move: AliasMove, current: TagRecord | null, target: string): AliasDecision {
+  const ref = `${move.repository}:${move.alias}`;
+  if (current?.digest === target) return { move: false, reason: `${ref} already holds ${target}` };
+  if ((current?.digest ?? null) === move.expect) return { move: true, reason: `${ref} is as planned` };
+  if (current === null) return { move: true, reason: `${ref} was deleted since the plan; recreating it` };
+  const comparison = compareRank(move.rank, current);
+  if (comparison === undefined) {
+    return { move: false, reason: `${ref} was moved by another run to something charthouse cannot rank against this run's ${describeRank(move.rank)}; leaving it` };
+  }
+  return comparison > 0
+    ? { move: true, reason: `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ${describeRank(move.rank)} is newer` }
+    : { move: false, reason: `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this run's ${describeRank(move.rank)}; leaving it` };
+}
+
+/** >0 when `rank` is newer than what `current` holds; undefined when `current` cannot be ranked. */
+function compareRank(rank: AliasRank, current: TagRecord): number | undefined {
+  switch (rank.scheme) {
+    case "semver": {
+      const theirs = current.version && semver.valid(current.version);
+      return theirs ? semver.compare(rank.version, theirs) : undefined;
+    }
+    case "nightly": {
+      const theirs = current.version?.match(/^nightly-(\d{8})$/)?.[1];
+      return theirs ? rank.date.localeCompare(theirs) : undefined;
+    }
+    case "commit-time": {
+      const theirs = current.created ? Date.parse(current.created) : NaN;
+      return Number.isNaN(theirs) ? undefined : Math.sign(Date.parse(rank.created) - theirs);
+    }
+  }
+}
+
+function describeRank(rank: AliasRank): string {
+  if (rank.scheme === "semver") return `version ${rank.version}`;
+  if (rank.scheme === "nightly") return `nightly ${rank.date}`;
+  return `commit of ${rank.created}`;
+}
+
+function describeCurrent(rank: AliasRank, current: TagRecord): string {
+  return rank.scheme === "commit-time" ? `a commit of ${current.created}` : `${current.version}`;
+}

@@ -1,0 +1,29 @@
+import type { TagRecord } from "./types.js";
+
+export type ImmutableDecision =
+  | { readonly action: "push" }
+  | { readonly action: "skip"; readonly digest: string }
+  | { readonly action: "refuse"; readonly reason: string };
+
+/**
+ * An immutable name is never overwritten. Builds are not byte-reproducible, so the
+ * source revision, not the digest, tells a rerun (skip) from a conflict (refuse).
+ */
+export function decideImmutable(reference: string, existing: TagRecord | undefined, commit: string): ImmutableDecision {
+  if (!existing) return { action: "push" };
+  if (existing.revision === commit) return { action: "skip", digest: existing.digest };
+  if (existing.revision === undefined) {
+    return {
+      action: "refuse",
+      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${short(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong, or release a new version`,
+    };
+  }
+  return {
+    action: "refuse",
+    reason: `${reference} is already published from commit ${short(existing.revision)}, and this run builds ${short(commit)}; immutable tags are never overwritten: release a new version (bump it) instead`,
+  };
+}
+
+export function short(commit: string): string {
+  return commit.slice(0, 7);
+}

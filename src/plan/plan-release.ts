@@ -1,0 +1,211 @@
+import type { ChartConfig, Config, ImageConfig } from "../config/types.js";
+import type { RunContext } from "../context/types.js";
+import { versionToTag } from "../chart/oci-tag.js";
+import { planAliasMoves, releaseAliases } from "./aliases.js";
+import { chartReleaseProblem, nightlyChartVersion } from "./chart-version.js";
+import { decideImmutable, short } from "./immutability.js";
+import { ociAnnotations } from "./labels.js";
+import { tagsOf } from "./registry-state.js";
+import { describeTrigger, resolveTrigger, type Trigger } from "./trigger.js";
+import type { AliasMove, AliasRank, ChartPlan, ImagePlan, Plan, PlanResult, Publication, RegistryState, TestPlan } from "./types.js";
+
+export interface PlanInput {
+  readonly config: Config;
+  readonly context: RunContext;
+  /** What the registry holds now, for the repositories the run publishes to. */
+  readonly state: RegistryState;
+}
+
+/**
+ * The release plan: from config, the run's facts and the registry's state to exactly
+ * what is built, which gates run, and what is published in which order. Pure: the
+ * date and the registry come in as arguments; every refusal is reported at once.
+ */
+export function planRelease({ config, context, state }: PlanInput): PlanResult {
+  const resolved = resolveTrigger(config, context);
+  if (!resolved.ok) return { ok: false, refusals: [resolved.reason] };
+  const trigger = resolved.trigger;
+  const refusals: string[] = [];
+  const source = config.source ?? context.source;
+  const tag = imageTagFor(trigger, context.commit);
+
+  const images: ImagePlan[] = [];
+  const aliases: AliasMove[] = [];
+  if (trigger.kind !== "chart-release") {
+    for (const image of config.images) {
+      const planned = planImage(image, { config, context, state, trigger, tag, source, refusals });
+      images.push(planned.image);
+      aliases.push(...planned.aliases);
+    }
+  }
+
+  const charts = config.charts
+    .filter((chart) => trigger.kind !== "chart-release" || chart.name === trigger.chart)
+    .flatMap((chart) => planChart(chart, { config, context, state, trigger, images, source, refusals }));
+
+  if (refusals.length) return { ok: false, refusals };
+
+  const plan: Plan = {
+    version: 1,
+    context,
+    registry: config.registry,
+    summary: describeTrigger(trigger),
+    images,
+    ...(config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images) } : {}),
+    charts,
+    aliases,
+    warnings: config.images.length === 0 && config.charts.length === 0 ? ["charthouse.yaml declares no images and no charts: nothing to build or publish"] : [],
+  };
+  return { ok: true, plan };
+}
+
+interface Facts {
+  readonly config: Config;
+  readonly context: RunContext;
+  readonly state: RegistryState;
+  readonly trigger: Trigger;
+  readonly source?: string;
+  readonly refusals: string[];
+}
+
+/** The one immutable tag every image of this run gets. */
+function imageTagFor(trigger: Trigger, commit: string): string {
+  switch (trigger.kind) {
+    case "nightly":
+      return `nightly-${trigger.stamp}`;
+    case "release":
+      return trigger.version;
+    default:
+      return `sha-${short(commit)}`;
+  }
+}
+
+/** Moving tags of an image for this trigger, with how to rank them against a racing run. */
+function imageAliases(trigger: Trigger, context: RunContext, tags: Iterable<string>): { names: string[]; rank: AliasRank } | undefined {
+  switch (trigger.kind) {
+    case "nightly":
+      return { names: ["nightly"], rank: { scheme: "nightly", date: trigger.stamp } };
+    case "release":
+      return { names: releaseAliases(trigger.version, tags), rank: { scheme: "semver", version: trigger.version } };
+    case "branch":
+      return trigger.isDefault ? { names: [aliasForBranch(trigger.branch)], rank: { scheme: "commit-time", created: context.created } } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function publishesImages(trigger: Trigger): boolean {
+  return trigger.kind === "nightly" || trigger.kind === "release" || (trigger.kind === "branch" && trigger.isDefault);
+}
+
+function planImage(image: ImageConfig, facts: Facts & { tag: string }): { image: ImagePlan; aliases: AliasMove[] } {
+  const { config, context, state, trigger, tag, source, refusals } = facts;
+  const repository = `${config.registry}/${image.repository}`;
+  const tags = tagsOf(state, repository);
+  let publication: Publication = { action: "none" };
+  let aliases: AliasMove[] = [];
+  if (publishesImages(trigger)) {
+    const decision = decideImmutable(`${repository}:${tag}`, tags[tag], context.commit);
+    if (decision.action === "refuse") refusals.push(decision.reason);
+    else publication = decision;
+    const moving = imageAliases(trigger, context, Object.keys(tags));
+    if (moving && decision.action !== "refuse") {
+      aliases = planAliasMoves(repository, tag, moving.names, moving.rank, tags, decision.action === "skip" ? decision.digest : undefined);
+    }
+  }
+  return {
+    image: {
+      name: image.name,
+      repository,
+      tag,
+      build: {
+        context: image.context,
+        dockerfile: image.dockerfile,
+        ...(image.target ? { target: image.target } : {}),
+        buildArgs: image.buildArgs,
+        platforms: image.platforms,
+      },
+      labels: ociAnnotations({ source, revision: context.commit, version: tag, created: context.created }),
+      ...(image.smoke ? { smoke: image.smoke } : {}),
+      publication,
+    },
+    aliases,
+  };
+}
+
+function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePlan[] }): ChartPlan[] {
+  const { config, context, state, trigger, images, source, refusals } = facts;
+  const repository = `${config.registry}/${chart.repository}/${chart.name}`;
+  const published = Object.keys(tagsOf(state, repository));
+  let version = chart.version;
+  let appVersion = chart.appVersion;
+  let publishes = true;
+  switch (trigger.kind) {
+    case "nightly":
+      version = nightlyChartVersion(chart.version, published, trigger.stamp);
+      appVersion = `nightly-${trigger.stamp}`;
+      break;
+    case "release":
+      appVersion = trigger.version;
+      break;
+    case "chart-release":
+      if (trigger.version !== chart.version) {
+        refusals.push(`tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`);
+        return [];
+      }
+      break;
+    default:
+      publishes = false;
+  }
+
+  let publication: Publication = { action: "none" };
+  if (publishes) {
+    const problem = chartReleaseProblem(chart.name, version, chart.relativePath, published);
+    const decision = decideImmutable(`${repository}:${version}`, tagsOf(state, repository)[versionToTag(version)], context.commit);
+    if (decision.action === "refuse") refusals.push(decision.reason);
+    else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
+    else publication = decision;
+  }
+
+  const byName = new Map(images.map((i) => [i.name, i]));
+  const pins = chart.pins.flatMap((pin) => {
+    const image = byName.get(pin.image);
+    if (!image) return []; // a chart-only release rebuilds no image: values stay as committed
+    const digest = image.publication.action === "skip" ? image.publication.digest : undefined;
+    return [{ image: image.name, repository: image.repository, tag: image.tag, ...(digest ? { digest } : {}), keys: { repository: pin.repository, tag: pin.tag, digest: pin.digest } }];
+  });
+
+  return [
+    {
+      name: chart.name,
+      path: chart.path,
+      relativePath: chart.relativePath,
+      repository,
+      pushTo: `oci://${config.registry}/${chart.repository}`,
+      version,
+      ...(appVersion !== undefined ? { appVersion } : {}),
+      annotations: ociAnnotations({ source, revision: context.commit, version, created: context.created }),
+      pins,
+      publication,
+    },
+  ];
+}
+
+function planTest(config: Config, images: readonly ImagePlan[]): TestPlan {
+  const test = config.test!;
+  const refOf = (name: string): string | undefined => {
+    const image = images.find((i) => i.name === name);
+    return image && `${image.repository}:${image.tag}`;
+  };
+  return {
+    image: test.image,
+    command: test.command,
+    env: test.env,
+    services: test.services.map((s) => ({ ...s, image: refOf(s.image) ?? s.image })),
+  };
+}
+
+/** Branch names may hold `/`, which a tag cannot: `release/5.x` → `release-5.x`. */
+export function aliasForBranch(branch: string): string {
+  return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
+}

@@ -1,0 +1,47 @@
+import { ConfigError } from "../errors.js";
+import type { RegistryState, TagRecord } from "./types.js";
+
+export const EMPTY_STATE: RegistryState = { repositories: {} };
+
+/** The tags a repository holds; an unknown repository holds none. */
+export function tagsOf(state: RegistryState, repository: string): Readonly<Record<string, TagRecord>> {
+  return state.repositories[repository] ?? {};
+}
+
+/**
+ * Reads a registry state file (`--registry-state`):
+ * `{"version": 1, "repositories": {"ghcr.io/x/y": {"5.0.1": {"digest": "sha256:…", "revision": "…"}}}}`.
+ */
+export function parseRegistryState(text: string, file: string): RegistryState {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(`${file}: not JSON (${(cause as Error).message}). Write it as charthouse plan --json's registry state, or with charthouse state.`, { cause });
+  }
+  const fail = (where: string, what: string): never => {
+    throw new ConfigError(`${file}: ${where} ${what}. Expected {"version": 1, "repositories": {"<registry>/<repo>": {"<tag>": {"digest": "sha256:…", "revision": "<commit>"}}}}.`);
+  };
+  if (!isObject(data)) return fail("the top level", "must be an object");
+  if (data.version !== 1) fail("version", `must be 1 (found ${JSON.stringify(data.version)})`);
+  if (!isObject(data.repositories)) return fail("repositories", "must be an object");
+  const repositories: Record<string, Record<string, TagRecord>> = {};
+  for (const [repo, tags] of Object.entries(data.repositories)) {
+    if (!isObject(tags)) return fail(`repositories["${repo}"]`, "must be an object of tags");
+    repositories[repo] = {};
+    for (const [tag, record] of Object.entries(tags)) {
+      const where = `repositories["${repo}"]["${tag}"]`;
+      if (!isObject(record)) return fail(where, "must be an object");
+      if (typeof record.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(record.digest)) fail(`${where}.digest`, "must be sha256:<64 hex>");
+      for (const key of ["revision", "version", "created"] as const) {
+        if (record[key] !== undefined && typeof record[key] !== "string") fail(`${where}.${key}`, "must be a string");
+      }
+      repositories[repo][tag] = record as unknown as TagRecord;
+    }
+  }
+  return { repositories };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

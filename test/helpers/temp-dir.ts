@@ -1,0 +1,19 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { onTestFinished } from "vitest";
+
+/** A temp directory holding `files` (path → content), removed when the test ends. */
+export function tempTree(files: Record<string, string> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), "charthouse-test-"));
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+  writeTree(root, files);
+  return root;
+}
+
+export function writeTree(root: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
