@@ -3,3 +3,4 @@ export { rewriteChartYaml, rewriteValuesYaml, type ChartMetadataChange, type Val
 export { helmArgs } from "./helm-args.js";
 export { stageChart, applyChartPlan, pinSettings } from "./stage-chart.js";
 export { tagToVersion, versionToTag, releaseVersions, highest } from "./oci-tag.js";
+export { helmBinary } from "./helm-binary.js";

@@ -7,7 +7,12 @@ import semver from "semver";
  */
 export function tagToVersion(tag: string): string | undefined {
   const version = tag.replaceAll("_", "+");
-  return semver.valid(version) === version ? version : undefined;
+  return isSemver(version) ? version : undefined;
+}
+
+/** Strict semver as written (semver.valid also takes `v1.2.3` and drops `+build`). */
+export function isSemver(version: string): boolean {
+  return /^\d/.test(version) && !/\s/.test(version) && semver.valid(version) !== null;
 }
 
 /** The OCI tag for a chart version, as helm writes it. */

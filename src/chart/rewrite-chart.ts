@@ -1,4 +1,4 @@
-import { parseDocument, Scalar } from "yaml";
+import { isScalar, parseDocument, Scalar, type Document } from "yaml";
 
 /** What a publish changes in Chart.yaml. */
 export interface ChartMetadataChange {
@@ -11,11 +11,11 @@ export interface ChartMetadataChange {
 export function rewriteChartYaml(text: string, change: ChartMetadataChange): string {
   const doc = parseDocument(text);
   if (doc.errors.length) throw new Error(`Chart.yaml does not parse: ${doc.errors[0]!.message}`);
-  doc.set("version", quoted(change.version));
-  if (change.appVersion !== undefined) doc.set("appVersion", quoted(change.appVersion));
+  setString(doc, ["version"], change.version);
+  if (change.appVersion !== undefined) setString(doc, ["appVersion"], change.appVersion);
   for (const [key, value] of Object.entries(change.annotations ?? {})) {
     // Keys hold dots (org.opencontainers.image.revision): one path segment each.
-    doc.setIn(["annotations", key], quoted(value));
+    setString(doc, ["annotations", key], value);
   }
   return doc.toString();
 }
@@ -30,13 +30,22 @@ export interface ValueSetting {
 export function rewriteValuesYaml(text: string, settings: readonly ValueSetting[]): string {
   const doc = parseDocument(text === "" ? "{}\n" : text);
   if (doc.errors.length) throw new Error(`values.yaml does not parse: ${doc.errors[0]!.message}`);
-  for (const { key, value } of settings) doc.setIn(key.split("."), quoted(value));
+  for (const { key, value } of settings) setString(doc, key.split("."), value);
   return doc.toString();
 }
 
-/** Always quoted: `5.0` or `1e3` unquoted would read back as numbers. */
-function quoted(value: string): Scalar<string> {
+/**
+ * Sets a string at `path`, always quoted (`5.0` or `1e3` unquoted would read back as
+ * numbers). An existing scalar is changed in place so its comments stay with it.
+ */
+function setString(doc: Document, path: readonly string[], value: string): void {
+  const node = doc.getIn(path, true);
+  if (isScalar(node)) {
+    node.value = value;
+    node.type = Scalar.QUOTE_DOUBLE;
+    return;
+  }
   const scalar = new Scalar(value);
   scalar.type = Scalar.QUOTE_DOUBLE;
-  return scalar;
+  doc.setIn(path, scalar);
 }

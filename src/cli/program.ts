@@ -17,18 +17,18 @@ Exit codes:
 export function createProgram(io: CliIo): Command {
   const program = new Command("charthouse")
     .description(
-      "Builds a project's container images, tests them, lints and packages its Helm charts, and publishes\n" +
-        "both to an OCI registry: nightly with a datestamp, releases on git tags. The same plan runs under\n" +
+      "Builds a project's container images, tests them, lints and packages its Helm charts, and publishes " +
+        "both to an OCI registry: nightly with a datestamp, releases on git tags. The same plan runs under " +
         "`dagger call publish` and, on a plain Docker engine, under `charthouse publish`.",
     )
     .option("--debug", "print stack traces of errors")
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 })
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES)
     .exitOverride();
   registerPlan(program, io);
   registerCheck(program, io);
-  for (const command of program.commands) command.addHelpText("after", EXIT_CODES).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const command of program.commands) command.addHelpText("after", EXIT_CODES).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
   return program;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import semver from "semver";
+import { isSemver } from "../chart/oci-tag.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import { readChart } from "../chart/read-chart.js";
 import { ConfigError } from "../errors.js";
@@ -182,7 +182,7 @@ function buildChart(
   if (!chart.name) chartProblems.add([], "Chart.yaml has no name", "add name: <chart name>");
   if (!chart.version) {
     chartProblems.add([], "Chart.yaml has no version", "add version: 0.1.0 (semver)");
-  } else if (!semver.valid(chart.version)) {
+  } else if (!isSemver(chart.version)) {
     chartProblems.add(["version"], `version "${chart.version}" is not semver`, "write MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.3.0-rc.1");
   } else if (chart.version.includes("+")) {
     chartProblems.warn(["version"], `version "${chart.version}" has build metadata, which OCI tags cannot hold`, "drop the +… part; a release of this version will be refused");

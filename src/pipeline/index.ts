@@ -1,1 +1,2 @@
 export { planSteps, describeStep, publishesAnything, type Step, type StepKind } from "./steps.js";
+export { shellQuote } from "./shell-quote.js";

@@ -1,3 +1,4 @@
+import { shellQuote } from "./shell-quote.js";
 import type { AliasMove, ChartPlan, ImagePlan, Plan, TestPlan } from "../plan/types.js";
 
 /**
@@ -72,9 +73,9 @@ export function describeStep(step: Step): string {
     case "build":
       return `build ${step.image.name} (${step.image.build.target ?? "default target"}) as ${step.image.repository}:${step.image.tag}`;
     case "smoke":
-      return `smoke-test ${step.image.name}: ${step.command.join(" ")}`;
+      return `smoke-test ${step.image.name}: ${shellQuote(step.command)}`;
     case "test":
-      return `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ${step.test.command.join(" ")}`;
+      return `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ${shellQuote(step.test.command)}`;
     case "chart-deps":
       return `helm dependency build ${step.chart.relativePath}`;
     case "lint":

@@ -1,4 +1,4 @@
-import semver from "semver";
+import { isSemver } from "../chart/oci-tag.js";
 import type { PolicyConfig } from "../config/types.js";
 
 /** What a pushed git tag means under the configured patterns. */
@@ -35,7 +35,7 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
 }
 
 function versionProblem(tag: string, version: string): string | undefined {
-  if (semver.valid(version) !== version) {
+  if (!isSemver(version)) {
     return `tag ${tag}: "${version}" is not a semantic version; tag releases as MAJOR.MINOR.PATCH[-PRERELEASE], e.g. 5.0.1 or 5.1.0-rc.1`;
   }
   if (version.includes("+")) {

@@ -7,8 +7,8 @@ export function registerCheck(program: Command, io: CliIo): void {
     .command("check")
     .summary("validate charthouse.yaml and print every problem")
     .description(
-      "Validates charthouse.yaml against charthouse.schema.json and checks what a schema cannot: that\n" +
-        "Dockerfiles, targets and charts exist, that pins name images, that tag patterns hold their\n" +
+      "Validates charthouse.yaml against charthouse.schema.json and checks what a schema cannot: that " +
+        "Dockerfiles, targets and charts exist, that pins name images, that tag patterns hold their " +
         "placeholders. Prints every problem with file, line, column, field and fix; exit 0 when valid.",
     )
     .option("-c, --config <file>", "the project's charthouse.yaml", "charthouse.yaml")

@@ -54,8 +54,8 @@ export function registerPlan(program: Command, io: CliIo): void {
       .command("plan")
       .summary("print what a run would build, gate and publish, touching nothing")
       .description(
-        "Works out the release plan from charthouse.yaml, the run's facts (flags, CI environment, git) and\n" +
-          "what the registry holds (--registry-state), and prints it: images and their tags, charts and their\n" +
+        "Works out the release plan from charthouse.yaml, the run's facts (flags, CI environment, git) and " +
+          "what the registry holds (--registry-state), and prints it: images and their tags, charts and their " +
           "versions, alias moves, and the ordered steps. Builds, pushes and contacts nothing.",
       ),
   )

@@ -1,0 +1,13 @@
+// On-demand benchmarks: `npm run bench` (all) or `npm run bench -- plan`.
+import { benchPlan } from "./plan.js";
+
+const benches: Record<string, () => void | Promise<void>> = { plan: benchPlan };
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; choose from: ${Object.keys(benches).join(", ")}`);
+    process.exit(2);
+  }
+  await bench();
+}

@@ -1,0 +1,86 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { applyChartPlan, helmArgs, helmBinary, rewriteChartYaml, rewriteValuesYaml, stageChart } from "../src/chart/index.js";
+import { loadConfig } from "../src/config/index.js";
+import { planRelease } from "../src/plan/index.js";
+import { context, digestOf } from "./helpers/builders.js";
+import { tempTree } from "./helpers/temp-dir.js";
+
+const CHART_YAML = `apiVersion: v2
+# the chart's name
+name: hyrax
+version: 3.7.4 # bumped by hand on releases
+appVersion: "5.0.0"
+dependencies:
+  - name: solr
+    version: 0.1.0
+`;
+
+describe("Chart.yaml and values.yaml rewriting", () => {
+  it("sets version, appVersion and annotations, keeping comments and key order", () => {
+    const out = rewriteChartYaml(CHART_YAML, {
+      version: "3.7.5-nightly.20261124",
+      appVersion: "5.0",
+      annotations: { "org.opencontainers.image.revision": "abc" },
+    });
+    expect(out).toContain("# the chart's name");
+    expect(out).toContain('version: "3.7.5-nightly.20261124" # bumped by hand on releases');
+    expect(Object.keys(parse(out))).toEqual(["apiVersion", "name", "version", "appVersion", "dependencies", "annotations"]);
+    // 5.0 unquoted would read back as the number 5.
+    expect(parse(out).appVersion).toBe("5.0");
+    expect(parse(out).annotations).toEqual({ "org.opencontainers.image.revision": "abc" });
+  });
+
+  it("pins nested values, creating missing maps, keeping comments", () => {
+    const values = "# top comment\nimage:\n  # which image\n  repository: old\n  tag: old\nreplicas: 1\n";
+    const out = rewriteValuesYaml(values, [
+      { key: "image.tag", value: "nightly-20261124" },
+      { key: "image.digest", value: "sha256:abc" },
+      { key: "worker.image.tag", value: "1e3" },
+    ]);
+    expect(out).toContain("# top comment");
+    expect(out).toContain("# which image");
+    expect(parse(out)).toEqual({ image: { repository: "old", tag: "nightly-20261124", digest: "sha256:abc" }, replicas: 1, worker: { image: { tag: "1e3" } } });
+  });
+});
+
+describe("the example chart through the real helm, with the exact argument lists", () => {
+  it("stages with its local subcharts, builds dependencies, lints strictly, templates the pinned image, packages the planned version", () => {
+    const example = new URL("../examples/hyrax/", import.meta.url).pathname;
+    const loaded = loadConfig(join(example, "charthouse.yaml"));
+    if (!loaded.ok) throw new Error("example config invalid");
+    const result = planRelease({ config: loaded.config, context: context({ kind: "nightly" }), state: { repositories: {} } });
+    if (!result.ok) throw new Error(result.refusals.join());
+    const chartPlan = result.plan.charts[0]!;
+
+    const stage = tempTree();
+    const staged = stageChart(example, chartPlan.path, stage);
+    expect(staged).toBe(join(stage, "chart/hyrax"));
+    for (const sub of ["solr", "postgresql", "redis", "fcrepo"]) expect(existsSync(join(stage, "chart", sub, "Chart.yaml"))).toBe(true);
+    applyChartPlan(staged, chartPlan, new Map([["dassie", digestOf("dassie")], ["dassie-worker", digestOf("worker")]]));
+
+    const helm = (args: string[]) => execFileSync(helmBinary(), args, { encoding: "utf8", env: { ...process.env, HELM_CACHE_HOME: join(stage, ".helm") } });
+    helm(helmArgs.dependencyBuild(staged));
+    expect(readdirSync(join(staged, "charts")).sort()).toEqual(["fcrepo-0.1.0.tgz", "postgresql-0.1.0.tgz", "redis-0.1.0.tgz", "solr-0.1.0.tgz"]);
+    expect(helm(helmArgs.lint(staged))).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    const rendered = helm(helmArgs.template("hyrax", staged));
+    expect(rendered).toContain(`image: "ghcr.io/samvera/dassie:nightly-20261124@${digestOf("dassie")}"`);
+    expect(rendered).toContain(`image: "ghcr.io/samvera/dassie-worker:nightly-20261124@${digestOf("worker")}"`);
+    helm(helmArgs.package(staged, join(stage, "out")));
+    expect(readdirSync(join(stage, "out"))).toEqual(["hyrax-3.7.4-nightly.20261124.tgz"]);
+    // The project's own tree is never written to.
+    expect(existsSync(join(example, "chart/hyrax/charts"))).toBe(false);
+    expect(readFileSync(join(example, "chart/hyrax/Chart.yaml"), "utf8")).toContain("version: 3.7.4\n");
+  });
+
+  it("helm lint --strict fails on a broken template (the gate can fail)", () => {
+    const root = tempTree({
+      "c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+      "c/templates/x.yaml": "kind: ConfigMap\nmetadata:\n  name: {{ .Values.missing.key }}\n",
+    });
+    expect(() => execFileSync(helmBinary(), helmArgs.lint(join(root, "c")), { stdio: "pipe" })).toThrow(/1 chart\(s\) failed/);
+  });
+});

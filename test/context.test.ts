@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { detectContext, type RunEvent } from "../src/context/index.js";
+import { ConfigError } from "../src/errors.js";
+
+const FIXTURES = new URL("./fixtures/ci-env/", import.meta.url);
+const SHA = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+const NOW = new Date("2026-11-24T03:00:00Z");
+
+function readEnv(file: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(new URL(file, FIXTURES), "utf8").split("\n")) {
+    const at = line.indexOf("=");
+    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return env;
+}
+
+// One fixture per CI event, as each CI sets its environment.
+const EVENTS: { file: string; event: RunEvent; ci: string; source: string }[] = [
+  { file: "circleci-tag.env", event: { kind: "release", tag: "v5.0.1" }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
+  { file: "circleci-chart-tag.env", event: { kind: "release", tag: "hyrax-chart-v3.7.5" }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
+  { file: "circleci-branch-main.env", event: { kind: "push", branch: "main" }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
+  { file: "circleci-pull-request.env", event: { kind: "pull-request", number: 6789 }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
+  { file: "circleci-scheduled.env", event: { kind: "nightly" }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
+  { file: "github-schedule.env", event: { kind: "nightly" }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
+  { file: "github-tag.env", event: { kind: "release", tag: "v5.0.1" }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
+  { file: "github-push-main.env", event: { kind: "push", branch: "main" }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
+  { file: "github-pull-request.env", event: { kind: "pull-request", number: 6789 }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
+  { file: "github-workflow-dispatch-tag.env", event: { kind: "release", tag: "v5.1.0-rc.1" }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
+];
+
+describe("the run's event from each CI's environment", () => {
+  it("has a case for every fixture file", () => {
+    expect(readdirSync(FIXTURES).sort()).toEqual(EVENTS.map((e) => e.file).sort());
+  });
+
+  it.each(EVENTS)("$file", ({ file, event, ci, source }) => {
+    const context = detectContext({ flags: {}, env: readEnv(file), now: NOW });
+    expect(context).toMatchObject({ event, ci, commit: SHA, date: "2026-11-24", source });
+  });
+});
+
+describe("flags reproduce any CI run on a laptop", () => {
+  const git = { commit: SHA, branch: "main", committedAt: "2026-11-23T18:04:05+01:00" };
+
+  it.each([
+    { flags: { nightly: true }, event: { kind: "nightly" } },
+    { flags: { tag: "v5.0.1" }, event: { kind: "release", tag: "v5.0.1" } },
+    { flags: { branch: "main" }, event: { kind: "push", branch: "main" } },
+    { flags: { pr: true as const }, event: { kind: "pull-request" } },
+    { flags: { pr: 12 }, event: { kind: "pull-request", number: 12 } },
+    { flags: {}, event: { kind: "local" } },
+  ])("$flags → $event.kind", ({ flags, event }) => {
+    expect(detectContext({ flags, env: {}, git, now: NOW }).event).toEqual(event);
+  });
+
+  it("prefers a flag over the CI's environment", () => {
+    const context = detectContext({ flags: { nightly: true, date: "2026-01-02" }, env: readEnv("github-tag.env"), now: NOW });
+    expect(context.event).toEqual({ kind: "nightly" });
+    expect(context.date).toBe("2026-01-02");
+  });
+
+  it("takes created from the commit's time in UTC, never the clock", () => {
+    const context = detectContext({ flags: {}, env: {}, git, now: NOW });
+    expect(context.created).toBe("2026-11-23T17:04:05Z");
+  });
+
+  it("looks up the time of a --sha other than HEAD", () => {
+    const other = "ffffeeee0000111122223333444455556666aaaa";
+    const context = detectContext({
+      flags: { sha: other },
+      env: {},
+      git: { ...git, commitTime: (sha) => (sha === other ? "2020-01-01T00:00:00Z" : undefined) },
+      now: NOW,
+    });
+    expect(context).toMatchObject({ commit: other, created: "2020-01-01T00:00:00Z" });
+  });
+
+  it("falls back to the run's date at midnight without git", () => {
+    expect(detectContext({ flags: { sha: SHA, date: "2026-11-24" }, env: {}, now: NOW }).created).toBe("2026-11-24T00:00:00Z");
+  });
+});
+
+describe("bad facts are usage errors that say what to pass", () => {
+  it.each([
+    { name: "two events", flags: { nightly: true, tag: "v1.0.0" }, message: /--nightly and --tag name different runs/ },
+    { name: "no commit", flags: {}, message: /cannot tell which commit.*--sha/ },
+    { name: "short sha", flags: { sha: "1a2b3c4" }, message: /not a full commit hash: pass all 40 hex digits/ },
+    { name: "bad date", flags: { sha: SHA, date: "2026-02-30" }, message: /not a calendar date: write YYYY-MM-DD/ },
+    { name: "empty tag", flags: { sha: SHA, tag: "" }, message: /--tag needs a git tag/ },
+  ])("$name", ({ flags, message }) => {
+    const run = () => detectContext({ flags, env: {}, now: NOW });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+  });
+});
