@@ -1,4 +1,4 @@
-export { planRelease, aliasForBranch, type PlanInput } from "./plan-release.js";
+export { planRelease, aliasForBranch, inspectionTargets, type PlanInput } from "./plan-release.js";
 export { decideAliasMove, releaseAliases, type AliasDecision } from "./aliases.js";
 export { decideImmutable, type ImmutableDecision } from "./immutability.js";
 export { nightlyChartVersion, chartReleaseProblem } from "./chart-version.js";

@@ -209,3 +209,30 @@ function planTest(config: Config, images: readonly ImagePlan[]): TestPlan {
 export function aliasForBranch(branch: string): string {
   return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
 }
+
+/**
+ * The tags whose digest and revision the plan for this run reads, per repository,
+ * given only the tag names the registry lists: the run's immutable tags and the aliases
+ * it would move. A state reader inspects just these instead of every tag.
+ */
+export function inspectionTargets(config: Config, context: RunContext, tagNames: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+  const targets = new Map<string, string[]>();
+  const resolved = resolveTrigger(config, context);
+  if (!resolved.ok) return targets;
+  const trigger = resolved.trigger;
+  const tag = imageTagFor(trigger, context.commit);
+  if (trigger.kind !== "chart-release" && publishesImages(trigger)) {
+    for (const image of config.images) {
+      const repository = `${config.registry}/${image.repository}`;
+      const names = tagNames.get(repository) ?? [];
+      targets.set(repository, [tag, ...(imageAliases(trigger, context, names)?.names ?? [])]);
+    }
+  }
+  for (const chart of config.charts) {
+    const repository = `${config.registry}/${chart.repository}/${chart.name}`;
+    const names = tagNames.get(repository) ?? [];
+    const version = trigger.kind === "nightly" ? nightlyChartVersion(chart.version, names, trigger.stamp) : chart.version;
+    targets.set(repository, [versionToTag(version)]);
+  }
+  return targets;
+}

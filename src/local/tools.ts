@@ -1,0 +1,44 @@
+import { execFileSync, spawn } from "node:child_process";
+import { ConfigError } from "../errors.js";
+
+/** Debian packages that provide the tools the local registry and engine need. */
+export const TOOL_PACKAGES: Record<string, string> = {
+  "docker-registry": "docker-registry",
+  htpasswd: "apache2-utils",
+  dockerd: "docker.io",
+  docker: "docker.io",
+  busybox: "busybox-static",
+  skopeo: "skopeo",
+  openssl: "openssl",
+};
+
+/** The absolute path of `tool`, or a ConfigError saying what to install. Never a silent skip. */
+export function requireTool(tool: string): string {
+  for (const dir of (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin"])) {
+    try {
+      execFileSync("test", ["-x", `${dir}/${tool}`]);
+      return `${dir}/${tool}`;
+    } catch {
+      // not in this directory
+    }
+  }
+  const pkg = TOOL_PACKAGES[tool];
+  throw new ConfigError(`${tool} is not installed: install it with \`apt-get install ${pkg ?? tool}\` (bash .ci/run installs everything the tests need)`);
+}
+
+/** Runs a command to completion, feeding `input`; rejects with its output on a non-zero exit. */
+export function run(command: string, args: readonly string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(Object.assign(new Error(`${command} ${args.join(" ")} exited ${code}: ${(stderr || stdout).trim()}`), { stdout, stderr, code }));
+    });
+    child.stdin.end(opts.input ?? "");
+  });
+}

@@ -1,0 +1,9 @@
+export { RegistryClient, MEDIA_TYPES, nextLink, type ClientOptions, type Manifest, type RequestEvent } from "./client.js";
+export { Authorizer, parseChallenge, grantedScopes, repositoryScope, type Challenge } from "./auth.js";
+export { resolveCredentials, type Credentials, type CredentialSources } from "./credentials.js";
+export { Secret, redact } from "./secret.js";
+export { parseRepository, isLoopbackHost, registryBaseUrl } from "./reference.js";
+export { withRetry, retryAfterMs, isRetryableStatus, DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
+export { readTag } from "./read-tag.js";
+export { moveAlias, type AliasOutcome } from "./move-alias.js";
+export { readRegistryState, repositoriesOf } from "./read-state.js";
