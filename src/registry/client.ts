@@ -3,7 +3,7 @@ import { RegistryError } from "../errors.js";
 import { Authorizer, parseChallenge, repositoryScope } from "./auth.js";
 import type { Credentials } from "./credentials.js";
 import { parseRepository, registryBaseUrl } from "./reference.js";
-import { DEFAULT_RETRY, describeNetworkError, withRetry, type RetryPolicy } from "./retry.js";
+import { DEFAULT_RETRY, describeNetworkError, isRetryableStatus, withRetry, type RetryPolicy } from "./retry.js";
 
 export const MEDIA_TYPES = {
   ociIndex: "application/vnd.oci.image.index.v1+json",
@@ -127,6 +127,23 @@ export class RegistryClient {
     return Buffer.from(await response.arrayBuffer());
   }
 
+  /** Uploads a blob in one request pair (POST, then PUT with the digest); skipped when the registry has it. */
+  async uploadBlob(repository: string, digest: string, bytes: Buffer): Promise<void> {
+    const { host, name } = parseRepository(repository);
+    const exists = await this.send(host, name, "HEAD", `/v2/${name}/blobs/${digest}`, ["pull", "push"], `checking blob ${digest} in ${repository}`, { allow404: true });
+    await exists.arrayBuffer();
+    if (exists.status === 200) return;
+    const start = await this.send(host, name, "POST", `/v2/${name}/blobs/uploads/`, ["pull", "push"], `opening an upload to ${repository}`);
+    await start.arrayBuffer();
+    const location = new URL(start.headers.get("location") ?? "", registryBaseUrl(host, this.options.plainHttp));
+    location.searchParams.set("digest", digest);
+    const put = await this.send(host, name, "PUT", location.href, ["pull", "push"], `uploading blob ${digest} to ${repository}`, {
+      headers: { "content-type": "application/octet-stream" },
+      body: bytes,
+    });
+    await put.arrayBuffer();
+  }
+
   /**
    * Whether the credentials may push to `repository`, asked without pushing: with
    * bearer auth the token for pull,push is read back; otherwise (or when the token is
@@ -185,6 +202,7 @@ export class RegistryClient {
     const url = new URL(pathOrUrl, registryBaseUrl(host, this.options.plainHttp));
     const scope = repositoryScope(name, actions);
     const auth = this.authorizer(host);
+    let gaveUpAfter = 0;
     const attempt = async (authorization: string | undefined): Promise<Response> => {
       const result = await withRetry(
         (signal) =>
@@ -199,9 +217,10 @@ export class RegistryClient {
         (info) => this.options.onRetry?.({ url: `${method} ${url.pathname}`, ...info }),
       );
       if (result.kind === "error") {
-        throw new RegistryError(`${operation}: ${host} could not be reached (${describeNetworkError(result.error)}) within the retry budget`, undefined, { cause: result.error });
+        throw new RegistryError(`${operation}: ${host} could not be reached (${describeNetworkError(result.error)}); gave up after ${result.attempts} attempt(s) within the retry budget`, undefined, { cause: result.error });
       }
       this.options.onRequest?.({ method, url: url.pathname + url.search, status: result.response.status });
+      if (isRetryableStatus(result.response.status)) gaveUpAfter = result.attempts;
       return result.response;
     };
 
@@ -221,7 +240,8 @@ export class RegistryClient {
         response.status,
       );
     }
-    throw new RegistryError(`${operation}: HTTP ${response.status}${detail}`, response.status);
+    const gaveUp = gaveUpAfter ? `; gave up after ${gaveUpAfter} attempt(s) within the retry budget` : "";
+    throw new RegistryError(`${operation}: HTTP ${response.status}${detail}${gaveUp}`, response.status);
   }
 }
 

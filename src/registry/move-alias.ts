@@ -31,3 +31,45 @@ export async function moveAlias(client: RegistryClient, move: AliasMove): Promis
   if (decision.move) await client.putManifest(move.repository, move.alias, source);
   return { move, moved: decision.move, reason: decision.reason, digest: source.digest };
 }
+
+export interface SettleOptions {
+  /** How long to wait before re-reading: longer than another run's read-to-write window. */
+  readonly settleMs: number;
+  /** Re-read rounds at most. */
+  readonly rounds: number;
+}
+
+export const DEFAULT_SETTLE: SettleOptions = { settleMs: 2000, rounds: 3 };
+
+/**
+ * The second half of compare-and-set on a registry without conditional writes: after a
+ * run's aliases moved, wait, re-read each, and put back any that a racing run with a
+ * lower rank overwrote in the window between its read and its write. Two racing runs
+ * thus converge on the higher one whichever writes last. Returns the outcomes, updated.
+ */
+export async function settleAliases(client: RegistryClient, outcomes: readonly AliasOutcome[], options: SettleOptions = DEFAULT_SETTLE): Promise<AliasOutcome[]> {
+  const result = [...outcomes];
+  for (let round = 0; round < options.rounds; round++) {
+    await new Promise((r) => setTimeout(r, options.settleMs));
+    let changed = false;
+    for (const [i, outcome] of result.entries()) {
+      if (!outcome.moved) continue;
+      const head = await client.headManifest(outcome.move.repository, outcome.move.alias);
+      if (head?.digest === outcome.digest) continue;
+      const current = head ? await readTag(client, outcome.move.repository, outcome.move.alias) : null;
+      // Measured against what this run wrote: anything else there now came from another run.
+      const decision = decideAliasMove({ ...outcome.move, expect: outcome.digest }, current, outcome.digest);
+      if (!decision.move) {
+        result[i] = { ...outcome, moved: false, reason: decision.reason };
+        continue;
+      }
+      const source = await client.getManifest(outcome.move.repository, outcome.move.from);
+      if (!source) continue;
+      await client.putManifest(outcome.move.repository, outcome.move.alias, source);
+      result[i] = { ...outcome, reason: `${decision.reason}; put back after a racing run overwrote it` };
+      changed = true;
+    }
+    if (!changed) break;
+  }
+  return result;
+}

@@ -13,7 +13,10 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, initialDelayMs: 250, maxDelayMs: 10_000, budgetMs: 60_000, timeoutMs: 60_000 };
 
-export type Attempt = { readonly kind: "response"; readonly response: Response } | { readonly kind: "error"; readonly error: unknown };
+export type Attempt = ({ readonly kind: "response"; readonly response: Response } | { readonly kind: "error"; readonly error: unknown }) & {
+  /** How many attempts were made in all. */
+  readonly attempts: number;
+};
 
 /** Status codes worth another try: throttling and server trouble. */
 export function isRetryableStatus(status: number): boolean {
@@ -43,10 +46,10 @@ export async function withRetry(
   for (let n = 1; n <= policy.attempts; n++) {
     try {
       const response = await attempt(AbortSignal.timeout(policy.timeoutMs));
-      last = { kind: "response", response };
+      last = { kind: "response", response, attempts: n };
       if (!isRetryableStatus(response.status)) return last;
     } catch (error) {
-      last = { kind: "error", error };
+      last = { kind: "error", error, attempts: n };
     }
     if (n === policy.attempts) break;
     const backoff = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (n - 1)) * (0.5 + Math.random() / 2);

@@ -9,21 +9,11 @@ export const sha256 = (b: Buffer | string): string => `sha256:${createHash("sha2
  * Pushes a small but real image (one empty layer, a config with `labels`) straight
  * through the distribution API, for suites that need registry content but not a build.
  */
-export async function pushImage(host: string, repository: string, tag: string, labels: Record<string, string>, credentials?: Credentials): Promise<string> {
-  const name = repository.slice(host.length + 1);
-  const auth = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password.reveal()}`).toString("base64")}` } : {};
+export async function pushImage(_host: string, repository: string, tag: string, labels: Record<string, string>, credentials?: Credentials): Promise<string> {
+  const client = new RegistryClient({ credentials });
   const layer = gzipSync(Buffer.alloc(1024)); // an empty tar
-  const diffId = sha256(Buffer.alloc(1024));
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: { Labels: labels }, rootfs: { type: "layers", diff_ids: [diffId] } }));
-  for (const blob of [layer, config]) {
-    const start = await fetch(`http://${host}/v2/${name}/blobs/uploads/`, { method: "POST", headers: auth });
-    await start.arrayBuffer();
-    const location = new URL(start.headers.get("location") ?? "", `http://${host}`);
-    location.searchParams.set("digest", sha256(blob));
-    const response = await fetch(location, { method: "PUT", headers: { ...auth, "content-type": "application/octet-stream" }, body: new Uint8Array(blob) });
-    if (response.status !== 201) throw new Error(`blob upload to ${repository}: HTTP ${response.status} ${await response.text()}`);
-    await response.arrayBuffer();
-  }
+  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: { Labels: labels }, rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] } }));
+  for (const blob of [layer, config]) await client.uploadBlob(repository, sha256(blob), blob);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -32,7 +22,6 @@ export async function pushImage(host: string, repository: string, tag: string, l
       layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
     }),
   );
-  const client = new RegistryClient({ credentials });
   return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
 }
 
