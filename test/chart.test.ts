@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { applyChartPlan, helmArgs, helmBinary, rewriteChartYaml, rewriteValuesYaml, stageChart } from "../src/chart/index.js";
+import { applyChartPlan, canonicalPackageBytes, helmArgs, helmBinary, rewriteChartYaml, rewriteValuesYaml, stageChart } from "../src/chart/index.js";
 import { loadConfig } from "../src/config/index.js";
 import { planRelease } from "../src/plan/index.js";
 import { context, digestOf } from "./helpers/builders.js";
@@ -82,5 +82,38 @@ describe("the example chart through the real helm, with the exact argument lists
       "c/templates/x.yaml": "kind: ConfigMap\nmetadata:\n  name: {{ .Values.missing.key }}\n",
     });
     expect(() => execFileSync(helmBinary(), helmArgs.lint(join(root, "c")), { stdio: "pipe" })).toThrow(/1 chart\(s\) failed/);
+  });
+});
+
+describe("canonical chart packages", () => {
+  it("gives the same bytes whatever order helm wrote the subcharts in, and helm still reads it", () => {
+    const root = tempTree({
+      "c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+      "c/templates/cm.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: c\n",
+      "c/charts/alpha/Chart.yaml": "apiVersion: v2\nname: alpha\nversion: 0.1.0\n",
+      "c/charts/alpha/templates/cm.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: alpha\n",
+      "c/charts/beta/Chart.yaml": "apiVersion: v2\nname: beta\nversion: 0.1.0\n",
+      "c/charts/beta/charts/gamma/Chart.yaml": "apiVersion: v2\nname: gamma\nversion: 0.1.0\n",
+      "c/charts/beta/charts/delta/Chart.yaml": "apiVersion: v2\nname: delta\nversion: 0.1.0\n",
+    });
+    const own = ["c/Chart.yaml", "c/templates/cm.yaml"];
+    const alpha = ["c/charts/alpha/Chart.yaml", "c/charts/alpha/templates/cm.yaml"];
+    const beta = (inner: string[]) => ["c/charts/beta/Chart.yaml", ...inner];
+    const [gamma, delta] = [["c/charts/beta/charts/gamma/Chart.yaml"], ["c/charts/beta/charts/delta/Chart.yaml"]];
+    const pack = (name: string, files: string[]) => {
+      execFileSync("tar", ["-czf", join(root, name), "--mtime=2026-11-23 18:00:00Z", "--owner=0", "--group=0", "--numeric-owner", "-C", root, ...files]);
+      return readFileSync(join(root, name));
+    };
+    const a = pack("a.tgz", [...own, ...alpha, ...beta([...gamma, ...delta])]);
+    const b = pack("b.tgz", [...own, ...beta([...delta, ...gamma]), ...alpha]);
+    expect(a.equals(b)).toBe(false);
+    const canonicalA = canonicalPackageBytes(a);
+    expect(canonicalA.equals(canonicalPackageBytes(b))).toBe(true);
+    // Idempotent, and a package helm reads like the original.
+    expect(canonicalPackageBytes(canonicalA).equals(canonicalA)).toBe(true);
+    writeFileSync(join(root, "canonical.tgz"), canonicalA);
+    const rendered = execFileSync(helmBinary(), helmArgs.template("r", join(root, "canonical.tgz")), { encoding: "utf8" });
+    expect(rendered).toContain("name: alpha");
+    expect(rendered).toContain("name: c");
   });
 });

@@ -1,6 +1,7 @@
 export { readChart, type ChartFile, type ChartDependency } from "./read-chart.js";
 export { rewriteChartYaml, rewriteValuesYaml, type ChartMetadataChange, type ValueSetting } from "./rewrite-chart.js";
 export { helmArgs } from "./helm-args.js";
-export { stageChart, applyChartPlan, pinSettings } from "./stage-chart.js";
+export { canonicalizePackage, canonicalPackageBytes } from "./canonical-package.js";
+export { stageChart, applyChartPlan, pinSettings, prepareChart, settleDependencies, stampTimes } from "./stage-chart.js";
 export { tagToVersion, versionToTag, releaseVersions, highest } from "./oci-tag.js";
 export { helmBinary } from "./helm-binary.js";

@@ -1,6 +1,8 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { OCI } from "../plan/labels.js";
 import type { ChartPlan } from "../plan/types.js";
+import { parseDocument } from "yaml";
 import { readChart } from "./read-chart.js";
 import { rewriteChartYaml, rewriteValuesYaml, type ValueSetting } from "./rewrite-chart.js";
 
@@ -60,5 +62,45 @@ export function applyChartPlan(stagedDir: string, chart: ChartPlan, digests?: Re
       // a chart without values.yaml gets one holding just the pins
     }
     writeFileSync(valuesFile, rewriteValuesYaml(text, settings));
+  }
+}
+
+/**
+ * Stages a chart for the plan: copied with its local dependencies into `stageRoot`,
+ * version, annotations and pins written, and every file's time set to the commit's
+ * (helm 4 writes file times into the package), so the same commit packages to the
+ * same bytes. Returns the staged chart directory.
+ */
+export function prepareChart(projectRoot: string, chart: ChartPlan, stageRoot: string, digests?: ReadonlyMap<string, string>): string {
+  const staged = stageChart(projectRoot, chart.path, stageRoot);
+  applyChartPlan(staged, chart, digests);
+  stampTimes(stageRoot, commitTime(chart));
+  return staged;
+}
+
+/**
+ * After `helm dependency build`: a Chart.lock it generated carries the wall clock,
+ * which is packaged; give it the commit's time instead, and the new files too.
+ */
+export function settleDependencies(stageRoot: string, stagedDir: string, chart: ChartPlan): void {
+  const created = commitTime(chart);
+  const lockFile = join(stagedDir, "Chart.lock");
+  if (existsSync(lockFile)) {
+    const doc = parseDocument(readFileSync(lockFile, "utf8"));
+    if (doc.has("generated")) doc.set("generated", created.toISOString());
+    writeFileSync(lockFile, doc.toString());
+  }
+  stampTimes(stageRoot, created);
+}
+
+function commitTime(chart: ChartPlan): Date {
+  const created = chart.annotations[OCI.created];
+  return created ? new Date(created) : new Date(0);
+}
+
+/** Sets the modification time of everything under `root` to `time`, like SOURCE_DATE_EPOCH. */
+export function stampTimes(root: string, time: Date): void {
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    utimesSync(join(entry.parentPath, entry.name), time, time);
   }
 }

@@ -54,7 +54,8 @@ export async function withRetry(
     if (n === policy.attempts) break;
     const backoff = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
     const asked = last.kind === "response" ? retryAfterMs(last.response.headers.get("retry-after")) : undefined;
-    const waitMs = Math.min(asked ?? backoff, policy.maxDelayMs * 3);
+    // A Retry-After is honoured as asked; one past the remaining budget ends the tries now.
+    const waitMs = asked ?? backoff;
     if (waited + waitMs > policy.budgetMs) break;
     // Drain the body so the connection can be reused.
     if (last.kind === "response") await last.response.arrayBuffer().catch(() => undefined);

@@ -1,0 +1,91 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { canonicalizePackage, helmArgs, helmBinary, prepareChart, settleDependencies } from "../src/chart/index.js";
+import { loadConfig, type Config } from "../src/config/index.js";
+import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { planRelease, type ChartPlan } from "../src/plan/index.js";
+import { readTag, RegistryClient } from "../src/registry/index.js";
+import { toolEnvironment } from "../src/run/tool-env.js";
+import { context } from "./helpers/builders.js";
+import { CANARY, creds, pushImage } from "./helpers/registry.js";
+import { filesContaining, tempTree } from "./helpers/temp-dir.js";
+
+const EXAMPLE = new URL("../examples/hyrax/", import.meta.url).pathname;
+let registry: LocalRegistry;
+const ci = creds("ci", CANARY);
+
+beforeAll(async () => {
+  registry = await startRegistry({ kind: "htpasswd", users: { ci: CANARY } });
+});
+afterAll(async () => registry?.stop());
+
+/** The example's config pointed at the local registry. */
+function exampleConfig(): Config {
+  const loaded = loadConfig(join(EXAMPLE, "charthouse.yaml"));
+  if (!loaded.ok) throw new Error("example config invalid");
+  return { ...loaded.config, registry: `${registry.host}/samvera` };
+}
+
+/** Stages, pins, builds dependencies, lints, templates and packages the chart with the exact argument lists. */
+function buildChart(chart: ChartPlan, digests: Map<string, string>, work: string, env: NodeJS.ProcessEnv): { packageFile: string; rendered: string } {
+  const helm = (args: string[]) => execFileSync(helmBinary(), args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+  const staged = prepareChart(EXAMPLE, chart, join(work, "stage"), digests);
+  helm(helmArgs.dependencyBuild(staged));
+  settleDependencies(join(work, "stage"), staged, chart);
+  helm(helmArgs.lint(staged));
+  const rendered = helm(helmArgs.template(chart.name, staged));
+  helm(helmArgs.package(staged, join(work, "out")));
+  const packageFile = join(work, "out", readdirSync(join(work, "out"))[0]!);
+  canonicalizePackage(packageFile);
+  return { packageFile, rendered };
+}
+
+describe("the chart stage end to end: real helm, real registry", () => {
+  it("publishes the nightly chart and reads back exactly what was tested", async () => {
+    const config = exampleConfig();
+    const result = planRelease({ config, context: context({ kind: "nightly" }), state: { repositories: {} } });
+    if (!result.ok) throw new Error(result.refusals.join());
+    const chart = result.plan.charts[0]!;
+    const digests = new Map<string, string>();
+    for (const image of result.plan.images) {
+      digests.set(image.name, await pushImage(registry.host, image.repository, image.tag, image.labels, ci));
+    }
+
+    const work = tempTree();
+    const env = toolEnvironment(join(work, "tools"), registry.host, ci);
+    const { packageFile, rendered } = buildChart(chart, digests, work, env);
+    expect(rendered).toContain(`image: "${registry.host}/samvera/dassie:nightly-20261124@${digests.get("dassie")}"`);
+
+    const push = execFileSync(helmBinary(), helmArgs.push(packageFile, chart.pushTo, { plainHttp: true }), { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+    expect(push).toBe("");
+
+    // Pull it back and look inside.
+    const pulled = join(work, "pulled");
+    mkdirSync(pulled);
+    execFileSync(helmBinary(), helmArgs.pull(`oci://${chart.repository}`, chart.version, pulled, { plainHttp: true }), { env, stdio: "pipe" });
+    execFileSync("tar", ["-xzf", join(pulled, `hyrax-${chart.version}.tgz`), "-C", pulled]);
+    const chartYaml = parse(readFileSync(join(pulled, "hyrax/Chart.yaml"), "utf8"));
+    expect(chartYaml.version).toBe("3.7.4-nightly.20261124");
+    expect(chartYaml.appVersion).toBe("nightly-20261124");
+    expect(chartYaml.annotations["org.opencontainers.image.revision"]).toBe(context({ kind: "nightly" }).commit);
+    const values = parse(readFileSync(join(pulled, "hyrax/values.yaml"), "utf8"));
+    expect(values.image).toMatchObject({ repository: `${registry.host}/samvera/dassie`, tag: "nightly-20261124", digest: digests.get("dassie") });
+    expect(values.worker.image).toMatchObject({ tag: "nightly-20261124", digest: digests.get("dassie-worker") });
+
+    // The chart's revision is readable from the registry, as the planner needs it.
+    const record = await readTag(new RegistryClient({ credentials: ci }), chart.repository, chart.version);
+    expect(record).toMatchObject({ revision: context({ kind: "nightly" }).commit, version: "3.7.4-nightly.20261124", created: "2026-11-23T18:00:00Z" });
+
+    // Packaging and pushing the same chart again gives the very same manifest digest.
+    const again = buildChart(chart, digests, tempTree(), env);
+    execFileSync(helmBinary(), helmArgs.push(again.packageFile, chart.pushTo, { plainHttp: true }), { env, stdio: "pipe" });
+    expect((await readTag(new RegistryClient({ credentials: ci }), chart.repository, chart.version))!.digest).toBe(record!.digest);
+    expect(readFileSync(again.packageFile).equals(readFileSync(packageFile))).toBe(true);
+
+    // The credentials reached helm only through the environment: no file written holds them.
+    expect(filesContaining(work, CANARY)).toEqual([]);
+  });
+});
