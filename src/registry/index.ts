@@ -7,3 +7,4 @@ export { withRetry, retryAfterMs, isRetryableStatus, DEFAULT_RETRY, type RetryPo
 export { readTag } from "./read-tag.js";
 export { moveAlias, settleAliases, DEFAULT_SETTLE, type AliasOutcome, type SettleOptions } from "./move-alias.js";
 export { readRegistryState, repositoriesOf } from "./read-state.js";
+export { preflight, type PreflightResult } from "./preflight.js";

@@ -1,12 +1,21 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { onTestFinished } from "vitest";
 
-/** A temp directory holding `files` (path → content), removed when the test ends. */
+const leftovers = new Set<string>();
+process.once("exit", () => {
+  for (const dir of leftovers) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp directory holding `files` (path → content), removed when the test ends (or, made in a hook, when the suite's process exits). */
 export function tempTree(files: Record<string, string> = {}): string {
   const root = mkdtempSync(join(tmpdir(), "charthouse-test-"));
-  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+  try {
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+  } catch {
+    leftovers.add(root);
+  }
   writeTree(root, files);
   return root;
 }
@@ -27,4 +36,13 @@ export function filesContaining(root: string, needle: string): string[] {
     if (readFileSync(path).includes(needle)) found.push(path);
   }
   return found;
+}
+
+/** A copy of examples/hyrax whose charthouse.yaml publishes to `registry` (e.g. 127.0.0.1:5000/samvera). */
+export function exampleProject(registry: string): string {
+  const root = tempTree();
+  cpSync(new URL("../../examples/hyrax", import.meta.url).pathname, root, { recursive: true });
+  const file = join(root, "charthouse.yaml");
+  writeFileSync(file, readFileSync(file, "utf8").replace("registry: ghcr.io/samvera", `registry: ${registry}`));
+  return root;
 }

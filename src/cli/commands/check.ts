@@ -1,9 +1,13 @@
 import type { Command } from "commander";
+import { ConfigError } from "../../errors.js";
+import { preflight, repositoriesOf } from "../../registry/index.js";
 import type { CliIo } from "../io.js";
 import { readConfig } from "../read-inputs.js";
+import { table } from "../render-plan.js";
+import { addRegistryOptions, cliClient, readCredentials, type RegistryOptions } from "../registry-options.js";
 
 export function registerCheck(program: Command, io: CliIo): void {
-  program
+  addRegistryOptions(program
     .command("check")
     .summary("validate charthouse.yaml and print every problem")
     .description(
@@ -11,14 +15,25 @@ export function registerCheck(program: Command, io: CliIo): void {
         "Dockerfiles, targets and charts exist, that pins name images, that tag patterns hold their " +
         "placeholders. Prints every problem with file, line, column, field and fix; exit 0 when valid.",
     )
-    .option("-c, --config <file>", "the project's charthouse.yaml", "charthouse.yaml")
-    .action((opts: { config: string }) => {
+    .option("-c, --config <file>", "the project's charthouse.yaml", "charthouse.yaml"))
+    .option("--online", "also check that the credentials may push to every repository the config publishes to (nothing is pushed)")
+    .action(async (opts: { config: string; online?: boolean } & RegistryOptions) => {
       const config = readConfig(opts.config, io);
       const services = config.test?.services.length ?? 0;
       io.stdout(
         `${opts.config} is valid: ${count(config.images.length, "image")}, ${count(config.charts.length, "chart")}, ` +
           `${config.test ? `a test gate with ${count(services, "service")}` : "no test gate"}.\n`,
       );
+      if (!opts.online) return;
+      const results = await preflight(cliClient(await readCredentials(opts, config, io), io), repositoriesOf(config));
+      io.stdout(`\n${table(["REPOSITORY", "SCOPE", "PUSH"], results.map((r) => [r.repository, r.scope, r.ok ? "ok" : `lacking: ${r.detail}`]))}\n`);
+      const lacking = results.filter((r) => !r.ok);
+      if (lacking.length) {
+        throw new ConfigError(
+          `the registry credentials may not push to ${lacking.map((r) => r.repository).join(", ")}: grant them ${lacking.map((r) => r.scope).join(", ")} ` +
+            "(for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), then check again",
+        );
+      }
     });
 }
 

@@ -1,7 +1,12 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { PolicyRefusal } from "../../errors.js";
 import { planSteps } from "../../pipeline/index.js";
-import { planRelease, type Plan } from "../../plan/index.js";
+import { planRelease, type Plan, type RegistryState } from "../../plan/index.js";
+import { readRegistryState as readOnlineState } from "../../registry/index.js";
+import { ConfigError } from "../../errors.js";
+import type { Config } from "../../config/index.js";
+import type { RunContext } from "../../context/index.js";
+import { addRegistryOptions, cliClient, readCredentials, type RegistryOptions } from "../registry-options.js";
 import type { CliIo } from "../io.js";
 import { readConfig, readContext, readRegistryState } from "../read-inputs.js";
 import { renderPlan } from "../render-plan.js";
@@ -34,35 +39,48 @@ function parsePr(value: string): number {
   return n;
 }
 
+export interface StateOptions extends RegistryOptions {
+  registryState?: string;
+  online?: boolean;
+}
+
+/** What the registry holds: read from it (--online), from a saved file, or nothing. */
+export async function readState(opts: StateOptions, config: Config, context: RunContext, io: CliIo): Promise<RegistryState> {
+  if (opts.online && opts.registryState) throw new ConfigError("--online and --registry-state both say where the registry state comes from: pass one");
+  if (!opts.online) return readRegistryState(opts.registryState, io);
+  return readOnlineState(cliClient(await readCredentials(opts, config, io), io), config, context);
+}
+
 /** Reads config, context and state, and plans; a refusal throws with every reason. */
-export function computePlan(opts: RunOptions & { registryState?: string }, io: CliIo): Plan {
+export async function computePlan(opts: RunOptions & StateOptions, io: CliIo): Promise<{ plan: Plan; config: Config }> {
   const config = readConfig(opts.config, io);
   const context = readContext(config, opts, io);
-  const state = readRegistryState(opts.registryState, io);
+  const state = await readState(opts, config, context, io);
   const result = planRelease({ config, context, state });
   if (!result.ok) {
     throw new PolicyRefusal(
       `charthouse refuses this run; nothing was built or pushed:\n${result.refusals.map((r) => `  - ${r}`).join("\n")}`,
     );
   }
-  return result.plan;
+  return { plan: result.plan, config };
 }
 
 export function registerPlan(program: Command, io: CliIo): void {
-  addRunOptions(
+  addRegistryOptions(addRunOptions(
     program
       .command("plan")
       .summary("print what a run would build, gate and publish, touching nothing")
       .description(
         "Works out the release plan from charthouse.yaml, the run's facts (flags, CI environment, git) and " +
           "what the registry holds (--registry-state), and prints it: images and their tags, charts and their " +
-          "versions, alias moves, and the ordered steps. Builds, pushes and contacts nothing.",
+          "versions, alias moves, and the ordered steps. Builds and pushes nothing; with --online it reads (only reads) the registry.",
       ),
-  )
+  ))
     .option("--registry-state <file>", "JSON of what the registry holds now (default: empty registry)")
+    .option("--online", "read what the registry holds now: tag lists, and the revision of the tags this run would write")
     .option("--json", "print the plan as JSON (with \"version\": 1) for machines")
-    .action((opts: RunOptions & { registryState?: string; json?: boolean }) => {
-      const plan = computePlan(opts, io);
+    .action(async (opts: RunOptions & StateOptions & { json?: boolean }) => {
+      const { plan } = await computePlan(opts, io);
       const steps = planSteps(plan);
       io.stdout(opts.json ? `${JSON.stringify({ ...plan, steps }, null, 2)}\n` : renderPlan(plan, steps));
     });

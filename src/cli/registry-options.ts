@@ -1,0 +1,38 @@
+import type { Command } from "commander";
+import type { Config } from "../config/types.js";
+import { parseRepository, RegistryClient, resolveCredentials, Secret, type Credentials } from "../registry/index.js";
+import type { CliIo } from "./io.js";
+
+export interface RegistryOptions {
+  registryUsername?: string;
+  registryPasswordStdin?: boolean;
+}
+
+/** Credentials come from flags, stdin or the environment: never from a flag's value, which a process list shows. */
+export function addRegistryOptions(command: Command): Command {
+  return command
+    .option("--registry-username <user>", "registry user (default: $CHARTHOUSE_REGISTRY_USERNAME, else the Docker config file)")
+    .option("--registry-password-stdin", "read the registry password or token from stdin (default: $CHARTHOUSE_REGISTRY_PASSWORD)");
+}
+
+/** The registry host of a config: `ghcr.io` of `ghcr.io/samvera`. */
+export function registryHost(config: Config): string {
+  return parseRepository(`${config.registry}/x`).host;
+}
+
+export async function readCredentials(opts: RegistryOptions, config: Config, io: CliIo): Promise<Credentials | undefined> {
+  let password: Secret | undefined;
+  if (opts.registryPasswordStdin) {
+    const text = (await io.stdin?.()) ?? "";
+    password = new Secret(text.replace(/\r?\n$/, ""));
+  }
+  return resolveCredentials(registryHost(config), { username: opts.registryUsername, password, env: io.env });
+}
+
+/** A client that tells the person when it retries, and why. */
+export function cliClient(credentials: Credentials | undefined, io: CliIo): RegistryClient {
+  return new RegistryClient({
+    credentials,
+    onRetry: ({ url, attempt, waitMs, reason }) => io.stderr(`registry: ${url} failed (${reason}); retry ${attempt} in ${(waitMs / 1000).toFixed(1)}s\n`),
+  });
+}

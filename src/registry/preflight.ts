@@ -1,0 +1,18 @@
+import type { RegistryClient } from "./client.js";
+
+export interface PreflightResult {
+  readonly repository: string;
+  readonly ok: boolean;
+  readonly scope: string;
+  readonly detail: string;
+}
+
+/**
+ * Asks, for every repository a run will push to, whether the credentials hold push
+ * rights — before anything is built, so a run never fails half way for want of them.
+ */
+export async function preflight(client: RegistryClient, repositories: readonly string[]): Promise<PreflightResult[]> {
+  const results: PreflightResult[] = [];
+  for (const repository of [...new Set(repositories)]) results.push({ repository, ...(await client.checkPush(repository)) });
+  return results;
+}
