@@ -11,6 +11,8 @@ export const ExitCode = {
   refused: 3,
   gateFailed: 4,
   publishFailed: 5,
+  /** Interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */
+  cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -47,6 +49,11 @@ export class PublishFailure extends CharthouseError {
   ) {
     super(message, options);
   }
+}
+
+/** The run was interrupted; its containers and network were removed and no alias was moved after it. */
+export class RunCancelled extends CharthouseError {
+  readonly exitCode = ExitCode.cancelled;
 }
 
 /** The registry answered with an error, or could not be reached within the retry budget. */

@@ -20,11 +20,14 @@ export function registryHost(config: Config): string {
   return parseRepository(`${config.registry}/x`).host;
 }
 
+/** Stdin can be read once: a command's reads of the password share this one. */
+const stdinPasswords = new WeakMap<CliIo, Promise<Secret>>();
+
 export async function readCredentials(opts: RegistryOptions, config: Config, io: CliIo): Promise<Credentials | undefined> {
   let password: Secret | undefined;
   if (opts.registryPasswordStdin) {
-    const text = (await io.stdin?.()) ?? "";
-    password = new Secret(text.replace(/\r?\n$/, ""));
+    if (!stdinPasswords.has(io)) stdinPasswords.set(io, (io.stdin?.() ?? Promise.resolve("")).then((text) => new Secret(text.replace(/\r?\n$/, ""))));
+    password = await stdinPasswords.get(io)!;
   }
   return resolveCredentials(registryHost(config), { username: opts.registryUsername, password, env: io.env });
 }

@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { runProcess } from "../exec/run-process.js";
 import { ConfigError } from "../errors.js";
 
 /** Debian packages that provide the tools the local registry and engine need. */
@@ -27,18 +28,8 @@ export function requireTool(tool: string): string {
 }
 
 /** Runs a command to completion, feeding `input`; rejects with its output on a non-zero exit. */
-export function run(command: string, args: readonly string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve({ stdout, stderr });
-      else reject(Object.assign(new Error(`${command} ${args.join(" ")} exited ${code}: ${(stderr || stdout).trim()}`), { stdout, stderr, code }));
-    });
-    child.stdin.end(opts.input ?? "");
-  });
+export async function run(command: string, args: readonly string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ stdout: string; output: string }> {
+  const result = await runProcess(command, args, opts);
+  if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.code ?? result.signal}: ${result.output.trim()}`);
+  return result;
 }

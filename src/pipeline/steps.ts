@@ -41,6 +41,21 @@ function isPublishingRun(plan: Plan): boolean {
  */
 export function planSteps(plan: Plan): Step[] {
   if (isPublishingRun(plan) && !publishesAnything(plan)) return [];
+  const steps = gateSteps(plan);
+  for (const image of plan.images) {
+    if (image.publication.action === "push") steps.push({ kind: "push-image", phase: "publish", image });
+  }
+  for (const chart of plan.charts) {
+    if (chart.publication.action === "push") {
+      steps.push({ kind: "package-chart", phase: "publish", chart }, { kind: "push-chart", phase: "publish", chart });
+    }
+  }
+  for (const move of plan.aliases) steps.push({ kind: "move-alias", phase: "alias", move });
+  return steps;
+}
+
+/** Every gate of the plan, whether or not anything is left to publish (`charthouse test`, `lint`). */
+export function gateSteps(plan: Plan): Step[] {
   const steps: Step[] = [];
   for (const image of plan.images) steps.push({ kind: "build", phase: "gate", image });
   for (const image of plan.images) {
@@ -52,19 +67,17 @@ export function planSteps(plan: Plan): Step[] {
     if (!image) throw new Error(`bug: test image ${test.image} is not in the plan`);
     steps.push({ kind: "test", phase: "gate", image, test });
   }
-  for (const chart of plan.charts) {
-    steps.push({ kind: "chart-deps", phase: "gate", chart }, { kind: "lint", phase: "gate", chart }, { kind: "template", phase: "gate", chart });
-  }
-  for (const image of plan.images) {
-    if (image.publication.action === "push") steps.push({ kind: "push-image", phase: "publish", image });
-  }
-  for (const chart of plan.charts) {
-    if (chart.publication.action === "push") {
-      steps.push({ kind: "package-chart", phase: "publish", chart }, { kind: "push-chart", phase: "publish", chart });
-    }
-  }
-  for (const move of plan.aliases) steps.push({ kind: "move-alias", phase: "alias", move });
+  for (const chart of plan.charts) steps.push(...chartGates(chart));
   return steps;
+}
+
+/** Every chart's gates, then its package, whatever the run publishes (`charthouse package`). */
+export function packageSteps(plan: Plan): Step[] {
+  return plan.charts.flatMap((chart): Step[] => [...chartGates(chart), { kind: "package-chart", phase: "publish", chart }]);
+}
+
+function chartGates(chart: ChartPlan): Step[] {
+  return [{ kind: "chart-deps", phase: "gate", chart }, { kind: "lint", phase: "gate", chart }, { kind: "template", phase: "gate", chart }];
 }
 
 /** One line naming a step, for progress output and plan tables. */

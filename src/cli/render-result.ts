@@ -1,0 +1,24 @@
+import type { RunResult } from "../run/index.js";
+import { table } from "./render-plan.js";
+
+/** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */
+export function renderResult(result: RunResult): string {
+  const out: string[] = [""];
+  if (result.status === "nothing-to-do") {
+    out.push(`Nothing to do for ${result.summary}: every artifact is already published from this commit.`);
+    return out.join("\n") + "\n";
+  }
+  if (result.published.length) out.push("Published:", table(["REFERENCE", "DIGEST"], result.published.map((p) => [p.reference, p.digest])), "");
+  if (result.skipped.length) out.push("Already there from this commit (skipped):", table(["REFERENCE", "DIGEST"], result.skipped.map((p) => [p.reference, p.digest])), "");
+  if (result.aliases.length) {
+    out.push("Aliases:", table(["ALIAS", "TARGET", "RESULT"], result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`])), "");
+  }
+  if (result.packages.length) out.push("Packages:", ...result.packages.map((p) => `  ${p}`), "");
+  const gates = result.steps.filter((s) => s.phase === "gate").length;
+  out.push(
+    result.status === "gates-passed"
+      ? `All ${gates} gate step(s) passed for ${result.summary}; nothing was pushed.`
+      : `Done: ${result.summary}, ${result.published.length} pushed, ${result.aliases.filter((a) => a.moved).length} alias(es) moved.`,
+  );
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,44 @@
+import type { ImagePlan, ServicePlan, TestPlan } from "../plan/types.js";
+
+/** The label every container and network of one run carries, so all of it can be found and removed. */
+export const RUN_LABEL = "dev.charthouse.run";
+
+/** `docker build` for one image of the plan: target, build args, OCI labels, tagged with its immutable reference. */
+export function dockerBuildArgs(image: ImagePlan): string[] {
+  const args = ["build", "--file", image.build.dockerfile];
+  if (image.build.target) args.push("--target", image.build.target);
+  for (const [key, value] of Object.entries(image.build.buildArgs)) args.push("--build-arg", `${key}=${value}`);
+  for (const [key, value] of Object.entries(image.labels)) args.push("--label", `${key}=${value}`);
+  args.push("--tag", `${image.repository}:${image.tag}`, image.build.context);
+  return args;
+}
+
+/** `docker run` of a one-off command in an image: removed afterwards, labelled with the run. */
+export function dockerRunArgs(runId: string, ref: string, command: readonly string[], opts: { name?: string; network?: string; env?: Readonly<Record<string, string>> } = {}): string[] {
+  const args = ["run", "--rm", "--label", `${RUN_LABEL}=${runId}`, "--network", opts.network ?? "none"];
+  if (opts.name) args.push("--name", opts.name);
+  for (const [key, value] of Object.entries(opts.env ?? {})) args.push("--env", `${key}=${value}`);
+  args.push(ref, ...command);
+  return args;
+}
+
+/** `docker run -d` of a service the test gate needs, reachable on the run's network by its name. */
+export function dockerServiceArgs(runId: string, network: string, service: ServicePlan): string[] {
+  const args = ["run", "--detach", "--name", serviceContainer(runId, service.name), "--label", `${RUN_LABEL}=${runId}`, "--network", network, "--network-alias", service.name];
+  for (const [key, value] of Object.entries(service.env)) args.push("--env", `${key}=${value}`);
+  args.push(service.image, ...(service.command ?? []));
+  return args;
+}
+
+export function serviceContainer(runId: string, name: string): string {
+  return `${runId}-${name}`;
+}
+
+export function runNetwork(runId: string): string {
+  return `${runId}-net`;
+}
+
+/** The test suite itself, on the run's network with its services. */
+export function dockerTestArgs(runId: string, ref: string, test: TestPlan): string[] {
+  return dockerRunArgs(runId, ref, test.command, { name: `${runId}-test`, network: runNetwork(runId), env: test.env });
+}

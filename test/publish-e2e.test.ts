@@ -1,0 +1,155 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { helmArgs, helmBinary } from "../src/chart/index.js";
+import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { RegistryClient } from "../src/registry/index.js";
+import { RUN_LABEL, toolEnvironment } from "../src/run/index.js";
+import { charthouse, type CliRun } from "./helpers/cli.js";
+import { CANARY, creds } from "./helpers/registry.js";
+import { exampleProject, filesContaining, tempTree } from "./helpers/temp-dir.js";
+import { startProxy, type Proxy } from "./infra/proxy.js";
+
+const SHA = { nightly: "aaaa000000000000000000000000000000000001", v510: "aaaa000000000000000000000000000000000510", v501: "aaaa000000000000000000000000000000000501" };
+const IMAGES = ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"];
+let registry: LocalRegistry;
+let proxy: Proxy;
+let project: string;
+const ci = creds("ci", CANARY);
+const runs: CliRun[] = [];
+const env = () => ({ DOCKER_HOST: inject("dockerHost"), CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY, HOME: process.env.HOME ?? "/root" });
+const repo = (name: string) => `${proxy.host}/samvera/${name}`;
+const client = () => new RegistryClient({ credentials: ci });
+
+async function publish(args: string[], cwd = project): Promise<CliRun> {
+  const result = await charthouse(["publish", ...args], { cwd, env: env() });
+  runs.push(result);
+  return result;
+}
+
+async function digest(name: string, tag: string): Promise<string | undefined> {
+  return (await client().headManifest(repo(name), tag))?.digest;
+}
+
+/** Everything the proxy saw that writes to the registry. */
+const writes = () => proxy.recorded.filter((r) => r.method !== "GET" && r.method !== "HEAD");
+
+beforeAll(async () => {
+  registry = await startRegistry({ kind: "htpasswd", users: { ci: CANARY } });
+  proxy = await startProxy(registry.host);
+  project = exampleProject(`${proxy.host}/samvera`);
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await registry?.stop();
+});
+
+describe("charthouse publish on the Hyrax example, for real", () => {
+  it("nightly: publishes the four images and the chart; the pushed chart pins the tested image by tag and digest", async () => {
+    const run = await publish(["--nightly", "--date", "2026-11-24", "--sha", SHA.nightly]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    if (process.env.SHOW_OUTPUT) console.log(run.stdout);
+    expect(run.stdout).toMatch(/\[ 1\/22\] build hyrax-base \(hyrax-base\) as .* … ok \d+\.\ds/);
+    expect(run.stdout).toMatch(/test in dassie with solr, postgres, redis, fcrepo: sh \/app\/samvera\/bin\/test … ok/);
+    for (const name of IMAGES) {
+      const d = await digest(name, "nightly-20261124");
+      expect(d).toMatch(/^sha256:/);
+      expect(await digest(name, "nightly")).toBe(d);
+      expect(run.stdout).toContain(`${repo(name)}:nightly-20261124`);
+    }
+
+    const work = tempTree();
+    const tools = toolEnvironment(join(work, "tools"), proxy.host, ci);
+    mkdirSync(join(work, "pulled"));
+    execFileSync(helmBinary(), helmArgs.pull(`oci://${proxy.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", join(work, "pulled"), { plainHttp: true }), { env: tools, stdio: "pipe" });
+    const rendered = execFileSync(helmBinary(), helmArgs.template("hyrax", join(work, "pulled", "hyrax-3.7.4-nightly.20261124.tgz")), { env: tools, encoding: "utf8" });
+    expect(rendered).toContain(`image: "${repo("dassie")}:nightly-20261124@${await digest("dassie", "nightly-20261124")}"`);
+    expect(rendered).toContain(`image: "${repo("dassie-worker")}:nightly-20261124@${await digest("dassie-worker", "nightly-20261124")}"`);
+  });
+
+  it("an unchanged rerun pushes no blob, writes nothing and moves nothing", async () => {
+    proxy.recorded.length = 0;
+    const run = await publish(["--nightly", "--date", "2026-11-24", "--sha", SHA.nightly]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Nothing to do for nightly 20261124: every artifact is already published from this commit.");
+    expect(writes()).toEqual([]);
+  });
+
+  it("release 5.1.0, then the older patch 5.0.1: latest and 5 stay at 5.1.0, 5.0 moves to 5.0.1", async () => {
+    const first = await publish(["--tag", "v5.1.0", "--sha", SHA.v510]);
+    expect(first.code).toBe(0);
+    const d510 = await digest("dassie", "5.1.0");
+    expect({ latest: await digest("dassie", "latest"), 5: await digest("dassie", "5"), 5.1: await digest("dassie", "5.1") }).toEqual({ latest: d510, 5: d510, 5.1: d510 });
+
+    // The 5.0.x line's patch release comes from a commit that bumped the chart.
+    const chartFile = join(project, "chart/hyrax/Chart.yaml");
+    writeFileSync(chartFile, readFileSync(chartFile, "utf8").replace("version: 3.7.4", "version: 3.7.5"));
+    const second = await publish(["--tag", "v5.0.1", "--sha", SHA.v501]);
+    expect(second.code).toBe(0);
+    const d501 = await digest("dassie", "5.0.1");
+    expect(d501).not.toBe(d510);
+    expect({ latest: await digest("dassie", "latest"), 5: await digest("dassie", "5"), "5.0": await digest("dassie", "5.0") }).toEqual({ latest: d510, 5: d510, "5.0": d501 });
+  });
+
+  it("refuses to republish a release from another commit, before building anything (exit 3)", async () => {
+    proxy.recorded.length = 0;
+    const run = await publish(["--tag", "v5.1.0", "--sha", SHA.v501]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`${repo("hyrax-base")}:5.1.0 is already published from commit aaaa000, and this run builds aaaa000`);
+    expect(run.stdout).toBe("");
+    expect(writes()).toEqual([]);
+  });
+});
+
+describe("a failing gate publishes nothing (exit 4)", () => {
+  const cases = [
+    { name: "a failing smoke test", edit: (yaml: string) => yaml.replace('smoke: ["sh", "-c", "sh /app/samvera/bin/smoke && test -f APP"]', 'smoke: ["sh", "-c", "test -f /no/such/file"]'), step: /smoke-test dassie: .* … FAILED/ },
+    { name: "a service that never becomes ready", edit: (yaml: string) => yaml.replace('ready: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]', 'ready: ["false"]\n      readyTimeoutSeconds: 3'), step: /service fcrepo did not become ready within 3s/ },
+    { name: "a chart helm lint rejects", edit: (yaml: string) => yaml, chart: true, step: /helm lint --strict hyrax … FAILED/ },
+  ];
+
+  it.each(cases)("$name", async ({ edit, chart, step }) => {
+    const broken = exampleProject(`${proxy.host}/samvera`);
+    writeFileSync(join(broken, "charthouse.yaml"), edit(readFileSync(join(broken, "charthouse.yaml"), "utf8")));
+    if (chart) writeFileSync(join(broken, "chart/hyrax/templates/broken.yaml"), "kind: ConfigMap\nmetadata:\n  name: {{ .Values.nothing.here }}\n");
+    proxy.recorded.length = 0;
+    const run = await publish(["--nightly", "--date", "2026-12-01", "--sha", SHA.nightly], broken);
+    expect(run.code).toBe(4);
+    expect(`${run.stdout}\n${run.stderr}`).toMatch(step);
+    expect(run.stderr).toMatch(/gate failed: .*Nothing was published\./);
+    // Only the preflight's cancelled upload session touched the registry.
+    expect(writes().every((w) => w.path.includes("/blobs/uploads/"))).toBe(true);
+    expect(await digest("dassie", "nightly-20261201")).toBeUndefined();
+    expect(await digest("dassie", "nightly")).toBe(await digest("dassie", "nightly-20261124"));
+    const left = execFileSync("docker", ["ps", "-a", "--quiet", "--filter", `label=${RUN_LABEL}`], { env: { ...process.env, DOCKER_HOST: inject("dockerHost") }, encoding: "utf8" });
+    expect(left.trim()).toBe("");
+  });
+});
+
+describe("a push the registry refuses half way (exit 5)", () => {
+  it("reports what was pushed and leaves every alias where it was", async () => {
+    const before = Object.fromEntries(await Promise.all(IMAGES.map(async (n) => [n, await digest(n, "nightly")])));
+    proxy.fault = ({ method, path }) =>
+      method === "PUT" && path.startsWith("/v2/samvera/hyrax-worker-base/manifests/") ? { kind: "respond", status: 403, body: '{"errors":[{"code":"DENIED","message":"quota exceeded"}]}' } : { kind: "pass" };
+    try {
+      const run = await publish(["--nightly", "--date", "2026-12-02", "--sha", SHA.nightly]);
+      expect(run.code).toBe(5);
+      expect(run.stderr).toMatch(new RegExp(`publish failed: push ${repo("hyrax-worker-base")}:nightly-20261202: .*Pushed: ${repo("hyrax-base")}:nightly-20261202@sha256:[0-9a-f]{64}\\. No alias was moved\\.`));
+      expect(await digest("hyrax-base", "nightly-20261202")).toMatch(/^sha256:/);
+      expect(await digest("hyrax-worker-base", "nightly-20261202")).toBeUndefined();
+      for (const name of IMAGES) expect(await digest(name, "nightly")).toBe(before[name]);
+    } finally {
+      proxy.fault = () => ({ kind: "pass" });
+    }
+  });
+});
+
+describe("secrets", () => {
+  it("the registry password appears in no output and no file of the project", () => {
+    expect(runs.length).toBeGreaterThan(5);
+    for (const r of runs) expect(`${r.stdout}${r.stderr}`).not.toContain(CANARY);
+    expect(filesContaining(project, CANARY)).toEqual([]);
+  });
+});
