@@ -39,7 +39,8 @@ export interface SettleOptions {
   readonly rounds: number;
 }
 
-export const DEFAULT_SETTLE: SettleOptions = { settleMs: 2000, rounds: 3 };
+/** A racing run's read-to-write window is one request (plus its retries): a second covers it. */
+export const DEFAULT_SETTLE: SettleOptions = { settleMs: 1000, rounds: 3 };
 
 /**
  * The second half of compare-and-set on a registry without conditional writes: after a

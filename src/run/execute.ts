@@ -195,10 +195,15 @@ export async function executeSteps(o: ExecuteOptions): Promise<RunResult> {
   let current: Step | undefined;
   try {
     if (!o.dryRun) await checkPermissions(client, o.plan, steps, reporter);
-    for (const step of steps) {
+    for (const group of concurrentGroups(steps)) {
       if (o.signal.aborted) throw StepFailed.cancelled();
-      current = step;
-      await reporter.step(step, () => handle(step));
+      current = group[0]!.step;
+      const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
+      const failed = outcomes.findIndex((r) => r.status === "rejected");
+      if (failed >= 0) {
+        current = group[failed]!.step;
+        throw (outcomes[failed] as PromiseRejectedResult).reason;
+      }
     }
     current = undefined;
     if (aliasOutcomes.some((a) => a.moved)) aliasOutcomes = await settleAliases(client, aliasOutcomes, o.settle ?? DEFAULT_SETTLE);
@@ -218,9 +223,24 @@ export async function executeSteps(o: ExecuteOptions): Promise<RunResult> {
     published,
     skipped,
     aliases: aliasOutcomes.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
-    packages: [...packages.values()],
+    // Packages in a temp dir are gone when this returns: only name those kept on request.
+    packages: o.packagesDir ? [...packages.values()] : [],
     steps: reporter.steps,
   };
+}
+
+/** Steps that touch nothing of each other's: a run of them goes at once, still after every earlier step and before every later one. */
+const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["smoke", "push-image", "move-alias"]);
+
+/** The steps in order, consecutive independent ones of the same kind grouped. */
+export function concurrentGroups(steps: readonly Step[]): { step: Step; index: number }[][] {
+  const groups: { step: Step; index: number }[][] = [];
+  steps.forEach((step, index) => {
+    const last = groups.at(-1);
+    if (last && CONCURRENT.has(step.kind) && last[0]!.step.kind === step.kind) last.push({ step, index });
+    else groups.push([{ step, index }]);
+  });
+  return groups;
 }
 
 /** The permissions preflight, before anything is built. */

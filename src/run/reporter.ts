@@ -27,9 +27,8 @@ export class Reporter {
     this.write(`${redact(text, this.secrets)}\n`);
   }
 
-  /** Runs one step, timing it and printing its line; rethrows its error after printing its output. */
-  async step<T>(step: Step, action: () => Promise<{ note?: string; skipped?: boolean; value?: T }>): Promise<T | undefined> {
-    const n = this.steps.length + 1;
+  /** Runs step number `n` (from 1), timing it and printing its line; rethrows its error after printing its output. */
+  async step<T>(n: number, step: Step, action: () => Promise<{ note?: string; skipped?: boolean; value?: T }>): Promise<T | undefined> {
     const label = `[${String(n).padStart(String(this.total).length)}/${this.total}] ${describeStep(step)}`;
     const started = Date.now();
     try {

@@ -13,7 +13,7 @@ export async function runTestGate(ctx: DockerContext, ref: string, test: TestPla
   const network = runNetwork(ctx.runId);
   try {
     await ctx.docker(["network", "create", "--label", `${RUN_LABEL}=${ctx.runId}`, network], "creating the test network");
-    for (const service of test.services) await ctx.docker(dockerServiceArgs(ctx.runId, network, service), `starting service ${service.name} (${service.image})`);
+    await Promise.all(test.services.map((service) => ctx.docker(dockerServiceArgs(ctx.runId, network, service), `starting service ${service.name} (${service.image})`)));
     await Promise.all(test.services.map((service) => waitReady(ctx, service)));
     const result = await ctx.dockerResult(dockerTestArgs(ctx.runId, ref, test));
     if (result.code !== 0) throw new StepFailed(`the test suite failed (exit ${result.code ?? result.signal}): ${shellQuote(test.command)}`, result.output);
