@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decideAliasMove, type AliasMove, type TagRecord } from "../src/plan/index.js";
+import { settleDelay } from "../src/registry/index.js";
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const REPO = "ghcr.io/samvera/dassie";
@@ -50,5 +51,19 @@ describe("compare-and-set alias moves", () => {
     const decision = decideAliasMove(move(rank), current, D("c"));
     expect(decision.move).toBe(moves);
     expect(decision.reason).toContain(`${REPO}:latest`);
+  });
+});
+
+describe("how long a run waits before re-reading its aliases", () => {
+  const outcome = (windowMs: number) => ({ move: move({ scheme: "semver", version: "1.0.0" }), moved: true, reason: "", digest: D("1"), windowMs });
+  it.each([
+    { windows: [5, 20], expected: 250, why: "a floor for a fast local registry" },
+    { windows: [150, 300], expected: 900, why: "three times the longest window seen" },
+    { windows: [5000], expected: 2000, why: "never more than two seconds" },
+  ])("$why: $expected ms", ({ windows, expected }) => {
+    expect(settleDelay(windows.map(outcome), { rounds: 1 })).toBe(expected);
+  });
+  it("an explicit delay wins", () => {
+    expect(settleDelay([outcome(5000)], { rounds: 1, settleMs: 10 })).toBe(10);
   });
 });

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { helmArgs, helmBinary } from "../src/chart/index.js";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { run as runTool, startRegistry, type LocalRegistry } from "../src/local/index.js";
 import { RegistryClient } from "../src/registry/index.js";
 import { RUN_LABEL, toolEnvironment } from "../src/run/index.js";
 import { charthouse, type CliRun } from "./helpers/cli.js";
@@ -50,7 +49,6 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     const run = await publish(["--nightly", "--date", "2026-11-24", "--sha", SHA.nightly]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    if (process.env.SHOW_OUTPUT) console.log(run.stdout);
     expect(run.stdout).toMatch(/\[ 1\/22\] build hyrax-base \(hyrax-base\) as .* … ok \d+\.\ds/);
     expect(run.stdout).toMatch(/test in dassie with solr, postgres, redis, fcrepo: sh \/app\/samvera\/bin\/test … ok/);
     for (const name of IMAGES) {
@@ -63,8 +61,9 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     const work = tempTree();
     const tools = toolEnvironment(join(work, "tools"), proxy.host, ci);
     mkdirSync(join(work, "pulled"));
-    execFileSync(helmBinary(), helmArgs.pull(`oci://${proxy.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", join(work, "pulled"), { plainHttp: true }), { env: tools, stdio: "pipe" });
-    const rendered = execFileSync(helmBinary(), helmArgs.template("hyrax", join(work, "pulled", "hyrax-3.7.4-nightly.20261124.tgz")), { env: tools, encoding: "utf8" });
+    // Async: the proxy in front of the registry runs in this process and must keep answering.
+    await runTool(helmBinary(), helmArgs.pull(`oci://${proxy.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", join(work, "pulled"), { plainHttp: true }), { env: tools });
+    const rendered = (await runTool(helmBinary(), helmArgs.template("hyrax", join(work, "pulled", "hyrax-3.7.4-nightly.20261124.tgz")), { env: tools })).stdout;
     expect(rendered).toContain(`image: "${repo("dassie")}:nightly-20261124@${await digest("dassie", "nightly-20261124")}"`);
     expect(rendered).toContain(`image: "${repo("dassie-worker")}:nightly-20261124@${await digest("dassie-worker", "nightly-20261124")}"`);
   });
@@ -123,8 +122,8 @@ describe("a failing gate publishes nothing (exit 4)", () => {
     expect(writes().every((w) => w.path.includes("/blobs/uploads/"))).toBe(true);
     expect(await digest("dassie", "nightly-20261201")).toBeUndefined();
     expect(await digest("dassie", "nightly")).toBe(await digest("dassie", "nightly-20261124"));
-    const left = execFileSync("docker", ["ps", "-a", "--quiet", "--filter", `label=${RUN_LABEL}`], { env: { ...process.env, DOCKER_HOST: inject("dockerHost") }, encoding: "utf8" });
-    expect(left.trim()).toBe("");
+    const left = await runTool("docker", ["ps", "-a", "--quiet", "--filter", `label=${RUN_LABEL}`], { env: { ...process.env, DOCKER_HOST: inject("dockerHost") } });
+    expect(left.stdout.trim()).toBe("");
   });
 });
 
@@ -136,9 +135,16 @@ describe("a push the registry refuses half way (exit 5)", () => {
     try {
       const run = await publish(["--nightly", "--date", "2026-12-02", "--sha", SHA.nightly]);
       expect(run.code).toBe(5);
-      expect(run.stderr).toMatch(new RegExp(`publish failed: push ${repo("hyrax-worker-base")}:nightly-20261202: .*Pushed: ${repo("hyrax-base")}:nightly-20261202@sha256:[0-9a-f]{64}\\. No alias was moved\\.`));
-      expect(await digest("hyrax-base", "nightly-20261202")).toMatch(/^sha256:/);
+      expect(run.stderr).toMatch(new RegExp(`publish failed: push ${repo("hyrax-worker-base")}:nightly-20261202: docker push .* failed \\(exit 1\\)\\. Pushed: .*\\. No alias was moved\\.`));
+      // The other images' pushes ran side by side and landed: the error names each of them with its digest.
+      for (const name of ["hyrax-base", "dassie", "dassie-worker"]) {
+        const d = await digest(name, "nightly-20261202");
+        expect(d).toMatch(/^sha256:/);
+        expect(run.stderr).toContain(`${repo(name)}:nightly-20261202@${d}`);
+      }
       expect(await digest("hyrax-worker-base", "nightly-20261202")).toBeUndefined();
+      expect(run.stdout).toMatch(/DENIED|denied|quota exceeded/);
+      expect(await client().headManifest(`${proxy.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261202")).toBeNull();
       for (const name of IMAGES) expect(await digest(name, "nightly")).toBe(before[name]);
     } finally {
       proxy.fault = () => ({ kind: "pass" });

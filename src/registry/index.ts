@@ -5,6 +5,6 @@ export { Secret, redact } from "./secret.js";
 export { parseRepository, isLoopbackHost, registryBaseUrl } from "./reference.js";
 export { withRetry, retryAfterMs, isRetryableStatus, DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export { readTag } from "./read-tag.js";
-export { moveAlias, settleAliases, DEFAULT_SETTLE, type AliasOutcome, type SettleOptions } from "./move-alias.js";
+export { moveAlias, settleAliases, settleDelay, DEFAULT_SETTLE, type AliasOutcome, type SettleOptions } from "./move-alias.js";
 export { readRegistryState, repositoriesOf } from "./read-state.js";
 export { preflight, type PreflightResult } from "./preflight.js";

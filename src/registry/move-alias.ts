@@ -10,6 +10,8 @@ export interface AliasOutcome {
   readonly reason: string;
   /** The digest the alias was (or would have been) pointed at. */
   readonly digest: string;
+  /** How long this run's read-to-write window was: a racing run's is about as long. */
+  readonly windowMs: number;
 }
 
 /**
@@ -23,24 +25,31 @@ export async function moveAlias(client: RegistryClient, move: AliasMove): Promis
   if (!source) {
     throw new RegistryError(`moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it first`);
   }
+  const readAt = Date.now();
   const head = await client.headManifest(move.repository, move.alias);
   let current: TagRecord | null = head && { digest: head.digest };
   // Only a race needs the alias's labels, to rank it against this run.
   if (head && head.digest !== move.expect && head.digest !== source.digest) current = await readTag(client, move.repository, move.alias);
   const decision: AliasDecision = decideAliasMove(move, current, source.digest);
   if (decision.move) await client.putManifest(move.repository, move.alias, source);
-  return { move, moved: decision.move, reason: decision.reason, digest: source.digest };
+  return { move, moved: decision.move, reason: decision.reason, digest: source.digest, windowMs: Date.now() - readAt };
 }
 
 export interface SettleOptions {
-  /** How long to wait before re-reading: longer than another run's read-to-write window. */
-  readonly settleMs: number;
+  /** How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 250 ms–2 s. */
+  readonly settleMs?: number;
   /** Re-read rounds at most. */
   readonly rounds: number;
 }
 
-/** A racing run's read-to-write window is one request (plus its retries): a second covers it. */
-export const DEFAULT_SETTLE: SettleOptions = { settleMs: 1000, rounds: 3 };
+export const DEFAULT_SETTLE: SettleOptions = { rounds: 3 };
+
+/** Long enough to outlast a racing run's read-to-write window against the same registry. */
+export function settleDelay(outcomes: readonly AliasOutcome[], options: SettleOptions): number {
+  if (options.settleMs !== undefined) return options.settleMs;
+  const window = Math.max(0, ...outcomes.map((o) => o.windowMs));
+  return Math.min(2000, Math.max(250, 3 * window));
+}
 
 /**
  * The second half of compare-and-set on a registry without conditional writes: after a
@@ -50,8 +59,9 @@ export const DEFAULT_SETTLE: SettleOptions = { settleMs: 1000, rounds: 3 };
  */
 export async function settleAliases(client: RegistryClient, outcomes: readonly AliasOutcome[], options: SettleOptions = DEFAULT_SETTLE): Promise<AliasOutcome[]> {
   const result = [...outcomes];
+  const delay = settleDelay(outcomes, options);
   for (let round = 0; round < options.rounds; round++) {
-    await new Promise((r) => setTimeout(r, options.settleMs));
+    await new Promise((r) => setTimeout(r, delay));
     let changed = false;
     for (const [i, outcome] of result.entries()) {
       if (!outcome.moved) continue;
