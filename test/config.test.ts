@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig, parseConfig, type ConfigProblem } from "../src/config/index.js";
+import { loadConfig, loadConfigLazily, nodeFiles, parseConfig, type ConfigProblem, type Fetched } from "../src/config/index.js";
 import { ConfigError } from "../src/errors.js";
 import { tempTree } from "./helpers/temp-dir.js";
 
@@ -119,5 +119,31 @@ describe("all problems at once", () => {
   it("throws a ConfigError naming the file when it cannot be read", () => {
     expect(() => loadConfig("/nonexistent/charthouse.yaml")).toThrow(ConfigError);
     expect(() => loadConfig("/nonexistent/charthouse.yaml")).toThrow(/cannot read \/nonexistent\/charthouse.yaml: ENOENT.*--config/);
+  });
+});
+
+describe("validation through a lazy file view (how the Dagger module reads a project)", () => {
+  const fsFetch = (asked: string[]) => async (path: string): Promise<Fetched> => {
+    asked.push(path);
+    if (nodeFiles.isDirectory(path)) return { kind: "directory" };
+    const text = nodeFiles.readText(path);
+    return text === undefined ? { kind: "absent" } : { kind: "file", text };
+  };
+
+  it("gives the same config as reading the filesystem, fetching only what it needs", async () => {
+    const file = new URL("../examples/hyrax/charthouse.yaml", import.meta.url).pathname;
+    const asked: string[] = [];
+    const lazy = await loadConfigLazily(file, fsFetch(asked));
+    expect(lazy).toEqual(loadConfig(file));
+    expect(asked.some((p) => p.endsWith("Dockerfile"))).toBe(true);
+    expect(asked.some((p) => p.endsWith("chart/hyrax/Chart.yaml"))).toBe(true);
+    expect(asked.some((p) => p.endsWith("bin/test"))).toBe(false);
+  });
+
+  it.each(CASES.filter((c) => ["missing Dockerfile", "unknown target with did-you-mean", "chart path without Chart.yaml"].includes(c.name)))("reports $name the same way", async ({ yaml, field, message }) => {
+    const root = tempTree({ ...PROJECT, "charthouse.yaml": yaml });
+    const lazy = await loadConfigLazily(join(root, "charthouse.yaml"), fsFetch([]));
+    expect(lazy.ok).toBe(false);
+    expect(lazy.ok ? [] : lazy.errors.find((e) => e.field === field)?.message).toMatch(message);
   });
 });

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import { nodeFiles, type ProjectFiles } from "../config/project-files.js";
 
 /** A chart's Chart.yaml as found on disk, with its parsed document kept for rewriting. */
 export interface ChartFile {
@@ -20,10 +20,11 @@ export interface ChartDependency {
   readonly repository?: string;
 }
 
-/** Reads `<dir>/Chart.yaml`. Throws the fs error when it is missing; YAML errors stay in `doc.errors`. */
-export function readChart(dir: string): ChartFile {
+/** Reads `<dir>/Chart.yaml`; throws when it is missing. YAML errors stay in `doc.errors`. */
+export function readChart(dir: string, files: ProjectFiles = nodeFiles): ChartFile {
   const file = join(dir, "Chart.yaml");
-  const text = readFileSync(file, "utf8");
+  const text = files.readText(file);
+  if (text === undefined) throw new Error(`${file} cannot be read`);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const data: unknown = doc.errors.length === 0 && isMap(doc.contents) ? doc.toJS() : {};

@@ -2,3 +2,5 @@ export { loadConfig, parseConfig, formatProblem } from "./load-config.js";
 export { listStages } from "./dockerfile.js";
 export { schema } from "./schema-check.js";
 export * from "./types.js";
+export { nodeFiles, MemoryFiles, type ProjectFiles } from "./project-files.js";
+export { loadConfigLazily, type Fetched } from "./load-config-lazily.js";

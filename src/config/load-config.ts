@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { isSemver } from "../chart/oci-tag.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
@@ -7,6 +6,7 @@ import { ConfigError } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 import { listStages } from "./dockerfile.js";
 import { formatFieldPath, locate, type FieldPath } from "./positions.js";
+import { nodeFiles, type ProjectFiles } from "./project-files.js";
 import { checkSchema } from "./schema-check.js";
 import {
   DEFAULT_POLICY,
@@ -51,23 +51,20 @@ interface RawService {
  * Reads and validates a charthouse.yaml. Every problem is returned at once, each
  * with file, line, column, field and fix; only a file that cannot be read throws.
  */
-export function loadConfig(file: string): ConfigResult {
+export function loadConfig(file: string, files: ProjectFiles = nodeFiles): ConfigResult {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (cause) {
+  const text = files.readText(path);
+  if (text === undefined) {
     throw new ConfigError(
-      `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}. ` +
+      `cannot read ${file}: ${files.exists(path) ? "not a readable file" : "ENOENT (no such file)"}. ` +
         "Pass the project's charthouse.yaml with --config, or write one with `charthouse init`.",
-      { cause },
     );
   }
-  return parseConfig(text, path);
+  return parseConfig(text, path, files);
 }
 
 /** Validates config text as if it were the file at `path` (relative paths resolve beside it). */
-export function parseConfig(text: string, path: string): ConfigResult {
+export function parseConfig(text: string, path: string, files: ProjectFiles = nodeFiles): ConfigResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = new Problems(path, doc, lines);
@@ -90,19 +87,19 @@ export function parseConfig(text: string, path: string): ConfigResult {
   for (const p of checkSchema(data)) problems.add(p.path, p.message, p.fix, { key: p.atKey });
   if (problems.errors.length) return problems.result();
 
-  const config = buildConfig(data as RawConfig, path, problems);
+  const config = buildConfig(data as RawConfig, path, problems, files);
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
 
 /** Fills defaults, resolves paths, and runs the checks a schema cannot express. */
-function buildConfig(raw: RawConfig, file: string, problems: Problems): Config {
+function buildConfig(raw: RawConfig, file: string, problems: Problems, files: ProjectFiles): Config {
   const root = dirname(file);
-  const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems));
+  const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems, files));
   checkUnique(images.map((i) => i.name), (i) => ["images", i, "name"], "image name", problems);
   const imageNames = images.map((i) => i.name);
 
   const test = raw.test ? buildTest(raw.test, imageNames, problems) : undefined;
-  const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems));
+  const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems, files));
   checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
 
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
@@ -112,16 +109,16 @@ function buildConfig(raw: RawConfig, file: string, problems: Problems): Config {
   return { file, root, registry: raw.registry, source: raw.source, images, test, charts, policy };
 }
 
-function buildImage(raw: RawImage, i: number, root: string, problems: Problems): ImageConfig {
+function buildImage(raw: RawImage, i: number, root: string, problems: Problems, files: ProjectFiles): ImageConfig {
   const context = resolve(root, raw.context ?? ".");
   const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
   const at = (field: string): FieldPath => ["images", i, field];
-  if (!isDirectory(context)) {
+  if (!files.isDirectory(context)) {
     problems.add(raw.context ? at("context") : ["images", i], `build context ${rel(root, context)} is not a directory`, "create it or correct images[].context (relative to charthouse.yaml)");
-  } else if (!existsSync(dockerfile)) {
+  } else if (!files.exists(dockerfile)) {
     problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `Dockerfile ${rel(root, dockerfile)} does not exist`, "correct images[].dockerfile (relative to charthouse.yaml)");
   } else if (raw.target !== undefined) {
-    const stages = listStages(readFileSync(dockerfile, "utf8"));
+    const stages = listStages(files.readText(dockerfile) ?? "");
     if (!stages.includes(raw.target)) {
       const guess = didYouMean(raw.target, stages);
       problems.add(
@@ -164,15 +161,16 @@ function buildChart(
   root: string,
   imageNames: string[],
   problems: Problems,
+  files: ProjectFiles,
 ): ChartConfig[] {
   const dir = resolve(root, raw.path);
   const pins = raw.pins ?? [];
   pins.forEach((pin, j) => checkImageName(pin.image, ["charts", i, "pins", j, "image"], imageNames, problems));
-  if (!existsSync(resolve(dir, "Chart.yaml"))) {
+  if (!files.exists(resolve(dir, "Chart.yaml"))) {
     problems.add(["charts", i, "path"], `${rel(root, dir)} holds no Chart.yaml`, "point charts[].path at a chart directory (relative to charthouse.yaml)");
     return [];
   }
-  const chart = readChart(dir);
+  const chart = readChart(dir, files);
   const chartProblems = new Problems(chart.file, chart.doc, chart.lines, problems);
   for (const error of chart.doc.errors) {
     const { line, col } = chart.lines.linePos(error.pos[0]);
@@ -231,14 +229,6 @@ function checkPattern(pattern: string, path: FieldPath, required: string[], prob
   }
   for (const name of found.filter((f) => !required.includes(f))) {
     problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${required.map((r) => `{${r}}`).join(" and ")}`);
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 
