@@ -1,0 +1,229 @@
+import { createHash, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { basename, join } from "node:path";
+import { parse, valueFromASTUntyped, type FieldNode, type SelectionSetNode } from "graphql";
+
+/**
+ * A FAKE Dagger engine: a GraphQL server on 127.0.0.1 that the real SDK talks to
+ * (through DAGGER_SESSION_PORT / DAGGER_SESSION_TOKEN). It records every query and
+ * answers plausibly from a small model: directories and files backed by real paths,
+ * containers as chains of the calls made on them. No container ever runs.
+ */
+export interface Effect {
+  readonly kind: "build" | "exec" | "publish" | "registry-auth" | "service-binding" | "secret-variable";
+  readonly detail: Record<string, unknown>;
+}
+
+interface Obj {
+  type: string;
+  path?: string;
+  labels?: Record<string, string>;
+  execs?: string[][];
+  failure?: { cmd: string[] };
+  detail?: Record<string, unknown>;
+  virtualFiles?: Record<string, string>;
+}
+
+export interface FakeEngine {
+  readonly port: number;
+  readonly token: string;
+  readonly queries: string[];
+  readonly effects: Effect[];
+  /** Make exec of these arguments fail with exit 1. */
+  failExec: (args: string[]) => boolean;
+  /** Told of every publish, before it answers (e.g. to put a real image in a real registry). */
+  onPublish: (address: string, labels: Record<string, string>) => Promise<string | void>;
+  stop(): Promise<void>;
+}
+
+export async function startFakeEngine(opts: { moduleSource: string }): Promise<FakeEngine> {
+  const objects = new Map<string, Obj>();
+  const token = randomBytes(16).toString("hex");
+  let n = 0;
+  const idOf = (obj: Obj): string => {
+    const id = `fake-${obj.type}-${++n}`;
+    objects.set(id, obj);
+    return id;
+  };
+  const engine: FakeEngine = {
+    port: 0,
+    token,
+    queries: [],
+    effects: [],
+    failExec: () => false,
+    onPublish: async () => undefined,
+    stop: async () => {},
+  };
+
+  class FieldError extends Error {
+    constructor(message: string, readonly extensions?: Record<string, unknown>) {
+      super(message);
+    }
+  }
+
+  const container = (from: Obj, change: Partial<Obj>): Obj => ({
+    type: "Container",
+    labels: { ...from.labels },
+    execs: [...(from.execs ?? [])],
+    failure: from.failure,
+    detail: { ...from.detail },
+    ...change,
+  });
+
+  /** A field of `parent`; objects come back as Obj, leaves as values. */
+  async function resolve(parent: Obj, name: string, args: Record<string, unknown>): Promise<unknown> {
+    const obj = (id: unknown): Obj => {
+      const found = objects.get(String(id));
+      if (!found) throw new FieldError(`unknown id ${String(id)}`);
+      return found;
+    };
+    if (name === "id") return idOf(parent);
+    if (name.startsWith("load") && name.endsWith("FromID")) return obj(args.id);
+    switch (parent.type) {
+      case "Query":
+        if (name === "container") return { type: "Container", labels: {}, execs: [], detail: { platform: args.platform } };
+        if (name === "host") return { type: "Host" };
+        if (name === "directory") return { type: "Directory", virtualFiles: {} };
+        if (name === "secret") return { type: "Secret", detail: { uri: args.uri } };
+        if (name === "setSecret") return { type: "Secret", detail: { name: args.name } };
+        if (name === "cacheVolume") return { type: "CacheVolume", detail: { key: args.key } };
+        if (name === "currentModule") return { type: "CurrentModule" };
+        break;
+      case "Host":
+        if (name === "directory") return { type: "Directory", path: String(args.path) };
+        break;
+      case "CurrentModule":
+        if (name === "source") return { type: "Directory", path: opts.moduleSource };
+        break;
+      case "Directory": {
+        const path = parent.path && join(parent.path, String(args.path ?? "."));
+        if (name === "file") return { type: "File", path };
+        if (name === "directory") return { type: "Directory", path };
+        if (name === "entries") {
+          try {
+            return readdirSync(parent.path ?? "");
+          } catch {
+            throw new FieldError(`lstat ${parent.path}: no such file or directory`);
+          }
+        }
+        if (name === "withFile" || name === "withNewFile") return { type: "Directory", virtualFiles: { ...parent.virtualFiles, [String(args.path)]: "" } };
+        if (name === "dockerBuild") {
+          const detail = { context: parent.path, dockerfile: args.dockerfile, target: args.target, platform: args.platform, buildArgs: args.buildArgs ?? [] };
+          // Later queries repeat the whole chain: a build is recorded once, as an engine would run it once.
+          if (!engine.effects.some((e) => e.kind === "build" && JSON.stringify(e.detail) === JSON.stringify(detail))) engine.effects.push({ kind: "build", detail });
+          return { type: "Container", labels: {}, execs: [], detail };
+        }
+        break;
+      }
+      case "File":
+        if (name === "contents") {
+          try {
+            if (!parent.path || !statSync(parent.path).isFile()) throw new Error();
+            return readFileSync(parent.path, "utf8");
+          } catch {
+            throw new FieldError(`${parent.path}: no such file`);
+          }
+        }
+        if (name === "name") return basename(parent.path ?? "file");
+        break;
+      case "Secret":
+        if (name === "plaintext") {
+          const uri = String(parent.detail?.uri ?? "");
+          if (!uri.startsWith("env://")) throw new FieldError(`fake engine resolves only env:// secrets, not ${uri}`);
+          return process.env[uri.slice("env://".length)] ?? "";
+        }
+        break;
+      case "Service":
+        break;
+      case "Container": {
+        if (name === "withLabel") return container(parent, { labels: { ...parent.labels, [String(args.name)]: String(args.value) } });
+        if (name === "withExec") {
+          const cmd = (args.args as string[]) ?? [];
+          engine.effects.push({ kind: "exec", detail: { args: cmd, image: parent.detail } });
+          return container(parent, { execs: [...(parent.execs ?? []), cmd], failure: parent.failure ?? (engine.failExec(cmd) ? { cmd } : undefined) });
+        }
+        if (name === "withRegistryAuth") {
+          engine.effects.push({ kind: "registry-auth", detail: { address: args.address, username: args.username, secret: args.secret } });
+          return container(parent, {});
+        }
+        if (name === "withServiceBinding") {
+          engine.effects.push({ kind: "service-binding", detail: { alias: args.alias, service: obj(args.service).detail } });
+          return container(parent, {});
+        }
+        if (name === "withSecretVariable") {
+          engine.effects.push({ kind: "secret-variable", detail: { name: args.name, secret: args.secret } });
+          return container(parent, {});
+        }
+        if (name === "asService") return { type: "Service", detail: { ...parent.detail, args: args.args, execs: parent.execs } };
+        if (name === "from") return container(parent, { detail: { from: args.address } });
+        if (name === "file") return { type: "File", path: undefined };
+        if (name === "directory") return { type: "Directory", virtualFiles: {} };
+        if (name === "sync" || name === "stdout" || name === "exitCode") {
+          if (parent.failure) {
+            throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully: exit code: 1`, {
+              _type: "EXEC_ERROR",
+              cmd: parent.failure.cmd,
+              exitCode: 1,
+              stdout: "",
+              stderr: "injected failure",
+            });
+          }
+          return name === "sync" ? idOf(parent) : name === "stdout" ? "" : 0;
+        }
+        if (name === "publish") {
+          if (parent.failure) throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully`, { _type: "EXEC_ERROR", cmd: parent.failure.cmd, exitCode: 1 });
+          const address = String(args.address);
+          const variants = ((args.platformVariants as string[] | undefined) ?? []).length;
+          engine.effects.push({ kind: "publish", detail: { address, variants, labels: parent.labels } });
+          const digest = (await engine.onPublish(address, parent.labels ?? {})) || `sha256:${createHash("sha256").update(address + JSON.stringify(parent.labels)).digest("hex")}`;
+          return `${address}@${digest}`;
+        }
+        if (name.startsWith("with")) return container(parent, {});
+        break;
+      }
+    }
+    throw new FieldError(`the fake engine does not model ${parent.type}.${name}`);
+  }
+
+  async function select(parent: Obj, set: SelectionSetNode): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const selection of set.selections) {
+      const field = selection as FieldNode;
+      const args = Object.fromEntries((field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+      const value = await resolve(parent, field.name.value, args);
+      out[field.alias?.value ?? field.name.value] =
+        field.selectionSet && value && typeof value === "object" && "type" in (value as object) ? await select(value as Obj, field.selectionSet) : value;
+    }
+    return out;
+  }
+
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", async () => {
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${token}:`).toString("base64")}`) {
+        res.writeHead(401).end();
+        return;
+      }
+      const { query } = JSON.parse(body) as { query: string };
+      engine.queries.push(query);
+      try {
+        const document = parse(query);
+        const operation = document.definitions[0] as { selectionSet: SelectionSetNode };
+        const data = await select({ type: "Query" }, operation.selectionSet);
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data }));
+      } catch (error) {
+        const e = error as FieldError;
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: null, errors: [{ message: e.message, extensions: e.extensions }] }));
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address();
+  Object.assign(engine, {
+    port: typeof address === "object" && address ? address.port : 0,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  });
+  return engine;
+}
