@@ -73,6 +73,7 @@ describe("the Dagger module's API, read with the SDK's introspector", () => {
     expect(publish.arguments.registryPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret" }, isOptional: true });
     expect(publish.returnType).toMatchObject({ kind: "STRING_KIND" });
     expect(functions.package!.returnType).toMatchObject({ kind: "OBJECT_KIND", name: "Directory" });
+    expect(functions.build!.returnType).toMatchObject({ kind: "LIST_KIND", typeDef: { kind: "OBJECT_KIND", name: "Container" } });
   });
 
   it("takes no secret as a plain string anywhere", async () => {

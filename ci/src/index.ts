@@ -7,7 +7,7 @@
  * aliases last. Every decision comes from the charthouse library bundled in ./lib;
  * these functions only map its steps to Dagger calls.
  */
-import { argument, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import { argument, Container, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
 import * as ch from "./lib/charthouse.js";
 import { DaggerSteps, type ModuleCredentials } from "./steps.js";
 
@@ -51,7 +51,8 @@ export class Charthouse {
 
   /**
    * Builds every image (or the one named) from its Dockerfile target with the plan's
-   * build args, platforms and OCI labels.
+   * build args, platforms and OCI labels; returns the built containers (the first
+   * platform of each), e.g. for `dagger call build --name dassie terminal`.
    */
   @func()
   async build(
@@ -69,12 +70,12 @@ export class Charthouse {
     date = "",
     /** The config file, relative to the source. */
     config = "charthouse.yaml",
-  ): Promise<string> {
+  ): Promise<Container[]> {
     const { plan, steps } = await this.prepare(source, { nightly, tag, sha, date, config }, undefined, false);
     const builds = ch.gateSteps(plan).filter((s) => s.kind === "build" && (!name || s.image.name === name));
     if (name && builds.length === 0) throw new Error(`charthouse.yaml has no image named ${name}: choose one of ${plan.images.map((i) => i.name).join(", ")}`);
     for (const step of builds) await steps.run(step);
-    return builds.map((s) => ch.describeStep(s)).join("\n");
+    return builds.flatMap((s) => (s.kind === "build" ? [steps.built(s.image.name)[0]!] : []));
   }
 
   /**
