@@ -112,6 +112,14 @@ describe("dagger call publish --nightly, recorded (fake engine)", () => {
     expect(out).toContain(`${proxy.host}/${namespace}/dassie:nightly → nightly-20261124`);
   });
 
+  it("runs the test suite with its services bound and its cache volumes mounted", async () => {
+    await publishNightly();
+    const bindings = engine.effects.filter((e) => e.kind === "service-binding").map((e) => e.detail.alias);
+    expect(new Set(bindings)).toEqual(new Set(["solr", "postgres", "redis", "fcrepo"]));
+    const caches = engine.effects.filter((e) => e.kind === "cache").map((e) => e.detail);
+    expect(caches).toContainEqual({ path: "/app/samvera/.cache", cache: { key: `charthouse-${proxy.host.replace(":", "-")}-${namespace}-app-samvera-.cache` } });
+  });
+
   it("a gate that fails (an exec error from the engine) stops before any publish", async () => {
     engine.failExec = (args) => args.join(" ").includes("test -f APP");
     await expect(publishNightly()).rejects.toThrow(/did not complete successfully/);

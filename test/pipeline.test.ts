@@ -5,7 +5,7 @@ import { mustPlan } from "./helpers/plan.js";
 
 const cfg = config({
   images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],
-  test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }] },
+  test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: ["/usr/local/bundle"] },
   charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag" }] }), chart("updater", "0.1.0")],
 });
 const label = (s: Step): string =>
@@ -43,6 +43,13 @@ describe("steps in the order every executor walks", () => {
   it("the services a test names by image run the image this run built", () => {
     const plan = mustPlan({ kind: "nightly" }, state().build(), cfg);
     expect(plan.test?.services[0]!.image).toBe("ghcr.io/samvera/dassie:nightly-20261124");
+  });
+
+  it("keys the test's cache volumes by registry and path only: the same every run", () => {
+    const a = mustPlan({ kind: "nightly" }, state().build(), cfg).test!.caches;
+    const b = mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), cfg).test!.caches;
+    expect(a).toEqual([{ path: "/usr/local/bundle", key: "charthouse-ghcr.io-samvera-usr-local-bundle" }]);
+    expect(b).toEqual(a);
   });
 
   it("describes each step in one line", () => {

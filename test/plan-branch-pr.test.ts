@@ -36,7 +36,7 @@ describe("runs that publish nothing still run every gate", () => {
   ])("$name", ({ event, summary }) => {
     const cfg = config({
       images: [image("hyrax-base"), image("dassie")],
-      test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "solr:8", port: 8983, env: {}, readyTimeoutSeconds: 60 }] },
+      test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "solr:8", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: [] },
     });
     const plan = mustPlan(event, state().build(), cfg);
     expect(plan.summary).toMatch(summary);

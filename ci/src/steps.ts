@@ -69,6 +69,7 @@ export class DaggerSteps {
         let container = this.built(step.image.name)[0]!;
         for (const service of step.test.services) container = container.withServiceBinding(service.name, this.service(service));
         for (const [key, value] of Object.entries(step.test.env)) container = container.withEnvVariable(key, value);
+        for (const cache of step.test.caches) container = container.withMountedCache(cache.path, dag.cacheVolume(cache.key));
         await container.withExec([...step.test.command]).sync();
         return;
       }

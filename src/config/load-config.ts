@@ -23,7 +23,7 @@ interface RawConfig {
   registry: string;
   source?: string;
   images?: RawImage[];
-  test?: { image: string; command: string[]; env?: Record<string, string>; services?: RawService[] };
+  test?: { image: string; command: string[]; env?: Record<string, string>; services?: RawService[]; caches?: string[] };
   charts?: { path: string; repository?: string; pins?: { image: string; repository?: string; tag: string; digest?: string }[] }[];
   policy?: { releaseTag?: string; chartReleaseTag?: string; defaultBranch?: string };
 }
@@ -152,7 +152,7 @@ function buildTest(raw: NonNullable<RawConfig["test"]>, imageNames: string[], pr
     readyTimeoutSeconds: s.readyTimeoutSeconds ?? 120,
   }));
   checkUnique(services.map((s) => s.name), (i) => ["test", "services", i, "name"], "service name", problems);
-  return { image: raw.image, command: raw.command, env: raw.env ?? {}, services };
+  return { image: raw.image, command: raw.command, env: raw.env ?? {}, services, caches: raw.caches ?? [] };
 }
 
 function buildChart(

@@ -35,6 +35,7 @@ const PATTERN_HINTS: Record<string, { message: string; fix: string }> = {
     fix: "use lowercase letters and digits, separated by single '.', '_' or '-', e.g. hyrax-worker",
   },
   platforms: { message: "is not a platform", fix: "write os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8" },
+  caches: { message: "is not an absolute path", fix: "write the path in the test container, e.g. /usr/local/bundle" },
 };
 
 function toProblem(error: ErrorObject): SchemaProblem | undefined {

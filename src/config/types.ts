@@ -31,6 +31,8 @@ export interface TestConfig {
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly services: readonly ServiceConfig[];
+  /** Absolute paths kept between runs as cache volumes. */
+  readonly caches: readonly string[];
 }
 
 export interface PinConfig {

@@ -202,7 +202,13 @@ function planTest(config: Config, images: readonly ImagePlan[]): TestPlan {
     command: test.command,
     env: test.env,
     services: test.services.map((s) => ({ ...s, image: refOf(s.image) ?? s.image })),
+    caches: test.caches.map((path) => ({ path, key: cacheKey(config.registry, path) })),
   };
+}
+
+/** `ghcr.io/samvera` + `/usr/local/bundle` → `charthouse-ghcr.io-samvera-usr-local-bundle`: stable, and nothing of the run's date or secrets. */
+export function cacheKey(registry: string, path: string): string {
+  return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
 }
 
 /** Branch names may hold `/`, which a tag cannot: `release/5.x` → `release-5.x`. */

@@ -61,6 +61,8 @@ export interface TestPlan {
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly services: readonly ServicePlan[];
+  /** Cache volumes to mount: the same key run after run, so dependencies installed once stay. */
+  readonly caches: readonly { readonly path: string; readonly key: string }[];
 }
 
 /** An image pinned into a chart's values. */

@@ -14,9 +14,15 @@ export function dockerBuildArgs(image: ImagePlan): string[] {
 }
 
 /** `docker run` of a one-off command in an image: removed afterwards, labelled with the run. */
-export function dockerRunArgs(runId: string, ref: string, command: readonly string[], opts: { name?: string; network?: string; env?: Readonly<Record<string, string>> } = {}): string[] {
+export function dockerRunArgs(
+  runId: string,
+  ref: string,
+  command: readonly string[],
+  opts: { name?: string; network?: string; env?: Readonly<Record<string, string>>; caches?: TestPlan["caches"] } = {},
+): string[] {
   const args = ["run", "--rm", "--label", `${RUN_LABEL}=${runId}`, "--network", opts.network ?? "none"];
   if (opts.name) args.push("--name", opts.name);
+  for (const cache of opts.caches ?? []) args.push("--mount", `type=volume,source=${cache.key},target=${cache.path}`);
   for (const [key, value] of Object.entries(opts.env ?? {})) args.push("--env", `${key}=${value}`);
   args.push(ref, ...command);
   return args;
@@ -40,5 +46,5 @@ export function runNetwork(runId: string): string {
 
 /** The test suite itself, on the run's network with its services. */
 export function dockerTestArgs(runId: string, ref: string, test: TestPlan): string[] {
-  return dockerRunArgs(runId, ref, test.command, { name: `${runId}-test`, network: runNetwork(runId), env: test.env });
+  return dockerRunArgs(runId, ref, test.command, { name: `${runId}-test`, network: runNetwork(runId), env: test.env, caches: test.caches });
 }

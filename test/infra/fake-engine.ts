@@ -11,7 +11,7 @@ import { parse, valueFromASTUntyped, type FieldNode, type SelectionSetNode } fro
  * containers as chains of the calls made on them. No container ever runs.
  */
 export interface Effect {
-  readonly kind: "build" | "exec" | "publish" | "registry-auth" | "service-binding" | "secret-variable";
+  readonly kind: "build" | "exec" | "publish" | "registry-auth" | "service-binding" | "secret-variable" | "cache";
   readonly detail: Record<string, unknown>;
 }
 
@@ -149,6 +149,10 @@ export async function startFakeEngine(opts: { moduleSource: string }): Promise<F
         }
         if (name === "withServiceBinding") {
           engine.effects.push({ kind: "service-binding", detail: { alias: args.alias, service: obj(args.service).detail } });
+          return container(parent, {});
+        }
+        if (name === "withMountedCache") {
+          engine.effects.push({ kind: "cache", detail: { path: args.path, cache: obj(args.cache).detail } });
           return container(parent, {});
         }
         if (name === "withSecretVariable") {

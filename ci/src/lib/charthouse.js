@@ -14151,8 +14151,8 @@ var require_core = __commonJS({
             return this;
           }
           case "object": {
-            const cacheKey = schemaKeyRef;
-            this._cache.delete(cacheKey);
+            const cacheKey2 = schemaKeyRef;
+            this._cache.delete(cacheKey2);
             let id = schemaKeyRef[this.opts.schemaId];
             if (id) {
               id = (0, resolve_1.normalizeId)(id);
@@ -16893,6 +16893,14 @@ var charthouse_schema_default = {
           items: {
             $ref: "#/definitions/service"
           }
+        },
+        caches: {
+          type: "array",
+          items: {
+            type: "string",
+            pattern: "^/"
+          },
+          description: "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret."
         }
       }
     },
@@ -16985,7 +16993,8 @@ var PATTERN_HINTS = {
     message: "is not a valid name",
     fix: "use lowercase letters and digits, separated by single '.', '_' or '-', e.g. hyrax-worker"
   },
-  platforms: { message: "is not a platform", fix: "write os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8" }
+  platforms: { message: "is not a platform", fix: "write os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8" },
+  caches: { message: "is not an absolute path", fix: "write the path in the test container, e.g. /usr/local/bundle" }
 };
 function toProblem(error) {
   const path = pointerToPath(error.instancePath);
@@ -17131,7 +17140,7 @@ function buildTest(raw, imageNames, problems) {
     readyTimeoutSeconds: s.readyTimeoutSeconds ?? 120
   }));
   checkUnique(services.map((s) => s.name), (i) => ["test", "services", i, "name"], "service name", problems);
-  return { image: raw.image, command: raw.command, env: raw.env ?? {}, services };
+  return { image: raw.image, command: raw.command, env: raw.env ?? {}, services, caches: raw.caches ?? [] };
 }
 function buildChart(raw, i, root, imageNames, problems, files) {
   const dir = resolve(root, raw.path);
@@ -17712,8 +17721,12 @@ function planTest(config, images) {
     image: test.image,
     command: test.command,
     env: test.env,
-    services: test.services.map((s) => ({ ...s, image: refOf(s.image) ?? s.image }))
+    services: test.services.map((s) => ({ ...s, image: refOf(s.image) ?? s.image })),
+    caches: test.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
   };
+}
+function cacheKey(registry, path) {
+  return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
 }
 function aliasForBranch(branch) {
   return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
