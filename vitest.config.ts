@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     globalSetup: ["test/global-setup.ts"],
+    // GitHub's workflow parser imports JSON in a way Node's loader needs vite's help with.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });

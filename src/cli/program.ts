@@ -3,6 +3,7 @@ import { CharthouseError, ExitCode } from "../errors.js";
 import { registerCheck } from "./commands/check.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerPublish } from "./commands/publish.js";
+import { registerInit } from "./commands/init.js";
 import type { CliIo } from "./io.js";
 
 const EXIT_CODES = `
@@ -30,6 +31,7 @@ export function createProgram(io: CliIo): Command {
   registerPlan(program, io);
   registerCheck(program, io);
   registerPublish(program, io);
+  registerInit(program, io);
   for (const command of program.commands) command.addHelpText("after", EXIT_CODES).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
   return program;
 }

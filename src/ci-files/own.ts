@@ -1,0 +1,23 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../config/index.js";
+import { circleciConfig } from "./circleci.js";
+import { githubWorkflow } from "./github.js";
+import { DAGGER_VERSION, type CiOptions } from "./options.js";
+
+/** charthouse's own CI: what an adopter's does, plus its own test suite, calling itself as the module. */
+export function ownCiFiles(root: string): Record<string, string> {
+  const loaded = loadConfig(join(root, "charthouse.yaml"));
+  if (!loaded.ok) throw new Error(`charthouse.yaml of charthouse itself is invalid: ${loaded.errors.map((e) => e.message).join("; ")}`);
+  const options: CiOptions = { policy: loaded.config.policy, module: ".", daggerVersion: DAGGER_VERSION, extraTests: ["sudo -E bash .ci/run"] };
+  return { ".circleci/config.yml": circleciConfig(options), ".github/workflows/charthouse.yml": githubWorkflow(options) };
+}
+
+/** `npm run ci-files`: rewrites them (a test fails when the committed ones differ). */
+export function writeOwnCiFiles(root = fileURLToPath(new URL("../../..", import.meta.url))): void {
+  for (const [path, content] of Object.entries(ownCiFiles(root))) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
