@@ -111,3 +111,19 @@ describe("Retry-After", () => {
     expect(retryAfterMs(header, Date.parse("Wed, 25 Nov 2026 03:00:00 GMT"))).toBe(ms);
   });
 });
+
+describe("a registry name that does not resolve (stub fetch: no lookup leaves this machine)", () => {
+  it("is given up at once, not retried", async () => {
+    let calls = 0;
+    const client = new RegistryClient({
+      retry: fast,
+      fetch: (async () => {
+        calls++;
+        throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ENOTFOUND" } });
+      }) as typeof fetch,
+    });
+    const error = await client.listTags("registry.invalid/samvera/dassie").catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/registry\.invalid could not be reached \(ENOTFOUND\); gave up after 1 attempt/);
+    expect(calls).toBe(1);
+  });
+});

@@ -50,6 +50,8 @@ export async function withRetry(
       if (!isRetryableStatus(response.status)) return last;
     } catch (error) {
       last = { kind: "error", error, attempts: n };
+      // A name that does not resolve will not resolve in a second either.
+      if (describeNetworkError(error) === "ENOTFOUND") return last;
     }
     if (n === policy.attempts) break;
     const backoff = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (n - 1)) * (0.5 + Math.random() / 2);

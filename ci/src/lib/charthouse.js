@@ -17985,6 +17985,7 @@ async function withRetry(attempt, policy, onRetry) {
       if (!isRetryableStatus(response.status)) return last;
     } catch (error) {
       last = { kind: "error", error, attempts: n };
+      if (describeNetworkError(error) === "ENOTFOUND") return last;
     }
     if (n === policy.attempts) break;
     const backoff = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
