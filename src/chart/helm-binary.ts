@@ -12,3 +12,13 @@ export function helmBinary(env: Readonly<Record<string, string | undefined>> = p
   for (const candidate of [BUNDLED_HELM, BUNDLED_HELM_SRC]) if (existsSync(candidate)) return candidate;
   return "helm";
 }
+
+/** kubectl: $CHARTHOUSE_KUBECTL, else the one unpacked beside helm, else kubectl on PATH. */
+export function kubectlBinary(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.CHARTHOUSE_KUBECTL) return env.CHARTHOUSE_KUBECTL;
+  for (const helm of [BUNDLED_HELM, BUNDLED_HELM_SRC]) {
+    const candidate = helm.replace(/helm\/helm$/, "kubectl/kubectl");
+    if (existsSync(candidate)) return candidate;
+  }
+  return "kubectl";
+}

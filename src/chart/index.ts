@@ -4,4 +4,4 @@ export { helmArgs } from "./helm-args.js";
 export { canonicalizePackage, canonicalPackageBytes } from "./canonical-package.js";
 export { stageChart, applyChartPlan, pinSettings, prepareChart, settleDependencies, stampTimes } from "./stage-chart.js";
 export { tagToVersion, versionToTag, releaseVersions, highest } from "./oci-tag.js";
-export { helmBinary } from "./helm-binary.js";
+export { helmBinary, kubectlBinary } from "./helm-binary.js";

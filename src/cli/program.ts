@@ -4,6 +4,8 @@ import { registerCheck } from "./commands/check.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerInit } from "./commands/init.js";
+import { registerSync } from "./commands/sync.js";
+import type { Cluster } from "../updater/index.js";
 import type { CliIo } from "./io.js";
 
 const EXIT_CODES = `
@@ -16,7 +18,7 @@ Exit codes:
   5  a publish failed: the error lists what was and was not pushed`;
 
 /** The `charthouse` command line; each command parses, calls the library, renders. */
-export function createProgram(io: CliIo): Command {
+export function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: number) => void = () => undefined): Command {
   const program = new Command("charthouse")
     .description(
       "Builds a project's container images, tests them, lints and packages its Helm charts, and publishes " +
@@ -32,16 +34,19 @@ export function createProgram(io: CliIo): Command {
   registerCheck(program, io);
   registerPublish(program, io);
   registerInit(program, io);
+  registerSync(program, io, setExitCode, cluster);
   for (const command of program.commands) command.addHelpText("after", EXIT_CODES).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
   return program;
 }
 
 /** Runs the CLI and returns its exit code; errors become one clear paragraph. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = createProgram(io);
+export async function runCli(argv: readonly string[], io: CliIo, cluster?: Cluster): Promise<number> {
+  // A command may set its own exit code (sync tells up to date from upgraded).
+  let exitCode: number = ExitCode.ok;
+  const program = createProgram(io, cluster, (code) => (exitCode = code));
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return ExitCode.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are "errors" to commander; usage mistakes exit 2.

@@ -1,0 +1,69 @@
+import type { Command } from "commander";
+import { helmBinary, kubectlBinary } from "../../chart/index.js";
+import { ConfigError } from "../../errors.js";
+import { RegistryClient, resolveCredentials } from "../../registry/index.js";
+import { helmCluster, notifyWebhook, parsePolicy, SYNC_EXIT, syncRelease, type Cluster, type SyncResult } from "../../updater/index.js";
+import type { CliIo } from "../io.js";
+import { addRegistryOptions, type RegistryOptions } from "../registry-options.js";
+import { Secret } from "../../registry/secret.js";
+
+interface SyncFlags extends RegistryOptions {
+  chart: string;
+  release: string;
+  namespace: string;
+  policy: string;
+  values?: string;
+  timeout: string;
+  dryRun?: boolean;
+  json?: boolean;
+  webhook?: string;
+}
+
+/** Tests pass a fake cluster; the CLI otherwise talks to the real one through helm and kubectl. */
+export function registerSync(program: Command, io: CliIo, setExitCode: (code: number) => void, cluster?: Cluster): void {
+  addRegistryOptions(
+    program
+      .command("sync")
+      .summary("upgrade a release to the newest chart version its policy allows (the in-cluster pull model)")
+      .description(
+        "Lists the chart's versions in the registry, picks the newest the policy allows (a semver range such as ~5.0 or ^5, " +
+          "stable: the newest release, nightly: the newest -nightly.YYYYMMDD), compares it with the release actually deployed, " +
+          "and when newer runs helm upgrade --install --atomic --wait with that version pinned by digest. Never downgrades; " +
+          "respects hold and skip from the ConfigMap charthouse-sync-<release> in the namespace. Prints one line and one JSON " +
+          "log line. Exit: 0 up to date (or held), 10 upgraded, 20 failed, 21 failed and rolled back, 2 misconfigured.",
+      )
+      .requiredOption("--chart <oci>", "the chart, e.g. oci://ghcr.io/samvera/charts/hyrax")
+      .requiredOption("--release <name>", "the Helm release to keep up to date")
+      .requiredOption("--namespace <ns>", "the release's namespace")
+      .requiredOption("--policy <policy>", "a semver range (~5.0, ^5), stable, or nightly")
+      .option("--values <file>", "values file for the upgrade")
+      .option("--timeout <duration>", "how long helm waits for the release to be ready", "10m")
+      .option("--webhook <url>", "Slack-compatible webhook told of every upgrade, skip and failure (default: $CHARTHOUSE_WEBHOOK)")
+      .option("--dry-run", "decide and print, change nothing")
+      .option("--json", "print only the JSON log line"),
+  ).action(async (opts: SyncFlags) => {
+    const policy = parsePolicy(opts.policy);
+    if (!policy) throw new ConfigError(`--policy ${opts.policy} is neither stable, nightly, nor a semver range: write e.g. ~5.0, ^5 or stable`);
+    if (!opts.chart.startsWith("oci://")) throw new ConfigError(`--chart ${opts.chart} is not an OCI reference: write oci://<registry>/<path>/<chart>`);
+    const host = opts.chart.slice("oci://".length).split("/")[0]!;
+    const password = opts.registryPasswordStdin ? new Secret(((await io.stdin?.()) ?? "").replace(/\r?\n$/, "")) : undefined;
+    const credentials = resolveCredentials(host, { username: opts.registryUsername, password, env: io.env });
+    const client = new RegistryClient({ credentials });
+    const target = cluster ?? helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: { ...process.env, ...io.env } });
+    let result: SyncResult;
+    try {
+      result = await syncRelease({ chart: opts.chart, release: opts.release, namespace: opts.namespace, policy, values: opts.values, timeout: opts.timeout, dryRun: opts.dryRun }, { client, cluster: target });
+    } catch (error) {
+      result = { action: "failed", release: opts.release, namespace: opts.namespace, chart: opts.chart, policy: opts.policy, skipped: [], dryRun: opts.dryRun ?? false, message: `check failed: ${(error as Error).message}` };
+    }
+    const webhook = opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK;
+    const notifyError = webhook && result.action !== "up-to-date" ? await notifyWebhook(webhook, result) : undefined;
+    const line = JSON.stringify({ ts: io.now().toISOString(), ...result, ...(notifyError ? { webhook: notifyError } : {}) });
+    if (opts.json) io.stdout(`${line}\n`);
+    else {
+      io.stdout(`${result.action}: ${result.message}\n`);
+      io.stderr(`${line}\n`);
+    }
+    setExitCode(SYNC_EXIT[result.action]);
+  });
+}

@@ -1,0 +1,66 @@
+import { runProcess } from "../exec/run-process.js";
+
+/** The deployed release, as helm reports it. */
+export interface DeployedRelease {
+  readonly chart: string;
+  readonly version: string;
+  readonly status: string;
+}
+
+/** What the cluster says about a release besides helm: read from a ConfigMap the CronJob may read. */
+export interface SyncControls {
+  /** Stop upgrading this release (e.g. after a manual rollback). */
+  readonly hold: boolean;
+  /** Never install these versions. */
+  readonly skip: readonly string[];
+}
+
+export type UpgradeOutcome = { readonly ok: true; readonly output: string } | { readonly ok: false; readonly rolledBack: boolean; readonly output: string };
+
+/**
+ * The narrow interface to the cluster: the one part charthouse cannot run where it is
+ * built and tested. The real one runs helm and kubectl; tests use a fake named as such.
+ */
+export interface Cluster {
+  deployed(release: string, namespace: string): Promise<DeployedRelease | null>;
+  controls(release: string, namespace: string): Promise<SyncControls>;
+  helm(args: readonly string[]): Promise<UpgradeOutcome>;
+}
+
+/** The ConfigMap holding a release's controls: `charthouse-sync-<release>`, keys `hold` and `skip`. */
+export function controlsConfigMap(release: string): string {
+  return `charthouse-sync-${release}`;
+}
+
+/** `helm` and `kubectl` against the cluster of the current kubeconfig (in-cluster: the service account's). */
+export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.ProcessEnv }): Cluster {
+  const run = (bin: string, args: readonly string[]) => runProcess(bin, args, { env: opts.env });
+  return {
+    async deployed(release, namespace) {
+      const result = await run(opts.helm, ["list", "--namespace", namespace, "--filter", `^${release}$`, "--output", "json"]);
+      if (result.code !== 0) throw new Error(`helm list failed: ${result.output.trim()}`);
+      const [entry] = JSON.parse(result.stdout || "[]") as { chart: string; status: string; app_version: string }[];
+      if (!entry) return null;
+      const match = entry.chart.match(/^(.*)-(\d+\.\d+\.\d+.*)$/);
+      return { chart: match?.[1] ?? entry.chart, version: match?.[2] ?? "", status: entry.status };
+    },
+    async controls(release, namespace) {
+      const result = await run(opts.kubectl, ["get", "configmap", controlsConfigMap(release), "--namespace", namespace, "--output", "json", "--ignore-not-found"]);
+      if (result.code !== 0) throw new Error(`reading ConfigMap ${controlsConfigMap(release)} failed: ${result.output.trim()}`);
+      return parseControls(result.stdout.trim() ? (JSON.parse(result.stdout) as { data?: Record<string, string> }).data : undefined);
+    },
+    async helm(args) {
+      const result = await run(opts.helm, args);
+      if (result.code === 0) return { ok: true, output: result.output };
+      return { ok: false, rolledBack: /roll(ed|ing) back|rollback/i.test(result.output), output: result.output };
+    },
+  };
+}
+
+/** `{hold: "true", skip: "5.0.2, 5.0.3"}` → controls; anything else means no hold, no skips. */
+export function parseControls(data: Readonly<Record<string, string>> | undefined): SyncControls {
+  return {
+    hold: /^(true|yes|1)$/i.test(data?.hold?.trim() ?? ""),
+    skip: (data?.skip ?? "").split(/[\s,]+/).filter(Boolean),
+  };
+}

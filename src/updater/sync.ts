@@ -1,0 +1,93 @@
+import { helmArgs } from "../chart/helm-args.js";
+import { versionToTag } from "../chart/oci-tag.js";
+import { MEDIA_TYPES, type RegistryClient } from "../registry/client.js";
+import { isLoopbackHost, parseRepository } from "../registry/reference.js";
+import type { Cluster } from "./cluster.js";
+import { describePolicy, selectVersions, type SyncPolicy } from "./select-version.js";
+
+export interface SyncOptions {
+  /** `oci://ghcr.io/samvera/charts/hyrax` */
+  readonly chart: string;
+  readonly release: string;
+  readonly namespace: string;
+  readonly policy: SyncPolicy;
+  readonly values?: string;
+  readonly timeout?: string;
+  readonly dryRun?: boolean;
+}
+
+export type SyncAction = "upgraded" | "up-to-date" | "held" | "failed" | "rolled-back" | "misconfigured";
+
+/** One decision, as one JSON log line and one sentence for people. */
+export interface SyncResult {
+  readonly action: SyncAction;
+  readonly release: string;
+  readonly namespace: string;
+  readonly chart: string;
+  readonly policy: string;
+  readonly deployed?: string;
+  readonly found?: string;
+  readonly installed?: string;
+  readonly digest?: string;
+  readonly skipped: readonly { readonly version: string; readonly reason: string }[];
+  readonly dryRun: boolean;
+  readonly message: string;
+}
+
+/** Exit codes a CronJob can tell apart; the chart treats 0 and 10 as success. */
+export const SYNC_EXIT: Record<SyncAction, number> = { "up-to-date": 0, held: 0, upgraded: 10, failed: 20, "rolled-back": 21, misconfigured: 2 };
+
+/**
+ * One check: the newest allowed version of the chart, against the release actually
+ * deployed; when newer (and not held), resolved to its digest and installed by it, so
+ * what was checked is what runs. Never downgrades; a version that cannot be read or is
+ * not a chart is skipped for the next one.
+ */
+export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient; cluster: Cluster }): Promise<SyncResult> {
+  const repository = o.chart.replace(/^oci:\/\//, "");
+  const base = { release: o.release, namespace: o.namespace, chart: o.chart, policy: describePolicy(o.policy), dryRun: o.dryRun ?? false };
+  const skipped: { version: string; reason: string }[] = [];
+  const result = (action: SyncAction, message: string, extra: Partial<SyncResult> = {}): SyncResult => ({ ...base, action, skipped, message, ...extra });
+
+  const [deployed, controls, tags] = await Promise.all([deps.cluster.deployed(o.release, o.namespace), deps.cluster.controls(o.release, o.namespace), deps.client.listTags(repository)]);
+  const chartName = repository.split("/").pop()!;
+  if (deployed && deployed.chart !== chartName) {
+    return result("misconfigured", `release ${o.release} runs chart ${deployed.chart}, not ${chartName}: point --chart at the chart it was installed from`, { deployed: deployed.version });
+  }
+  const selection = selectVersions({ tags, policy: o.policy, deployed: deployed?.version, skip: controls.skip });
+  for (const version of controls.skip) if (tags.includes(versionToTag(version))) skipped.push({ version, reason: "on the skip list" });
+  const at = { deployed: deployed?.version, found: selection.newest };
+  if (controls.hold) return result("held", `held: the release's controls say hold, so ${deployed?.version ?? "nothing"} stays (newest allowed: ${selection.newest ?? "none"})`, at);
+  if (selection.candidates.length === 0) {
+    return result("up-to-date", deployed ? `up to date at ${deployed.version} (newest allowed by ${base.policy}: ${selection.newest ?? "none"})` : `nothing to install: no version allowed by ${base.policy}`, at);
+  }
+
+  for (const candidate of selection.candidates) {
+    const manifest = await deps.client.getManifest(repository, candidate.tag).catch((e: Error) => e);
+    if (manifest instanceof Error || manifest === null) {
+      skipped.push({ version: candidate.version, reason: manifest instanceof Error ? `cannot be read: ${manifest.message}` : "vanished" });
+      continue;
+    }
+    const config = (JSON.parse(manifest.bytes.toString("utf8")) as { config?: { mediaType?: string } }).config?.mediaType;
+    if (config !== MEDIA_TYPES.helmConfig) {
+      skipped.push({ version: candidate.version, reason: `not a Helm chart (config ${config ?? "missing"})` });
+      continue;
+    }
+    const ref = `oci://${repository}@${manifest.digest}`;
+    const args = helmArgs.upgrade(o.release, ref, candidate.version, {
+      namespace: o.namespace,
+      timeout: o.timeout ?? "10m",
+      values: o.values,
+      plainHttp: isLoopbackHost(parseRepository(repository).host),
+    });
+    const found = { ...at, installed: candidate.version, digest: manifest.digest };
+    if (o.dryRun) return result("upgraded", `would upgrade ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest}) [dry run]: helm ${args.join(" ")}`, found);
+    const outcome = await deps.cluster.helm(args);
+    if (outcome.ok) return result("upgraded", `upgraded ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest})`, found);
+    const why = outcome.output.trim().split("\n").pop() ?? "";
+    return outcome.rolledBack
+      ? result("rolled-back", `upgrade to ${candidate.version} failed and was rolled back to ${deployed?.version ?? "nothing"}: ${why}`, found)
+      : result("failed", `upgrade to ${candidate.version} failed: ${why}`, found);
+  }
+  return result("failed", `no allowed version newer than ${deployed?.version ?? "nothing"} could be read as a chart`, at);
+}
