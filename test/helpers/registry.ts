@@ -31,3 +31,20 @@ export function creds(username: string, password: string): Credentials {
 
 /** A token that must never appear anywhere a run leaves output: tests grep for it. */
 export const CANARY = "canary-7f3e9a1c5b-DO-NOT-LEAK";
+
+/** A chart as helm pushes one (helm config + chart layer), or, with `notAChart`, an image under a chart's name. */
+export async function pushChartVersion(repository: string, tag: string, opts: { notAChart?: boolean; credentials?: Credentials } = {}): Promise<string> {
+  const client = new RegistryClient({ credentials: opts.credentials });
+  const name = repository.split("/").pop()!;
+  const config = Buffer.from(JSON.stringify({ name, version: tag.replace("_", "+"), apiVersion: "v2" }));
+  const layer = gzipSync(Buffer.from(`chart ${name} ${tag}`));
+  await client.uploadBlob(repository, sha256(config), config);
+  await client.uploadBlob(repository, sha256(layer), layer);
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    config: { mediaType: opts.notAChart ? "application/vnd.oci.image.config.v1+json" : MEDIA_TYPES.helmConfig, digest: sha256(config), size: config.length },
+    layers: [{ mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+  };
+  return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify(manifest)) });
+}
