@@ -18,7 +18,9 @@ COPY --from=build /src/package.json /src/charthouse.schema.json ./
 COPY --from=build /src/bin/ bin/
 COPY --from=build /src/dist/ dist/
 COPY --from=build /src/node_modules/ node_modules/
-RUN cp node_modules/.cache/charthouse/helm/helm /usr/local/bin/helm && ln -s /opt/charthouse/bin/charthouse.js /usr/local/bin/charthouse
+RUN cp node_modules/.cache/charthouse/helm/helm /usr/local/bin/helm \
+ && cp node_modules/.cache/charthouse/kubectl/kubectl /usr/local/bin/kubectl \
+ && ln -s /opt/charthouse/bin/charthouse.js /usr/local/bin/charthouse
 USER 65532:65532
 ENTRYPOINT ["charthouse"]
 CMD ["--help"]
