@@ -1,9 +1,10 @@
-// On-demand benchmarks: `npm run bench` (all) or `npm run bench -- plan tags`.
+// On-demand benchmarks: `npm run bench` (all) or `npm run bench -- plan tags publish sync`.
 import { benchPlan } from "./plan.js";
 import { benchTags } from "./tags.js";
 import { benchPublish } from "./publish.js";
+import { benchSync } from "./sync.js";
 
-const benches: Record<string, () => void | Promise<void>> = { plan: benchPlan, tags: benchTags, publish: benchPublish };
+const benches: Record<string, () => void | Promise<void>> = { plan: benchPlan, tags: benchTags, publish: benchPublish, sync: benchSync };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const bench = benches[name];

@@ -5,6 +5,7 @@ import { startRegistry, type LocalRegistry } from "../src/local/index.js";
 import type { SyncResult } from "../src/updater/index.js";
 import { pushChartVersion } from "./helpers/registry.js";
 import { FakeCluster } from "./infra/fake-cluster.js";
+import { startProxy } from "./infra/proxy.js";
 
 // The registry is real and holds 300 versions of the chart; the cluster is a FAKE
 // (nothing of Kubernetes runs here): it answers what is deployed and records helm's arguments.
@@ -137,5 +138,28 @@ describe("notifications", () => {
     const { code, stdout } = await sync("~5.2", new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" }), ["--dry-run", "--webhook", `http://127.0.0.1:${port}/hook`]);
     expect(code).toBe(10);
     expect(JSON.parse(stdout).webhook).toMatch(/webhook unreachable/);
+  });
+});
+
+describe("the cost of one check", () => {
+  it("is the tag-list pages plus one manifest read (counted by a recording proxy)", async () => {
+    const proxy = await startProxy(registry.host);
+    proxy.paginate = true;
+    try {
+      let stdout = "";
+      await runCli(
+        ["sync", "--chart", `oci://${proxy.host}/samvera/charts/hyrax`, "--release", "hyrax", "--namespace", "samvera", "--policy", "~5.2", "--dry-run", "--json"],
+        { stdout: (t) => void (stdout += t), stderr: () => undefined, env: {}, cwd: "/", now: () => new Date() },
+        new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" }),
+      );
+      expect(JSON.parse(stdout).installed).toBe("5.2.29");
+      const pages = proxy.recorded.filter((r) => r.path.includes("/tags/list"));
+      const manifests = proxy.recorded.filter((r) => r.path.includes("/manifests/"));
+      expect(pages.length).toBe(1); // 300 tags fit one page of 1000
+      expect(manifests).toEqual([{ method: "GET", path: "/v2/samvera/charts/hyrax/manifests/5.2.29", status: 200 }]);
+      expect(proxy.recorded).toHaveLength(pages.length + 1);
+    } finally {
+      await proxy.stop();
+    }
   });
 });

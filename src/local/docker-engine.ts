@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { waitFor } from "./free-port.js";
 import { requireTool, run } from "./tools.js";
 
@@ -92,11 +92,24 @@ async function alive(pid: number): Promise<boolean> {
   }
 }
 
+/** A Node 20 base made locally: busybox plus this machine's node and the libraries it links. */
+export const NODE_BASE_IMAGE = "localhost/charthouse/node:20";
+
+/** Imports NODE_BASE_IMAGE unless it is there already: the host's node binary and its shared libraries over busybox. */
+export async function ensureNodeBaseImage(dockerHost: string): Promise<void> {
+  const node = (await run("sh", ["-c", "readlink -f \"$(command -v node)\""])).stdout.trim();
+  const libs = (await run("ldd", [node])).stdout
+    .split("\n")
+    .map((line) => line.match(/(\/\S+\.so[^\s]*)/)?.[1])
+    .filter((p): p is string => p !== undefined);
+  await ensureBaseImage(dockerHost, NODE_BASE_IMAGE, [{ from: node, to: "usr/bin/node" }, ...libs.map((lib) => ({ from: lib, to: lib.slice(1) }))]);
+}
+
 /**
  * Imports BASE_IMAGE into the engine from Debian's static busybox with every applet
- * linked, unless it is there already. Nothing is pulled.
+ * linked (and any `extra` host files), unless it is there already. Nothing is pulled.
  */
-export async function ensureBaseImage(dockerHost: string, tag = BASE_IMAGE): Promise<void> {
+export async function ensureBaseImage(dockerHost: string, tag = BASE_IMAGE, extra: readonly { from: string; to: string }[] = []): Promise<void> {
   const docker = requireTool("docker");
   const env = { ...process.env, DOCKER_HOST: dockerHost };
   const present = await run(docker, ["image", "inspect", "--format", "{{.Id}}", tag], { env }).then(() => true, () => false);
@@ -109,8 +122,15 @@ export async function ensureBaseImage(dockerHost: string, tag = BASE_IMAGE): Pro
     chmodSync(join(root, "bin", "busybox"), 0o755);
     const applets = (await run(busybox, ["--list"])).stdout.split("\n").filter((a) => a && a !== "busybox");
     for (const applet of applets) symlinkSync("busybox", join(root, "bin", applet));
+    mkdirSync(join(root, "usr/bin"), { recursive: true });
+    symlinkSync("/bin/env", join(root, "usr/bin/env"));
+    for (const file of extra) {
+      mkdirSync(dirname(join(root, file.to)), { recursive: true });
+      copyFileSync(file.from, join(root, file.to));
+      chmodSync(join(root, file.to), 0o755);
+    }
     const tar = spawn("tar", ["-C", root, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
-    const importer = spawn(docker, ["import", "--change", "ENV PATH=/bin", "--change", 'CMD ["sh"]', "-", tag], { env, stdio: ["pipe", "ignore", "pipe"] });
+    const importer = spawn(docker, ["import", "--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin", "--change", 'CMD ["sh"]', "-", tag], { env, stdio: ["pipe", "ignore", "pipe"] });
     tar.stdout.pipe(importer.stdin);
     let err = "";
     importer.stderr.on("data", (d: Buffer) => (err += d.toString()));
