@@ -17881,6 +17881,27 @@ var helmArgs = {
     "--password-stdin",
     ...opts.plainHttp ? ["--plain-http"] : []
   ],
+  /**
+   * Install or upgrade a release to exactly one chart version, by digest. `--atomic`
+   * (Helm 3.8's name; Helm 4 accepts it, deprecated, for `--rollback-on-failure`) rolls a
+   * failed upgrade back; `--wait` waits for the resources to be ready within `--timeout`.
+   */
+  upgrade: (release, chartRef, version, opts) => [
+    "upgrade",
+    "--install",
+    release,
+    chartRef,
+    "--version",
+    version,
+    "--namespace",
+    opts.namespace,
+    "--atomic",
+    "--wait",
+    "--timeout",
+    opts.timeout,
+    ...opts.values ? ["--values", opts.values] : [],
+    ...opts.plainHttp ? ["--plain-http"] : []
+  ],
   pull: (chartRef, version, destination, opts = {}) => [
     "pull",
     chartRef,
