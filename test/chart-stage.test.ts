@@ -1,32 +1,27 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { canonicalizePackage, helmArgs, helmBinary, prepareChart, settleDependencies } from "../src/chart/index.js";
 import { loadConfig, type Config } from "../src/config/index.js";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
 import { planRelease, type ChartPlan } from "../src/plan/index.js";
 import { readTag, RegistryClient } from "../src/registry/index.js";
 import { toolEnvironment } from "../src/run/tool-env.js";
 import { context } from "./helpers/builders.js";
-import { CANARY, creds, pushImage } from "./helpers/registry.js";
+import { CANARY, creds, pushImage, useCanaryRegistry } from "./helpers/registry.js";
 import { filesContaining, tempTree } from "./helpers/temp-dir.js";
 
 const EXAMPLE = new URL("../examples/hyrax/", import.meta.url).pathname;
-let registry: LocalRegistry;
 const ci = creds("ci", CANARY);
 
-beforeAll(async () => {
-  registry = await startRegistry({ kind: "htpasswd", users: { ci: CANARY } });
-});
-afterAll(async () => registry?.stop());
+const canaryRegistry = useCanaryRegistry();
 
 /** The example's config pointed at the local registry. */
 function exampleConfig(): Config {
   const loaded = loadConfig(join(EXAMPLE, "charthouse.yaml"));
   if (!loaded.ok) throw new Error("example config invalid");
-  return { ...loaded.config, registry: `${registry.host}/samvera` };
+  return { ...loaded.config, registry: `${canaryRegistry().host}/samvera` };
 }
 
 /** Stages, pins, builds dependencies, lints, templates and packages the chart with the exact argument lists. */
@@ -51,13 +46,13 @@ describe("the chart stage end to end: real helm, real registry", () => {
     const chart = result.plan.charts[0]!;
     const digests = new Map<string, string>();
     for (const image of result.plan.images) {
-      digests.set(image.name, await pushImage(registry.host, image.repository, image.tag, image.labels, ci));
+      digests.set(image.name, await pushImage(canaryRegistry().host, image.repository, image.tag, image.labels, ci));
     }
 
     const work = tempTree();
-    const env = toolEnvironment(join(work, "tools"), registry.host, ci);
+    const env = toolEnvironment(join(work, "tools"), canaryRegistry().host, ci);
     const { packageFile, rendered } = buildChart(chart, digests, work, env);
-    expect(rendered).toContain(`image: "${registry.host}/samvera/dassie:nightly-20261124@${digests.get("dassie")}"`);
+    expect(rendered).toContain(`image: "${canaryRegistry().host}/samvera/dassie:nightly-20261124@${digests.get("dassie")}"`);
 
     const push = execFileSync(helmBinary(), helmArgs.push(packageFile, chart.pushTo, { plainHttp: true }), { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
     expect(push).toBe("");
@@ -72,7 +67,7 @@ describe("the chart stage end to end: real helm, real registry", () => {
     expect(chartYaml.appVersion).toBe("nightly-20261124");
     expect(chartYaml.annotations["org.opencontainers.image.revision"]).toBe(context({ kind: "nightly" }).commit);
     const values = parse(readFileSync(join(pulled, "hyrax/values.yaml"), "utf8"));
-    expect(values.image).toMatchObject({ repository: `${registry.host}/samvera/dassie`, tag: "nightly-20261124", digest: digests.get("dassie") });
+    expect(values.image).toMatchObject({ repository: `${canaryRegistry().host}/samvera/dassie`, tag: "nightly-20261124", digest: digests.get("dassie") });
     expect(values.worker.image).toMatchObject({ tag: "nightly-20261124", digest: digests.get("dassie-worker") });
 
     // The chart's revision is readable from the registry, as the planner needs it.

@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { describe, expect, it } from "vitest";
 import { nextLink, readTag, RegistryClient, type RequestEvent } from "../src/registry/index.js";
 import { RegistryError } from "../src/errors.js";
-import { CANARY, creds, pushImage } from "./helpers/registry.js";
+import { CANARY, creds, pushImage, useCanaryRegistry } from "./helpers/registry.js";
 import { startProxy } from "./infra/proxy.js";
 
 const COMMIT = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
-let registry: LocalRegistry;
 const ci = creds("ci", CANARY);
 
-beforeAll(async () => {
-  registry = await startRegistry({ kind: "htpasswd", users: { ci: CANARY } });
-});
-afterAll(async () => registry?.stop());
+const canaryRegistry = useCanaryRegistry();
 
 describe("tag lists (real registry, basic auth)", () => {
   it("reads 1,500 tags completely through Link pagination", async () => {
-    const repo = `${registry.host}/samvera/many`;
-    await pushImage(registry.host, repo, "base", {}, ci);
+    const repo = `${canaryRegistry().host}/samvera/many`;
+    await pushImage(canaryRegistry().host, repo, "base", {}, ci);
     const client = new RegistryClient({ credentials: ci });
     const manifest = (await client.getManifest(repo, "base"))!;
     const tags = Array.from({ length: 1500 }, (_, i) => `1.0.${i}`);
@@ -28,7 +23,7 @@ describe("tag lists (real registry, basic auth)", () => {
     expect(new Set(await client.listTags(repo, 100))).toEqual(new Set([...tags, "base"]));
 
     // Through a paginating proxy, as ghcr.io answers: 16 pages of 100, each after the first from the Link header.
-    const proxy = await startProxy(registry.host);
+    const proxy = await startProxy(canaryRegistry().host);
     proxy.paginate = true;
     try {
       const events: RequestEvent[] = [];
@@ -45,7 +40,7 @@ describe("tag lists (real registry, basic auth)", () => {
   });
 
   it("lists nothing for a repository that does not exist", async () => {
-    expect(await new RegistryClient({ credentials: ci }).listTags(`${registry.host}/samvera/none`)).toEqual([]);
+    expect(await new RegistryClient({ credentials: ci }).listTags(`${canaryRegistry().host}/samvera/none`)).toEqual([]);
   });
 
   it.each([
@@ -59,8 +54,8 @@ describe("tag lists (real registry, basic auth)", () => {
 
 describe("manifests and revisions", () => {
   it("reads an image's revision, version and created from its config labels", async () => {
-    const repo = `${registry.host}/samvera/dassie`;
-    const digest = await pushImage(registry.host, repo, "5.0.1", {
+    const repo = `${canaryRegistry().host}/samvera/dassie`;
+    const digest = await pushImage(canaryRegistry().host, repo, "5.0.1", {
       "org.opencontainers.image.revision": COMMIT,
       "org.opencontainers.image.version": "5.0.1",
       "org.opencontainers.image.created": "2026-11-23T18:00:00Z",
@@ -74,25 +69,25 @@ describe("manifests and revisions", () => {
 
   it("fails with the operation, repository and scope on wrong credentials, never the secret", async () => {
     const client = new RegistryClient({ credentials: creds("ci", `wrong-${CANARY}`) });
-    const error = await client.listTags(`${registry.host}/samvera/dassie`).catch((e: unknown) => e);
+    const error = await client.listTags(`${canaryRegistry().host}/samvera/dassie`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as Error).message).toBe(
-      `listing tags of ${registry.host}/samvera/dassie: the registry denied repository:samvera/dassie:pull as ci (HTTP 401: UNAUTHORIZED authentication required); give these credentials that scope`,
+      `listing tags of ${canaryRegistry().host}/samvera/dassie: the registry denied repository:samvera/dassie:pull as ci (HTTP 401: UNAUTHORIZED authentication required); give these credentials that scope`,
     );
     expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(CANARY);
   });
 
   it("asks for credentials when there are none", async () => {
-    const error = await new RegistryClient().listTags(`${registry.host}/samvera/dassie`).catch((e: unknown) => e);
+    const error = await new RegistryClient().listTags(`${canaryRegistry().host}/samvera/dassie`).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/denied repository:samvera\/dassie:pull anonymously \(HTTP 401.*; pass registry credentials$/);
   });
 });
 
 describe("push preflight with basic auth", () => {
   it("opens and cancels an upload session: ok for a user with push rights", async () => {
-    const check = await new RegistryClient({ credentials: ci }).checkPush(`${registry.host}/samvera/new-repo`);
+    const check = await new RegistryClient({ credentials: ci }).checkPush(`${canaryRegistry().host}/samvera/new-repo`);
     expect(check).toEqual({ ok: true, scope: "repository:samvera/new-repo:pull,push", detail: "an upload session was opened and cancelled" });
     // Nothing was left behind.
-    expect(await new RegistryClient({ credentials: ci }).listTags(`${registry.host}/samvera/new-repo`)).toEqual([]);
+    expect(await new RegistryClient({ credentials: ci }).listTags(`${canaryRegistry().host}/samvera/new-repo`)).toEqual([]);
   });
 });

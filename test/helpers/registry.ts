@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from "vitest";
+import { startRegistry, type LocalRegistry } from "../../src/local/index.js";
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { MEDIA_TYPES, RegistryClient, Secret } from "../../src/registry/index.js";
@@ -47,4 +49,14 @@ export async function pushChartVersion(repository: string, tag: string, opts: { 
     layers: [{ mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
   };
   return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify(manifest)) });
+}
+
+/** A real registry with basic auth for user `ci` and the CANARY password, started for the suite that calls this. */
+export function useCanaryRegistry(): () => LocalRegistry {
+  let registry: LocalRegistry | undefined;
+  beforeAll(async () => {
+    registry = await startRegistry({ kind: "htpasswd", users: { ci: CANARY } });
+  });
+  afterAll(async () => registry?.stop());
+  return () => registry!;
 }
