@@ -102,6 +102,20 @@ describe("charthouse publish on the Hyrax example, for real", () => {
   });
 });
 
+describe("what the Docker runner cannot build", () => {
+  it("refuses a multi-platform image before building or pushing anything (exit 2), pointing at dagger", async () => {
+    const multi = exampleProject(`${proxy.host}/samvera`);
+    const file = join(multi, "charthouse.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("  - name: dassie\n    target: dassie\n", "  - name: dassie\n    target: dassie\n    platforms: [linux/amd64, linux/arm64]\n"));
+    proxy.recorded.length = 0;
+    const run = await publish(["--nightly", "--date", "2026-12-03", "--sha", SHA.nightly], multi);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/image dassie builds for linux\/amd64, linux\/arm64: the Docker runner builds one platform; publish it with `dagger call publish`.*Nothing was built or pushed\./);
+    expect(run.stdout).not.toMatch(/\[ 1\/\d+\] build/);
+    expect(writes()).toEqual([]);
+  });
+});
+
 describe("a failing gate publishes nothing (exit 4)", () => {
   const cases = [
     { name: "a failing smoke test", edit: (yaml: string) => yaml.replace('smoke: ["sh", "-c", "sh /app/samvera/bin/smoke && test -f APP"]', 'smoke: ["sh", "-c", "test -f /no/such/file"]'), step: /smoke-test dassie: .* … FAILED/ },

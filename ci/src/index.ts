@@ -11,8 +11,8 @@ import { argument, Container, dag, Directory, File, func, object, Secret } from 
 import * as ch from "./lib/charthouse.js";
 import { DaggerSteps, type ModuleCredentials } from "./steps.js";
 
-/** Left out of the source: build output and git's object store (HEAD and refs stay, for the commit). */
-const IGNORE = ["node_modules", "dist", "charthouse-packages", ".git/objects", ".git/logs", ".git/hooks", "**/*.tgz"];
+/** Left out of the source: build output and git's object store (HEAD and refs stay, for the commit; vendored subchart .tgz files stay). */
+const IGNORE = ["node_modules", "dist", "charthouse-packages", ".image", ".git/objects", ".git/logs", ".git/hooks"];
 
 const PROJECT = "/project";
 

@@ -3,9 +3,12 @@ import type { ImagePlan, ServicePlan, TestPlan } from "../plan/types.js";
 /** The label every container and network of one run carries, so all of it can be found and removed. */
 export const RUN_LABEL = "dev.charthouse.run";
 
-/** `docker build` for one image of the plan: target, build args, OCI labels, tagged with its immutable reference. */
-export function dockerBuildArgs(image: ImagePlan): string[] {
-  const args = ["build", "--file", image.build.dockerfile];
+/**
+ * `docker build` for one image of the plan: target, build args, OCI labels, tagged with
+ * its immutable reference; through BuildKit (`buildx build --load`) where it is installed.
+ */
+export function dockerBuildArgs(image: ImagePlan, opts: { buildx?: boolean } = {}): string[] {
+  const args = [...(opts.buildx ? ["buildx", "build", "--load"] : ["build"]), "--file", image.build.dockerfile];
   if (image.build.target) args.push("--target", image.build.target);
   for (const [key, value] of Object.entries(image.build.buildArgs)) args.push("--build-arg", `${key}=${value}`);
   for (const [key, value] of Object.entries(image.labels)) args.push("--label", `${key}=${value}`);
@@ -47,4 +50,22 @@ export function runNetwork(runId: string): string {
 /** The test suite itself, on the run's network with its services. */
 export function dockerTestArgs(runId: string, ref: string, test: TestPlan): string[] {
   return dockerRunArgs(runId, ref, test.command, { name: `${runId}-test`, network: runNetwork(runId), env: test.env, caches: test.caches });
+}
+
+/**
+ * What the Docker runner cannot do for this plan: it builds for the engine's own platform
+ * only, so an image declared for several platforms (or another one) belongs to the
+ * Dagger module, which publishes multi-platform images.
+ */
+export function dockerRunnerProblems(images: readonly ImagePlan[], enginePlatform: string): string[] {
+  return images.flatMap((image) => {
+    const platforms = image.build.platforms;
+    if (platforms.length > 1) {
+      return [`image ${image.name} builds for ${platforms.join(", ")}: the Docker runner builds one platform; publish it with \`dagger call publish\` (multi-platform), or list only ${enginePlatform} in charthouse.yaml`];
+    }
+    if (platforms[0] !== enginePlatform) {
+      return [`image ${image.name} builds for ${platforms[0]}, but the Docker engine is ${enginePlatform}: publish it with \`dagger call publish\`, or run charthouse on a ${platforms[0]} engine`];
+    }
+    return [];
+  });
 }

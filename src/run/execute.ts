@@ -22,7 +22,7 @@ import {
   type Credentials,
   type SettleOptions,
 } from "../registry/index.js";
-import { dockerBuildArgs, dockerRunArgs } from "./docker-args.js";
+import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems } from "./docker-args.js";
 import { Reporter, type StepRecord } from "./reporter.js";
 import { removeRunContainers, runTestGate } from "./services.js";
 import { StepFailed, type DockerContext } from "./step-error.js";
@@ -122,7 +122,7 @@ export async function executeSteps(o: ExecuteOptions): Promise<RunResult> {
   const handle = async (step: Step): Promise<{ note?: string; skipped?: boolean }> => {
     switch (step.kind) {
       case "build":
-        await ctx.docker(dockerBuildArgs(step.image), `docker build of ${step.image.name}`);
+        await ctx.docker(dockerBuildArgs(step.image, { buildx: await engine.buildx() }), `docker build of ${step.image.name}`);
         return {};
       case "smoke":
         await ctx.docker(dockerRunArgs(runId, `${step.image.repository}:${step.image.tag}`, step.command), `the smoke test of ${step.image.name}`);
@@ -188,12 +188,27 @@ export async function executeSteps(o: ExecuteOptions): Promise<RunResult> {
     }
   };
 
+  /** What the engine offers, asked once: its platform, and whether BuildKit's buildx is there. */
+  const engine = {
+    buildxAnswer: undefined as Promise<boolean> | undefined,
+    buildx: () => (engine.buildxAnswer ??= ctx.dockerResult(["buildx", "version"]).then((r) => r.code === 0)),
+  };
+  /** Before anything runs: an engine answers, and it can build what the plan asks for. */
+  const checkEngine = async (): Promise<void> => {
+    if (!steps.some((s) => s.kind === "build")) return;
+    const version = await ctx.dockerResult(["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"]);
+    if (version.code !== 0) throw new ConfigError(`no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`);
+    const problems = dockerRunnerProblems(steps.flatMap((s) => (s.kind === "build" ? [s.image] : [])), version.stdout.trim());
+    if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
+  };
+
   const cancel = () => {
     void removeRunContainers(ctx);
   };
   o.signal.addEventListener("abort", cancel, { once: true });
   let current: Step | undefined;
   try {
+    await checkEngine();
     if (!o.dryRun) await checkPermissions(client, o.plan, steps, reporter);
     for (const group of concurrentGroups(steps)) {
       if (o.signal.aborted) throw StepFailed.cancelled();
