@@ -23,13 +23,14 @@ export function registryHost(config: Config): string {
 /** Stdin can be read once: a command's reads of the password share this one. */
 const stdinPasswords = new WeakMap<CliIo, Promise<Secret>>();
 
-export async function readCredentials(opts: RegistryOptions, config: Config, io: CliIo): Promise<Credentials | undefined> {
+/** Credentials for `host` (a config's: `registryHost(config)`), from flags, stdin, environment or the Docker config. */
+export async function readCredentials(opts: RegistryOptions, host: string, io: CliIo): Promise<Credentials | undefined> {
   let password: Secret | undefined;
   if (opts.registryPasswordStdin) {
     if (!stdinPasswords.has(io)) stdinPasswords.set(io, (io.stdin?.() ?? Promise.resolve("")).then((text) => new Secret(text.replace(/\r?\n$/, ""))));
     password = await stdinPasswords.get(io)!;
   }
-  return resolveCredentials(registryHost(config), { username: opts.registryUsername, password, env: io.env });
+  return resolveCredentials(host, { username: opts.registryUsername, password, env: io.env });
 }
 
 /** A client that tells the person when it retries, and why. */

@@ -4,7 +4,7 @@ import { preflight, repositoriesOf } from "../../registry/index.js";
 import type { CliIo } from "../io.js";
 import { readConfig } from "../read-inputs.js";
 import { table } from "../render-plan.js";
-import { addRegistryOptions, cliClient, readCredentials, type RegistryOptions } from "../registry-options.js";
+import { addRegistryOptions, cliClient, readCredentials, registryHost, type RegistryOptions } from "../registry-options.js";
 
 export function registerCheck(program: Command, io: CliIo): void {
   addRegistryOptions(program
@@ -25,7 +25,7 @@ export function registerCheck(program: Command, io: CliIo): void {
           `${config.test ? `a test gate with ${count(services, "service")}` : "no test gate"}.\n`,
       );
       if (!opts.online) return;
-      const results = await preflight(cliClient(await readCredentials(opts, config, io), io), repositoriesOf(config));
+      const results = await preflight(cliClient(await readCredentials(opts, registryHost(config), io), io), repositoriesOf(config));
       io.stdout(`\n${table(["REPOSITORY", "SCOPE", "PUSH"], results.map((r) => [r.repository, r.scope, r.ok ? "ok" : `lacking: ${r.detail}`]))}\n`);
       const lacking = results.filter((r) => !r.ok);
       if (lacking.length) {

@@ -6,7 +6,7 @@ import { readRegistryState as readOnlineState } from "../../registry/index.js";
 import { ConfigError } from "../../errors.js";
 import type { Config } from "../../config/index.js";
 import type { RunContext } from "../../context/index.js";
-import { addRegistryOptions, cliClient, readCredentials, type RegistryOptions } from "../registry-options.js";
+import { addRegistryOptions, cliClient, readCredentials, registryHost, type RegistryOptions } from "../registry-options.js";
 import type { CliIo } from "../io.js";
 import { readConfig, readContext, readRegistryState } from "../read-inputs.js";
 import { renderPlan } from "../render-plan.js";
@@ -48,7 +48,7 @@ export interface StateOptions extends RegistryOptions {
 export async function readState(opts: StateOptions, config: Config, context: RunContext, io: CliIo): Promise<RegistryState> {
   if (opts.online && opts.registryState) throw new ConfigError("--online and --registry-state both say where the registry state comes from: pass one");
   if (!opts.online) return readRegistryState(opts.registryState, io);
-  return readOnlineState(cliClient(await readCredentials(opts, config, io), io), config, context);
+  return readOnlineState(cliClient(await readCredentials(opts, registryHost(config), io), io), config, context);
 }
 
 /** Reads config, context and state, and plans; a refusal throws with every reason. */

@@ -6,7 +6,7 @@ import { executeSteps, type RunResult } from "../../run/index.js";
 import type { CliIo } from "../io.js";
 import { renderPlan } from "../render-plan.js";
 import { renderResult } from "../render-result.js";
-import { addRegistryOptions, cliClient, readCredentials } from "../registry-options.js";
+import { addRegistryOptions, cliClient, readCredentials, registryHost } from "../registry-options.js";
 import { addRunOptions, computePlan, type RunOptions, type StateOptions } from "./plan.js";
 
 interface ExecOptions extends RunOptions, StateOptions {
@@ -26,7 +26,7 @@ function registerExecutor(
   if (spec.output) command = command.option("-o, --output <dir>", "where to write the chart packages", "charthouse-packages");
   command.option("--json", "print the closing summary as JSON for machines").action(async (opts: ExecOptions) => {
     const { plan, config } = await computePlan({ ...opts, online: spec.online }, io);
-    const creds = spec.online ? await readCredentials(opts, config, io) : undefined;
+    const creds = spec.online ? await readCredentials(opts, registryHost(config), io) : undefined;
     const steps = spec.steps(plan);
     const log = opts.json ? io.stderr : io.stdout;
     log(renderPlan(plan, steps));

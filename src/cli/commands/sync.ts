@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import { helmBinary, kubectlBinary } from "../../chart/index.js";
 import { ConfigError } from "../../errors.js";
-import { RegistryClient, resolveCredentials } from "../../registry/index.js";
+import { RegistryClient } from "../../registry/index.js";
 import { helmCluster, notifyWebhook, parsePolicy, SYNC_EXIT, syncRelease, type Cluster, type SyncResult } from "../../updater/index.js";
 import type { CliIo } from "../io.js";
-import { addRegistryOptions, type RegistryOptions } from "../registry-options.js";
-import { Secret } from "../../registry/secret.js";
+import { addRegistryOptions, readCredentials, type RegistryOptions } from "../registry-options.js";
 
 interface SyncFlags extends RegistryOptions {
   chart: string;
@@ -46,8 +45,7 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
     if (!policy) throw new ConfigError(`--policy ${opts.policy} is neither stable, nightly, nor a semver range: write e.g. ~5.0, ^5 or stable`);
     if (!opts.chart.startsWith("oci://")) throw new ConfigError(`--chart ${opts.chart} is not an OCI reference: write oci://<registry>/<path>/<chart>`);
     const host = opts.chart.slice("oci://".length).split("/")[0]!;
-    const password = opts.registryPasswordStdin ? new Secret(((await io.stdin?.()) ?? "").replace(/\r?\n$/, "")) : undefined;
-    const credentials = resolveCredentials(host, { username: opts.registryUsername, password, env: io.env });
+    const credentials = await readCredentials(opts, host, io);
     const client = new RegistryClient({ credentials });
     const target = cluster ?? helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: { ...process.env, ...io.env } });
     let result: SyncResult;
