@@ -60,7 +60,7 @@ export async function benchPublish(): Promise<void> {
       let json = "";
       const code = await runCli(["publish", "--nightly", "--date", "2026-11-24", "--sha", "c".repeat(40), "--json"], {
         stdout: (t) => void (json += t),
-        stderr: (t) => process.stderr.write(t),
+        stderr: () => undefined,
         env: { ...env },
         cwd: project,
         now: () => new Date(),
