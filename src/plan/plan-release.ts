@@ -136,7 +136,8 @@ function planImage(image: ImageConfig, facts: Facts & { tag: string }): { image:
 function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePlan[] }): ChartPlan[] {
   const { config, context, state, trigger, images, source, refusals } = facts;
   const repository = `${config.registry}/${chart.repository}/${chart.name}`;
-  const published = Object.keys(tagsOf(state, repository));
+  const tags = tagsOf(state, repository);
+  const published = Object.keys(tags);
   let version = chart.version;
   let appVersion = chart.appVersion;
   let publishes = true;
@@ -161,7 +162,7 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   let publication: Publication = { action: "none" };
   if (publishes) {
     const problem = chartReleaseProblem(chart.name, version, chart.relativePath, published);
-    const decision = decideImmutable(`${repository}:${version}`, tagsOf(state, repository)[versionToTag(version)], context.commit);
+    const decision = decideImmutable(`${repository}:${version}`, tags[versionToTag(version)], context.commit);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
     else publication = decision;

@@ -17660,7 +17660,8 @@ function planImage(image, facts) {
 function planChart(chart, facts) {
   const { config, context, state, trigger, images, source, refusals } = facts;
   const repository = `${config.registry}/${chart.repository}/${chart.name}`;
-  const published = Object.keys(tagsOf(state, repository));
+  const tags = tagsOf(state, repository);
+  const published = Object.keys(tags);
   let version = chart.version;
   let appVersion = chart.appVersion;
   let publishes = true;
@@ -17684,7 +17685,7 @@ function planChart(chart, facts) {
   let publication = { action: "none" };
   if (publishes) {
     const problem = chartReleaseProblem(chart.name, version, chart.relativePath, published);
-    const decision = decideImmutable(`${repository}:${version}`, tagsOf(state, repository)[versionToTag(version)], context.commit);
+    const decision = decideImmutable(`${repository}:${version}`, tags[versionToTag(version)], context.commit);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
     else publication = decision;
