@@ -138,12 +138,11 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   const repository = `${config.registry}/${chart.repository}/${chart.name}`;
   const tags = tagsOf(state, repository);
   const published = Object.keys(tags);
-  let version = chart.version;
+  const version = chartVersionFor(chart, trigger, published);
   let appVersion = chart.appVersion;
   let publishes = true;
   switch (trigger.kind) {
     case "nightly":
-      version = nightlyChartVersion(chart.version, published, trigger.stamp);
       appVersion = `nightly-${trigger.stamp}`;
       break;
     case "release":
@@ -212,6 +211,11 @@ export function cacheKey(registry: string, path: string): string {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
 }
 
+/** The version a chart gets in this run: a nightly prerelease above every release, else Chart.yaml's. */
+function chartVersionFor(chart: ChartConfig, trigger: Trigger, publishedTags: readonly string[]): string {
+  return trigger.kind === "nightly" ? nightlyChartVersion(chart.version, publishedTags, trigger.stamp) : chart.version;
+}
+
 /** Branch names may hold `/`, which a tag cannot: `release/5.x` → `release-5.x`. */
 export function aliasForBranch(branch: string): string {
   return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
@@ -238,8 +242,7 @@ export function inspectionTargets(config: Config, context: RunContext, tagNames:
   for (const chart of config.charts) {
     const repository = `${config.registry}/${chart.repository}/${chart.name}`;
     const names = tagNames.get(repository) ?? [];
-    const version = trigger.kind === "nightly" ? nightlyChartVersion(chart.version, names, trigger.stamp) : chart.version;
-    targets.set(repository, [versionToTag(version)]);
+    targets.set(repository, [versionToTag(chartVersionFor(chart, trigger, names))]);
   }
   return targets;
 }

@@ -17662,12 +17662,11 @@ function planChart(chart, facts) {
   const repository = `${config.registry}/${chart.repository}/${chart.name}`;
   const tags = tagsOf(state, repository);
   const published = Object.keys(tags);
-  let version = chart.version;
+  const version = chartVersionFor(chart, trigger, published);
   let appVersion = chart.appVersion;
   let publishes = true;
   switch (trigger.kind) {
     case "nightly":
-      version = nightlyChartVersion(chart.version, published, trigger.stamp);
       appVersion = `nightly-${trigger.stamp}`;
       break;
     case "release":
@@ -17729,6 +17728,9 @@ function planTest(config, images) {
 function cacheKey(registry, path) {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
 }
+function chartVersionFor(chart, trigger, publishedTags) {
+  return trigger.kind === "nightly" ? nightlyChartVersion(chart.version, publishedTags, trigger.stamp) : chart.version;
+}
 function aliasForBranch(branch) {
   return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
 }
@@ -17748,8 +17750,7 @@ function inspectionTargets(config, context, tagNames) {
   for (const chart of config.charts) {
     const repository = `${config.registry}/${chart.repository}/${chart.name}`;
     const names = tagNames.get(repository) ?? [];
-    const version = trigger.kind === "nightly" ? nightlyChartVersion(chart.version, names, trigger.stamp) : chart.version;
-    targets.set(repository, [versionToTag(version)]);
+    targets.set(repository, [versionToTag(chartVersionFor(chart, trigger, names))]);
   }
   return targets;
 }
