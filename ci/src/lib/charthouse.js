@@ -17978,11 +17978,6 @@ function pinSettings(chart, digests = /* @__PURE__ */ new Map()) {
   });
 }
 
-// src/chart/helm-binary.ts
-import { fileURLToPath } from "node:url";
-var BUNDLED_HELM = fileURLToPath(new URL("../../../node_modules/.cache/charthouse/helm/helm", import.meta.url));
-var BUNDLED_HELM_SRC = fileURLToPath(new URL("../../node_modules/.cache/charthouse/helm/helm", import.meta.url));
-
 // src/registry/client.ts
 import { createHash } from "node:crypto";
 
