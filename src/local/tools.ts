@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
 import { runProcess } from "../exec/run-process.js";
 import { ConfigError } from "../errors.js";
 
@@ -17,7 +17,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
 export function requireTool(tool: string): string {
   for (const dir of (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin"])) {
     try {
-      execFileSync("test", ["-x", `${dir}/${tool}`]);
+      accessSync(`${dir}/${tool}`, constants.X_OK);
       return `${dir}/${tool}`;
     } catch {
       // not in this directory

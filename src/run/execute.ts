@@ -76,7 +76,9 @@ export async function executeSteps(o: ExecuteOptions): Promise<RunResult> {
   const host = parseRepository(`${o.plan.registry}/x`).host;
   const env = toolEnvironment(join(work, "tools"), host, o.credentials, o.env);
   const client = o.client ?? new RegistryClient({ credentials: o.credentials });
-  const dockerBin = requireTool("docker");
+  // Looked up when a step needs it: lint and package run helm alone.
+  let dockerBin: string | undefined;
+  const dockerPath = (): string => (dockerBin ??= requireTool("docker"));
   const helmBin = helmBinary(o.env);
   const steps = o.dryRun ? o.steps.filter((s) => s.phase === "gate") : o.steps;
   const reporter = new Reporter(o.write, [o.credentials?.password], steps.length);
@@ -99,8 +101,8 @@ export async function executeSteps(o: ExecuteOptions): Promise<RunResult> {
   const ctx: DockerContext = {
     runId,
     signal: o.signal,
-    docker: (args, what) => exec(dockerBin, args, what),
-    dockerResult: (args, opts) => runProcess(dockerBin, args, { env, signal: opts?.ignoreAbort ? undefined : o.signal }),
+    docker: (args, what) => exec(dockerPath(), args, what),
+    dockerResult: (args, opts) => runProcess(dockerPath(), args, { env, signal: opts?.ignoreAbort ? undefined : o.signal }),
   };
   const helm = (args: string[], what: string) => exec(helmBin, args, what);
 
@@ -202,8 +204,12 @@ export async function executeSteps(o: ExecuteOptions): Promise<RunResult> {
     if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
   };
 
+  // Only a run that has used docker can have left containers or a network.
+  const cleanUp = async (): Promise<void> => {
+    if (dockerBin) await removeRunContainers(ctx);
+  };
   const cancel = () => {
-    void removeRunContainers(ctx);
+    void cleanUp();
   };
   o.signal.addEventListener("abort", cancel, { once: true });
   let current: Step | undefined;
@@ -226,7 +232,7 @@ export async function executeSteps(o: ExecuteOptions): Promise<RunResult> {
     throw translate(error, current, published, o.signal.aborted);
   } finally {
     o.signal.removeEventListener("abort", cancel);
-    await removeRunContainers(ctx);
+    await cleanUp();
     rmSync(work, { recursive: true, force: true });
   }
 
