@@ -47,6 +47,9 @@ describe("docs/adopting.md", () => {
     const calls = daggerCalls(commands.filter((c) => c.startsWith("dagger ")).join("\n"));
     expect(calls.length).toBe(2);
     expect(crossCheck(calls, api)).toEqual([]);
+    // The blueprint makes the functions the repository's own: no -m, no --source.
+    for (const c of calls) expect(c.line).toMatch(/^dagger call publish /);
+    expect(commands.join("\n")).not.toMatch(/dagger -m|--source/);
   });
 
   it("every charthouse and git command runs, in order, in a Hyrax-like repository", () => {

@@ -58,10 +58,12 @@ describe.each(variants())("$name GitHub Actions workflow", ({ github }) => {
     expect(github).not.toMatch(/run:.*\$\{\{/);
   });
 
-  it("calls only functions and arguments the module has", () => {
+  it("calls only functions and arguments the module has, plainly: no -m and no --source (the repository is the module or its blueprint)", () => {
     const calls = daggerCalls(github);
     expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
     expect(crossCheck(calls, api)).toEqual([]);
+    for (const c of calls) expect(c.line).toMatch(/^dagger call publish (--nightly|--tag "\$TAG"|--dry-run) /);
+    expect(github).not.toMatch(/dagger -m|--source/);
   });
 });
 
@@ -79,13 +81,17 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
     expect(release.filters.tags.only).toBe(circleTagFilter(DEFAULT_POLICY));
     for (const job of [release, config.workflows.nightly.jobs[0]["publish-nightly"]]) expect(job.context).toBe("charthouse-publish");
     expect(circle).toContain("--registry-password env://REGISTRY_TOKEN");
-    expect(circle).toMatch(/dagger call publish --dry-run|dagger -m \S+ call publish --source \. --dry-run/);
+    expect(circle).toContain("dagger call publish --dry-run");
+    // Installed where the next step finds it: /usr/local/bin is on every step's PATH.
+    expect(circle).toContain("install.sh | BIN_DIR=/usr/local/bin sudo -E sh");
   });
 
-  it("calls only functions and arguments the module has", () => {
+  it("calls only functions and arguments the module has, plainly: no -m and no --source", () => {
     const calls = daggerCalls(circle);
     expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
     expect(crossCheck(calls, api)).toEqual([]);
+    for (const c of calls) expect(c.line).toMatch(/^dagger call publish (--nightly|--tag "\$CIRCLE_TAG"|--dry-run) /);
+    expect(circle).not.toMatch(/dagger -m|--source/);
   });
 });
 

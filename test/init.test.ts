@@ -25,7 +25,11 @@ describe("charthouse init", () => {
     expect(config).toMatch(/# Not published on their own .*chart\/solr/);
     expect(config).toMatch(/# TODO: the registry/);
     expect(await charthouse(["check", "--config", join(project, "charthouse.yaml")])).toMatchObject({ code: 0 });
-    expect(JSON.parse(readFileSync(join(project, "dagger.json"), "utf8"))).toMatchObject({ dependencies: [{ name: "charthouse" }], engineVersion: "v0.21.9" });
+    // charthouse as the project's blueprint, pinned to a release: no SDK and no module source of the project's own.
+    const dagger = JSON.parse(readFileSync(join(project, "dagger.json"), "utf8"));
+    expect(Object.keys(dagger).sort()).toEqual(["blueprint", "engineVersion", "name"]);
+    expect(dagger).toMatchObject({ engineVersion: "v0.21.9", blueprint: { name: "charthouse", source: "github.com/samvera-labs/charthouse@v0.1.0" } });
+    expect(readFileSync(join(project, ".circleci/config.yml"), "utf8")).toMatch(/command: dagger call publish --nightly /);
   });
 
   it("guesses the registry from a GitHub origin remote", async () => {

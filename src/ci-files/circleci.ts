@@ -1,4 +1,4 @@
-import { daggerCall, type CiOptions } from "./options.js";
+import { daggerCall, INSTALL_DAGGER, type CiOptions } from "./options.js";
 import { circleTagFilter } from "./tag-filters.js";
 
 /**
@@ -27,7 +27,7 @@ commands:
     steps:
       - run:
           name: Install the Dagger CLI ${o.daggerVersion}
-          command: curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=$HOME/.local/bin sh
+          command: ${INSTALL_DAGGER}
 
 jobs:
   gates:
@@ -37,7 +37,7 @@ jobs:
 ${extra}      - install-dagger
       - run:
           name: Every gate, nothing pushed
-          command: ${daggerCall(o.module, "publish", ["--dry-run", '--sha "$CIRCLE_SHA1"'])}
+          command: ${daggerCall("publish", ["--dry-run", '--sha "$CIRCLE_SHA1"'])}
   publish-nightly:
     executor: dagger
     steps:
@@ -45,7 +45,7 @@ ${extra}      - install-dagger
       - install-dagger
       - run:
           name: Publish nightly
-          command: ${daggerCall(o.module, "publish", ["--nightly", '--sha "$CIRCLE_SHA1"', '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
+          command: ${daggerCall("publish", ["--nightly", '--sha "$CIRCLE_SHA1"', '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
   publish-release:
     executor: dagger
     steps:
@@ -53,7 +53,7 @@ ${extra}      - install-dagger
       - install-dagger
       - run:
           name: Publish the release of $CIRCLE_TAG
-          command: ${daggerCall(o.module, "publish", ['--tag "$CIRCLE_TAG"', '--sha "$CIRCLE_SHA1"', '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
+          command: ${daggerCall("publish", ['--tag "$CIRCLE_TAG"', '--sha "$CIRCLE_SHA1"', '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
 
 workflows:
   gates:

@@ -1,4 +1,4 @@
-import { daggerCall, type CiOptions } from "./options.js";
+import { daggerCall, INSTALL_DAGGER, type CiOptions } from "./options.js";
 import { githubTagGlobs } from "./tag-filters.js";
 
 /**
@@ -8,7 +8,7 @@ import { githubTagGlobs } from "./tag-filters.js";
  */
 export function githubWorkflow(o: CiOptions): string {
   const install = `      - name: Install the Dagger CLI ${o.daggerVersion}
-        run: curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin sudo -E sh
+        run: ${INSTALL_DAGGER}
         env:
           DAGGER_VERSION: "${o.daggerVersion}"
 `;
@@ -36,7 +36,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
 ${extra}${install}      - name: Every gate, nothing pushed
-        run: ${daggerCall(o.module, "publish", ["--dry-run", '--sha "$GITHUB_SHA"'])}
+        run: ${daggerCall("publish", ["--dry-run", '--sha "$GITHUB_SHA"'])}
 
   publish-nightly:
     if: github.event_name == 'schedule'
@@ -51,7 +51,7 @@ ${extra}${install}      - name: Every gate, nothing pushed
     steps:
       - uses: actions/checkout@v4
 ${install}      - name: Publish nightly
-        run: ${daggerCall(o.module, "publish", ["--nightly", '--sha "$GITHUB_SHA"', ...credentials])}
+        run: ${daggerCall("publish", ["--nightly", '--sha "$GITHUB_SHA"', ...credentials])}
         env:
           GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
 
@@ -67,7 +67,7 @@ ${install}      - name: Publish nightly
     steps:
       - uses: actions/checkout@v4
 ${install}      - name: Publish the release
-        run: ${daggerCall(o.module, "publish", ['--tag "$TAG"', '--sha "$GITHUB_SHA"', ...credentials])}
+        run: ${daggerCall("publish", ['--tag "$TAG"', '--sha "$GITHUB_SHA"', ...credentials])}
         env:
           # Through the environment, never spliced into the script.
           TAG: \${{ github.ref_name }}

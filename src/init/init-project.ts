@@ -19,13 +19,22 @@ export interface InitOptions {
 /** The files `charthouse init` writes, by path relative to the project. */
 export function initFiles(o: InitOptions): Record<string, string> {
   const facts = detectProject(o.root);
-  const ci = { policy: DEFAULT_POLICY, module: o.module, daggerVersion: DAGGER_VERSION };
-  const dagger = { name: facts.name, engineVersion: `v${DAGGER_VERSION}`, dependencies: [{ name: "charthouse", source: o.module }] };
+  const ci = { policy: DEFAULT_POLICY, daggerVersion: DAGGER_VERSION };
   return {
     "charthouse.yaml": renderConfig(facts),
-    "dagger.json": `${JSON.stringify(dagger, null, 2)}\n`,
+    "dagger.json": blueprintConfig(facts.name, o.module),
     ...(o.ci === "circleci" ? { ".circleci/config.yml": circleciConfig(ci) } : { ".github/workflows/charthouse.yml": githubWorkflow(ci) }),
   };
+}
+
+/**
+ * A dagger.json with charthouse as the project's blueprint: `dagger call publish` in the
+ * project runs charthouse's functions with the project's repository as their context
+ * (so `source` defaults to it), with no module of the project's own and no SDK.
+ */
+export function blueprintConfig(name: string, module: string): string {
+  const config = { name, engineVersion: `v${DAGGER_VERSION}`, blueprint: { name: "charthouse", source: module } };
+  return `${JSON.stringify(config, null, 2)}\n`;
 }
 
 /** Writes them, refusing (before writing anything) to overwrite a file without `force`. */

@@ -3,7 +3,7 @@ import { Option, type Command } from "commander";
 import { initProject, type CiKind } from "../../init/index.js";
 import type { CliIo } from "../io.js";
 
-/** The module an adopter's CI calls when --module is not given. */
+/** The module an adopter's dagger.json takes as its blueprint when --module is not given. */
 export const DEFAULT_MODULE = "github.com/samvera-labs/charthouse@v0.1.0";
 
 export function registerInit(program: Command, io: CliIo): void {
@@ -12,13 +12,14 @@ export function registerInit(program: Command, io: CliIo): void {
     .summary("write charthouse.yaml, dagger.json and a CI file into an existing project")
     .description(
       "Detects the project's Dockerfile targets and charts, and writes a charthouse.yaml that `charthouse check` accepts " +
-        "(with comments where a person must decide), a dagger.json depending on the charthouse module, and the CircleCI or " +
+        "(with comments where a person must decide), a dagger.json making the charthouse module the project's blueprint " +
+        "(so `dagger call publish --nightly` works in the project as it is), and the CircleCI or " +
         "GitHub Actions file that runs the gates on pull requests, publishes nightly on a schedule and releases on tags. " +
         "Refuses to overwrite an existing file without --force.",
     )
     .argument("[dir]", "the project's directory", ".")
     .addOption(new Option("--ci <system>", "which CI file to write").choices(["circleci", "github"]).default("github"))
-    .option("--module <ref>", "where the charthouse Dagger module lives", DEFAULT_MODULE)
+    .option("--module <ref>", "the charthouse Dagger module dagger.json names as the blueprint, a git address at a release", DEFAULT_MODULE)
     .option("--force", "overwrite files that exist")
     .action((dir: string, opts: { ci: CiKind; module: string; force?: boolean }) => {
       const root = resolve(io.cwd, dir);
