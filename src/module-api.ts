@@ -1,5 +1,5 @@
 /**
- * What the Dagger module (ci/) uses of the library, bundled into ci/src/lib by
+ * What the Dagger module (ci/) uses of the library, bundled into ci/lib by
  * `npm run build:module`: every decision is made here, in tested code; the module
  * only maps the resulting steps to Dagger calls.
  */
@@ -7,7 +7,7 @@ export { loadConfigLazily, formatProblem, type Config, type Fetched } from "./co
 export { detectContext, gitFactsFromFiles, type ContextFlags, type RunContext } from "./context/index.js";
 export { planRelease, OCI, type Plan, type ChartPlan, type ImagePlan, type ServicePlan, type AliasMove } from "./plan/index.js";
 export { planSteps, gateSteps, packageSteps, describeStep, shellQuote, type Step } from "./pipeline/index.js";
-export { rewriteChartYaml, rewriteValuesYaml, pinSettings, helmArgs, versionToTag, canonicalizePackage } from "./chart/index.js";
+export { readChart, localDependencyDirs, rewriteChartYaml, rewriteValuesYaml, pinSettings, helmArgs, versionToTag, canonicalizePackage } from "./chart/index.js";
 export {
   RegistryClient,
   Secret,

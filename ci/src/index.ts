@@ -7,12 +7,15 @@
  * aliases last. Every decision comes from the charthouse library bundled in ./lib;
  * these functions only map its steps to Dagger calls.
  */
-import { argument, Container, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
-import * as ch from "./lib/charthouse.js";
+import { argument, check, Container, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import * as ch from "../lib/charthouse.js";
 import { DaggerSteps, type ModuleCredentials } from "./steps.js";
 
-/** Left out of the source: build output and git's object store (HEAD and refs stay, for the commit; vendored subchart .tgz files stay). */
-const IGNORE = ["node_modules", "dist", "charthouse-packages", ".image", ".git/objects", ".git/logs", ".git/hooks"];
+/**
+ * Left out of the source, at any depth: dependencies and build output; and git's object
+ * store (HEAD and refs stay, for the commit; vendored subchart .tgz files stay).
+ */
+const IGNORE = ["**/node_modules", "**/dist", "**/charthouse-packages", "**/.image", ".git/objects", ".git/logs", ".git/hooks"];
 
 const PROJECT = "/project";
 
@@ -22,7 +25,7 @@ export class Charthouse {
    * The release plan as JSON: images and tags, charts and versions, alias moves and
    * the ordered steps. Reads the registry; builds and pushes nothing.
    */
-  @func()
+  @func({ cache: "never" })
   async plan(
     /** The project: the directory holding charthouse.yaml (default: where dagger runs). */
     @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
@@ -54,7 +57,7 @@ export class Charthouse {
    * build args, platforms and OCI labels; returns the built containers (the first
    * platform of each), e.g. for `dagger call build --name dassie terminal`.
    */
-  @func()
+  @func({ cache: "session" })
   async build(
     /** The project: the directory holding charthouse.yaml. */
     @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
@@ -84,6 +87,7 @@ export class Charthouse {
    * withServiceBinding.
    */
   @func()
+  @check()
   async test(
     /** The project: the directory holding charthouse.yaml. */
     @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
@@ -98,6 +102,7 @@ export class Charthouse {
 
   /** Builds every chart's dependencies, lints it strictly and renders it with its pinned images, in the pinned helm image. */
   @func()
+  @check()
   async lint(
     /** The project: the directory holding charthouse.yaml. */
     @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
@@ -111,7 +116,7 @@ export class Charthouse {
   }
 
   /** The charts as .tgz files with the planned version, appVersion and pins. */
-  @func()
+  @func({ cache: "session" })
   async package(
     /** The project: the directory holding charthouse.yaml. */
     @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
@@ -139,7 +144,7 @@ export class Charthouse {
    * stdin) at their immutable names, then moves the aliases by manifest copy. Returns
    * what was published, with digests.
    */
-  @func()
+  @func({ cache: "never" })
   async publish(
     /** The project: the directory holding charthouse.yaml. */
     @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
@@ -208,7 +213,7 @@ export class Charthouse {
     const state = online ? await ch.readRegistryState(client, loaded.config, context) : { repositories: {} };
     const result = ch.planRelease({ config: loaded.config, context, state });
     if (!result.ok) throw new Error(`charthouse refuses this run; nothing was built or pushed:\n${result.refusals.map((r) => `  - ${r}`).join("\n")}`);
-    const bundle: File = dag.currentModule().source().file("src/lib/charthouse.js");
+    const bundle: File = dag.currentModule().source().file("lib/charthouse.js");
     return { plan: result.plan, client, steps: new DaggerSteps(source, result.plan, PROJECT, creds, client, bundle) };
   }
 }

@@ -1,7 +1,7 @@
 // Maps the pipeline's steps to Dagger calls. Nothing here decides: versions, tags,
 // labels, pins, helm arguments and alias decisions all come from the bundled library.
 import { dag, Container, Directory, File, Platform, Secret } from "@dagger.io/dagger";
-import * as ch from "./lib/charthouse.js";
+import * as ch from "../lib/charthouse.js";
 
 /** Registry credentials as the module holds them: the password only ever as a Secret. */
 export interface ModuleCredentials {
@@ -177,6 +177,13 @@ export class DaggerSteps {
    * rewritten by the library (version, appVersion, annotations, pins), every file
    * stamped with the commit's time, dependencies built, a generated Chart.lock stamped.
    */
+  /** Only the chart and its local dependencies: a change elsewhere (or git refs moving) keeps chart steps cached. */
+  private async chartTree(dir: string): Promise<Directory> {
+    let tree = dag.directory();
+    for (const path of await chartDirs(this.source, dir)) tree = tree.withDirectory(path, this.source.directory(path));
+    return tree;
+  }
+
   private async stageChart(chart: ch.ChartPlan): Promise<Container> {
     const dir = this.rel(chart.path);
     const chartYaml = await this.source.file(`${dir}/Chart.yaml`).contents();
@@ -185,13 +192,23 @@ export class DaggerSteps {
     const created = chart.annotations[ch.OCI.created] ?? this.plan.context.created;
     const stamp = `find /src -exec touch -d ${JSON.stringify(STAMP_FORMAT(created))} {} +`;
     return this.helmTools()
-      .withMountedDirectory("/src", this.source)
+      .withMountedDirectory("/src", await this.chartTree(dir))
       .withNewFile(`/src/${dir}/Chart.yaml`, ch.rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: chart.annotations }))
       .withNewFile(`/src/${dir}/values.yaml`, settings.length ? ch.rewriteValuesYaml(values, settings) : values)
       .withExec(["sh", "-c", stamp])
       .withExec(["helm", ...ch.helmArgs.dependencyBuild(`/src/${dir}`)])
       .withExec(["sh", "-c", `if [ -f /src/${dir}/Chart.lock ]; then sed -i 's/^generated: .*/generated: "${created}"/' /src/${dir}/Chart.lock; fi && ${stamp}`]);
   }
+}
+
+/** The chart's directory and its local dependencies' (recursively), by path relative to the project. */
+async function chartDirs(source: Directory, dir: string, seen = new Set<string>()): Promise<Set<string>> {
+  if (seen.has(dir)) return seen;
+  seen.add(dir);
+  const text = await source.file(`${dir}/Chart.yaml`).contents();
+  const files = { readText: () => text, isDirectory: () => false, exists: () => true };
+  for (const dep of ch.localDependencyDirs(ch.readChart(`/${dir}`, files))) await chartDirs(source, dep.slice(1), seen);
+  return seen;
 }
 
 /** `a/b` relative to `a` → `b`; paths are absolute and POSIX. */

@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, posix, relative, resolve } from "node:path";
 import { OCI } from "../plan/labels.js";
 import type { ChartPlan } from "../plan/types.js";
 import { parseDocument } from "yaml";
-import { readChart } from "./read-chart.js";
+import { readChart, type ChartFile } from "./read-chart.js";
 import { rewriteChartYaml, rewriteValuesYaml, type ValueSetting } from "./rewrite-chart.js";
 
 /**
@@ -22,12 +22,15 @@ export function stageChart(projectRoot: string, chartDir: string, stageRoot: str
     const target = join(stageRoot, rel);
     mkdirSync(dirname(target), { recursive: true });
     cpSync(abs, target, { recursive: true });
-    for (const dep of readChart(abs).dependencies) {
-      if (dep.repository?.startsWith("file://")) copy(resolve(abs, dep.repository.slice("file://".length)));
-    }
+    for (const dep of localDependencyDirs(readChart(abs))) copy(dep);
   };
   copy(chartDir);
   return join(stageRoot, relative(projectRoot, resolve(chartDir)));
+}
+
+/** The directories of a chart's local (`file://`) dependencies, resolved against the chart's own directory. */
+export function localDependencyDirs(chart: Pick<ChartFile, "dir" | "dependencies">): string[] {
+  return chart.dependencies.flatMap((dep) => (dep.repository?.startsWith("file://") ? [posix.resolve(chart.dir, dep.repository.slice("file://".length))] : []));
 }
 
 /**

@@ -1,13 +1,10 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { tempTree } from "./temp-dir.js";
-
-const CI = new URL("../../ci/src/", import.meta.url).pathname;
+import { startFakeEngine, type RegisteredArg, type RegisteredFunction, type RegisteredModule } from "../infra/fake-engine.js";
+import { removeStage, runEntrypoint, stageModule } from "../infra/module-runtime/stage.js";
 
 export interface Arg {
   name: string;
   description: string;
-  type: { kind: string; name?: string };
+  type: RegisteredArg["type"];
   isOptional: boolean;
   defaultValue?: string;
   defaultPath?: string;
@@ -17,34 +14,56 @@ export interface Fn {
   name: string;
   description: string;
   arguments: Record<string, Arg>;
-  returnType: { kind: string; name?: string };
+  returnType: RegisteredFunction["returnType"];
+  cachePolicy?: RegisteredFunction["cachePolicy"];
+  check: boolean;
 }
 
-const SDK = new URL("../../node_modules/@dagger.io/dagger/dist/src/", import.meta.url).pathname;
+let registration: Promise<RegisteredModule> | undefined;
 
 /**
- * The module laid out as `dagger develop` lays it out: ci/src as it is, and an `sdk/`
- * whose api/client.gen.ts holds the SDK's generated API (here, its published
- * declarations), reached through `@dagger.io/dagger` as the template's `paths` do.
+ * The module as the engine registers it: staged as the engine stages it, the SDK's own
+ * entrypoint run under tsx with no function call (registration), against the FAKE engine,
+ * which records the type definitions handed back. Once per test process.
  */
-function moduleTree(): string {
-  const root = tempTree();
-  cpSync(CI, join(root, "src"), { recursive: true });
-  mkdirSync(join(root, "sdk/api"), { recursive: true });
-  writeFileSync(join(root, "sdk/api/client.gen.ts"), readFileSync(join(SDK, "api/client.gen.d.ts"), "utf8"));
-  writeFileSync(join(root, "sdk/index.ts"), `export * from "./api/client.gen.js";\nexport { object, func, argument, enumType, field } from ${JSON.stringify(join(SDK, "index.js"))};\n`);
-  mkdirSync(join(root, "node_modules/@dagger.io/dagger"), { recursive: true });
-  writeFileSync(join(root, "node_modules/@dagger.io/dagger/package.json"), JSON.stringify({ name: "@dagger.io/dagger", types: "../../../sdk/index.ts" }));
-  return root;
+export function registerModule(): Promise<RegisteredModule> {
+  registration ??= (async () => {
+    const stage = await stageModule();
+    const engine = await startFakeEngine({ moduleSource: stage.moduleDir });
+    try {
+      const run = await runEntrypoint(stage, engine);
+      if (run.code !== 0) throw new Error(`the module's entrypoint failed to register it (exit ${run.code}):\n${run.output}`);
+      return engine.registered();
+    } finally {
+      await engine.stop();
+      removeStage(stage);
+    }
+  })();
+  return registration;
 }
 
-/** The module's API as Dagger reads it: the SDK's own introspector over ci/src. */
+/** The main object's functions, by name, as `dagger call` sees them. */
 export async function introspect(): Promise<{ description?: string; functions: Record<string, Fn> }> {
-  const { scan } = await import(join(SDK, "module/introspector/index.js"));
-  const root = moduleTree();
-  // The SDK would import the files natively (no TypeScript loader here): read them from the AST alone.
-  const module = await scan([join(root, "src/index.ts"), join(root, "src/steps.ts")], "charthouse", false);
-  const main = JSON.parse(JSON.stringify(module.objects.Charthouse));
-  return { description: module.description, functions: main.methods };
+  const module = await registerModule();
+  const main = module.objects.find((o) => o.name === "Charthouse");
+  if (!main) throw new Error(`the module registered no Charthouse object: ${module.objects.map((o) => o.name).join(", ")}`);
+  const functions = Object.fromEntries(
+    main.functions.map((f): [string, Fn] => [
+      f.name,
+      {
+        name: f.name,
+        description: f.description ?? "",
+        returnType: f.returnType,
+        cachePolicy: f.cachePolicy,
+        check: f.check,
+        arguments: Object.fromEntries(
+          f.args.map((a): [string, Arg] => [
+            a.name,
+            { name: a.name, description: a.description ?? "", type: a.type, isOptional: Boolean(a.type.optional) || a.defaultValue !== undefined || a.defaultPath !== undefined, defaultValue: a.defaultValue, defaultPath: a.defaultPath, ignore: a.ignore },
+          ]),
+        ),
+      },
+    ]),
+  );
+  return { description: module.description, functions };
 }
-

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { basename, join } from "node:path";
-import { parse, valueFromASTUntyped, type FieldNode, type SelectionSetNode } from "graphql";
+import { Kind, parse, valueFromASTUntyped, type FieldNode, type SelectionSetNode } from "graphql";
 
 /**
  * A FAKE Dagger engine: a GraphQL server on 127.0.0.1 that the real SDK talks to
@@ -11,7 +11,7 @@ import { parse, valueFromASTUntyped, type FieldNode, type SelectionSetNode } fro
  * containers as chains of the calls made on them. No container ever runs.
  */
 export interface Effect {
-  readonly kind: "build" | "exec" | "publish" | "registry-auth" | "service-binding" | "secret-variable" | "cache";
+  readonly kind: "build" | "exec" | "publish" | "registry-auth" | "service-binding" | "secret-variable" | "cache" | "mount";
   readonly detail: Record<string, unknown>;
 }
 
@@ -25,6 +25,16 @@ interface Obj {
   virtualFiles?: Record<string, string>;
 }
 
+/** What `dagger call` would have the engine hand the module: the function and its arguments (JSON values). */
+export interface FunctionCall {
+  readonly parentName: string;
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+}
+
+/** What the module handed back: a value (JSON text) or an error. */
+export type Returned = { readonly value: string } | { readonly error: { message: string; values: Record<string, string> } };
+
 export interface FakeEngine {
   readonly port: number;
   readonly token: string;
@@ -34,10 +44,52 @@ export interface FakeEngine {
   failExec: (args: string[]) => boolean;
   /** Told of every publish, before it answers (e.g. to put a real image in a real registry). */
   onPublish: (address: string, labels: Record<string, string>) => Promise<string | void>;
+  /** The call the next entrypoint run is told about (`currentFunctionCall`); undefined: registration. */
+  call: FunctionCall | undefined;
+  /** What the module returned for the last call (returnValue / returnError). */
+  returned: Returned | undefined;
+  /** An ID the module can be handed for a host directory or a secret, as `dagger call` passes them. */
+  directoryId(path: string): string;
+  secretId(uri: string): string;
+  /** The module registered by a registration run, its IDs resolved to plain records. */
+  registered(): RegisteredModule;
   stop(): Promise<void>;
 }
 
-export async function startFakeEngine(opts: { moduleSource: string }): Promise<FakeEngine> {
+export interface RegisteredType {
+  kind: string;
+  name?: string;
+  optional?: boolean;
+  elementType?: RegisteredType;
+}
+export interface RegisteredArg {
+  name: string;
+  type: RegisteredType;
+  description?: string;
+  defaultValue?: string;
+  defaultPath?: string;
+  ignore?: string[];
+}
+export interface RegisteredFunction {
+  name: string;
+  returnType: RegisteredType;
+  description?: string;
+  args: RegisteredArg[];
+  cachePolicy?: { policy: string; timeToLive?: string };
+  check: boolean;
+}
+export interface RegisteredObject {
+  kind: "OBJECT_KIND";
+  name: string;
+  description?: string;
+  functions: RegisteredFunction[];
+}
+export interface RegisteredModule {
+  description?: string;
+  objects: RegisteredObject[];
+}
+
+export async function startFakeEngine(opts: { moduleSource: string; moduleName?: string }): Promise<FakeEngine> {
   const objects = new Map<string, Obj>();
   const token = randomBytes(16).toString("hex");
   let n = 0;
@@ -53,6 +105,16 @@ export async function startFakeEngine(opts: { moduleSource: string }): Promise<F
     effects: [],
     failExec: () => false,
     onPublish: async () => undefined,
+    call: undefined,
+    returned: undefined,
+    directoryId: (path) => idOf({ type: "Directory", path }),
+    secretId: (uri) => idOf({ type: "Secret", detail: { uri } }),
+    registered: () => {
+      if (!engine.returned || !("value" in engine.returned)) throw new Error("the module registered nothing");
+      const module = objects.get(JSON.parse(engine.returned.value) as string);
+      if (module?.type !== "Module") throw new Error(`registration returned ${engine.returned.value}, not a module ID`);
+      return JSON.parse(JSON.stringify(module.detail)) as RegisteredModule;
+    },
     stop: async () => {},
   };
 
@@ -89,11 +151,78 @@ export async function startFakeEngine(opts: { moduleSource: string }): Promise<F
         if (name === "setSecret") return { type: "Secret", detail: { name: args.name } };
         if (name === "cacheVolume") return { type: "CacheVolume", detail: { key: args.key } };
         if (name === "currentModule") return { type: "CurrentModule" };
+        if (name === "currentFunctionCall") return { type: "FunctionCall" };
+        if (name === "node") return obj(args.id);
+        if (name === "error") return { type: "Error", detail: { message: args.message, values: {} } };
+        if (name === "module") return { type: "Module", detail: { objects: [] } };
+        if (name === "typeDef") return { type: "TypeDef", detail: {} };
+        if (name === "sourceMap") return { type: "SourceMap", detail: { ...args } };
+        if (name === "function") return { type: "Function", detail: { name: args.name, returnType: obj(args.returnType).detail, args: [], check: false } };
         break;
+      case "FunctionCall": {
+        const call = engine.call;
+        if (!call && name !== "parentName" && name !== "returnValue" && name !== "returnError") throw new FieldError(`no function call: ${name}`);
+        if (name === "parentName") return call?.parentName ?? "";
+        if (name === "name") return call!.name;
+        if (name === "parent") return "{}";
+        if (name === "inputArgs") return Object.entries(call!.args).map(([argName, value]) => ({ type: "FunctionCallArgValue", detail: { name: argName, value: JSON.stringify(value) } }));
+        if (name === "returnValue") {
+          engine.returned = { value: String(args.value) };
+          return null;
+        }
+        if (name === "returnError") {
+          engine.returned = { error: obj(args.error).detail as { message: string; values: Record<string, string> } };
+          return null;
+        }
+        break;
+      }
+      case "FunctionCallArgValue":
+        if (name === "name" || name === "value") return parent.detail?.[name];
+        break;
+      case "Error":
+        if (name === "withValue") return { type: "Error", detail: { ...parent.detail, values: { ...(parent.detail?.values as object), [String(args.name)]: args.value } } };
+        break;
+      case "SourceMap":
+        break;
+      case "Module": {
+        const d = parent.detail as { objects: unknown[] };
+        if (name === "withDescription") return { type: "Module", detail: { ...d, description: args.description } };
+        if (name === "withObject") return { type: "Module", detail: { ...d, objects: [...d.objects, obj(args.object).detail] } };
+        if (name === "withEnum" || name === "withInterface") throw new FieldError(`the fake engine does not model Module.${name}`);
+        break;
+      }
+      case "TypeDef": {
+        const d = parent.detail ?? {};
+        const typeDef = (detail: Record<string, unknown>): Obj => ({ type: "TypeDef", detail: { ...d, ...detail } });
+        if (name === "withKind") return typeDef({ kind: args.kind });
+        if (name === "withOptional") return typeDef({ optional: args.optional });
+        if (name === "withObject") return typeDef({ kind: "OBJECT_KIND", name: args.name, description: args.description, functions: [] });
+        if (name === "withListOf") return typeDef({ kind: "LIST_KIND", elementType: obj(args.elementType).detail });
+        if (name === "withScalar") return typeDef({ kind: "SCALAR_KIND", name: args.name });
+        if (name === "withEnum") return typeDef({ kind: "ENUM_KIND", name: args.name });
+        if (name === "withInterface") return typeDef({ kind: "INTERFACE_KIND", name: args.name });
+        if (name === "withFunction") return typeDef({ functions: [...((d.functions as unknown[]) ?? []), obj(args.function).detail] });
+        if (name === "withField" || name === "withConstructor") throw new FieldError(`the fake engine does not model TypeDef.${name}`);
+        break;
+      }
+      case "Function": {
+        const d = parent.detail ?? {};
+        const fn = (detail: Record<string, unknown>): Obj => ({ type: "Function", detail: { ...d, ...detail } });
+        if (name === "withDescription") return fn({ description: args.description });
+        if (name === "withSourceMap" || name === "withDeprecated") return fn({});
+        if (name === "withCheck") return fn({ check: true });
+        if (name === "withCachePolicy") return fn({ cachePolicy: { policy: args.policy, ...(args.timeToLive ? { timeToLive: args.timeToLive } : {}) } });
+        if (name === "withArg") {
+          const { name: argName, typeDef, sourceMap: _sourceMap, ...rest } = args;
+          return fn({ args: [...(d.args as unknown[]), { name: argName, type: obj(typeDef).detail, ...rest }] });
+        }
+        break;
+      }
       case "Host":
         if (name === "directory") return { type: "Directory", path: String(args.path) };
         break;
       case "CurrentModule":
+        if (name === "name") return opts.moduleName ?? "charthouse";
         if (name === "source") return { type: "Directory", path: opts.moduleSource };
         break;
       case "Directory": {
@@ -107,6 +236,7 @@ export async function startFakeEngine(opts: { moduleSource: string }): Promise<F
             throw new FieldError(`lstat ${parent.path}: no such file or directory`);
           }
         }
+        if (name === "withDirectory") return { type: "Directory", virtualFiles: { ...parent.virtualFiles, [String(args.path)]: "" }, detail: { ...parent.detail, trees: [...((parent.detail?.trees as unknown[]) ?? []), { path: args.path, from: obj(args.source ?? args.directory).path }] } };
         if (name === "withFile" || name === "withNewFile") return { type: "Directory", virtualFiles: { ...parent.virtualFiles, [String(args.path)]: "" } };
         if (name === "dockerBuild") {
           const detail = { context: parent.path, dockerfile: args.dockerfile, target: args.target, platform: args.platform, buildArgs: args.buildArgs ?? [] };
@@ -155,6 +285,11 @@ export async function startFakeEngine(opts: { moduleSource: string }): Promise<F
           engine.effects.push({ kind: "cache", detail: { path: args.path, cache: obj(args.cache).detail } });
           return container(parent, {});
         }
+        if (name === "withMountedDirectory") {
+          const mounted = obj(args.source);
+          engine.effects.push({ kind: "mount", detail: { path: args.path, from: mounted.path, trees: mounted.detail?.trees } });
+          return container(parent, {});
+        }
         if (name === "withSecretVariable") {
           engine.effects.push({ kind: "secret-variable", detail: { name: args.name, secret: args.secret } });
           return container(parent, {});
@@ -190,14 +325,23 @@ export async function startFakeEngine(opts: { moduleSource: string }): Promise<F
     throw new FieldError(`the fake engine does not model ${parent.type}.${name}`);
   }
 
+  const isObj = (value: unknown): value is Obj => Boolean(value) && typeof value === "object" && "type" in (value as object);
+
   async function select(parent: Obj, set: SelectionSetNode): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const selection of set.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition?.name.value;
+        if (on && on !== parent.type) throw new FieldError(`node is a ${parent.type}, not a ${on}`);
+        Object.assign(out, await select(parent, selection.selectionSet));
+        continue;
+      }
       const field = selection as FieldNode;
       const args = Object.fromEntries((field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
       const value = await resolve(parent, field.name.value, args);
-      out[field.alias?.value ?? field.name.value] =
-        field.selectionSet && value && typeof value === "object" && "type" in (value as object) ? await select(value as Obj, field.selectionSet) : value;
+      const key = field.alias?.value ?? field.name.value;
+      if (field.selectionSet && Array.isArray(value)) out[key] = await Promise.all(value.map((v) => (isObj(v) ? select(v, field.selectionSet!) : v)));
+      else out[key] = field.selectionSet && isObj(value) ? await select(value, field.selectionSet) : value;
     }
     return out;
   }
