@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { helmBinary } from "../src/chart/index.js";
+import { helmBinary } from "../src/exec/index.js";
 import { runCli } from "../src/cli/program.js";
 import { ensureBaseImage, ensureDockerEngine, run, startRegistry } from "../src/local/index.js";
 import { startProxy } from "../test/infra/proxy.js";

@@ -7,7 +7,8 @@ export { loadConfigLazily, formatProblem, type Config, type Fetched } from "./co
 export { detectContext, gitFactsFromFiles, type ContextFlags, type RunContext } from "./context/index.js";
 export { planRelease, OCI, type Plan, type ChartPlan, type ImagePlan, type ServicePlan, type AliasMove } from "./plan/index.js";
 export { planSteps, gateSteps, packageSteps, describeStep, shellQuote, type Step } from "./pipeline/index.js";
-export { readChart, localDependencyDirs, rewriteChartYaml, rewriteValuesYaml, pinSettings, helmArgs, versionToTag, canonicalizePackage } from "./chart/index.js";
+export { readChart, localDependencyDirs, rewriteChartYaml, rewriteValuesYaml, pinSettings, helmArgs, canonicalizePackage } from "./chart/index.js";
+export { versionToTag } from "./plan/formats.js";
 export {
   RegistryClient,
   Secret,

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { helmArgs, helmBinary } from "../src/chart/index.js";
+import { helmArgs } from "../src/chart/index.js";
+import { helmBinary } from "../src/exec/index.js";
 import { run as runTool, startRegistry, type LocalRegistry } from "../src/local/index.js";
 import { RegistryClient } from "../src/registry/index.js";
 import { RUN_LABEL, toolEnvironment } from "../src/run/index.js";

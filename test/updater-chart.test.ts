@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { helmArgs, helmBinary } from "../src/chart/index.js";
+import { helmArgs } from "../src/chart/index.js";
+import { helmBinary } from "../src/exec/index.js";
 
 const CHART = new URL("../deploy/updater", import.meta.url).pathname;
 

@@ -1440,6 +1440,8 @@ interface PlanInput {
  * date and the registry come in as arguments; every refusal is reported at once.
  */
 export declare function planRelease({ config, context, state }: PlanInput): PlanResult;
+/** The OCI tag for a chart version, as helm writes it. */
+export declare function versionToTag(version: string): string;
 type ImmutableDecision = {
 	readonly action: "push";
 } | {
@@ -1605,8 +1607,6 @@ export declare function localDependencyDirs(chart: Pick<ChartFile, "dir" | "depe
  * configured keys. `digests` (image name → digest) fills in what was pushed this run.
  */
 export declare function pinSettings(chart: ChartPlan, digests?: ReadonlyMap<string, string>): ValueSetting[];
-/** The OCI tag for a chart version, as helm writes it. */
-export declare function versionToTag(version: string): string;
 /**
  * A credential that prints as `[redacted]` however it is logged, stringified or
  * serialised; only `reveal()` gives the value, and only at the edge that sends it.

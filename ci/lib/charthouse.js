@@ -16488,14 +16488,48 @@ var require_ajv = __commonJS({
 // src/config/load-config.ts
 import { dirname, relative, resolve } from "node:path";
 
-// src/chart/oci-tag.ts
+// src/plan/formats.ts
 var import_semver = __toESM(require_semver2(), 1);
-function tagToVersion(tag) {
-  const version = tag.replaceAll("_", "+");
-  return isSemver(version) ? version : void 0;
+function dateStamp(date) {
+  return date.replaceAll("-", "");
+}
+function nightlyTag(stamp) {
+  return `nightly-${stamp}`;
+}
+function nightlyStampOf(tag) {
+  return tag?.match(/^nightly-(\d{8})$/)?.[1];
+}
+var NIGHTLY_ALIAS = "nightly";
+function shaTag(commit) {
+  return `sha-${shortCommit(commit)}`;
+}
+function shortCommit(commit) {
+  return commit.slice(0, 7);
+}
+function aliasForBranch(branch) {
+  return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
+}
+function releaseAliases(version, tags) {
+  if (import_semver.default.prerelease(version) !== null) return [];
+  const releases = releaseVersions(tags);
+  const major = import_semver.default.major(version);
+  const minor = import_semver.default.minor(version);
+  const atLeast = (others) => {
+    const top = highest(others);
+    return top === void 0 || import_semver.default.gte(version, top);
+  };
+  const aliases = [];
+  if (atLeast(releases.filter((v) => import_semver.default.major(v) === major && import_semver.default.minor(v) === minor))) aliases.push(`${major}.${minor}`);
+  if (atLeast(releases.filter((v) => import_semver.default.major(v) === major))) aliases.push(`${major}`);
+  if (atLeast(releases)) aliases.push("latest");
+  return aliases;
 }
 function isSemver(version) {
   return /^\d/.test(version) && !/\s/.test(version) && import_semver.default.valid(version) !== null;
+}
+function tagToVersion(tag) {
+  const version = tag.replaceAll("_", "+");
+  return isSemver(version) ? version : void 0;
 }
 function versionToTag(version) {
   return version.replaceAll("+", "_");
@@ -16512,6 +16546,25 @@ function highest(versions) {
   let top;
   for (const v of versions) if (top === void 0 || import_semver.default.gt(v, top)) top = v;
   return top;
+}
+function nightlyChartVersionOf(base, stamp) {
+  return `${base}-nightly.${stamp}`;
+}
+var CHART_NAME = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
+var VERSION_SHAPE = String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?`;
+function escapeRegex(text) {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+function tagPatternRegex(pattern) {
+  const parts = pattern.split(/(\{chart\}|\{version\})/).map((part) => {
+    if (part === "{chart}") return `(?<chart>${CHART_NAME}?)`;
+    if (part === "{version}") return "(?<version>.+)";
+    return escapeRegex(part);
+  });
+  return new RegExp(`^${parts.join("")}$`);
+}
+function tagPatternExample(pattern) {
+  return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
 }
 
 // src/config/load-config.ts
@@ -17368,21 +17421,6 @@ async function gitFactsFromFiles(read) {
 
 // src/plan/aliases.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-function releaseAliases(version, tags) {
-  if (import_semver2.default.prerelease(version) !== null) return [];
-  const releases = releaseVersions(tags);
-  const major = import_semver2.default.major(version);
-  const minor = import_semver2.default.minor(version);
-  const atLeast = (others) => {
-    const top = highest(others);
-    return top === void 0 || import_semver2.default.gte(version, top);
-  };
-  const aliases = [];
-  if (atLeast(releases.filter((v) => import_semver2.default.major(v) === major && import_semver2.default.minor(v) === minor))) aliases.push(`${major}.${minor}`);
-  if (atLeast(releases.filter((v) => import_semver2.default.major(v) === major))) aliases.push(`${major}`);
-  if (atLeast(releases)) aliases.push("latest");
-  return aliases;
-}
 function planAliasMoves(repository, from, aliases, rank, tags, knownDigest) {
   return aliases.filter((alias) => knownDigest === void 0 || tags[alias]?.digest !== knownDigest).map((alias) => ({ repository, alias, from, expect: tags[alias]?.digest ?? null, rank }));
 }
@@ -17404,7 +17442,7 @@ function compareRank(rank, current) {
       return theirs ? import_semver2.default.compare(rank.version, theirs) : void 0;
     }
     case "nightly": {
-      const theirs = current.version?.match(/^nightly-(\d{8})$/)?.[1];
+      const theirs = nightlyStampOf(current.version);
       return theirs ? rank.date.localeCompare(theirs) : void 0;
     }
     case "commit-time": {
@@ -17430,7 +17468,7 @@ function nightlyChartVersion(chartVersion, publishedTags, stamp) {
   const base = `${own.major}.${own.minor}.${own.patch}`;
   const top = highest(releaseVersions(publishedTags));
   const chosen = top === void 0 || import_semver3.default.gt(base, top) ? base : import_semver3.default.inc(top, "patch");
-  return `${chosen}-nightly.${stamp}`;
+  return nightlyChartVersionOf(chosen, stamp);
 }
 function chartReleaseProblem(name, version, relativePath, publishedTags) {
   if (version.includes("+")) {
@@ -17450,16 +17488,13 @@ function decideImmutable(reference, existing, commit) {
   if (existing.revision === void 0) {
     return {
       action: "refuse",
-      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${short(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong, or release a new version`
+      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${shortCommit(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong, or release a new version`
     };
   }
   return {
     action: "refuse",
-    reason: `${reference} is already published from commit ${short(existing.revision)}, and this run builds ${short(commit)}; immutable tags are never overwritten: release a new version (bump it) instead`
+    reason: `${reference} is already published from commit ${shortCommit(existing.revision)}, and this run builds ${shortCommit(commit)}; immutable tags are never overwritten: release a new version (bump it) instead`
   };
-}
-function short(commit) {
-  return commit.slice(0, 7);
 }
 
 // src/plan/labels.ts
@@ -17485,7 +17520,7 @@ function tagsOf(state, repository) {
 
 // src/plan/release-tag.ts
 function readReleaseTag(tag, policy, chartNames) {
-  const chartMatch = patternRegex(policy.chartReleaseTag).exec(tag);
+  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag);
   if (chartMatch?.groups) {
     const chart = chartMatch.groups.chart;
     const version = chartMatch.groups.version;
@@ -17498,7 +17533,7 @@ function readReleaseTag(tag, policy, chartNames) {
     const problem = versionProblem(tag, version);
     return problem ? { kind: "refused", reason: problem } : { kind: "chart-release", chart, version };
   }
-  const match = patternRegex(policy.releaseTag).exec(tag);
+  const match = tagPatternRegex(policy.releaseTag).exec(tag);
   if (match?.groups) {
     const version = match.groups.version;
     const problem = versionProblem(tag, version);
@@ -17506,7 +17541,7 @@ function readReleaseTag(tag, policy, chartNames) {
   }
   return {
     kind: "refused",
-    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${example(policy.releaseTag)} or change policy in charthouse.yaml`
+    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`
   };
 }
 function versionProblem(tag, version) {
@@ -17518,24 +17553,13 @@ function versionProblem(tag, version) {
   }
   return void 0;
 }
-function patternRegex(pattern) {
-  const parts = pattern.split(/(\{chart\}|\{version\})/).map((part) => {
-    if (part === "{chart}") return "(?<chart>[a-z0-9]+(?:[._-][a-z0-9]+)*?)";
-    if (part === "{version}") return "(?<version>.+)";
-    return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  });
-  return new RegExp(`^${parts.join("")}$`);
-}
-function example(pattern) {
-  return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
-}
 
 // src/plan/trigger.ts
 function resolveTrigger(config, context) {
   const event = context.event;
   switch (event.kind) {
     case "nightly":
-      return { ok: true, trigger: { kind: "nightly", stamp: context.date.replaceAll("-", "") } };
+      return { ok: true, trigger: { kind: "nightly", stamp: dateStamp(context.date) } };
     case "release": {
       const meaning = readReleaseTag(event.tag, config.policy, config.charts.map((c) => c.name));
       if (meaning.kind === "refused") return { ok: false, reason: meaning.reason };
@@ -17601,17 +17625,17 @@ function planRelease({ config, context, state }) {
 function imageTagFor(trigger, commit) {
   switch (trigger.kind) {
     case "nightly":
-      return `nightly-${trigger.stamp}`;
+      return nightlyTag(trigger.stamp);
     case "release":
       return trigger.version;
     default:
-      return `sha-${short(commit)}`;
+      return shaTag(commit);
   }
 }
 function imageAliases(trigger, context, tags) {
   switch (trigger.kind) {
     case "nightly":
-      return { names: ["nightly"], rank: { scheme: "nightly", date: trigger.stamp } };
+      return { names: [NIGHTLY_ALIAS], rank: { scheme: "nightly", date: trigger.stamp } };
     case "release":
       return { names: releaseAliases(trigger.version, tags), rank: { scheme: "semver", version: trigger.version } };
     case "branch":
@@ -17667,7 +17691,7 @@ function planChart(chart, facts) {
   let publishes = true;
   switch (trigger.kind) {
     case "nightly":
-      appVersion = `nightly-${trigger.stamp}`;
+      appVersion = nightlyTag(trigger.stamp);
       break;
     case "release":
       appVersion = trigger.version;
@@ -17730,9 +17754,6 @@ function cacheKey(registry, path) {
 }
 function chartVersionFor(chart, trigger, publishedTags) {
   return trigger.kind === "nightly" ? nightlyChartVersion(chart.version, publishedTags, trigger.stamp) : chart.version;
-}
-function aliasForBranch(branch) {
-  return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
 }
 function inspectionTargets(config, context, tagNames) {
   const targets = /* @__PURE__ */ new Map();
@@ -17955,8 +17976,8 @@ function readTar(tar) {
       pending = { start, path: records.match(/^\d+ path=(.*)$/m)?.[1] ?? pending?.path };
     } else {
       const prefix = header.toString("utf8", 345, 500).replace(/\0.*$/s, "");
-      const short2 = header.toString("utf8", 0, 100).replace(/\0.*$/s, "");
-      const name = pending?.path ?? (prefix ? `${prefix}/${short2}` : short2);
+      const short = header.toString("utf8", 0, 100).replace(/\0.*$/s, "");
+      const name = pending?.path ?? (prefix ? `${prefix}/${short}` : short);
       entries.push({ name, bytes: tar.subarray(start, dataEnd) });
       pending = void 0;
     }

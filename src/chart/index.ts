@@ -3,5 +3,3 @@ export { rewriteChartYaml, rewriteValuesYaml, type ChartMetadataChange, type Val
 export { helmArgs } from "./helm-args.js";
 export { canonicalizePackage, canonicalPackageBytes } from "./canonical-package.js";
 export { stageChart, localDependencyDirs, applyChartPlan, pinSettings, prepareChart, settleDependencies, stampTimes } from "./stage-chart.js";
-export { tagToVersion, versionToTag, releaseVersions, highest } from "./oci-tag.js";
-export { helmBinary, kubectlBinary } from "./helm-binary.js";

@@ -1,5 +1,5 @@
 import { daggerCall, INSTALL_DAGGER, type CiOptions } from "./options.js";
-import { circleTagFilter } from "./tag-filters.js";
+import { circleTagFilter } from "../plan/formats.js";
 
 /**
  * .circleci/config.yml: branches and pull requests run the gates only; the scheduled

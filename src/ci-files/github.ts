@@ -1,5 +1,5 @@
 import { daggerCall, INSTALL_DAGGER, type CiOptions } from "./options.js";
-import { githubTagGlobs } from "./tag-filters.js";
+import { githubTagGlobs } from "../plan/formats.js";
 
 /**
  * .github/workflows/charthouse.yml: pull requests run the gates only; the schedule

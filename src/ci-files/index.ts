@@ -1,5 +1,4 @@
 export { circleciConfig } from "./circleci.js";
 export { githubWorkflow } from "./github.js";
-export { circleTagFilter, githubTagGlobs } from "./tag-filters.js";
 export { daggerCall, DAGGER_VERSION, type CiOptions } from "./options.js";
 export { ownCiFiles, writeOwnCiFiles } from "./own.js";

@@ -1,5 +1,5 @@
 import { dirname, relative, resolve } from "node:path";
-import { isSemver } from "../chart/oci-tag.js";
+import { isSemver } from "../plan/formats.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import { readChart } from "../chart/read-chart.js";
 import { ConfigError } from "../errors.js";

@@ -1,27 +1,6 @@
 import semver from "semver";
-import { highest, releaseVersions } from "../chart/oci-tag.js";
+import { nightlyStampOf } from "./formats.js";
 import type { AliasMove, AliasRank, TagRecord } from "./types.js";
-
-/**
- * Which moving tags a release gets, given the releases already in its repository:
- * `X.Y` when it is the highest of its minor line, `X` the highest of its major line,
- * `latest` the highest of all. A prerelease gets none.
- */
-export function releaseAliases(version: string, tags: Iterable<string>): string[] {
-  if (semver.prerelease(version) !== null) return [];
-  const releases = releaseVersions(tags);
-  const major = semver.major(version);
-  const minor = semver.minor(version);
-  const atLeast = (others: string[]): boolean => {
-    const top = highest(others);
-    return top === undefined || semver.gte(version, top);
-  };
-  const aliases: string[] = [];
-  if (atLeast(releases.filter((v) => semver.major(v) === major && semver.minor(v) === minor))) aliases.push(`${major}.${minor}`);
-  if (atLeast(releases.filter((v) => semver.major(v) === major))) aliases.push(`${major}`);
-  if (atLeast(releases)) aliases.push("latest");
-  return aliases;
-}
 
 /**
  * The compare-and-set moves for `aliases`, dropping those that already hold
@@ -69,7 +48,7 @@ function compareRank(rank: AliasRank, current: TagRecord): number | undefined {
       return theirs ? semver.compare(rank.version, theirs) : undefined;
     }
     case "nightly": {
-      const theirs = current.version?.match(/^nightly-(\d{8})$/)?.[1];
+      const theirs = nightlyStampOf(current.version);
       return theirs ? rank.date.localeCompare(theirs) : undefined;
     }
     case "commit-time": {

@@ -1,5 +1,5 @@
 import semver from "semver";
-import { highest, releaseVersions } from "../chart/oci-tag.js";
+import { highest, nightlyChartVersionOf, releaseVersions } from "./formats.js";
 
 /**
  * A nightly chart version, `<base>-nightly.YYYYMMDD`: base is Chart.yaml's version
@@ -12,7 +12,7 @@ export function nightlyChartVersion(chartVersion: string, publishedTags: Iterabl
   const base = `${own.major}.${own.minor}.${own.patch}`;
   const top = highest(releaseVersions(publishedTags));
   const chosen = top === undefined || semver.gt(base, top) ? base : semver.inc(top, "patch")!;
-  return `${chosen}-nightly.${stamp}`;
+  return nightlyChartVersionOf(chosen, stamp);
 }
 
 /** Why a chart release at `version` must not be published, or undefined when it may. */

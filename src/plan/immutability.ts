@@ -1,3 +1,4 @@
+import { shortCommit } from "./formats.js";
 import type { TagRecord } from "./types.js";
 
 export type ImmutableDecision =
@@ -15,15 +16,11 @@ export function decideImmutable(reference: string, existing: TagRecord | undefin
   if (existing.revision === undefined) {
     return {
       action: "refuse",
-      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${short(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong, or release a new version`,
+      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${shortCommit(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong, or release a new version`,
     };
   }
   return {
     action: "refuse",
-    reason: `${reference} is already published from commit ${short(existing.revision)}, and this run builds ${short(commit)}; immutable tags are never overwritten: release a new version (bump it) instead`,
+    reason: `${reference} is already published from commit ${shortCommit(existing.revision)}, and this run builds ${shortCommit(commit)}; immutable tags are never overwritten: release a new version (bump it) instead`,
   };
-}
-
-export function short(commit: string): string {
-  return commit.slice(0, 7);
 }

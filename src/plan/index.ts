@@ -1,5 +1,6 @@
-export { planRelease, aliasForBranch, inspectionTargets, type PlanInput } from "./plan-release.js";
-export { decideAliasMove, releaseAliases, type AliasDecision } from "./aliases.js";
+export { planRelease, inspectionTargets, type PlanInput } from "./plan-release.js";
+export { decideAliasMove, type AliasDecision } from "./aliases.js";
+export * from "./formats.js";
 export { decideImmutable, type ImmutableDecision } from "./immutability.js";
 export { nightlyChartVersion, chartReleaseProblem } from "./chart-version.js";
 export { readReleaseTag, type TagMeaning } from "./release-tag.js";

@@ -1,9 +1,9 @@
 import type { ChartConfig, Config, ImageConfig } from "../config/types.js";
 import type { RunContext } from "../context/types.js";
-import { versionToTag } from "../chart/oci-tag.js";
-import { planAliasMoves, releaseAliases } from "./aliases.js";
+import { planAliasMoves } from "./aliases.js";
+import { aliasForBranch, NIGHTLY_ALIAS, nightlyTag, releaseAliases, shaTag, versionToTag } from "./formats.js";
 import { chartReleaseProblem, nightlyChartVersion } from "./chart-version.js";
-import { decideImmutable, short } from "./immutability.js";
+import { decideImmutable } from "./immutability.js";
 import { ociAnnotations } from "./labels.js";
 import { tagsOf } from "./registry-state.js";
 import { describeTrigger, resolveTrigger, type Trigger } from "./trigger.js";
@@ -72,11 +72,11 @@ interface Facts {
 function imageTagFor(trigger: Trigger, commit: string): string {
   switch (trigger.kind) {
     case "nightly":
-      return `nightly-${trigger.stamp}`;
+      return nightlyTag(trigger.stamp);
     case "release":
       return trigger.version;
     default:
-      return `sha-${short(commit)}`;
+      return shaTag(commit);
   }
 }
 
@@ -84,7 +84,7 @@ function imageTagFor(trigger: Trigger, commit: string): string {
 function imageAliases(trigger: Trigger, context: RunContext, tags: Iterable<string>): { names: string[]; rank: AliasRank } | undefined {
   switch (trigger.kind) {
     case "nightly":
-      return { names: ["nightly"], rank: { scheme: "nightly", date: trigger.stamp } };
+      return { names: [NIGHTLY_ALIAS], rank: { scheme: "nightly", date: trigger.stamp } };
     case "release":
       return { names: releaseAliases(trigger.version, tags), rank: { scheme: "semver", version: trigger.version } };
     case "branch":
@@ -143,7 +143,7 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   let publishes = true;
   switch (trigger.kind) {
     case "nightly":
-      appVersion = `nightly-${trigger.stamp}`;
+      appVersion = nightlyTag(trigger.stamp);
       break;
     case "release":
       appVersion = trigger.version;
@@ -214,11 +214,6 @@ export function cacheKey(registry: string, path: string): string {
 /** The version a chart gets in this run: a nightly prerelease above every release, else Chart.yaml's. */
 function chartVersionFor(chart: ChartConfig, trigger: Trigger, publishedTags: readonly string[]): string {
   return trigger.kind === "nightly" ? nightlyChartVersion(chart.version, publishedTags, trigger.stamp) : chart.version;
-}
-
-/** Branch names may hold `/`, which a tag cannot: `release/5.x` → `release-5.x`. */
-export function aliasForBranch(branch: string): string {
-  return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isSemver } from "../chart/oci-tag.js";
+import { isSemver, tagPatternExample, tagPatternRegex } from "./formats.js";
 import type { PolicyConfig } from "../config/types.js";
 
 /** What a pushed git tag means under the configured patterns. */
@@ -9,7 +9,7 @@ export type TagMeaning =
 
 /** Reads a git tag against `policy.chartReleaseTag` (first, it is the more specific) and `policy.releaseTag`. */
 export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: readonly string[]): TagMeaning {
-  const chartMatch = patternRegex(policy.chartReleaseTag).exec(tag);
+  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag);
   if (chartMatch?.groups) {
     const chart = chartMatch.groups.chart!;
     const version = chartMatch.groups.version!;
@@ -22,7 +22,7 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
     const problem = versionProblem(tag, version);
     return problem ? { kind: "refused", reason: problem } : { kind: "chart-release", chart, version };
   }
-  const match = patternRegex(policy.releaseTag).exec(tag);
+  const match = tagPatternRegex(policy.releaseTag).exec(tag);
   if (match?.groups) {
     const version = match.groups.version!;
     const problem = versionProblem(tag, version);
@@ -30,7 +30,7 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
   }
   return {
     kind: "refused",
-    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${example(policy.releaseTag)} or change policy in charthouse.yaml`,
+    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`,
   };
 }
 
@@ -45,18 +45,4 @@ function versionProblem(tag: string, version: string): string | undefined {
     );
   }
   return undefined;
-}
-
-/** `{chart}-chart-v{version}` → /^(?<chart>.+?)-chart-v(?<version>.+)$/ */
-function patternRegex(pattern: string): RegExp {
-  const parts = pattern.split(/(\{chart\}|\{version\})/).map((part) => {
-    if (part === "{chart}") return "(?<chart>[a-z0-9]+(?:[._-][a-z0-9]+)*?)";
-    if (part === "{version}") return "(?<version>.+)";
-    return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  });
-  return new RegExp(`^${parts.join("")}$`);
-}
-
-function example(pattern: string): string {
-  return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
 }

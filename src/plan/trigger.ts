@@ -1,3 +1,4 @@
+import { dateStamp } from "./formats.js";
 import type { Config } from "../config/types.js";
 import type { RunContext } from "../context/types.js";
 import { readReleaseTag } from "./release-tag.js";
@@ -17,7 +18,7 @@ export function resolveTrigger(config: Config, context: RunContext): TriggerResu
   const event = context.event;
   switch (event.kind) {
     case "nightly":
-      return { ok: true, trigger: { kind: "nightly", stamp: context.date.replaceAll("-", "") } };
+      return { ok: true, trigger: { kind: "nightly", stamp: dateStamp(context.date) } };
     case "release": {
       const meaning = readReleaseTag(event.tag, config.policy, config.charts.map((c) => c.name));
       if (meaning.kind === "refused") return { ok: false, reason: meaning.reason };

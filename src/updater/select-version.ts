@@ -1,5 +1,5 @@
 import semver from "semver";
-import { tagToVersion } from "../chart/oci-tag.js";
+import { isNightlyPrerelease, tagToVersion } from "../plan/formats.js";
 
 /** Which versions a release follows. */
 export type SyncPolicy =
@@ -18,8 +18,6 @@ export function describePolicy(policy: SyncPolicy): string {
   return policy.kind === "range" ? `range ${policy.range}` : policy.kind;
 }
 
-const NIGHTLY = /^nightly\.\d{8}$/;
-
 /** Whether `version` is one the policy follows. */
 export function allowedBy(policy: SyncPolicy, version: string): boolean {
   const pre = semver.prerelease(version);
@@ -27,7 +25,7 @@ export function allowedBy(policy: SyncPolicy, version: string): boolean {
     case "stable":
       return pre === null;
     case "nightly":
-      return pre !== null && NIGHTLY.test(pre.join("."));
+      return isNightlyPrerelease(pre);
     case "range":
       return semver.satisfies(version, policy.range);
   }

@@ -1,5 +1,5 @@
 import { helmArgs } from "../chart/helm-args.js";
-import { versionToTag } from "../chart/oci-tag.js";
+import { versionToTag } from "../plan/formats.js";
 import { MEDIA_TYPES, type RegistryClient } from "../registry/client.js";
 import { isLoopbackHost, parseRepository } from "../registry/reference.js";
 import type { Cluster } from "./cluster.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { helmBinary, kubectlBinary } from "../../chart/index.js";
+import { helmBinary, kubectlBinary } from "../../exec/index.js";
 import { ConfigError } from "../../errors.js";
 import { RegistryClient } from "../../registry/index.js";
 import { helmCluster, notifyWebhook, parsePolicy, SYNC_EXIT, syncRelease, type Cluster, type SyncResult } from "../../updater/index.js";

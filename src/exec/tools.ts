@@ -1,5 +1,5 @@
 import { accessSync, constants } from "node:fs";
-import { runProcess } from "../exec/run-process.js";
+import { runProcess } from "./run-process.js";
 import { ConfigError } from "../errors.js";
 
 /** Debian packages that provide the tools the local registry and engine need. */

@@ -1,0 +1,152 @@
+import semver from "semver";
+
+/**
+ * Every tag and version format charthouse writes or reads, in one place: image tags
+ * (nightly, sha, release), chart versions (nightly prereleases, OCI tags of versions),
+ * alias names, and the release-tag patterns of charthouse.yaml's policy (how a pushed git
+ * tag is read, and the CI tag filters compiled from them). No other file spells one.
+ */
+
+// ── Image tags ──────────────────────────────────────────────────────────────
+
+/** A UTC date (YYYY-MM-DD) as the stamp nightlies carry: `20261124`. */
+export function dateStamp(date: string): string {
+  return date.replaceAll("-", "");
+}
+
+/** The nightly image tag of a UTC date stamp (YYYYMMDD): `nightly-20261124`. */
+export function nightlyTag(stamp: string): string {
+  return `nightly-${stamp}`;
+}
+
+/** The stamp of a nightly image tag, or undefined when `tag` is not one. */
+export function nightlyStampOf(tag: string | undefined): string | undefined {
+  return tag?.match(/^nightly-(\d{8})$/)?.[1];
+}
+
+/** The rolling alias every nightly moves. */
+export const NIGHTLY_ALIAS = "nightly";
+
+/** The immutable tag of a default-branch push: `sha-1a2b3c4`. */
+export function shaTag(commit: string): string {
+  return `sha-${shortCommit(commit)}`;
+}
+
+/** A commit as people read it: its first 7 hex digits. */
+export function shortCommit(commit: string): string {
+  return commit.slice(0, 7);
+}
+
+/** Branch names may hold `/`, which a tag cannot: `release/5.x` → `release-5.x`. */
+export function aliasForBranch(branch: string): string {
+  return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
+}
+
+/**
+ * Which moving tags a release gets, given the releases already in its repository:
+ * `X.Y` when it is the highest of its minor line, `X` the highest of its major line,
+ * `latest` the highest of all. A prerelease gets none.
+ */
+export function releaseAliases(version: string, tags: Iterable<string>): string[] {
+  if (semver.prerelease(version) !== null) return [];
+  const releases = releaseVersions(tags);
+  const major = semver.major(version);
+  const minor = semver.minor(version);
+  const atLeast = (others: string[]): boolean => {
+    const top = highest(others);
+    return top === undefined || semver.gte(version, top);
+  };
+  const aliases: string[] = [];
+  if (atLeast(releases.filter((v) => semver.major(v) === major && semver.minor(v) === minor))) aliases.push(`${major}.${minor}`);
+  if (atLeast(releases.filter((v) => semver.major(v) === major))) aliases.push(`${major}`);
+  if (atLeast(releases)) aliases.push("latest");
+  return aliases;
+}
+
+// ── Versions and their OCI tags ─────────────────────────────────────────────
+
+/** Strict semver as written (semver.valid also takes `v1.2.3` and drops `+build`). */
+export function isSemver(version: string): boolean {
+  return /^\d/.test(version) && !/\s/.test(version) && semver.valid(version) !== null;
+}
+
+/**
+ * OCI tags cannot hold `+`, so helm pushes `1.2.3+build.4` as the tag `1.2.3_build.4`.
+ * charthouse refuses to publish such versions (other tools then read `_build.4` as part
+ * of the prerelease or not at all), but reads them back this way when they exist.
+ */
+export function tagToVersion(tag: string): string | undefined {
+  const version = tag.replaceAll("_", "+");
+  return isSemver(version) ? version : undefined;
+}
+
+/** The OCI tag for a chart version, as helm writes it. */
+export function versionToTag(version: string): string {
+  return version.replaceAll("+", "_");
+}
+
+/** Versions among `tags` that are releases: valid semver without a prerelease part. */
+export function releaseVersions(tags: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const tag of tags) {
+    const version = tagToVersion(tag);
+    if (version && semver.prerelease(version) === null) out.push(version);
+  }
+  return out;
+}
+
+/** The highest of `versions`, or undefined for none. */
+export function highest(versions: readonly string[]): string | undefined {
+  let top: string | undefined;
+  for (const v of versions) if (top === undefined || semver.gt(v, top)) top = v;
+  return top;
+}
+
+/** A nightly chart version: `<base>-nightly.YYYYMMDD`. */
+export function nightlyChartVersionOf(base: string, stamp: string): string {
+  return `${base}-nightly.${stamp}`;
+}
+
+/** Whether a version's prerelease part is a nightly's (`nightly.YYYYMMDD`). */
+export function isNightlyPrerelease(prerelease: readonly (string | number)[] | null): boolean {
+  return prerelease !== null && /^nightly\.\d{8}$/.test(prerelease.join("."));
+}
+
+// ── Release-tag patterns (charthouse.yaml policy) ───────────────────────────
+
+const CHART_NAME = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
+const VERSION_SHAPE = String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?`;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** `{chart}-chart-v{version}` → /^(?<chart>…)-chart-v(?<version>.+)$/: reads a pushed git tag. */
+export function tagPatternRegex(pattern: string): RegExp {
+  const parts = pattern.split(/(\{chart\}|\{version\})/).map((part) => {
+    if (part === "{chart}") return `(?<chart>${CHART_NAME}?)`;
+    if (part === "{version}") return "(?<version>.+)";
+    return escapeRegex(part);
+  });
+  return new RegExp(`^${parts.join("")}$`);
+}
+
+/** A tag of the pattern's shape, for messages: `v1.2.3`, `mychart-chart-v1.2.3`. */
+export function tagPatternExample(pattern: string): string {
+  return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
+}
+
+/** A CircleCI tag filter (`/…/`) matching exactly the release and chart-release tags of the two patterns. */
+export function circleTagFilter(patterns: { readonly releaseTag: string; readonly chartReleaseTag: string }): string {
+  const toRegex = (pattern: string) =>
+    `^${pattern
+      .split(/(\{version\}|\{chart\})/)
+      .map((part) => (part === "{version}" ? VERSION_SHAPE : part === "{chart}" ? CHART_NAME : escapeRegex(part)))
+      .join("")}$`;
+  return `/${toRegex(patterns.releaseTag)}|${toRegex(patterns.chartReleaseTag)}/`;
+}
+
+/** GitHub Actions `push: tags:` globs for the two patterns. */
+export function githubTagGlobs(patterns: { readonly releaseTag: string; readonly chartReleaseTag: string }): string[] {
+  return [patterns.releaseTag, patterns.chartReleaseTag].map((p) => p.replace("{version}", "[0-9]+.[0-9]+.[0-9]+*").replace("{chart}", "*"));
+}
