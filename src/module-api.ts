@@ -1,26 +1,16 @@
 /**
  * What the Dagger module (ci/) uses of the library, bundled into ci/lib by
- * `npm run build:module`: every decision is made here, in tested code; the module
- * only maps the resulting steps to Dagger calls.
+ * `npm run build:module`: the use-case layer (prepareRun, runRelease) and what its
+ * Dagger adapter needs to carry out the Engine primitives. Every decision is made here,
+ * in tested code; the module maps primitives to Dagger calls.
  */
-export { loadConfigLazily, formatProblem, type Config, type Fetched } from "./config/index.js";
-export { detectContext, gitFactsFromFiles, type ContextFlags, type RunContext } from "./context/index.js";
-export { planRelease, OCI, type Plan, type ChartPlan, type ImagePlan, type ServicePlan, type AliasMove } from "./plan/index.js";
-export { planSteps, gateSteps, packageSteps, describeStep, shellQuote, type Step } from "./pipeline/index.js";
-export { readChart, localDependencyDirs, rewriteChartYaml, rewriteValuesYaml, pinSettings, helmArgs, canonicalizePackage } from "./chart/index.js";
-export { versionToTag } from "./plan/formats.js";
-export {
-  RegistryClient,
-  Secret,
-  readRegistryState,
-  readTag,
-  moveAlias,
-  settleAliases,
-  preflight,
-  parseRepository,
-  isLoopbackHost,
-  type Credentials,
-  type AliasOutcome,
-} from "./registry/index.js";
-export { decideImmutable } from "./plan/immutability.js";
+export type { Fetched } from "./config/index.js";
+export { commitTimeFromObjects } from "./context/git-objects.js";
+export { commandSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
+export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
+export { helmArgs, settleChartLock, type ChartStage, type ReadProjectText } from "./chart/index.js";
+export { canonicalizePackage } from "./chart-files/stage.js";
+export { RegistryClient, Secret, parseRepository, isLoopbackHost, type Credentials } from "./registry/index.js";
+export { prepareFromView, runRelease, StepFailed, VIEW_ROOT, type ProjectView, type Engine, type RunOptions, type ServiceStart, type RunResult } from "./release/index.js";
+export { renderResult } from "./cli/render-result.js";
 export { TOOL_IMAGES } from "./tool-images.js";

@@ -3,7 +3,8 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { canonicalizePackage, helmArgs, prepareChart, settleDependencies } from "../src/chart/index.js";
+import { chartStage, helmArgs } from "../src/chart/index.js";
+import { canonicalizePackage, projectReader, settleChartStage, writeChartStage } from "../src/chart-files/index.js";
 import { helmBinary } from "../src/exec/index.js";
 import { loadConfig, type Config } from "../src/config/index.js";
 import { planRelease, type ChartPlan } from "../src/plan/index.js";
@@ -26,11 +27,12 @@ function exampleConfig(): Config {
 }
 
 /** Stages, pins, builds dependencies, lints, templates and packages the chart with the exact argument lists. */
-function buildChart(chart: ChartPlan, digests: Map<string, string>, work: string, env: NodeJS.ProcessEnv): { packageFile: string; rendered: string } {
+async function buildChart(chart: ChartPlan, digests: Map<string, string>, work: string, env: NodeJS.ProcessEnv): Promise<{ packageFile: string; rendered: string }> {
   const helm = (args: string[]) => execFileSync(helmBinary(), args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
-  const staged = prepareChart(EXAMPLE, chart, join(work, "stage"), digests);
+  const recipe = await chartStage(chart, projectReader(EXAMPLE), digests);
+  const staged = writeChartStage(EXAMPLE, recipe, join(work, "stage"));
   helm(helmArgs.dependencyBuild(staged));
-  settleDependencies(join(work, "stage"), staged, chart);
+  settleChartStage(recipe, join(work, "stage"));
   helm(helmArgs.lint(staged));
   const rendered = helm(helmArgs.template(chart.name, staged));
   helm(helmArgs.package(staged, join(work, "out")));
@@ -52,7 +54,7 @@ describe("the chart stage end to end: real helm, real registry", () => {
 
     const work = tempTree();
     const env = toolEnvironment(join(work, "tools"), canaryRegistry().host, ci);
-    const { packageFile, rendered } = buildChart(chart, digests, work, env);
+    const { packageFile, rendered } = await buildChart(chart, digests, work, env);
     expect(rendered).toContain(`image: "${canaryRegistry().host}/samvera/dassie:nightly-20261124@${digests.get("dassie")}"`);
 
     const push = execFileSync(helmBinary(), helmArgs.push(packageFile, chart.pushTo, { plainHttp: true }), { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
@@ -76,7 +78,7 @@ describe("the chart stage end to end: real helm, real registry", () => {
     expect(record).toMatchObject({ revision: context({ kind: "nightly" }).commit, version: "3.7.4-nightly.20261124", created: "2026-11-23T18:00:00Z" });
 
     // Packaging and pushing the same chart again gives the very same manifest digest.
-    const again = buildChart(chart, digests, tempTree(), env);
+    const again = await buildChart(chart, digests, tempTree(), env);
     execFileSync(helmBinary(), helmArgs.push(again.packageFile, chart.pushTo, { plainHttp: true }), { env, stdio: "pipe" });
     expect((await readTag(new RegistryClient({ credentials: ci }), chart.repository, chart.version))!.digest).toBe(record!.digest);
     expect(readFileSync(again.packageFile).equals(readFileSync(packageFile))).toBe(true);

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { applyChartPlan, canonicalPackageBytes, helmArgs, rewriteChartYaml, rewriteValuesYaml, stageChart } from "../src/chart/index.js";
+import { canonicalPackageBytes, chartStage, helmArgs, rewriteChartYaml, rewriteValuesYaml } from "../src/chart/index.js";
+import { projectReader, writeChartStage } from "../src/chart-files/index.js";
 import { helmBinary } from "../src/exec/index.js";
 import { loadConfig } from "../src/config/index.js";
 import { planRelease } from "../src/plan/index.js";
@@ -49,7 +50,7 @@ describe("Chart.yaml and values.yaml rewriting", () => {
 });
 
 describe("the example chart through the real helm, with the exact argument lists", () => {
-  it("stages with its local subcharts, builds dependencies, lints strictly, templates the pinned image, packages the planned version", () => {
+  it("stages with its local subcharts, builds dependencies, lints strictly, templates the pinned image, packages the planned version", async () => {
     const example = new URL("../examples/hyrax/", import.meta.url).pathname;
     const loaded = loadConfig(join(example, "charthouse.yaml"));
     if (!loaded.ok) throw new Error("example config invalid");
@@ -58,10 +59,12 @@ describe("the example chart through the real helm, with the exact argument lists
     const chartPlan = result.plan.charts[0]!;
 
     const stage = tempTree();
-    const staged = stageChart(example, chartPlan.path, stage);
+    const recipe = await chartStage(chartPlan, projectReader(example), new Map([["dassie", digestOf("dassie")], ["dassie-worker", digestOf("worker")]]));
+    expect(recipe.dirs).toEqual(["chart/hyrax", "chart/solr", "chart/postgresql", "chart/redis", "chart/fcrepo"]);
+    expect(Object.keys(recipe.files)).toEqual(["chart/hyrax/Chart.yaml", "chart/hyrax/values.yaml"]);
+    const staged = writeChartStage(example, recipe, stage);
     expect(staged).toBe(join(stage, "chart/hyrax"));
     for (const sub of ["solr", "postgresql", "redis", "fcrepo"]) expect(existsSync(join(stage, "chart", sub, "Chart.yaml"))).toBe(true);
-    applyChartPlan(staged, chartPlan, new Map([["dassie", digestOf("dassie")], ["dassie-worker", digestOf("worker")]]));
 
     const helm = (args: string[]) => execFileSync(helmBinary(), args, { encoding: "utf8", env: { ...process.env, HELM_CACHE_HOME: join(stage, ".helm") } });
     helm(helmArgs.dependencyBuild(staged));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dockerBuildArgs, dockerRunnerProblems, dockerTestArgs } from "../src/run/index.js";
+import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems } from "../src/run/index.js";
 import type { ImagePlan } from "../src/plan/index.js";
 
 const image = (platforms: string[]): ImagePlan => ({
@@ -18,10 +18,12 @@ describe("the docker argument lists", () => {
     expect(dockerBuildArgs(image(["linux/amd64"]), { buildx: true })).toEqual(["buildx", "build", "--load", ...classic]);
   });
 
-  it("test: on the run's network, labelled, with env and cache volumes", () => {
-    expect(dockerTestArgs("ch-1", "img:1", { image: "dassie", command: ["rspec"], env: { RAILS_ENV: "test" }, services: [], caches: [{ path: "/usr/local/bundle", key: "k" }] })).toEqual([
-      "run", "--rm", "--label", "dev.charthouse.run=ch-1", "--network", "ch-1-net", "--name", "ch-1-test", "--mount", "type=volume,source=k,target=/usr/local/bundle", "--env", "RAILS_ENV=test", "img:1", "rspec",
+  it("run: on the services' network, labelled, with env and cache volumes (Docker seeds a new volume from the image)", () => {
+    expect(dockerRunArgs("ch-1", "img:1", ["rspec"], { network: "ch-1-net1", env: { RAILS_ENV: "test" }, caches: [{ path: "/usr/local/bundle", key: "k" }] })).toEqual([
+      "run", "--rm", "--label", "dev.charthouse.run=ch-1", "--network", "ch-1-net1", "--mount", "type=volume,source=k,target=/usr/local/bundle", "--env", "RAILS_ENV=test", "img:1", "rspec",
     ]);
+    // A smoke test has no network at all.
+    expect(dockerRunArgs("ch-1", "img:1", ["true"])).toEqual(["run", "--rm", "--label", "dev.charthouse.run=ch-1", "--network", "none", "img:1", "true"]);
   });
 
   it("refuses what the Docker runner cannot build: several platforms, or another engine's", () => {

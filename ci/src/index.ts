@@ -7,17 +7,16 @@
  * aliases last. Every decision comes from the charthouse library bundled in ./lib;
  * these functions only map its steps to Dagger calls.
  */
-import { argument, check, Container, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import { argument, check, Container, dag, Directory, ExistsType, func, object, Secret } from "@dagger.io/dagger";
 import * as ch from "../lib/charthouse.js";
-import { DaggerSteps, type ModuleCredentials } from "./steps.js";
+import { daggerEngine, type ModuleCredentials } from "./engine.js";
 
 /**
- * Left out of the source, at any depth: dependencies and build output; and git's object
- * store (HEAD and refs stay, for the commit; vendored subchart .tgz files stay).
+ * Left out of the source, at any depth: dependencies and build output; and what git
+ * changes without a commit (HEAD, refs and objects stay: the commit and its time;
+ * vendored subchart .tgz files stay).
  */
-const IGNORE = ["**/node_modules", "**/dist", "**/charthouse-packages", "**/.image", ".git/objects", ".git/logs", ".git/hooks"];
-
-const PROJECT = "/project";
+const IGNORE = ["**/node_modules", "**/dist", "**/charthouse-packages", "**/.image", ".git/logs", ".git/hooks", ".git/index"];
 
 @object()
 export class Charthouse {
@@ -27,29 +26,19 @@ export class Charthouse {
    */
   @func({ cache: "never" })
   async plan(
-    /** The project: the directory holding charthouse.yaml (default: where dagger runs). */
-    @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
-    /** Plan a nightly run: nightly-YYYYMMDD and nightly tags, a -nightly.YYYYMMDD chart. */
-    nightly = false,
-    /** Plan the run of this git tag, e.g. v5.0.1 or hyrax-chart-v3.7.5. */
-    tag = "",
-    /** Plan a push to this branch (the default branch publishes sha-<commit>). */
-    branch = "",
-    /** Plan a pull request's run: every gate, nothing published. */
-    pr = false,
-    /** The commit the run builds (default: the source's git HEAD). */
-    sha = "",
-    /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */
-    date = "",
-    /** The config file, relative to the source. */
-    config = "charthouse.yaml",
-    /** Registry user, to read private repositories. */
-    registryUsername = "",
-    /** Registry password or token, e.g. env://GHCR_TOKEN. */
-    registryPassword?: Secret,
+    /** The project: the directory holding charthouse.yaml (default: where dagger runs). */ @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    /** Plan a nightly run: nightly-YYYYMMDD and nightly tags, a -nightly.YYYYMMDD chart. */ nightly = false,
+    /** Plan the run of this git tag, e.g. v5.0.1 or hyrax-chart-v3.7.5. */ tag = "",
+    /** Plan a push to this branch (the default branch publishes sha-<commit>). */ branch = "",
+    /** Plan a pull request's run: every gate, nothing published. */ pr = false,
+    /** The commit the run builds (default: the source's git HEAD). */ sha = "",
+    /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */ date = "",
+    /** The config file, relative to the source. */ config = "charthouse.yaml",
+    /** Registry user, to read private repositories. */ registryUsername = "",
+    /** Registry password or token, e.g. env://GHCR_TOKEN. */ registryPassword?: Secret,
   ): Promise<string> {
-    const { plan } = await this.prepare(source, { nightly, tag, branch, pr, sha, date, config }, credentials(registryUsername, registryPassword), true);
-    return JSON.stringify({ ...plan, steps: ch.planSteps(plan) }, null, 2);
+    const { plan } = await prepare("plan", source, { nightly, tag, branch, pr, sha, date, config }, credentials(registryUsername, registryPassword));
+    return JSON.stringify({ ...plan, steps: ch.commandSteps("publish", plan) }, null, 2);
   }
 
   /**
@@ -59,26 +48,16 @@ export class Charthouse {
    */
   @func({ cache: "session" })
   async build(
-    /** The project: the directory holding charthouse.yaml. */
-    @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
-    /** Build only this image of charthouse.yaml (default: all). */
-    name = "",
-    /** Label as a nightly run. */
-    nightly = false,
-    /** Label as the run of this git tag. */
-    tag = "",
-    /** The commit the run builds (default: the source's git HEAD). */
-    sha = "",
-    /** The run's UTC date, YYYY-MM-DD. */
-    date = "",
-    /** The config file, relative to the source. */
-    config = "charthouse.yaml",
+    /** The project: the directory holding charthouse.yaml. */ @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    /** Build only this image of charthouse.yaml (default: all). */ name = "",
+    /** Label as a nightly run. */ nightly = false,
+    /** Label as the run of this git tag. */ tag = "",
+    /** The commit the run builds (default: the source's git HEAD). */ sha = "",
+    /** The run's UTC date, YYYY-MM-DD. */ date = "",
+    /** The config file, relative to the source. */ config = "charthouse.yaml",
   ): Promise<Container[]> {
-    const { plan, steps } = await this.prepare(source, { nightly, tag, sha, date, config }, undefined, false);
-    const builds = ch.gateSteps(plan).filter((s) => s.kind === "build" && (!name || s.image.name === name));
-    if (name && builds.length === 0) throw new Error(`charthouse.yaml has no image named ${name}: choose one of ${plan.images.map((i) => i.name).join(", ")}`);
-    for (const step of builds) await steps.run(step);
-    return builds.flatMap((s) => (s.kind === "build" ? [steps.built(s.image.name)[0]!] : []));
+    const { images } = await release("build", source, { nightly, tag, sha, date, config }, { image: name });
+    return [...images.values()].map((variants) => variants[0]!);
   }
 
   /**
@@ -89,52 +68,37 @@ export class Charthouse {
   @func()
   @check()
   async test(
-    /** The project: the directory holding charthouse.yaml. */
-    @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
-    /** The commit the run builds (default: the source's git HEAD). */
-    sha = "",
-    /** The config file, relative to the source. */
-    config = "charthouse.yaml",
+    /** The project: the directory holding charthouse.yaml. */ @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    /** The commit the run builds (default: the source's git HEAD). */ sha = "",
+    /** The config file, relative to the source. */ config = "charthouse.yaml",
   ): Promise<string> {
-    const { plan, steps } = await this.prepare(source, { sha, config }, undefined, false);
-    return this.walk(steps, ch.gateSteps(plan).filter((s) => s.kind === "build" || s.kind === "smoke" || s.kind === "test"));
+    return (await release("test", source, { sha, config })).text;
   }
 
   /** Builds every chart's dependencies, lints it strictly and renders it with its pinned images, in the pinned helm image. */
   @func()
   @check()
   async lint(
-    /** The project: the directory holding charthouse.yaml. */
-    @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
-    /** The commit the run builds (default: the source's git HEAD). */
-    sha = "",
-    /** The config file, relative to the source. */
-    config = "charthouse.yaml",
+    /** The project: the directory holding charthouse.yaml. */ @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    /** The commit the run builds (default: the source's git HEAD). */ sha = "",
+    /** The config file, relative to the source. */ config = "charthouse.yaml",
   ): Promise<string> {
-    const { plan, steps } = await this.prepare(source, { sha, config }, undefined, false);
-    return this.walk(steps, ch.gateSteps(plan).filter((s) => s.kind === "chart-deps" || s.kind === "lint" || s.kind === "template"));
+    return (await release("lint", source, { sha, config })).text;
   }
 
   /** The charts as .tgz files with the planned version, appVersion and pins. */
   @func({ cache: "session" })
   async package(
-    /** The project: the directory holding charthouse.yaml. */
-    @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
-    /** Package as a nightly run would. */
-    nightly = false,
-    /** Package as the run of this git tag would. */
-    tag = "",
-    /** The commit the run builds (default: the source's git HEAD). */
-    sha = "",
-    /** The run's UTC date, YYYY-MM-DD. */
-    date = "",
-    /** The config file, relative to the source. */
-    config = "charthouse.yaml",
+    /** The project: the directory holding charthouse.yaml. */ @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    /** Package as a nightly run would. */ nightly = false,
+    /** Package as the run of this git tag would. */ tag = "",
+    /** The commit the run builds (default: the source's git HEAD). */ sha = "",
+    /** The run's UTC date, YYYY-MM-DD. */ date = "",
+    /** The config file, relative to the source. */ config = "charthouse.yaml",
   ): Promise<Directory> {
-    const { plan, steps } = await this.prepare(source, { nightly, tag, sha, date, config }, undefined, false);
-    await this.walk(steps, ch.packageSteps(plan));
+    const { packages } = await release("package", source, { nightly, tag, sha, date, config });
     let out = dag.directory();
-    for (const file of steps.packaged()) out = out.withFile(await file.name(), file);
+    for (const file of packages.values()) out = out.withFile(await file.name(), file);
     return out;
   }
 
@@ -146,76 +110,67 @@ export class Charthouse {
    */
   @func({ cache: "never" })
   async publish(
-    /** The project: the directory holding charthouse.yaml. */
-    @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
-    /** A nightly run: nightly-YYYYMMDD and nightly tags, a -nightly.YYYYMMDD chart. */
-    nightly = false,
-    /** The run of this pushed git tag, e.g. v5.0.1 or hyrax-chart-v3.7.5. */
-    tag = "",
-    /** A push to this branch (the default branch publishes sha-<commit> and its alias). */
-    branch = "",
-    /** Every gate but no push and no alias move; prints the plan. */
-    dryRun = false,
-    /** Registry user (e.g. the GitHub account or bot that owns the token). */
-    registryUsername = "",
-    /** Registry password or token, as a secret: env://GHCR_TOKEN, file://…, cmd://…. */
-    registryPassword?: Secret,
-    /** The commit the run builds (default: the source's git HEAD). */
-    sha = "",
-    /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */
-    date = "",
-    /** The config file, relative to the source. */
-    config = "charthouse.yaml",
+    /** The project: the directory holding charthouse.yaml. */ @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    /** A nightly run: nightly-YYYYMMDD and nightly tags, a -nightly.YYYYMMDD chart. */ nightly = false,
+    /** The run of this pushed git tag, e.g. v5.0.1 or hyrax-chart-v3.7.5. */ tag = "",
+    /** A push to this branch (the default branch publishes sha-<commit> and its alias). */ branch = "",
+    /** Every gate but no push and no alias move; prints the plan. */ dryRun = false,
+    /** Registry user (e.g. the GitHub account or bot that owns the token). */ registryUsername = "",
+    /** Registry password or token, as a secret: env://GHCR_TOKEN, file://…, cmd://…. */ registryPassword?: Secret,
+    /** The commit the run builds (default: the source's git HEAD). */ sha = "",
+    /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */ date = "",
+    /** The config file, relative to the source. */ config = "charthouse.yaml",
   ): Promise<string> {
-    const creds = credentials(registryUsername, registryPassword);
-    const { plan, steps, client } = await this.prepare(source, { nightly, tag, branch, sha, date, config }, creds, true);
-    const all = ch.planSteps(plan);
-    if (dryRun) {
-      await this.walk(steps, all.filter((s) => s.phase === "gate"));
-      return `dry run of ${plan.summary}: every gate passed; would publish:\n${all.filter((s) => s.phase !== "gate").map((s) => `  ${ch.describeStep(s)}`).join("\n")}`;
-    }
-    const pushes = all.flatMap((s) => (s.kind === "push-image" ? [s.image.repository] : s.kind === "push-chart" ? [s.chart.repository] : s.kind === "move-alias" ? [s.move.repository] : []));
-    const lacking = (await ch.preflight(client, pushes)).filter((r) => !r.ok);
-    if (lacking.length) throw new Error(`the registry credentials may not push to ${lacking.map((r) => `${r.repository} (${r.scope})`).join(", ")}; nothing was built or pushed`);
-    await this.walk(steps, all);
-    const settled = await ch.settleAliases(client, steps.aliases);
-    const lines = [
-      ...steps.published.map((p) => `${p.reference}@${p.digest}`),
-      ...settled.map((a) => `${a.move.repository}:${a.move.alias} → ${a.move.from}${a.moved ? "" : ` (kept: ${a.reason})`}`),
-    ];
-    return lines.length ? lines.join("\n") : `nothing to do for ${plan.summary}: everything is already published from this commit`;
+    return (await release("publish", source, { nightly, tag, branch, sha, date, config }, { dryRun, credentials: credentials(registryUsername, registryPassword) })).text;
   }
+}
 
-  private async walk(steps: DaggerSteps, list: ch.Step[]): Promise<string> {
-    for (const step of list) await steps.run(step);
-    return list.map((s) => `ok  ${ch.describeStep(s)}`).join("\n");
-  }
+interface RunFlags {
+  nightly?: boolean;
+  tag?: string;
+  branch?: string;
+  pr?: boolean;
+  sha?: string;
+  date?: string;
+  config: string;
+}
 
-  /** Config (read through the Directory), run facts, registry state, plan. */
-  private async prepare(
-    source: Directory,
-    run: { nightly?: boolean; tag?: string; branch?: string; pr?: boolean; sha?: string; date?: string; config: string },
-    creds: ModuleCredentials | undefined,
-    online: boolean,
-  ): Promise<{ plan: ch.Plan; steps: DaggerSteps; client: ch.RegistryClient }> {
-    const configPath = `${PROJECT}/${run.config}`;
-    const loaded = await ch.loadConfigLazily(configPath, (path) => fetchPath(source, path));
-    if (!loaded.ok) throw new Error(`${run.config} has problems:\n${loaded.errors.map((p) => ch.formatProblem(p, PROJECT)).join("\n")}`);
-    const git = run.sha ? undefined : await ch.gitFactsFromFiles((p) => source.file(p).contents().catch(() => undefined));
-    const context = ch.detectContext({
-      flags: { nightly: run.nightly, tag: run.tag || undefined, branch: run.branch || undefined, pr: run.pr || undefined, sha: run.sha || undefined, date: run.date || undefined },
-      env: {},
-      git,
-      now: new Date(),
-    });
-    const password = creds ? new ch.Secret(await creds.password.plaintext()) : undefined;
-    const client = new ch.RegistryClient({ credentials: creds && password ? { username: creds.username, password } : undefined });
-    const state = online ? await ch.readRegistryState(client, loaded.config, context) : { repositories: {} };
-    const result = ch.planRelease({ config: loaded.config, context, state });
-    if (!result.ok) throw new Error(`charthouse refuses this run; nothing was built or pushed:\n${result.refusals.map((r) => `  - ${r}`).join("\n")}`);
-    const bundle: File = dag.currentModule().source().file("lib/charthouse.js");
-    return { plan: result.plan, client, steps: new DaggerSteps(source, result.plan, PROJECT, creds, client, bundle) };
-  }
+/** The run prepared by the library from the source as the module sees it. */
+async function prepare(command: ch.Command | "plan", source: Directory, run: RunFlags, creds?: ModuleCredentials) {
+  const password = creds ? new ch.Secret(await creds.password.plaintext()) : undefined;
+  const view: ch.ProjectView = {
+    fetch: (path) => fetchPath(source, path),
+    // The library reads the commit's time from the git objects, in the node tool image.
+    commitTime: (commit) =>
+      tool(`process.stdout.write(lib.commitTimeFromObjects("/git", ${JSON.stringify(commit)}) ?? "")`, (c) => c.withMountedDirectory("/git", source.directory(".git")))
+        .stdout()
+        .catch(() => undefined),
+  };
+  const flags = { nightly: run.nightly, tag: run.tag || undefined, branch: run.branch || undefined, pr: run.pr || undefined, sha: run.sha || undefined, date: run.date || undefined };
+  return ch.prepareFromView(view, { command, configFile: run.config, flags, credentials: creds && password && { username: creds.username, password }, now: new Date() });
+}
+
+/** A command's steps walked by the library's one orchestration (runRelease) on this module's engine. */
+async function release(command: ch.Command, source: Directory, run: RunFlags, opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials } = {}) {
+  const { plan, client } = await prepare(command, source, run, opts.credentials);
+  let log = "";
+  const outcome = await ch.runRelease({
+    plan,
+    steps: ch.commandSteps(command, plan, { image: opts.image }),
+    engine: daggerEngine({ source, credentials: opts.credentials, tool }),
+    client,
+    read: async (path) => ((await source.exists(path)) ? source.file(path).contents() : undefined),
+    write: (text) => void (log += text),
+    dryRun: opts.dryRun,
+  });
+  return { ...outcome, text: `${log}${ch.renderResult(outcome.result)}` };
+}
+
+/** The library run as a script (`lib` is the bundle) in the node tool image, set up by `setup`. */
+export function tool(script: string, setup: (c: Container) => Container = (c) => c): Container {
+  const bundle = dag.currentModule().source().file("lib/charthouse.js");
+  const node = setup(dag.container().from(ch.TOOL_IMAGES.node).withFile("/charthouse/charthouse.js", bundle));
+  return node.withExec(["node", "--input-type=module", "-e", `const lib = await import("/charthouse/charthouse.js"); ${script}`]);
 }
 
 function credentials(username: string, password: Secret | undefined): ModuleCredentials | undefined {
@@ -224,17 +179,8 @@ function credentials(username: string, password: Secret | undefined): ModuleCred
   return { username, password };
 }
 
-/** What is at a project path, read through the source Directory. */
+/** What is at a project-relative path of the source. */
 async function fetchPath(source: Directory, path: string): Promise<ch.Fetched> {
-  const rel = path === PROJECT ? "." : path.slice(PROJECT.length + 1);
-  try {
-    return { kind: "file", text: await source.file(rel).contents() };
-  } catch {
-    try {
-      await (rel === "." ? source : source.directory(rel)).entries();
-      return { kind: "directory" };
-    } catch {
-      return { kind: "absent" };
-    }
-  }
+  if (!(await source.exists(path))) return { kind: "absent" };
+  return (await source.exists(path, { expectedType: ExistsType.DirectoryType })) ? { kind: "directory" } : { kind: "file", text: await source.file(path).contents() };
 }

@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 
 /** One tar entry as raw bytes: any PAX header blocks, its header, its data. */
@@ -16,10 +15,6 @@ const BLOCK = 512;
  * as helm wrote them; only subchart groups are put in name order (recursively), and
  * the tar is gzipped again with a fixed header.
  */
-export function canonicalizePackage(file: string): void {
-  writeFileSync(file, canonicalPackageBytes(readFileSync(file)));
-}
-
 export function canonicalPackageBytes(tgz: Buffer): Buffer {
   const entries = readTar(gunzipSync(tgz));
   const base = entries[0]?.name.split("/")[0] ?? "";

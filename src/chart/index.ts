@@ -1,5 +1,5 @@
-export { readChart, type ChartFile, type ChartDependency } from "./read-chart.js";
+export { parseChart, type ChartFile, type ChartDependency } from "./parse-chart.js";
 export { rewriteChartYaml, rewriteValuesYaml, type ChartMetadataChange, type ValueSetting } from "./rewrite-chart.js";
 export { helmArgs } from "./helm-args.js";
-export { canonicalizePackage, canonicalPackageBytes } from "./canonical-package.js";
-export { stageChart, localDependencyDirs, applyChartPlan, pinSettings, prepareChart, settleDependencies, stampTimes } from "./stage-chart.js";
+export { canonicalPackageBytes } from "./canonical-package.js";
+export { chartStage, chartTree, localDependencyDirs, pinSettings, settleChartLock, type ChartStage, type ReadProjectText } from "./stage-recipe.js";

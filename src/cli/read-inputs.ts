@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/index.js";
-import { detectContext, readGitFacts, type ContextFlags, type RunContext } from "../context/index.js";
 import { ConfigError, ConfigProblemsError } from "../errors.js";
 import { EMPTY_STATE, parseRegistryState, type RegistryState } from "../plan/index.js";
 import type { CliIo } from "./io.js";
@@ -21,11 +20,6 @@ export function readConfig(file: string, io: CliIo): Config {
 
 export function problemsError(path: string, problems: readonly ConfigProblem[], io: CliIo): ConfigProblemsError {
   return new ConfigProblemsError(path, problems, problems.map((p) => formatProblem(p, io.cwd)));
-}
-
-/** The run's facts: flags first, then the CI's environment, then git beside the config. */
-export function readContext(config: Config, flags: ContextFlags, io: CliIo): RunContext {
-  return detectContext({ flags, env: io.env, git: readGitFacts(dirname(config.file)), now: io.now() });
 }
 
 /** A saved registry state, or the empty one when no file is given. */

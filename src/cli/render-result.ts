@@ -1,4 +1,4 @@
-import type { RunResult } from "../run/index.js";
+import type { RunResult } from "../release/index.js";
 import { table } from "./render-plan.js";
 
 /** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */

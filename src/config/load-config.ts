@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from "node:path";
 import { isSemver } from "../plan/formats.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
-import { readChart } from "../chart/read-chart.js";
+import { readChart } from "../chart-files/read-chart.js";
 import { ConfigError } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 import { listStages } from "./dockerfile.js";

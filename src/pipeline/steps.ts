@@ -1,3 +1,4 @@
+import { ConfigError } from "../errors.js";
 import { shellQuote } from "./shell-quote.js";
 import type { AliasMove, ChartPlan, ImagePlan, Plan, TestPlan } from "../plan/types.js";
 
@@ -74,6 +75,33 @@ export function gateSteps(plan: Plan): Step[] {
 /** Every chart's gates, then its package, whatever the run publishes (`charthouse package`). */
 export function packageSteps(plan: Plan): Step[] {
   return plan.charts.flatMap((chart): Step[] => [...chartGates(chart), { kind: "package-chart", phase: "publish", chart }]);
+}
+
+/** What each command of charthouse (and function of the Dagger module) walks. */
+export type Command = "publish" | "build" | "test" | "lint" | "package";
+
+/**
+ * The steps a command walks: `publish` every step of the plan; `build` the builds (of one
+ * image when `image` is given); `test` builds, smoke tests and the suite; `lint` the chart
+ * gates; `package` the chart gates and packages. Throws ConfigError for an unknown image.
+ */
+export function commandSteps(command: Command, plan: Plan, opts: { image?: string } = {}): Step[] {
+  switch (command) {
+    case "publish":
+      return planSteps(plan);
+    case "build": {
+      if (opts.image && !plan.images.some((i) => i.name === opts.image)) {
+        throw new ConfigError(`charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`);
+      }
+      return gateSteps(plan).filter((s) => s.kind === "build" && (!opts.image || s.image.name === opts.image));
+    }
+    case "test":
+      return gateSteps(plan).filter((s) => s.kind === "build" || s.kind === "smoke" || s.kind === "test");
+    case "lint":
+      return gateSteps(plan).filter((s) => s.kind === "chart-deps" || s.kind === "lint" || s.kind === "template");
+    case "package":
+      return packageSteps(plan);
+  }
 }
 
 function chartGates(chart: ChartPlan): Step[] {

@@ -1,6 +1,7 @@
 import semver from "semver";
 import { nightlyStampOf } from "./formats.js";
-import type { AliasMove, AliasRank, TagRecord } from "./types.js";
+import { recordOf } from "./registry-state.js";
+import type { AliasMove, AliasRank, LISTED, TagRecord } from "./types.js";
 
 /**
  * The compare-and-set moves for `aliases`, dropping those that already hold
@@ -11,12 +12,13 @@ export function planAliasMoves(
   from: string,
   aliases: readonly string[],
   rank: AliasRank,
-  tags: Readonly<Record<string, TagRecord>>,
+  tags: Readonly<Record<string, TagRecord | typeof LISTED>>,
   knownDigest: string | undefined,
 ): AliasMove[] {
+  const digestOf = (alias: string) => recordOf(tags, alias, repository)?.digest;
   return aliases
-    .filter((alias) => knownDigest === undefined || tags[alias]?.digest !== knownDigest)
-    .map((alias) => ({ repository, alias, from, expect: tags[alias]?.digest ?? null, rank }));
+    .filter((alias) => knownDigest === undefined || digestOf(alias) !== knownDigest)
+    .map((alias) => ({ repository, alias, from, expect: digestOf(alias) ?? null, rank }));
 }
 
 export type AliasDecision = { readonly move: true; readonly reason: string } | { readonly move: false; readonly reason: string };

@@ -5,7 +5,7 @@ import { aliasForBranch, NIGHTLY_ALIAS, nightlyTag, releaseAliases, shaTag, vers
 import { chartReleaseProblem, nightlyChartVersion } from "./chart-version.js";
 import { decideImmutable } from "./immutability.js";
 import { ociAnnotations } from "./labels.js";
-import { tagsOf } from "./registry-state.js";
+import { recordOf, tagsOf } from "./registry-state.js";
 import { describeTrigger, resolveTrigger, type Trigger } from "./trigger.js";
 import type { AliasMove, AliasRank, ChartPlan, ImagePlan, Plan, PlanResult, Publication, RegistryState, TestPlan } from "./types.js";
 
@@ -105,7 +105,7 @@ function planImage(image: ImageConfig, facts: Facts & { tag: string }): { image:
   let publication: Publication = { action: "none" };
   let aliases: AliasMove[] = [];
   if (publishesImages(trigger)) {
-    const decision = decideImmutable(`${repository}:${tag}`, tags[tag], context.commit);
+    const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else publication = decision;
     const moving = imageAliases(trigger, context, Object.keys(tags));
@@ -161,7 +161,7 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   let publication: Publication = { action: "none" };
   if (publishes) {
     const problem = chartReleaseProblem(chart.name, version, chart.relativePath, published);
-    const decision = decideImmutable(`${repository}:${version}`, tags[versionToTag(version)], context.commit);
+    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
     else publication = decision;

@@ -1,11 +1,22 @@
 import { ConfigError } from "../errors.js";
-import type { RegistryState, TagRecord } from "./types.js";
+import { LISTED, type RegistryState, type TagRecord } from "./types.js";
 
 export const EMPTY_STATE: RegistryState = { repositories: {} };
 
 /** The tags a repository holds; an unknown repository holds none. */
-export function tagsOf(state: RegistryState, repository: string): Readonly<Record<string, TagRecord>> {
+export function tagsOf(state: RegistryState, repository: string): Readonly<Record<string, TagRecord | typeof LISTED>> {
   return state.repositories[repository] ?? {};
+}
+
+/**
+ * The record of a tag the plan reads: undefined when the registry does not hold it. A tag
+ * listed but not inspected is a bug in whoever read the state (it must inspect every
+ * tag `inspectionTargets` names), never a quiet empty digest.
+ */
+export function recordOf(tags: Readonly<Record<string, TagRecord | typeof LISTED>>, tag: string, repository: string): TagRecord | undefined {
+  const entry = tags[tag];
+  if (entry === LISTED) throw new Error(`bug: the registry state lists ${repository}:${tag} but did not inspect it, and the plan reads it`);
+  return entry;
 }
 
 /**

@@ -11,9 +11,16 @@ export interface TagRecord {
   readonly created?: string;
 }
 
+/**
+ * A tag the registry lists but that was not inspected: the planner may use its name (to
+ * rank releases, pick a nightly base) but not its digest or revision. The state reader
+ * inspects exactly the tags `inspectionTargets` names, which are the ones the planner reads.
+ */
+export const LISTED = "listed" as const;
+
 /** Per full repository (`ghcr.io/samvera/dassie`), its tags. Repositories absent hold nothing. */
 export interface RegistryState {
-  readonly repositories: Readonly<Record<string, Readonly<Record<string, TagRecord>>>>;
+  readonly repositories: Readonly<Record<string, Readonly<Record<string, TagRecord | typeof LISTED>>>>;
 }
 
 /** Whether and how this run publishes an immutable name. */
@@ -62,7 +69,13 @@ export interface TestPlan {
   readonly env: Readonly<Record<string, string>>;
   readonly services: readonly ServicePlan[];
   /** Cache volumes to mount: the same key run after run, so dependencies installed once stay. */
-  readonly caches: readonly { readonly path: string; readonly key: string }[];
+  readonly caches: readonly CachePlan[];
+}
+
+/** A cache volume: mounted at `path`, kept between runs under `key`. */
+export interface CachePlan {
+  readonly path: string;
+  readonly key: string;
 }
 
 /** An image pinned into a chart's values. */

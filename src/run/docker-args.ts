@@ -1,4 +1,4 @@
-import type { ImagePlan, ServicePlan, TestPlan } from "../plan/types.js";
+import type { CachePlan, ImagePlan, ServicePlan } from "../plan/types.js";
 
 /** The label every container and network of one run carries, so all of it can be found and removed. */
 export const RUN_LABEL = "dev.charthouse.run";
@@ -21,7 +21,7 @@ export function dockerRunArgs(
   runId: string,
   ref: string,
   command: readonly string[],
-  opts: { name?: string; network?: string; env?: Readonly<Record<string, string>>; caches?: TestPlan["caches"] } = {},
+  opts: { name?: string; network?: string; env?: Readonly<Record<string, string>>; caches?: readonly CachePlan[] } = {},
 ): string[] {
   const args = ["run", "--rm", "--label", `${RUN_LABEL}=${runId}`, "--network", opts.network ?? "none"];
   if (opts.name) args.push("--name", opts.name);
@@ -31,25 +31,16 @@ export function dockerRunArgs(
   return args;
 }
 
-/** `docker run -d` of a service the test gate needs, reachable on the run's network by its name. */
-export function dockerServiceArgs(runId: string, network: string, service: ServicePlan): string[] {
+/** `docker run -d` of a service the test gate needs (from `image`), reachable on the run's network by its name. */
+export function dockerServiceArgs(runId: string, network: string, service: ServicePlan, image: string = service.image): string[] {
   const args = ["run", "--detach", "--name", serviceContainer(runId, service.name), "--label", `${RUN_LABEL}=${runId}`, "--network", network, "--network-alias", service.name];
   for (const [key, value] of Object.entries(service.env)) args.push("--env", `${key}=${value}`);
-  args.push(service.image, ...(service.command ?? []));
+  args.push(image, ...(service.command ?? []));
   return args;
 }
 
 export function serviceContainer(runId: string, name: string): string {
   return `${runId}-${name}`;
-}
-
-export function runNetwork(runId: string): string {
-  return `${runId}-net`;
-}
-
-/** The test suite itself, on the run's network with its services. */
-export function dockerTestArgs(runId: string, ref: string, test: TestPlan): string[] {
-  return dockerRunArgs(runId, ref, test.command, { name: `${runId}-test`, network: runNetwork(runId), env: test.env, caches: test.caches });
 }
 
 /**

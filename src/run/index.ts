@@ -1,4 +1,3 @@
-export { executeSteps, type ExecuteOptions, type RunResult, type Published } from "./execute.js";
-export { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, dockerTestArgs, dockerRunnerProblems, RUN_LABEL } from "./docker-args.js";
+export { dockerEngine, type DockerEngineOptions, type DockerServices } from "./docker-engine.js";
+export { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, dockerRunnerProblems, RUN_LABEL } from "./docker-args.js";
 export { toolEnvironment } from "./tool-env.js";
-export type { StepRecord } from "./reporter.js";

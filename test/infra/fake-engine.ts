@@ -11,7 +11,7 @@ import { Kind, parse, valueFromASTUntyped, type FieldNode, type SelectionSetNode
  * containers as chains of the calls made on them. No container ever runs.
  */
 export interface Effect {
-  readonly kind: "build" | "exec" | "publish" | "registry-auth" | "service-binding" | "secret-variable" | "cache" | "mount";
+  readonly kind: "build" | "exec" | "publish" | "registry-auth" | "service-binding" | "service-start" | "secret-variable" | "cache" | "mount";
   readonly detail: Record<string, unknown>;
 }
 
@@ -42,6 +42,13 @@ export interface FakeEngine {
   readonly effects: Effect[];
   /** Make exec of these arguments fail with exit 1. */
   failExec: (args: string[]) => boolean;
+  /** Told when a container's last exec runs (sync, stdout), e.g. to do in a real registry what `helm push` would. */
+  onRun: (args: string[]) => Promise<void>;
+  /** What an exec prints (its container's mounts: path → host directory); "" unless set. */
+  execStdout: (args: string[], mounts: Record<string, string>) => string;
+  /** Whether a built image has a path (Container.exists), and the user it runs as (Container.user). */
+  imagePaths: (path: string) => boolean;
+  imageUser: string;
   /** Told of every publish, before it answers (e.g. to put a real image in a real registry). */
   onPublish: (address: string, labels: Record<string, string>) => Promise<string | void>;
   /** The call the next entrypoint run is told about (`currentFunctionCall`); undefined: registration. */
@@ -104,6 +111,10 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
     queries: [],
     effects: [],
     failExec: () => false,
+    execStdout: () => "",
+    onRun: async () => {},
+    imagePaths: () => true,
+    imageUser: "",
     onPublish: async () => undefined,
     call: undefined,
     returned: undefined,
@@ -236,8 +247,21 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
             throw new FieldError(`lstat ${parent.path}: no such file or directory`);
           }
         }
-        if (name === "withDirectory") return { type: "Directory", virtualFiles: { ...parent.virtualFiles, [String(args.path)]: "" }, detail: { ...parent.detail, trees: [...((parent.detail?.trees as unknown[]) ?? []), { path: args.path, from: obj(args.source ?? args.directory).path }] } };
-        if (name === "withFile" || name === "withNewFile") return { type: "Directory", virtualFiles: { ...parent.virtualFiles, [String(args.path)]: "" } };
+        const tree = (change: Record<string, unknown>): Obj => ({ type: "Directory", virtualFiles: parent.virtualFiles, detail: { ...parent.detail, ...change } });
+        if (name === "withDirectory") return tree({ trees: [...((parent.detail?.trees as unknown[]) ?? []), { path: args.path, from: obj(args.source ?? args.directory).path }] });
+        if (name === "withNewFile") return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: args.contents } });
+        if (name === "withFile") return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: `<file ${obj(args.source).path}>` } });
+        if (name === "withTimestamps") return tree({ timestamps: args.timestamp });
+        if (name === "withoutDirectory") return { ...tree({ without: [...((parent.detail?.without as unknown[]) ?? []), args.path] }), path: parent.path };
+        if (name === "exists") {
+          if (!parent.path) return Boolean((parent.detail?.files as Record<string, string> | undefined)?.[String(args.path)]);
+          try {
+            const stat = statSync(join(parent.path, String(args.path)));
+            return args.expectedType === "DIRECTORY_TYPE" ? stat.isDirectory() : args.expectedType === "REGULAR_TYPE" ? stat.isFile() : true;
+          } catch {
+            return false;
+          }
+        }
         if (name === "dockerBuild") {
           const detail = { context: parent.path, dockerfile: args.dockerfile, target: args.target, platform: args.platform, buildArgs: args.buildArgs ?? [] };
           // Later queries repeat the whole chain: a build is recorded once, as an engine would run it once.
@@ -255,7 +279,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
             throw new FieldError(`${parent.path}: no such file`);
           }
         }
-        if (name === "name") return basename(parent.path ?? "file");
+        if (name === "name") return (parent.detail?.name as string | undefined) ?? basename(parent.path ?? "file");
         break;
       case "Secret":
         if (name === "plaintext") {
@@ -265,12 +289,18 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         }
         break;
       case "Service":
+        if (name === "withHostname") return { type: "Service", detail: { ...parent.detail, hostname: args.hostname } };
+        if (name === "start") {
+          engine.effects.push({ kind: "service-start", detail: parent.detail ?? {} });
+          return idOf(parent);
+        }
+        if (name === "stop") return idOf(parent);
         break;
       case "Container": {
         if (name === "withLabel") return container(parent, { labels: { ...parent.labels, [String(args.name)]: String(args.value) } });
         if (name === "withExec") {
           const cmd = (args.args as string[]) ?? [];
-          engine.effects.push({ kind: "exec", detail: { args: cmd, image: parent.detail } });
+          engine.effects.push({ kind: "exec", detail: { args: cmd, image: parent.detail, useEntrypoint: args.useEntrypoint === true } });
           return container(parent, { execs: [...(parent.execs ?? []), cmd], failure: parent.failure ?? (engine.failExec(cmd) ? { cmd } : undefined) });
         }
         if (name === "withRegistryAuth") {
@@ -282,22 +312,31 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
           return container(parent, {});
         }
         if (name === "withMountedCache") {
-          engine.effects.push({ kind: "cache", detail: { path: args.path, cache: obj(args.cache).detail } });
+          const source = args.source === undefined ? undefined : obj(args.source).detail;
+          engine.effects.push({ kind: "cache", detail: { path: args.path, cache: obj(args.cache).detail, ...(source ? { source } : {}), ...(args.owner ? { owner: args.owner } : {}) } });
           return container(parent, {});
         }
         if (name === "withMountedDirectory") {
           const mounted = obj(args.source);
-          engine.effects.push({ kind: "mount", detail: { path: args.path, from: mounted.path, trees: mounted.detail?.trees } });
-          return container(parent, {});
+          engine.effects.push({ kind: "mount", detail: { path: args.path, from: mounted.path, trees: mounted.detail?.trees, files: mounted.detail?.files, timestamps: mounted.detail?.timestamps } });
+          return container(parent, { detail: { ...parent.detail, mounts: { ...(parent.detail?.mounts as object), [String(args.path)]: mounted.path } } });
         }
+        if (name === "withEnvVariable") return container(parent, { detail: { ...parent.detail, env: { ...(parent.detail?.env as object), [String(args.name)]: args.value } } });
+        if (name === "withExposedPort") return container(parent, { detail: { ...parent.detail, ports: [...((parent.detail?.ports as unknown[]) ?? []), args.port] } });
+        if (name === "withDockerHealthcheck") {
+          const { args: check, ...options } = args;
+          return container(parent, { detail: { ...parent.detail, healthcheck: { args: check, ...options } } });
+        }
+        if (name === "exists") return engine.imagePaths(String(args.path));
+        if (name === "user") return engine.imageUser;
         if (name === "withSecretVariable") {
           engine.effects.push({ kind: "secret-variable", detail: { name: args.name, secret: args.secret } });
           return container(parent, {});
         }
-        if (name === "asService") return { type: "Service", detail: { ...parent.detail, args: args.args, execs: parent.execs } };
+        if (name === "asService") return { type: "Service", detail: { ...parent.detail, args: args.args, useEntrypoint: args.useEntrypoint === true, execs: parent.execs } };
         if (name === "from") return container(parent, { detail: { from: args.address } });
-        if (name === "file") return { type: "File", path: undefined };
-        if (name === "directory") return { type: "Directory", virtualFiles: {} };
+        if (name === "file") return { type: "File", detail: { name: basename(String(args.path)) } };
+        if (name === "directory") return { type: "Directory", virtualFiles: {}, detail: { fromContainer: { path: args.path, image: parent.detail?.from ?? parent.detail?.target } } };
         if (name === "sync" || name === "stdout" || name === "exitCode") {
           if (parent.failure) {
             throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully: exit code: 1`, {
@@ -308,7 +347,9 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
               stderr: "injected failure",
             });
           }
-          return name === "sync" ? idOf(parent) : name === "stdout" ? "" : 0;
+          const last = parent.execs?.at(-1);
+          if (last) await engine.onRun(last);
+          return name === "sync" ? idOf(parent) : name === "stdout" ? (last ? engine.execStdout(last, (parent.detail?.mounts ?? {}) as Record<string, string>) : "") : 0;
         }
         if (name === "publish") {
           if (parent.failure) throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully`, { _type: "EXEC_ERROR", cmd: parent.failure.cmd, exitCode: 1 });

@@ -1,14 +1,13 @@
+import { dirname } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { PolicyRefusal } from "../../errors.js";
-import { planSteps } from "../../pipeline/index.js";
-import { planRelease, type Plan, type RegistryState } from "../../plan/index.js";
-import { readRegistryState as readOnlineState } from "../../registry/index.js";
-import { ConfigError } from "../../errors.js";
 import type { Config } from "../../config/index.js";
-import type { RunContext } from "../../context/index.js";
+import { readGitFacts } from "../../context/index.js";
+import { ConfigError } from "../../errors.js";
+import { planSteps } from "../../pipeline/index.js";
+import { prepareRun, type PreparedRun, type StateSource } from "../../release/index.js";
 import { addRegistryOptions, cliClient, readCredentials, registryHost, type RegistryOptions } from "../registry-options.js";
 import type { CliIo } from "../io.js";
-import { readConfig, readContext, readRegistryState } from "../read-inputs.js";
+import { readConfig, readRegistryState } from "../read-inputs.js";
 import { renderPlan } from "../render-plan.js";
 
 export interface RunOptions {
@@ -44,25 +43,17 @@ export interface StateOptions extends RegistryOptions {
   online?: boolean;
 }
 
-/** What the registry holds: read from it (--online), from a saved file, or nothing. */
-export async function readState(opts: StateOptions, config: Config, context: RunContext, io: CliIo): Promise<RegistryState> {
+/** Where the run's registry state comes from: the registry itself (--online), a saved file, or nothing. */
+async function stateSource(opts: StateOptions, config: Config, io: CliIo): Promise<StateSource> {
   if (opts.online && opts.registryState) throw new ConfigError("--online and --registry-state both say where the registry state comes from: pass one");
-  if (!opts.online) return readRegistryState(opts.registryState, io);
-  return readOnlineState(cliClient(await readCredentials(opts, registryHost(config), io), io), config, context);
+  if (opts.online) return { kind: "registry", client: cliClient(await readCredentials(opts, registryHost(config), io), io) };
+  return opts.registryState ? { kind: "given", state: readRegistryState(opts.registryState, io) } : { kind: "none" };
 }
 
-/** Reads config, context and state, and plans; a refusal throws with every reason. */
-export async function computePlan(opts: RunOptions & StateOptions, io: CliIo): Promise<{ plan: Plan; config: Config }> {
+/** Reads config, the run's facts and the registry state, and plans (prepareRun); a refusal throws with every reason. */
+export async function computePlan(opts: RunOptions & StateOptions, io: CliIo): Promise<PreparedRun> {
   const config = readConfig(opts.config, io);
-  const context = readContext(config, opts, io);
-  const state = await readState(opts, config, context, io);
-  const result = planRelease({ config, context, state });
-  if (!result.ok) {
-    throw new PolicyRefusal(
-      `charthouse refuses this run; nothing was built or pushed:\n${result.refusals.map((r) => `  - ${r}`).join("\n")}`,
-    );
-  }
-  return { plan: result.plan, config };
+  return prepareRun({ config, flags: opts, env: io.env, git: readGitFacts(dirname(config.file)), now: io.now(), state: await stateSource(opts, config, io) });
 }
 
 export function registerPlan(program: Command, io: CliIo): void {

@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { gateSteps, packageSteps, planSteps, type Step } from "../../pipeline/index.js";
-import type { Plan } from "../../plan/index.js";
-import { executeSteps, type RunResult } from "../../run/index.js";
+import { projectReader } from "../../chart-files/stage.js";
+import { commandSteps, type Command as ReleaseCommand } from "../../pipeline/index.js";
+import { readsRegistry, runRelease } from "../../release/index.js";
+import { dockerEngine } from "../../run/index.js";
 import type { CliIo } from "../io.js";
 import { renderPlan } from "../render-plan.js";
 import { renderResult } from "../render-result.js";
@@ -15,22 +16,27 @@ interface ExecOptions extends RunOptions, StateOptions {
   output?: string;
 }
 
-/** A command that plans and then walks (part of) the pipeline's steps on the Docker engine. */
-function registerExecutor(
-  program: Command,
-  io: CliIo,
-  spec: { name: string; summary: string; description: string; steps: (plan: Plan) => Step[]; online: boolean; publishes: boolean; output?: boolean },
-): void {
-  let command = addRegistryOptions(addRunOptions(program.command(spec.name).summary(spec.summary).description(spec.description)));
-  if (spec.publishes) command = command.option("--dry-run", "run every gate but push nothing and move nothing; print the plan");
+interface ExecutorSpec {
+  readonly name: ReleaseCommand;
+  readonly summary: string;
+  readonly description: string;
+  /** Reads the registry and pushes (publish): registry options, the online plan, credentials. */
+  readonly publishes: boolean;
+  /** Writes chart packages to --output. */
+  readonly output?: boolean;
+}
+
+/** A command that prepares a run and walks its steps (runRelease) on the Docker engine: parse, call, render. */
+function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void {
+  let command = addRunOptions(program.command(spec.name).summary(spec.summary).description(spec.description));
+  if (spec.publishes) command = addRegistryOptions(command).option("--dry-run", "run every gate but push nothing and move nothing; print the plan");
   if (spec.output) command = command.option("-o, --output <dir>", "where to write the chart packages", "charthouse-packages");
   command.option("--json", "print the closing summary as JSON for machines").action(async (opts: ExecOptions) => {
-    const { plan, config } = await computePlan({ ...opts, online: spec.online }, io);
-    const creds = spec.online ? await readCredentials(opts, registryHost(config), io) : undefined;
-    const steps = spec.steps(plan);
+    const { plan, config } = await computePlan({ ...opts, online: readsRegistry(spec.name) }, io);
+    const credentials = spec.publishes ? await readCredentials(opts, registryHost(config), io) : undefined;
+    const steps = commandSteps(spec.name, plan);
     const log = opts.json ? io.stderr : io.stdout;
-    log(renderPlan(plan, steps));
-    log("\n");
+    log(`${renderPlan(plan, steps)}\n`);
 
     const controller = new AbortController();
     const onSignal = () => {
@@ -40,25 +46,27 @@ function registerExecutor(
     };
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    let result: RunResult;
+    const client = cliClient(credentials, io);
+    const packagesDir = spec.output ? resolve(io.cwd, opts.output ?? "charthouse-packages") : undefined;
     try {
-      result = await executeSteps({
+      const { result, packages } = await runRelease({
         plan,
         steps,
-        projectRoot: config.root,
-        credentials: creds,
-        env: { ...process.env, ...io.env },
+        engine: dockerEngine({ projectRoot: config.root, registry: config.registry, credentials, env: io.env, client, signal: controller.signal, packagesDir }),
+        client,
+        read: projectReader(config.root),
+        write: log,
+        secrets: [credentials?.password],
         dryRun: opts.dryRun,
         signal: controller.signal,
-        write: log,
-        client: cliClient(creds, io),
-        ...(spec.output ? { packagesDir: resolve(io.cwd, opts.output ?? "charthouse-packages") } : {}),
       });
+      // Packages in the run's work directory are gone now: name only those written to --output.
+      const shown = packagesDir ? { ...result, packages: [...packages.values()] } : result;
+      io.stdout(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderResult(shown));
     } finally {
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
     }
-    io.stdout(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result));
   });
 }
 
@@ -72,32 +80,24 @@ export function registerPublish(program: Command, io: CliIo): void {
       "service containers, helm dependency build / lint / template; then, only when every gate passed, docker push and helm push " +
       "of the immutable names, and last the alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
       "CHARTHOUSE_REGISTRY_USERNAME / CHARTHOUSE_REGISTRY_PASSWORD; they reach docker and helm through a credential helper, never a file.",
-    steps: planSteps,
-    online: true,
     publishes: true,
   });
   registerExecutor(program, io, {
     name: "test",
     summary: "build every image and run the smoke tests and the project's test suite",
     description: "Builds every image of the plan and runs its smoke test, then the project's test suite against its service containers. Pushes nothing.",
-    steps: (plan) => gateSteps(plan).filter((s) => s.kind === "build" || s.kind === "smoke" || s.kind === "test"),
-    online: false,
     publishes: false,
   });
   registerExecutor(program, io, {
     name: "lint",
     summary: "helm dependency build, lint --strict and template every chart with its pinned images",
     description: "Stages every chart with the plan's version and pinned images, builds its dependencies, lints it strictly and renders it. Pushes nothing.",
-    steps: (plan) => gateSteps(plan).filter((s) => s.kind === "chart-deps" || s.kind === "lint" || s.kind === "template"),
-    online: false,
     publishes: false,
   });
   registerExecutor(program, io, {
     name: "package",
     summary: "package every chart with the planned version and appVersion",
     description: "Lints and packages every chart the run would publish into --output, with the plan's version, appVersion, annotations and pins. Pushes nothing.",
-    steps: packageSteps,
-    online: false,
     publishes: false,
     output: true,
   });

@@ -1,8 +1,6 @@
-import { join } from "node:path";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
-import { nodeFiles, type ProjectFiles } from "../config/project-files.js";
 
-/** A chart's Chart.yaml as found on disk, with its parsed document kept for rewriting. */
+/** A chart's Chart.yaml, parsed, with its document kept for rewriting and locating problems. */
 export interface ChartFile {
   readonly dir: string;
   readonly file: string;
@@ -20,11 +18,8 @@ export interface ChartDependency {
   readonly repository?: string;
 }
 
-/** Reads `<dir>/Chart.yaml`; throws when it is missing. YAML errors stay in `doc.errors`. */
-export function readChart(dir: string, files: ProjectFiles = nodeFiles): ChartFile {
-  const file = join(dir, "Chart.yaml");
-  const text = files.readText(file);
-  if (text === undefined) throw new Error(`${file} cannot be read`);
+/** Parses the text of `<dir>/Chart.yaml` (`file`). YAML errors stay in `doc.errors`. */
+export function parseChart(text: string, dir: string, file: string): ChartFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const data: unknown = doc.errors.length === 0 && isMap(doc.contents) ? doc.toJS() : {};

@@ -1,0 +1,78 @@
+import type { ChartStage } from "../chart/stage-recipe.js";
+import type { Step } from "../pipeline/index.js";
+import type { CachePlan, ImagePlan, ServicePlan } from "../plan/types.js";
+
+/**
+ * What a release needs of a container engine: primitives, each with one meaning every
+ * engine honours (test/conformance runs the same scenarios against each). An engine
+ * translates them into its own calls and decides nothing: what to build, gate, push and
+ * move, in which order, is runRelease's. The handle types are each engine's own.
+ */
+export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Package = unknown> {
+  /** What this engine cannot do for these steps (a platform, a missing engine), said before anything runs: throws ConfigError. */
+  preflight(steps: readonly Step[]): Promise<void>;
+
+  /** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for its platforms. */
+  build(image: ImagePlan): Promise<Image>;
+
+  /**
+   * Runs `command` in a built image as `docker run IMAGE command` does: the image's
+   * ENTRYPOINT kept (the command is its argument), its user and working directory kept,
+   * `env` added. Each cache is a volume kept between runs under its key, mounted at its
+   * path, which on first use starts with the image's content at that path and its
+   * ownership. No network, unless `services` is given: then the command reaches each
+   * service by its name. Throws StepFailed with the output when it exits non-zero.
+   */
+  run(image: Image, command: readonly string[], opts?: RunOptions<Services>): Promise<void>;
+
+  /**
+   * Starts services that reach each other, and any run given them, by name. Each runs its
+   * image's ENTRYPOINT with its command as arguments, and is ready when its `ready` command,
+   * run inside the service's own container, exits 0 — retried until `readyTimeoutSeconds`
+   * pass (a compose healthcheck) — or, without one, when its port accepts connections.
+   * Resolves when every service is ready; throws StepFailed saying which was not.
+   */
+  startServices(services: readonly ServiceStart<Image>[]): Promise<Services>;
+  stopServices(services: Services): Promise<void>;
+
+  /** Pushes a built image to `reference` (its immutable `repository:tag`); returns the manifest's digest. */
+  push(image: Image, reference: string): Promise<string>;
+
+  /** Stages a chart by the recipe, runs `helm dependency build` in it, and settles it (Chart.lock and file times). */
+  stageChart(stage: ChartStage): Promise<Chart>;
+  /** Runs helm on a staged chart with the arguments `args` gives for the chart's directory; returns its stdout. */
+  helm(chart: Chart, args: (chartDir: string) => string[]): Promise<string>;
+  /** `helm package` of a staged chart, canonicalised so the same chart always gives the same bytes. */
+  packageChart(chart: Chart, fileName: string): Promise<Package>;
+  /** `helm push` of a package to `pushTo` (`oci://registry/namespace`). */
+  pushChart(pkg: Package, pushTo: string): Promise<void>;
+
+  /** Removes what the run left (containers, networks, work files). Called once the run ends, however it ends. */
+  close(): Promise<void>;
+}
+
+export interface RunOptions<Services> {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly caches?: readonly CachePlan[];
+  readonly services?: Services;
+}
+
+/** A service to start: its plan, and the image to run (this run's own build, or a reference to pull). */
+export interface ServiceStart<Image> {
+  readonly service: ServicePlan;
+  readonly image: { readonly built: Image } | { readonly reference: string };
+}
+
+/** A step's work failed: what went wrong in one line, and the full output to show. */
+export class StepFailed extends Error {
+  constructor(
+    message: string,
+    readonly output = "",
+    readonly cancelled = false,
+  ) {
+    super(message);
+  }
+  static cancelled(): StepFailed {
+    return new StepFailed("interrupted", "", true);
+  }
+}
