@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { helmBinary, kubectlBinary } from "../../exec/index.js";
 import { ConfigError } from "../../errors.js";
 import { RegistryClient } from "../../registry/index.js";
-import { helmCluster, notifyWebhook, parsePolicy, SYNC_EXIT, syncRelease, type Cluster, type SyncResult } from "../../updater/index.js";
+import { helmCluster, parsePolicy, runSync, type Cluster } from "../../updater/index.js";
 import type { CliIo } from "../io.js";
 import { addRegistryOptions, readCredentials, type RegistryOptions } from "../registry-options.js";
 
@@ -46,22 +46,14 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
     if (!opts.chart.startsWith("oci://")) throw new ConfigError(`--chart ${opts.chart} is not an OCI reference: write oci://<registry>/<path>/<chart>`);
     const host = opts.chart.slice("oci://".length).split("/")[0]!;
     const credentials = await readCredentials(opts, host, io);
-    const client = new RegistryClient({ credentials });
-    const target = cluster ?? helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: { ...process.env, ...io.env } });
-    let result: SyncResult;
-    try {
-      result = await syncRelease({ chart: opts.chart, release: opts.release, namespace: opts.namespace, policy, values: opts.values, timeout: opts.timeout, dryRun: opts.dryRun }, { client, cluster: target });
-    } catch (error) {
-      result = { action: "failed", release: opts.release, namespace: opts.namespace, chart: opts.chart, policy: opts.policy, skipped: [], dryRun: opts.dryRun ?? false, message: `check failed: ${(error as Error).message}` };
-    }
-    const webhook = opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK;
-    const notifyError = webhook && result.action !== "up-to-date" ? await notifyWebhook(webhook, result) : undefined;
-    const line = JSON.stringify({ ts: io.now().toISOString(), ...result, ...(notifyError ? { webhook: notifyError } : {}) });
-    if (opts.json) io.stdout(`${line}\n`);
+    const target = cluster ?? helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: io.env });
+    const options = { chart: opts.chart, release: opts.release, namespace: opts.namespace, policy, values: opts.values, timeout: opts.timeout, dryRun: opts.dryRun };
+    const report = await runSync(options, { client: new RegistryClient({ credentials }), cluster: target, webhook: opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK, now: io.now() });
+    if (opts.json) io.stdout(`${report.line}\n`);
     else {
-      io.stdout(`${result.action}: ${result.message}\n`);
-      io.stderr(`${line}\n`);
+      io.stdout(`${report.result.action}: ${report.result.message}\n`);
+      io.stderr(`${report.line}\n`);
     }
-    setExitCode(SYNC_EXIT[result.action]);
+    setExitCode(report.exitCode);
   });
 }
