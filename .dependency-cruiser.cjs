@@ -1,0 +1,66 @@
+/**
+ * The walls between charthouse's parts, checked by `npm test` (npm run walls).
+ * Each rule says why the wall is there.
+ */
+const IO_BUILTINS = "^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dns|os|tls|dgram|cluster|worker_threads|readline|process)$";
+
+module.exports = {
+  forbidden: [
+    {
+      name: "plan-and-pipeline-are-pure",
+      comment:
+        "The planner and the pipeline decide from their arguments alone (config, run facts, registry state, the date): " +
+        "no file, process, network or registry, so every decision is a table test and a mutation target. They read " +
+        "the other parts' types only.",
+      severity: "error",
+      from: { path: "^src/(plan|pipeline)/" },
+      to: {
+        pathNot: ["^src/(plan|pipeline)/", "^src/(config|context)/types\\.ts$", "^src/errors\\.ts$", "^node_modules/semver/"],
+      },
+    },
+    {
+      name: "plan-and-pipeline-do-no-io",
+      comment: "No I/O module of node in the pure parts, even through a type-only path someone might widen.",
+      severity: "error",
+      from: { path: "^src/(plan|pipeline)/" },
+      to: { dependencyTypes: ["core"], path: IO_BUILTINS },
+    },
+    {
+      name: "config-does-not-plan",
+      comment:
+        "Validating charthouse.yaml knows nothing of how a run is planned; it shares only the vocabulary of tag and " +
+        "version formats (src/plan/formats.ts), which itself depends on nothing of the planner.",
+      severity: "error",
+      from: { path: "^src/config/" },
+      to: { path: "^src/plan/", pathNot: "^src/plan/formats\\.ts$" },
+    },
+    {
+      name: "formats-stand-alone",
+      comment: "The formats module is shared by config, the planner, ci-files and the updater: it imports nothing of charthouse.",
+      severity: "error",
+      from: { path: "^src/plan/formats\\.ts$" },
+      to: { path: "^src/" },
+    },
+    {
+      name: "module-imports-only-its-bundle-and-the-sdk",
+      comment:
+        "The engine hands the Dagger module only dagger.json and ci/; the runtime imports every .ts under ci/src. " +
+        "So ci/src reaches the library only through its generated bundle in ci/lib, and otherwise only the SDK.",
+      severity: "error",
+      from: { path: "^ci/src/" },
+      to: { pathNot: ["^ci/(src|lib)/", "^node_modules/@dagger\\.io/dagger/"] },
+    },
+    {
+      name: "production-code-never-uses-test-infrastructure",
+      comment: "src/local starts throwaway registries and Docker engines for tests and the demo; nothing charthouse ships may depend on it.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/local/" },
+      to: { path: "^src/local/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+  },
+};
