@@ -4,14 +4,12 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MODULE } from "../src/cli/commands/init.js";
 import { blueprintConfig } from "../src/init/init-project.js";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
 import { RegistryClient } from "../src/registry/index.js";
 import { introspect, type Fn } from "./helpers/module-api.js";
-import { CANARY, creds, pushChartVersion, pushImage } from "./helpers/registry.js";
+import { execs, harnessCredentials, publishes, returnedValue, useModuleHarness, type DaggerCall } from "./helpers/module-harness.js";
+import { CANARY } from "./helpers/registry.js";
 import { exampleProject } from "./helpers/temp-dir.js";
-import { startFakeEngine, type Effect, type FakeEngine, type Returned } from "./infra/fake-engine.js";
-import { removeStage, runEntrypoint, stageModule, type RuntimeRun, type StagedModule } from "./infra/module-runtime/stage.js";
-import { startProxy, type Proxy } from "./infra/proxy.js";
+import { removeStage, stageModule, type StagedModule } from "./infra/module-runtime/stage.js";
 
 // The Dagger module run the way the engine runs it, as far as that can be without an
 // engine: staged with only dagger.json and ci/ (the SDK and the bundled TypeScript where
@@ -21,82 +19,31 @@ import { startProxy, type Proxy } from "./infra/proxy.js";
 // images into a real registry, so alias moves (manifest copies) are real.
 const SHA = "d".repeat(40);
 const IMAGES = ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"];
-const ci = creds("ci", CANARY);
-
+const ci = harnessCredentials;
+const harness = useModuleHarness();
 let stage: StagedModule;
-let registry: LocalRegistry;
-let proxy: Proxy;
 let runs = 0;
-
 beforeAll(async () => {
   stage = await stageModule();
-  registry = await startRegistry({ kind: "htpasswd", users: { ci: CANARY } });
-  proxy = await startProxy(registry.host);
-  process.env.CHARTHOUSE_TEST_REGISTRY_TOKEN = CANARY;
 });
-afterAll(async () => {
-  await proxy?.stop();
-  await registry?.stop();
-  if (stage) removeStage(stage);
-});
+afterAll(() => removeStage(stage));
 
-interface Call {
-  readonly engine: FakeEngine;
-  readonly run: RuntimeRun;
-  readonly returned: Returned | undefined;
-  readonly timeline: string[];
-  readonly project: string;
-  readonly namespace: string;
-  readonly effects: Effect[];
-}
+/** The call on a copy of examples/hyrax publishing to a namespace of its own. */
+type Call = DaggerCall & { readonly project: string; readonly namespace: string };
+const proxy = { get host() { return harness.host(); } };
 
-/**
- * `dagger call <fn> <args>` against the staged module: one runtime process, as the
- * engine starts one per call. `source` and `registryPassword` are passed as the engine
- * passes them, as IDs (the source: a copy of examples/hyrax in a namespace of its own).
- */
 async function daggerCall(fn: string, args: Record<string, unknown>, opts: { failExec?: (args: string[]) => boolean; adopter?: boolean } = {}): Promise<Call> {
   const namespace = `samvera${++runs}`;
-  const project = exampleProject(`${proxy.host}/${namespace}`);
+  const project = exampleProject(`${harness.host()}/${namespace}`);
   // An adopting repository: its dagger.json (what `charthouse init` writes) makes charthouse its blueprint.
   if (opts.adopter) writeFileSync(join(project, "dagger.json"), blueprintConfig("hyrax", DEFAULT_MODULE));
-  const engine = await startFakeEngine({ moduleSource: stage.moduleDir });
-  const timeline: string[] = [];
-  engine.failExec = opts.failExec ?? (() => false);
-  // The fake runs no helm: `helm template` renders one object, as the example chart would.
-  engine.execStdout = (args) => (args[0] === "helm" && args[1] === "template" ? "kind: ConfigMap\n" : "");
-  engine.onPublish = async (address, labels) => {
-    timeline.push(`publish ${address}`);
-    const at = address.lastIndexOf(":");
-    return pushImage(proxy.host, address.slice(0, at), address.slice(at + 1), labels, ci);
-  };
-  // A chart push (`helm push PACKAGE oci://REGISTRY/NAMESPACE` in a shell): put such a chart in the real registry.
-  engine.onRun = async (args) => {
-    const push = args.join(" ").match(/helm push \/charts\/(.+)-(\d+\.\d+\.\d+[^ ]*)\.tgz oci:\/\/(\S+)/);
-    if (push) await pushChartVersion(`${push[3]}/${push[1]}`, push[2]!, { credentials: ci });
-  };
-  proxy.fault = ({ method, path }) => {
-    if (method === "PUT" && path.includes("/manifests/")) timeline.push(`PUT ${path}`);
-    return { kind: "pass" };
-  };
-  const withIds = Object.fromEntries(
-    Object.entries({ source: project, ...args }).map(([k, v]) => [k, k === "source" ? engine.directoryId(String(v)) : k === "registryPassword" ? engine.secretId(String(v)) : v]),
-  );
-  engine.call = { parentName: "Charthouse", name: fn, args: withIds };
-  try {
-    const run = await runEntrypoint(stage, engine);
-    return { engine, run, returned: engine.returned, timeline, project, namespace, effects: engine.effects };
-  } finally {
-    await engine.stop();
-  }
+  const call = await harness.call(fn, { source: project, ...args }, (engine) => {
+    if (opts.failExec) engine.failExec = opts.failExec;
+  });
+  return { ...call, project, namespace };
 }
 
-const value = (call: Call): unknown => {
-  if (!call.returned || !("value" in call.returned)) throw new Error(`${JSON.stringify(call.returned)}\n${call.run.output}`);
-  return JSON.parse(call.returned.value);
-};
-const publishes = (call: Call) => call.effects.filter((e) => e.kind === "publish").map((e) => e.detail.address as string);
-const execs = (call: Call) => call.effects.filter((e) => e.kind === "exec").map((e) => (e.detail.args as string[]).join(" "));
+const value = returnedValue;
 const credentials = { registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" };
 
 describe("the module as the engine stages it", () => {
