@@ -15,7 +15,7 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(plan|pipeline)/" },
       to: {
-        pathNot: ["^src/(plan|pipeline)/", "^src/(config|context)/types\\.ts$", "^src/errors\\.ts$", "^node_modules/semver/"],
+        pathNot: ["^src/(plan|pipeline)/", "^src/(config|context)/types\\.ts$", "^src/errors\\.ts$", "^node_modules/semver/", "^(node:)?path$"],
       },
     },
     {
@@ -48,7 +48,7 @@ module.exports = {
         "So ci/src reaches the library only through its generated bundle in ci/lib, and otherwise only the SDK.",
       severity: "error",
       from: { path: "^ci/src/" },
-      to: { pathNot: ["^ci/(src|lib)/", "^node_modules/@dagger\\.io/dagger/"] },
+      to: { pathNot: ["^ci/(src|lib)/", "^node_modules/@dagger\\.io/dagger/", "^(node:)?path$"] },
     },
     {
       name: "production-code-never-uses-test-infrastructure",

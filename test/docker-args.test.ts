@@ -6,7 +6,7 @@ const image = (platforms: string[]): ImagePlan => ({
   name: "dassie",
   repository: "ghcr.io/samvera/dassie",
   tag: "5.0.1",
-  build: { context: "/p", dockerfile: "/p/Dockerfile", target: "dassie", buildArgs: { APP_PATH: "/app" }, platforms },
+  build: { context: ".", dockerfile: "Dockerfile", target: "dassie", buildArgs: { APP_PATH: "/app" }, platforms },
   labels: { "org.opencontainers.image.revision": "abc" },
   publication: { action: "push" },
 });
@@ -14,8 +14,8 @@ const image = (platforms: string[]): ImagePlan => ({
 describe("the docker argument lists", () => {
   it("build: target, build args, labels, tag; through buildx --load when BuildKit is there", () => {
     const classic = ["--file", "/p/Dockerfile", "--target", "dassie", "--build-arg", "APP_PATH=/app", "--label", "org.opencontainers.image.revision=abc", "--tag", "ghcr.io/samvera/dassie:5.0.1", "/p"];
-    expect(dockerBuildArgs(image(["linux/amd64"]))).toEqual(["build", ...classic]);
-    expect(dockerBuildArgs(image(["linux/amd64"]), { buildx: true })).toEqual(["buildx", "build", "--load", ...classic]);
+    expect(dockerBuildArgs(image(["linux/amd64"]), { root: "/p" })).toEqual(["build", ...classic]);
+    expect(dockerBuildArgs(image(["linux/amd64"]), { root: "/p", buildx: true })).toEqual(["buildx", "build", "--load", ...classic]);
   });
 
   it("run: on the services' network, labelled, with env and cache volumes (Docker seeds a new volume from the image)", () => {

@@ -142,6 +142,7 @@ type Publication = {
 	readonly action: "none";
 };
 interface BuildSpec {
+	/** The build context and the Dockerfile, relative to the project (POSIX; "." is the project). */
 	readonly context: string;
 	readonly dockerfile: string;
 	readonly target?: string;
@@ -198,8 +199,7 @@ interface ChartPin {
 }
 interface ChartPlan {
 	readonly name: string;
-	/** Absolute chart directory, and as written in charthouse.yaml. */
-	readonly path: string;
+	/** The chart's directory, relative to the project (charthouse.yaml's directory). */
 	readonly relativePath: string;
 	/** Full repository the chart lands in, `ghcr.io/samvera/charts/hyrax`. */
 	readonly repository: string;

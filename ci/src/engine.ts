@@ -1,6 +1,7 @@
 // The Engine primitives on Dagger. Each carries the meaning src/release/engine.ts gives
 // it; nothing here decides what to build, gate, push or move.
 import { dag, Container, Directory, File, Platform, Secret, Service } from "@dagger.io/dagger";
+import { posix } from "node:path";
 import * as ch from "../lib/charthouse.js";
 
 /** Registry credentials as the module holds them: the password only ever as a Secret. */
@@ -47,10 +48,10 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
     async build(image) {
       const { build, labels } = image;
       // The build context without git's store: a fetch must not invalidate the build cache.
-      const context = o.source.directory(project(build.context)).withoutDirectory(".git");
+      const context = o.source.directory(build.context).withoutDirectory(".git");
       const variants = build.platforms.map((platform) => {
         let container = context.dockerBuild({
-          dockerfile: relativeTo(build.context, build.dockerfile),
+          dockerfile: posix.relative(build.context, build.dockerfile),
           platform: platform as Platform,
           target: build.target,
           buildArgs: Object.entries(build.buildArgs).map(([name, value]) => ({ name, value })),
@@ -148,18 +149,4 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
     // The engine keeps nothing of a run's outside its cache.
     async close() {},
   };
-}
-
-/** A plan path (under the view's root) as a path inside the source directory. */
-function project(path: string): string {
-  const inside = relativeTo(ch.VIEW_ROOT, path);
-  return inside === "" ? "." : inside;
-}
-
-/** `a/b` relative to `a` → `b`; paths are absolute and POSIX. */
-function relativeTo(from: string, to: string): string {
-  const base = from.endsWith("/") ? from : `${from}/`;
-  if (to === from) return "";
-  if (!to.startsWith(base)) throw new Error(`bug: ${to} is not inside ${from}`);
-  return to.slice(base.length);
 }

@@ -1,3 +1,4 @@
+import { posix, sep } from "node:path";
 import type { ChartConfig, Config, ImageConfig } from "../config/types.js";
 import type { RunContext } from "../context/types.js";
 import { planAliasMoves } from "./aliases.js";
@@ -119,8 +120,8 @@ function planImage(image: ImageConfig, facts: Facts & { tag: string }): { image:
       repository,
       tag,
       build: {
-        context: image.context,
-        dockerfile: image.dockerfile,
+        context: projectPath(config.root, image.context),
+        dockerfile: projectPath(config.root, image.dockerfile),
         ...(image.target ? { target: image.target } : {}),
         buildArgs: image.buildArgs,
         platforms: image.platforms,
@@ -178,7 +179,6 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   return [
     {
       name: chart.name,
-      path: chart.path,
       relativePath: chart.relativePath,
       repository,
       pushTo: `oci://${config.registry}/${chart.repository}`,
@@ -204,6 +204,11 @@ function planTest(config: Config, images: readonly ImagePlan[]): TestPlan {
     services: test.services.map((s) => ({ ...s, image: refOf(s.image) ?? s.image })),
     caches: test.caches.map((path) => ({ path, key: cacheKey(config.registry, path) })),
   };
+}
+
+/** A path of the project as the plan carries it: relative to the project (POSIX), so a plan reads the same on every machine. */
+function projectPath(root: string, path: string): string {
+  return posix.relative(root.split(sep).join("/"), path.split(sep).join("/")) || ".";
 }
 
 /** `ghcr.io/samvera` + `/usr/local/bundle` → `charthouse-ghcr.io-samvera-usr-local-bundle`: stable, and nothing of the run's date or secrets. */

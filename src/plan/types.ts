@@ -32,6 +32,7 @@ export type Publication =
   | { readonly action: "none" };
 
 export interface BuildSpec {
+  /** The build context and the Dockerfile, relative to the project (POSIX; "." is the project). */
   readonly context: string;
   readonly dockerfile: string;
   readonly target?: string;
@@ -91,8 +92,7 @@ export interface ChartPin {
 
 export interface ChartPlan {
   readonly name: string;
-  /** Absolute chart directory, and as written in charthouse.yaml. */
-  readonly path: string;
+  /** The chart's directory, relative to the project (charthouse.yaml's directory). */
   readonly relativePath: string;
   /** Full repository the chart lands in, `ghcr.io/samvera/charts/hyrax`. */
   readonly repository: string;

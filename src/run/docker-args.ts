@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { CachePlan, ImagePlan, ServicePlan } from "../plan/types.js";
 
 /** The label every container and network of one run carries, so all of it can be found and removed. */
@@ -7,12 +8,12 @@ export const RUN_LABEL = "dev.charthouse.run";
  * `docker build` for one image of the plan: target, build args, OCI labels, tagged with
  * its immutable reference; through BuildKit (`buildx build --load`) where it is installed.
  */
-export function dockerBuildArgs(image: ImagePlan, opts: { buildx?: boolean } = {}): string[] {
-  const args = [...(opts.buildx ? ["buildx", "build", "--load"] : ["build"]), "--file", image.build.dockerfile];
+export function dockerBuildArgs(image: ImagePlan, opts: { root: string; buildx?: boolean }): string[] {
+  const args = [...(opts.buildx ? ["buildx", "build", "--load"] : ["build"]), "--file", join(opts.root, image.build.dockerfile)];
   if (image.build.target) args.push("--target", image.build.target);
   for (const [key, value] of Object.entries(image.build.buildArgs)) args.push("--build-arg", `${key}=${value}`);
   for (const [key, value] of Object.entries(image.labels)) args.push("--label", `${key}=${value}`);
-  args.push("--tag", `${image.repository}:${image.tag}`, image.build.context);
+  args.push("--tag", `${image.repository}:${image.tag}`, join(opts.root, image.build.context));
   return args;
 }
 

@@ -108,7 +108,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
 
     async build(image) {
       buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0);
-      await exec(docker(), dockerBuildArgs(image, { buildx: await buildx }), `docker build of ${image.name}`);
+      await exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: await buildx }), `docker build of ${image.name}`);
       return `${image.repository}:${image.tag}`;
     },
 
