@@ -35,9 +35,9 @@ describe("release runs", () => {
     expect(plan.aliases.every((a) => a.from === "5.0.1" && a.rank.scheme === "semver")).toBe(true);
   });
 
-  it("--tag v5.1.0-rc.1 publishes only 5.1.0-rc.1", () => {
+  it("--tag v5.1.0-rc.1 publishes only 5.1.0-rc.1, and its chart as a prerelease", () => {
     const plan = mustPlan(tag("v5.1.0-rc.1"), state().release(DASSIE, "5.0.0", ["latest"]).build());
-    expect(plan.images.map((i) => `${i.repository}:${i.tag}`)).toEqual([`${DASSIE}:5.1.0-rc.1`]);
+    expect(pushes(plan).immutable).toEqual([`${DASSIE}:5.1.0-rc.1`, `${HYRAX_CHART}:3.7.4-rc.1`]);
     expect(plan.aliases).toEqual([]);
   });
 
@@ -53,9 +53,9 @@ describe("release runs", () => {
     expect(plan.charts[0]!.pins[0]).toMatchObject({ tag: "5.0.1", repository: DASSIE });
   });
 
-  it("refuses a chart version lower than the highest published, naming the file to bump", () => {
-    const reasons = mustRefuse(tag("v5.0.1"), state().release(HYRAX_CHART, "3.8.0").build());
-    expect(reasons).toEqual(["chart hyrax 3.7.4 is lower than the published 3.8.0; set version in chart/hyrax/Chart.yaml above 3.8.0"]);
+  it("publishes a chart version lower than the highest published: a backport's chart is new, not the highest", () => {
+    const plan = mustPlan(tag("v5.0.1"), state().release(HYRAX_CHART, "3.8.0").build());
+    expect(plan.charts.map((c) => [c.version, c.publication.action])).toEqual([["3.7.4", "push"]]);
   });
 
   it("reads the release version from a custom pattern", () => {
@@ -96,13 +96,18 @@ describe("chart-only release", () => {
     ]);
   });
 
-  it("refuses a version below the highest published", () => {
-    expect(mustRefuse(tag("hyrax-chart-v3.7.5"), state().release(HYRAX_CHART, "3.9.0").build(), cfg)[0]).toMatch(/lower than the published 3\.9\.0/);
+  it("publishes a version below the highest published (a chart of an older line)", () => {
+    expect(pushes(mustPlan(tag("hyrax-chart-v3.7.5"), state().release(HYRAX_CHART, "3.9.0").build(), cfg)).immutable).toEqual([`${HYRAX_CHART}:3.7.5`]);
   });
 
   it("refuses a Chart.yaml version with build metadata", () => {
     const meta = config({ charts: [chart("hyrax", "3.7.5+build.1")] });
-    const reasons = mustRefuse(tag("hyrax-chart-v3.7.5"), state().build(), meta);
-    expect(reasons[0]).toMatch(/tag hyrax-chart-v3\.7\.5|3\.7\.5\+build\.1/);
+    // The tag names exactly what Chart.yaml says, so nothing but the build metadata is refused.
+    const reasons = mustRefuse(tag("hyrax-chart-v3.7.5+build.1"), state().build(), meta);
+    expect(reasons).toEqual([
+      "tag hyrax-chart-v3.7.5+build.1: version 3.7.5+build.1 has build metadata, which OCI tags cannot hold (helm would publish it as 3.7.5_build.1, which other tools misread); tag the release without the +… part",
+    ]);
+    // A release tag whose chart carries build metadata: the chart is refused, with the file to fix.
+    expect(mustRefuse(tag("v5.0.1"), state().build(), meta)).toEqual(["chart hyrax 3.7.5+build.1 has build metadata, which OCI tags cannot hold; set version in chart/hyrax/Chart.yaml without the +… part"]);
   });
 });

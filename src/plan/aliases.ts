@@ -16,8 +16,13 @@ export function planAliasMoves(
   knownDigest: string | undefined,
 ): AliasMove[] {
   const digestOf = (alias: string) => recordOf(tags, alias, repository)?.digest;
+  // An alias that holds a newer artifact than this run's stays: aliases never go backwards, as planned nor when moved.
+  const newer = (alias: string) => {
+    const current = recordOf(tags, alias, repository);
+    return current !== undefined && (compareRank(rank, current) ?? 0) < 0;
+  };
   return aliases
-    .filter((alias) => knownDigest === undefined || digestOf(alias) !== knownDigest)
+    .filter((alias) => (knownDigest === undefined || digestOf(alias) !== knownDigest) && !newer(alias))
     .map((alias) => ({ repository, alias, from, expect: digestOf(alias) ?? null, rank }));
 }
 

@@ -15,14 +15,14 @@ export function nightlyChartVersion(chartVersion: string, publishedTags: Iterabl
   return nightlyChartVersionOf(chosen, stamp);
 }
 
-/** Why a chart release at `version` must not be published, or undefined when it may. */
-export function chartReleaseProblem(name: string, version: string, relativePath: string, publishedTags: Iterable<string>): string | undefined {
+/**
+ * Why a chart release at `version` must not be published, or undefined when it may. A
+ * release version must be new (the immutability check) but need not be the highest:
+ * a maintained older line (a backport) publishes its own, lower, chart versions.
+ */
+export function chartReleaseProblem(name: string, version: string, relativePath: string): string | undefined {
   if (version.includes("+")) {
     return `chart ${name} ${version} has build metadata, which OCI tags cannot hold; set version in ${relativePath}/Chart.yaml without the +… part`;
-  }
-  const top = highest(releaseVersions(publishedTags));
-  if (top !== undefined && semver.lt(version, top)) {
-    return `chart ${name} ${version} is lower than the published ${top}; set version in ${relativePath}/Chart.yaml above ${top}`;
   }
   return undefined;
 }

@@ -107,6 +107,17 @@ export function nightlyChartVersionOf(base: string, stamp: string): string {
   return `${base}-nightly.${stamp}`;
 }
 
+/**
+ * The chart version of a prerelease run: Chart.yaml's version with the release's
+ * prerelease part (`3.7.4` + `5.0.0-rc.1` → `3.7.4-rc.1`), so a candidate never takes the
+ * release's own, immutable, version; a Chart.yaml version that is a prerelease already is kept.
+ */
+export function prereleaseChartVersion(chartVersion: string, releaseVersion: string): string {
+  const pre = semver.prerelease(releaseVersion);
+  if (pre === null || semver.prerelease(chartVersion) !== null) return chartVersion;
+  return `${chartVersion.split("+")[0]}-${pre.join(".")}`;
+}
+
 /** Whether a version's prerelease part is a nightly's (`nightly.YYYYMMDD`). */
 export function isNightlyPrerelease(prerelease: readonly (string | number)[] | null): boolean {
   return prerelease !== null && /^nightly\.\d{8}$/.test(prerelease.join("."));

@@ -2,7 +2,7 @@ import { posix, sep } from "node:path";
 import type { ChartConfig, Config, ImageConfig } from "../config/types.js";
 import type { RunContext } from "../context/types.js";
 import { planAliasMoves } from "./aliases.js";
-import { aliasForBranch, NIGHTLY_ALIAS, nightlyTag, releaseAliases, shaTag, versionToTag } from "./formats.js";
+import { aliasForBranch, NIGHTLY_ALIAS, nightlyTag, prereleaseChartVersion, releaseAliases, shaTag, versionToTag } from "./formats.js";
 import { chartReleaseProblem, nightlyChartVersion } from "./chart-version.js";
 import { decideImmutable } from "./immutability.js";
 import { ociAnnotations } from "./labels.js";
@@ -161,7 +161,7 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
 
   let publication: Publication = { action: "none" };
   if (publishes) {
-    const problem = chartReleaseProblem(chart.name, version, chart.relativePath, published);
+    const problem = chartReleaseProblem(chart.name, version, chart.relativePath);
     const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
@@ -216,9 +216,11 @@ export function cacheKey(registry: string, path: string): string {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
 }
 
-/** The version a chart gets in this run: a nightly prerelease above every release, else Chart.yaml's. */
+/** The version a chart gets in this run: a nightly prerelease above every release; a release candidate's prerelease; else Chart.yaml's. */
 function chartVersionFor(chart: ChartConfig, trigger: Trigger, publishedTags: readonly string[]): string {
-  return trigger.kind === "nightly" ? nightlyChartVersion(chart.version, publishedTags, trigger.stamp) : chart.version;
+  if (trigger.kind === "nightly") return nightlyChartVersion(chart.version, publishedTags, trigger.stamp);
+  if (trigger.kind === "release") return prereleaseChartVersion(chart.version, trigger.version);
+  return chart.version;
 }
 
 /**
