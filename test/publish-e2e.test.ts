@@ -5,6 +5,7 @@ import { helmArgs } from "../src/chart/index.js";
 import { helmBinary } from "../src/exec/index.js";
 import { run as runTool, startRegistry, type LocalRegistry } from "../src/local/index.js";
 import { RegistryClient } from "../src/registry/index.js";
+import { selectVersions } from "../src/updater/index.js";
 import { RUN_LABEL, toolEnvironment } from "../src/run/index.js";
 import { charthouse, type CliRun } from "./helpers/cli.js";
 import { CANARY, creds } from "./helpers/registry.js";
@@ -77,20 +78,27 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     expect(writes()).toEqual([]);
   });
 
-  it("release 5.1.0, then the older patch 5.0.1: latest and 5 stay at 5.1.0, 5.0 moves to 5.0.1", async () => {
+  it("release 5.1.0 (chart 3.8.0), then the backport 5.0.1 (chart 3.7.5): both published, latest and 5 stay at 5.1.0, 5.0 moves, sync --policy stable stays on 3.8.0", async () => {
+    const chartFile = join(project, "chart/hyrax/Chart.yaml");
+    const original = readFileSync(chartFile, "utf8");
+    writeFileSync(chartFile, original.replace("version: 3.7.4", "version: 3.8.0"));
     const first = await publish(["--tag", "v5.1.0", "--sha", SHA.v510]);
-    expect(first.code).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     const d510 = await digest("dassie", "5.1.0");
     expect({ latest: await digest("dassie", "latest"), 5: await digest("dassie", "5"), 5.1: await digest("dassie", "5.1") }).toEqual({ latest: d510, 5: d510, 5.1: d510 });
 
-    // The 5.0.x line's patch release comes from a commit that bumped the chart.
-    const chartFile = join(project, "chart/hyrax/Chart.yaml");
-    writeFileSync(chartFile, readFileSync(chartFile, "utf8").replace("version: 3.7.4", "version: 3.7.5"));
+    // The 5.0.x line's patch release comes from its own branch, whose chart is at 3.7.5.
+    writeFileSync(chartFile, original.replace("version: 3.7.4", "version: 3.7.5"));
     const second = await publish(["--tag", "v5.0.1", "--sha", SHA.v501]);
-    expect(second.code).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
     const d501 = await digest("dassie", "5.0.1");
     expect(d501).not.toBe(d510);
     expect({ latest: await digest("dassie", "latest"), 5: await digest("dassie", "5"), "5.0": await digest("dassie", "5.0") }).toEqual({ latest: d510, 5: d510, "5.0": d501 });
+    const charts = await client().listTags(repo("charts/hyrax"));
+    expect(charts).toEqual(expect.arrayContaining(["3.8.0", "3.7.5"]));
+    // What `charthouse sync --policy stable` decides for an installation at 3.8.0: nothing newer.
+    expect(selectVersions({ tags: charts, policy: { kind: "stable" }, deployed: "3.8.0" })).toEqual({ candidates: [], newest: "3.8.0" });
+    writeFileSync(chartFile, original);
   });
 
   it("refuses to republish a release from another commit, before building anything (exit 3)", async () => {
