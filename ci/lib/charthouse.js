@@ -17501,6 +17501,11 @@ function highest(versions) {
 function nightlyChartVersionOf(base, stamp) {
   return `${base}-nightly.${stamp}`;
 }
+function prereleaseChartVersion(chartVersion, releaseVersion) {
+  const pre = import_semver.default.prerelease(releaseVersion);
+  if (pre === null || import_semver.default.prerelease(chartVersion) !== null) return chartVersion;
+  return `${chartVersion.split("+")[0]}-${pre.join(".")}`;
+}
 var CHART_NAME = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
 var VERSION_SHAPE = String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?`;
 function escapeRegex(text) {
@@ -17535,7 +17540,11 @@ function recordOf(tags, tag, repository) {
 // src/plan/aliases.ts
 function planAliasMoves(repository, from, aliases, rank, tags, knownDigest) {
   const digestOf = (alias) => recordOf(tags, alias, repository)?.digest;
-  return aliases.filter((alias) => knownDigest === void 0 || digestOf(alias) !== knownDigest).map((alias) => ({ repository, alias, from, expect: digestOf(alias) ?? null, rank }));
+  const newer = (alias) => {
+    const current = recordOf(tags, alias, repository);
+    return current !== void 0 && (compareRank(rank, current) ?? 0) < 0;
+  };
+  return aliases.filter((alias) => (knownDigest === void 0 || digestOf(alias) !== knownDigest) && !newer(alias)).map((alias) => ({ repository, alias, from, expect: digestOf(alias) ?? null, rank }));
 }
 function decideAliasMove(move, current, target) {
   const ref = `${move.repository}:${move.alias}`;
@@ -17633,13 +17642,9 @@ function nightlyChartVersion(chartVersion, publishedTags, stamp) {
   const chosen = top === void 0 || import_semver3.default.gt(base, top) ? base : import_semver3.default.inc(top, "patch");
   return nightlyChartVersionOf(chosen, stamp);
 }
-function chartReleaseProblem(name, version, relativePath, publishedTags) {
+function chartReleaseProblem(name, version, relativePath) {
   if (version.includes("+")) {
     return `chart ${name} ${version} has build metadata, which OCI tags cannot hold; set version in ${relativePath}/Chart.yaml without the +\u2026 part`;
-  }
-  const top = highest(releaseVersions(publishedTags));
-  if (top !== void 0 && import_semver3.default.lt(version, top)) {
-    return `chart ${name} ${version} is lower than the published ${top}; set version in ${relativePath}/Chart.yaml above ${top}`;
   }
   return void 0;
 }
@@ -17849,7 +17854,7 @@ function planChart(chart, facts) {
   }
   let publication = { action: "none" };
   if (publishes) {
-    const problem = chartReleaseProblem(chart.name, version, chart.relativePath, published);
+    const problem = chartReleaseProblem(chart.name, version, chart.relativePath);
     const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
@@ -17897,7 +17902,9 @@ function cacheKey(registry, path) {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
 }
 function chartVersionFor(chart, trigger, publishedTags) {
-  return trigger.kind === "nightly" ? nightlyChartVersion(chart.version, publishedTags, trigger.stamp) : chart.version;
+  if (trigger.kind === "nightly") return nightlyChartVersion(chart.version, publishedTags, trigger.stamp);
+  if (trigger.kind === "release") return prereleaseChartVersion(chart.version, trigger.version);
+  return chart.version;
 }
 function inspectionTargets(config, context, tagNames) {
   const targets = /* @__PURE__ */ new Map();
@@ -18027,15 +18034,17 @@ function readChart(dir, files = nodeFiles) {
 }
 
 // src/config/did-you-mean.ts
+var MAX_HINT_LENGTH = 64;
 function didYouMean(word, candidates) {
+  if (word.length > MAX_HINT_LENGTH) return void 0;
+  const limit = Math.max(2, Math.floor(word.length / 3));
   let best;
   for (const candidate of candidates) {
+    if (candidate.length > MAX_HINT_LENGTH || Math.abs(candidate.length - word.length) > limit) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (!best || distance < best.distance) best = { candidate, distance };
   }
-  if (!best) return void 0;
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return best.distance <= limit ? best.candidate : void 0;
+  return best && best.distance <= limit ? best.candidate : void 0;
 }
 function editDistance(a, b) {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
@@ -18468,7 +18477,15 @@ function parseConfig(text, path, files = nodeFiles) {
     problems.add([], "the file must be a mapping of keys (registry, images, charts, \u2026)", "start the file with `registry: ghcr.io/<namespace>`");
     return problems.result();
   }
-  const data = doc.toJS();
+  let data;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    const at = text.search(/(^|[\s[{,])\*[^\s,\]}]/m);
+    const { line, col } = lines.linePos(Math.max(0, at + 1));
+    problems.addAt(line, col, "(yaml)", `${error.message.replace(/\.$/, "")} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
+    return problems.result();
+  }
   for (const p of checkSchema(data)) problems.add(p.path, p.message, p.fix, { key: p.atKey });
   if (problems.errors.length) return problems.result();
   const config = buildConfig(data, path, problems, files);
@@ -18483,8 +18500,11 @@ function buildConfig(raw, file, problems, files) {
   const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems, files));
   checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
-  checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
-  checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], ["chart", "version"], problems);
+  const releaseOk = checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
+  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], ["chart", "version"], problems);
+  if (releaseOk && chartOk) checkUnambiguous(policy, problems);
+  checkRegistryHost(raw.registry, problems);
+  checkRepositories(raw.registry, images, charts, problems);
   return { file, root, registry: raw.registry, source: raw.source, images, test, charts, policy };
 }
 function buildImage(raw, i, root, problems, files) {
@@ -18539,6 +18559,10 @@ function buildChart(raw, i, root, imageNames, problems, files) {
     problems.add(["charts", i, "path"], `${rel(root, dir)} holds no Chart.yaml`, "point charts[].path at a chart directory (relative to charthouse.yaml)");
     return [];
   }
+  if (files.isDirectory(resolve(dir, "Chart.yaml"))) {
+    problems.add(["charts", i, "path"], `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`, "point charts[].path at a chart directory holding a Chart.yaml file");
+    return [];
+  }
   const chart = readChart(dir, files);
   const chartProblems = new Problems(chart.file, chart.doc, chart.lines, problems);
   for (const error of chart.doc.errors) {
@@ -18547,6 +18571,9 @@ function buildChart(raw, i, root, imageNames, problems, files) {
   }
   if (chart.doc.errors.length) return [];
   if (!chart.name) chartProblems.add([], "Chart.yaml has no name", "add name: <chart name>");
+  else if (!CHART_NAME2.test(chart.name)) {
+    chartProblems.add(["name"], `name "${chart.name}" cannot be an OCI repository name`, "use lowercase letters and digits separated by '-', e.g. hyrax");
+  }
   if (!chart.version) {
     chartProblems.add([], "Chart.yaml has no version", "add version: 0.1.0 (semver)");
   } else if (!isSemver(chart.version)) {
@@ -18555,6 +18582,7 @@ function buildChart(raw, i, root, imageNames, problems, files) {
     chartProblems.warn(["version"], `version "${chart.version}" has build metadata, which OCI tags cannot hold`, "drop the +\u2026 part; a release of this version will be refused");
   }
   if (!chart.name || !chart.version) return [];
+  checkPinKeys(pins, i, rel(root, dir), files.readText(resolve(dir, "values.yaml")), problems);
   return [
     {
       path: dir,
@@ -18566,6 +18594,43 @@ function buildChart(raw, i, root, imageNames, problems, files) {
       pins
     }
   ];
+}
+function checkPinKeys(pins, i, chartDir, values, problems) {
+  const keys = valueKeys(values);
+  pins.forEach((pin, j) => {
+    const wanted = [
+      ["tag", pin.tag, true],
+      ["repository", pin.repository, true],
+      ["digest", pin.digest, false]
+    ];
+    for (const [field, key, itself] of wanted) {
+      if (key === void 0) continue;
+      const must = itself ? key : key.split(".").slice(0, -1).join(".");
+      if (must === "" || keys.has(must)) continue;
+      const guess = didYouMean(must, [...keys]);
+      problems.add(
+        ["charts", i, "pins", j, field],
+        `${must} is no key of ${chartDir}/values.yaml${guess ? `; did you mean "${guess}"?` : ""}`,
+        itself ? `name an existing key, or add ${key} to values.yaml` : `add ${must} to values.yaml, or correct the key`
+      );
+    }
+  });
+}
+function valueKeys(text) {
+  const keys = /* @__PURE__ */ new Set();
+  const walk = (value, prefix) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+    for (const [key, inner] of Object.entries(value)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      keys.add(path);
+      walk(inner, path);
+    }
+  };
+  try {
+    walk((0, import_yaml5.parseDocument)(text ?? "").toJS(), "");
+  } catch {
+  }
+  return keys;
 }
 function checkImageName(name, path, imageNames, problems) {
   if (imageNames.includes(name)) return;
@@ -18585,6 +18650,7 @@ function checkUnique(values, pathOf, what, problems) {
   });
 }
 function checkPattern(pattern, path, required, problems) {
+  const before = problems.errors.length;
   const found = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
   for (const name of required) {
     const count = found.filter((f) => f === name).length;
@@ -18595,6 +18661,50 @@ function checkPattern(pattern, path, required, problems) {
   for (const name of found.filter((f) => !required.includes(f))) {
     problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${required.map((r) => `{${r}}`).join(" and ")}`);
   }
+  return problems.errors.length === before;
+}
+function checkUnambiguous(policy, problems) {
+  const versions = ["1.2.3", "1.2.3-rc.1", "1.2.3-rc-1", "10.0.0-beta.2"];
+  const charts = ["app", "my-app", "my.app", "1.2.3"];
+  const samples = [
+    ...versions.map((v) => policy.releaseTag.replace("{version}", v)),
+    ...versions.flatMap((v) => charts.map((c) => policy.chartReleaseTag.replace("{version}", v).replace("{chart}", c)))
+  ];
+  const release = tagPatternRegex(policy.releaseTag);
+  const chart = tagPatternRegex(policy.chartReleaseTag);
+  const both = samples.find((tag) => release.test(tag) && chart.test(tag));
+  if (both) {
+    problems.add(
+      ["policy", "chartReleaseTag"],
+      `"${policy.chartReleaseTag}" with releaseTag "${policy.releaseTag}" reads the tag ${both} as a release and as a chart release`,
+      'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"'
+    );
+  }
+}
+function checkRegistryHost(registry, problems) {
+  const first = registry.split("/")[0];
+  if (first.includes(".") || first.includes(":") || first === "localhost") return;
+  problems.add(
+    ["registry"],
+    `"${registry}" has no registry host: docker would push it to Docker Hub (docker.io/${registry}) while charthouse would read https://${first}`,
+    `name the registry, e.g. registry: ghcr.io/${registry} (or docker.io/${registry} for Docker Hub)`
+  );
+}
+var CHART_NAME2 = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+var REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+var REPOSITORY_FIX = "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. samvera/dassie";
+function checkRepositories(registry, images, charts, problems) {
+  const owners = /* @__PURE__ */ new Map();
+  const claim = (repository, owner, path) => {
+    const full = `${registry}/${repository}`;
+    if (!REPOSITORY.test(repository)) problems.add(path, `"${repository}" is not an OCI repository name`, REPOSITORY_FIX);
+    else if (full.length > 255) problems.add(path, `${full} is longer than 255 characters`, "shorten the registry namespace or the repository");
+    const other = owners.get(full);
+    if (other) problems.add(path, `repository ${full} is also ${other}`, "give each image and chart a unique repository");
+    else owners.set(full, owner);
+  };
+  charts.forEach((chart, i) => CHART_NAME2.test(chart.name) && claim(`${chart.repository}/${chart.name}`, `the chart ${chart.name}'s (charts[${i}])`, ["charts", i, "repository"]));
+  images.forEach((image, i) => images.findIndex((other) => other.name === image.name) === i && claim(image.repository, `images[${i}]'s`, ["images", i, image.repository === image.name ? "name" : "repository"]));
 }
 function rel(root, path) {
   return relative(root, path) || ".";

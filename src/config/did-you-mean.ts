@@ -1,13 +1,18 @@
+/** Longer words get no hint: the distance matrix grows with the product of the lengths. */
+const MAX_HINT_LENGTH = 64;
+
 /** The closest candidate within a small edit distance, for "did you mean …?" hints. */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_HINT_LENGTH) return undefined;
+  const limit = Math.max(2, Math.floor(word.length / 3));
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
+    // A length difference beyond the limit is a distance beyond it: skip the matrix.
+    if (candidate.length > MAX_HINT_LENGTH || Math.abs(candidate.length - word.length) > limit) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (!best || distance < best.distance) best = { candidate, distance };
   }
-  if (!best) return undefined;
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return best.distance <= limit ? best.candidate : undefined;
+  return best && best.distance <= limit ? best.candidate : undefined;
 }
 
 /** Levenshtein distance with transpositions counted once (optimal string alignment). */

@@ -1,5 +1,5 @@
 import { dirname, relative, resolve } from "node:path";
-import { isSemver } from "../plan/formats.js";
+import { isSemver, tagPatternRegex } from "../plan/formats.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import { readChart } from "../chart-files/read-chart.js";
 import { ConfigError } from "../errors.js";
@@ -83,7 +83,16 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
     return problems.result();
   }
 
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // The yaml library stops at 100 aliases (a "billion laughs" guard): say where, not crash.
+    const at = text.search(/(^|[\s[{,])\*[^\s,\]}]/m);
+    const { line, col } = lines.linePos(Math.max(0, at + 1));
+    problems.addAt(line, col, "(yaml)", `${(error as Error).message.replace(/\.$/, "")} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
+    return problems.result();
+  }
   for (const p of checkSchema(data)) problems.add(p.path, p.message, p.fix, { key: p.atKey });
   if (problems.errors.length) return problems.result();
 
@@ -103,8 +112,11 @@ function buildConfig(raw: RawConfig, file: string, problems: Problems, files: Pr
   checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
 
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
-  checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
-  checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], ["chart", "version"], problems);
+  const releaseOk = checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
+  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], ["chart", "version"], problems);
+  if (releaseOk && chartOk) checkUnambiguous(policy, problems);
+  checkRegistryHost(raw.registry, problems);
+  checkRepositories(raw.registry, images, charts, problems);
 
   return { file, root, registry: raw.registry, source: raw.source, images, test, charts, policy };
 }
@@ -170,6 +182,10 @@ function buildChart(
     problems.add(["charts", i, "path"], `${rel(root, dir)} holds no Chart.yaml`, "point charts[].path at a chart directory (relative to charthouse.yaml)");
     return [];
   }
+  if (files.isDirectory(resolve(dir, "Chart.yaml"))) {
+    problems.add(["charts", i, "path"], `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`, "point charts[].path at a chart directory holding a Chart.yaml file");
+    return [];
+  }
   const chart = readChart(dir, files);
   const chartProblems = new Problems(chart.file, chart.doc, chart.lines, problems);
   for (const error of chart.doc.errors) {
@@ -178,6 +194,9 @@ function buildChart(
   }
   if (chart.doc.errors.length) return [];
   if (!chart.name) chartProblems.add([], "Chart.yaml has no name", "add name: <chart name>");
+  else if (!CHART_NAME.test(chart.name)) {
+    chartProblems.add(["name"], `name "${chart.name}" cannot be an OCI repository name`, "use lowercase letters and digits separated by '-', e.g. hyrax");
+  }
   if (!chart.version) {
     chartProblems.add([], "Chart.yaml has no version", "add version: 0.1.0 (semver)");
   } else if (!isSemver(chart.version)) {
@@ -186,6 +205,7 @@ function buildChart(
     chartProblems.warn(["version"], `version "${chart.version}" has build metadata, which OCI tags cannot hold`, "drop the +… part; a release of this version will be refused");
   }
   if (!chart.name || !chart.version) return [];
+  checkPinKeys(pins, i, rel(root, dir), files.readText(resolve(dir, "values.yaml")), problems);
   return [
     {
       path: dir,
@@ -197,6 +217,51 @@ function buildChart(
       pins,
     },
   ];
+}
+
+/**
+ * Each pin writes into values.yaml: its tag and repository keys must be there (a typo
+ * would add a new key and deploy the unpinned image), its digest key's parent too.
+ */
+function checkPinKeys(pins: readonly { tag: string; repository?: string; digest?: string }[], i: number, chartDir: string, values: string | undefined, problems: Problems): void {
+  const keys = valueKeys(values);
+  pins.forEach((pin, j) => {
+    const wanted: [string, string | undefined, boolean][] = [
+      ["tag", pin.tag, true],
+      ["repository", pin.repository, true],
+      ["digest", pin.digest, false],
+    ];
+    for (const [field, key, itself] of wanted) {
+      if (key === undefined) continue;
+      const must = itself ? key : key.split(".").slice(0, -1).join(".");
+      if (must === "" || keys.has(must)) continue;
+      const guess = didYouMean(must, [...keys]);
+      problems.add(
+        ["charts", i, "pins", j, field],
+        `${must} is no key of ${chartDir}/values.yaml${guess ? `; did you mean "${guess}"?` : ""}`,
+        itself ? `name an existing key, or add ${key} to values.yaml` : `add ${must} to values.yaml, or correct the key`,
+      );
+    }
+  });
+}
+
+/** Every dotted key path of a values.yaml (`image`, `image.tag`, …). */
+function valueKeys(text: string | undefined): Set<string> {
+  const keys = new Set<string>();
+  const walk = (value: unknown, prefix: string) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+    for (const [key, inner] of Object.entries(value)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      keys.add(path);
+      walk(inner, path);
+    }
+  };
+  try {
+    walk(parseDocument(text ?? "").toJS(), "");
+  } catch {
+    // An unreadable values.yaml is helm lint's to report.
+  }
+  return keys;
 }
 
 function checkImageName(name: string, path: FieldPath, imageNames: string[], problems: Problems): void {
@@ -218,8 +283,9 @@ function checkUnique(values: string[], pathOf: (index: number) => FieldPath, wha
   });
 }
 
-/** A tag pattern must hold each placeholder exactly once and no others. */
-function checkPattern(pattern: string, path: FieldPath, required: string[], problems: Problems): void {
+/** A tag pattern must hold each placeholder exactly once and no others. True when it does. */
+function checkPattern(pattern: string, path: FieldPath, required: string[], problems: Problems): boolean {
+  const before = problems.errors.length;
   const found = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
   for (const name of required) {
     const count = found.filter((f) => f === name).length;
@@ -230,6 +296,65 @@ function checkPattern(pattern: string, path: FieldPath, required: string[], prob
   for (const name of found.filter((f) => !required.includes(f))) {
     problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${required.map((r) => `{${r}}`).join(" and ")}`);
   }
+  return problems.errors.length === before;
+}
+
+/**
+ * The two patterns must never read one tag two ways: tried on tags of both shapes
+ * (releases and prereleases, charts with dashes and dots), no tag may match both.
+ */
+function checkUnambiguous(policy: { releaseTag: string; chartReleaseTag: string }, problems: Problems): void {
+  const versions = ["1.2.3", "1.2.3-rc.1", "1.2.3-rc-1", "10.0.0-beta.2"];
+  const charts = ["app", "my-app", "my.app", "1.2.3"];
+  const samples = [
+    ...versions.map((v) => policy.releaseTag.replace("{version}", v)),
+    ...versions.flatMap((v) => charts.map((c) => policy.chartReleaseTag.replace("{version}", v).replace("{chart}", c))),
+  ];
+  const release = tagPatternRegex(policy.releaseTag);
+  const chart = tagPatternRegex(policy.chartReleaseTag);
+  const both = samples.find((tag) => release.test(tag) && chart.test(tag));
+  if (both) {
+    problems.add(
+      ["policy", "chartReleaseTag"],
+      `"${policy.chartReleaseTag}" with releaseTag "${policy.releaseTag}" reads the tag ${both} as a release and as a chart release`,
+      'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"',
+    );
+  }
+}
+
+/** Like docker: the first component names a host when it has a dot or a port, or is localhost. */
+function checkRegistryHost(registry: string, problems: Problems): void {
+  const first = registry.split("/")[0]!;
+  if (first.includes(".") || first.includes(":") || first === "localhost") return;
+  problems.add(
+    ["registry"],
+    `"${registry}" has no registry host: docker would push it to Docker Hub (docker.io/${registry}) while charthouse would read https://${first}`,
+    `name the registry, e.g. registry: ghcr.io/${registry} (or docker.io/${registry} for Docker Hub)`,
+  );
+}
+
+/** A chart name that can be the last component of an OCI repository. */
+const CHART_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** An OCI repository path: lowercase components separated by '.', '_', '__' or '-', joined by '/'. */
+const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const REPOSITORY_FIX = "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. samvera/dassie";
+
+/** Every repository the config publishes to is a valid OCI name, at most 255 characters with the registry, and only one artifact's. */
+function checkRepositories(registry: string, images: readonly ImageConfig[], charts: readonly ChartConfig[], problems: Problems): void {
+  const owners = new Map<string, string>();
+  const claim = (repository: string, owner: string, path: FieldPath) => {
+    const full = `${registry}/${repository}`;
+    if (!REPOSITORY.test(repository)) problems.add(path, `"${repository}" is not an OCI repository name`, REPOSITORY_FIX);
+    else if (full.length > 255) problems.add(path, `${full} is longer than 255 characters`, "shorten the registry namespace or the repository");
+    const other = owners.get(full);
+    if (other) problems.add(path, `repository ${full} is also ${other}`, "give each image and chart a unique repository");
+    else owners.set(full, owner);
+  };
+  // A chart whose name is no OCI name is reported in its Chart.yaml already.
+  charts.forEach((chart, i) => CHART_NAME.test(chart.name) && claim(`${chart.repository}/${chart.name}`, `the chart ${chart.name}'s (charts[${i}])`, ["charts", i, "repository"]));
+  // An image declared twice is reported as such, not again as its repository's duplicate.
+  images.forEach((image, i) => images.findIndex((other) => other.name === image.name) === i && claim(image.repository, `images[${i}]'s`, ["images", i, image.repository === image.name ? "name" : "repository"]));
 }
 
 function rel(root: string, path: string): string {

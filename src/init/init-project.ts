@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { circleciConfig, DAGGER_VERSION, githubWorkflow } from "../ci-files/index.js";
 import { DEFAULT_POLICY } from "../config/types.js";
@@ -18,6 +18,9 @@ export interface InitOptions {
 
 /** The files `charthouse init` writes, by path relative to the project. */
 export function initFiles(o: InitOptions): Record<string, string> {
+  if (!statSync(o.root, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError(`${o.root} is not a directory: run charthouse init in the project's directory, or name it (charthouse init path/to/project)`);
+  }
   const facts = detectProject(o.root);
   const ci = { policy: DEFAULT_POLICY, daggerVersion: DAGGER_VERSION };
   return {
