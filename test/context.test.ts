@@ -87,11 +87,33 @@ describe("bad facts are usage errors that say what to pass", () => {
     { name: "two events", flags: { nightly: true, tag: "v1.0.0" }, message: /--nightly and --tag name different runs/ },
     { name: "no commit", flags: {}, message: /cannot tell which commit.*--sha/ },
     { name: "short sha", flags: { sha: "1a2b3c4" }, message: /not a full commit hash: pass all 40 hex digits/ },
-    { name: "bad date", flags: { sha: SHA, date: "2026-02-30" }, message: /not a calendar date: write YYYY-MM-DD/ },
+    { name: "bad date", flags: { sha: SHA, date: "2026-02-30" }, message: /not a calendar date of a run \(1970 or later\): write YYYY-MM-DD/ },
+    { name: "year zero", flags: { sha: SHA, date: "0000-01-01" }, message: /not a calendar date of a run/ },
     { name: "empty tag", flags: { sha: SHA, tag: "" }, message: /--tag needs a git tag/ },
   ])("$name", ({ flags, message }) => {
     const run = () => detectContext({ flags, env: {}, now: NOW });
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(message);
+  });
+});
+
+describe("events the docs name publish; every other is gates only", () => {
+  const github = (event: string, ref = "refs/heads/main") => ({ GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: event, GITHUB_REF: ref, GITHUB_SHA: SHA });
+  it.each(["issue_comment", "workflow_run", "release", "repository_dispatch"])("GitHub %s on refs/heads/main is no push to main", (name) => {
+    expect(detectContext({ flags: {}, env: github(name), now: NOW }).event).toEqual({ kind: "other", name });
+  });
+
+  it("a manual workflow_dispatch on a branch only gates; on a tag it re-runs the release", () => {
+    expect(detectContext({ flags: {}, env: github("workflow_dispatch"), now: NOW }).event).toEqual({ kind: "other", name: "workflow_dispatch" });
+    expect(detectContext({ flags: {}, env: github("workflow_dispatch", "refs/tags/v5.0.1"), now: NOW }).event).toEqual({ kind: "release", tag: "v5.0.1" });
+  });
+
+  it("CHARTHOUSE_NIGHTLY=true makes a GitHub run nightly, whatever its event", () => {
+    expect(detectContext({ flags: {}, env: { ...github("workflow_dispatch"), CHARTHOUSE_NIGHTLY: "true" }, now: NOW }).event).toEqual({ kind: "nightly" });
+  });
+
+  it("a CircleCI pull request number that is not a number is left out, not NaN", () => {
+    const env = { CIRCLECI: "true", CIRCLE_SHA1: SHA, CIRCLE_PR_NUMBER: "abc" };
+    expect(detectContext({ flags: {}, env, now: NOW }).event).toEqual({ kind: "pull-request" });
   });
 });

@@ -66,3 +66,11 @@ describe("backports: a chart release version must be new, not the highest", () =
     expect(mustRefuse(tag("v5.0.1"), state().release(HYRAX_CHART, "3.7.4").build())[0]).toMatch(/charts\/hyrax:3\.7\.4 is already published from commit ffffeee/);
   });
 });
+
+describe("a CI event the policy does not name", () => {
+  it("plans the gates only, and says why", () => {
+    const plan = mustPlan({ kind: "other", name: "issue_comment" });
+    expect(pushes(plan)).toEqual({ immutable: [], aliases: [] });
+    expect(plan.summary).toBe("CI event issue_comment (gates only: only a schedule, a pushed tag and a push to the default branch publish)");
+  });
+});

@@ -97,7 +97,7 @@ interface CiFacts {
  */
 function circleCi(env: DetectInput["env"]): CiFacts {
   const prUrl = env.CIRCLE_PULL_REQUEST;
-  const prNumber = env.CIRCLE_PR_NUMBER ?? prUrl?.match(/\/pull\/(\d+)$/)?.[1];
+  const prNumber = [env.CIRCLE_PR_NUMBER, prUrl?.match(/\/pull\/(\d+)$/)?.[1]].find((n) => n !== undefined && /^\d+$/.test(n));
   let event: RunEvent | undefined;
   if (env.CHARTHOUSE_NIGHTLY === "true") event = { kind: "nightly" };
   else if (env.CIRCLE_TAG) event = { kind: "release", tag: env.CIRCLE_TAG };
@@ -119,9 +119,17 @@ function githubActions(env: DetectInput["env"]): CiFacts {
       event = number ? { kind: "pull-request", number: Number(number) } : { kind: "pull-request" };
       break;
     }
-    default:
+    case "push":
       if (ref.startsWith("refs/tags/")) event = { kind: "release", tag: ref.slice("refs/tags/".length) };
       else if (ref.startsWith("refs/heads/")) event = { kind: "push", branch: ref.slice("refs/heads/".length) };
+      break;
+    case "workflow_dispatch":
+      // Running the workflow by hand on a tag re-runs that release (an idempotent retry); on a branch it only gates.
+      event = ref.startsWith("refs/tags/") ? { kind: "release", tag: ref.slice("refs/tags/".length) } : { kind: "other", name: "workflow_dispatch" };
+      break;
+    default:
+      // Only the events the docs name publish: a comment or a workflow_run on main is no push to main.
+      if (env.GITHUB_EVENT_NAME) event = { kind: "other", name: env.GITHUB_EVENT_NAME };
   }
   if (env.CHARTHOUSE_NIGHTLY === "true") event = { kind: "nightly" };
   const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : undefined;
@@ -137,6 +145,6 @@ export function httpsUrl(url: string | undefined): string | undefined {
 }
 
 function checkDate(date: string): void {
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-  if (!valid) throw new ConfigError(`--date ${date} is not a calendar date: write YYYY-MM-DD, e.g. --date 2026-11-24`);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && date >= "1970-01-01" && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+  if (!valid) throw new ConfigError(`--date ${date} is not a calendar date of a run (1970 or later): write YYYY-MM-DD, e.g. --date 2026-11-24`);
 }

@@ -5,7 +5,9 @@ export type RunEvent =
   | { readonly kind: "push"; readonly branch: string }
   | { readonly kind: "pull-request"; readonly number?: number }
   /** A developer's run with no trigger named: gates only. */
-  | { readonly kind: "local" };
+  | { readonly kind: "local" }
+  /** A CI event that publishes nothing by the policy (a comment, a manual dispatch, …): gates only. */
+  | { readonly kind: "other"; readonly name: string };
 
 export type CiSystem = "circleci" | "github-actions" | "local";
 

@@ -10,7 +10,8 @@ export type Trigger =
   | { readonly kind: "chart-release"; readonly chart: string; readonly version: string }
   | { readonly kind: "branch"; readonly branch: string; readonly isDefault: boolean }
   | { readonly kind: "pull-request"; readonly number?: number }
-  | { readonly kind: "local" };
+  | { readonly kind: "local" }
+  | { readonly kind: "other"; readonly name: string };
 
 export type TriggerResult = { readonly ok: true; readonly trigger: Trigger } | { readonly ok: false; readonly reason: string };
 
@@ -30,6 +31,8 @@ export function resolveTrigger(config: Config, context: RunContext): TriggerResu
       return { ok: true, trigger: event.number === undefined ? { kind: "pull-request" } : { kind: "pull-request", number: event.number } };
     case "local":
       return { ok: true, trigger: { kind: "local" } };
+    case "other":
+      return { ok: true, trigger: { kind: "other", name: event.name } };
   }
 }
 
@@ -48,5 +51,7 @@ export function describeTrigger(trigger: Trigger): string {
       return `pull request${trigger.number === undefined ? "" : ` #${trigger.number}`} (gates only)`;
     case "local":
       return "local run (gates only: pass --nightly, --tag or --branch to plan a CI run)";
+    case "other":
+      return `CI event ${trigger.name} (gates only: only a schedule, a pushed tag and a push to the default branch publish)`;
   }
 }
