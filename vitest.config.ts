@@ -10,6 +10,7 @@ export const UNIT = [
   "test/ci-files.test.ts",
   "test/cli-plan.test.ts",
   "test/config.test.ts",
+  "test/config-holes.test.ts",
   "test/context.test.ts",
   "test/docker-args.test.ts",
   "test/git-objects.test.ts",

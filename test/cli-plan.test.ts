@@ -123,8 +123,9 @@ describe("exit codes and errors", () => {
     const run = await charthouse(["check", "--config", join(dir, "charthouse.yaml")], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      "charthouse: " + join(dir, "charthouse.yaml") + " has 1 problem:\n" +
-        '  charthouse.yaml:2:1: imagse: unknown key "imagse"; did you mean "images"?. Fix: rename it to images.\n',
+      "charthouse: " + join(dir, "charthouse.yaml") + " has 2 problems:\n" +
+        '  charthouse.yaml:2:1: imagse: unknown key "imagse"; did you mean "images"? Fix: rename it to images.\n' +
+        "  charthouse.yaml:4:11: charts[0].path: nope holds no Chart.yaml. Fix: point charts[].path at a chart directory (relative to charthouse.yaml).\n",
     );
   });
 

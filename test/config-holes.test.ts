@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig, type ConfigProblem } from "../src/config/index.js";
@@ -118,5 +119,74 @@ describe("user mistakes are exit 2 with a location, never exit 1", () => {
     const run = await charthouse(["init", join(tempTree(), "no-such-dir")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no-such-dir is not a directory/);
+  });
+});
+
+describe("smaller: each problem blamed where it is, said once, in words", () => {
+  it("a dockerfile that is a directory is blamed on dockerfile, not target", () => {
+    const p = one("registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie, dockerfile: docker}\n", "images[0].dockerfile", { "docker/x": "" });
+    expect(p.message).toMatch(/docker is a directory, not a Dockerfile/);
+  });
+
+  it("a minimum is said once (\"must be >= 1\", not \"must be must be\")", () => {
+    const p = one("registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [x]\n  services:\n    - {name: s, image: s, port: 0}\n", "test.services[0].port");
+    expect(p.message).toBe("must be >= 1");
+  });
+
+  it("a Chart.yaml version of 1.10 is reported as 1.10, not 1.1", () => {
+    const p = problems("registry: ghcr.io/x\ncharts:\n  - path: chart/hyrax\n", { "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\nversion: 1.10\n" });
+    expect(p.map((e) => e.message)).toEqual(['version "1.10" is not semver']);
+  });
+
+  it("an unquoted {version} pattern is told to quote it", () => {
+    const p = one("registry: ghcr.io/x\npolicy:\n  releaseTag: {version}\n", "policy.releaseTag");
+    expect(p.fix).toMatch(/quote it: releaseTag: "\{version\}…" \(unquoted braces are a YAML mapping\)/);
+  });
+
+  it("a local chart dependency that does not exist fails check, not only lint", () => {
+    const chartYaml = "apiVersion: v2\nname: hyrax\nversion: 3.7.4\ndependencies:\n  - name: solr\n    version: 0.1.0\n    repository: file://../solrr\n";
+    const p = problems("registry: ghcr.io/x\ncharts:\n  - path: chart/hyrax\n", { "chart/hyrax/Chart.yaml": chartYaml, "chart/solr/Chart.yaml": "apiVersion: v2\nname: solr\nversion: 0.1.0\n" });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatchObject({ field: "dependencies[0].repository", line: 7 });
+    expect(p[0]!.message).toMatch(/file:\/\/\.\.\/solrr holds no chart; did you mean "file:\/\/\.\.\/solr"\?/);
+  });
+
+  it("schema problems do not hide the file checks: every problem at once", () => {
+    const found = problems("registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dasie}\n  - {name: web, target: dassie, platforms: [amd64]}\n");
+    expect(found.map((p) => p.field).sort()).toEqual(["images[0].target", "images[1].platforms[0]"]);
+  });
+
+  it("the problem line reads as a sentence (no \"?.\")", async () => {
+    const root = tempTree({ ...PROJECT, "charthouse.yaml": "registry: ghcr.io/x\nimagse: []\n" });
+    const run = await charthouse(["check", "--config", join(root, "charthouse.yaml")]);
+    expect(run.stderr).toMatch(/unknown key "imagse"; did you mean "images"\? Fix: rename it to images\./);
+  });
+
+  it("a repeated service name is refused", () => {
+    const p = one("registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [x]\n  services:\n    - {name: s, image: s, port: 1}\n    - {name: s, image: s, port: 2}\n", "test.services[1].name");
+    expect(p.message).toMatch(/service name "s" is declared twice/);
+  });
+
+  it("one schema problem is reported once, though ajv reports it for every branch", () => {
+    const found = problems("registry: ghcr.io/x\nimages: [{name: dassie, target: dassie, smoke: []}]\n");
+    expect(found.filter((p) => p.field === "images[0].smoke")).toHaveLength(1);
+  });
+});
+
+describe("flags", () => {
+  it("--tag given twice is a usage error, not the last one silently", async () => {
+    const run = await charthouse(["plan", "--config", "examples/hyrax/charthouse.yaml", "--sha", "1".repeat(40), "--tag", "v1.0.0", "--tag", "v2.0.0"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--tag was given twice: pass it once/);
+  });
+});
+
+describe("output into a reader that stops early", () => {
+  it.each([[], ["plan"], ["check"], ["publish"], ["init"], ["sync"]])("charthouse %s --help | head -1 exits quietly", (...command) => {
+    const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
+    const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
+    const run = spawnSync("sh", ["-c", `"${process.execPath}" "${tsx}" "${main}" ${command.join(" ")} --help | head -1; echo "exit=\${PIPESTATUS:-}"`], { encoding: "utf8" });
+    expect(run.stdout.split("\n")[0]).toMatch(/^Usage: charthouse/);
+    expect(run.stderr).toBe("");
   });
 });

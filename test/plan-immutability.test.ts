@@ -25,6 +25,12 @@ describe("immutable names are never overwritten", () => {
     ]);
   });
 
+  it("tells a nightly from another commit to wait for the next day, not to bump a release version", () => {
+    const reasons = mustRefuse({ kind: "nightly" }, state().tag(DASSIE, "nightly-20261124", { revision: OTHER_COMMIT }).build());
+    expect(reasons[0]).toMatch(/nightly-20261124 is already published from commit ffffeee.*a nightly is one per day: let the next day's run publish/);
+    expect(reasons[0]).not.toMatch(/bump/);
+  });
+
   it("refuses a tag published without a revision", () => {
     const reasons = mustRefuse({ kind: "nightly" }, state().tag(DASSIE, "nightly-20261124", { revision: undefined }).build());
     expect(reasons[0]).toMatch(/without a revision label, so charthouse cannot tell it came from 1a2b3c4/);

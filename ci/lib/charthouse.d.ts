@@ -102,6 +102,11 @@ type RunEvent = {
 /** A developer's run with no trigger named: gates only. */
  | {
 	readonly kind: "local";
+}
+/** A CI event that publishes nothing by the policy (a comment, a manual dispatch, …): gates only. */
+ | {
+	readonly kind: "other";
+	readonly name: string;
 };
 type CiSystem = "circleci" | "github-actions" | "local";
 interface RunContext {

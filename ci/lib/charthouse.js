@@ -52,7 +52,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -74,7 +74,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -89,7 +89,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap4;
     exports.isNode = isNode;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -5634,7 +5634,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5718,7 +5718,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -16782,12 +16782,14 @@ function parseChart(text, dir, file) {
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false });
   const data = doc.errors.length === 0 && (0, import_yaml.isMap)(doc.contents) ? doc.toJS() : {};
   const meta = data ?? {};
+  const versionNode = doc.errors.length === 0 && (0, import_yaml.isMap)(doc.contents) ? doc.get("version", true) : void 0;
+  const versionText = (0, import_yaml.isScalar)(versionNode) && typeof versionNode.value === "number" && typeof versionNode.source === "string" ? versionNode.source : void 0;
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
   return {
     dir,
     file,
     name: stringOrUndefined(meta.name),
-    version: stringOrUndefined(meta.version),
+    version: versionText ?? stringOrUndefined(meta.version),
     appVersion: stringOrUndefined(meta.appVersion),
     dependencies: deps.map((d) => ({
       name: String(d.name ?? ""),
@@ -17650,18 +17652,23 @@ function chartReleaseProblem(name, version, relativePath) {
 }
 
 // src/plan/immutability.ts
-function decideImmutable(reference, existing, commit) {
+var INSTEAD = {
+  release: "release a new version (bump it) instead",
+  nightly: "a nightly is one per day: let the next day's run publish, or delete the tag from the registry if it is wrong",
+  commit: "a commit's tag names that commit only: delete the tag from the registry if it is wrong"
+};
+function decideImmutable(reference, existing, commit, kind = "release") {
   if (!existing) return { action: "push" };
   if (existing.revision === commit) return { action: "skip", digest: existing.digest };
   if (existing.revision === void 0) {
     return {
       action: "refuse",
-      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${shortCommit(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong, or release a new version`
+      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${shortCommit(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong${kind === "release" ? ", or release a new version" : ""}`
     };
   }
   return {
     action: "refuse",
-    reason: `${reference} is already published from commit ${shortCommit(existing.revision)}, and this run builds ${shortCommit(commit)}; immutable tags are never overwritten: release a new version (bump it) instead`
+    reason: `${reference} is already published from commit ${shortCommit(existing.revision)}, and this run builds ${shortCommit(commit)}; immutable tags are never overwritten: ${INSTEAD[kind]}`
   };
 }
 
@@ -17718,6 +17725,8 @@ function resolveTrigger(config, context) {
       return { ok: true, trigger: event.number === void 0 ? { kind: "pull-request" } : { kind: "pull-request", number: event.number } };
     case "local":
       return { ok: true, trigger: { kind: "local" } };
+    case "other":
+      return { ok: true, trigger: { kind: "other", name: event.name } };
   }
 }
 function describeTrigger(trigger) {
@@ -17734,6 +17743,8 @@ function describeTrigger(trigger) {
       return `pull request${trigger.number === void 0 ? "" : ` #${trigger.number}`} (gates only)`;
     case "local":
       return "local run (gates only: pass --nightly, --tag or --branch to plan a CI run)";
+    case "other":
+      return `CI event ${trigger.name} (gates only: only a schedule, a pushed tag and a push to the default branch publish)`;
   }
 }
 
@@ -17801,7 +17812,8 @@ function planImage(image, facts) {
   let publication = { action: "none" };
   let aliases = [];
   if (publishesImages(trigger)) {
-    const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit);
+    const kind = trigger.kind === "nightly" ? "nightly" : trigger.kind === "release" ? "release" : "commit";
+    const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit, kind);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else publication = decision;
     const moving = imageAliases(trigger, context, Object.keys(tags));
@@ -17855,7 +17867,7 @@ function planChart(chart, facts) {
   let publication = { action: "none" };
   if (publishes) {
     const problem = chartReleaseProblem(chart.name, version, chart.relativePath);
-    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit);
+    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit, trigger.kind === "nightly" ? "nightly" : "release");
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
     else publication = decision;
@@ -18419,8 +18431,11 @@ function toProblem(error) {
         fix: `add ${key}: \u2026`
       };
     }
-    case "type":
-      return { path, atKey: false, message: `must be ${article(String(params.type))}`, fix: `write ${field} as ${article(String(params.type))}` };
+    case "type": {
+      const unquoted = params.type === "string" && typeof error.data === "object" && error.data !== null && !Array.isArray(error.data);
+      const fix = unquoted ? `quote it: ${String(path.at(-1))}: "{${Object.keys(error.data)[0] ?? "\u2026"}}\u2026" (unquoted braces are a YAML mapping)` : `write ${field} as ${article(String(params.type))}`;
+      return { path, atKey: false, message: `must be ${article(String(params.type))}`, fix };
+    }
     case "pattern": {
       const hint = PATTERN_HINTS[String(path.findLast((p) => typeof p === "string"))] ?? {
         message: `does not match ${String(params.pattern)}`,
@@ -18432,7 +18447,7 @@ function toProblem(error) {
       return { path, atKey: false, message: `must have at least ${String(params.limit)} item(s)`, fix: `add an entry to ${field} or remove the key` };
     case "minimum":
     case "maximum":
-      return { path, atKey: false, message: `must be ${error.message ?? "in range"}`, fix: `correct ${field}` };
+      return { path, atKey: false, message: error.message ?? "is out of range", fix: `correct ${field}` };
     default:
       return { path, atKey: false, message: error.message ?? `is invalid (${error.keyword})`, fix: `correct ${field}` };
   }
@@ -18486,8 +18501,19 @@ function parseConfig(text, path, files = nodeFiles) {
     problems.addAt(line, col, "(yaml)", `${error.message.replace(/\.$/, "")} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
     return problems.result();
   }
-  for (const p of checkSchema(data)) problems.add(p.path, p.message, p.fix, { key: p.atKey });
-  if (problems.errors.length) return problems.result();
+  const schemaProblems = checkSchema(data);
+  for (const p of schemaProblems) problems.add(p.path, p.message, p.fix, { key: p.atKey });
+  if (problems.errors.length) {
+    const checks = new Problems(path, doc, lines);
+    try {
+      buildConfig(data, path, checks, files);
+    } catch {
+    }
+    const reported = schemaProblems.map((p) => formatFieldPath(p.path));
+    const covered = (field) => reported.some((r) => r === "(top level)" || field === r || field.startsWith(`${r}.`) || field.startsWith(`${r}[`) || r.startsWith(`${field}.`) || r.startsWith(`${field}[`));
+    for (const problem of checks.errors) if (!covered(problem.field)) problems.errors.push(problem);
+    return problems.result();
+  }
   const config = buildConfig(data, path, problems, files);
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
@@ -18513,6 +18539,8 @@ function buildImage(raw, i, root, problems, files) {
   const at = (field) => ["images", i, field];
   if (!files.isDirectory(context)) {
     problems.add(raw.context ? at("context") : ["images", i], `build context ${rel(root, context)} is not a directory`, "create it or correct images[].context (relative to charthouse.yaml)");
+  } else if (files.isDirectory(dockerfile)) {
+    problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `${rel(root, dockerfile)} is a directory, not a Dockerfile`, "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)");
   } else if (!files.exists(dockerfile)) {
     problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `Dockerfile ${rel(root, dockerfile)} does not exist`, "correct images[].dockerfile (relative to charthouse.yaml)");
   } else if (raw.target !== void 0) {
@@ -18581,6 +18609,7 @@ function buildChart(raw, i, root, imageNames, problems, files) {
   } else if (chart.version.includes("+")) {
     chartProblems.warn(["version"], `version "${chart.version}" has build metadata, which OCI tags cannot hold`, "drop the +\u2026 part; a release of this version will be refused");
   }
+  checkLocalDependencies(chart, chartProblems, files);
   if (!chart.name || !chart.version) return [];
   checkPinKeys(pins, i, rel(root, dir), files.readText(resolve(dir, "values.yaml")), problems);
   return [
@@ -18594,6 +18623,16 @@ function buildChart(raw, i, root, imageNames, problems, files) {
       pins
     }
   ];
+}
+function checkLocalDependencies(chart, problems, files) {
+  chart.dependencies.forEach((dep, k) => {
+    if (!dep.repository?.startsWith("file://")) return;
+    const path = dep.repository.slice("file://".length);
+    if (files.exists(resolve(chart.dir, path, "Chart.yaml"))) return;
+    const guess = `${dirname(path) === "." ? "" : `${dirname(path)}/`}${dep.name}`;
+    const hint = guess !== path && files.exists(resolve(chart.dir, guess, "Chart.yaml")) ? `; did you mean "file://${guess}"?` : "";
+    problems.add(["dependencies", k, "repository"], `${dep.repository} holds no chart${hint}`, "point the dependency at a chart directory, relative to this Chart.yaml");
+  });
 }
 function checkPinKeys(pins, i, chartDir, values, problems) {
   const keys = valueKeys(values);
@@ -18739,7 +18778,8 @@ var Problems = class {
 };
 function formatProblem(p, cwd = process.cwd()) {
   const shown = relative(cwd, p.file) || p.file;
-  return `${shown}:${p.line}:${p.column}: ${p.field}: ${p.message}. Fix: ${p.fix}.`;
+  const end = (text) => /[.?!]$/.test(text) ? text : `${text}.`;
+  return `${shown}:${p.line}:${p.column}: ${p.field}: ${end(p.message)} Fix: ${end(p.fix)}`;
 }
 
 // src/config/load-config-lazily.ts
@@ -18812,7 +18852,7 @@ function detectCi(env) {
 }
 function circleCi(env) {
   const prUrl = env.CIRCLE_PULL_REQUEST;
-  const prNumber = env.CIRCLE_PR_NUMBER ?? prUrl?.match(/\/pull\/(\d+)$/)?.[1];
+  const prNumber = [env.CIRCLE_PR_NUMBER, prUrl?.match(/\/pull\/(\d+)$/)?.[1]].find((n) => n !== void 0 && /^\d+$/.test(n));
   let event;
   if (env.CHARTHOUSE_NIGHTLY === "true") event = { kind: "nightly" };
   else if (env.CIRCLE_TAG) event = { kind: "release", tag: env.CIRCLE_TAG };
@@ -18833,9 +18873,15 @@ function githubActions(env) {
       event = number ? { kind: "pull-request", number: Number(number) } : { kind: "pull-request" };
       break;
     }
-    default:
+    case "push":
       if (ref.startsWith("refs/tags/")) event = { kind: "release", tag: ref.slice("refs/tags/".length) };
       else if (ref.startsWith("refs/heads/")) event = { kind: "push", branch: ref.slice("refs/heads/".length) };
+      break;
+    case "workflow_dispatch":
+      event = ref.startsWith("refs/tags/") ? { kind: "release", tag: ref.slice("refs/tags/".length) } : { kind: "other", name: "workflow_dispatch" };
+      break;
+    default:
+      if (env.GITHUB_EVENT_NAME) event = { kind: "other", name: env.GITHUB_EVENT_NAME };
   }
   if (env.CHARTHOUSE_NIGHTLY === "true") event = { kind: "nightly" };
   const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : void 0;
@@ -18848,8 +18894,8 @@ function httpsUrl(url) {
   return url.replace(/\.git$/, "");
 }
 function checkDate(date) {
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && (/* @__PURE__ */ new Date(`${date}T00:00:00Z`)).toISOString().startsWith(date);
-  if (!valid) throw new ConfigError(`--date ${date} is not a calendar date: write YYYY-MM-DD, e.g. --date 2026-11-24`);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && date >= "1970-01-01" && (/* @__PURE__ */ new Date(`${date}T00:00:00Z`)).toISOString().startsWith(date);
+  if (!valid) throw new ConfigError(`--date ${date} is not a calendar date of a run (1970 or later): write YYYY-MM-DD, e.g. --date 2026-11-24`);
 }
 
 // src/context/git-files.ts

@@ -1,4 +1,4 @@
-import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 
 /** A chart's Chart.yaml, parsed, with its document kept for rewriting and locating problems. */
 export interface ChartFile {
@@ -24,12 +24,15 @@ export function parseChart(text: string, dir: string, file: string): ChartFile {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const data: unknown = doc.errors.length === 0 && isMap(doc.contents) ? doc.toJS() : {};
   const meta = (data ?? {}) as Record<string, unknown>;
+  // `version: 1.10` is read by YAML as the number 1.1: keep what the file says.
+  const versionNode = doc.errors.length === 0 && isMap(doc.contents) ? doc.get("version", true) : undefined;
+  const versionText = isScalar(versionNode) && typeof versionNode.value === "number" && typeof versionNode.source === "string" ? versionNode.source : undefined;
   const deps = Array.isArray(meta.dependencies) ? (meta.dependencies as Record<string, unknown>[]) : [];
   return {
     dir,
     file,
     name: stringOrUndefined(meta.name),
-    version: stringOrUndefined(meta.version),
+    version: versionText ?? stringOrUndefined(meta.version),
     appVersion: stringOrUndefined(meta.appVersion),
     dependencies: deps.map((d) => ({
       name: String(d.name ?? ""),

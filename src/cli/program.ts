@@ -15,7 +15,8 @@ Exit codes:
   2  usage or config error: fix the flags or charthouse.yaml
   3  policy refusal: the run would overwrite an immutable tag or release a lower version
   4  a gate failed: nothing was published
-  5  a publish failed: the error lists what was and was not pushed`;
+  5  a publish failed: the error lists what was and was not pushed
+  130  interrupted (Ctrl-C): the run's containers and network were removed, no alias moved`;
 
 /** The `charthouse` command line; each command parses, calls the library, renders. */
 export function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: number) => void = () => undefined): Command {

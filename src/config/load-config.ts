@@ -2,6 +2,7 @@ import { dirname, relative, resolve } from "node:path";
 import { isSemver, tagPatternRegex } from "../plan/formats.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import { readChart } from "../chart-files/read-chart.js";
+import type { ChartFile } from "../chart/parse-chart.js";
 import { ConfigError } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 import { listStages } from "./dockerfile.js";
@@ -93,8 +94,21 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
     problems.addAt(line, col, "(yaml)", `${(error as Error).message.replace(/\.$/, "")} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
     return problems.result();
   }
-  for (const p of checkSchema(data)) problems.add(p.path, p.message, p.fix, { key: p.atKey });
-  if (problems.errors.length) return problems.result();
+  const schemaProblems = checkSchema(data);
+  for (const p of schemaProblems) problems.add(p.path, p.message, p.fix, { key: p.atKey });
+  if (problems.errors.length) {
+    // Every problem at once: the file checks still run where the schema found nothing to say.
+    const checks = new Problems(path, doc, lines);
+    try {
+      buildConfig(data as RawConfig, path, checks, files);
+    } catch {
+      // a shape the schema refused, which the checks cannot walk
+    }
+    const reported = schemaProblems.map((p) => formatFieldPath(p.path));
+    const covered = (field: string) => reported.some((r) => r === "(top level)" || field === r || field.startsWith(`${r}.`) || field.startsWith(`${r}[`) || r.startsWith(`${field}.`) || r.startsWith(`${field}[`));
+    for (const problem of checks.errors) if (!covered(problem.field)) problems.errors.push(problem);
+    return problems.result();
+  }
 
   const config = buildConfig(data as RawConfig, path, problems, files);
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
@@ -127,6 +141,8 @@ function buildImage(raw: RawImage, i: number, root: string, problems: Problems, 
   const at = (field: string): FieldPath => ["images", i, field];
   if (!files.isDirectory(context)) {
     problems.add(raw.context ? at("context") : ["images", i], `build context ${rel(root, context)} is not a directory`, "create it or correct images[].context (relative to charthouse.yaml)");
+  } else if (files.isDirectory(dockerfile)) {
+    problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `${rel(root, dockerfile)} is a directory, not a Dockerfile`, "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)");
   } else if (!files.exists(dockerfile)) {
     problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `Dockerfile ${rel(root, dockerfile)} does not exist`, "correct images[].dockerfile (relative to charthouse.yaml)");
   } else if (raw.target !== undefined) {
@@ -204,6 +220,7 @@ function buildChart(
   } else if (chart.version.includes("+")) {
     chartProblems.warn(["version"], `version "${chart.version}" has build metadata, which OCI tags cannot hold`, "drop the +… part; a release of this version will be refused");
   }
+  checkLocalDependencies(chart, chartProblems, files);
   if (!chart.name || !chart.version) return [];
   checkPinKeys(pins, i, rel(root, dir), files.readText(resolve(dir, "values.yaml")), problems);
   return [
@@ -217,6 +234,18 @@ function buildChart(
       pins,
     },
   ];
+}
+
+/** A `file://` dependency must be a chart; `helm dependency build` would fail only at lint. */
+function checkLocalDependencies(chart: ChartFile, problems: Problems, files: ProjectFiles): void {
+  chart.dependencies.forEach((dep, k) => {
+    if (!dep.repository?.startsWith("file://")) return;
+    const path = dep.repository.slice("file://".length);
+    if (files.exists(resolve(chart.dir, path, "Chart.yaml"))) return;
+    const guess = `${dirname(path) === "." ? "" : `${dirname(path)}/`}${dep.name}`;
+    const hint = guess !== path && files.exists(resolve(chart.dir, guess, "Chart.yaml")) ? `; did you mean "file://${guess}"?` : "";
+    problems.add(["dependencies", k, "repository"], `${dep.repository} holds no chart${hint}`, "point the dependency at a chart directory, relative to this Chart.yaml");
+  });
 }
 
 /**
@@ -393,5 +422,6 @@ class Problems {
 /** `file:line:column: field: message. Fix: …` — the one-line form every command prints. */
 export function formatProblem(p: ConfigProblem, cwd = process.cwd()): string {
   const shown = relative(cwd, p.file) || p.file;
-  return `${shown}:${p.line}:${p.column}: ${p.field}: ${p.message}. Fix: ${p.fix}.`;
+  const end = (text: string) => (/[.?!]$/.test(text) ? text : `${text}.`);
+  return `${shown}:${p.line}:${p.column}: ${p.field}: ${end(p.message)} Fix: ${end(p.fix)}`;
 }

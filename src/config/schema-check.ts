@@ -63,8 +63,14 @@ function toProblem(error: ErrorObject): SchemaProblem | undefined {
         fix: `add ${key}: …`,
       };
     }
-    case "type":
-      return { path, atKey: false, message: `must be ${article(String(params.type))}`, fix: `write ${field} as ${article(String(params.type))}` };
+    case "type": {
+      // `releaseTag: {version}` unquoted is a YAML mapping, not the pattern.
+      const unquoted = params.type === "string" && typeof error.data === "object" && error.data !== null && !Array.isArray(error.data);
+      const fix = unquoted
+        ? `quote it: ${String(path.at(-1))}: "{${Object.keys(error.data as object)[0] ?? "…"}}…" (unquoted braces are a YAML mapping)`
+        : `write ${field} as ${article(String(params.type))}`;
+      return { path, atKey: false, message: `must be ${article(String(params.type))}`, fix };
+    }
     case "pattern": {
       const hint = PATTERN_HINTS[String(path.findLast((p) => typeof p === "string"))] ?? {
         message: `does not match ${String(params.pattern)}`,
@@ -76,7 +82,8 @@ function toProblem(error: ErrorObject): SchemaProblem | undefined {
       return { path, atKey: false, message: `must have at least ${String(params.limit)} item(s)`, fix: `add an entry to ${field} or remove the key` };
     case "minimum":
     case "maximum":
-      return { path, atKey: false, message: `must be ${error.message ?? "in range"}`, fix: `correct ${field}` };
+      // ajv says "must be >= 1" itself.
+      return { path, atKey: false, message: error.message ?? "is out of range", fix: `correct ${field}` };
     default:
       return { path, atKey: false, message: error.message ?? `is invalid (${error.keyword})`, fix: `correct ${field}` };
   }

@@ -106,7 +106,8 @@ function planImage(image: ImageConfig, facts: Facts & { tag: string }): { image:
   let publication: Publication = { action: "none" };
   let aliases: AliasMove[] = [];
   if (publishesImages(trigger)) {
-    const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit);
+    const kind = trigger.kind === "nightly" ? "nightly" : trigger.kind === "release" ? "release" : "commit";
+    const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit, kind);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else publication = decision;
     const moving = imageAliases(trigger, context, Object.keys(tags));
@@ -162,7 +163,7 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   let publication: Publication = { action: "none" };
   if (publishes) {
     const problem = chartReleaseProblem(chart.name, version, chart.relativePath);
-    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit);
+    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit, trigger.kind === "nightly" ? "nightly" : "release");
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
     else publication = decision;

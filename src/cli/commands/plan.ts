@@ -23,13 +23,23 @@ export interface RunOptions {
 /** The options every command that plans a run shares: which config, which run. */
 export function addRunOptions(command: Command): Command {
   return command
-    .option("-c, --config <file>", "the project's charthouse.yaml", "charthouse.yaml")
+    .option("-c, --config <file>", "the project's charthouse.yaml", once("--config"), "charthouse.yaml")
     .option("--nightly", "plan a nightly run: nightly-YYYYMMDD and nightly tags, a -nightly.YYYYMMDD chart")
-    .option("--tag <tag>", "plan the run for a pushed git tag, e.g. v5.0.1 or hyrax-chart-v3.7.5")
-    .option("--branch <branch>", "plan the run for a push to this branch (the default branch publishes sha-<commit>)")
+    .option("--tag <tag>", "plan the run for a pushed git tag, e.g. v5.0.1 or hyrax-chart-v3.7.5", once("--tag"))
+    .option("--branch <branch>", "plan the run for a push to this branch (the default branch publishes sha-<commit>)", once("--branch"))
     .option("--pr [number]", "plan a pull request's run: every gate, nothing published", parsePr)
-    .option("--sha <commit>", "the commit the run builds (default: the CI's, else git HEAD)")
-    .option("--date <YYYY-MM-DD>", "the run's UTC date, for the nightly datestamp (default: today)");
+    .option("--sha <commit>", "the commit the run builds (default: the CI's, else git HEAD)", once("--sha"))
+    .option("--date <YYYY-MM-DD>", "the run's UTC date, for the nightly datestamp (default: today)", once("--date"));
+}
+
+/** A flag that names one value: given twice, it is a mistake, not "the last one wins". */
+function once(flag: string): (value: string) => string {
+  let seen = false;
+  return (value) => {
+    if (seen) throw new InvalidArgumentError(`${flag} was given twice: pass it once`);
+    seen = true;
+    return value;
+  };
 }
 
 function parsePr(value: string): number {
