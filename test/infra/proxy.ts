@@ -10,7 +10,8 @@ export type Fault =
 export interface Recorded {
   readonly method: string;
   readonly path: string;
-  readonly status: number | "dropped";
+  /** The registry's answer, or what the proxy did instead (dropped the connection, held the request back). */
+  readonly status: number | "dropped" | "delayed";
 }
 
 export interface Proxy {
@@ -71,6 +72,7 @@ export async function startProxy(target: string): Promise<Proxy> {
       proxy.recorded.push({ method, path, status: "dropped" });
       req.socket.destroy();
     } else if (fault.kind === "delay") {
+      proxy.recorded.push({ method, path, status: "delayed" });
       setTimeout(forward, fault.ms);
     } else {
       forward();
