@@ -19,6 +19,7 @@ export const UNIT = [
   "test/pipeline.test.ts",
   "test/plan-*.test.ts",
   "test/suites.test.ts",
+  "test/updater-cluster.test.ts",
   "test/updater-select.test.ts",
   "test/walls.test.ts",
 ];

@@ -52,7 +52,9 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
     async helm(args) {
       const result = await run(opts.helm, args);
       if (result.code === 0) return { ok: true, output: result.output };
-      return { ok: false, rolledBack: /roll(ed|ing) back|rollback/i.test(result.output), output: result.output };
+      // helm 3 says "has been rolled back due to atomic being set", helm 4 "… rollback-on-failure being set";
+      // "an error occurred while rolling back" means the rollback itself failed.
+      return { ok: false, rolledBack: /has been rolled back due to/.test(result.output), output: result.output };
     },
   };
 }
