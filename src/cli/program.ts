@@ -7,6 +7,7 @@ import { registerInit } from "./commands/init.js";
 import { registerSync } from "./commands/sync.js";
 import type { Cluster } from "../updater/index.js";
 import type { CliIo } from "./io.js";
+import { charthouseVersion } from "./version.js";
 
 const EXIT_CODES = `
 Exit codes:
@@ -26,6 +27,7 @@ export function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: 
         "both to an OCI registry: nightly with a datestamp, releases on git tags. The same plan runs under " +
         "`dagger call publish` and, on a plain Docker engine, under `charthouse publish`.",
     )
+    .version(charthouseVersion(), "-V, --version", "print charthouse's version")
     .option("--debug", "print stack traces of errors")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 })
     .showHelpAfterError("(run with --help for usage)")
