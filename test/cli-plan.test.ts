@@ -158,7 +158,35 @@ describe("--help explains", () => {
   it.each(["", "plan", "check"])("charthouse %s --help", async (command) => {
     const run = await charthouse([...(command ? [command] : []), "--help"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Exit codes:");
+    expect(run.stdout).toMatch(/Exit codes( \(sync has its own: charthouse sync --help\))?:/);
     expectGolden(`help-${command || "charthouse"}.txt`, run.stdout);
+  });
+});
+
+describe("help and messages that tell the truth", () => {
+  it("lint and package in a project with no charts say there is nothing to lint or package", async () => {
+    const dir = tempTree({ "charthouse.yaml": "registry: ghcr.io/x\n" });
+    const lint = await charthouse(["lint", "--sha", "1".repeat(40)], { cwd: dir });
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toMatch(/Nothing to lint for local run .*: charthouse\.yaml declares no chart to lint\./);
+    const pkg = await charthouse(["package", "--sha", "1".repeat(40), "--output", join(dir, "out")], { cwd: dir });
+    expect(pkg.stdout).toMatch(/Nothing to package for .*: charthouse\.yaml declares no chart to package\./);
+  });
+
+  it.each([
+    ["sync", ["0", "2", "10", "20", "21"]],
+    ["init", ["0", "1", "2"]],
+    ["check", ["0", "1", "2"]],
+    ["publish", ["0", "1", "2", "3", "4", "5", "130"]],
+    ["lint", ["0", "1", "2", "3", "4", "130"]],
+  ])("%s --help lists its own exit codes, and only those", async (command, codes) => {
+    const help = (await charthouse([command, "--help"])).stdout;
+    const listed = [...help.slice(help.indexOf("Exit codes")).matchAll(/^ {2}(\d+) /gm)].map((m) => m[1]);
+    expect(listed).toEqual(codes);
+  });
+
+  it("test, lint and package take no registry credentials, which they would ignore", async () => {
+    for (const command of ["test", "lint", "package"]) expect((await charthouse([command, "--help"])).stdout).not.toMatch(/--registry-(username|password)/);
+    expect((await charthouse(["publish", "--help"])).stdout).toMatch(/--registry-password-stdin/);
   });
 });

@@ -647,7 +647,7 @@ export declare function prepareFromView(view: ProjectView, request: {
 	readonly client: RegistryClient;
 }>;
 /** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */
-export declare function renderResult(result: RunResult): string;
+export declare function renderResult(result: RunResult, command?: Command): string;
 /**
  * The images the Dagger module runs its tools in, pinned. helm's matches the major
  * line of the helm the Docker runner and the tests use (the npm-shipped v4.1.4); the

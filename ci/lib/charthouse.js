@@ -19211,10 +19211,17 @@ function table(headers, rows) {
 }
 
 // src/cli/render-result.ts
-function renderResult(result) {
+var NOTHING = {
+  publish: "every artifact is already published from this commit",
+  build: "charthouse.yaml declares no image to build",
+  test: "charthouse.yaml declares no image to test",
+  lint: "charthouse.yaml declares no chart to lint",
+  package: "charthouse.yaml declares no chart to package"
+};
+function renderResult(result, command = "publish") {
   const out = [""];
   if (result.status === "nothing-to-do") {
-    out.push(`Nothing to do for ${result.summary}: every artifact is already published from this commit.`);
+    out.push(`Nothing to ${command === "publish" ? "do" : command} for ${result.summary}: ${NOTHING[command]}.`);
     return out.join("\n") + "\n";
   }
   if (result.published.length) out.push("Published:", table(["REFERENCE", "DIGEST"], result.published.map((p) => [p.reference, p.digest])), "");

@@ -163,7 +163,7 @@ async function release(command: ch.Command, source: Directory, run: RunFlags, op
     write: (text) => void (log += text),
     dryRun: opts.dryRun,
   });
-  return { ...outcome, text: `${log}${ch.renderResult(outcome.result)}` };
+  return { ...outcome, text: `${log}${ch.renderResult(outcome.result, command)}` };
 }
 
 /** The library run as a script (`lib` is the bundle) in the node tool image, set up by `setup`. */

@@ -9,15 +9,27 @@ import type { Cluster } from "../updater/index.js";
 import type { CliIo } from "./io.js";
 import { charthouseVersion } from "./version.js";
 
-const EXIT_CODES = `
-Exit codes:
-  0  done (published, or nothing to do)
-  1  unexpected failure (a registry that cannot be reached, a bug)
-  2  usage or config error: fix the flags or charthouse.yaml
-  3  policy refusal: the run would overwrite an immutable tag or release a lower version
-  4  a gate failed: nothing was published
-  5  a publish failed: the error lists what was and was not pushed
-  130  interrupted (Ctrl-C): the run's containers and network were removed, no alias moved`;
+/** What each exit code means, by the commands that can end with it. */
+const CODES: readonly { code: number; text: string; commands: readonly string[] }[] = [
+  { code: 0, text: "done (published, or nothing to do)", commands: ["plan", "check", "publish", "test", "lint", "package", "init"] },
+  { code: 0, text: "up to date, or held", commands: ["sync"] },
+  { code: 1, text: "unexpected failure (a registry that cannot be reached, a bug)", commands: ["plan", "check", "publish", "test", "lint", "package", "init"] },
+  { code: 2, text: "usage or config error: fix the flags or charthouse.yaml", commands: ["plan", "check", "publish", "test", "lint", "package", "init", "sync"] },
+  { code: 3, text: "policy refusal: the run would overwrite an immutable tag", commands: ["plan", "publish", "test", "lint", "package"] },
+  { code: 4, text: "a gate failed: nothing was published", commands: ["publish", "test", "lint", "package"] },
+  { code: 5, text: "a publish failed: the error lists what was and was not pushed", commands: ["publish"] },
+  { code: 10, text: "upgraded", commands: ["sync"] },
+  { code: 20, text: "the upgrade failed", commands: ["sync"] },
+  { code: 21, text: "the upgrade failed and was rolled back", commands: ["sync"] },
+  { code: 130, text: "interrupted (Ctrl-C): the run's containers and network were removed, no alias moved", commands: ["publish", "test", "lint", "package"] },
+];
+
+/** The exit codes `command` can end with ("" for charthouse itself: all of them but sync's). */
+export function exitCodesHelp(command: string): string {
+  const own = CODES.filter((c) => (command === "" ? !c.commands.every((n) => n === "sync") : c.commands.includes(command)));
+  const width = Math.max(...own.map((c) => String(c.code).length));
+  return `\nExit codes${command === "" ? " (sync has its own: charthouse sync --help)" : ""}:\n${own.map((c) => `  ${String(c.code).padEnd(width)}  ${c.text}`).join("\n")}`;
+}
 
 /** The `charthouse` command line; each command parses, calls the library, renders. */
 export function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: number) => void = () => undefined): Command {
@@ -31,14 +43,14 @@ export function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: 
     .option("--debug", "print stack traces of errors")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 })
     .showHelpAfterError("(run with --help for usage)")
-    .addHelpText("after", EXIT_CODES)
+    .addHelpText("after", exitCodesHelp(""))
     .exitOverride();
   registerPlan(program, io);
   registerCheck(program, io);
   registerPublish(program, io);
   registerInit(program, io);
   registerSync(program, io, setExitCode, cluster);
-  for (const command of program.commands) command.addHelpText("after", EXIT_CODES).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
+  for (const command of program.commands) command.addHelpText("after", exitCodesHelp(command.name())).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
   return program;
 }
 

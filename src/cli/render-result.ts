@@ -1,11 +1,21 @@
+import type { Command } from "../pipeline/index.js";
 import type { RunResult } from "../release/index.js";
 import { table } from "./render-plan.js";
 
+/** Why a command had no step to walk. */
+const NOTHING: Record<Command, string> = {
+  publish: "every artifact is already published from this commit",
+  build: "charthouse.yaml declares no image to build",
+  test: "charthouse.yaml declares no image to test",
+  lint: "charthouse.yaml declares no chart to lint",
+  package: "charthouse.yaml declares no chart to package",
+};
+
 /** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */
-export function renderResult(result: RunResult): string {
+export function renderResult(result: RunResult, command: Command = "publish"): string {
   const out: string[] = [""];
   if (result.status === "nothing-to-do") {
-    out.push(`Nothing to do for ${result.summary}: every artifact is already published from this commit.`);
+    out.push(`Nothing to ${command === "publish" ? "do" : command} for ${result.summary}: ${NOTHING[command]}.`);
     return out.join("\n") + "\n";
   }
   if (result.published.length) out.push("Published:", table(["REFERENCE", "DIGEST"], result.published.map((p) => [p.reference, p.digest])), "");

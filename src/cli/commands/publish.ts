@@ -62,7 +62,7 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
       });
       // Packages in the run's work directory are gone now: name only those written to --output.
       const shown = packagesDir ? { ...result, packages: [...packages.values()] } : result;
-      io.stdout(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderResult(shown));
+      io.stdout(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderResult(shown, spec.name));
     } finally {
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
