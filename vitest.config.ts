@@ -15,6 +15,7 @@ export const UNIT = [
   "test/docker-args.test.ts",
   "test/git-objects.test.ts",
   "test/init.test.ts",
+  "test/json-output.test.ts",
   "test/module-bundle.test.ts",
   "test/pipeline.test.ts",
   "test/plan-*.test.ts",

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/program.js";
+import { valid } from "./helpers/json-schema.js";
 import { startRegistry, type LocalRegistry } from "../src/local/index.js";
 import type { SyncResult } from "../src/updater/index.js";
 import { pushChartVersion } from "./helpers/registry.js";
@@ -34,7 +35,8 @@ async function sync(policy: string, cluster: FakeCluster, extra: string[] = []):
     { stdout: (t) => void (stdout += t), stderr: () => undefined, env: {}, cwd: "/", now: () => new Date("2026-11-25T03:00:00Z") },
     cluster,
   );
-  return { code, result: JSON.parse(stdout.trim().split("\n").pop()!), stdout };
+  // Every line a sync prints under --json keeps the contract of schemas/sync.schema.json.
+  return { code, result: valid("sync", stdout.trim().split("\n").pop()!), stdout };
 }
 
 beforeAll(async () => {

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
-import { CharthouseError, ExitCode } from "../errors.js";
+import { relative } from "node:path";
+import { CharthouseError, ConfigProblemsError, ExitCode } from "../errors.js";
+import type { ErrorJson } from "./json-output.js";
 import { registerCheck } from "./commands/check.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerPublish } from "./commands/publish.js";
@@ -46,12 +48,26 @@ export function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: 
     .addHelpText("after", exitCodesHelp(""))
     .exitOverride();
   registerPlan(program, io);
-  registerCheck(program, io);
+  registerCheck(program, io, setExitCode);
   registerPublish(program, io);
   registerInit(program, io);
   registerSync(program, io, setExitCode, cluster);
   for (const command of program.commands) command.addHelpText("after", exitCodesHelp(command.name())).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
   return program;
+}
+
+function errorJson(error: unknown, io: CliIo): ErrorJson {
+  const known = error instanceof CharthouseError;
+  const problems = error instanceof ConfigProblemsError ? error.problems.map((p) => ({ ...p, file: relative(io.cwd, p.file) || p.file })) : undefined;
+  return {
+    version: 1,
+    error: {
+      code: known ? error.exitCode : ExitCode.failure,
+      kind: known ? error.constructor.name : "UnexpectedError",
+      message: (error as Error).message ?? String(error),
+      ...(problems ? { problems } : {}),
+    },
+  };
 }
 
 /** Runs the CLI and returns its exit code; errors become one clear paragraph. */
@@ -68,6 +84,11 @@ export async function runCli(argv: readonly string[], io: CliIo, cluster?: Clust
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     const debug = argv.includes("--debug");
+    // Under --json a failure is JSON too, on stdout where the machine reads.
+    if (argv.includes("--json")) {
+      io.stdout(`${JSON.stringify(errorJson(error, io), null, 2)}\n`);
+      return error instanceof CharthouseError ? error.exitCode : ExitCode.failure;
+    }
     if (error instanceof CharthouseError) {
       io.stderr(`charthouse: ${error.message}\n`);
       if (debug && error.stack) io.stderr(`${error.stack}\n`);

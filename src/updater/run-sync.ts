@@ -37,6 +37,6 @@ export async function runSync(
     };
   }
   const notifyError = deps.webhook && result.action !== "up-to-date" ? await notifyWebhook(deps.webhook, result, deps.fetch) : undefined;
-  const line = JSON.stringify({ ts: deps.now.toISOString(), ...result, ...(notifyError ? { webhook: notifyError } : {}) });
+  const line = JSON.stringify({ version: 1, ts: deps.now.toISOString(), ...result, ...(notifyError ? { webhook: notifyError } : {}) });
   return { result, line, exitCode: SYNC_EXIT[result.action] };
 }

@@ -1,12 +1,15 @@
 import type { Command } from "commander";
-import { ConfigError } from "../../errors.js";
+import { relative, resolve } from "node:path";
+import { loadConfig, type ConfigProblem } from "../../config/index.js";
+import { ConfigError, ExitCode } from "../../errors.js";
+import type { CheckJson } from "../json-output.js";
 import { preflight, repositoriesOf } from "../../registry/index.js";
 import type { CliIo } from "../io.js";
 import { readConfig } from "../read-inputs.js";
 import { table } from "../render-plan.js";
 import { addRegistryOptions, cliClient, readCredentials, registryHost, type RegistryOptions } from "../registry-options.js";
 
-export function registerCheck(program: Command, io: CliIo): void {
+export function registerCheck(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   addRegistryOptions(program
     .command("check")
     .summary("validate charthouse.yaml and print every problem")
@@ -17,7 +20,34 @@ export function registerCheck(program: Command, io: CliIo): void {
     )
     .option("-c, --config <file>", "the project's charthouse.yaml", "charthouse.yaml"))
     .option("--online", "also check that the credentials may push to every repository the config publishes to (nothing is pushed)")
-    .action(async (opts: { config: string; online?: boolean } & RegistryOptions) => {
+    .option("--json", "print the result as JSON (schemas/check.schema.json); problems make it valid: false, exit 2")
+    .action(async (opts: { config: string; online?: boolean; json?: boolean } & RegistryOptions) => {
+      const path = resolve(io.cwd, opts.config);
+      const file = relative(io.cwd, path) || path;
+      if (opts.json) {
+        const loaded = loadConfig(path);
+        const located = (ps: readonly ConfigProblem[]) => ps.map((p) => ({ ...p, file: relative(io.cwd, p.file) || p.file }));
+        if (!loaded.ok) {
+          const out: CheckJson = { version: 1, file, valid: false, problems: located(loaded.errors), warnings: located(loaded.warnings) };
+          io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+          setExitCode(ExitCode.usage);
+          return;
+        }
+        const { config } = loaded;
+        const push = opts.online ? await preflight(cliClient(await readCredentials(opts, registryHost(config), io), io), repositoriesOf(config)) : undefined;
+        const out: CheckJson = {
+          version: 1,
+          file,
+          valid: push === undefined || push.every((r) => r.ok),
+          problems: [],
+          warnings: located(loaded.warnings),
+          declares: { images: config.images.length, charts: config.charts.length, services: config.test?.services.length ?? 0 },
+          ...(push ? { push } : {}),
+        };
+        io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+        if (!out.valid) setExitCode(ExitCode.usage);
+        return;
+      }
       const config = readConfig(opts.config, io);
       const services = config.test?.services.length ?? 0;
       io.stdout(
