@@ -14,6 +14,8 @@ export interface ProjectFacts {
   readonly subcharts: readonly string[];
   /** `ghcr.io/<owner>` from a GitHub origin remote, when there is one. */
   readonly registry?: string;
+  /** `<owner>/<repo>` of a GitHub origin remote: what `${{ github.repository }}` is in its workflows. */
+  readonly repository?: string;
   readonly source?: string;
 }
 
@@ -53,12 +55,12 @@ export function detectProject(root: string): ProjectFacts {
   };
 }
 
-function gitOrigin(root: string): { registry?: string; source?: string } {
+function gitOrigin(root: string): { registry?: string; repository?: string; source?: string } {
   try {
     const url = execFileSync("git", ["remote", "get-url", "origin"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     const match = url.match(/github\.com[:/]([^/]+)\/([^/]+?)(\.git)?$/);
     if (!match) return {};
-    return { registry: `ghcr.io/${match[1]!.toLowerCase()}`, source: `https://github.com/${match[1]}/${match[2]}` };
+    return { registry: `ghcr.io/${match[1]!.toLowerCase()}`, repository: `${match[1]}/${match[2]}`, source: `https://github.com/${match[1]}/${match[2]}` };
   } catch {
     return {};
   }

@@ -4,6 +4,7 @@ import { circleciConfig, DAGGER_VERSION, githubWorkflow } from "../ci-files/inde
 import { DEFAULT_POLICY } from "../config/types.js";
 import { ConfigError } from "../errors.js";
 import { detectProject } from "./detect-project.js";
+import { learnFromRepository } from "./learn.js";
 import { renderConfig } from "./render-config.js";
 
 export type CiKind = "circleci" | "github";
@@ -16,16 +17,35 @@ export interface InitOptions {
   readonly force?: boolean;
 }
 
-/** The files `charthouse init` writes, by path relative to the project. */
+/** What init writes (by path relative to the project), and what it noticed for the person. */
+export interface InitPlan {
+  readonly files: Readonly<Record<string, string>>;
+  /** References in the repository's files to what is not there (a target, a chart), left out. */
+  readonly stale: readonly string[];
+  /** Workflow files and jobs the written CI supersedes; left untouched. */
+  readonly supersedes: readonly string[];
+}
+
+/** The files `charthouse init` writes, learned from what the repository already says. */
 export function initFiles(o: InitOptions): Record<string, string> {
+  return planInit(o).files;
+}
+
+export function planInit(o: InitOptions): InitPlan {
   if (!statSync(o.root, { throwIfNoEntry: false })?.isDirectory()) {
     throw new ConfigError(`${o.root} is not a directory: run charthouse init in the project's directory, or name it (charthouse init path/to/project)`);
   }
   const facts = detectProject(o.root);
+  const learned = learnFromRepository(o.root, { repository: facts.repository });
+  const config = renderConfig(facts, learned);
   const ci = { policy: DEFAULT_POLICY, daggerVersion: DAGGER_VERSION };
+  return { files: filesFor(o, facts.name, config.text, ci), stale: config.stale, supersedes: learned.supersedes };
+}
+
+function filesFor(o: InitOptions, name: string, config: string, ci: { policy: typeof DEFAULT_POLICY; daggerVersion: string }): Record<string, string> {
   return {
-    "charthouse.yaml": renderConfig(facts),
-    "dagger.json": blueprintConfig(facts.name, o.module),
+    "charthouse.yaml": config,
+    "dagger.json": blueprintConfig(name, o.module),
     ...(o.ci === "circleci" ? { ".circleci/config.yml": circleciConfig(ci) } : { ".github/workflows/charthouse.yml": githubWorkflow(ci) }),
   };
 }
@@ -41,8 +61,9 @@ export function blueprintConfig(name: string, module: string): string {
 }
 
 /** Writes them, refusing (before writing anything) to overwrite a file without `force`. */
-export function initProject(o: InitOptions): string[] {
-  const files = initFiles(o);
+export function initProject(o: InitOptions): InitPlan & { readonly written: string[] } {
+  const plan = planInit(o);
+  const files = plan.files;
   const existing = Object.keys(files).filter((path) => existsSync(join(o.root, path)));
   if (existing.length && !o.force) {
     throw new ConfigError(`${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Move them aside, or pass --force to overwrite them`);
@@ -51,5 +72,5 @@ export function initProject(o: InitOptions): string[] {
     mkdirSync(dirname(join(o.root, path)), { recursive: true });
     writeFileSync(join(o.root, path), content);
   }
-  return Object.keys(files);
+  return { ...plan, written: Object.keys(files) };
 }
