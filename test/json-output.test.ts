@@ -51,3 +51,9 @@ describe("machine output has a contract: JSON Schemas shipped in schemas/, gener
     expect(valid("publish", run.stdout)).toMatchObject({ version: 1, status: "nothing-to-do" });
   });
 });
+
+describe("the config schema's validator, compiled ahead of time", () => {
+  it("is what npm run build:validator compiles from charthouse.schema.json now", () => {
+    expect(() => execFileSync(process.execPath, ["scripts/build-validator.mjs", "--check"], { cwd: ROOT, stdio: "pipe" })).not.toThrow();
+  });
+});

@@ -2,11 +2,6 @@ import { Command, CommanderError } from "commander";
 import { relative } from "node:path";
 import { CharthouseError, ConfigProblemsError, ExitCode } from "../errors.js";
 import type { ErrorJson } from "./json-output.js";
-import { registerCheck } from "./commands/check.js";
-import { registerPlan } from "./commands/plan.js";
-import { registerPublish } from "./commands/publish.js";
-import { registerInit } from "./commands/init.js";
-import { registerSync } from "./commands/sync.js";
 import type { Cluster } from "../updater/index.js";
 import type { CliIo } from "./io.js";
 import { charthouseVersion } from "./version.js";
@@ -33,8 +28,21 @@ export function exitCodesHelp(command: string): string {
   return `\nExit codes${command === "" ? " (sync has its own: charthouse sync --help)" : ""}:\n${own.map((c) => `  ${String(c.code).padEnd(width)}  ${c.text}`).join("\n")}`;
 }
 
-/** The `charthouse` command line; each command parses, calls the library, renders. */
-export function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: number) => void = () => undefined): Command {
+type Register = (program: Command, io: CliIo, setExitCode: (code: number) => void, cluster?: Cluster) => Promise<void>;
+
+/** Each command's module, loaded only when that command runs (or for the overall --help): start-up pays for one. */
+const COMMANDS: Readonly<Record<string, Register>> = {
+  plan: async (p, io) => (await import("./commands/plan.js")).registerPlan(p, io),
+  check: async (p, io, set) => (await import("./commands/check.js")).registerCheck(p, io, set),
+  publish: async (p, io) => (await import("./commands/publish.js")).registerPublish(p, io),
+  init: async (p, io) => (await import("./commands/init.js")).registerInit(p, io),
+  sync: async (p, io, set, cluster) => (await import("./commands/sync.js")).registerSync(p, io, set, cluster),
+};
+/** publish's module registers test, lint and package too. */
+const MODULE_OF: Readonly<Record<string, string>> = { test: "publish", lint: "publish", package: "publish" };
+
+/** The `charthouse` command line; each command parses, calls the library, renders. `argv` picks the command module to load. */
+export async function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: number) => void = () => undefined, argv: readonly string[] = []): Promise<Command> {
   const program = new Command("charthouse")
     .description(
       "Builds a project's container images, tests them, lints and packages its Helm charts, and publishes " +
@@ -47,11 +55,10 @@ export function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: 
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", exitCodesHelp(""))
     .exitOverride();
-  registerPlan(program, io);
-  registerCheck(program, io, setExitCode);
-  registerPublish(program, io);
-  registerInit(program, io);
-  registerSync(program, io, setExitCode, cluster);
+  const first = argv.find((a) => !a.startsWith("-"));
+  const name = first === undefined ? undefined : (MODULE_OF[first] ?? first);
+  const register = name === undefined ? undefined : COMMANDS[name];
+  for (const r of register ? [register] : Object.values(COMMANDS)) await r(program, io, setExitCode, cluster);
   for (const command of program.commands) command.addHelpText("after", exitCodesHelp(command.name())).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
   return program;
 }
@@ -74,7 +81,7 @@ function errorJson(error: unknown, io: CliIo): ErrorJson {
 export async function runCli(argv: readonly string[], io: CliIo, cluster?: Cluster): Promise<number> {
   // A command may set its own exit code (sync tells up to date from upgraded).
   let exitCode: number = ExitCode.ok;
-  const program = createProgram(io, cluster, (code) => (exitCode = code));
+  const program = await createProgram(io, cluster, (code) => (exitCode = code), argv);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

@@ -1,7 +1,8 @@
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import { didYouMean } from "./did-you-mean.js";
 import { formatFieldPath, pointerToPath, type FieldPath } from "./positions.js";
 import shippedSchema from "../../charthouse.schema.json" with { type: "json" };
+import { validate as validateSchema } from "./schema-validator.generated.js";
 
 /** A schema violation, before it is given a file position. */
 export interface SchemaProblem {
@@ -15,7 +16,8 @@ export interface SchemaProblem {
 /** The JSON Schema shipped at the package root, so editors validate charthouse.yaml too. */
 export const schema: Record<string, unknown> = shippedSchema;
 
-const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
+/** The schema compiled ahead of time (scripts/build-validator.mjs): no ajv, no compile at start-up. */
+const validate = validateSchema as unknown as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** Every way `data` breaks the schema, as problems a person can act on. */
 export function checkSchema(data: unknown): SchemaProblem[] {
