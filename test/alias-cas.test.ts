@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { startRegistry, type LocalRegistry } from "../src/local/index.js";
-import { moveAlias, RegistryClient, settleAliases } from "../src/registry/index.js";
+import { DEFAULT_SETTLE, moveAlias, RegistryClient, settleAliases, type SettleOptions } from "../src/registry/index.js";
 import type { AliasMove } from "../src/plan/index.js";
 import { planAgainstRegistry, pushRelease } from "./helpers/release-fixture.js";
 import { startProxy } from "./infra/proxy.js";
@@ -23,10 +23,10 @@ beforeEach(async () => {
 afterAll(async () => registry?.stop());
 
 /** A run's alias phase: every move, then the settle round that undoes a racing lower run. */
-async function moveAll(moves: readonly AliasMove[]) {
+async function moveAll(moves: readonly AliasMove[], settle: SettleOptions = { settleMs: 300, rounds: 3 }) {
   const outcomes = [];
   for (const move of moves) outcomes.push(await moveAlias(client, move));
-  return settleAliases(client, outcomes, { settleMs: 300, rounds: 3 });
+  return settleAliases(client, outcomes, settle);
 }
 
 async function digestsOf(tags: string[]): Promise<Record<string, string | undefined>> {
@@ -55,6 +55,13 @@ describe("two release runs racing against the real registry", () => {
     await Promise.all([moveAll(a.aliases), moveAll(b.aliases)]);
     const after = await digestsOf(["latest", "5"]);
     expect(after).toEqual({ latest: d510, 5: d510 });
+  });
+
+  it.each([1, 2, 3, 4, 5])("run concurrently with the default settle (three read-to-write windows, not a fixed wait), they end the same way (round %i)", async () => {
+    const [a, b] = await Promise.all([planAgainstRegistry(client, host, "5.0.1"), planAgainstRegistry(client, host, "5.1.0")]);
+    const [, d510] = await Promise.all([pushRelease(host, "5.0.1"), pushRelease(host, "5.1.0")]);
+    await Promise.all([moveAll(a.aliases, DEFAULT_SETTLE), moveAll(b.aliases, DEFAULT_SETTLE)]);
+    expect(await digestsOf(["latest", "5"])).toEqual({ latest: d510, 5: d510 });
   });
 
   it("never moves an alias backwards that someone else moved since the plan", async () => {

@@ -57,7 +57,8 @@ describe("compare-and-set alias moves", () => {
 describe("how long a run waits before re-reading its aliases", () => {
   const outcome = (windowMs: number) => ({ move: move({ scheme: "semver", version: "1.0.0" }), moved: true, reason: "", digest: D("1"), windowMs });
   it.each([
-    { windows: [5, 20], expected: 250, why: "a floor for a fast local registry" },
+    { windows: [5, 20], expected: 60, why: "three times the longest window, for a fast local registry too" },
+    { windows: [2, 3], expected: 25, why: "a floor for timer jitter" },
     { windows: [150, 300], expected: 900, why: "three times the longest window seen" },
     { windows: [5000], expected: 2000, why: "never more than two seconds" },
   ])("$why: $expected ms", ({ windows, expected }) => {

@@ -474,7 +474,7 @@ export declare function parseRepository(repository: string): Repository;
  */
 export declare function isLoopbackHost(host: string): boolean;
 interface SettleOptions {
-	/** How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 250 ms–2 s. */
+	/** How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25 ms–2 s. */
 	readonly settleMs?: number;
 	/** Re-read rounds at most. */
 	readonly rounds: number;
@@ -559,6 +559,7 @@ export declare class StepFailed extends Error {
 }
 type StepStatus = "ok" | "skipped" | "failed" | "cancelled";
 interface StepRecord {
+	readonly kind: Step["kind"];
 	readonly description: string;
 	readonly phase: Step["phase"];
 	readonly status: StepStatus;
@@ -603,6 +604,9 @@ export interface RunResult {
 	/** Packaged charts, as the front end names them (paths, file names). */
 	readonly packages: readonly string[];
 	readonly steps: readonly StepRecord[];
+	/** Time spent outside the steps: the preflights before them, the alias settle round after them. */
+	readonly preflightMs: number;
+	readonly settleMs: number;
 }
 interface RunOutcome<Image, Package> {
 	readonly result: RunResult;

@@ -10694,10 +10694,11 @@ async function moveAlias(client, move) {
   return { move, moved: decision.move, reason: decision.reason, digest: source.digest, windowMs: Date.now() - readAt };
 }
 var DEFAULT_SETTLE = { rounds: 3 };
+var SETTLE_FLOOR_MS = 25;
 function settleDelay(outcomes, options) {
   if (options.settleMs !== void 0) return options.settleMs;
   const window = Math.max(0, ...outcomes.map((o) => o.windowMs));
-  return Math.min(2e3, Math.max(250, 3 * window));
+  return Math.min(2e3, Math.max(SETTLE_FLOOR_MS, 3 * window));
 }
 async function settleAliases(client, outcomes, options = DEFAULT_SETTLE) {
   const result = [...outcomes];
@@ -12810,13 +12811,13 @@ var Reporter = class {
       const { note, skipped, value } = await action();
       const durationMs = Date.now() - started;
       const status = skipped ? "skipped" : "ok";
-      this.steps.push({ description: describeStep(step), phase: step.phase, status, durationMs, ...note ? { note } : {} });
+      this.steps.push({ kind: step.kind, description: describeStep(step), phase: step.phase, status, durationMs, ...note ? { note } : {} });
       this.line(`${label} \u2026 ${status === "ok" ? "ok" : "skipped"} ${seconds(durationMs)}${note ? ` (${note})` : ""}`);
       return value;
     } catch (error) {
       const durationMs = Date.now() - started;
       const cancelled = error.cancelled === true;
-      this.steps.push({ description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs });
+      this.steps.push({ kind: step.kind, description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs });
       this.line(`${label} \u2026 ${cancelled ? "cancelled" : "FAILED"} ${seconds(durationMs)}`);
       const output = error.output;
       if (output && !cancelled) this.line(indent(output.trimEnd()));
@@ -12940,9 +12941,13 @@ async function runRelease(r) {
   let current;
   const close = () => void engine.close();
   r.signal?.addEventListener("abort", close, { once: true });
+  let preflightMs = 0;
+  let settleMs = 0;
   try {
+    const started = Date.now();
     await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
+    preflightMs = Date.now() - started;
     for (const group of concurrentGroups(steps)) {
       if (aborted()) throw StepFailed.cancelled();
       current = group[0].step;
@@ -12954,7 +12959,12 @@ async function runRelease(r) {
       }
     }
     current = void 0;
-    if (aliases.some((a) => a.moved)) aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
+    if (aliases.some((a) => a.moved)) {
+      const started2 = Date.now();
+      aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
+      settleMs = Date.now() - started2;
+      reporter.line(`settle: re-read the moved aliases after ${settleMs} ms (three read-to-write windows): ${aliases.filter((a) => a.moved).length} in place`);
+    }
   } catch (error) {
     throw translate(error, current, published, aborted());
   } finally {
@@ -12971,7 +12981,9 @@ async function runRelease(r) {
       skipped,
       aliases: aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
       packages: [],
-      steps: reporter.steps
+      steps: reporter.steps,
+      preflightMs,
+      settleMs
     },
     images,
     packages

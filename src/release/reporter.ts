@@ -4,6 +4,7 @@ import { redact, type Secret } from "../registry/secret.js";
 export type StepStatus = "ok" | "skipped" | "failed" | "cancelled";
 
 export interface StepRecord {
+  readonly kind: Step["kind"];
   readonly description: string;
   readonly phase: Step["phase"];
   readonly status: StepStatus;
@@ -35,13 +36,13 @@ export class Reporter {
       const { note, skipped, value } = await action();
       const durationMs = Date.now() - started;
       const status: StepStatus = skipped ? "skipped" : "ok";
-      this.steps.push({ description: describeStep(step), phase: step.phase, status, durationMs, ...(note ? { note } : {}) });
+      this.steps.push({ kind: step.kind, description: describeStep(step), phase: step.phase, status, durationMs, ...(note ? { note } : {}) });
       this.line(`${label} … ${status === "ok" ? "ok" : "skipped"} ${seconds(durationMs)}${note ? ` (${note})` : ""}`);
       return value;
     } catch (error) {
       const durationMs = Date.now() - started;
       const cancelled = (error as { cancelled?: boolean }).cancelled === true;
-      this.steps.push({ description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs });
+      this.steps.push({ kind: step.kind, description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs });
       this.line(`${label} … ${cancelled ? "cancelled" : "FAILED"} ${seconds(durationMs)}`);
       const output = (error as { output?: string }).output;
       if (output && !cancelled) this.line(indent(output.trimEnd()));

@@ -42,6 +42,9 @@ export interface RunResult {
   /** Packaged charts, as the front end names them (paths, file names). */
   readonly packages: readonly string[];
   readonly steps: readonly StepRecord[];
+  /** Time spent outside the steps: the preflights before them, the alias settle round after them. */
+  readonly preflightMs: number;
+  readonly settleMs: number;
 }
 
 /** What a run produced besides its result: the engine's handles of the built images and the packages, by name. */
@@ -176,9 +179,13 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   let current: Step | undefined;
   const close = () => void engine.close();
   r.signal?.addEventListener("abort", close, { once: true });
+  let preflightMs = 0;
+  let settleMs = 0;
   try {
+    const started = Date.now();
     await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
+    preflightMs = Date.now() - started;
     for (const group of concurrentGroups(steps)) {
       if (aborted()) throw StepFailed.cancelled();
       current = group[0]!.step;
@@ -190,7 +197,12 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
       }
     }
     current = undefined;
-    if (aliases.some((a) => a.moved)) aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
+    if (aliases.some((a) => a.moved)) {
+      const started = Date.now();
+      aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
+      settleMs = Date.now() - started;
+      reporter.line(`settle: re-read the moved aliases after ${settleMs} ms (three read-to-write windows): ${aliases.filter((a) => a.moved).length} in place`);
+    }
   } catch (error) {
     throw translate(error, current, published, aborted());
   } finally {
@@ -209,6 +221,8 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
       aliases: aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
       packages: [],
       steps: reporter.steps,
+      preflightMs,
+      settleMs,
     },
     images,
     packages,
