@@ -1,20 +1,45 @@
+import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { helmBinary } from "../src/exec/index.js";
+import { promisify } from "node:util";
 import { runCli } from "../src/cli/program.js";
+import { helmBinary } from "../src/exec/index.js";
 import { ensureBaseImage, ensureDockerEngine, run, startRegistry } from "../src/local/index.js";
+import type { RunResult } from "../src/release/index.js";
 import { startProxy } from "../test/infra/proxy.js";
-import { report } from "./measure.js";
 
 const TARGETS = ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"];
+const RUNS = 5;
+const PHASES = ["preflight", "build", "smoke", "suite", "chart", "push", "chart-push", "aliases", "settle"] as const;
+type Phases = Partial<Record<(typeof PHASES)[number], number>>;
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Phase times of a charthouse run, from its result: side-by-side steps count once (their longest). */
+function charthousePhases(result: RunResult): Phases {
+  const sum = (kinds: string[]) => result.steps.filter((s) => kinds.includes(s.kind)).reduce((t, s) => t + s.durationMs, 0) / 1000;
+  const longest = (kind: string) => Math.max(0, ...result.steps.filter((s) => s.kind === kind).map((s) => s.durationMs)) / 1000;
+  return {
+    preflight: result.preflightMs / 1000,
+    build: sum(["build"]),
+    smoke: longest("smoke"),
+    suite: sum(["test"]),
+    chart: sum(["chart-deps", "lint", "template"]),
+    push: longest("push-image"),
+    "chart-push": sum(["package-chart", "push-chart"]),
+    aliases: longest("move-alias"),
+    settle: result.settleMs / 1000,
+  };
+}
 
 /**
- * `charthouse publish --nightly` on examples/hyrax against the hand-written baseline a
- * maintainer would script (docker build + docker push of every tag + helm package +
- * helm push), same engine, same registry, each from an empty build cache; then both
- * rerun unchanged. Counts blob uploads through a recording proxy.
+ * `charthouse publish --nightly` on examples/hyrax against bench/baseline.sh, the script a
+ * maintainer would write to do the same work by hand (every gate, every push): same engine,
+ * same registry, runs interleaved, RUNS of each; first runs from an empty build cache and
+ * an empty registry namespace, reruns unchanged. Medians, a per-phase breakdown, and the
+ * blobs each rerun uploaded (through a recording proxy).
  */
 export async function benchPublish(): Promise<void> {
   const engine = await ensureDockerEngine();
@@ -23,78 +48,64 @@ export async function benchPublish(): Promise<void> {
   const proxy = await startProxy(registry.host);
   const env = { ...process.env, DOCKER_HOST: engine.host };
   const example = new URL("../../examples/hyrax", import.meta.url).pathname;
+  const baselineScript = new URL("../../bench/baseline.sh", import.meta.url).pathname;
   const work = mkdtempSync(join(tmpdir(), "charthouse-bench-"));
   const uploads = () => proxy.recorded.filter((r) => r.method === "POST" && r.path.includes("/blobs/uploads/")).length;
-  // Async: the recording proxy runs in this process and must keep answering.
   const docker = (args: string[]) => run("docker", args, { env });
-  const helm = (args: string[]) => run(helmBinary(), args, { env });
   const coldCache = async () => {
-    for (const ns of ["baseline", "charthouse"]) for (const t of TARGETS) for (const tag of ["nightly-20261124", "nightly"]) {
-      await docker(["image", "rm", "--force", `${proxy.host}/${ns}/${t}:${tag}`]).catch(() => undefined);
-    }
+    const images = (await docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout.split("\n").filter((i) => i.startsWith(proxy.host));
+    if (images.length) await docker(["image", "rm", "--force", ...images]).catch(() => undefined);
     await docker(["builder", "prune", "--all", "--force"]);
   };
+  const sha = "c".repeat(40);
   try {
-    const baseline = async (): Promise<number> => {
+    const baseline = async (ns: string): Promise<{ ms: number; phases: Phases }> => {
       const started = performance.now();
-      for (const target of TARGETS) {
-        const ref = `${proxy.host}/baseline/${target}`;
-        await docker(["build", "--target", target, "--tag", `${ref}:nightly-20261124`, "--tag", `${ref}:nightly`, example]);
-        await docker(["push", `${ref}:nightly-20261124`]);
-        await docker(["push", `${ref}:nightly`]);
-      }
-      const chartDir = join(work, "baseline-chart");
-      rmSync(chartDir, { recursive: true, force: true });
-      cpSync(join(example, "chart"), chartDir, { recursive: true });
-      await helm(["dependency", "build", join(chartDir, "hyrax")]);
-      await helm(["package", join(chartDir, "hyrax"), "--version", "3.7.4-nightly.20261124", "--destination", join(work, "pkg")]);
-      await helm(["push", join(work, "pkg", "hyrax-3.7.4-nightly.20261124.tgz"), `oci://${proxy.host}/baseline/charts`, "--plain-http"]);
-      return performance.now() - started;
+      const { stdout } = await promisify(execFile)("sh", [baselineScript, example], {
+        env: { ...env, REGISTRY: `${proxy.host}/${ns}`, DATE: "20261124", REVISION: sha, CREATED: "2026-11-23T18:00:00Z", HELM: helmBinary() },
+      });
+      const phases: Phases = {};
+      for (const m of stdout.matchAll(/^phase (\S+) ([\d.]+)$/gm)) phases[m[1] as keyof Phases] = Number(m[2]);
+      return { ms: performance.now() - started, phases };
     };
-    const project = join(work, "project");
-    cpSync(example, project, { recursive: true });
-    writeFileSync(join(project, "charthouse.yaml"), readFileSync(join(project, "charthouse.yaml"), "utf8").replace("registry: ghcr.io/samvera", `registry: ${proxy.host}/charthouse`));
-    let gatesMs = 0;
-    const charthouse = async (): Promise<number> => {
+    const charthouse = async (ns: string): Promise<{ ms: number; phases: Phases }> => {
+      const project = join(work, ns);
+      rmSync(project, { recursive: true, force: true });
+      cpSync(example, project, { recursive: true });
+      writeFileSync(join(project, "charthouse.yaml"), readFileSync(join(project, "charthouse.yaml"), "utf8").replace("registry: ghcr.io/samvera", `registry: ${proxy.host}/${ns}`));
       const started = performance.now();
       let json = "";
-      const code = await runCli(["publish", "--nightly", "--date", "2026-11-24", "--sha", "c".repeat(40), "--json"], {
-        stdout: (t) => void (json += t),
-        stderr: () => undefined,
-        env: { ...env },
-        cwd: project,
-        now: () => new Date(),
-      });
-      if (code !== 0) throw new Error(`charthouse publish exited ${code}`);
-      const steps = (JSON.parse(json) as { steps: { description: string; phase: string; durationMs: number }[] }).steps;
-      // The gates the baseline does not run: smoke tests, the test suite, lint and template.
-      // Smoke tests run side by side: their wall time is the longest one.
-      const smoke = Math.max(0, ...steps.filter((s) => s.description.startsWith("smoke-test")).map((s) => s.durationMs));
-      gatesMs = smoke + steps.filter((s) => /^(test in|helm lint|helm template)/.test(s.description)).reduce((sum, s) => sum + s.durationMs, 0);
-      return performance.now() - started;
+      const code = await runCli(["publish", "--nightly", "--date", "2026-11-24", "--sha", sha, "--json"], { stdout: (t) => void (json += t), stderr: () => undefined, env, cwd: project, now: () => new Date() });
+      if (code !== 0) throw new Error(`charthouse publish exited ${code}: ${json}`);
+      return { ms: performance.now() - started, phases: charthousePhases(JSON.parse(json) as RunResult) };
     };
 
-    await coldCache();
-    const baseFirst = await baseline();
-    await coldCache();
-    const chFirst = await charthouse();
-    const chFirstGates = gatesMs;
-    let before = uploads();
-    const baseRerun = await baseline();
-    const baseRerunUploads = uploads() - before;
-    before = uploads();
-    const chRerun = await charthouse();
-    const chRerunUploads = uploads() - before;
-
-    report("publish examples/hyrax nightly (4 images, 1 chart), one run each", [
-      { name: "charthouse publish, first run", ms: chFirst },
-      { name: "baseline script, first run (reference)", ms: baseFirst },
-      { name: "charthouse publish, unchanged rerun", ms: chRerun },
-      { name: "baseline script, unchanged rerun (reference)", ms: baseRerun },
-    ]);
-    console.log(`  first run: charthouse / baseline = ${(chFirst / baseFirst).toFixed(2)} (target ≤ 1.1), of which gates the baseline skips: ${(chFirstGates / 1000).toFixed(1)} s`);
-    console.log(`  first run without those gates: charthouse / baseline = ${((chFirst - chFirstGates) / baseFirst).toFixed(2)}`);
-    console.log(`  rerun:     charthouse / baseline = ${(chRerun / baseRerun).toFixed(2)} (target ≤ 0.5); blobs uploaded on rerun: charthouse ${chRerunUploads}, baseline ${baseRerunUploads}`);
+    const results = { baseFirst: [] as { ms: number; phases: Phases }[], chFirst: [] as { ms: number; phases: Phases }[], baseRerun: [] as number[], chRerun: [] as number[], baseBlobs: [] as number[], chBlobs: [] as number[] };
+    for (let i = 0; i < RUNS; i++) {
+      await coldCache();
+      results.baseFirst.push(await baseline(`baseline${i}`));
+      await coldCache();
+      results.chFirst.push(await charthouse(`charthouse${i}`));
+      let before = uploads();
+      results.baseRerun.push((await baseline(`baseline${i}`)).ms);
+      results.baseBlobs.push(uploads() - before);
+      before = uploads();
+      results.chRerun.push((await charthouse(`charthouse${i}`)).ms);
+      results.chBlobs.push(uploads() - before);
+    }
+    const first = median(results.chFirst.map((r) => r.ms)) / median(results.baseFirst.map((r) => r.ms));
+    const rerun = median(results.chRerun) / median(results.baseRerun);
+    console.log(`\npublish examples/hyrax nightly (4 images, 1 chart, every gate), ${RUNS} interleaved runs each, medians`);
+    console.log(`  ${"phase".padEnd(12)} ${"charthouse s".padStart(13)} ${"baseline s".padStart(11)}`);
+    for (const phase of PHASES) {
+      const ch = median(results.chFirst.map((r) => r.phases[phase] ?? 0));
+      const base = median(results.baseFirst.map((r) => r.phases[phase] ?? 0));
+      console.log(`  ${phase.padEnd(12)} ${ch.toFixed(2).padStart(13)} ${base.toFixed(2).padStart(11)}`);
+    }
+    console.log(`  ${"total".padEnd(12)} ${(median(results.chFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(13)} ${(median(results.baseFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(11)}`);
+    console.log(`  reruns: charthouse ${(median(results.chRerun) / 1000).toFixed(2)} s (blobs uploaded: ${results.chBlobs.join(", ")}), baseline ${(median(results.baseRerun) / 1000).toFixed(2)} s (blobs: ${results.baseBlobs.join(", ")})`);
+    console.log(`first run: charthouse / equal-work baseline = ${first.toFixed(2)}`);
+    console.log(`rerun: charthouse / equal-work baseline = ${rerun.toFixed(2)}`);
   } finally {
     await proxy.stop();
     await registry.stop();

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The compiled CLI; `npm run build` writes dist/.
-import "../dist/src/cli/main.js";
+// The bundled CLI (`npm run prepare` writes dist/cli/; installing runs it).
+import "../dist/cli/main.js";

@@ -49,3 +49,18 @@ describe("a commit's time from git's object store, without git (the Dagger modul
     expect(commitTimeFromObjects(join(clone, ".git"), older)).toBeUndefined();
   });
 });
+
+describe("the run's git facts, read from the checkout's files when it can", () => {
+  it("gives what git gives: commit, branch and commit time, packed refs and all", async () => {
+    const { readGitFacts } = await import("../src/context/read-git.js");
+    const repo = history();
+    git(repo, "checkout", "-q", "-b", "release/5.x");
+    git(repo, "pack-refs", "--all");
+    const facts = readGitFacts(join(repo, "sub-dir-that-does-not-matter", ".."))!;
+    expect(facts.commit).toBe(git(repo, "rev-parse", "HEAD"));
+    expect(facts.branch).toBe("release/5.x");
+    expect(new Date(facts.committedAt!).toISOString()).toBe(new Date(gitTime(repo, "HEAD")).toISOString());
+    const older = git(repo, "rev-parse", "HEAD~3");
+    expect(facts.commitTime!(older)).toBe(gitTime(repo, older));
+  });
+});

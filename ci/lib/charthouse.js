@@ -10991,7 +10991,7 @@ function planChart(chart, facts) {
 }
 function planTest(config, images) {
   const test = config.test;
-  const refOf = (name) => {
+  const refOf2 = (name) => {
     const image = images.find((i) => i.name === name);
     return image && `${image.repository}:${image.tag}`;
   };
@@ -10999,7 +10999,7 @@ function planTest(config, images) {
     image: test.image,
     command: test.command,
     env: test.env,
-    services: test.services.map((s) => ({ ...s, image: refOf(s.image) ?? s.image })),
+    services: test.services.map((s) => ({ ...s, image: refOf2(s.image) ?? s.image })),
     caches: test.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
   };
 }
@@ -12749,14 +12749,19 @@ function checkDate(date) {
 // src/context/git-files.ts
 async function gitFactsFromFiles(read) {
   const head = (await read(".git/HEAD"))?.trim();
-  if (!head) return void 0;
+  const ref = head && refOf(head);
+  return head === void 0 ? void 0 : headFacts(head, ref ? await read(`.git/${ref}`) : void 0, ref ? await read(".git/packed-refs") : void 0);
+}
+function refOf(head) {
+  return head.match(/^ref: (refs\/heads\/.+)$/)?.[1];
+}
+function headFacts(head, loose, packed) {
   if (/^[0-9a-f]{40}$/.test(head)) return { commit: head };
-  const ref = head.match(/^ref: (refs\/heads\/(.+))$/);
+  const ref = refOf(head);
   if (!ref) return void 0;
-  const loose = (await read(`.git/${ref[1]}`))?.trim();
-  const packed = loose ? void 0 : (await read(".git/packed-refs"))?.split("\n").find((line) => line.endsWith(` ${ref[1]}`))?.split(" ")[0];
-  const commit = loose ?? packed;
-  return commit && /^[0-9a-f]{40}$/.test(commit) ? { commit, branch: ref[2] } : { branch: ref[2] };
+  const commit = loose?.trim() || packed?.split("\n").find((line) => line.endsWith(` ${ref}`))?.split(" ")[0];
+  const branch = ref.slice("refs/heads/".length);
+  return commit && /^[0-9a-f]{40}$/.test(commit) ? { commit, branch } : { branch };
 }
 
 // src/release/prepare-run.ts

@@ -7,12 +7,21 @@ import type { GitFacts } from "./detect-context.js";
  */
 export async function gitFactsFromFiles(read: (path: string) => Promise<string | undefined>): Promise<GitFacts | undefined> {
   const head = (await read(".git/HEAD"))?.trim();
-  if (!head) return undefined;
+  const ref = head && refOf(head);
+  return head === undefined ? undefined : headFacts(head, ref ? await read(`.git/${ref}`) : undefined, ref ? await read(".git/packed-refs") : undefined);
+}
+
+/** The ref HEAD points at (`refs/heads/main`), or undefined for a detached HEAD. */
+export function refOf(head: string): string | undefined {
+  return head.match(/^ref: (refs\/heads\/.+)$/)?.[1];
+}
+
+/** HEAD's commit and branch from the text of HEAD, its loose ref file and packed-refs. */
+export function headFacts(head: string, loose: string | undefined, packed: string | undefined): GitFacts | undefined {
   if (/^[0-9a-f]{40}$/.test(head)) return { commit: head };
-  const ref = head.match(/^ref: (refs\/heads\/(.+))$/);
+  const ref = refOf(head);
   if (!ref) return undefined;
-  const loose = (await read(`.git/${ref[1]}`))?.trim();
-  const packed = loose ? undefined : (await read(".git/packed-refs"))?.split("\n").find((line) => line.endsWith(` ${ref[1]}`))?.split(" ")[0];
-  const commit = loose ?? packed;
-  return commit && /^[0-9a-f]{40}$/.test(commit) ? { commit, branch: ref[2] } : { branch: ref[2] };
+  const commit = loose?.trim() || packed?.split("\n").find((line) => line.endsWith(` ${ref}`))?.split(" ")[0];
+  const branch = ref.slice("refs/heads/".length);
+  return commit && /^[0-9a-f]{40}$/.test(commit) ? { commit, branch } : { branch };
 }

@@ -3,9 +3,9 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Credentials } from "../registry/credentials.js";
 
-/** Where `docker-credential-charthouse` lives: the package's bin/ (from src/run or dist/src/run). */
+/** Where `docker-credential-charthouse` lives: the package's bin/ (from src/run, dist/src/run, or the bundled dist/cli). */
 function binDirs(): string[] {
-  return [fileURLToPath(new URL("../../bin", import.meta.url)), fileURLToPath(new URL("../../../bin", import.meta.url))];
+  return [fileURLToPath(new URL("../../bin", import.meta.url)), fileURLToPath(new URL("../../../bin", import.meta.url)), fileURLToPath(new URL("../bin", import.meta.url))];
 }
 
 /**
