@@ -12944,6 +12944,19 @@ async function runRelease(r) {
     }
   };
   let current;
+  const walk = async (lane) => {
+    for (const group of concurrentGroups(lane)) {
+      if (aborted()) throw StepFailed.cancelled();
+      current ??= group[0].step;
+      const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
+      const failed = outcomes.findIndex((o) => o.status === "rejected");
+      if (failed >= 0) {
+        current = group[failed].step;
+        throw outcomes[failed].reason;
+      }
+      if (current === group[0].step) current = void 0;
+    }
+  };
   const close = () => void engine.close();
   r.signal?.addEventListener("abort", close, { once: true });
   let preflightMs = 0;
@@ -12953,16 +12966,14 @@ async function runRelease(r) {
     await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
-    for (const group of concurrentGroups(steps)) {
-      if (aborted()) throw StepFailed.cancelled();
-      current = group[0].step;
-      const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
-      const failed = outcomes.findIndex((o) => o.status === "rejected");
-      if (failed >= 0) {
-        current = group[failed].step;
-        throw outcomes[failed].reason;
-      }
-    }
+    const indexed = steps.map((step, index) => ({ step, index }));
+    const isChart = (s) => s.kind === "chart-deps" || s.kind === "lint" || s.kind === "template";
+    const lanes = [indexed.filter(({ step }) => step.phase === "gate" && !isChart(step)), indexed.filter(({ step }) => step.phase === "gate" && isChart(step))];
+    const gates = await Promise.allSettled(lanes.map(walk));
+    const gateFailure = gates.find((g) => g.status === "rejected");
+    if (gateFailure) throw gateFailure.reason;
+    current = void 0;
+    await walk(indexed.filter(({ step }) => step.phase !== "gate"));
     current = void 0;
     if (aliases.some((a) => a.moved)) {
       const started2 = Date.now();
@@ -12994,14 +13005,14 @@ async function runRelease(r) {
     packages
   };
 }
-var CONCURRENT = /* @__PURE__ */ new Set(["smoke", "push-image", "move-alias"]);
+var CONCURRENT = /* @__PURE__ */ new Set(["build", "smoke", "push-image", "move-alias"]);
 function concurrentGroups(steps) {
   const groups = [];
-  steps.forEach((step, index) => {
+  for (const entry of steps) {
     const last = groups.at(-1);
-    if (last && CONCURRENT.has(step.kind) && last[0].step.kind === step.kind) last.push({ step, index });
-    else groups.push([{ step, index }]);
-  });
+    if (last && CONCURRENT.has(entry.step.kind) && last[0].step.kind === entry.step.kind) last.push(entry);
+    else groups.push([entry]);
+  }
   return groups;
 }
 function pushedRepositories(steps) {

@@ -177,6 +177,20 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   };
 
   let current: Step | undefined;
+  /** Walks steps in order, consecutive independent ones side by side; a failure names its step in `current`. */
+  const walk = async (lane: readonly { step: Step; index: number }[]): Promise<void> => {
+    for (const group of concurrentGroups(lane)) {
+      if (aborted()) throw StepFailed.cancelled();
+      current ??= group[0]!.step;
+      const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
+      const failed = outcomes.findIndex((o) => o.status === "rejected");
+      if (failed >= 0) {
+        current = group[failed]!.step;
+        throw (outcomes[failed] as PromiseRejectedResult).reason;
+      }
+      if (current === group[0]!.step) current = undefined;
+    }
+  };
   const close = () => void engine.close();
   r.signal?.addEventListener("abort", close, { once: true });
   let preflightMs = 0;
@@ -186,16 +200,16 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
-    for (const group of concurrentGroups(steps)) {
-      if (aborted()) throw StepFailed.cancelled();
-      current = group[0]!.step;
-      const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
-      const failed = outcomes.findIndex((o) => o.status === "rejected");
-      if (failed >= 0) {
-        current = group[failed]!.step;
-        throw (outcomes[failed] as PromiseRejectedResult).reason;
-      }
-    }
+    // The gates in two lanes that share nothing, side by side: the images' (build, smoke, suite)
+    // and the charts' (dependencies, lint, template: the pins name planned tags, not built images).
+    const indexed = steps.map((step, index) => ({ step, index }));
+    const isChart = (s: Step) => s.kind === "chart-deps" || s.kind === "lint" || s.kind === "template";
+    const lanes = [indexed.filter(({ step }) => step.phase === "gate" && !isChart(step)), indexed.filter(({ step }) => step.phase === "gate" && isChart(step))];
+    const gates = await Promise.allSettled(lanes.map(walk));
+    const gateFailure = gates.find((g): g is PromiseRejectedResult => g.status === "rejected");
+    if (gateFailure) throw gateFailure.reason;
+    current = undefined;
+    await walk(indexed.filter(({ step }) => step.phase !== "gate"));
     current = undefined;
     if (aliases.some((a) => a.moved)) {
       const started = Date.now();
@@ -229,17 +243,21 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   };
 }
 
-/** Steps that touch nothing of each other's: a run of them goes at once, still after every earlier step and before every later one. */
-const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["smoke", "push-image", "move-alias"]);
+/**
+ * Steps that touch nothing of each other's: a run of them goes at once, still after every
+ * earlier step and before every later one. Builds too: each is its own target (the engine's
+ * build cache shares their common stages).
+ */
+const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["build", "smoke", "push-image", "move-alias"]);
 
 /** The steps in order, consecutive independent ones of the same kind grouped. */
-export function concurrentGroups(steps: readonly Step[]): { step: Step; index: number }[][] {
+export function concurrentGroups(steps: readonly { step: Step; index: number }[]): { step: Step; index: number }[][] {
   const groups: { step: Step; index: number }[][] = [];
-  steps.forEach((step, index) => {
+  for (const entry of steps) {
     const last = groups.at(-1);
-    if (last && CONCURRENT.has(step.kind) && last[0]!.step.kind === step.kind) last.push({ step, index });
-    else groups.push([{ step, index }]);
-  });
+    if (last && CONCURRENT.has(entry.step.kind) && last[0]!.step.kind === entry.step.kind) last.push(entry);
+    else groups.push([entry]);
+  }
   return groups;
 }
 
