@@ -117,3 +117,11 @@ describe("events the docs name publish; every other is gates only", () => {
     expect(detectContext({ flags: {}, env, now: NOW }).event).toEqual({ kind: "pull-request" });
   });
 });
+
+describe("a registry state file that is not JSON", () => {
+  it("says how to write one, naming no command that does not exist", async () => {
+    const { parseRegistryState } = await import("../src/plan/index.js");
+    expect(() => parseRegistryState("{", "state.json")).toThrow(/state\.json: not JSON .*use charthouse plan --online/);
+    expect(() => parseRegistryState("{", "state.json")).not.toThrow(/charthouse state/);
+  });
+});
