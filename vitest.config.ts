@@ -11,6 +11,7 @@ export const UNIT = [
   "test/cli-plan.test.ts",
   "test/config.test.ts",
   "test/config-holes.test.ts",
+  "test/config-details.test.ts",
   "test/context.test.ts",
   "test/docker-args.test.ts",
   "test/git-objects.test.ts",
