@@ -12,6 +12,7 @@ export const UNIT = [
   "test/config.test.ts",
   "test/config-holes.test.ts",
   "test/config-details.test.ts",
+  "test/config-messages.test.ts",
   "test/context.test.ts",
   "test/docker-args.test.ts",
   "test/git-objects.test.ts",
