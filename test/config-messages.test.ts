@@ -31,7 +31,7 @@ describe("config problems, word for word", () => {
     ["a chart pattern with an unknown placeholder", `${R}policy:\n  chartReleaseTag: "{chart}-{name}-{version}"\n`, { field: "policy.chartReleaseTag", message: 'tag pattern "{chart}-{name}-{version}" has an unknown placeholder {name}', fix: "use only {chart} and {version}", line: 3, column: 20 }],
     ["a repository name too long", `registry: ghcr.io/${"n".repeat(240)}\nimages:\n  - {name: a, target: dassie, repository: ${"r".repeat(20)}}\n`, { field: "images[0].repository", message: `ghcr.io/${"n".repeat(240)}/${"r".repeat(20)} is longer than 255 characters`, fix: "shorten the registry namespace or the repository", line: 3, column: 43 }],
   ])("%s", (_, yaml, expected) => {
-    const files = _ === "a chart without a name or version" ? { "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\n" } : _ === "a chart YAML error" ? { "chart/hyrax/Chart.yaml": "name: [\n" } : {};
+    const files: Record<string, string> = _ === "a chart without a name or version" ? { "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\n" } : _ === "a chart YAML error" ? { "chart/hyrax/Chart.yaml": "name: [\n" } : {};
     expect(problems(yaml, files)).toContainEqual({ ...expected, file: expect.stringMatching(/charthouse\.yaml$|Chart\.yaml$/) });
   });
 
