@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   aliasForBranch,
+  highest,
+  releaseAliases,
+  versionToTag,
   circleTagFilter,
   githubTagGlobs,
   isNightlyPrerelease,
@@ -78,6 +81,22 @@ describe("tags and versions read back", () => {
     expect(aliasForBranch("..-feature")).toBe("feature");
     expect(aliasForBranch("a.-b")).toBe("a.-b");
     expect(aliasForBranch("x".repeat(200))).toHaveLength(128);
+  });
+});
+
+describe("the highest release and the aliases it earns", () => {
+  it("highest does not depend on the order the registry lists tags in", () => {
+    expect(highest(["5.1.0", "5.10.0", "5.2.0"])).toBe("5.10.0");
+    expect(highest(["5.10.0", "4.0.0"])).toBe("5.10.0");
+    expect(highest([])).toBeUndefined();
+  });
+
+  it("a minor line is its own major's: 4.1.5 is the top of 4.1 even when 5.1.9 exists", () => {
+    expect(releaseAliases("4.1.5", ["4.1.4", "5.1.9"])).toEqual(["4.1", "4"]);
+  });
+
+  it("build metadata becomes _ in an OCI tag, as helm writes it", () => {
+    expect(versionToTag("1.2.3+build.4")).toBe("1.2.3_build.4");
   });
 });
 
