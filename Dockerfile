@@ -2,7 +2,7 @@
 # and kubectl. The base is a build argument, so the tests build it from a local base image.
 ARG NODE_IMAGE=node:20-alpine
 
-# From files assembled beforehand (`npm run build && npm run pack:image`): a build with no
+# From files assembled beforehand (`npm run prepare && npm run pack:image`): a build with no
 # network. First in the file: Docker's legacy builder builds every stage before its target.
 FROM ${NODE_IMAGE} AS charthouse-prebuilt
 COPY .image/ /opt/charthouse/
@@ -22,7 +22,7 @@ COPY tsconfig.json tsconfig.build.json charthouse.schema.json ./
 COPY bin/ bin/
 COPY scripts/ scripts/
 COPY src/ src/
-RUN npx tsc -p tsconfig.build.json && node scripts/install-helm.mjs && node scripts/pack-image.mjs /out
+RUN npx tsc -p tsconfig.build.json && node scripts/build-cli.mjs && node scripts/install-helm.mjs && node scripts/pack-image.mjs /out
 
 FROM ${NODE_IMAGE} AS charthouse
 COPY --from=build /out/ /opt/charthouse/

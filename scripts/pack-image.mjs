@@ -12,8 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = process.argv[2] ?? join(root, ".image");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const path of ["package.json", "charthouse.schema.json", "bin", "dist/src", "dist/charthouse.schema.json"]) {
-  if (!existsSync(join(root, path))) throw new Error(`${path} is missing: run npm run build first`);
+for (const path of ["package.json", "charthouse.schema.json", "bin", "dist/cli", "dist/src", "dist/charthouse.schema.json"]) {
+  if (!existsSync(join(root, path))) throw new Error(`${path} is missing: run npm run prepare first`);
   cpSync(join(root, path), join(out, path), { recursive: true });
 }
 // Production dependencies only, as npm resolves them.
