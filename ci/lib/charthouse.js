@@ -12943,18 +12943,12 @@ async function runRelease(r) {
       }
     }
   };
-  let current;
   const walk = async (lane) => {
     for (const group of concurrentGroups(lane)) {
       if (aborted()) throw StepFailed.cancelled();
-      current ??= group[0].step;
       const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
       const failed = outcomes.findIndex((o) => o.status === "rejected");
-      if (failed >= 0) {
-        current = group[failed].step;
-        throw outcomes[failed].reason;
-      }
-      if (current === group[0].step) current = void 0;
+      if (failed >= 0) throw new FailedStep(group[failed].step, outcomes[failed].reason);
     }
   };
   const close = () => void engine.close();
@@ -12972,9 +12966,7 @@ async function runRelease(r) {
     const gates = await Promise.allSettled(lanes.map(walk));
     const gateFailure = gates.find((g) => g.status === "rejected");
     if (gateFailure) throw gateFailure.reason;
-    current = void 0;
     await walk(indexed.filter(({ step }) => step.phase !== "gate"));
-    current = void 0;
     if (aliases.some((a) => a.moved)) {
       const started2 = Date.now();
       aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
@@ -12982,7 +12974,8 @@ async function runRelease(r) {
       reporter.line(`settle: re-read the moved aliases after ${settleMs} ms (three read-to-write windows): ${aliases.filter((a) => a.moved).length} in place`);
     }
   } catch (error) {
-    throw translate(error, current, published, aborted());
+    const failed = error instanceof FailedStep ? error : void 0;
+    throw translate(failed ? failed.reason : error, failed?.step, published, aborted());
   } finally {
     r.signal?.removeEventListener("abort", close);
     await engine.close();
@@ -13005,6 +12998,14 @@ async function runRelease(r) {
     packages
   };
 }
+var FailedStep = class {
+  constructor(step, reason) {
+    this.step = step;
+    this.reason = reason;
+  }
+  step;
+  reason;
+};
 var CONCURRENT = /* @__PURE__ */ new Set(["build", "smoke", "push-image", "move-alias"]);
 function concurrentGroups(steps) {
   const groups = [];

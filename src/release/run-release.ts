@@ -176,19 +176,13 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     }
   };
 
-  let current: Step | undefined;
-  /** Walks steps in order, consecutive independent ones side by side; a failure names its step in `current`. */
+  /** Walks steps in order, consecutive independent ones side by side; a failure carries its step. */
   const walk = async (lane: readonly { step: Step; index: number }[]): Promise<void> => {
     for (const group of concurrentGroups(lane)) {
       if (aborted()) throw StepFailed.cancelled();
-      current ??= group[0]!.step;
       const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
       const failed = outcomes.findIndex((o) => o.status === "rejected");
-      if (failed >= 0) {
-        current = group[failed]!.step;
-        throw (outcomes[failed] as PromiseRejectedResult).reason;
-      }
-      if (current === group[0]!.step) current = undefined;
+      if (failed >= 0) throw new FailedStep(group[failed]!.step, (outcomes[failed] as PromiseRejectedResult).reason);
     }
   };
   const close = () => void engine.close();
@@ -208,9 +202,7 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     const gates = await Promise.allSettled(lanes.map(walk));
     const gateFailure = gates.find((g): g is PromiseRejectedResult => g.status === "rejected");
     if (gateFailure) throw gateFailure.reason;
-    current = undefined;
     await walk(indexed.filter(({ step }) => step.phase !== "gate"));
-    current = undefined;
     if (aliases.some((a) => a.moved)) {
       const started = Date.now();
       aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
@@ -218,7 +210,8 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
       reporter.line(`settle: re-read the moved aliases after ${settleMs} ms (three read-to-write windows): ${aliases.filter((a) => a.moved).length} in place`);
     }
   } catch (error) {
-    throw translate(error, current, published, aborted());
+    const failed = error instanceof FailedStep ? error : undefined;
+    throw translate(failed ? failed.reason : error, failed?.step, published, aborted());
   } finally {
     r.signal?.removeEventListener("abort", close);
     await engine.close();
@@ -241,6 +234,14 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     images,
     packages,
   };
+}
+
+/** A step's failure with the step: the gate lanes run side by side, so no shared "current step" can say which failed. */
+class FailedStep {
+  constructor(
+    readonly step: Step,
+    readonly reason: unknown,
+  ) {}
 }
 
 /**
