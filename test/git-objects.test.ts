@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitTimeFromObjects } from "../src/context/git-objects.js";
@@ -39,6 +41,48 @@ describe("a commit's time from git's object store, without git (the Dagger modul
     for (const sha of git(repo, "rev-list", "--all").split("\n")) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
   });
 
+  it("reads deltas that name their base by sha (REF_DELTA, as packs written without offsets have)", () => {
+    const repo = history();
+    git(repo, "-c", "repack.useDeltaBaseOffset=false", "repack", "-adf", "--window=250", "--depth=50", "-q");
+    for (const sha of git(repo, "rev-list", "--all").split("\n")) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+  });
+
+  it("finds, in a pack, commits at both ends of the index (first byte 00 and ff)", () => {
+    const repo = history();
+    const tree = git(repo, "rev-parse", "HEAD^{tree}");
+    // Commit objects written by hand (git's loose format) until one sha starts 00 and one ff:
+    // thousands of git processes would take seconds.
+    const ends: Record<string, string> = {};
+    for (let i = 0; !(ends["00"] && ends["ff"]) && i < 100_000; i++) {
+      const body = Buffer.from(`tree ${tree}\nauthor t <t@example.org> 1777593600 +0000\ncommitter t <t@example.org> ${1777593600 + i} +0000\n\nprobe ${i}\n`);
+      const raw = Buffer.concat([Buffer.from(`commit ${body.length}\0`), body]);
+      const sha = createHash("sha1").update(raw).digest("hex");
+      const first = sha.slice(0, 2);
+      if ((first === "00" || first === "ff") && !ends[first]) {
+        ends[first] = sha;
+        mkdirSync(join(repo, ".git/objects", first), { recursive: true });
+        writeFileSync(join(repo, ".git/objects", first, sha.slice(2)), deflateSync(raw));
+        git(repo, "update-ref", `refs/heads/end-${first}`, sha);
+      }
+    }
+    git(repo, "repack", "-adf", "-q");
+    git(repo, "prune");
+    expect(Object.keys(ends).sort()).toEqual(["00", "ff"]);
+    for (const sha of Object.values(ends)) expect(existsSync(join(repo, ".git/objects", sha.slice(0, 2), sha.slice(2)))).toBe(false);
+    for (const sha of Object.values(ends)) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+    // And a sha the pack lacks, in a populated and in an empty fanout bucket.
+    expect(commitTimeFromObjects(join(repo, ".git"), `00${"0".repeat(38)}`)).toBeUndefined();
+    expect(commitTimeFromObjects(join(repo, ".git"), "f".repeat(40))).toBeUndefined();
+  });
+
+  it("says nothing of an object that is not a commit", () => {
+    const repo = history();
+    expect(commitTimeFromObjects(join(repo, ".git"), git(repo, "rev-parse", "HEAD^{tree}"))).toBeUndefined();
+    git(repo, "repack", "-adf", "-q");
+    expect(commitTimeFromObjects(join(repo, ".git"), git(repo, "rev-parse", "HEAD^{tree}"))).toBeUndefined();
+    expect(commitTimeFromObjects(join(repo, ".git"), git(repo, "rev-parse", "HEAD:f"))).toBeUndefined();
+  });
+
   it("reads a shallow clone's HEAD, and says nothing of a commit the clone lacks", () => {
     const origin = history();
     const clone = join(tempTree(), "clone");
@@ -62,5 +106,122 @@ describe("the run's git facts, read from the checkout's files when it can", () =
     expect(new Date(facts.committedAt!).toISOString()).toBe(new Date(gitTime(repo, "HEAD")).toISOString());
     const older = git(repo, "rev-parse", "HEAD~3");
     expect(facts.commitTime!(older)).toBe(gitTime(repo, older));
+  });
+});
+
+/** A small repository: `n` commits on `main`, committer times a day apart. */
+function small(n = 3): string {
+  const repo = tempTree();
+  git(repo, "init", "-q", "-b", "main");
+  for (let i = 1; i <= n; i++) {
+    execFileSync("sh", ["-c", `echo ${i} >> f && git add f`], { cwd: repo });
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", `c${i}`], {
+      cwd: repo,
+      env: { ...process.env, GIT_COMMITTER_DATE: `2026-03-0${i}T12:00:00+0100` },
+    });
+  }
+  return repo;
+}
+const commitAs = (repo: string, message: string, date: string) =>
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "--allow-empty", "-m", message], {
+    cwd: repo,
+    env: { ...process.env, GIT_COMMITTER_DATE: date },
+  });
+
+describe("the run's git facts in every shape a checkout comes in", () => {
+  it("says nothing outside a repository", async () => {
+    const { readGitFacts } = await import("../src/context/read-git.js");
+    expect(readGitFacts(tempTree({ "a/b/file": "x" }) + "/a/b")).toBeUndefined();
+  });
+
+  it("finds the checkout from a directory deep inside it, on a branch whose ref is a loose file", async () => {
+    const { readGitFacts } = await import("../src/context/read-git.js");
+    const repo = small();
+    execFileSync("mkdir", ["-p", join(repo, "charts/hyrax/templates")]);
+    const facts = readGitFacts(join(repo, "charts/hyrax/templates"))!;
+    expect(facts).toMatchObject({ commit: git(repo, "rev-parse", "HEAD"), branch: "main", committedAt: "2026-03-03T11:00:00Z" });
+    expect(facts.commitTime!(git(repo, "rev-parse", "HEAD~2"))).toBe("2026-03-01T11:00:00Z");
+  });
+
+  it("gives a detached HEAD's commit and no branch", async () => {
+    const { readGitFacts } = await import("../src/context/read-git.js");
+    const repo = small();
+    git(repo, "checkout", "-q", "--detach", "HEAD~1");
+    const facts = readGitFacts(repo)!;
+    expect(facts.commit).toBe(git(repo, "rev-parse", "HEAD"));
+    expect(facts.branch).toBeUndefined();
+    expect(facts.committedAt).toBe("2026-03-02T11:00:00Z");
+  });
+
+  it("says nothing of a repository with no commit yet", async () => {
+    const { readGitFacts } = await import("../src/context/read-git.js");
+    const repo = tempTree();
+    git(repo, "init", "-q", "-b", "main");
+    expect(readGitFacts(repo)).toBeUndefined();
+  });
+
+  it("asks git in a worktree, whose .git is a file", async () => {
+    const { readGitFacts } = await import("../src/context/read-git.js");
+    const repo = small();
+    const tree = join(tempTree(), "wt");
+    git(repo, "worktree", "add", "-q", "-b", "backport/5.0", tree, "HEAD~1");
+    const facts = readGitFacts(tree)!;
+    // Times from git are in the committer's zone; the same instant as the object reader's UTC.
+    expect(facts.commit).toBe(git(repo, "rev-parse", "HEAD~1"));
+    expect(facts.branch).toBe("backport/5.0");
+    expect(new Date(facts.committedAt!).toISOString()).toBe("2026-03-02T11:00:00.000Z");
+    expect(new Date(facts.commitTime!(git(repo, "rev-parse", "HEAD~2"))!).toISOString()).toBe("2026-03-01T11:00:00.000Z");
+    expect(facts.commitTime!("0".repeat(40))).toBeUndefined();
+  });
+
+  it("asks git for HEAD when its object lives in another repository's store (a --shared clone)", async () => {
+    const { readGitFacts } = await import("../src/context/read-git.js");
+    const origin = small();
+    const clone = join(tempTree(), "clone");
+    execFileSync("git", ["clone", "-q", "--shared", origin, clone]);
+    const facts = readGitFacts(clone)!;
+    expect(facts.commit).toBe(git(origin, "rev-parse", "HEAD"));
+    expect(facts.branch).toBe("main");
+    expect(new Date(facts.committedAt!).toISOString()).toBe("2026-03-03T11:00:00.000Z");
+  });
+
+  it("reads HEAD from its own files and asks git only for an older commit it does not hold", async () => {
+    const { readGitFacts } = await import("../src/context/read-git.js");
+    const origin = small();
+    const clone = join(tempTree(), "clone");
+    execFileSync("git", ["clone", "-q", "--shared", origin, clone]);
+    commitAs(clone, "local", "2026-04-01T08:00:00Z");
+    const facts = readGitFacts(clone)!;
+    expect(facts.committedAt).toBe("2026-04-01T08:00:00Z");
+    expect(new Date(facts.commitTime!(git(origin, "rev-parse", "HEAD"))!).toISOString()).toBe("2026-03-03T11:00:00.000Z");
+  });
+});
+
+describe("HEAD's commit and branch from a checkout's files, read through a function (the Dagger module)", () => {
+  const S = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+  const S2 = "ffffeeee0000111122223333444455556666aaaa";
+  const reader = (files: Record<string, string>) => async (path: string) => files[path];
+
+  it.each([
+    ["a detached HEAD", { ".git/HEAD": `${S}\n` }, { commit: S }],
+    ["a loose branch ref", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": `${S}\n` }, { commit: S, branch: "main" }],
+    ["the loose ref over packed-refs", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": `${S}\n`, ".git/packed-refs": `# pack-refs with: peeled\n${S2} refs/heads/main\n` }, { commit: S, branch: "main" }],
+    ["a packed branch ref", { ".git/HEAD": "ref: refs/heads/release/5.x\n", ".git/packed-refs": `# pack-refs with: peeled\n${S2} refs/heads/main-old\n${S} refs/heads/release/5.x\n` }, { commit: S, branch: "release/5.x" }],
+    ["a ref whose name only ends like the branch", { ".git/HEAD": "ref: refs/heads/x\n", ".git/packed-refs": `${S2} refs/heads/main/x\n` }, { branch: "x" }],
+    ["an unborn branch", { ".git/HEAD": "ref: refs/heads/main\n" }, { branch: "main" }],
+    ["a ref that is not a sha", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": "nonsense\n" }, { branch: "main" }],
+  ])("%s", async (_name, files, expected) => {
+    const { gitFactsFromFiles } = await import("../src/context/git-files.js");
+    expect(await gitFactsFromFiles(reader(files))).toStrictEqual(expected);
+  });
+
+  it.each([
+    ["no .git at all", {}],
+    ["a HEAD pointing outside refs/heads", { ".git/HEAD": "ref: refs/tags/v1\n" }],
+    ["a HEAD that is neither", { ".git/HEAD": "garbage\n" }],
+    ["a short sha", { ".git/HEAD": `${S.slice(0, 39)}\n` }],
+  ])("nothing from %s", async (_name, files) => {
+    const { gitFactsFromFiles } = await import("../src/context/git-files.js");
+    expect(await gitFactsFromFiles(reader(files))).toBeUndefined();
   });
 });
