@@ -13,6 +13,7 @@ export const UNIT = [
   "test/config-holes.test.ts",
   "test/config-details.test.ts",
   "test/config-messages.test.ts",
+  "test/config-schema.test.ts",
   "test/context.test.ts",
   "test/docker-args.test.ts",
   "test/git-objects.test.ts",
