@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { BASE_IMAGE } from "../src/local/index.js";
 import { readTag, RegistryClient } from "../src/registry/index.js";
 import { toolEnvironment } from "../src/run/tool-env.js";
@@ -29,5 +29,27 @@ describe("the real Docker engine", () => {
     expect(record).toMatchObject({ revision: COMMIT, version: "nightly-20261124" });
     expect(filesContaining(work, CANARY)).toEqual([]);
     docker(["image", "rm", ref]);
+  });
+});
+
+describe("builds on the classic builder (no BuildKit)", () => {
+  it("build a stage two targets share once: both images carry the same base layer", async () => {
+    // The base stage writes random bytes after a pause: built twice side by side, its layer
+    // would differ between the two images (and the work be done twice). A fresh RUN line every
+    // time, so no earlier run's cache answers for it.
+    const project = tempTree({
+      Dockerfile: `FROM ${BASE_IMAGE} AS base\nRUN sleep 1 && echo ${Math.random()} && dd if=/dev/urandom of=/base.bin bs=1k count=64 2>/dev/null\nFROM base AS web\nRUN echo web > /which\nFROM base AS worker\nRUN echo worker > /which\n`,
+      "charthouse.yaml": "registry: 127.0.0.1:5999/shared\nimages:\n  - {name: web, target: web}\n  - {name: worker, target: worker}\n",
+    });
+    const env = { DOCKER_HOST: inject("dockerHost"), HOME: process.env.HOME ?? "/root" };
+    const { charthouse } = await import("./helpers/cli.js");
+    const docker = (args: string[]) => execFileSync("docker", args, { env: { ...process.env, ...env }, encoding: "utf8" }).trim();
+    onTestFinished(() => void docker(["image", "rm", "--force", "127.0.0.1:5999/shared/web:nightly-20261124", "127.0.0.1:5999/shared/worker:nightly-20261124"]));
+    const run = await charthouse(["test", "--nightly", "--date", "2026-11-24", "--sha", COMMIT], { cwd: project, env });
+    expect(run.code, run.stderr).toBe(0);
+    const layers = (name: string) => JSON.parse(docker(["image", "inspect", "--format", "{{json .RootFS.Layers}}", `127.0.0.1:5999/shared/${name}:nightly-20261124`])) as string[];
+    const [web, worker] = [layers("web"), layers("worker")];
+    expect(web).toHaveLength(3);
+    expect(worker[1]).toBe(web[1]);
   });
 });

@@ -246,8 +246,9 @@ class FailedStep {
 
 /**
  * Steps that touch nothing of each other's: a run of them goes at once, still after every
- * earlier step and before every later one. Builds too: each is its own target (the engine's
- * build cache shares their common stages).
+ * earlier step and before every later one. Builds too: each is its own target; BuildKit (and
+ * Dagger) share their common stages between builds in flight, and the Docker engine without
+ * BuildKit takes them one at a time (src/run/docker-engine.ts).
  */
 const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["build", "smoke", "push-image", "move-alias"]);
 

@@ -56,6 +56,10 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
   let stages = 0;
   let networks = 0;
   let buildx: Promise<boolean> | undefined;
+  // The classic builder (no BuildKit) shares nothing between builds in flight: two targets over
+  // one base, side by side, would each build the base (twice the work, two different layers).
+  // One build at a time lets each reuse the layers of the one before.
+  let classicBuilds: Promise<unknown> = Promise.resolve();
 
   const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
     runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
@@ -108,7 +112,14 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
 
     async build(image) {
       buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0);
-      await exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: await buildx }), `docker build of ${image.name}`);
+      const withBuildKit = await buildx;
+      const build = () => exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: withBuildKit }), `docker build of ${image.name}`);
+      if (withBuildKit) await build();
+      else {
+        const turn = classicBuilds.then(build);
+        classicBuilds = turn.catch(() => undefined);
+        await turn;
+      }
       return `${image.repository}:${image.tag}`;
     },
 
