@@ -14,6 +14,7 @@ export const UNIT = [
   "test/config-details.test.ts",
   "test/config-messages.test.ts",
   "test/config-schema.test.ts",
+  "test/config-exact.test.ts",
   "test/context.test.ts",
   "test/docker-args.test.ts",
   "test/git-objects.test.ts",

@@ -12448,7 +12448,7 @@ function buildChart(raw, i, root, imageNames, problems, files) {
   if (chart.doc.errors.length) return [];
   if (!chart.name) chartProblems.add([], "Chart.yaml has no name", "add name: <chart name>");
   else if (!CHART_NAME2.test(chart.name)) {
-    chartProblems.add(["name"], `name "${chart.name}" cannot be an OCI repository name`, "use lowercase letters and digits separated by '-', e.g. hyrax");
+    chartProblems.add(["name"], `name "${chart.name}" cannot be an OCI repository name`, "use lowercase letters and digits separated by single '.', '_' or '-', e.g. hyrax");
   }
   if (!chart.version) {
     chartProblems.add([], "Chart.yaml has no version", "add version: 0.1.0 (semver)");
