@@ -45,13 +45,14 @@ describe("Dockerfile stages", () => {
       "FROM ruby:3 AS base",
       "  from --platform=$BUILDPLATFORM  node:20   as  assets  ",
       "FROM base AS app.web_1",
+      "FROM    base   AS spaced",
       "FROM base",
       "# FROM base AS commented",
       "FROM base AS -bad",
       "RUN echo FROM x AS y",
       "FROMbase AS glued",
     ].join("\n");
-    expect(listStages(text)).toEqual(["base", "assets", "app.web_1"]);
+    expect(listStages(text)).toEqual(["base", "assets", "app.web_1", "spaced"]);
   });
 });
 

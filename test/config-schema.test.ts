@@ -13,6 +13,7 @@ const CASES: [name: string, yaml: string, expected: { path: (string | number)[];
   ["a scalar for a mapping", "registry: ghcr.io/x\nimages: [x]", { path: ["images",0], atKey: false, message: "must be a mapping", fix: "write images[0] as a mapping" }],
   ["a string for an integer", "registry: ghcr.io/x\ntest: {image: a, command: [x], services: [{name: s, image: s, port: x}]}", { path: ["test","services",0,"port"], atKey: false, message: "must be an integer", fix: "write test.services[0].port as an integer" }],
   ["a map value that is not a string", "registry: ghcr.io/x\ntest: {image: a, command: [x], env: {A: 1}}", { path: ["test","env","A"], atKey: false, message: "must be a string", fix: "write test.env.A as a string" }],
+  ["an env key with digits stays a key, not an index", "registry: ghcr.io/x\ntest: {image: a, command: [x], env: {A1: 1}}", { path: ["test", "env", "A1"], atKey: false, message: "must be a string", fix: "write test.env.A1 as a string" }],
   ["an unquoted {version}", "registry: ghcr.io/x\npolicy: {releaseTag: {version}}", { path: ["policy","releaseTag"], atKey: false, message: "must be a string", fix: "quote it: releaseTag: \"{version}…\" (unquoted braces are a YAML mapping)" }],
   ["an unquoted {}", "registry: ghcr.io/x\npolicy: {releaseTag: {}}", { path: ["policy","releaseTag"], atKey: false, message: "must be a string", fix: "quote it: releaseTag: \"{…}…\" (unquoted braces are a YAML mapping)" }],
   ["a registry with capitals", "registry: Ghcr.io/x", { path: ["registry"], atKey: false, message: "is not a registry and namespace", fix: "write a lowercase registry host with an optional namespace, e.g. registry: ghcr.io/samvera" }],
@@ -47,5 +48,24 @@ describe("schema violations, in charthouse's words", () => {
       [["images", 0, "name"], "is not a valid name"],
       [["images", 1, "name"], "is not a valid name"],
     ]);
+  });
+});
+
+describe("did you mean", async () => {
+  const { didYouMean, editDistance } = await import("../src/config/did-you-mean.js");
+
+  it("counts a transposition as one edit", () => {
+    expect(editDistance("ab", "ba")).toBe(1);
+    expect(editDistance("tset", "test")).toBe(1);
+    expect(editDistance("", "abc")).toBe(3);
+    expect(editDistance("abc", "")).toBe(3);
+    expect(didYouMean("tets", ["test", "tags"])).toBe("test");
+  });
+
+  it("gives no hint for words, or candidates, beyond 64 characters", () => {
+    const long = "a".repeat(64);
+    expect(didYouMean(long + "b", [long + "c"])).toBeUndefined();
+    expect(didYouMean(long, [long + "b"])).toBeUndefined();
+    expect(didYouMean(long.slice(1) + "b", [long])).toBe(long);
   });
 });

@@ -140,6 +140,22 @@ describe("validation through a lazy file view (how the Dagger module reads a pro
     expect(asked.some((p) => p.endsWith("bin/test"))).toBe(false);
   });
 
+  it("says which file it could not read when charthouse.yaml is not there", async () => {
+    await expect(loadConfigLazily("/src/charthouse.yaml", async () => ({ kind: "absent" }))).rejects.toThrow(
+      "cannot read /src/charthouse.yaml: pass the project's directory, holding charthouse.yaml (or name it with --config)",
+    );
+  });
+
+  it("fetches round by round, and calls it a bug when the rounds run out", async () => {
+    // The example needs more than one round: charthouse.yaml asks for the Dockerfile and Chart.yaml, which ask for more.
+    const file = new URL("../examples/hyrax/charthouse.yaml", import.meta.url).pathname;
+    let needed = 1;
+    while (needed < 20 && !(await loadConfigLazily(file, fsFetch([]), needed).then(() => true, () => false))) needed++;
+    expect(needed).toBeGreaterThan(1);
+    expect((await loadConfigLazily(file, fsFetch([]), needed)).ok).toBe(true);
+    await expect(loadConfigLazily(file, fsFetch([]), needed - 1)).rejects.toThrow(`bug: validating ${file} still asked for new files after ${needed - 1} rounds`);
+  });
+
   it.each(CASES.filter((c) => ["missing Dockerfile", "unknown target with did-you-mean", "chart path without Chart.yaml"].includes(c.name)))("reports $name the same way", async ({ yaml, field, message }) => {
     const root = tempTree({ ...PROJECT, "charthouse.yaml": yaml });
     const lazy = await loadConfigLazily(join(root, "charthouse.yaml"), fsFetch([]));

@@ -118,6 +118,30 @@ describe("events the docs name publish; every other is gates only", () => {
   });
 });
 
+describe("context edges", () => {
+  it.each([["x12"], ["12x"]])("a CircleCI pull request number %s is no number", (number) => {
+    const env = { CIRCLECI: "true", CIRCLE_SHA1: SHA, CIRCLE_PR_NUMBER: number };
+    expect(detectContext({ flags: {}, env, now: NOW }).event).toEqual({ kind: "pull-request" });
+  });
+
+  it("a CircleCI pull request URL gives the number only when it ends the URL", () => {
+    const url = (u: string) => detectContext({ flags: {}, env: { CIRCLECI: "true", CIRCLE_SHA1: SHA, CIRCLE_PULL_REQUEST: u }, now: NOW }).event;
+    expect(url("https://github.com/samvera/hyrax/pull/77")).toEqual({ kind: "pull-request", number: 77 });
+    expect(url("https://github.com/samvera/hyrax/pull/77/files")).toEqual({ kind: "pull-request" });
+  });
+
+  it("GitHub's variables outside GitHub Actions are not read (a leftover GITHUB_SHA in a shell)", () => {
+    const env = { GITHUB_SHA: SHA, GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/heads/main" };
+    const context = detectContext({ flags: {}, env, git: { commit: "f".repeat(40), branch: "feature" }, now: NOW });
+    expect(context.commit).toBe("f".repeat(40));
+    expect(context.event).toEqual({ kind: "local" });
+  });
+
+  it("--no-pr (pr: false) names no run beside --nightly", () => {
+    expect(detectContext({ flags: { nightly: true, pr: false }, env: {}, git: { commit: SHA }, now: NOW }).event).toEqual({ kind: "nightly" });
+  });
+});
+
 describe("a registry state file that is not JSON", () => {
   it("says how to write one, naming no command that does not exist", async () => {
     const { parseRegistryState } = await import("../src/plan/index.js");

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -223,5 +223,54 @@ describe("HEAD's commit and branch from a checkout's files, read through a funct
   ])("nothing from %s", async (_name, files) => {
     const { gitFactsFromFiles } = await import("../src/context/git-files.js");
     expect(await gitFactsFromFiles(reader(files))).toBeUndefined();
+  });
+});
+
+describe("a commit's time from git's object store: the harder shapes", () => {
+  it("applies deltas between large commits (multi-byte sizes and offsets, 64 KiB copies)", () => {
+    const repo = tempTree();
+    git(repo, "init", "-q");
+    const body = Array.from({ length: 6000 }, (_, i) => `line ${i} of a long release note that repeats`).join("\n"); // ~270 KB
+    for (let i = 1; i <= 6; i++) {
+      execFileSync("sh", ["-c", `echo ${i} >> f && git add f`], { cwd: repo });
+      // Each message differs from the last deep inside, so the delta copies long runs from far into its base.
+      const message = `release ${i}\n\n${body.slice(0, 100_000 + i * 7919)}\nchanged ${i}\n${body.slice(100_000 + i * 7919)}`;
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-F", "-"], {
+        cwd: repo,
+        input: message,
+        env: { ...process.env, GIT_COMMITTER_DATE: `2026-06-0${i}T10:00:00+0000` },
+      });
+    }
+    git(repo, "repack", "-adf", "--window=50", "--depth=10", "-q");
+    const verify = git(repo, "verify-pack", "-v", ...readdirSync(join(repo, ".git/objects/pack")).filter((f) => f.endsWith(".idx")).map((f) => join(".git/objects/pack", f)));
+    expect(verify.split("\n").filter((l) => / commit /.test(l) && l.trim().split(/\s+/).length >= 7).length).toBeGreaterThan(0);
+    for (const sha of git(repo, "rev-list", "--all").split("\n")) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+  });
+
+  it("says nothing (so git is asked) of a version 1 pack index", () => {
+    const repo = history();
+    git(repo, "-c", "pack.indexVersion=1", "repack", "-adf", "-q");
+    expect(commitTimeFromObjects(join(repo, ".git"), git(repo, "rev-parse", "HEAD"))).toBeUndefined();
+  });
+
+  it("says nothing of a blob that reads like a commit, and takes the committer time from the end of the line", () => {
+    const repo = history();
+    const blob = execFileSync("git", ["hash-object", "-w", "--stdin"], { cwd: repo, input: "tree x\ncommitter t <t@example.org> 1777593600 +0000\n", encoding: "utf8" }).trim();
+    expect(commitTimeFromObjects(join(repo, ".git"), blob)).toBeUndefined();
+    // A committer whose name holds " 5 +0100": the time is the last number before the zone.
+    const tree = git(repo, "rev-parse", "HEAD^{tree}");
+    const commit = execFileSync("git", ["commit-tree", tree, "-m", "odd name"], {
+      cwd: repo,
+      encoding: "utf8",
+      env: { ...process.env, GIT_AUTHOR_NAME: "a", GIT_AUTHOR_EMAIL: "a@example.org", GIT_COMMITTER_NAME: "b 5 +0100", GIT_COMMITTER_EMAIL: "b@example.org", GIT_COMMITTER_DATE: "2026-07-01T00:00:00Z" },
+    }).trim();
+    expect(commitTimeFromObjects(join(repo, ".git"), commit)).toBe("2026-07-01T00:00:00Z");
+  });
+
+  it("says nothing of a missing object in a store without a pack directory", () => {
+    const repo = history();
+    rmSync(join(repo, ".git/objects/pack"), { recursive: true });
+    expect(commitTimeFromObjects(join(repo, ".git"), "e".repeat(40))).toBeUndefined();
+    expect(commitTimeFromObjects(join(repo, ".git"), git(repo, "rev-parse", "HEAD"))).toBe(gitTime(repo, "HEAD"));
   });
 });
