@@ -32,13 +32,14 @@ afterAll(() => removeStage(stage));
 type Call = DaggerCall & { readonly project: string; readonly namespace: string };
 const proxy = { get host() { return harness.host(); } };
 
-async function daggerCall(fn: string, args: Record<string, unknown>, opts: { failExec?: (args: string[]) => boolean; adopter?: boolean } = {}): Promise<Call> {
+async function daggerCall(fn: string, args: Record<string, unknown>, opts: { failExec?: (args: string[]) => boolean; failStderr?: string; adopter?: boolean } = {}): Promise<Call> {
   const namespace = `samvera${++runs}`;
   const project = exampleProject(`${harness.host()}/${namespace}`);
   // An adopting repository: its dagger.json (what `charthouse init` writes) makes charthouse its blueprint.
   if (opts.adopter) writeFileSync(join(project, "dagger.json"), blueprintConfig("hyrax", DEFAULT_MODULE));
   const call = await harness.call(fn, { source: project, ...args }, (engine) => {
     if (opts.failExec) engine.failExec = opts.failExec;
+    if (opts.failStderr !== undefined) engine.failStderr = opts.failStderr;
   });
   return { ...call, project, namespace };
 }
@@ -217,6 +218,20 @@ describe("invocation: every other function as `dagger call` calls it", () => {
     expect(call.returned).toMatchObject({ error: { message: expect.stringMatching(/did not complete successfully/) } });
     expect(publishes(call)).toEqual([]);
     expect(call.timeline).toEqual([]);
+  });
+
+  it("a failing step's output comes back with the error, the registry password in it redacted", async () => {
+    const call = await daggerCall(
+      "publish",
+      { nightly: true, sha: SHA, date: "2026-11-24", ...credentials },
+      { failExec: (args) => args.join(" ").includes("test -f APP"), failStderr: `env dump: CHARTHOUSE_REGISTRY_PASSWORD=${CANARY}\n` },
+    );
+    expect(call.run.code).toBe(1);
+    expect(JSON.stringify(call.returned)).toMatch(/did not complete successfully/);
+    const message = (call.returned as { error: { message: string } }).error.message;
+    expect(message).toContain("env dump: CHARTHOUSE_REGISTRY_PASSWORD=[redacted]");
+    expect(message).not.toContain(CANARY);
+    expect(call.run.output).not.toContain(CANARY);
   });
 
   it("plan returns the plan as JSON with its steps, and pushes nothing", async () => {

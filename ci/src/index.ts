@@ -147,22 +147,30 @@ async function prepare(command: ch.Command | "plan", source: Directory, run: Run
         .catch(() => undefined),
   };
   const flags = { nightly: run.nightly, tag: run.tag || undefined, branch: run.branch || undefined, pr: run.pr || undefined, sha: run.sha || undefined, date: run.date || undefined };
-  return ch.prepareFromView(view, { command, configFile: run.config, flags, credentials: creds && password && { username: creds.username, password }, now: new Date() });
+  const prepared = await ch.prepareFromView(view, { command, configFile: run.config, flags, credentials: creds && password && { username: creds.username, password }, now: new Date() });
+  return { ...prepared, password };
 }
 
 /** A command's steps walked by the library's one orchestration (runRelease) on this module's engine. */
 async function release(command: ch.Command, source: Directory, run: RunFlags, opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials } = {}) {
-  const { plan, client } = await prepare(command, source, run, opts.credentials);
+  const { plan, client, password } = await prepare(command, source, run, opts.credentials);
   let log = "";
-  const outcome = await ch.runRelease({
-    plan,
-    steps: ch.commandSteps(command, plan, { image: opts.image }),
-    engine: daggerEngine({ source, credentials: opts.credentials, tool }),
-    client,
-    read: async (path) => ((await source.exists(path)) ? source.file(path).contents() : undefined),
-    write: (text) => void (log += text),
-    dryRun: opts.dryRun,
-  });
+  const outcome = await ch
+    .runRelease({
+      plan,
+      steps: ch.commandSteps(command, plan, { image: opts.image }),
+      engine: daggerEngine({ source, credentials: opts.credentials, tool }),
+      client,
+      read: async (path) => ((await source.exists(path)) ? source.file(path).contents() : undefined),
+      write: (text) => void (log += text),
+      secrets: [password],
+      dryRun: opts.dryRun,
+    })
+    // The function's error is all `dagger call` shows of a failed run: the progress with the
+    // failing step's output (redacted by the run's reporter) goes with it.
+    .catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n\n${log}`, { cause: error });
+    });
   return { ...outcome, text: `${log}${ch.renderResult(outcome.result, command)}` };
 }
 

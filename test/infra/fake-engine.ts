@@ -42,6 +42,8 @@ export interface FakeEngine {
   readonly effects: Effect[];
   /** Make exec of these arguments fail with exit 1. */
   failExec: (args: string[]) => boolean;
+  /** What a failing exec printed to stderr. */
+  failStderr: string;
   /** Told when a container's last exec runs (sync, stdout), e.g. to do in a real registry what `helm push` would. */
   onRun: (args: string[]) => Promise<void>;
   /** What an exec prints (its container's mounts: path → host directory); "" unless set. */
@@ -111,6 +113,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
     queries: [],
     effects: [],
     failExec: () => false,
+    failStderr: "injected failure",
     execStdout: () => "",
     onRun: async () => {},
     imagePaths: () => true,
@@ -344,7 +347,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
               cmd: parent.failure.cmd,
               exitCode: 1,
               stdout: "",
-              stderr: "injected failure",
+              stderr: engine.failStderr,
             });
           }
           const last = parent.execs?.at(-1);
