@@ -14,6 +14,9 @@ const CASES: [name: string, yaml: string, expected: { path: (string | number)[];
   ["a string for an integer", "registry: ghcr.io/x\ntest: {image: a, command: [x], services: [{name: s, image: s, port: x}]}", { path: ["test","services",0,"port"], atKey: false, message: "must be an integer", fix: "write test.services[0].port as an integer" }],
   ["a map value that is not a string", "registry: ghcr.io/x\ntest: {image: a, command: [x], env: {A: 1}}", { path: ["test","env","A"], atKey: false, message: "must be a string", fix: "write test.env.A as a string" }],
   ["an env key with digits stays a key, not an index", "registry: ghcr.io/x\ntest: {image: a, command: [x], env: {A1: 1}}", { path: ["test", "env", "A1"], atKey: false, message: "must be a string", fix: "write test.env.A1 as a string" }],
+  ["a mapping for a list is not told to quote it", "registry: ghcr.io/x\nimages: {name: a}", { path: ["images"], atKey: false, message: "must be a list", fix: "write images as a list" }],
+  ["an empty value for a string", "registry:", { path: ["registry"], atKey: false, message: "must be a string", fix: "write registry as a string" }],
+  ["an unquoted {web} deep in the file names its own key", "registry: ghcr.io/x\nimages: [{name: a, target: {web}}]", { path: ["images", 0, "target"], atKey: false, message: "must be a string", fix: 'quote it: target: "{web}…" (unquoted braces are a YAML mapping)' }],
   ["an unquoted {version}", "registry: ghcr.io/x\npolicy: {releaseTag: {version}}", { path: ["policy","releaseTag"], atKey: false, message: "must be a string", fix: "quote it: releaseTag: \"{version}…\" (unquoted braces are a YAML mapping)" }],
   ["an unquoted {}", "registry: ghcr.io/x\npolicy: {releaseTag: {}}", { path: ["policy","releaseTag"], atKey: false, message: "must be a string", fix: "quote it: releaseTag: \"{…}…\" (unquoted braces are a YAML mapping)" }],
   ["a registry with capitals", "registry: Ghcr.io/x", { path: ["registry"], atKey: false, message: "is not a registry and namespace", fix: "write a lowercase registry host with an optional namespace, e.g. registry: ghcr.io/samvera" }],
@@ -67,5 +70,6 @@ describe("did you mean", async () => {
     expect(didYouMean(long + "b", [long + "c"])).toBeUndefined();
     expect(didYouMean(long, [long + "b"])).toBeUndefined();
     expect(didYouMean(long.slice(1) + "b", [long])).toBe(long);
+    expect(didYouMean(long + "b", [long])).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { commitTimeFromObjects } from "../src/context/git-objects.js";
+import { commitTimeFromObjects, readObject } from "../src/context/git-objects.js";
 import { tempTree } from "./helpers/temp-dir.js";
 
 // What `git show -s --format=%cI` says, in UTC: the reference the reader must match.
@@ -30,6 +30,8 @@ describe("a commit's time from git's object store, without git (the Dagger modul
     const repo = history();
     expect(readdirSync(join(repo, ".git/objects/pack")).filter((f) => f.endsWith(".pack"))).toEqual([]);
     for (const sha of git(repo, "rev-list", "--all").split("\n")) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+    const head = git(repo, "rev-parse", "HEAD");
+    expect(readObject(join(repo, ".git"), head)!.data.equals(execFileSync("git", ["cat-file", "commit", head], { cwd: repo }))).toBe(true);
   });
 
   it("reads packed objects, deltified commits among them", () => {
@@ -210,6 +212,7 @@ describe("HEAD's commit and branch from a checkout's files, read through a funct
     ["a ref whose name only ends like the branch", { ".git/HEAD": "ref: refs/heads/x\n", ".git/packed-refs": `${S2} refs/heads/main/x\n` }, { branch: "x" }],
     ["an unborn branch", { ".git/HEAD": "ref: refs/heads/main\n" }, { branch: "main" }],
     ["a ref that is not a sha", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": "nonsense\n" }, { branch: "main" }],
+    ["a SHA-256 ref", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": `${S}${S.slice(0, 24)}\n` }, { branch: "main" }],
   ])("%s", async (_name, files, expected) => {
     const { gitFactsFromFiles } = await import("../src/context/git-files.js");
     expect(await gitFactsFromFiles(reader(files))).toStrictEqual(expected);
@@ -220,6 +223,7 @@ describe("HEAD's commit and branch from a checkout's files, read through a funct
     ["a HEAD pointing outside refs/heads", { ".git/HEAD": "ref: refs/tags/v1\n" }],
     ["a HEAD that is neither", { ".git/HEAD": "garbage\n" }],
     ["a short sha", { ".git/HEAD": `${S.slice(0, 39)}\n` }],
+    ["a SHA-256 repository's detached HEAD (git is asked instead)", { ".git/HEAD": `${S}${S.slice(0, 24)}\n` }],
   ])("nothing from %s", async (_name, files) => {
     const { gitFactsFromFiles } = await import("../src/context/git-files.js");
     expect(await gitFactsFromFiles(reader(files))).toBeUndefined();
@@ -244,7 +248,13 @@ describe("a commit's time from git's object store: the harder shapes", () => {
     git(repo, "repack", "-adf", "--window=50", "--depth=10", "-q");
     const verify = git(repo, "verify-pack", "-v", ...readdirSync(join(repo, ".git/objects/pack")).filter((f) => f.endsWith(".idx")).map((f) => join(".git/objects/pack", f)));
     expect(verify.split("\n").filter((l) => / commit /.test(l) && l.trim().split(/\s+/).length >= 7).length).toBeGreaterThan(0);
-    for (const sha of git(repo, "rev-list", "--all").split("\n")) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+    for (const sha of git(repo, "rev-list", "--all").split("\n")) {
+      expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+      // The whole object, byte for byte: a delta applied wrong past the committer line would pass the time check alone.
+      const object = readObject(join(repo, ".git"), sha)!;
+      expect(object.type).toBe("commit");
+      expect(object.data.equals(execFileSync("git", ["cat-file", "commit", sha], { cwd: repo }))).toBe(true);
+    }
   });
 
   it("says nothing (so git is asked) of a version 1 pack index", () => {

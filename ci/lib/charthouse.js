@@ -12237,9 +12237,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 // src/config/schema-check.ts
 var validate2 = validate;
 function checkSchema(data) {
-  if (validate2(data)) return [];
-  const problems = (validate2.errors ?? []).map(toProblem).filter((p) => p !== void 0);
-  return dedupe(problems);
+  return validate2(data) ? [] : (validate2.errors ?? []).map(toProblem);
 }
 var PATTERN_HINTS = {
   registry: {
@@ -12293,9 +12291,6 @@ function toProblem(error) {
     }
     case "minItems":
       return { path, atKey: false, message: `must have at least ${String(params.limit)} item(s)`, fix: `add an entry to ${field} or remove the key` };
-    case "minimum":
-    case "maximum":
-      return { path, atKey: false, message: error.message ?? "is out of range", fix: `correct ${field}` };
     default:
       return { path, atKey: false, message: error.message ?? `is invalid (${error.keyword})`, fix: `correct ${field}` };
   }
@@ -12304,15 +12299,6 @@ function article(type) {
   if (type === "array") return "a list";
   if (type === "object") return "a mapping";
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-function dedupe(problems) {
-  const seen = /* @__PURE__ */ new Set();
-  return problems.filter((p) => {
-    const key = `${formatFieldPath(p.path)}|${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 // src/config/types.ts
@@ -12327,7 +12313,7 @@ function parseConfig(text, path, files = nodeFiles) {
   const lines = new import_yaml5.LineCounter();
   const doc = (0, import_yaml5.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = new Problems(path, doc, lines);
-  if (text.trim() === "" || doc.contents === null) {
+  if (doc.contents === null) {
     problems.add([], "the file is empty", "declare at least the registry, e.g. `registry: ghcr.io/samvera`, and the images and charts to publish");
     return problems.result();
   }
@@ -12346,7 +12332,7 @@ function parseConfig(text, path, files = nodeFiles) {
   } catch (error) {
     const at = text.search(/(^|[\s[{,])\*[^\s,\]}]/m);
     const { line, col } = lines.linePos(Math.max(0, at + 1));
-    problems.addAt(line, col, "(yaml)", `${error.message.replace(/\.$/, "")} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
+    problems.addAt(line, col, "(yaml)", `${error.message} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
     return problems.result();
   }
   const schemaProblems = checkSchema(data);

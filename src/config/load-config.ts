@@ -70,7 +70,8 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = new Problems(path, doc, lines);
 
-  if (text.trim() === "" || doc.contents === null) {
+  // Blank lines and comments alone parse to no contents.
+  if (doc.contents === null) {
     problems.add([], "the file is empty", "declare at least the registry, e.g. `registry: ghcr.io/samvera`, and the images and charts to publish");
     return problems.result();
   }
@@ -91,7 +92,7 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
     // The yaml library stops at 100 aliases (a "billion laughs" guard): say where, not crash.
     const at = text.search(/(^|[\s[{,])\*[^\s,\]}]/m);
     const { line, col } = lines.linePos(Math.max(0, at + 1));
-    problems.addAt(line, col, "(yaml)", `${(error as Error).message.replace(/\.$/, "")} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
+    problems.addAt(line, col, "(yaml)", `${(error as Error).message} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
     return problems.result();
   }
   const schemaProblems = checkSchema(data);

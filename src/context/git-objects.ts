@@ -18,7 +18,7 @@ export function commitTimeFromObjects(gitDir: string, commit: string): string | 
 }
 
 type ObjectType = "commit" | "tree" | "blob" | "tag";
-interface GitObject {
+export interface GitObject {
   readonly type: ObjectType;
   readonly data: Buffer;
 }
@@ -27,7 +27,8 @@ const PACK_TYPES: Record<number, ObjectType> = { 1: "commit", 2: "tree", 3: "blo
 const OFS_DELTA = 6;
 const REF_DELTA = 7;
 
-function readObject(gitDir: string, sha: string): GitObject | undefined {
+/** An object's type and bytes (as `git cat-file <type> <sha>` prints them), loose or packed; undefined when absent. */
+export function readObject(gitDir: string, sha: string): GitObject | undefined {
   const loose = join(gitDir, "objects", sha.slice(0, 2), sha.slice(2));
   if (existsSync(loose)) {
     const raw = inflateSync(readFileSync(loose));
