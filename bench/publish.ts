@@ -6,9 +6,10 @@ import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { runCli } from "../src/cli/program.js";
 import { helmBinary } from "../src/exec/index.js";
-import { ensureBaseImage, ensureDockerEngine, run, startRegistry } from "../src/local/index.js";
+import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../src/local/index.js";
 import type { RunResult } from "../src/release/index.js";
 import { startProxy } from "../test/infra/proxy.js";
+import { coldCache } from "./cold-cache.js";
 
 const TARGETS = ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"];
 const RUNS = 5;
@@ -51,12 +52,6 @@ export async function benchPublish(): Promise<void> {
   const baselineScript = new URL("../../bench/baseline.sh", import.meta.url).pathname;
   const work = mkdtempSync(join(tmpdir(), "charthouse-bench-"));
   const uploads = () => proxy.recorded.filter((r) => r.method === "POST" && r.path.includes("/blobs/uploads/")).length;
-  const docker = (args: string[]) => run("docker", args, { env });
-  const coldCache = async () => {
-    const images = (await docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout.split("\n").filter((i) => i.startsWith(proxy.host));
-    if (images.length) await docker(["image", "rm", "--force", ...images]).catch(() => undefined);
-    await docker(["builder", "prune", "--all", "--force"]);
-  };
   const sha = "c".repeat(40);
   try {
     const baseline = async (ns: string): Promise<{ ms: number; phases: Phases }> => {
@@ -82,9 +77,9 @@ export async function benchPublish(): Promise<void> {
 
     const results = { baseFirst: [] as { ms: number; phases: Phases }[], chFirst: [] as { ms: number; phases: Phases }[], baseRerun: [] as number[], chRerun: [] as number[], baseBlobs: [] as number[], chBlobs: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
-      await coldCache();
+      await coldCache(env);
       results.baseFirst.push(await baseline(`baseline${i}`));
-      await coldCache();
+      await coldCache(env);
       results.chFirst.push(await charthouse(`charthouse${i}`));
       let before = uploads();
       results.baseRerun.push((await baseline(`baseline${i}`)).ms);

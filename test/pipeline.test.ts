@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeStep, planSteps, type Step } from "../src/pipeline/index.js";
+import { concurrentGroups } from "../src/release/index.js";
 import { chart, config, image, state } from "./helpers/builders.js";
 import { mustPlan } from "./helpers/plan.js";
 
@@ -57,5 +58,25 @@ describe("steps in the order every executor walks", () => {
     expect(lines).toContain("push ghcr.io/samvera/charts/hyrax:3.7.4-nightly.20261124");
     expect(lines).toContain("move ghcr.io/samvera/dassie:nightly → nightly-20261124");
     expect(lines.every((l) => !l.includes("\n"))).toBe(true);
+  });
+});
+
+describe("which steps go side by side", () => {
+  const steps = planSteps(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), cfg)).map((step, index) => ({ step, index }));
+  const groups = (traits?: { sharedBuilds: boolean }) => concurrentGroups(steps, traits).map((g) => g.map((e) => label(e.step)).join(" + "));
+
+  it("builds together where the engine shares stages between builds in flight (BuildKit, Dagger), as do smoke tests, pushes and alias moves", () => {
+    const shared = groups({ sharedBuilds: true });
+    expect(shared).toEqual(groups());
+    expect(shared.slice(0, 3)).toEqual(["build:hyrax-base + build:dassie + build:dassie-worker", "smoke:dassie + smoke:dassie-worker", "test:dassie"]);
+    expect(shared).toContain("push-image:hyrax-base + push-image:dassie + push-image:dassie-worker");
+    expect(shared.at(-1)!.split(" + ")).toHaveLength(9);
+    expect(shared).toContain("chart-deps:hyrax");
+  });
+
+  it("builds one at a time on an engine that does not (Docker's classic builder); the rest unchanged", () => {
+    const classic = groups({ sharedBuilds: false });
+    expect(classic.slice(0, 4)).toEqual(["build:hyrax-base", "build:dassie", "build:dassie-worker", "smoke:dassie + smoke:dassie-worker"]);
+    expect(classic.slice(3)).toEqual(groups().slice(1));
   });
 });

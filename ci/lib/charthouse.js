@@ -12930,7 +12930,7 @@ async function runRelease(r) {
     }
   };
   const walk = async (lane) => {
-    for (const group of concurrentGroups(lane)) {
+    for (const group of concurrentGroups(lane, traits)) {
       if (aborted()) throw StepFailed.cancelled();
       const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
       const failed = outcomes.findIndex((o) => o.status === "rejected");
@@ -12939,11 +12939,12 @@ async function runRelease(r) {
   };
   const close = () => void engine.close();
   r.signal?.addEventListener("abort", close, { once: true });
+  let traits = { sharedBuilds: true };
   let preflightMs = 0;
   let settleMs = 0;
   try {
     const started = Date.now();
-    await engine.preflight(steps);
+    traits = await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     const indexed = steps.map((step, index) => ({ step, index }));
@@ -12993,11 +12994,12 @@ var FailedStep = class {
   reason;
 };
 var CONCURRENT = /* @__PURE__ */ new Set(["build", "smoke", "push-image", "move-alias"]);
-function concurrentGroups(steps) {
+function concurrentGroups(steps, traits = { sharedBuilds: true }) {
   const groups = [];
+  const together = (kind) => CONCURRENT.has(kind) && (kind !== "build" || traits.sharedBuilds);
   for (const entry of steps) {
     const last = groups.at(-1);
-    if (last && CONCURRENT.has(entry.step.kind) && last[0].step.kind === entry.step.kind) last.push(entry);
+    if (last && together(entry.step.kind) && last[0].step.kind === entry.step.kind) last.push(entry);
     else groups.push([entry]);
   }
   return groups;

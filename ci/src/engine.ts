@@ -43,7 +43,10 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
 
   return {
     // Dagger builds every platform and needs no engine of the caller's: nothing to refuse.
-    async preflight() {},
+    // The engine (BuildKit) shares the stages builds in flight have in common.
+    async preflight() {
+      return { sharedBuilds: true };
+    },
 
     async build(image) {
       const { build, labels } = image;

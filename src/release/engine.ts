@@ -8,9 +8,22 @@ import type { CachePlan, ImagePlan, ServicePlan } from "../plan/types.js";
  * translates them into its own calls and decides nothing: what to build, gate, push and
  * move, in which order, is runRelease's. The handle types are each engine's own.
  */
+/** How an engine builds, for the order runRelease gives its builds. */
+export interface EngineTraits {
+  /**
+   * Builds in flight share the stages they have in common (BuildKit, Dagger): independent
+   * targets build side by side. Without it (Docker's classic builder) two targets over one
+   * base would each build the base, so builds go one at a time, each reusing the last's layers.
+   */
+  readonly sharedBuilds: boolean;
+}
+
 export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Package = unknown> {
-  /** What this engine cannot do for these steps (a platform, a missing engine), said before anything runs: throws ConfigError. */
-  preflight(steps: readonly Step[]): Promise<void>;
+  /**
+   * What this engine cannot do for these steps (a platform, a missing engine), said before
+   * anything runs: throws ConfigError. Else tells how it builds.
+   */
+  preflight(steps: readonly Step[]): Promise<EngineTraits>;
 
   /** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for its platforms. */
   build(image: ImagePlan): Promise<Image>;

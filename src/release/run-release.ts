@@ -6,7 +6,7 @@ import { versionToTag } from "../plan/formats.js";
 import { decideImmutable } from "../plan/immutability.js";
 import type { Plan } from "../plan/types.js";
 import { DEFAULT_SETTLE, moveAlias, preflight, readTag, settleAliases, type AliasOutcome, type RegistryClient, type Secret, type SettleOptions } from "../registry/index.js";
-import { StepFailed, type Engine } from "./engine.js";
+import { StepFailed, type Engine, type EngineTraits } from "./engine.js";
 import { Reporter, type StepRecord } from "./reporter.js";
 
 export interface ReleaseRun<Image, Services, Chart, Package> {
@@ -178,7 +178,7 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
 
   /** Walks steps in order, consecutive independent ones side by side; a failure carries its step. */
   const walk = async (lane: readonly { step: Step; index: number }[]): Promise<void> => {
-    for (const group of concurrentGroups(lane)) {
+    for (const group of concurrentGroups(lane, traits)) {
       if (aborted()) throw StepFailed.cancelled();
       const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
       const failed = outcomes.findIndex((o) => o.status === "rejected");
@@ -187,11 +187,12 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   };
   const close = () => void engine.close();
   r.signal?.addEventListener("abort", close, { once: true });
+  let traits: EngineTraits = { sharedBuilds: true };
   let preflightMs = 0;
   let settleMs = 0;
   try {
     const started = Date.now();
-    await engine.preflight(steps);
+    traits = await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     // The gates in two lanes that share nothing, side by side: the images' (build, smoke, suite)
@@ -246,18 +247,18 @@ class FailedStep {
 
 /**
  * Steps that touch nothing of each other's: a run of them goes at once, still after every
- * earlier step and before every later one. Builds too: each is its own target; BuildKit (and
- * Dagger) share their common stages between builds in flight, and the Docker engine without
- * BuildKit takes them one at a time (src/run/docker-engine.ts).
+ * earlier step and before every later one. Builds too, each its own target, when the engine
+ * shares common stages between builds in flight (EngineTraits.sharedBuilds).
  */
 const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["build", "smoke", "push-image", "move-alias"]);
 
 /** The steps in order, consecutive independent ones of the same kind grouped. */
-export function concurrentGroups(steps: readonly { step: Step; index: number }[]): { step: Step; index: number }[][] {
+export function concurrentGroups(steps: readonly { step: Step; index: number }[], traits: EngineTraits = { sharedBuilds: true }): { step: Step; index: number }[][] {
   const groups: { step: Step; index: number }[][] = [];
+  const together = (kind: Step["kind"]) => CONCURRENT.has(kind) && (kind !== "build" || traits.sharedBuilds);
   for (const entry of steps) {
     const last = groups.at(-1);
-    if (last && CONCURRENT.has(entry.step.kind) && last[0]!.step.kind === entry.step.kind) last.push(entry);
+    if (last && together(entry.step.kind) && last[0]!.step.kind === entry.step.kind) last.push(entry);
     else groups.push([entry]);
   }
   return groups;

@@ -12,7 +12,7 @@ import type { Step } from "../pipeline/index.js";
 import type { ServicePlan } from "../plan/types.js";
 import type { Credentials, RegistryClient } from "../registry/index.js";
 import { isLoopbackHost, parseRepository } from "../registry/index.js";
-import { StepFailed, type Engine, type RunOptions, type ServiceStart } from "../release/engine.js";
+import { StepFailed, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "../release/engine.js";
 import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
 import { toolEnvironment } from "./tool-env.js";
 
@@ -56,10 +56,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
   let stages = 0;
   let networks = 0;
   let buildx: Promise<boolean> | undefined;
-  // The classic builder (no BuildKit) shares nothing between builds in flight: two targets over
-  // one base, side by side, would each build the base (twice the work, two different layers).
-  // One build at a time lets each reuse the layers of the one before.
-  let classicBuilds: Promise<unknown> = Promise.resolve();
+  const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0));
 
   const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
     runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
@@ -101,25 +98,19 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
   };
 
   return {
-    async preflight(steps: readonly Step[]): Promise<void> {
+    async preflight(steps: readonly Step[]): Promise<EngineTraits> {
       const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
-      if (images.length === 0) return;
+      if (images.length === 0) return { sharedBuilds: true };
       const version = await result(docker(), ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"]);
       if (version.code !== 0) throw new ConfigError(`no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`);
       const problems = dockerRunnerProblems(images, version.stdout.trim());
       if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
+      // BuildKit (buildx) shares stages between builds in flight; the classic builder does not.
+      return { sharedBuilds: await hasBuildx() };
     },
 
     async build(image) {
-      buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0);
-      const withBuildKit = await buildx;
-      const build = () => exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: withBuildKit }), `docker build of ${image.name}`);
-      if (withBuildKit) await build();
-      else {
-        const turn = classicBuilds.then(build);
-        classicBuilds = turn.catch(() => undefined);
-        await turn;
-      }
+      await exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: await hasBuildx() }), `docker build of ${image.name}`);
       return `${image.repository}:${image.tag}`;
     },
 
