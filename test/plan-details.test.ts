@@ -160,3 +160,27 @@ describe("decisions say why", () => {
     expect(mustPlan({ kind: "nightly" }).images[0]!.build).toMatchObject({ context: ".", dockerfile: "Dockerfile" });
   });
 });
+
+describe("details the mutation run found unasserted", () => {
+  it("a chart-only project plans no warning; a project of nothing does", () => {
+    expect(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), config({ images: [], test: undefined })).warnings).toEqual([]);
+    expect(mustPlan({ kind: "nightly" }, state().build(), config({ images: [], charts: [], test: undefined })).warnings).toEqual(["charthouse.yaml declares no images and no charts: nothing to build or publish"]);
+  });
+
+  it("a pull request without a number has no number, not an undefined one", async () => {
+    const { resolveTrigger } = await import("../src/plan/trigger.js");
+    expect(resolveTrigger(config(), context({ kind: "pull-request" }))).toStrictEqual({ ok: true, trigger: { kind: "pull-request" } });
+    expect(resolveTrigger(config(), context({ kind: "pull-request", number: 12 }))).toStrictEqual({ ok: true, trigger: { kind: "pull-request", number: 12 } });
+  });
+
+  it("a chart tag of a project with no charts says so", () => {
+    expect(mustRefuse({ kind: "release", tag: "solr-chart-v1.0.0" }, state().build(), config({ charts: [] }))).toEqual([
+      'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: none); tag one of them',
+    ]);
+  });
+
+  it("a registry state whose repositories, or a repository's tags, are a list is refused", () => {
+    expect(() => parseRegistryState(JSON.stringify({ repositories: [] }), "s.json")).toThrow(/s\.json/);
+    expect(() => parseRegistryState(JSON.stringify({ repositories: { "ghcr.io/x/dassie": [] } }), "s.json")).toThrow(/s\.json/);
+  });
+});

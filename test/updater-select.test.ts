@@ -40,3 +40,11 @@ describe("which version a policy follows", () => {
     [{ hold: "no" }, { hold: false, skip: [] }],
   ])("controls %j", (data, expected) => expect(parseControls(data)).toEqual(expected));
 });
+
+describe("the newest version a policy allows, installed or not", () => {
+  it("is told even when nothing is newer than what is deployed, or it is skipped", () => {
+    expect(selectVersions({ tags: TAGS, policy: parsePolicy("~5.0")!, deployed: "5.0.2" })).toStrictEqual({ candidates: [], newest: "5.0.2" });
+    expect(selectVersions({ tags: TAGS, policy: parsePolicy("~5.0")!, deployed: "5.0.1", skip: ["5.0.2"] })).toStrictEqual({ candidates: [], newest: "5.0.2" });
+    expect(selectVersions({ tags: ["latest"], policy: parsePolicy("stable")! })).toStrictEqual({ candidates: [] });
+  });
+});
