@@ -23,6 +23,7 @@ export const UNIT = [
   "test/module-bundle.test.ts",
   "test/pipeline.test.ts",
   "test/plan-*.test.ts",
+  "test/release-order.test.ts",
   "test/suites.test.ts",
   "test/updater-cluster.test.ts",
   "test/updater-select.test.ts",

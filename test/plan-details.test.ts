@@ -32,6 +32,8 @@ describe("the steps of each command", () => {
   it("build --name picks one image, and names the choices for an unknown one", () => {
     expect(kinds(commandSteps("build", plan, { image: "dassie" }))).toEqual(["build:dassie"]);
     expect(() => commandSteps("build", plan, { image: "dasie" })).toThrow("charthouse.yaml has no image named dasie: choose one of hyrax-base, dassie");
+    const bare = mustPlan({ kind: "nightly" }, state().build(), config({ images: [], test: undefined }));
+    expect(() => commandSteps("build", bare, { image: "dassie" })).toThrow("charthouse.yaml has no image named dassie: choose one of (none)");
   });
 
   it("a publishing run with everything already published has no step; a pull request has every gate", () => {
@@ -142,6 +144,8 @@ describe("decisions say why", () => {
 
   it("a chart without appVersion carries none; a config without images or charts warns", () => {
     expect("appVersion" in mustPlan({ kind: "push", branch: "main" }, state().build(), cfg).charts[0]!).toBe(false);
+    const packaging = commandSteps("package", mustPlan({ kind: "push", branch: "main" }, state().build(), cfg)).find((s) => s.kind === "package-chart")!;
+    expect(describeStep(packaging)).toBe("package hyrax 3.7.4 (appVersion unset)");
     expect(mustPlan({ kind: "nightly" }, state().build(), config({ images: [], charts: [] })).warnings).toEqual(["charthouse.yaml declares no images and no charts: nothing to build or publish"]);
     expect(mustPlan({ kind: "nightly" }, state().build(), config({ images: [], test: undefined })).warnings).toEqual([]);
   });
@@ -154,6 +158,7 @@ describe("decisions say why", () => {
   it("cache keys are stable names of registry and path", () => {
     expect(cacheKey("ghcr.io/samvera", "/usr/local/bundle/")).toBe("charthouse-ghcr.io-samvera-usr-local-bundle");
     expect(cacheKey("127.0.0.1:5000/x", "/a//b")).toBe("charthouse-127.0.0.1-5000-x-a-b");
+    expect(cacheKey("ghcr.io/x", "/data-/")).toBe("charthouse-ghcr.io-x-data");
   });
 
   it("the project itself is '.' as a build context", () => {
@@ -162,8 +167,8 @@ describe("decisions say why", () => {
 });
 
 describe("details the mutation run found unasserted", () => {
-  it("a chart-only project plans no warning; a project of nothing does", () => {
-    expect(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), config({ images: [], test: undefined })).warnings).toEqual([]);
+  it("an images-only project plans no warning; a project of nothing does", () => {
+    expect(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), config({ charts: [] })).warnings).toEqual([]);
     expect(mustPlan({ kind: "nightly" }, state().build(), config({ images: [], charts: [], test: undefined })).warnings).toEqual(["charthouse.yaml declares no images and no charts: nothing to build or publish"]);
   });
 

@@ -44,11 +44,14 @@ describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
       if (child.exitCode === null) child.kill("SIGINT");
     });
 
-    // Wait until all four services run (they start side by side, in any order), then interrupt.
+    // Wait until all four services run (they start with the gates, side by side, in any order)
+    // and the four smoke tests have passed (the test step is next), then interrupt.
     const running = () => ours(docker(["ps", "--quiet", "--filter", `label=${RUN_LABEL}`]));
+    const smoked = () => (output.match(/smoke-test .* … ok/g) ?? []).length;
     const deadline = Date.now() + 60_000;
-    while (running().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((running().length < 4 || smoked() < 4) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(running()).toHaveLength(4);
+    expect(smoked()).toBe(4);
     child.kill("SIGINT");
 
     expect(await exited).toBe(130);

@@ -12853,6 +12853,15 @@ async function runRelease(r) {
     return decision.action === "skip" ? decision.digest : void 0;
   };
   const stage = async (step) => engine.stageChart(await chartStage(step.chart, r.read, digests));
+  const byReference = new Map(plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
+  const startServices = (step) => engine.startServices(
+    step.test.services.map((service) => {
+      const name = byReference.get(service.image);
+      return { service, image: name ? { built: built(name) } : { reference: service.image } };
+    })
+  );
+  let early;
+  let testStarted = false;
   const handle = async (step) => {
     switch (step.kind) {
       case "build":
@@ -12862,13 +12871,8 @@ async function runRelease(r) {
         await engine.run(built(step.image.name), step.command);
         return {};
       case "test": {
-        const byReference = new Map(plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
-        const services = await engine.startServices(
-          step.test.services.map((service) => {
-            const name = byReference.get(service.image);
-            return { service, image: name ? { built: built(name) } : { reference: service.image } };
-          })
-        );
+        testStarted = true;
+        const services = await (early ?? startServices(step));
         try {
           await engine.run(built(step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
         } finally {
@@ -12947,6 +12951,11 @@ async function runRelease(r) {
     traits = await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
+    const suite = steps.find((s) => s.kind === "test");
+    if (suite && suite.test.services.length > 0 && suite.test.services.every((service) => !byReference.has(service.image))) {
+      early = startServices(suite);
+      early.catch(() => void 0);
+    }
     const indexed = steps.map((step, index) => ({ step, index }));
     const isChart = (s) => s.kind === "chart-deps" || s.kind === "lint" || s.kind === "template";
     const lanes = [indexed.filter(({ step }) => step.phase === "gate" && !isChart(step)), indexed.filter(({ step }) => step.phase === "gate" && isChart(step))];
@@ -12965,6 +12974,7 @@ async function runRelease(r) {
     throw translate(failed ? failed.reason : error, failed?.step, published, aborted());
   } finally {
     r.signal?.removeEventListener("abort", close);
+    if (early && !testStarted) await early.then((services) => engine.stopServices(services)).catch(() => void 0);
     await engine.close();
   }
   const status = steps.length === 0 ? "nothing-to-do" : r.dryRun || !steps.some((s) => s.phase !== "gate") ? "gates-passed" : "published";

@@ -98,6 +98,19 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   };
   const stage = async (step: Extract<Step, { chart: unknown }>): Promise<Chart> => engine.stageChart(await chartStage(step.chart, r.read, digests));
 
+  const byReference = new Map(plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
+  const startServices = (step: Extract<Step, { kind: "test" }>) =>
+    engine.startServices(
+      step.test.services.map((service) => {
+        const name = byReference.get(service.image);
+        return { service, image: name ? { built: built(name) } : { reference: service.image } };
+      }),
+    );
+  // Services that run no image of this run's start with the gates: their start and readiness
+  // overlap the builds instead of following them. The test step takes them (and stops them).
+  let early: Promise<Services> | undefined;
+  let testStarted = false;
+
   const handle = async (step: Step): Promise<{ note?: string; skipped?: boolean }> => {
     switch (step.kind) {
       case "build":
@@ -107,13 +120,8 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         await engine.run(built(step.image.name), step.command);
         return {};
       case "test": {
-        const byReference = new Map(plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
-        const services = await engine.startServices(
-          step.test.services.map((service) => {
-            const name = byReference.get(service.image);
-            return { service, image: name ? { built: built(name) } : { reference: service.image } };
-          }),
-        );
+        testStarted = true;
+        const services = await (early ?? startServices(step));
         try {
           await engine.run(built(step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
         } finally {
@@ -195,6 +203,12 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     traits = await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
+    const suite = steps.find((s): s is Extract<Step, { kind: "test" }> => s.kind === "test");
+    if (suite && suite.test.services.length > 0 && suite.test.services.every((service) => !byReference.has(service.image))) {
+      early = startServices(suite);
+      // Observed by the test step; a run that fails before it stops them below.
+      early.catch(() => undefined);
+    }
     // The gates in two lanes that share nothing, side by side: the images' (build, smoke, suite)
     // and the charts' (dependencies, lint, template: the pins name planned tags, not built images).
     const indexed = steps.map((step, index) => ({ step, index }));
@@ -215,6 +229,7 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     throw translate(failed ? failed.reason : error, failed?.step, published, aborted());
   } finally {
     r.signal?.removeEventListener("abort", close);
+    if (early && !testStarted) await early.then((services) => engine.stopServices(services)).catch(() => undefined);
     await engine.close();
   }
 

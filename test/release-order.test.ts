@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { commandSteps } from "../src/pipeline/index.js";
+import type { RegistryClient } from "../src/registry/index.js";
+import { runRelease, StepFailed, type Engine } from "../src/release/index.js";
+import { config, image, state } from "./helpers/builders.js";
+import { mustPlan } from "./helpers/plan.js";
+
+// The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
+// what runs side by side and what waits is runRelease's, whatever the engine.
+function recordingEngine(opts: { failBuild?: string } = {}) {
+  const events: string[] = [];
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  const engine: Engine<string, string, string, string> = {
+    preflight: async () => ({ sharedBuilds: false }),
+    build: async (i) => {
+      events.push(`build ${i.name}`);
+      await tick();
+      if (i.name === opts.failBuild) throw new StepFailed(`build of ${i.name} failed`);
+      events.push(`built ${i.name}`);
+      return i.name;
+    },
+    run: async (img, command) => {
+      events.push(`run ${img} ${command.join(" ")}`);
+    },
+    startServices: async (services) => {
+      events.push(`start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`);
+      await tick();
+      return "services";
+    },
+    stopServices: async () => void events.push("stop"),
+    push: async () => "sha256:0",
+    stageChart: async () => "chart",
+    helm: async () => "rendered",
+    packageChart: async () => "pkg",
+    pushChart: async () => undefined,
+    close: async () => undefined,
+  };
+  return { engine, events };
+}
+
+const services = [
+  { name: "solr", image: "localhost/solr:9", port: 8983, env: {}, readyTimeoutSeconds: 60 },
+  { name: "redis", image: "localhost/redis:7", port: 6379, env: {}, readyTimeoutSeconds: 60 },
+];
+const run = (cfg: ReturnType<typeof config>, engine: Engine<string, string, string, string>) => {
+  const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
+  return runRelease({ plan, steps: commandSteps("test", plan), engine, client: {} as RegistryClient, read: async () => undefined, write: () => undefined, dryRun: true });
+};
+
+describe("the suite's services", () => {
+  it("start with the gates when they run no image of the run, so their start overlaps the builds", async () => {
+    const { engine, events } = recordingEngine();
+    await run(config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } }), engine);
+    expect(events.indexOf("start solr,redis")).toBeLessThan(events.indexOf("built base"));
+    expect(events.filter((e) => e.startsWith("start"))).toHaveLength(1);
+    expect(events.slice(-2)).toEqual(["run dassie rspec", "stop"]);
+  });
+
+  it("start after the builds when one runs an image the run builds", async () => {
+    const { engine, events } = recordingEngine();
+    const own = [...services, { name: "worker", image: "ghcr.io/samvera/base:sha-1a2b3c4", port: 3000, env: {}, readyTimeoutSeconds: 60 }];
+    const cfg = config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services: own, caches: [] } });
+    const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
+    const worker = plan.test!.services.find((s) => s.name === "worker")!;
+    expect(plan.images.map((i) => `${i.repository}:${i.tag}`)).toContain(worker.image);
+    await runRelease({ plan, steps: commandSteps("test", plan), engine, client: {} as RegistryClient, read: async () => undefined, write: () => undefined, dryRun: true });
+    const start = events.findIndex((e) => e.startsWith("start"));
+    expect(events[start]).toBe("start solr,redis,worker=built:base");
+    expect(start).toBeGreaterThan(events.indexOf("built dassie"));
+  });
+
+  it("are stopped when a gate before the suite fails", async () => {
+    const { engine, events } = recordingEngine({ failBuild: "dassie" });
+    await expect(run(config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } }), engine)).rejects.toThrow(/gate failed: build dassie/);
+    expect(events).toContain("start solr,redis");
+    expect(events.at(-1)).toBe("stop");
+    expect(events.some((e) => e.startsWith("run dassie rspec"))).toBe(false);
+  });
+
+  it("builds go one at a time on an engine that shares no stages between builds", async () => {
+    const { engine, events } = recordingEngine();
+    await run(config({ images: [image("base"), image("dassie")], charts: [], test: undefined }), engine);
+    const builds = events.filter((e) => e.startsWith("build") || e.startsWith("built"));
+    expect(builds).toEqual(["build base", "built base", "build dassie", "built dassie"]);
+  });
+});
