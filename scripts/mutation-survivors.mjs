@@ -2,15 +2,18 @@
 // Lists every surviving (and uncovered) mutant of one or more Stryker JSON reports, one row
 // each, for docs/mutation.md: file:line, mutator, the code as mutated, and the reason given in
 // docs/mutation-reasons.json (keyed "file:line:mutator:replacement"; "?" until one is written).
-// Usage: node scripts/mutation-survivors.mjs reports/mutation/mutation.json [more.json …]
+// Usage: node scripts/mutation-survivors.mjs full.json [targeted.json …] (a later report's files replace an earlier's)
 import { existsSync, readFileSync } from "node:fs";
 
 const reasonsFile = new URL("../docs/mutation-reasons.json", import.meta.url);
 const reasons = existsSync(reasonsFile) ? JSON.parse(readFileSync(reasonsFile, "utf8")) : {};
 const rows = [];
 const scores = new Map();
-for (const report of process.argv.slice(2)) {
-  for (const [file, data] of Object.entries(JSON.parse(readFileSync(report, "utf8")).files)) {
+// A later report's file replaces an earlier report's (a targeted re-run after a full one).
+const files = new Map();
+for (const report of process.argv.slice(2)) for (const [file, data] of Object.entries(JSON.parse(readFileSync(report, "utf8")).files)) files.set(file, data);
+{
+  for (const [file, data] of files) {
     const count = { killed: 0, left: 0 };
     for (const m of data.mutants) {
       if (m.status === "Killed" || m.status === "Timeout") count.killed++;
@@ -32,5 +35,11 @@ if (process.env.KEYS) {
   for (const r of rows) console.log(`| ${r.file.replace(/^src\//, "")}:${r.line} | ${r.mutator}${r.status === "NoCoverage" ? " (not covered)" : ""} | \`${cell(r.replacement)}\` | ${cell(r.reason)} |`);
   const missing = rows.filter((r) => r.reason === "?").length;
   console.error(`${rows.length} survivors listed; ${missing} without a reason`);
-  for (const [file, c] of scores) console.error(`${file}: ${((100 * c.killed) / (c.killed + c.left)).toFixed(1)} % (${c.killed} of ${c.killed + c.left})`);
+  const areas = new Map();
+  for (const [file, c] of scores) {
+    const area = file.startsWith("src/updater/") ? file : file.split("/").slice(0, 2).join("/");
+    const a = areas.get(area) ?? { killed: 0, left: 0 };
+    areas.set(area, { killed: a.killed + c.killed, left: a.left + c.left });
+  }
+  for (const [name, c] of [...areas, ...scores]) console.error(`${name}: ${((100 * c.killed) / (c.killed + c.left)).toFixed(1)} % (${c.killed} of ${c.killed + c.left})`);
 }

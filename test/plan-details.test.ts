@@ -182,10 +182,14 @@ describe("details the mutation run found unasserted", () => {
     expect(mustRefuse({ kind: "release", tag: "solr-chart-v1.0.0" }, state().build(), config({ charts: [] }))).toEqual([
       'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: none); tag one of them',
     ]);
+    expect(mustRefuse({ kind: "release", tag: "solr-chart-v1.0.0" }, state().build(), config({ charts: [chart("hyrax", "3.7.4"), chart("updater", "0.1.0")] }))).toEqual([
+      'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: hyrax, updater); tag one of them',
+    ]);
   });
 
   it("a registry state whose repositories, or a repository's tags, are a list is refused", () => {
-    expect(() => parseRegistryState(JSON.stringify({ repositories: [] }), "s.json")).toThrow(/s\.json/);
-    expect(() => parseRegistryState(JSON.stringify({ repositories: { "ghcr.io/x/dassie": [] } }), "s.json")).toThrow(/s\.json/);
+    expect(() => parseRegistryState(JSON.stringify({ version: 1, repositories: [] }), "s.json")).toThrow(/^s\.json: repositories must be an object\./);
+    expect(() => parseRegistryState(JSON.stringify({ version: 1, repositories: null }), "s.json")).toThrow(/^s\.json: repositories must be an object\./);
+    expect(() => parseRegistryState(JSON.stringify({ version: 1, repositories: { "ghcr.io/x/dassie": [] } }), "s.json")).toThrow(/^s\.json: repositories\["ghcr\.io\/x\/dassie"\] must be an object of tags\./);
   });
 });

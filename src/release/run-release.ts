@@ -276,7 +276,24 @@ export function concurrentGroups(steps: readonly { step: Step; index: number }[]
     if (last && together(entry.step.kind) && last[0]!.step.kind === entry.step.kind) last.push(entry);
     else groups.push([entry]);
   }
-  return groups;
+  return traits.sharedBuilds ? groups : smokeBesideNextBuild(groups);
+}
+
+/** With builds one at a time, each image's smoke test runs beside the next build instead of after the last. */
+function smokeBesideNextBuild(groups: { step: Step; index: number }[][]): { step: Step; index: number }[][] {
+  const smokeAt = groups.findIndex((g) => g[0]!.step.kind === "smoke");
+  if (smokeAt < 0) return groups;
+  const out = groups.filter((_, i) => i !== smokeAt).map((g) => [...g]);
+  const left: { step: Step; index: number }[] = [];
+  for (const smoke of groups[smokeAt]!) {
+    const name = smoke.step.kind === "smoke" ? smoke.step.image.name : undefined;
+    const builtAt = out.findIndex((g) => g[0]!.step.kind === "build" && g[0]!.step.image.name === name);
+    const next = builtAt >= 0 && builtAt < smokeAt - 1 ? out[builtAt + 1] : undefined;
+    if (next && next[0]!.step.kind === "build") next.push(smoke);
+    else left.push(smoke);
+  }
+  if (left.length) out.splice(smokeAt, 0, left);
+  return out;
 }
 
 /** The repositories the steps push to or move aliases in. */
