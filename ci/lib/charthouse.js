@@ -12948,8 +12948,7 @@ async function runRelease(r) {
   let settleMs = 0;
   try {
     const started = Date.now();
-    traits = await engine.preflight(steps);
-    if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
+    [traits] = await Promise.all([engine.preflight(steps), r.dryRun ? void 0 : checkPermissions(client, plan, steps, reporter)]);
     preflightMs = Date.now() - started;
     const suite = steps.find((s) => s.kind === "test");
     if (suite && suite.test.services.length > 0 && suite.test.services.every((service) => !byReference.has(service.image))) {
@@ -13012,7 +13011,22 @@ function concurrentGroups(steps, traits = { sharedBuilds: true }) {
     if (last && together(entry.step.kind) && last[0].step.kind === entry.step.kind) last.push(entry);
     else groups.push([entry]);
   }
-  return groups;
+  return traits.sharedBuilds ? groups : smokeBesideNextBuild(groups);
+}
+function smokeBesideNextBuild(groups) {
+  const smokeAt = groups.findIndex((g) => g[0].step.kind === "smoke");
+  if (smokeAt < 0) return groups;
+  const out = groups.filter((_, i) => i !== smokeAt).map((g) => [...g]);
+  const left = [];
+  for (const smoke of groups[smokeAt]) {
+    const name = smoke.step.kind === "smoke" ? smoke.step.image.name : void 0;
+    const builtAt = out.findIndex((g) => g[0].step.kind === "build" && g[0].step.image.name === name);
+    const next = builtAt >= 0 && builtAt < smokeAt - 1 ? out[builtAt + 1] : void 0;
+    if (next && next[0].step.kind === "build") next.push(smoke);
+    else left.push(smoke);
+  }
+  if (left.length) out.splice(smokeAt, 0, left);
+  return out;
 }
 function pushedRepositories(steps) {
   return [

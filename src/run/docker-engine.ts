@@ -56,7 +56,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
   let stages = 0;
   let networks = 0;
   let buildx: Promise<boolean> | undefined;
-  const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0));
+  const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0, () => false));
 
   const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
     runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
@@ -101,6 +101,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
     async preflight(steps: readonly Step[]): Promise<EngineTraits> {
       const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
       if (images.length === 0) return { sharedBuilds: true };
+      void hasBuildx(); // asked beside `docker version`, awaited below
       const version = await result(docker(), ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"]);
       if (version.code !== 0) throw new ConfigError(`no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`);
       const problems = dockerRunnerProblems(images, version.stdout.trim());
