@@ -12948,7 +12948,8 @@ async function runRelease(r) {
   let settleMs = 0;
   try {
     const started = Date.now();
-    [traits] = await Promise.all([engine.preflight(steps), r.dryRun ? void 0 : checkPermissions(client, plan, steps, reporter)]);
+    traits = await engine.preflight(steps);
+    if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     const suite = steps.find((s) => s.kind === "test");
     if (suite && suite.test.services.length > 0 && suite.test.services.every((service) => !byReference.has(service.image))) {

@@ -200,8 +200,9 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   let settleMs = 0;
   try {
     const started = Date.now();
-    // The engine's preflight and the registry's permissions preflight ask different parties: side by side.
-    [traits] = await Promise.all([engine.preflight(steps), r.dryRun ? undefined : checkPermissions(client, plan, steps, reporter)]);
+    // The engine's preflight first: a run it refuses touches nothing, not even the registry.
+    traits = await engine.preflight(steps);
+    if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     const suite = steps.find((s): s is Extract<Step, { kind: "test" }> => s.kind === "test");
     if (suite && suite.test.services.length > 0 && suite.test.services.every((service) => !byReference.has(service.image))) {
