@@ -12861,7 +12861,6 @@ async function runRelease(r) {
     })
   );
   let early;
-  let testStarted = false;
   const handle = async (step) => {
     switch (step.kind) {
       case "build":
@@ -12871,8 +12870,9 @@ async function runRelease(r) {
         await engine.run(built(step.image.name), step.command);
         return {};
       case "test": {
-        testStarted = true;
-        const services = await (early ?? startServices(step));
+        const starting = early ?? startServices(step);
+        early = void 0;
+        const services = await starting;
         try {
           await engine.run(built(step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
         } finally {
@@ -12974,7 +12974,7 @@ async function runRelease(r) {
     throw translate(failed ? failed.reason : error, failed?.step, published, aborted());
   } finally {
     r.signal?.removeEventListener("abort", close);
-    if (early && !testStarted) await early.then((services) => engine.stopServices(services)).catch(() => void 0);
+    if (early) await early.then((services) => engine.stopServices(services)).catch(() => void 0);
     await engine.close();
   }
   const status = steps.length === 0 ? "nothing-to-do" : r.dryRun || !steps.some((s) => s.phase !== "gate") ? "gates-passed" : "published";

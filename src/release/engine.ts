@@ -2,12 +2,6 @@ import type { ChartStage } from "../chart/stage-recipe.js";
 import type { Step } from "../pipeline/index.js";
 import type { CachePlan, ImagePlan, ServicePlan } from "../plan/types.js";
 
-/**
- * What a release needs of a container engine: primitives, each with one meaning every
- * engine honours (test/conformance runs the same scenarios against each). An engine
- * translates them into its own calls and decides nothing: what to build, gate, push and
- * move, in which order, is runRelease's. The handle types are each engine's own.
- */
 /** How an engine builds, for the order runRelease gives its builds. */
 export interface EngineTraits {
   /**
@@ -18,6 +12,12 @@ export interface EngineTraits {
   readonly sharedBuilds: boolean;
 }
 
+/**
+ * What a release needs of a container engine: primitives, each with one meaning every
+ * engine honours (test/conformance runs the same scenarios against each). An engine
+ * translates them into its own calls and decides nothing: what to build, gate, push and
+ * move, in which order, is runRelease's. The handle types are each engine's own.
+ */
 export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Package = unknown> {
   /**
    * What this engine cannot do for these steps (a platform, a missing engine), said before

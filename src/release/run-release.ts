@@ -109,7 +109,6 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   // Services that run no image of this run's start with the gates: their start and readiness
   // overlap the builds instead of following them. The test step takes them (and stops them).
   let early: Promise<Services> | undefined;
-  let testStarted = false;
 
   const handle = async (step: Step): Promise<{ note?: string; skipped?: boolean }> => {
     switch (step.kind) {
@@ -120,8 +119,9 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         await engine.run(built(step.image.name), step.command);
         return {};
       case "test": {
-        testStarted = true;
-        const services = await (early ?? startServices(step));
+        const starting = early ?? startServices(step);
+        early = undefined;
+        const services = await starting;
         try {
           await engine.run(built(step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
         } finally {
@@ -230,7 +230,8 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     throw translate(failed ? failed.reason : error, failed?.step, published, aborted());
   } finally {
     r.signal?.removeEventListener("abort", close);
-    if (early && !testStarted) await early.then((services) => engine.stopServices(services)).catch(() => undefined);
+    // Started early, never taken by the test step (an earlier gate failed).
+    if (early) await early.then((services) => engine.stopServices(services)).catch(() => undefined);
     await engine.close();
   }
 
