@@ -1,5 +1,10 @@
 import { performance } from "node:perf_hooks";
 
+/** The middle value (the upper middle of an even count). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
 /** Median wall time of `fn` in ms over `runs` runs, after warm-up runs. */
 export function measure(fn: () => void, runs = 15, warmup = 3): number {
   for (let i = 0; i < warmup; i++) fn();
@@ -9,8 +14,7 @@ export function measure(fn: () => void, runs = 15, warmup = 3): number {
     fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
 }
 
 /** The same for an async `fn`. */
@@ -22,8 +26,7 @@ export async function measureAsync(fn: () => Promise<void>, runs = 5, warmup = 1
     await fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
 }
 
 /** Prints each measurement and its ratio to the first one (and to a target, if given). */

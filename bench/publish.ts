@@ -10,13 +10,12 @@ import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../src/local
 import type { RunResult } from "../src/release/index.js";
 import { startProxy } from "../test/infra/proxy.js";
 import { coldCache } from "./cold-cache.js";
+import { median } from "./measure.js";
 
 const TARGETS = ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"];
 const RUNS = 5;
 const PHASES = ["preflight", "build", "smoke", "suite", "chart", "push", "chart-push", "aliases", "settle"] as const;
 type Phases = Partial<Record<(typeof PHASES)[number], number>>;
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Phase times of a charthouse run, from its result: side-by-side steps count once (their longest). */
 function charthousePhases(result: RunResult): Phases {

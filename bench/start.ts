@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { median } from "./measure.js";
 
 const RUNS = 15;
 const bin = new URL("../../bin/charthouse.js", import.meta.url).pathname;
@@ -38,8 +39,7 @@ export function benchStart(): void {
       node.push(b);
       ratios.push(a / b);
     }
-    const med = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
-    const ratio = med(ratios);
-    console.log(`  ${name.padEnd(36)} ${med(own).toFixed(1).padStart(7)} ms  node -e '' ${med(node).toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(2)} (target ≤ ${targets[name]}) ${ratio <= targets[name]! ? "✓" : "✗"}`);
+    const ratio = median(ratios);
+    console.log(`  ${name.padEnd(36)} ${median(own).toFixed(1).padStart(7)} ms  node -e '' ${median(node).toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(2)} (target ≤ ${targets[name]}) ${ratio <= targets[name]! ? "✓" : "✗"}`);
   }
 }

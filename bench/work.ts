@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { ensureBaseImage, ensureDockerEngine, run, startRegistry } from "../src/local/index.js";
 import type { RunResult } from "../src/release/index.js";
 import { coldCache } from "./cold-cache.js";
+import { median } from "./measure.js";
 
 const RUNS = 3;
 const TARGET = 0.05;
@@ -52,8 +53,6 @@ function covered(spans: Span[], from: number, to: number): number {
   if (curEnd > curStart) total += curEnd - curStart;
   return total;
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * `charthouse publish --nightly` as a fresh process on a generated fixture with real build

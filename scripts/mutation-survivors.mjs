@@ -12,19 +12,17 @@ const scores = new Map();
 // A later report's file replaces an earlier report's (a targeted re-run after a full one).
 const files = new Map();
 for (const report of process.argv.slice(2)) for (const [file, data] of Object.entries(JSON.parse(readFileSync(report, "utf8")).files)) files.set(file, data);
-{
-  for (const [file, data] of files) {
-    const count = { killed: 0, left: 0 };
-    for (const m of data.mutants) {
-      if (m.status === "Killed" || m.status === "Timeout") count.killed++;
-      if (m.status !== "Survived" && m.status !== "NoCoverage") continue;
-      count.left++;
-      const replacement = (m.replacement ?? "").replace(/\s+/g, " ").slice(0, 70);
-      const key = `${file}:${m.location.start.line}:${m.mutatorName}:${replacement}`;
-      rows.push({ file, line: m.location.start.line, mutator: m.mutatorName, status: m.status, replacement, reason: reasons[key] ?? "?", key });
-    }
-    scores.set(file, count);
+for (const [file, data] of files) {
+  const count = { killed: 0, left: 0 };
+  for (const m of data.mutants) {
+    if (m.status === "Killed" || m.status === "Timeout") count.killed++;
+    if (m.status !== "Survived" && m.status !== "NoCoverage") continue;
+    count.left++;
+    const replacement = (m.replacement ?? "").replace(/\s+/g, " ").slice(0, 70);
+    const key = `${file}:${m.location.start.line}:${m.mutatorName}:${replacement}`;
+    rows.push({ file, line: m.location.start.line, mutator: m.mutatorName, status: m.status, replacement, reason: reasons[key] ?? "?", key });
   }
+  scores.set(file, count);
 }
 rows.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 if (process.env.KEYS) {
