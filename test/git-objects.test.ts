@@ -11,16 +11,18 @@ import { tempTree } from "./helpers/temp-dir.js";
 const gitTime = (repo: string, sha: string) => new Date(execFileSync("git", ["show", "-s", "--format=%cI", sha], { cwd: repo, encoding: "utf8" }).trim()).toISOString().replace(".000Z", "Z");
 const git = (repo: string, ...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
+/** Appends `line` to the file f and commits it as `message`, committed at `date`. */
+function commitLine(repo: string, line: string, message: string, date: string): void {
+  execFileSync("sh", ["-c", 'echo "$1" >> f && git add f', "sh", line], { cwd: repo });
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-F", "-"], { cwd: repo, input: message, env: { ...process.env, GIT_COMMITTER_DATE: date } });
+}
+
 /** A repository of 40 commits with similar messages and times in several time zones. */
 function history(): string {
   const repo = tempTree();
   git(repo, "init", "-q");
   for (let i = 1; i <= 40; i++) {
-    execFileSync("sh", ["-c", `echo line ${i} >> f && git add f`], { cwd: repo });
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", `a long similar commit message number ${i} with many identical words, so that repack deltifies commits`], {
-      cwd: repo,
-      env: { ...process.env, GIT_COMMITTER_DATE: `2026-0${(i % 9) + 1}-1${i % 10}T10:0${i % 6}:00${i % 2 ? "+0200" : "-0500"}` },
-    });
+    commitLine(repo, `line ${i}`, `a long similar commit message number ${i} with many identical words, so that repack deltifies commits`, `2026-0${(i % 9) + 1}-1${i % 10}T10:0${i % 6}:00${i % 2 ? "+0200" : "-0500"}`);
   }
   return repo;
 }
@@ -115,20 +117,9 @@ describe("the run's git facts, read from the checkout's files when it can", () =
 function small(n = 3): string {
   const repo = tempTree();
   git(repo, "init", "-q", "-b", "main");
-  for (let i = 1; i <= n; i++) {
-    execFileSync("sh", ["-c", `echo ${i} >> f && git add f`], { cwd: repo });
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", `c${i}`], {
-      cwd: repo,
-      env: { ...process.env, GIT_COMMITTER_DATE: `2026-03-0${i}T12:00:00+0100` },
-    });
-  }
+  for (let i = 1; i <= n; i++) commitLine(repo, String(i), `c${i}`, `2026-03-0${i}T12:00:00+0100`);
   return repo;
 }
-const commitAs = (repo: string, message: string, date: string) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "--allow-empty", "-m", message], {
-    cwd: repo,
-    env: { ...process.env, GIT_COMMITTER_DATE: date },
-  });
 
 describe("the run's git facts in every shape a checkout comes in", () => {
   it("says nothing outside a repository", async () => {
@@ -192,7 +183,7 @@ describe("the run's git facts in every shape a checkout comes in", () => {
     const origin = small();
     const clone = join(tempTree(), "clone");
     execFileSync("git", ["clone", "-q", "--shared", origin, clone]);
-    commitAs(clone, "local", "2026-04-01T08:00:00Z");
+    commitLine(clone, "local", "local", "2026-04-01T08:00:00Z");
     const facts = readGitFacts(clone)!;
     expect(facts.committedAt).toBe("2026-04-01T08:00:00Z");
     expect(new Date(facts.commitTime!(git(origin, "rev-parse", "HEAD"))!).toISOString()).toBe("2026-03-03T11:00:00.000Z");
@@ -236,14 +227,9 @@ describe("a commit's time from git's object store: the harder shapes", () => {
     git(repo, "init", "-q");
     const body = Array.from({ length: 6000 }, (_, i) => `line ${i} of a long release note that repeats`).join("\n"); // ~270 KB
     for (let i = 1; i <= 6; i++) {
-      execFileSync("sh", ["-c", `echo ${i} >> f && git add f`], { cwd: repo });
       // Each message differs from the last deep inside, so the delta copies long runs from far into its base.
       const message = `release ${i}\n\n${body.slice(0, 100_000 + i * 7919)}\nchanged ${i}\n${body.slice(100_000 + i * 7919)}`;
-      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-F", "-"], {
-        cwd: repo,
-        input: message,
-        env: { ...process.env, GIT_COMMITTER_DATE: `2026-06-0${i}T10:00:00+0000` },
-      });
+      commitLine(repo, String(i), message, `2026-06-0${i}T10:00:00+0000`);
     }
     git(repo, "repack", "-adf", "--window=50", "--depth=10", "-q");
     const verify = git(repo, "verify-pack", "-v", ...readdirSync(join(repo, ".git/objects/pack")).filter((f) => f.endsWith(".idx")).map((f) => join(".git/objects/pack", f)));
