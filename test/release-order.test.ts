@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { commandSteps } from "../src/pipeline/index.js";
-import type { RegistryClient } from "../src/registry/index.js";
+import { createHash } from "node:crypto";
+import { MEDIA_TYPES, type Manifest, type RegistryClient } from "../src/registry/index.js";
 import { runRelease, StepFailed, type Engine } from "../src/release/index.js";
 import { config, image, state } from "./helpers/builders.js";
 import { mustPlan } from "./helpers/plan.js";
 
 // The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
 // what runs side by side and what waits is runRelease's, whatever the engine.
-function recordingEngine(opts: { failBuild?: string } = {}) {
+function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeof memoryRegistry> } = {}) {
   const events: string[] = [];
   const tick = () => new Promise((r) => setTimeout(r, 5));
   const engine: Engine<string, string, string, string> = {
@@ -27,15 +28,40 @@ function recordingEngine(opts: { failBuild?: string } = {}) {
       await tick();
       return "services";
     },
-    stopServices: async () => void events.push("stop"),
-    push: async () => "sha256:0",
+    stopServices: async () => {
+      events.push("stop");
+      await tick();
+      events.push("stopped");
+    },
+    push: async (img, reference) => {
+      events.push(`push ${reference}`);
+      return opts.registry?.pushed(reference) ?? "sha256:0";
+    },
     stageChart: async () => "chart",
     helm: async () => "rendered",
     packageChart: async () => "pkg",
     pushChart: async () => undefined,
-    close: async () => undefined,
+    close: async () => void events.push("close"),
   };
   return { engine, events };
+}
+
+// A FAKE registry client holding manifests in memory: enough for pushes, their re-checks and alias moves.
+function memoryRegistry() {
+  const manifests = new Map<string, Manifest>();
+  const at = (repository: string, tag: string) => `${repository}:${tag}`;
+  const client = {
+    checkPush: async () => ({ ok: true, scope: "push", detail: "fake" }),
+    getManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
+    headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
+    putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), m.digest),
+  } as unknown as RegistryClient;
+  const pushed = (reference: string): string => {
+    const digest = `sha256:${createHash("sha256").update(reference).digest("hex")}`;
+    manifests.set(reference, { digest, mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: {} })) });
+    return digest;
+  };
+  return { client, pushed };
 }
 
 const services = [
@@ -53,7 +79,7 @@ describe("the suite's services", () => {
     await run(config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } }), engine);
     expect(events.indexOf("start solr,redis")).toBeLessThan(events.indexOf("built base"));
     expect(events.filter((e) => e.startsWith("start"))).toHaveLength(1);
-    expect(events.slice(-2)).toEqual(["run dassie rspec", "stop"]);
+    expect(events.slice(-4)).toEqual(["run dassie rspec", "stop", "stopped", "close"]);
   });
 
   it("start after the builds when one runs an image the run builds", async () => {
@@ -73,8 +99,22 @@ describe("the suite's services", () => {
     const { engine, events } = recordingEngine({ failBuild: "dassie" });
     await expect(run(config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } }), engine)).rejects.toThrow(/gate failed: build dassie/);
     expect(events).toContain("start solr,redis");
-    expect(events.at(-1)).toBe("stop");
+    expect(events.slice(-3)).toEqual(["stop", "stopped", "close"]);
     expect(events.some((e) => e.startsWith("run dassie rspec"))).toBe(false);
+  });
+
+  it("are stopped beside the pushes once the suite passed, and before the run ends", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry });
+    const cfg = config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } });
+    const plan = mustPlan({ kind: "push", branch: "main" }, state().build(), cfg);
+    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    const firstPush = events.findIndex((e) => e.startsWith("push"));
+    expect(events.indexOf("stop")).toBeGreaterThan(events.indexOf("run dassie rspec"));
+    expect(firstPush).toBeGreaterThan(events.indexOf("stop"));
+    // Teardown is no gate: the pushes do not wait for it, the run does.
+    expect(firstPush).toBeLessThan(events.indexOf("stopped"));
+    expect(events.indexOf("stopped")).toBeLessThan(events.indexOf("close"));
   });
 
   it("builds go one at a time on an engine that shares no stages between builds", async () => {

@@ -12861,6 +12861,8 @@ async function runRelease(r) {
     })
   );
   let early;
+  const stopping = [];
+  const stopServices = (services) => engine.stopServices(services).catch((error) => reporter.line(`stopping the suite's services failed (${error.message}); the engine's close removes what is left`));
   const handle = async (step) => {
     switch (step.kind) {
       case "build":
@@ -12876,7 +12878,7 @@ async function runRelease(r) {
         try {
           await engine.run(built(step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
         } finally {
-          await engine.stopServices(services);
+          stopping.push(stopServices(services));
         }
         return {};
       }
@@ -12974,7 +12976,8 @@ async function runRelease(r) {
     throw translate(failed ? failed.reason : error, failed?.step, published, aborted());
   } finally {
     r.signal?.removeEventListener("abort", close);
-    if (early) await early.then((services) => engine.stopServices(services)).catch(() => void 0);
+    if (early) stopping.push(early.then(stopServices, () => void 0));
+    await Promise.all(stopping);
     await engine.close();
   }
   const status = steps.length === 0 ? "nothing-to-do" : r.dryRun || !steps.some((s) => s.phase !== "gate") ? "gates-passed" : "published";

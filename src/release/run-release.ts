@@ -109,6 +109,9 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   // Services that run no image of this run's start with the gates: their start and readiness
   // overlap the builds instead of following them. The test step takes them (and stops them).
   let early: Promise<Services> | undefined;
+  const stopping: Promise<void>[] = [];
+  const stopServices = (services: Services): Promise<void> =>
+    engine.stopServices(services).catch((error: unknown) => reporter.line(`stopping the suite's services failed (${(error as Error).message}); the engine's close removes what is left`));
 
   const handle = async (step: Step): Promise<{ note?: string; skipped?: boolean }> => {
     switch (step.kind) {
@@ -125,7 +128,8 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         try {
           await engine.run(built(step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
         } finally {
-          await engine.stopServices(services);
+          // Teardown is no gate: the pushes go beside it, the run's end waits for it.
+          stopping.push(stopServices(services));
         }
         return {};
       }
@@ -231,7 +235,8 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   } finally {
     r.signal?.removeEventListener("abort", close);
     // Started early, never taken by the test step (an earlier gate failed).
-    if (early) await early.then((services) => engine.stopServices(services)).catch(() => undefined);
+    if (early) stopping.push(early.then(stopServices, () => undefined));
+    await Promise.all(stopping);
     await engine.close();
   }
 
