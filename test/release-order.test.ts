@@ -50,8 +50,15 @@ function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeo
 function memoryRegistry() {
   const manifests = new Map<string, Manifest>();
   const at = (repository: string, tag: string) => `${repository}:${tag}`;
+  const checks = { inFlight: 0, most: 0, asked: [] as string[] };
   const client = {
-    checkPush: async () => ({ ok: true, scope: "push", detail: "fake" }),
+    checkPush: async (repository: string) => {
+      checks.asked.push(repository);
+      checks.most = Math.max(checks.most, ++checks.inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      checks.inFlight--;
+      return { ok: true, scope: "push", detail: "fake" };
+    },
     getManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
     headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
     putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), m.digest),
@@ -61,7 +68,7 @@ function memoryRegistry() {
     manifests.set(reference, { digest, mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: {} })) });
     return digest;
   };
-  return { client, pushed };
+  return { client, pushed, checks };
 }
 
 const services = [
@@ -122,5 +129,16 @@ describe("the suite's services", () => {
     await run(config({ images: [image("base"), image("dassie")], charts: [], test: undefined }), engine);
     const builds = events.filter((e) => e.startsWith("build") || e.startsWith("built"));
     expect(builds).toEqual(["build base", "built base", "build dassie", "built dassie"]);
+  });
+});
+
+describe("the permissions preflight", () => {
+  it("asks every repository at once: against a distant registry each question is a round trip or three", async () => {
+    const registry = memoryRegistry();
+    const { engine } = recordingEngine({ registry });
+    const plan = mustPlan({ kind: "push", branch: "main" }, state().build(), config({ images: [image("base"), image("dassie")], charts: [], test: undefined }));
+    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    expect(registry.checks.asked).toHaveLength(2);
+    expect(registry.checks.most).toBe(2);
   });
 });

@@ -11063,9 +11063,7 @@ function repositoriesOf(config) {
 
 // src/registry/preflight.ts
 async function preflight(client, repositories) {
-  const results = [];
-  for (const repository of [...new Set(repositories)]) results.push({ repository, ...await client.checkPush(repository) });
-  return results;
+  return Promise.all([...new Set(repositories)].map(async (repository) => ({ repository, ...await client.checkPush(repository) })));
 }
 
 // src/config/load-config.ts

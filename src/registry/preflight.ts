@@ -12,7 +12,6 @@ export interface PreflightResult {
  * rights — before anything is built, so a run never fails half way for want of them.
  */
 export async function preflight(client: RegistryClient, repositories: readonly string[]): Promise<PreflightResult[]> {
-  const results: PreflightResult[] = [];
-  for (const repository of [...new Set(repositories)]) results.push({ repository, ...(await client.checkPush(repository)) });
-  return results;
+  // All at once: against a distant registry each answer is a round trip or three.
+  return Promise.all([...new Set(repositories)].map(async (repository) => ({ repository, ...(await client.checkPush(repository)) })));
 }
