@@ -24,6 +24,7 @@ export const UNIT = [
   "test/pipeline.test.ts",
   "test/plan-*.test.ts",
   "test/release-order.test.ts",
+  "test/run-graph.test.ts",
   "test/suites.test.ts",
   "test/updater-cluster.test.ts",
   "test/updater-select.test.ts",

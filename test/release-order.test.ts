@@ -124,6 +124,14 @@ describe("the suite's services", () => {
     expect(events.indexOf("stopped")).toBeLessThan(events.indexOf("close"));
   });
 
+  it("the suite runs once its image is built and smoke-tested, beside the builds of the images after it", async () => {
+    const { engine, events } = recordingEngine();
+    await run(config({ images: [image("base"), image("dassie"), image("worker")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } }), engine);
+    const suite = events.indexOf("run dassie rspec");
+    expect(suite).toBeGreaterThan(events.findIndex((e) => e.startsWith("run dassie") && e !== "run dassie rspec"));
+    expect(suite).toBeLessThan(events.indexOf("built worker"));
+  });
+
   it("builds go one at a time on an engine that shares no stages between builds", async () => {
     const { engine, events } = recordingEngine();
     await run(config({ images: [image("base"), image("dassie")], charts: [], test: undefined }), engine);

@@ -626,8 +626,9 @@ interface RunOutcome<Image, Package> {
 }
 /**
  * The one release orchestration, for `charthouse publish|test|lint|package` and for every
- * function of the Dagger module: the permissions preflight (before anything is built),
- * the engine's own preflight, then the steps in order — gates; immutable pushes, each
+ * function of the Dagger module: the engine's own preflight, the permissions preflight
+ * (before anything is built), then the steps, each once the steps it needs have passed
+ * (stepGraph), so independent ones overlap — gates; immutable pushes, each
  * re-checked against the registry just before (a tag that appeared meanwhile from this
  * commit is skipped, from another refused) and each digest recorded for the chart pins;
  * last the alias moves, compare-and-set, and a settle round when any moved. A failing

@@ -12821,6 +12821,83 @@ function indent(text) {
   return text.split("\n").map((l) => `    \u2502 ${l}`).join("\n");
 }
 
+// src/release/run-graph.ts
+function runGraph(after, run, stop) {
+  const state = after.map(() => "waiting");
+  const failures = /* @__PURE__ */ new Map();
+  let running = 0;
+  let stopped;
+  return new Promise((resolve2, reject) => {
+    const pump = () => {
+      stopped ??= failures.size ? void 0 : stop();
+      if (!failures.size && !stopped) {
+        state.forEach((s, i) => {
+          if (s !== "waiting" || !after[i].every((j) => state[j] === "passed")) return;
+          state[i] = "running";
+          running++;
+          Promise.resolve().then(() => run(i)).then(
+            () => void (state[i] = "passed"),
+            (error) => void failures.set(i, error)
+          ).finally(() => {
+            running--;
+            pump();
+          });
+        });
+      }
+      if (running > 0) return;
+      if (failures.size) reject(failures.get(Math.min(...failures.keys())));
+      else if (stopped) reject(stopped);
+      else if (state.every((s) => s === "passed")) resolve2();
+      else reject(new Error("bug: steps wait for each other in a circle"));
+    };
+    pump();
+  });
+}
+
+// src/release/step-graph.ts
+var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "move-alias"]);
+function stepGraph(steps, traits) {
+  const earlier = (i, match) => steps.findLastIndex((s, j) => j < i && match(s));
+  const present = (...indices) => indices.filter((j) => j >= 0);
+  const buildOf = (i, name) => earlier(i, (s) => s.kind === "build" && s.image.name === name);
+  const gates = steps.flatMap((s, i) => s.phase === "gate" ? [i] : []);
+  const after = [];
+  steps.forEach((step, i) => {
+    switch (step.kind) {
+      case "build":
+        after.push(traits.sharedBuilds ? [] : present(earlier(i, (s) => s.kind === "build")));
+        return;
+      case "smoke":
+        after.push(present(buildOf(i, step.image.name)));
+        return;
+      case "test": {
+        const own = new Set(step.test.services.map((service) => service.image));
+        const serviceBuilds = steps.flatMap((s, j) => j < i && s.kind === "build" && own.has(`${s.image.repository}:${s.image.tag}`) ? [j] : []);
+        const smoke = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
+        after.push([...new Set(present(buildOf(i, step.image.name), smoke, ...serviceBuilds))].sort((a, b) => a - b));
+        return;
+      }
+      case "chart-deps":
+      case "lint":
+      case "template":
+        after.push(present(earlier(i, (s) => s.phase === "gate" && "chart" in s && s.chart.name === step.chart.name)));
+        return;
+      default: {
+        const previous = steps[i - 1];
+        if (previous === void 0 || previous.phase === "gate") after.push(gates.filter((j) => j < i));
+        else if (previous.kind === step.kind && CONCURRENT.has(step.kind)) after.push(after[i - 1]);
+        else after.push(steps.flatMap((s, j) => j < i && j >= groupStart(steps, i - 1) ? [j] : []));
+      }
+    }
+  });
+  return after;
+}
+function groupStart(steps, i) {
+  let start = i;
+  while (start > 0 && CONCURRENT.has(steps[i].kind) && steps[start - 1].kind === steps[i].kind) start--;
+  return start;
+}
+
 // src/release/run-release.ts
 async function runRelease(r) {
   const { plan, engine, client } = r;
@@ -12933,22 +13010,13 @@ async function runRelease(r) {
       }
     }
   };
-  const walk = async (lane) => {
-    for (const group of concurrentGroups(lane, traits)) {
-      if (aborted()) throw StepFailed.cancelled();
-      const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
-      const failed = outcomes.findIndex((o) => o.status === "rejected");
-      if (failed >= 0) throw new FailedStep(group[failed].step, outcomes[failed].reason);
-    }
-  };
   const close = () => void engine.close();
   r.signal?.addEventListener("abort", close, { once: true });
-  let traits = { sharedBuilds: true };
   let preflightMs = 0;
   let settleMs = 0;
   try {
     const started = Date.now();
-    traits = await engine.preflight(steps);
+    const traits = await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     const suite = steps.find((s) => s.kind === "test");
@@ -12956,13 +13024,11 @@ async function runRelease(r) {
       early = startServices(suite);
       early.catch(() => void 0);
     }
-    const indexed = steps.map((step, index) => ({ step, index }));
-    const isChart = (s) => s.kind === "chart-deps" || s.kind === "lint" || s.kind === "template";
-    const lanes = [indexed.filter(({ step }) => step.phase === "gate" && !isChart(step)), indexed.filter(({ step }) => step.phase === "gate" && isChart(step))];
-    const gates = await Promise.allSettled(lanes.map(walk));
-    const gateFailure = gates.find((g) => g.status === "rejected");
-    if (gateFailure) throw gateFailure.reason;
-    await walk(indexed.filter(({ step }) => step.phase !== "gate"));
+    await runGraph(
+      stepGraph(steps, traits),
+      (i) => reporter.step(i + 1, steps[i], () => handle(steps[i])).then(() => void 0, (reason) => Promise.reject(new FailedStep(steps[i], reason))),
+      () => aborted() ? StepFailed.cancelled() : void 0
+    );
     if (aliases.some((a) => a.moved)) {
       const started2 = Date.now();
       aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
@@ -13004,32 +13070,6 @@ var FailedStep = class {
   step;
   reason;
 };
-var CONCURRENT = /* @__PURE__ */ new Set(["build", "smoke", "push-image", "move-alias"]);
-function concurrentGroups(steps, traits = { sharedBuilds: true }) {
-  const groups = [];
-  const together = (kind) => CONCURRENT.has(kind) && (kind !== "build" || traits.sharedBuilds);
-  for (const entry of steps) {
-    const last = groups.at(-1);
-    if (last && together(entry.step.kind) && last[0].step.kind === entry.step.kind) last.push(entry);
-    else groups.push([entry]);
-  }
-  return traits.sharedBuilds ? groups : smokeBesideNextBuild(groups);
-}
-function smokeBesideNextBuild(groups) {
-  const smokeAt = groups.findIndex((g) => g[0].step.kind === "smoke");
-  if (smokeAt < 0) return groups;
-  const out = groups.filter((_, i) => i !== smokeAt).map((g) => [...g]);
-  const left = [];
-  for (const smoke of groups[smokeAt]) {
-    const name = smoke.step.kind === "smoke" ? smoke.step.image.name : void 0;
-    const builtAt = out.findIndex((g) => g[0].step.kind === "build" && g[0].step.image.name === name);
-    const next = builtAt >= 0 && builtAt < smokeAt - 1 ? out[builtAt + 1] : void 0;
-    if (next && next[0].step.kind === "build") next.push(smoke);
-    else left.push(smoke);
-  }
-  if (left.length) out.splice(smokeAt, 0, left);
-  return out;
-}
 function pushedRepositories(steps) {
   return [
     ...new Set(

@@ -36,7 +36,9 @@ function isPublishingRun(plan: Plan): boolean {
 
 /**
  * The plan as the ordered list of steps every executor walks (the Dagger module,
- * the Docker runner, dry runs); none reorders or adds to it. A publishing run whose
+ * the Docker runner, dry runs); none adds to it. The order is the one a person reads and
+ * steps are numbered by; each step starts once the earlier steps it needs have passed
+ * (runRelease's stepGraph), so independent ones overlap. A publishing run whose
  * artifacts are all in the registry already from this commit has no steps: the gates
  * guard pushes, and there is none.
  */

@@ -6,8 +6,10 @@ import { versionToTag } from "../plan/formats.js";
 import { decideImmutable } from "../plan/immutability.js";
 import type { Plan } from "../plan/types.js";
 import { DEFAULT_SETTLE, moveAlias, preflight, readTag, settleAliases, type AliasOutcome, type RegistryClient, type Secret, type SettleOptions } from "../registry/index.js";
-import { StepFailed, type Engine, type EngineTraits } from "./engine.js";
+import { StepFailed, type Engine } from "./engine.js";
 import { Reporter, type StepRecord } from "./reporter.js";
+import { runGraph } from "./run-graph.js";
+import { stepGraph } from "./step-graph.js";
 
 export interface ReleaseRun<Image, Services, Chart, Package> {
   readonly plan: Plan;
@@ -56,8 +58,9 @@ export interface RunOutcome<Image, Package> {
 
 /**
  * The one release orchestration, for `charthouse publish|test|lint|package` and for every
- * function of the Dagger module: the permissions preflight (before anything is built),
- * the engine's own preflight, then the steps in order — gates; immutable pushes, each
+ * function of the Dagger module: the engine's own preflight, the permissions preflight
+ * (before anything is built), then the steps, each once the steps it needs have passed
+ * (stepGraph), so independent ones overlap — gates; immutable pushes, each
  * re-checked against the registry just before (a tag that appeared meanwhile from this
  * commit is skipped, from another refused) and each digest recorded for the chart pins;
  * last the alias moves, compare-and-set, and a settle round when any moved. A failing
@@ -188,24 +191,14 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     }
   };
 
-  /** Walks steps in order, consecutive independent ones side by side; a failure carries its step. */
-  const walk = async (lane: readonly { step: Step; index: number }[]): Promise<void> => {
-    for (const group of concurrentGroups(lane, traits)) {
-      if (aborted()) throw StepFailed.cancelled();
-      const outcomes = await Promise.allSettled(group.map(({ step, index }) => reporter.step(index + 1, step, () => handle(step))));
-      const failed = outcomes.findIndex((o) => o.status === "rejected");
-      if (failed >= 0) throw new FailedStep(group[failed]!.step, (outcomes[failed] as PromiseRejectedResult).reason);
-    }
-  };
   const close = () => void engine.close();
   r.signal?.addEventListener("abort", close, { once: true });
-  let traits: EngineTraits = { sharedBuilds: true };
   let preflightMs = 0;
   let settleMs = 0;
   try {
     const started = Date.now();
     // The engine's preflight first: a run it refuses touches nothing, not even the registry.
-    traits = await engine.preflight(steps);
+    const traits = await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     const suite = steps.find((s): s is Extract<Step, { kind: "test" }> => s.kind === "test");
@@ -214,15 +207,12 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
       // Observed by the test step; a run that fails before it stops them below.
       early.catch(() => undefined);
     }
-    // The gates in two lanes that share nothing, side by side: the images' (build, smoke, suite)
-    // and the charts' (dependencies, lint, template: the pins name planned tags, not built images).
-    const indexed = steps.map((step, index) => ({ step, index }));
-    const isChart = (s: Step) => s.kind === "chart-deps" || s.kind === "lint" || s.kind === "template";
-    const lanes = [indexed.filter(({ step }) => step.phase === "gate" && !isChart(step)), indexed.filter(({ step }) => step.phase === "gate" && isChart(step))];
-    const gates = await Promise.allSettled(lanes.map(walk));
-    const gateFailure = gates.find((g): g is PromiseRejectedResult => g.status === "rejected");
-    if (gateFailure) throw gateFailure.reason;
-    await walk(indexed.filter(({ step }) => step.phase !== "gate"));
+    // One pass over the steps, each starting once the steps it needs have passed (stepGraph).
+    await runGraph(
+      stepGraph(steps, traits),
+      (i) => reporter.step(i + 1, steps[i]!, () => handle(steps[i]!)).then(() => undefined, (reason: unknown) => Promise.reject(new FailedStep(steps[i]!, reason))),
+      () => (aborted() ? StepFailed.cancelled() : undefined),
+    );
     if (aliases.some((a) => a.moved)) {
       const started = Date.now();
       aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
@@ -259,48 +249,12 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   };
 }
 
-/** A step's failure with the step: the gate lanes run side by side, so no shared "current step" can say which failed. */
+/** A step's failure with the step: steps run side by side, so no shared "current step" can say which failed. */
 class FailedStep {
   constructor(
     readonly step: Step,
     readonly reason: unknown,
   ) {}
-}
-
-/**
- * Steps that touch nothing of each other's: a run of them goes at once, still after every
- * earlier step and before every later one. Builds too, each its own target, when the engine
- * shares common stages between builds in flight (EngineTraits.sharedBuilds).
- */
-const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["build", "smoke", "push-image", "move-alias"]);
-
-/** The steps in order, consecutive independent ones of the same kind grouped. */
-export function concurrentGroups(steps: readonly { step: Step; index: number }[], traits: EngineTraits = { sharedBuilds: true }): { step: Step; index: number }[][] {
-  const groups: { step: Step; index: number }[][] = [];
-  const together = (kind: Step["kind"]) => CONCURRENT.has(kind) && (kind !== "build" || traits.sharedBuilds);
-  for (const entry of steps) {
-    const last = groups.at(-1);
-    if (last && together(entry.step.kind) && last[0]!.step.kind === entry.step.kind) last.push(entry);
-    else groups.push([entry]);
-  }
-  return traits.sharedBuilds ? groups : smokeBesideNextBuild(groups);
-}
-
-/** With builds one at a time, each image's smoke test runs beside the next build instead of after the last. */
-function smokeBesideNextBuild(groups: { step: Step; index: number }[][]): { step: Step; index: number }[][] {
-  const smokeAt = groups.findIndex((g) => g[0]!.step.kind === "smoke");
-  if (smokeAt < 0) return groups;
-  const out = groups.filter((_, i) => i !== smokeAt).map((g) => [...g]);
-  const left: { step: Step; index: number }[] = [];
-  for (const smoke of groups[smokeAt]!) {
-    const name = smoke.step.kind === "smoke" ? smoke.step.image.name : undefined;
-    const builtAt = out.findIndex((g) => g[0]!.step.kind === "build" && g[0]!.step.image.name === name);
-    const next = builtAt >= 0 && builtAt < smokeAt - 1 ? out[builtAt + 1] : undefined;
-    if (next && next[0]!.step.kind === "build") next.push(smoke);
-    else left.push(smoke);
-  }
-  if (left.length) out.splice(smokeAt, 0, left);
-  return out;
 }
 
 /** The repositories the steps push to or move aliases in. */
