@@ -3,7 +3,7 @@ import { commandSteps } from "../src/pipeline/index.js";
 import { createHash } from "node:crypto";
 import { MEDIA_TYPES, type Manifest, type RegistryClient } from "../src/registry/index.js";
 import { runRelease, StepFailed, type Engine } from "../src/release/index.js";
-import { config, image, state } from "./helpers/builders.js";
+import { chart, config, image, state } from "./helpers/builders.js";
 import { mustPlan } from "./helpers/plan.js";
 
 // The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
@@ -37,10 +37,20 @@ function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeo
       events.push(`push ${reference}`);
       return opts.registry?.pushed(reference) ?? "sha256:0";
     },
-    stageChart: async () => "chart",
+    stageChart: async (stage) => {
+      events.push(`stage ${stage.chartDir}`);
+      return "chart";
+    },
+    restageChart: async (chart, stage) => {
+      events.push(`restage ${chart} ${Object.keys(stage.files).join(",")}`);
+      return chart;
+    },
     helm: async () => "rendered",
-    packageChart: async () => "pkg",
-    pushChart: async () => undefined,
+    packageChart: async (_chart, fileName) => fileName,
+    pushChart: async (pkg, pushTo) => {
+      const [, name, version] = /^(.+)-(\d.*)\.tgz$/.exec(pkg)!;
+      opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${version!.replaceAll("+", "_")}`);
+    },
     close: async () => void events.push("close"),
   };
   return { engine, events };
@@ -148,5 +158,17 @@ describe("the permissions preflight", () => {
     await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
     expect(registry.checks.asked).toHaveLength(2);
     expect(registry.checks.most).toBe(2);
+  });
+});
+
+describe("the charts", () => {
+  it("are packaged from the staging the gates checked, the pins written over it: dependencies are built once", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry });
+    const pins = [{ image: "dassie", repository: "image.repository", tag: "image.tag", digest: "image.digest" }];
+    const plan = mustPlan({ kind: "nightly" }, state().build(), config({ images: [image("dassie")], charts: [chart("hyrax", "3.7.4", { pins })], test: undefined }));
+    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async (path) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : "image: {}\n"), write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    expect(events.filter((e) => e.startsWith("stage") || e.startsWith("restage"))).toEqual(["stage chart/hyrax", "restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml"]);
+    expect(events.indexOf("restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml")).toBeGreaterThan(events.findIndex((e) => e.startsWith("push ")));
   });
 });

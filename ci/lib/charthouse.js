@@ -12984,7 +12984,9 @@ async function runRelease(r) {
       }
       case "package-chart": {
         const file = `${step.chart.name}-${step.chart.version}.tgz`;
-        packages.set(step.chart.name, await engine.packageChart(await stage(step), file));
+        const gated = staged.get(step.chart.name);
+        const chart = gated === void 0 ? await stage(step) : await engine.restageChart(gated, await chartStage(step.chart, r.read, digests));
+        packages.set(step.chart.name, await engine.packageChart(chart, file));
         return { note: file };
       }
       case "push-chart": {

@@ -122,6 +122,12 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       return { helm: helmTools().withMountedDirectory(STAGE, settled.withTimestamps(time)), dir };
     },
 
+    async restageChart(chart, stage) {
+      let tree = chart.helm.directory(STAGE);
+      for (const [path, content] of Object.entries(stage.files)) tree = tree.withNewFile(path, content);
+      return { helm: helmTools().withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1000))), dir: chart.dir };
+    },
+
     async helm(chart, args) {
       return (await exec(chart.helm.withExec(["helm", ...args(chart.dir)]))).stdout();
     },

@@ -21,6 +21,11 @@ export function writeChartStage(projectRoot: string, stage: ChartStage, stageRoo
     mkdirSync(dirname(join(stageRoot, dir)), { recursive: true });
     cpSync(join(projectRoot, dir), join(stageRoot, dir), { recursive: true });
   }
+  return writeOverChartStage(stage, stageRoot);
+}
+
+/** The stage's files written over a staged tree (its dependencies kept), every file the stage's time again. */
+export function writeOverChartStage(stage: ChartStage, stageRoot: string): string {
   for (const [path, content] of Object.entries(stage.files)) writeFileSync(join(stageRoot, path), content);
   stampTimes(stageRoot, new Date(stage.time));
   return join(stageRoot, stage.chartDir);

@@ -53,6 +53,12 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 
   /** Stages a chart by the recipe, runs `helm dependency build` in it, and settles it (Chart.lock and file times). */
   stageChart(stage: ChartStage): Promise<Chart>;
+  /**
+   * The stage's files written over a chart staged before, its dependencies as they were
+   * built (file times the stage's again): the chart that ships carries the dependencies
+   * the gates checked, and remote ones are not fetched twice.
+   */
+  restageChart(chart: Chart, stage: ChartStage): Promise<Chart>;
   /** Runs helm on a staged chart with the arguments `args` gives for the chart's directory; returns its stdout. */
   helm(chart: Chart, args: (chartDir: string) => string[]): Promise<string>;
   /** `helm package` of a staged chart, canonicalised so the same chart always gives the same bytes. */

@@ -162,9 +162,11 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         return { note: digest };
       }
       case "package-chart": {
-        // Staged again: the pins now carry the digests just pushed.
+        // The pins now carry the digests just pushed: written over the staging the gates checked, if any.
         const file = `${step.chart.name}-${step.chart.version}.tgz`;
-        packages.set(step.chart.name, await engine.packageChart(await stage(step), file));
+        const gated = staged.get(step.chart.name);
+        const chart = gated === undefined ? await stage(step) : await engine.restageChart(gated, await chartStage(step.chart, r.read, digests));
+        packages.set(step.chart.name, await engine.packageChart(chart, file));
         return { note: file };
       }
       case "push-chart": {

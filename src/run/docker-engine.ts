@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { helmArgs } from "../chart/helm-args.js";
 import type { ChartStage } from "../chart/stage-recipe.js";
-import { canonicalizePackage, settleChartStage, writeChartStage } from "../chart-files/stage.js";
+import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../chart-files/stage.js";
 import { ConfigError } from "../errors.js";
 import { helmBinary, requireTool, runProcess, type ProcessResult } from "../exec/index.js";
 import { shellQuote } from "../pipeline/shell-quote.js";
@@ -54,6 +54,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
   const docker = (): string => (dockerBin ??= requireTool("docker"));
   const helmBin = helmBinary(o.env);
   let stages = 0;
+  const stageRoots = new Map<string, string>();
   let networks = 0;
   let buildx: Promise<boolean> | undefined;
   const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0, () => false));
@@ -152,7 +153,15 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
       const dir = writeChartStage(o.projectRoot, stage, root);
       await exec(helmBin, helmArgs.dependencyBuild(dir), `helm dependency build of ${stage.chartDir}`);
       settleChartStage(stage, root);
+      stageRoots.set(dir, root);
       return dir;
+    },
+
+    async restageChart(chart, stage) {
+      const root = stageRoots.get(chart);
+      if (root === undefined) throw new Error(`bug: ${chart} was not staged by this run`);
+      // In place: the gates that read it have passed.
+      return writeOverChartStage(stage, root);
     },
 
     async helm(chart, args) {
