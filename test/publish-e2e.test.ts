@@ -129,6 +129,12 @@ describe("a failing gate publishes nothing (exit 4)", () => {
   const cases = [
     { name: "a failing smoke test", edit: (yaml: string) => yaml.replace('smoke: ["sh", "-c", "sh /app/samvera/bin/smoke && test -f APP"]', 'smoke: ["sh", "-c", "test -f /no/such/file"]'), step: /smoke-test dassie: .* … FAILED/ },
     { name: "a service that never becomes ready", edit: (yaml: string) => yaml.replace('ready: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]', 'ready: ["false"]\n      readyTimeoutSeconds: 3'), step: /service fcrepo did not become ready within 3s/ },
+    {
+      name: "a service that exits before it is ready",
+      edit: (yaml: string) => yaml.replace('exec httpd -f -p 6379 -h /srv"]', 'echo redis gave up >&2; exit 3"]'),
+      // Its log under the failing step (stdout), then the failure (stderr).
+      step: /redis gave up[\s\S]*service redis \(localhost\/charthouse\/busybox:1\.35\) exited before it was ready/,
+    },
     { name: "a chart helm lint rejects", edit: (yaml: string) => yaml, chart: true, step: /helm lint --strict hyrax … FAILED/ },
   ];
 

@@ -80,14 +80,15 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
     let last = "";
     while (Date.now() < deadline) {
       if (o.signal?.aborted) throw StepFailed.cancelled();
+      // The check first: a passing one needs no second process to say the service runs.
+      const check = service.ready ? await result(docker(), ["exec", container, ...service.ready]) : undefined;
+      if (check?.code === 0) return;
       const running = await result(docker(), ["inspect", "--format", "{{.State.Running}}", container]);
       if (running.stdout.trim() !== "true") {
         const logs = await result(docker(), ["logs", "--tail", "50", container]);
         throw new StepFailed(`service ${service.name} (${service.image}) exited before it was ready`, logs.output);
       }
-      if (!service.ready) return;
-      const check = await result(docker(), ["exec", container, ...service.ready]);
-      if (check.code === 0) return;
+      if (!check) return;
       last = check.output;
       await new Promise((r) => setTimeout(r, 250));
     }
