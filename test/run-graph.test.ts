@@ -1,49 +1,70 @@
 import { describe, expect, it } from "vitest";
 import { runGraph } from "../src/release/run-graph.js";
 
-/** Tasks that record when they start and end, each taking `ms[i]` (default 5 ms); `fail` ones reject. */
-function tasks(ms: number[], fail: number[] = []) {
-  const events: string[] = [];
-  const run = async (i: number) => {
-    events.push(`start ${i}`);
-    await new Promise((r) => setTimeout(r, ms[i] ?? 5));
-    events.push(`end ${i}`);
-    if (fail.includes(i)) throw new Error(`task ${i} failed`);
-  };
-  return { events, run };
+/** Tasks that end only when the test says so: which ran when depends on nothing but the test's order. */
+function controlled() {
+  const started: number[] = [];
+  const ends = new Map<number, { pass: () => void; fail: (why: string) => void }>();
+  const run = (i: number) =>
+    new Promise<void>((pass, reject) => {
+      started.push(i);
+      ends.set(i, { pass, fail: (why) => reject(new Error(why)) });
+    });
+  const end = (i: number) => ends.get(i)!;
+  return { started, run, end };
 }
+/** Lets every settled task's consequences (the scheduler starting the next ones) happen. */
+const settle = () => new Promise((r) => setImmediate(r));
 const never = () => undefined;
 
 describe("running steps as their graph allows", () => {
-  it("starts a task once what it waits for passed, and independent tasks at once", async () => {
-    const { events, run } = tasks([20, 5, 5]);
-    // 0 and 1 at once; 2 waits for 1 only, so it runs while 0 still does.
-    await runGraph([[], [], [1]], run, never);
-    expect(events).toEqual(["start 0", "start 1", "end 1", "start 2", "end 2", "end 0"]);
+  it("starts independent tasks at once, and a task once what it waits for passed, not sooner", async () => {
+    const { started, run, end } = controlled();
+    const done = runGraph([[], [], [1], [0, 2]], run, never);
+    await settle();
+    expect(started).toEqual([0, 1]);
+    end(1).pass();
+    await settle();
+    expect(started).toEqual([0, 1, 2]);
+    end(2).pass();
+    await settle();
+    expect(started).toEqual([0, 1, 2]); // 3 waits for 0 too
+    end(0).pass();
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3]);
+    end(3).pass();
+    await expect(done).resolves.toBeUndefined();
   });
 
   it("after a failure starts nothing more, lets what runs finish, and reports the lowest failed task whatever failed first", async () => {
-    // 1 fails first (5 ms), 0 later (30 ms); 3 passes after 1 failed (15 ms), so 4, waiting only for 3, must not start.
-    const { events, run } = tasks([30, 5, 5, 15, 5], [0, 1]);
-    await expect(runGraph([[], [], [1], [], [3]], run, never)).rejects.toThrow("task 0 failed");
-    expect(events).toContain("end 0");
-    expect(events).toContain("end 3");
-    expect(events.filter((e) => e.startsWith("start"))).toEqual(["start 0", "start 1", "start 3"]);
+    const { started, run, end } = controlled();
+    let finished = false;
+    const done = runGraph([[], [], [], [2]], run, never).finally(() => (finished = true));
+    done.catch(() => undefined);
+    await settle();
+    expect(started).toEqual([0, 1, 2]);
+    end(1).fail("task 1 failed");
+    end(2).pass(); // 3 could start now, but a task has failed
+    await settle();
+    expect(started).toEqual([0, 1, 2]);
+    expect(finished).toBe(false); // 0 still runs
+    end(0).fail("task 0 failed");
+    await expect(done).rejects.toThrow("task 0 failed");
   });
 
   it("stops starting tasks once asked to, and rejects with the reason", async () => {
-    const { events, run } = tasks([5, 5]);
+    const { started, run, end } = controlled();
     let stop: Error | undefined;
-    const done = runGraph([[], [0]], async (i) => {
-      await run(i);
-      stop = new Error("interrupted");
-    }, () => stop);
+    const done = runGraph([[], [0]], run, () => stop);
+    await settle();
+    stop = new Error("interrupted");
+    end(0).pass();
     await expect(done).rejects.toThrow("interrupted");
-    expect(events).toEqual(["start 0", "end 0"]);
+    expect(started).toEqual([0]);
   });
 
   it("refuses a graph that waits in a circle instead of hanging", async () => {
-    const { run } = tasks([]);
+    const { run } = controlled();
     await expect(runGraph([[1], [0]], run, never)).rejects.toThrow(/circle/);
   });
 
