@@ -86,6 +86,11 @@ describe("what each step waits for", () => {
     expect(g["smoke:dassie"]).toEqual(["build:dassie"]);
   });
 
+  it("a build waits for the build before it, not for whatever step comes between", () => {
+    const [buildA, smokeA, buildB] = [steps.find((s) => s.kind === "build")!, steps.find((s) => s.kind === "smoke")!, steps.filter((s) => s.kind === "build")[1]!];
+    expect(stepGraph([buildA, smokeA, buildB], { sharedBuilds: false })).toEqual([[], [], [0]]);
+  });
+
   it("the suite waits for its image's build and smoke test, and the builds of the services it runs from this run, not for the other images", () => {
     // cfg's solr service runs the dassie image of this run.
     expect(graph({ sharedBuilds: false })["test:dassie"]).toEqual(["build:dassie", "smoke:dassie"]);

@@ -1,4 +1,5 @@
 import type { Step } from "../pipeline/index.js";
+import type { ImagePlan } from "../plan/types.js";
 import type { EngineTraits } from "./engine.js";
 
 /** Steps that touch nothing of each other's: consecutive ones of a kind in the publishing phases go at once. */
@@ -18,43 +19,39 @@ const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["push-image", "move-alias
 export function stepGraph(steps: readonly Step[], traits: EngineTraits): number[][] {
   const earlier = (i: number, match: (s: Step) => boolean): number => steps.findLastIndex((s, j) => j < i && match(s));
   const present = (...indices: number[]): number[] => indices.filter((j) => j >= 0);
-  const buildOf = (i: number, name: string) => earlier(i, (s) => s.kind === "build" && s.image.name === name);
-  const gates = steps.flatMap((s, i) => (s.phase === "gate" ? [i] : []));
+  const buildOf = (i: number, matches: (image: ImagePlan) => boolean) => earlier(i, (s) => s.kind === "build" && matches(s.image));
   const after: number[][] = [];
+  let group: number[] = []; // the publishing steps that go together, the latest run of them
   steps.forEach((step, i) => {
     switch (step.kind) {
       case "build":
         after.push(traits.sharedBuilds ? [] : present(earlier(i, (s) => s.kind === "build")));
         return;
       case "smoke":
-        after.push(present(buildOf(i, step.image.name)));
+        after.push(present(buildOf(i, (image) => image.name === step.image.name)));
         return;
       case "test": {
-        const own = new Set(step.test.services.map((service) => service.image));
-        const serviceBuilds = steps.flatMap((s, j) => (j < i && s.kind === "build" && own.has(`${s.image.repository}:${s.image.tag}`) ? [j] : []));
         const smoke = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
-        after.push([...new Set(present(buildOf(i, step.image.name), smoke, ...serviceBuilds))].sort((a, b) => a - b));
+        const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
+        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), smoke, ...services))].sort((a, b) => a - b));
         return;
       }
       case "chart-deps":
       case "lint":
       case "template":
-        after.push(present(earlier(i, (s) => s.phase === "gate" && "chart" in s && s.chart.name === step.chart.name)));
+        after.push(present(earlier(i, (s) => "chart" in s && s.chart.name === step.chart.name)));
         return;
       default: {
         const previous = steps[i - 1];
-        if (previous === undefined || previous.phase === "gate") after.push(gates.filter((j) => j < i));
-        else if (previous.kind === step.kind && CONCURRENT.has(step.kind)) after.push(after[i - 1]!);
-        else after.push(steps.flatMap((s, j) => (j < i && j >= groupStart(steps, i - 1) ? [j] : [])));
+        if (previous?.kind === step.kind && CONCURRENT.has(step.kind)) {
+          after.push(after[i - 1]!);
+          group.push(i);
+        } else {
+          after.push(previous === undefined || previous.phase === "gate" ? Array.from({ length: i }, (_, j) => j) : [...group]);
+          group = [i];
+        }
       }
     }
   });
   return after;
-}
-
-/** Where the run of side-by-side steps holding step `i` begins. */
-function groupStart(steps: readonly Step[], i: number): number {
-  let start = i;
-  while (start > 0 && CONCURRENT.has(steps[i]!.kind) && steps[start - 1]!.kind === steps[i]!.kind) start--;
-  return start;
 }
