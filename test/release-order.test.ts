@@ -142,6 +142,17 @@ describe("the suite's services", () => {
     expect(suite).toBeLessThan(events.indexOf("built worker"));
   });
 
+  it("the result lists the steps in the plan's order, however they finished", async () => {
+    const { engine, events } = recordingEngine();
+    const cfg = config({ images: [image("base"), image("dassie")], charts: [chart("hyrax", "3.7.4")], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } });
+    const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
+    const steps = commandSteps("test", plan);
+    const { result } = await runRelease({ plan, steps, engine, client: {} as RegistryClient, read: async (path) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : undefined), write: () => undefined, dryRun: true });
+    // The chart's gates finished while the first build still ran.
+    expect(events.indexOf("stage chart/hyrax")).toBeLessThan(events.indexOf("built base"));
+    expect(result.steps.map((s) => s.kind)).toEqual(steps.map((s) => s.kind));
+  });
+
   it("builds go one at a time on an engine that shares no stages between builds", async () => {
     const { engine, events } = recordingEngine();
     await run(config({ images: [image("base"), image("dassie")], charts: [], test: undefined }), engine);

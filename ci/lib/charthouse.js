@@ -12787,7 +12787,11 @@ var Reporter = class {
   write;
   secrets;
   total;
-  steps = [];
+  records = [];
+  /** The steps run so far in the plan's order (their numbers), whatever order they finished in. */
+  get steps() {
+    return [...this.records].sort((a, b) => a.n - b.n).map((r) => r.record);
+  }
   line(text) {
     this.write(`${redact(text, this.secrets)}
 `);
@@ -12800,13 +12804,13 @@ var Reporter = class {
       const { note, skipped, value } = await action();
       const durationMs = Date.now() - started;
       const status = skipped ? "skipped" : "ok";
-      this.steps.push({ kind: step.kind, description: describeStep(step), phase: step.phase, status, durationMs, ...note ? { note } : {} });
+      this.records.push({ n, record: { kind: step.kind, description: describeStep(step), phase: step.phase, status, durationMs, ...note ? { note } : {} } });
       this.line(`${label} \u2026 ${status === "ok" ? "ok" : "skipped"} ${seconds(durationMs)}${note ? ` (${note})` : ""}`);
       return value;
     } catch (error) {
       const durationMs = Date.now() - started;
       const cancelled = error.cancelled === true;
-      this.steps.push({ kind: step.kind, description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs });
+      this.records.push({ n, record: { kind: step.kind, description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs } });
       this.line(`${label} \u2026 ${cancelled ? "cancelled" : "FAILED"} ${seconds(durationMs)}`);
       const output = error.output;
       if (output && !cancelled) this.line(indent(output.trimEnd()));

@@ -17,12 +17,17 @@ export interface StepRecord {
  * of a step that failed. Every line passes through redaction of the run's secrets.
  */
 export class Reporter {
-  readonly steps: StepRecord[] = [];
+  private readonly records: { readonly n: number; readonly record: StepRecord }[] = [];
   constructor(
     private readonly write: (text: string) => void,
     private readonly secrets: readonly (Secret | undefined)[],
     private readonly total: number,
   ) {}
+
+  /** The steps run so far in the plan's order (their numbers), whatever order they finished in. */
+  get steps(): StepRecord[] {
+    return [...this.records].sort((a, b) => a.n - b.n).map((r) => r.record);
+  }
 
   line(text: string): void {
     this.write(`${redact(text, this.secrets)}\n`);
@@ -36,13 +41,13 @@ export class Reporter {
       const { note, skipped, value } = await action();
       const durationMs = Date.now() - started;
       const status: StepStatus = skipped ? "skipped" : "ok";
-      this.steps.push({ kind: step.kind, description: describeStep(step), phase: step.phase, status, durationMs, ...(note ? { note } : {}) });
+      this.records.push({ n, record: { kind: step.kind, description: describeStep(step), phase: step.phase, status, durationMs, ...(note ? { note } : {}) } });
       this.line(`${label} … ${status === "ok" ? "ok" : "skipped"} ${seconds(durationMs)}${note ? ` (${note})` : ""}`);
       return value;
     } catch (error) {
       const durationMs = Date.now() - started;
       const cancelled = (error as { cancelled?: boolean }).cancelled === true;
-      this.steps.push({ kind: step.kind, description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs });
+      this.records.push({ n, record: { kind: step.kind, description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs } });
       this.line(`${label} … ${cancelled ? "cancelled" : "FAILED"} ${seconds(durationMs)}`);
       const output = (error as { output?: string }).output;
       if (output && !cancelled) this.line(indent(output.trimEnd()));
