@@ -12929,7 +12929,7 @@ async function runRelease(r) {
     if (decision.action === "refuse") throw new StepFailed(decision.reason);
     return decision.action === "skip" ? decision.digest : void 0;
   };
-  const stage = async (step) => engine.stageChart(await chartStage(step.chart, r.read, digests));
+  const recipe = (step) => chartStage(step.chart, r.read, digests);
   const byReference = new Map(plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
   const startServices = (step) => engine.startServices(
     step.test.services.map((service) => {
@@ -12960,7 +12960,7 @@ async function runRelease(r) {
         return {};
       }
       case "chart-deps":
-        staged.set(step.chart.name, await stage(step));
+        staged.set(step.chart.name, await engine.stageChart(await recipe(step)));
         return {};
       case "lint":
         await engine.helm(chartOf(step.chart.name), (dir) => helmArgs.lint(dir));
@@ -12986,8 +12986,7 @@ async function runRelease(r) {
       }
       case "package-chart": {
         const file = `${step.chart.name}-${step.chart.version}.tgz`;
-        const gated = staged.get(step.chart.name);
-        const chart = gated === void 0 ? await stage(step) : await engine.restageChart(gated, await chartStage(step.chart, r.read, digests));
+        const chart = await engine.restageChart(chartOf(step.chart.name), await recipe(step));
         packages.set(step.chart.name, await engine.packageChart(chart, file));
         return { note: file };
       }

@@ -99,7 +99,7 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     if (decision.action === "refuse") throw new StepFailed(decision.reason);
     return decision.action === "skip" ? decision.digest : undefined;
   };
-  const stage = async (step: Extract<Step, { chart: unknown }>): Promise<Chart> => engine.stageChart(await chartStage(step.chart, r.read, digests));
+  const recipe = (step: Extract<Step, { chart: unknown }>) => chartStage(step.chart, r.read, digests);
 
   const byReference = new Map(plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
   const startServices = (step: Extract<Step, { kind: "test" }>) =>
@@ -137,7 +137,7 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         return {};
       }
       case "chart-deps":
-        staged.set(step.chart.name, await stage(step));
+        staged.set(step.chart.name, await engine.stageChart(await recipe(step)));
         return {};
       case "lint":
         await engine.helm(chartOf(step.chart.name), (dir) => helmArgs.lint(dir));
@@ -162,10 +162,9 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         return { note: digest };
       }
       case "package-chart": {
-        // The pins now carry the digests just pushed: written over the staging the gates checked, if any.
+        // The pins now carry the digests just pushed: written over the staging the gates checked.
         const file = `${step.chart.name}-${step.chart.version}.tgz`;
-        const gated = staged.get(step.chart.name);
-        const chart = gated === undefined ? await stage(step) : await engine.restageChart(gated, await chartStage(step.chart, r.read, digests));
+        const chart = await engine.restageChart(chartOf(step.chart.name), await recipe(step));
         packages.set(step.chart.name, await engine.packageChart(chart, file));
         return { note: file };
       }
