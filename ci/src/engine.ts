@@ -38,6 +38,10 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       throw new ch.StepFailed(e.message, [e.stdout, e.stderr].filter(Boolean).join("\n"));
     }
   };
+  /** `tree` with the stage's files written over it. */
+  const withStageFiles = (tree: Directory, stage: ch.ChartStage): Directory => Object.entries(stage.files).reduce((t, [path, content]) => t.withNewFile(path, content), tree);
+  /** helm's container with `tree` at STAGE, every file at the stage's time (helm 4 packages file times). */
+  const mountedStage = (tree: Directory, stage: ch.ChartStage): Container => helmTools().withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1000)));
   const authenticated = (container: Container, host: string): Container =>
     o.credentials ? container.withRegistryAuth(host, o.credentials.username, o.credentials.password) : container;
 
@@ -112,20 +116,16 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
     async stageChart(stage) {
       let tree = dag.directory();
       for (const dir of stage.dirs) tree = tree.withDirectory(dir, o.source.directory(dir));
-      for (const [path, content] of Object.entries(stage.files)) tree = tree.withNewFile(path, content);
-      const time = Math.floor(Date.parse(stage.time) / 1000);
       const dir = `${STAGE}/${stage.chartDir}`;
-      const built = await exec(helmTools().withMountedDirectory(STAGE, tree.withTimestamps(time)).withExec(["helm", ...ch.helmArgs.dependencyBuild(dir)]));
+      const built = await exec(mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...ch.helmArgs.dependencyBuild(dir)]));
       let settled = built.directory(STAGE);
       const lock = `${stage.chartDir}/Chart.lock`;
       if (await settled.exists(lock)) settled = settled.withNewFile(lock, ch.settleChartLock(await settled.file(lock).contents(), stage.time));
-      return { helm: helmTools().withMountedDirectory(STAGE, settled.withTimestamps(time)), dir };
+      return { helm: mountedStage(settled, stage), dir };
     },
 
     async restageChart(chart, stage) {
-      let tree = chart.helm.directory(STAGE);
-      for (const [path, content] of Object.entries(stage.files)) tree = tree.withNewFile(path, content);
-      return { helm: helmTools().withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1000))), dir: chart.dir };
+      return { helm: mountedStage(withStageFiles(chart.helm.directory(STAGE), stage), stage), dir: chart.dir };
     },
 
     async helm(chart, args) {
