@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { commandSteps } from "../src/pipeline/index.js";
-import { createHash } from "node:crypto";
 import { MEDIA_TYPES, type Manifest, type RegistryClient } from "../src/registry/index.js";
+import { versionToTag } from "../src/plan/formats.js";
 import { runRelease, StepFailed, type Engine } from "../src/release/index.js";
 import { chart, config, image, state } from "./helpers/builders.js";
 import { mustPlan } from "./helpers/plan.js";
+import { sha256 } from "./helpers/registry.js";
 
 // The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
 // what runs side by side and what waits is runRelease's, whatever the engine.
@@ -49,7 +50,7 @@ function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeo
     packageChart: async (_chart, fileName) => fileName,
     pushChart: async (pkg, pushTo) => {
       const [, name, version] = /^(.+)-(\d.*)\.tgz$/.exec(pkg)!;
-      opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${version!.replaceAll("+", "_")}`);
+      opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`);
     },
     close: async () => void events.push("close"),
   };
@@ -74,12 +75,15 @@ function memoryRegistry() {
     putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), m.digest),
   } as unknown as RegistryClient;
   const pushed = (reference: string): string => {
-    const digest = `sha256:${createHash("sha256").update(reference).digest("hex")}`;
+    const digest = sha256(reference);
     manifests.set(reference, { digest, mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: {} })) });
     return digest;
   };
   return { client, pushed, checks };
 }
+
+/** The project files a run reads of the hyrax chart: its Chart.yaml and values.yaml. */
+const hyraxChart = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : path.endsWith("values.yaml") ? "image: {}\n" : undefined);
 
 const services = [
   { name: "solr", image: "localhost/solr:9", port: 8983, env: {}, readyTimeoutSeconds: 60 },
@@ -147,7 +151,7 @@ describe("the suite's services", () => {
     const cfg = config({ images: [image("base"), image("dassie")], charts: [chart("hyrax", "3.7.4")], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } });
     const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
     const steps = commandSteps("test", plan);
-    const { result } = await runRelease({ plan, steps, engine, client: {} as RegistryClient, read: async (path) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : undefined), write: () => undefined, dryRun: true });
+    const { result } = await runRelease({ plan, steps, engine, client: {} as RegistryClient, read: hyraxChart, write: () => undefined, dryRun: true });
     // The chart's gates finished while the first build still ran.
     expect(events.indexOf("stage chart/hyrax")).toBeLessThan(events.indexOf("built base"));
     expect(result.steps.map((s) => s.kind)).toEqual(steps.map((s) => s.kind));
@@ -178,7 +182,7 @@ describe("the charts", () => {
     const { engine, events } = recordingEngine({ registry });
     const pins = [{ image: "dassie", repository: "image.repository", tag: "image.tag", digest: "image.digest" }];
     const plan = mustPlan({ kind: "nightly" }, state().build(), config({ images: [image("dassie")], charts: [chart("hyrax", "3.7.4", { pins })], test: undefined }));
-    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async (path) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : "image: {}\n"), write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
     expect(events.filter((e) => e.startsWith("stage") || e.startsWith("restage"))).toEqual(["stage chart/hyrax", "restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml"]);
     expect(events.indexOf("restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml")).toBeGreaterThan(events.findIndex((e) => e.startsWith("push ")));
   });
