@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { runProcess } from "../src/exec/index.js";
 import { ensureBaseImage, ensureDockerEngine, run, startRegistry } from "../src/local/index.js";
 import type { RunResult } from "../src/release/index.js";
 import { coldCache } from "./cold-cache.js";
@@ -83,19 +83,12 @@ export async function benchWork(): Promise<void> {
       writeFileSync(join(project, "charthouse.yaml"), config.replace("registry: ghcr.io/samvera", `registry: ${registry.host}/work${i}`));
       const log = join(work, `spans-${i}.json`);
       const started = performance.timeOrigin + performance.now();
-      const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", recorder, bin, "publish", "--nightly", "--date", "2026-11-24", "--sha", "d".repeat(40), "--json"], {
-          cwd: project,
-          env: { ...env, BENCH_WORK_LOG: log },
-        });
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-        child.on("close", (c) => resolve({ code: c, stdout: out, stderr: err }));
+      const { code, stdout, output } = await runProcess(process.execPath, ["--import", recorder, bin, "publish", "--nightly", "--date", "2026-11-24", "--sha", "d".repeat(40), "--json"], {
+        cwd: project,
+        env: { ...env, BENCH_WORK_LOG: log },
       });
       const ended = performance.timeOrigin + performance.now();
-      if (code !== 0) throw new Error(`charthouse publish exited ${code}: ${stderr.slice(-2000)}`);
+      if (code !== 0) throw new Error(`charthouse publish exited ${code}: ${output.slice(-2000)}`);
       const result = JSON.parse(stdout) as RunResult;
       const spans = JSON.parse(readFileSync(log, "utf8")) as Span[];
       const wall = ended - started;

@@ -45,7 +45,8 @@ describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
     });
 
     // Wait until all four services run (they start with the gates, side by side, in any order)
-    // and the four smoke tests have passed (the test step is next), then interrupt.
+    // and the four smoke tests have passed (the test step, held by fcrepo, is then the only
+    // step running), then interrupt.
     const running = () => ours(docker(["ps", "--quiet", "--filter", `label=${RUN_LABEL}`]));
     const smoked = () => (output.match(/smoke-test .* … ok/g) ?? []).length;
     const deadline = Date.now() + 60_000;
