@@ -2,10 +2,10 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
-import { crossCheck, daggerCalls } from "./helpers/ci-checks.js";
-import { introspect, type Fn } from "./helpers/module-api.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { startRegistry, type LocalRegistry } from "./kit/index.js";
+import { crossCheck, daggerCalls } from "./kit/ci-checks.js";
+import { introspect, type Fn } from "./kit/introspect-module.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const guide = readFileSync(join(ROOT, "docs/adopting.md"), "utf8");

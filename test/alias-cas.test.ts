@@ -1,9 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { startRegistry, type LocalRegistry } from "./kit/index.js";
 import { DEFAULT_SETTLE, moveAlias, RegistryClient, settleAliases, type SettleOptions } from "../src/registry/index.js";
 import type { AliasMove } from "../src/plan/index.js";
-import { planAgainstRegistry, pushRelease } from "./helpers/release-fixture.js";
-import { startProxy } from "./infra/proxy.js";
+import { planAgainstRegistry, pushRelease } from "./kit/release-fixture.js";
+import { startProxy } from "./kit/proxy.js";
 
 let registry: LocalRegistry | undefined;
 let client: RegistryClient;

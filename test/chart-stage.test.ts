@@ -10,9 +10,9 @@ import { loadConfig, type Config } from "../src/config/index.js";
 import { planRelease, type ChartPlan } from "../src/plan/index.js";
 import { readTag, RegistryClient } from "../src/registry/index.js";
 import { toolEnvironment } from "../src/run/tool-env.js";
-import { context } from "./helpers/builders.js";
-import { CANARY, creds, pushImage, useCanaryRegistry } from "./helpers/registry.js";
-import { filesContaining, tempTree } from "./helpers/temp-dir.js";
+import { context } from "./kit/builders.js";
+import { CANARY, creds, pushImage, useCanaryRegistry } from "./kit/registry-content.js";
+import { filesContaining, tempTree } from "./kit/temp-dir.js";
 
 const EXAMPLE = new URL("../examples/hyrax/", import.meta.url).pathname;
 const ci = creds("ci", CANARY);

@@ -8,8 +8,8 @@ import { projectReader, writeChartStage } from "../src/chart-files/index.js";
 import { helmBinary } from "../src/exec/index.js";
 import { loadConfig } from "../src/config/index.js";
 import { planRelease } from "../src/plan/index.js";
-import { context, digestOf } from "./helpers/builders.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { context, digestOf } from "./kit/builders.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 describe("the example chart through the real helm, with the exact argument lists", () => {
   it("stages with its local subcharts, builds dependencies, lints strictly, templates the pinned image, packages the planned version", async () => {

@@ -6,9 +6,9 @@ import { ownCiFiles } from "../src/ci-files/index.js";
 import { circleTagFilter, githubTagGlobs } from "../src/plan/formats.js";
 import { DEFAULT_POLICY } from "../src/config/index.js";
 import { initFiles } from "../src/init/index.js";
-import { actionlint, checkCircleci, crossCheck, daggerCalls, parseGithubWorkflow } from "./helpers/ci-checks.js";
-import { introspect, type Fn } from "./helpers/module-api.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { actionlint, checkCircleci, crossCheck, daggerCalls, parseGithubWorkflow } from "./kit/ci-checks.js";
+import { introspect, type Fn } from "./kit/introspect-module.js";
+import { tempTree } from "./kit/temp-dir.js";
 import { cpSync, rmSync } from "node:fs";
 
 const ROOT = new URL("..", import.meta.url).pathname;

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
-import { charthouse, type CliRun } from "./helpers/cli.js";
-import { CANARY, creds, pushImage } from "./helpers/registry.js";
-import { exampleProject, filesContaining } from "./helpers/temp-dir.js";
-import { startTokenServer, type TokenServer } from "./infra/token-server.js";
+import { startRegistry, type LocalRegistry } from "./kit/index.js";
+import { charthouse, type CliRun } from "./kit/cli.js";
+import { CANARY, creds, pushImage } from "./kit/registry-content.js";
+import { exampleProject, filesContaining } from "./kit/temp-dir.js";
+import { startTokenServer, type TokenServer } from "./kit/token-server.js";
 
 const SHA = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
 const IMAGES = ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"];

@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { charthouse } from "./helpers/cli.js";
-import { expectGolden } from "./helpers/golden.js";
-import { digestOf, state } from "./helpers/builders.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { charthouse } from "./kit/cli.js";
+import { expectGolden } from "./kit/golden.js";
+import { digestOf, state } from "./kit/builders.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 const SHA = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
 const EXAMPLE = ["--config", "examples/hyrax/charthouse.yaml", "--sha", SHA];

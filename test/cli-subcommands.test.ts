@@ -3,8 +3,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
-import { charthouse } from "./helpers/cli.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { charthouse } from "./kit/cli.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 const SHA = "e".repeat(40);
 const EXAMPLE = ["--config", "examples/hyrax/charthouse.yaml", "--sha", SHA];

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/index.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 // Each config problem in full (file, place, field, words, fix), for inputs that reach the less
 // travelled checks: what a person reads is the contract, and a mutation of src/config changes it.

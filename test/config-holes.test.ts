@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig, type ConfigProblem } from "../src/config/index.js";
-import { charthouse } from "./helpers/cli.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { charthouse } from "./kit/cli.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 const PROJECT = {
   Dockerfile: "FROM scratch AS hyrax-base\nFROM hyrax-base AS dassie\nFROM dassie AS dassie-worker\n",

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig, type ConfigProblem } from "../src/config/index.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 // Every config problem's exact words and place: what a person reads is part of the contract
 // (and what a mutation of src/config would change).

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, loadConfigLazily, nodeFiles, parseConfig, type ConfigProblem, type Fetched } from "../src/config/index.js";
 import { ConfigError } from "../src/errors.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 const PROJECT = {
   Dockerfile: "FROM scratch AS hyrax-base\nFROM hyrax-base AS dassie\nFROM dassie AS dassie-worker\n",

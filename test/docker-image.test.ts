@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
-import { BASE_IMAGE } from "../src/local/index.js";
+import { BASE_IMAGE } from "./kit/index.js";
 import { readTag, RegistryClient } from "../src/registry/index.js";
 import { toolEnvironment } from "../src/run/tool-env.js";
-import { CANARY, creds, useCanaryRegistry } from "./helpers/registry.js";
-import { filesContaining, tempTree } from "./helpers/temp-dir.js";
+import { CANARY, creds, useCanaryRegistry } from "./kit/registry-content.js";
+import { filesContaining, tempTree } from "./kit/temp-dir.js";
 
 const EXAMPLE = new URL("../examples/hyrax/", import.meta.url).pathname;
 const COMMIT = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
@@ -42,7 +42,7 @@ describe("builds on the classic builder (no BuildKit)", () => {
       "charthouse.yaml": "registry: 127.0.0.1:5999/shared\nimages:\n  - {name: web, target: web}\n  - {name: worker, target: worker}\n",
     });
     const env = { DOCKER_HOST: inject("dockerHost"), HOME: process.env.HOME ?? "/root" };
-    const { charthouse } = await import("./helpers/cli.js");
+    const { charthouse } = await import("./kit/cli.js");
     const docker = (args: string[]) => execFileSync("docker", args, { env: { ...process.env, ...env }, encoding: "utf8" }).trim();
     onTestFinished(() => void docker(["image", "rm", "--force", "127.0.0.1:5999/shared/web:nightly-20261124", "127.0.0.1:5999/shared/worker:nightly-20261124"]));
     const run = await charthouse(["test", "--nightly", "--date", "2026-11-24", "--sha", COMMIT], { cwd: project, env });

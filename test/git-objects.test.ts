@@ -5,7 +5,7 @@ import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitTimeFromObjects, readObject } from "../src/context/git-objects.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 // What `git show -s --format=%cI` says, in UTC: the reference the reader must match.
 const gitTime = (repo: string, sha: string) => new Date(execFileSync("git", ["show", "-s", "--format=%cI", sha], { cwd: repo, encoding: "utf8" }).trim()).toISOString().replace(".000Z", "Z");

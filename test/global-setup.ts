@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { ensureBaseImage, ensureDockerEngine } from "../src/local/index.js";
+import { ensureBaseImage, ensureDockerEngine } from "./kit/index.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

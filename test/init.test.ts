@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { charthouse } from "./helpers/cli.js";
+import { charthouse } from "./kit/cli.js";
 import { parse } from "yaml";
-import { tempTree, writeTree } from "./helpers/temp-dir.js";
+import { tempTree, writeTree } from "./kit/temp-dir.js";
 
 /** examples/hyrax as a project that has not adopted charthouse yet. */
 function hyraxWithoutCharthouse(): string {

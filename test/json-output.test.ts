@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { charthouse } from "./helpers/cli.js";
-import { valid } from "./helpers/json-schema.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { charthouse } from "./kit/cli.js";
+import { valid } from "./kit/json-schema.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const SHA = "1".repeat(40);

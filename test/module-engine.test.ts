@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MODULE } from "../src/cli/commands/init.js";
 import { blueprintConfig } from "../src/init/init-project.js";
 import { RegistryClient } from "../src/registry/index.js";
-import { introspect, type Fn } from "./helpers/module-api.js";
-import { execs, harnessCredentials, publishes, returnedValue, useModuleHarness, type DaggerCall } from "./helpers/module-harness.js";
-import { CANARY } from "./helpers/registry.js";
-import { exampleProject } from "./helpers/temp-dir.js";
-import { removeStage, stageModule, type StagedModule } from "./infra/module-runtime/stage.js";
+import { introspect, type Fn } from "./kit/introspect-module.js";
+import { execs, harnessCredentials, publishes, returnedValue, useModuleHarness, type DaggerCall } from "./kit/module-harness.js";
+import { CANARY } from "./kit/registry-content.js";
+import { exampleProject } from "./kit/temp-dir.js";
+import { removeStage, stageModule, type StagedModule } from "./kit/module-runtime/stage.js";
 
 // The Dagger module run the way the engine runs it, as far as that can be without an
 // engine: staged with only dagger.json and ci/ (the SDK and the bundled TypeScript where

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { describeStep, planSteps, type Step } from "../src/pipeline/index.js";
 import { stepGraph } from "../src/release/index.js";
-import { chart, config, image, state } from "./helpers/builders.js";
-import { mustPlan } from "./helpers/plan.js";
+import { chart, config, image, state } from "./kit/builders.js";
+import { mustPlan } from "./kit/plan-assertions.js";
 
 const cfg = config({
   images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { planSteps } from "../src/pipeline/index.js";
 import { aliasForBranch } from "../src/plan/index.js";
-import { config, image, state } from "./helpers/builders.js";
-import { mustPlan, pushes } from "./helpers/plan.js";
+import { config, image, state } from "./kit/builders.js";
+import { mustPlan, pushes } from "./kit/plan-assertions.js";
 
 describe("push to the default branch", () => {
   it("publishes sha-<7 hex> and moves the branch alias, no chart", () => {

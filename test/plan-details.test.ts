@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { commandSteps, describeStep, planSteps, shellQuote, type Step } from "../src/pipeline/index.js";
 import { decideAliasMove, decideImmutable, inspectionTargets, parseRegistryState, type AliasMove } from "../src/plan/index.js";
 import { cacheKey } from "../src/plan/plan-release.js";
-import { COMMIT, chart, config, context, image, OTHER_COMMIT, state } from "./helpers/builders.js";
-import { mustPlan, mustRefuse } from "./helpers/plan.js";
+import { COMMIT, chart, config, context, image, OTHER_COMMIT, state } from "./kit/builders.js";
+import { mustPlan, mustRefuse } from "./kit/plan-assertions.js";
 
 // What the planner and the pipeline say and decide in detail: each expectation here is one
 // a mutation of src/plan or src/pipeline would break (npm run mutation, docs/mutation.md).

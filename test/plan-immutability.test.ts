@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planSteps } from "../src/pipeline/index.js";
-import { COMMIT, digestOf, OTHER_COMMIT, state } from "./helpers/builders.js";
-import { mustPlan, mustRefuse, pushes } from "./helpers/plan.js";
+import { COMMIT, digestOf, OTHER_COMMIT, state } from "./kit/builders.js";
+import { mustPlan, mustRefuse, pushes } from "./kit/plan-assertions.js";
 
 const DASSIE = "ghcr.io/samvera/dassie";
 const CHART = "ghcr.io/samvera/charts/hyrax";

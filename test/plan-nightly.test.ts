@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nightlyChartVersion } from "../src/plan/index.js";
-import { config, COMMIT, image, state } from "./helpers/builders.js";
-import { mustPlan, pushes } from "./helpers/plan.js";
+import { config, COMMIT, image, state } from "./kit/builders.js";
+import { mustPlan, pushes } from "./kit/plan-assertions.js";
 
 const NIGHTLY = { kind: "nightly" } as const;
 

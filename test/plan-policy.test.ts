@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planRelease } from "../src/plan/index.js";
-import { chart, config, context, state } from "./helpers/builders.js";
-import { mustPlan, mustRefuse, pushes } from "./helpers/plan.js";
+import { chart, config, context, state } from "./kit/builders.js";
+import { mustPlan, mustRefuse, pushes } from "./kit/plan-assertions.js";
 
 const DASSIE = "ghcr.io/samvera/dassie";
 const HYRAX_CHART = "ghcr.io/samvera/charts/hyrax";

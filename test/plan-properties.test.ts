@@ -3,7 +3,7 @@ import semver from "semver";
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../src/context/index.js";
 import { planRelease, type RegistryState, type TagRecord } from "../src/plan/index.js";
-import { COMMIT, config, context, digestOf, OTHER_COMMIT } from "./helpers/builders.js";
+import { COMMIT, config, context, digestOf, OTHER_COMMIT } from "./kit/builders.js";
 
 // Properties of the planner over random registry states and runs: whatever the registry
 // holds, no plan moves an alias to something older than it holds, overwrites an immutable

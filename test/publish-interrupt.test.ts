@@ -2,10 +2,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { startRegistry, type LocalRegistry } from "./kit/index.js";
 import { RegistryClient } from "../src/registry/index.js";
 import { RUN_LABEL } from "../src/run/index.js";
-import { exampleProject } from "./helpers/temp-dir.js";
+import { exampleProject } from "./kit/temp-dir.js";
 
 const BIN = new URL("../bin/charthouse.js", import.meta.url).pathname;
 let registry: LocalRegistry;

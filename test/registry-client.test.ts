@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { nextLink, readTag, RegistryClient, type RequestEvent } from "../src/registry/index.js";
 import { RegistryError } from "../src/errors.js";
-import { CANARY, creds, pushImage, useCanaryRegistry } from "./helpers/registry.js";
-import { startProxy } from "./infra/proxy.js";
+import { CANARY, creds, pushImage, useCanaryRegistry } from "./kit/registry-content.js";
+import { startProxy } from "./kit/proxy.js";
 
 const COMMIT = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
 const ci = creds("ci", CANARY);

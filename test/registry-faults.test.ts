@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RegistryError } from "../src/errors.js";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { startRegistry, type LocalRegistry } from "./kit/index.js";
 import { moveAlias, readRegistryState, RegistryClient, retryAfterMs } from "../src/registry/index.js";
-import { imageConfig, planAgainstRegistry, pushRelease, releaseContext } from "./helpers/release-fixture.js";
-import { startProxy, type Fault, type Proxy } from "./infra/proxy.js";
+import { imageConfig, planAgainstRegistry, pushRelease, releaseContext } from "./kit/release-fixture.js";
+import { startProxy, type Fault, type Proxy } from "./kit/proxy.js";
 
 let registry: LocalRegistry;
 let proxy: Proxy;

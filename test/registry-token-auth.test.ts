@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { startRegistry, type LocalRegistry } from "./kit/index.js";
 import { grantedScopes, parseChallenge, readTag, RegistryClient } from "../src/registry/index.js";
 import { RegistryError } from "../src/errors.js";
-import { CANARY, creds, pushImage } from "./helpers/registry.js";
-import { startTokenServer, type TokenServer } from "./infra/token-server.js";
+import { CANARY, creds, pushImage } from "./kit/registry-content.js";
+import { startTokenServer, type TokenServer } from "./kit/token-server.js";
 
 // ghcr.io-style bearer auth: the registry trusts tokens signed by the test's token server.
 let tokens: TokenServer;

@@ -3,9 +3,9 @@ import { commandSteps } from "../src/pipeline/index.js";
 import { MEDIA_TYPES, type Manifest, type RegistryClient } from "../src/registry/index.js";
 import { versionToTag } from "../src/plan/formats.js";
 import { runRelease, StepFailed, type Engine } from "../src/release/index.js";
-import { chart, config, image, state } from "./helpers/builders.js";
-import { mustPlan } from "./helpers/plan.js";
-import { sha256 } from "./helpers/registry.js";
+import { chart, config, image, state } from "./kit/builders.js";
+import { mustPlan } from "./kit/plan-assertions.js";
+import { sha256 } from "./kit/registry-content.js";
 
 // The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
 // what runs side by side and what waits is runRelease's, whatever the engine.

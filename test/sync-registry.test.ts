@@ -1,12 +1,12 @@
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/program.js";
-import { valid } from "./helpers/json-schema.js";
-import { startRegistry, type LocalRegistry } from "../src/local/index.js";
+import { valid } from "./kit/json-schema.js";
+import { startRegistry, type LocalRegistry } from "./kit/index.js";
 import type { SyncResult } from "../src/updater/index.js";
-import { pushChartVersion } from "./helpers/registry.js";
-import { FakeCluster } from "./infra/fake-cluster.js";
-import { startProxy } from "./infra/proxy.js";
+import { pushChartVersion } from "./kit/registry-content.js";
+import { FakeCluster } from "./kit/fake-cluster.js";
+import { startProxy } from "./kit/proxy.js";
 
 // The registry is real and holds 300 versions of the chart; the cluster is a FAKE
 // (nothing of Kubernetes runs here): it answers what is deployed and records helm's arguments.

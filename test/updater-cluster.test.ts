@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { helmArgs } from "../src/chart/index.js";
 import { helmCluster } from "../src/updater/index.js";
-import { tempTree } from "./helpers/temp-dir.js";
+import { tempTree } from "./kit/temp-dir.js";
 
 // No cluster runs here: `helm` and `kubectl` are FAKE executables that record their
 // argument lists and print what the real ones print, in the shapes of their source

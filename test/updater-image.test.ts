@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, inject, it } from "vitest";
-import { ensureNodeBaseImage, NODE_BASE_IMAGE } from "../src/local/index.js";
+import { ensureNodeBaseImage, NODE_BASE_IMAGE } from "./kit/index.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 

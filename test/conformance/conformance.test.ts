@@ -7,11 +7,11 @@ import { helmArgs } from "../../src/chart/index.js";
 import { commitTimeFromObjects } from "../../src/context/git-objects.js";
 import { helmBinary } from "../../src/exec/index.js";
 import { readTag, RegistryClient } from "../../src/registry/index.js";
-import { charthouse } from "../helpers/cli.js";
-import { harnessCredentials, useModuleHarness, type DaggerCall } from "../helpers/module-harness.js";
-import { CANARY } from "../helpers/registry.js";
-import { tempTree } from "../helpers/temp-dir.js";
-import type { Effect } from "../infra/fake-engine.js";
+import { charthouse } from "../kit/cli.js";
+import { harnessCredentials, useModuleHarness, type DaggerCall } from "../kit/module-harness.js";
+import { CANARY } from "../kit/registry-content.js";
+import { tempTree } from "../kit/temp-dir.js";
+import type { Effect } from "../kit/fake-engine.js";
 import { COMMIT_TIME, conformanceProject } from "./project.js";
 import { scenarios, type DaggerRun, type DockerRun, type Worlds } from "./scenarios.js";
 

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
-import { tempTree } from "../helpers/temp-dir.js";
+import { tempTree } from "../kit/temp-dir.js";
 
 /** The commit time of every conformance project's one commit: what `created` must be on both engines. */
 export const COMMIT_TIME = "2026-11-20T07:30:00Z";

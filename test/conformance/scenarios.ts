@@ -5,7 +5,7 @@
  * bytes); on Dagger, in the engine calls the module makes that carry the meaning, as the
  * recording engine sees them through the engine-faithful harness.
  */
-import type { Effect } from "../infra/fake-engine.js";
+import type { Effect } from "../kit/fake-engine.js";
 
 /** A run of the conformance project on Docker, for real. */
 export interface DockerRun {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { freePort, waitFor } from "./free-port.js";
-import { requireTool, run } from "../exec/tools.js";
+import { requireTool, run } from "../../src/exec/tools.js";
 
 export type RegistryAuth =
   | { readonly kind: "none" }

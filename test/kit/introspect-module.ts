@@ -1,5 +1,5 @@
-import { startFakeEngine, type RegisteredArg, type RegisteredFunction, type RegisteredModule } from "../infra/fake-engine.js";
-import { removeStage, runEntrypoint, stageModule } from "../infra/module-runtime/stage.js";
+import { startFakeEngine, type RegisteredArg, type RegisteredFunction, type RegisteredModule } from "./fake-engine.js";
+import { removeStage, runEntrypoint, stageModule } from "./module-runtime/stage.js";
 
 export interface Arg {
   name: string;

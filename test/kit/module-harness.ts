@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from "vitest";
-import { startRegistry, type LocalRegistry } from "../../src/local/index.js";
-import { startFakeEngine, type Effect, type FakeEngine, type Returned } from "../infra/fake-engine.js";
-import { removeStage, runEntrypoint, stageModule, type RuntimeRun, type StagedModule } from "../infra/module-runtime/stage.js";
-import { startProxy, type Proxy } from "../infra/proxy.js";
-import { CANARY, creds, pushChartVersion, pushImage } from "./registry.js";
+import { startRegistry, type LocalRegistry } from "./index.js";
+import { startFakeEngine, type Effect, type FakeEngine, type Returned } from "./fake-engine.js";
+import { removeStage, runEntrypoint, stageModule, type RuntimeRun, type StagedModule } from "./module-runtime/stage.js";
+import { startProxy, type Proxy } from "./proxy.js";
+import { CANARY, creds, pushChartVersion, pushImage } from "./registry-content.js";
 
 /** One `dagger call` of the staged module against the FAKE engine, and what it recorded. */
 export interface DaggerCall {
@@ -29,7 +29,7 @@ export interface ModuleHarness {
 export const harnessCredentials = creds("ci", CANARY);
 
 /**
- * The Dagger module as the engine stages and runs it (test/infra/module-runtime), a real
+ * The Dagger module as the engine stages and runs it (test/kit/module-runtime), a real
  * registry behind a recording proxy, and the fake engine: publishes put real images and
  * `helm push` real charts into the registry, so alias moves are real too.
  */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { startRegistry, type LocalRegistry } from "../../src/local/index.js";
+import { startRegistry, type LocalRegistry } from "./index.js";
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { MEDIA_TYPES, RegistryClient, Secret } from "../../src/registry/index.js";

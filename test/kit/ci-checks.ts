@@ -4,7 +4,7 @@ import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "
 import { Ajv } from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import { parse } from "yaml";
-import type { Fn } from "./module-api.js";
+import type { Fn } from "./introspect-module.js";
 
 /** Problems GitHub's own workflow parser finds, and the parsed template. */
 export async function parseGithubWorkflow(name: string, content: string): Promise<{ errors: string[]; template: Awaited<ReturnType<typeof convertWorkflowTemplate>> }> {

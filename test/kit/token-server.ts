@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "../../src/local/index.js";
+import { run } from "./index.js";
 
 /** Who may do what: per user, a password and the actions granted on a repository name. */
 export interface TokenUser {

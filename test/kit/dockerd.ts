@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { waitFor } from "./free-port.js";
-import { requireTool, run } from "../exec/tools.js";
+import { requireTool, run } from "../../src/exec/tools.js";
 
 /** The base every local image builds from: nothing can be pulled on a closed machine. */
 export const BASE_IMAGE = "localhost/charthouse/busybox:1.35";

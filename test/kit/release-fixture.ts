@@ -2,7 +2,7 @@ import { DEFAULT_POLICY, type Config } from "../../src/config/index.js";
 import type { RunContext } from "../../src/context/index.js";
 import { planRelease, type Plan } from "../../src/plan/index.js";
 import { readRegistryState, RegistryClient } from "../../src/registry/index.js";
-import { pushImage } from "./registry.js";
+import { pushImage } from "./registry-content.js";
 import type { Credentials } from "../../src/registry/index.js";
 
 export const COMMITS: Record<string, string> = {
