@@ -9,7 +9,7 @@ import { helmBinary } from "../src/exec/index.js";
 import { loadConfig, type Config } from "../src/config/index.js";
 import { planRelease, type ChartPlan } from "../src/plan/index.js";
 import { readTag, RegistryClient } from "../src/registry/index.js";
-import { toolEnvironment } from "../src/run/tool-env.js";
+import { toolEnvironment } from "../src/engines/docker/tool-env.js";
 import { context } from "./kit/builders.js";
 import { CANARY, creds, pushImage, useCanaryRegistry } from "./kit/registry-content.js";
 import { filesContaining, tempTree } from "./kit/temp-dir.js";

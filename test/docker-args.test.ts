@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems } from "../src/run/index.js";
+import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems } from "../src/engines/docker/index.js";
 import type { ImagePlan } from "../src/plan/index.js";
 
 const image = (platforms: string[]): ImagePlan => ({

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { BASE_IMAGE } from "./kit/index.js";
 import { readTag, RegistryClient } from "../src/registry/index.js";
-import { toolEnvironment } from "../src/run/tool-env.js";
+import { toolEnvironment } from "../src/engines/docker/tool-env.js";
 import { CANARY, creds, useCanaryRegistry } from "./kit/registry-content.js";
 import { filesContaining, tempTree } from "./kit/temp-dir.js";
 

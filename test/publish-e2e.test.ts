@@ -6,7 +6,7 @@ import { helmBinary } from "../src/exec/index.js";
 import { run as runTool, startRegistry, type LocalRegistry } from "./kit/index.js";
 import { RegistryClient } from "../src/registry/index.js";
 import { selectVersions } from "../src/updater/index.js";
-import { RUN_LABEL, toolEnvironment } from "../src/run/index.js";
+import { RUN_LABEL, toolEnvironment } from "../src/engines/docker/index.js";
 import { charthouse, type CliRun } from "./kit/cli.js";
 import { CANARY, creds } from "./kit/registry-content.js";
 import { exampleProject, filesContaining, tempTree } from "./kit/temp-dir.js";

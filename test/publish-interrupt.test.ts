@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import { startRegistry, type LocalRegistry } from "./kit/index.js";
 import { RegistryClient } from "../src/registry/index.js";
-import { RUN_LABEL } from "../src/run/index.js";
+import { RUN_LABEL } from "../src/engines/docker/index.js";
 import { exampleProject } from "./kit/temp-dir.js";
 
 const BIN = new URL("../bin/charthouse.js", import.meta.url).pathname;

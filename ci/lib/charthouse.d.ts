@@ -670,14 +670,5 @@ export declare function prepareFromView(view: ProjectView, request: {
 }>;
 /** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */
 export declare function renderResult(result: RunResult, command?: Command): string;
-/**
- * The images the Dagger module runs its tools in, pinned. helm's matches the major
- * line of the helm the Docker runner and the tests use (the npm-shipped v4.1.4); the
- * argument lists in src/chart are valid for both.
- */
-export declare const TOOL_IMAGES: {
-	readonly helm: "alpine/helm:4.1.4";
-	readonly node: "node:20.20-alpine";
-};
 
 export {};

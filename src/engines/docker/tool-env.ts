@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Credentials } from "../registry/credentials.js";
+import type { Credentials } from "../../registry/credentials.js";
 
-/** Where `docker-credential-charthouse` lives: the package's bin/ (from src/run, dist/src/run, or the bundled dist/cli). */
+/** Where `docker-credential-charthouse` lives: the package's bin/ (from src/engines/docker, dist/src/engines/docker, or the bundled dist/cli). */
 function binDirs(): string[] {
-  return [fileURLToPath(new URL("../../bin", import.meta.url)), fileURLToPath(new URL("../../../bin", import.meta.url)), fileURLToPath(new URL("../bin", import.meta.url))];
+  return [fileURLToPath(new URL("../../../bin", import.meta.url)), fileURLToPath(new URL("../../../../bin", import.meta.url)), fileURLToPath(new URL("../../bin", import.meta.url))];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { CachePlan, ImagePlan, ServicePlan } from "../plan/types.js";
+import type { CachePlan, ImagePlan, ServicePlan } from "../../plan/types.js";
 
 /** The label every container and network of one run carries, so all of it can be found and removed. */
 export const RUN_LABEL = "dev.charthouse.run";
