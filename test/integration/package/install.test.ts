@@ -12,6 +12,11 @@ describe("charthouse installed as a user installs it: npm pack, then npm install
     const work = tempTree();
     // npm pack runs `prepare`, which builds dist/: the tarball carries the compiled CLI.
     const tarball = execFileSync("npm", ["pack", "--pack-destination", work, "--silent"], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+    // The test kit (throwaway registries, dockerd starter, fakes) is for charthouse's own tests: never shipped,
+    // not even as a stale build left in dist/ by an older layout.
+    const shipped = execFileSync("tar", ["-tzf", join(work, tarball)], { encoding: "utf8" }).split("\n").filter(Boolean);
+    expect(shipped).toContain("package/dist/cli/main.js");
+    expect(shipped.filter((f) => /^package\/(test|dist\/test|dist\/src\/local)\/|registry-server|free-port|dockerd/.test(f))).toEqual([]);
     const prefix = join(work, "prefix");
     execFileSync("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", join(work, tarball)], { cwd: work, stdio: "pipe" });
     const charthouse = (args: string[], cwd = work) => execFileSync(join(prefix, "bin/charthouse"), args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
