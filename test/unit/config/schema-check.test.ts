@@ -53,23 +53,3 @@ describe("schema violations, in charthouse's words", () => {
     ]);
   });
 });
-
-describe("did you mean", async () => {
-  const { didYouMean, editDistance } = await import("../../../src/config/did-you-mean.js");
-
-  it("counts a transposition as one edit", () => {
-    expect(editDistance("ab", "ba")).toBe(1);
-    expect(editDistance("tset", "test")).toBe(1);
-    expect(editDistance("", "abc")).toBe(3);
-    expect(editDistance("abc", "")).toBe(3);
-    expect(didYouMean("tets", ["test", "tags"])).toBe("test");
-  });
-
-  it("gives no hint for words, or candidates, beyond 64 characters", () => {
-    const long = "a".repeat(64);
-    expect(didYouMean(long + "b", [long + "c"])).toBeUndefined();
-    expect(didYouMean(long, [long + "b"])).toBeUndefined();
-    expect(didYouMean(long.slice(1) + "b", [long])).toBe(long);
-    expect(didYouMean(long + "b", [long])).toBeUndefined();
-  });
-});

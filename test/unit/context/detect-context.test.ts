@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { detectContext, type RunEvent } from "../../../src/context/index.js";
+import { detectContext, httpsUrl, type RunEvent } from "../../../src/context/index.js";
 import { ConfigError } from "../../../src/errors.js";
 
 const FIXTURES = new URL("../../fixtures/ci-env/", import.meta.url);
@@ -147,5 +147,47 @@ describe("a registry state file that is not JSON", () => {
     const { parseRegistryState } = await import("../../../src/plan/index.js");
     expect(() => parseRegistryState("{", "state.json")).toThrow(/state\.json: not JSON .*use charthouse plan --online/);
     expect(() => parseRegistryState("{", "state.json")).not.toThrow(/charthouse state/);
+  });
+});
+
+describe("context details", () => {
+  const run = (flags: object, env: Record<string, string> = {}) => detectContext({ flags: { sha: SHA, ...flags }, env, now: NOW });
+  it.each([
+    [{ nightly: true, branch: "main" }, /--nightly and --branch name different runs/],
+    [{ tag: "v1.0.0", pr: 3 }, /--tag and --pr name different runs/],
+    [{ branch: "  " }, /--branch needs a branch name, e.g. --branch main/],
+    [{ tag: " " }, /--tag needs a git tag/],
+    [{ sha: `x${SHA.slice(1)}` }, /not a full commit hash/],
+    [{ sha: `${SHA}0` }, /not a full commit hash/],
+    [{ date: "x2026-11-24" }, /not a calendar date/],
+    [{ date: "2026-11-24x" }, /not a calendar date/],
+  ])("refuses %j", (flags, message) => {
+    expect(() => run(flags)).toThrow(message);
+  });
+
+  it("accepts --pr false as no pull request, and 1970-01-01 as a date", () => {
+    expect(run({ pr: false }).event).toEqual({ kind: "local" });
+    expect(run({ date: "1970-01-01" }).date).toBe("1970-01-01");
+  });
+
+  it("reads CircleCI's pull request URL, GitHub's pull_request_target and source", () => {
+    expect(run({}, { CIRCLECI: "true", CIRCLE_PULL_REQUEST: "https://github.com/samvera/hyrax/pull/42" }).event).toEqual({ kind: "pull-request", number: 42 });
+    expect(run({}, { CIRCLECI: "true", CIRCLE_PULL_REQUEST: "https://github.com/samvera/hyrax/pull/42/files" }).event).toEqual({ kind: "pull-request" });
+    const gh = { GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: "pull_request_target", GITHUB_REF: "refs/pull/7/merge" };
+    expect(run({}, gh).event).toEqual({ kind: "pull-request", number: 7 });
+    expect(run({}, { ...gh, GITHUB_REF: "xrefs/pull/7/merge" }).event).toEqual({ kind: "pull-request" });
+    expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/notes/x" }).event).toEqual({ kind: "local" });
+    expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: "https://github.com" }).source).toBeUndefined();
+    expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "samvera/hyrax" }).source).toBeUndefined();
+    expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "samvera/hyrax" }).source).toBe("https://github.com/samvera/hyrax");
+  });
+
+  it("turns git remotes into https URLs", () => {
+    expect(httpsUrl("git@github.com:samvera/hyrax.git")).toBe("https://github.com/samvera/hyrax");
+    expect(httpsUrl("git@github.com:samvera/hyrax")).toBe("https://github.com/samvera/hyrax");
+    expect(httpsUrl("xgit@github.com:samvera/hyrax.git")).toBe("xgit@github.com:samvera/hyrax");
+    expect(httpsUrl("https://github.com/samvera/hyrax.git")).toBe("https://github.com/samvera/hyrax");
+    expect(httpsUrl("https://github.com/samvera/hyrax.github.io")).toBe("https://github.com/samvera/hyrax.github.io");
+    expect(httpsUrl(undefined)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseControls, parsePolicy, selectVersions } from "../../../src/updater/index.js";
+import { describePolicy, parseControls, parsePolicy, selectVersions } from "../../../src/updater/index.js";
 
 const TAGS = ["4.9.9", "5.0.0", "5.0.1", "5.0.2", "5.1.0-rc.1", "5.1.0", "5.1.1-nightly.20261123", "5.1.1-nightly.20261124", "6.0.0-beta.1", "5.2.0_build.7", "latest", "nightly", "sha-abc1234"];
 
@@ -46,5 +46,18 @@ describe("the newest version a policy allows, installed or not", () => {
     expect(selectVersions({ tags: TAGS, policy: parsePolicy("~5.0")!, deployed: "5.0.2" })).toStrictEqual({ candidates: [], newest: "5.0.2" });
     expect(selectVersions({ tags: TAGS, policy: parsePolicy("~5.0")!, deployed: "5.0.1", skip: ["5.0.2"] })).toStrictEqual({ candidates: [], newest: "5.0.2" });
     expect(selectVersions({ tags: ["latest"], policy: parsePolicy("stable")! })).toStrictEqual({ candidates: [] });
+  });
+});
+
+describe("version selection details", () => {
+  it("describes and parses policies", () => {
+    expect(describePolicy({ kind: "range", range: "~5.0" })).toBe("range ~5.0");
+    expect(describePolicy({ kind: "stable" })).toBe("stable");
+    expect(parsePolicy("   ")).toBeUndefined();
+    expect(parsePolicy("~5.0")).toEqual({ kind: "range", range: "~5.0" });
+  });
+
+  it("skips nothing when told nothing", () => {
+    expect(selectVersions({ tags: ["5.0.0", "5.1.0"], policy: { kind: "stable" } }).candidates.map((c) => c.version)).toEqual(["5.1.0", "5.0.0"]);
   });
 });
