@@ -12896,7 +12896,7 @@ async function build(state, step) {
   return {};
 }
 async function smoke(state, step) {
-  await state.request.engine.run(builtImage(state, step.image.name), step.command);
+  await state.request.engine.exec(builtImage(state, step.image.name), step.command);
   return {};
 }
 async function test(state, step) {
@@ -12904,7 +12904,7 @@ async function test(state, step) {
   state.earlyServices = void 0;
   const services = await starting;
   try {
-    await state.request.engine.run(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
+    await state.request.engine.exec(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
   } finally {
     state.stopping.push(stopServices(state, services));
   }
