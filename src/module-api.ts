@@ -9,7 +9,7 @@ export { commitTimeFromObjects } from "./context/git-objects.js";
 export { planSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
 export { helmArgs, settleChartLock, type ChartStage, type ReadProjectText } from "./chart/index.js";
-export { canonicalizePackage } from "./chart-files/stage.js";
+export { canonicalizePackage } from "./chart-fs/stage.js";
 export { RegistryClient, Secret, parseRepository, isLoopbackHost, type Credentials } from "./registry/index.js";
 export { prepareFromView, runRelease, pushedDigest, StepFailed, VIEW_ROOT, type ProjectView, type Engine, type ExecOptions, type ServiceStart, type RunResult } from "./release/index.js";
 export { renderResult } from "./render/render-result.js";

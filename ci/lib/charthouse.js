@@ -10105,7 +10105,7 @@ function stageTime(chart) {
   return new Date(chart.annotations[OCI.created] ?? 0).toISOString();
 }
 
-// src/chart-files/stage.ts
+// src/chart-fs/stage.ts
 import { cpSync, existsSync as existsSync2, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync2, utimesSync, writeFileSync } from "node:fs";
 function canonicalizePackage(file) {
   writeFileSync(file, canonicalPackageBytes(readFileSync2(file)));
@@ -10657,7 +10657,7 @@ function tagPatternExample(pattern) {
 // src/config/load-config.ts
 var import_yaml5 = __toESM(require_dist(), 1);
 
-// src/chart-files/read-chart.ts
+// src/config/read-chart.ts
 import { join as join2 } from "node:path";
 
 // src/config/project-files.ts
@@ -10718,7 +10718,7 @@ var MemoryFiles = class {
   }
 };
 
-// src/chart-files/read-chart.ts
+// src/config/read-chart.ts
 function readChart(dir, files = nodeFiles) {
   const file = join2(dir, "Chart.yaml");
   const text = files.readText(file);

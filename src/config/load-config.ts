@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from "node:path";
 import { isSemver, tagPatternRegex } from "../plan/formats.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
-import { readChart } from "../chart-files/read-chart.js";
+import { readChart } from "./read-chart.js";
 import type { ChartFile } from "../chart/parse-chart.js";
 import { ConfigError } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { projectReader } from "../../chart-files/stage.js";
+import { projectReader } from "../../chart-fs/stage.js";
 import type { Command as ReleaseCommand } from "../../pipeline/index.js";
 import { readsRegistry, runRelease } from "../../release/index.js";
 import { dockerEngine } from "../../engines/docker/index.js";

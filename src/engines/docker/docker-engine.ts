@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { helmArgs } from "../../chart/helm-args.js";
 import type { ChartStage } from "../../chart/stage-recipe.js";
-import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-files/stage.js";
+import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-fs/stage.js";
 import { ConfigError } from "../../errors.js";
 import { helmBinary, requireTool, runProcess, type ProcessResult } from "../../exec/index.js";
 import { shellQuote } from "../../pipeline/shell-quote.js";
