@@ -1,6 +1,6 @@
 /**
  * What the Dagger module (ci/) uses of the library, bundled into ci/lib by
- * `npm run build:module`: the use-case layer (prepareRun, runRelease) and what its
+ * `npm run generate`: the use-case layer (prepareRun, runRelease) and what its
  * Dagger adapter needs to carry out the Engine primitives. Every decision is made here,
  * in tested code; the module maps primitives to Dagger calls.
  */
