@@ -660,6 +660,8 @@ export interface ProjectView {
 	fetch(path: string): Promise<Fetched>;
 	commitTime(commit: string): Promise<string | undefined>;
 }
+/** The text of a project-relative file read through the view (undefined when it is not a file): how chart staging reads it. */
+export declare function readTextOf(view: Pick<ProjectView, "fetch">): ReadProjectText;
 /** Where the plan's paths put the project when it is read through a view. */
 export declare const VIEW_ROOT = "/project";
 /**
@@ -676,7 +678,61 @@ export declare function prepareFromView(view: ProjectView, request: {
 }): Promise<PreparedRun & {
 	readonly client: RegistryClient;
 }>;
-/** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */
-export declare function renderResult(result: RunResult, command?: Command): string;
+/** A Dagger function's run arguments as flags: "" and false are arguments not given. */
+export declare function givenFlags(given: {
+	nightly?: boolean;
+	tag?: string;
+	branch?: string;
+	pr?: boolean;
+	sha?: string;
+	date?: string;
+}): ContextFlags;
+/**
+ * runRelease as a Dagger function reports it: `text` is the progress and the closing
+ * summary. A function's error is all `dagger call` shows of a failed run, so the progress
+ * with the failing step's output (redacted by the run's reporter) goes into the error.
+ */
+export declare function runReleaseLogged<Image, Services, Chart, Package>(request: Omit<ReleaseRequest<Image, Services, Chart, Package>, "write"> & {
+	readonly command: Command;
+}): Promise<ReleaseOutcome<Image, Package> & {
+	readonly text: string;
+}>;
+/** The registry credentials a function was given: none without a password; a password needs its username. */
+export declare function givenCredentials<S>(username: string, password: S | undefined): {
+	readonly username: string;
+	readonly password: S;
+} | undefined;
+/** A failed Dagger exec as the step's failure: the engine's message, and the command's output to show. */
+export declare function execFailure(error: unknown): StepFailed;
+/** `Directory.dockerBuild`'s options for one platform of a build (the Dockerfile relative to the context). */
+export declare function daggerBuildOptions(build: BuildSpec, platform: string): {
+	dockerfile: string;
+	platform: string;
+	target: string | undefined;
+	buildArgs: {
+		name: string;
+		value: string;
+	}[];
+};
+/**
+ * A service's `ready` as its container's healthcheck (Dagger runs a container's healthcheck in it and
+ * waits for it instead of the port), tried until `readyTimeoutSeconds` pass; undefined without `ready`.
+ */
+export declare function daggerHealthcheck(service: ServicePlan): {
+	args: string[];
+	opts: {
+		startPeriod: string;
+		startInterval: string;
+		interval: string;
+		retries: number;
+	};
+} | undefined;
+/**
+ * The shell command that pushes a chart package with helm: with a username, a `helm registry login`
+ * first that reads the password from $CHARTHOUSE_REGISTRY_PASSWORD on stdin (never argv or a file).
+ */
+export declare function helmPushScript(file: string, pushTo: string, username?: string): string;
+/** The registry host of an image reference (`host/namespace/name:tag`). */
+export declare function referenceHost(reference: string): string;
 
 export {};

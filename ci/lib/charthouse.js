@@ -13189,6 +13189,12 @@ function failure(error, step, published, aborted) {
 }
 
 // src/release/prepare-from-view.ts
+function readTextOf(view) {
+  return async (path) => {
+    const found = await view.fetch(path);
+    return found.kind === "file" ? found.text : void 0;
+  };
+}
 var VIEW_ROOT = "/project";
 function readsRegistry(command) {
   return command === "publish" || command === "plan";
@@ -13208,10 +13214,7 @@ async function prepareFromView(view, request) {
   return { ...prepared, client };
 }
 async function gitFacts(view, sha) {
-  const head = await gitFactsFromFiles(async (path) => {
-    const found = await view.fetch(path);
-    return found.kind === "file" ? found.text : void 0;
-  });
+  const head = await gitFactsFromFiles(readTextOf(view));
   const commit = sha?.toLowerCase() ?? head?.commit;
   if (!commit || !/^[0-9a-f]{40}$/.test(commit)) return head;
   const committedAt = await view.commitTime(commit);
@@ -13251,6 +13254,51 @@ function renderResult(result, command = "publish") {
   );
   return out.join("\n") + "\n";
 }
+
+// src/engines/dagger/module-run.ts
+function givenFlags(given) {
+  const { nightly, tag, branch, pr, sha, date } = given;
+  return { nightly, tag: tag || void 0, branch: branch || void 0, pr: pr || void 0, sha: sha || void 0, date: date || void 0 };
+}
+async function runReleaseLogged(request) {
+  let log = "";
+  const outcome = await runRelease({ ...request, write: (text) => void (log += text) }).catch((error) => {
+    throw new Error(`${error.message}
+
+${log}`, { cause: error });
+  });
+  return { ...outcome, text: `${log}${renderResult(outcome.result, request.command)}` };
+}
+function givenCredentials(username, password) {
+  if (!password) return void 0;
+  if (!username) throw new Error("--registry-password needs --registry-username (the account the token belongs to)");
+  return { username, password };
+}
+function execFailure(error) {
+  const e = error;
+  return new StepFailed(e.message, [e.stdout, e.stderr].filter(Boolean).join("\n"));
+}
+
+// src/engines/dagger/dagger-args.ts
+import { posix as posix3 } from "node:path";
+function daggerBuildOptions(build2, platform) {
+  const buildArgs = Object.entries(build2.buildArgs).map(([name, value]) => ({ name, value }));
+  return { dockerfile: posix3.relative(build2.context, build2.dockerfile), platform, target: build2.target, buildArgs };
+}
+function daggerHealthcheck(service) {
+  if (!service.ready) return void 0;
+  return { args: [...service.ready], opts: { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 } };
+}
+function helmPushScript(file, pushTo, username) {
+  const host = parseRepository(pushTo.slice("oci://".length)).host;
+  const plainHttp = isLoopbackHost(host);
+  const push = shellQuote(["helm", ...helmArgs.push(file, pushTo, { plainHttp })]);
+  if (username === void 0) return push;
+  return `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${shellQuote(["helm", ...helmArgs.registryLogin(host, username, { plainHttp })])} && ${push}`;
+}
+function referenceHost(reference) {
+  return parseRepository(reference.slice(0, reference.lastIndexOf(":"))).host;
+}
 export {
   RegistryClient,
   Secret,
@@ -13258,15 +13306,23 @@ export {
   VIEW_ROOT,
   canonicalizePackage,
   commitTimeFromObjects,
+  daggerBuildOptions,
+  daggerHealthcheck,
   describeStep,
+  execFailure,
+  givenCredentials,
+  givenFlags,
   helmArgs,
+  helmPushScript,
   isLoopbackHost,
   parseRepository,
   planSteps,
   prepareFromView,
   pushedDigest,
-  renderResult,
+  readTextOf,
+  referenceHost,
   runRelease,
+  runReleaseLogged,
   settleChartLock,
   shellQuote
 };

@@ -28,8 +28,11 @@ interface Obj {
 /** What `dagger call` would have the engine hand the module: the function and its arguments (JSON values). */
 export interface FunctionCall {
   readonly parentName: string;
+  /** "" calls the object's constructor. */
   readonly name: string;
   readonly args: Record<string, unknown>;
+  /** The object's state (JSON) the function is called on: what its constructor returned. */
+  readonly parent?: string;
 }
 
 /** What the module handed back: a value (JSON text) or an error. */
@@ -92,6 +95,8 @@ export interface RegisteredObject {
   name: string;
   description?: string;
   functions: RegisteredFunction[];
+  /** The constructor (`dagger call --arg … fn`): its arguments; absent when the object has none. */
+  construct?: RegisteredFunction;
 }
 export interface RegisteredModule {
   description?: string;
@@ -178,7 +183,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (!call && name !== "parentName" && name !== "returnValue" && name !== "returnError") throw new FieldError(`no function call: ${name}`);
         if (name === "parentName") return call?.parentName ?? "";
         if (name === "name") return call!.name;
-        if (name === "parent") return "{}";
+        if (name === "parent") return call!.parent ?? "{}";
         if (name === "inputArgs") return Object.entries(call!.args).map(([argName, value]) => ({ type: "FunctionCallArgValue", detail: { name: argName, value: JSON.stringify(value) } }));
         if (name === "returnValue") {
           engine.returned = { value: String(args.value) };
@@ -216,7 +221,11 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "withEnum") return typeDef({ kind: "ENUM_KIND", name: args.name });
         if (name === "withInterface") return typeDef({ kind: "INTERFACE_KIND", name: args.name });
         if (name === "withFunction") return typeDef({ functions: [...((d.functions as unknown[]) ?? []), obj(args.function).detail] });
-        if (name === "withField" || name === "withConstructor") throw new FieldError(`the fake engine does not model TypeDef.${name}`);
+        if (name === "withConstructor") {
+          const { returnType: _returnType, ...construct } = obj(args.function).detail as Record<string, unknown>;
+          return typeDef({ construct });
+        }
+        if (name === "withField") throw new FieldError(`the fake engine does not model TypeDef.${name}`);
         break;
       }
       case "Function": {
@@ -254,6 +263,10 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "withDirectory") return tree({ trees: [...((parent.detail?.trees as unknown[]) ?? []), { path: args.path, from: obj(args.source ?? args.directory).path }] });
         if (name === "withNewFile") return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: args.contents } });
         if (name === "withFile") return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: `<file ${obj(args.source).path}>` } });
+        if (name === "withFiles") {
+          const files = (args.sources as string[]).map((id) => [join(String(args.path), String(obj(id).detail?.name ?? basename(obj(id).path ?? "file"))), `<file ${obj(id).path}>`]);
+          return tree({ files: { ...(parent.detail?.files as object), ...Object.fromEntries(files) } });
+        }
         if (name === "withTimestamps") return tree({ timestamps: args.timestamp });
         if (name === "withoutDirectory") return { ...tree({ without: [...((parent.detail?.without as unknown[]) ?? []), args.path] }), path: parent.path };
         if (name === "exists") {
@@ -411,6 +424,10 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
       }
     });
   });
+  // The SDK keeps its connection alive between queries. While a test blocks this process's event
+  // loop (a synchronous helm or git call), node's 5 s keep-alive timer can close that connection
+  // just as the next query is sent on it ("socket hang up"): keep idle connections for the whole call.
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const address = server.address();
   Object.assign(engine, {

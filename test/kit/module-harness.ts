@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { startRegistry, type LocalRegistry } from "./index.js";
+import { mainObject } from "./introspect-module.js";
 import { startFakeEngine, type Effect, type FakeEngine, type Returned } from "./fake-engine.js";
 import { removeStage, runEntrypoint, stageModule, type RuntimeRun, type StagedModule } from "./module-runtime/stage.js";
 import { startProxy, type Proxy } from "./proxy.js";
@@ -51,6 +52,8 @@ export function useModuleHarness(): ModuleHarness {
   return {
     host: () => proxy.host,
     async call(fn, args, setup) {
+      // The object's constructor arguments, from a registration run (once per test process).
+      const declared = new Set((await mainObject()).construct?.args.map((a) => a.name) ?? []);
       const engine = await startFakeEngine({ moduleSource: stage.moduleDir });
       const timeline: string[] = [];
       // The fake runs no helm: `helm template` renders one object, as a chart would.
@@ -73,8 +76,20 @@ export function useModuleHarness(): ModuleHarness {
       const ids = Object.fromEntries(
         Object.entries(args).map(([k, v]) => [k, k === "source" ? engine.directoryId(String(v)) : k === "registryPassword" ? engine.secretId(String(v)) : v]),
       );
-      engine.call = { parentName: "Charthouse", name: fn, args: ids };
+      // As the engine calls a function of an object with a constructor: the constructor first
+      // (its own runtime process), with the arguments it declares; then the function on the
+      // state it returned.
+      const split = (own: boolean) => Object.fromEntries(Object.entries(ids).filter(([k]) => declared.has(k) === own));
       try {
+        let parent: string | undefined;
+        if (declared.size) {
+          engine.call = { parentName: "Charthouse", name: "", args: split(true) };
+          const constructed = await runEntrypoint(stage, engine);
+          if (!engine.returned || !("value" in engine.returned)) return { engine, run: constructed, returned: engine.returned, timeline, effects: engine.effects };
+          parent = engine.returned.value;
+          engine.returned = undefined;
+        }
+        engine.call = { parentName: "Charthouse", name: fn, args: split(false), parent };
         const run = await runEntrypoint(stage, engine);
         return { engine, run, returned: engine.returned, timeline, effects: engine.effects };
       } finally {
