@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { describeStep, planSteps, type Step } from "../../../src/pipeline/index.js";
-import { chart, config, image, state } from "../../kit/builders.js";
+import { describeStep, planSteps } from "../../../src/pipeline/index.js";
+import { state, stepLabel, threeImageProject } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 
-const cfg = config({
-  images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],
-  test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: ["/usr/local/bundle"] },
-  charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag" }] }), chart("updater", "0.1.0")],
-});
-const label = (s: Step): string =>
-  `${s.kind}:${"image" in s ? s.image.name : "chart" in s ? s.chart.name : `${s.move.repository.split("/").pop()}:${s.move.alias}`}`;
+const cfg = threeImageProject();
+const label = stepLabel;
 
 describe("steps in the order every executor walks", () => {
   it("release: gates, then immutable pushes, then aliases", () => {

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { planSteps, type Step } from "../../../src/pipeline/index.js";
+import { planSteps } from "../../../src/pipeline/index.js";
 import { stepGraph } from "../../../src/release/index.js";
-import { chart, config, image, state } from "../../kit/builders.js";
+import { config, state, stepLabel, threeImageProject } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 
-const cfg = config({
-  images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],
-  test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: ["/usr/local/bundle"] },
-  charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag" }] }), chart("updater", "0.1.0")],
-});
-const label = (s: Step): string =>
-  `${s.kind}:${"image" in s ? s.image.name : "chart" in s ? s.chart.name : `${s.move.repository.split("/").pop()}:${s.move.alias}`}`;
+const cfg = threeImageProject();
+const label = stepLabel;
 
 describe("what each step waits for", () => {
   const steps = planSteps(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), cfg));
