@@ -53,6 +53,22 @@ describe("steps in the order every executor walks", () => {
     expect(b).toEqual(a);
   });
 
+  it("smoke-tests a multi-platform image once per platform, naming the platform; the suite waits for every one", () => {
+    const multi = config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], test: { ...cfg.test!, services: [] } });
+    const steps = planSteps(mustPlan({ kind: "nightly" }, state().build(), multi));
+    const smokes = steps.filter((s) => s.kind === "smoke");
+    expect(smokes.map((s) => s.platform)).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(smokes.map(describeStep)).toEqual(["smoke-test dassie on linux/amd64: true", "smoke-test dassie on linux/arm64: true"]);
+    const test = steps.findIndex((s) => s.kind === "test");
+    expect(stepGraph(steps, { sharedBuilds: true })[test]!.map((j) => `${label(steps[j]!)}${steps[j]!.kind === "smoke" ? ` ${(steps[j] as { platform: string }).platform}` : ""}`)).toEqual([
+      "build:dassie",
+      "smoke:dassie linux/amd64",
+      "smoke:dassie linux/arm64",
+    ]);
+    // One platform: the line reads as it always did.
+    expect(describeStep(planSteps(mustPlan({ kind: "nightly" }, state().build(), cfg)).find((s) => s.kind === "smoke")!)).toBe("smoke-test dassie: true");
+  });
+
   it("describes each step in one line", () => {
     const lines = planSteps(mustPlan({ kind: "nightly" }, state().build(), cfg)).map(describeStep);
     expect(lines).toContain("push ghcr.io/samvera/charts/hyrax:3.7.4-nightly.20261124");

@@ -9,20 +9,22 @@ import { sha256 } from "./helpers/registry.js";
 
 // The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
 // what runs side by side and what waits is runRelease's, whatever the engine.
-function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeof memoryRegistry> } = {}) {
+function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeof memoryRegistry>; platform?: string; pushedPlatforms?: readonly string[] } = {}) {
   const events: string[] = [];
   const tick = () => new Promise((r) => setTimeout(r, 5));
+  const platforms = new Map<string, readonly string[]>();
   const engine: Engine<string, string, string, string> = {
-    preflight: async () => ({ sharedBuilds: false }),
+    preflight: async () => ({ sharedBuilds: false, ...(opts.platform ? { platform: opts.platform } : {}) }),
     build: async (i) => {
+      platforms.set(i.name, i.build.platforms);
       events.push(`build ${i.name}`);
       await tick();
       if (i.name === opts.failBuild) throw new StepFailed(`build of ${i.name} failed`);
       events.push(`built ${i.name}`);
       return i.name;
     },
-    run: async (img, command) => {
-      events.push(`run ${img} ${command.join(" ")}`);
+    run: async (img, command, o = {}) => {
+      events.push(`run ${img} ${command.join(" ")}${o.platform ? ` on ${o.platform}` : ""}`);
     },
     startServices: async (services) => {
       events.push(`start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`);
@@ -36,7 +38,8 @@ function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeo
     },
     push: async (img, reference) => {
       events.push(`push ${reference}`);
-      return opts.registry?.pushed(reference) ?? "sha256:0";
+      const own = platforms.get(img) ?? [];
+      return opts.registry?.pushed(reference, own.length > 1 ? (opts.pushedPlatforms ?? own) : undefined) ?? "sha256:0";
     },
     stageChart: async (stage) => {
       events.push(`stage ${stage.chartDir}`);
@@ -74,9 +77,13 @@ function memoryRegistry() {
     headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
     putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), m.digest),
   } as unknown as RegistryClient;
-  const pushed = (reference: string): string => {
+  /** What a push leaves at `reference`: a manifest, or an image index of one child per platform. */
+  const pushed = (reference: string, platforms?: readonly string[]): string => {
     const digest = sha256(reference);
-    manifests.set(reference, { digest, mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: {} })) });
+    const index = platforms && { schemaVersion: 2, manifests: platforms.map((p) => ({ digest: sha256(`${reference} ${p}`), platform: { os: p.split("/")[0], architecture: p.split("/")[1] } })) };
+    const bytes = Buffer.from(JSON.stringify(index ?? { schemaVersion: 2, annotations: {} }));
+    manifests.set(reference, { digest, mediaType: index ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest, bytes });
+    manifests.set(`${reference.slice(0, reference.lastIndexOf(":"))}:${digest}`, manifests.get(reference)!);
     return digest;
   };
   return { client, pushed, checks };
@@ -185,5 +192,35 @@ describe("the charts", () => {
     await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
     expect(events.filter((e) => e.startsWith("stage") || e.startsWith("restage"))).toEqual(["stage chart/hyrax", "restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml"]);
     expect(events.indexOf("restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml")).toBeGreaterThan(events.findIndex((e) => e.startsWith("push ")));
+  });
+});
+
+describe("an image built for several platforms", () => {
+  const multi = () => mustPlan({ kind: "nightly" }, state().build(), config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], charts: [], test: undefined }));
+
+  it("is smoke-tested on each platform, the line saying which ran emulated; the result names the index and each platform's manifest", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry, platform: "linux/amd64" });
+    const plan = multi();
+    const lines: string[] = [];
+    const { result } = await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: (t) => lines.push(t), settle: { settleMs: 1, rounds: 1 } });
+    expect(events.filter((e) => e.startsWith("run"))).toEqual(["run dassie true on linux/amd64", "run dassie true on linux/arm64"]);
+    const output = lines.join("");
+    expect(output).toMatch(/smoke-test dassie on linux\/amd64: true … ok \d+\.\ds\n/);
+    expect(output).toMatch(/smoke-test dassie on linux\/arm64: true … ok \d+\.\ds \(emulated on linux\/amd64\)\n/);
+    const reference = "ghcr.io/samvera/dassie:nightly-20261124";
+    expect(result.published).toEqual([
+      { reference, digest: sha256(reference), platforms: [{ platform: "linux/amd64", digest: sha256(`${reference} linux/amd64`) }, { platform: "linux/arm64", digest: sha256(`${reference} linux/arm64`) }] },
+    ]);
+  });
+
+  it("whose pushed tag lacks one of its platforms fails the push: no alias moves", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry, platform: "linux/amd64", pushedPlatforms: ["linux/amd64"] });
+    const plan = multi();
+    const run = runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    await expect(run).rejects.toThrow(/publish failed: push ghcr.io\/samvera\/dassie:nightly-20261124: .* is not an image index holding linux\/arm64 after the push.*No alias was moved/);
+    expect(await registry.client.headManifest("ghcr.io/samvera/dassie", "nightly")).toBeNull();
+    expect(events.at(-1)).toBe("close");
   });
 });

@@ -8,3 +8,4 @@ export { readTag } from "./read-tag.js";
 export { moveAlias, settleAliases, settleDelay, DEFAULT_SETTLE, type AliasOutcome, type SettleOptions } from "./move-alias.js";
 export { readRegistryState, repositoriesOf } from "./read-state.js";
 export { preflight, type PreflightResult } from "./preflight.js";
+export { imageIndex, indexPlatforms, platformName, type IndexChild, type OciPlatform, type PlatformManifest } from "./image-index.js";

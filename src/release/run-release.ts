@@ -5,8 +5,8 @@ import { describeStep, type Step } from "../pipeline/index.js";
 import { versionToTag } from "../plan/formats.js";
 import { decideImmutable } from "../plan/immutability.js";
 import type { Plan } from "../plan/types.js";
-import { DEFAULT_SETTLE, moveAlias, preflight, readTag, settleAliases, type AliasOutcome, type RegistryClient, type Secret, type SettleOptions } from "../registry/index.js";
-import { StepFailed, type Engine } from "./engine.js";
+import { DEFAULT_SETTLE, indexPlatforms, moveAlias, preflight, readTag, settleAliases, type AliasOutcome, type PlatformManifest, type RegistryClient, type Secret, type SettleOptions } from "../registry/index.js";
+import { StepFailed, type Engine, type EngineTraits } from "./engine.js";
 import { Reporter, type StepRecord } from "./reporter.js";
 import { runGraph } from "./run-graph.js";
 import { stepGraph } from "./step-graph.js";
@@ -32,6 +32,8 @@ export interface ReleaseRun<Image, Services, Chart, Package> {
 export interface Published {
   readonly reference: string;
   readonly digest: string;
+  /** An image index's children, one per platform: what a signature of each platform's image names. */
+  readonly platforms?: readonly PlatformManifest[];
 }
 
 export interface RunResult {
@@ -121,9 +123,10 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
       case "build":
         images.set(step.image.name, await engine.build(step.image));
         return {};
-      case "smoke":
-        await engine.run(built(step.image.name), step.command);
-        return {};
+      case "smoke": {
+        await engine.run(built(step.image.name), step.command, { platform: step.platform });
+        return emulated(traits, step.platform) ? { note: `emulated on ${traits!.platform}` } : {};
+      }
       case "test": {
         const starting = early ?? startServices(step);
         early = undefined;
@@ -158,8 +161,15 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         const digest = await engine.push(built(name), `${repository}:${tag}`);
         if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new StepFailed(`pushing ${repository}:${tag} gave no digest (${JSON.stringify(digest)})`);
         digests.set(name, digest);
-        published.push({ reference: `${repository}:${tag}`, digest });
-        return { note: digest };
+        if (step.image.build.platforms.length === 1) {
+          published.push({ reference: `${repository}:${tag}`, digest });
+          return { note: digest };
+        }
+        const platforms = await indexPlatforms(client, repository, digest);
+        const missing = step.image.build.platforms.filter((p) => !platforms?.some((m) => m.platform === p));
+        if (!platforms || missing.length) throw new StepFailed(`${repository}:${tag} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
+        published.push({ reference: `${repository}:${tag}`, digest, platforms });
+        return { note: `${digest}, an index of ${platforms.map((p) => p.platform).join(", ")}` };
       }
       case "package-chart": {
         // The pins now carry the digests just pushed: written over the staging the gates checked.
@@ -196,10 +206,11 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   r.signal?.addEventListener("abort", close, { once: true });
   let preflightMs = 0;
   let settleMs = 0;
+  let traits: EngineTraits | undefined;
   try {
     const started = Date.now();
     // The engine's preflight first: a run it refuses touches nothing, not even the registry.
-    const traits = await engine.preflight(steps);
+    traits = await engine.preflight(steps);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     const suite = steps.find((s): s is Extract<Step, { kind: "test" }> => s.kind === "test");
@@ -248,6 +259,11 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     images,
     packages,
   };
+}
+
+/** Whether `platform` runs emulated on the engine (not its own platform, when it knows its own). */
+function emulated(traits: EngineTraits | undefined, platform: string): boolean {
+  return traits?.platform !== undefined && traits.platform !== platform;
 }
 
 /** A step's failure with the step: steps run side by side, so no shared "current step" can say which failed. */
