@@ -256,11 +256,14 @@ export type Step = {
 	readonly kind: "build";
 	readonly phase: "gate";
 	readonly image: ImagePlan;
-} | {
+}
+/** One per platform the image is built for: each is run, emulated where the engine's own platform is another. */
+ | {
 	readonly kind: "smoke";
 	readonly phase: "gate";
 	readonly image: ImagePlan;
 	readonly command: readonly string[];
+	readonly platform: string;
 } | {
 	readonly kind: "test";
 	readonly phase: "gate";
@@ -479,6 +482,11 @@ interface SettleOptions {
 	/** Re-read rounds at most. */
 	readonly rounds: number;
 }
+interface PlatformManifest {
+	/** `os/arch[/variant]`, as charthouse.yaml names platforms. */
+	readonly platform: string;
+	readonly digest: string;
+}
 interface ContextFlags {
 	readonly nightly?: boolean;
 	readonly tag?: string;
@@ -501,6 +509,13 @@ interface EngineTraits {
 	 * base would each build the base, so builds go one at a time, each reusing the last's layers.
 	 */
 	readonly sharedBuilds: boolean;
+	/**
+	 * The engine's own platform (`linux/amd64`), when it knows it: an image variant for
+	 * another platform runs emulated there (QEMU), which the progress line says.
+	 */
+	readonly platform?: string;
+	/** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+	readonly builder?: string;
 }
 /**
  * What a release needs of a container engine: primitives, each with one meaning every
@@ -514,7 +529,7 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * anything runs: throws ConfigError. Else tells how it builds.
 	 */
 	preflight(steps: readonly Step[]): Promise<EngineTraits>;
-	/** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for its platforms. */
+	/** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms. */
 	build(image: ImagePlan): Promise<Image>;
 	/**
 	 * Runs `command` in a built image as `docker run IMAGE command` does: the image's
@@ -522,7 +537,9 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * `env` added. Each cache is a volume kept between runs under its key, mounted at its
 	 * path, which on first use starts with the image's content at that path and its
 	 * ownership. No network, unless `services` is given: then the command reaches each
-	 * service by its name. Throws StepFailed with the output when it exits non-zero.
+	 * service by its name. Runs the image's variant for `platform` (one the image was built
+	 * for; by default the engine's own, else the image's first), emulated where the engine's
+	 * platform is another. Throws StepFailed with the output when it exits non-zero.
 	 */
 	run(image: Image, command: readonly string[], opts?: RunOptions<Services>): Promise<void>;
 	/**
@@ -534,7 +551,12 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 */
 	startServices(services: readonly ServiceStart<Image>[]): Promise<Services>;
 	stopServices(services: Services): Promise<void>;
-	/** Pushes a built image to `reference` (its immutable `repository:tag`); returns the manifest's digest. */
+	/**
+	 * Pushes a built image to `reference` (its immutable `repository:tag`); returns the
+	 * digest the tag then holds. An image built for several platforms is pushed as one
+	 * image index there, each platform's manifest a child of it (carrying the image's
+	 * labels), the index annotated with them too; the digest is the index's.
+	 */
 	push(image: Image, reference: string): Promise<string>;
 	/** Stages a chart by the recipe, runs `helm dependency build` in it, and settles it (Chart.lock and file times). */
 	stageChart(stage: ChartStage): Promise<Chart>;
@@ -557,6 +579,10 @@ export interface RunOptions<Services> {
 	readonly env?: Readonly<Record<string, string>>;
 	readonly caches?: readonly CachePlan[];
 	readonly services?: Services;
+	/** Which of the image's platforms to run (see Engine.run). */
+	readonly platform?: string;
+	/** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+	readonly builder?: string;
 }
 /** A service to start: its plan, and the image to run (this run's own build, or a reference to pull). */
 export interface ServiceStart<Image> {
@@ -603,6 +629,8 @@ interface ReleaseRun<Image, Services, Chart, Package> {
 interface Published {
 	readonly reference: string;
 	readonly digest: string;
+	/** An image index's children, one per platform: what a signature of each platform's image names. */
+	readonly platforms?: readonly PlatformManifest[];
 }
 export interface RunResult {
 	readonly version: 1;

@@ -9810,7 +9810,8 @@ function gateSteps(plan) {
   const steps = [];
   for (const image of plan.images) steps.push({ kind: "build", phase: "gate", image });
   for (const image of plan.images) {
-    if (image.smoke) steps.push({ kind: "smoke", phase: "gate", image, command: image.smoke });
+    const command = image.smoke;
+    if (command) steps.push(...image.build.platforms.map((platform) => ({ kind: "smoke", phase: "gate", image, command, platform })));
   }
   if (plan.test) {
     const test = plan.test;
@@ -9850,7 +9851,7 @@ function describeStep(step) {
     case "build":
       return `build ${step.image.name} (${step.image.build.target ?? "default target"}) as ${step.image.repository}:${step.image.tag}`;
     case "smoke":
-      return `smoke-test ${step.image.name}: ${shellQuote(step.command)}`;
+      return `smoke-test ${step.image.name}${step.image.build.platforms.length > 1 ? ` on ${step.platform}` : ""}: ${shellQuote(step.command)}`;
     case "test":
       return `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ${shellQuote(step.test.command)}`;
     case "chart-deps":
@@ -11064,6 +11065,19 @@ function repositoriesOf(config) {
 // src/registry/preflight.ts
 async function preflight(client, repositories) {
   return Promise.all([...new Set(repositories)].map(async (repository) => ({ repository, ...await client.checkPush(repository) })));
+}
+
+// src/registry/image-index.ts
+function platformName(p) {
+  return [p.os, p.architecture, ...p.variant ? [p.variant] : []].join("/");
+}
+async function indexPlatforms(client, repository, reference) {
+  const manifest = await client.getManifest(repository, reference);
+  if (!manifest) return null;
+  const json = JSON.parse(manifest.bytes.toString("utf8"));
+  const type = manifest.mediaType || json.mediaType;
+  if (type !== MEDIA_TYPES.ociIndex && type !== MEDIA_TYPES.dockerList) return null;
+  return (json.manifests ?? []).flatMap((m) => m.platform?.os && m.platform.architecture && m.platform.os !== "unknown" ? [{ platform: platformName(m.platform), digest: m.digest }] : []);
 }
 
 // src/config/load-config.ts
@@ -12875,9 +12889,9 @@ function stepGraph(steps, traits) {
         after.push(present(buildOf(i, (image) => image.name === step.image.name)));
         return;
       case "test": {
-        const smoke = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
+        const smokes = steps.flatMap((s, j) => j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : []);
         const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
-        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), smoke, ...services))].sort((a, b) => a - b));
+        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), ...smokes, ...services))].sort((a, b) => a - b));
         return;
       }
       case "chart-deps":
@@ -12945,9 +12959,10 @@ async function runRelease(r) {
       case "build":
         images.set(step.image.name, await engine.build(step.image));
         return {};
-      case "smoke":
-        await engine.run(built(step.image.name), step.command);
-        return {};
+      case "smoke": {
+        await engine.run(built(step.image.name), step.command, { platform: step.platform });
+        return emulated(traits, step.platform) ? { note: `emulated on ${traits.platform}` } : {};
+      }
       case "test": {
         const starting = early ?? startServices(step);
         early = void 0;
@@ -12981,8 +12996,15 @@ async function runRelease(r) {
         const digest = await engine.push(built(name), `${repository}:${tag}`);
         if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new StepFailed(`pushing ${repository}:${tag} gave no digest (${JSON.stringify(digest)})`);
         digests.set(name, digest);
-        published.push({ reference: `${repository}:${tag}`, digest });
-        return { note: digest };
+        if (step.image.build.platforms.length === 1) {
+          published.push({ reference: `${repository}:${tag}`, digest });
+          return { note: digest };
+        }
+        const platforms = await indexPlatforms(client, repository, digest);
+        const missing = step.image.build.platforms.filter((p) => !platforms?.some((m) => m.platform === p));
+        if (!platforms || missing.length) throw new StepFailed(`${repository}:${tag} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
+        published.push({ reference: `${repository}:${tag}`, digest, platforms });
+        return { note: `${digest}, an index of ${platforms.map((p) => p.platform).join(", ")}` };
       }
       case "package-chart": {
         const file = `${step.chart.name}-${step.chart.version}.tgz`;
@@ -13017,9 +13039,11 @@ async function runRelease(r) {
   r.signal?.addEventListener("abort", close, { once: true });
   let preflightMs = 0;
   let settleMs = 0;
+  let traits;
   try {
     const started = Date.now();
-    const traits = await engine.preflight(steps);
+    traits = await engine.preflight(steps);
+    if (traits.builder) reporter.line(`builder: ${traits.builder}`);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     const suite = steps.find((s) => s.kind === "test");
@@ -13064,6 +13088,9 @@ async function runRelease(r) {
     images,
     packages
   };
+}
+function emulated(traits, platform) {
+  return traits?.platform !== void 0 && traits.platform !== platform;
 }
 var FailedStep = class {
   constructor(step, reason) {

@@ -15,6 +15,8 @@ export interface EngineTraits {
    * another platform runs emulated there (QEMU), which the progress line says.
    */
   readonly platform?: string;
+  /** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+  readonly builder?: string;
 }
 
 /**
@@ -88,6 +90,8 @@ export interface RunOptions<Services> {
   readonly services?: Services;
   /** Which of the image's platforms to run (see Engine.run). */
   readonly platform?: string;
+  /** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+  readonly builder?: string;
 }
 
 /** A service to start: its plan, and the image to run (this run's own build, or a reference to pull). */

@@ -211,6 +211,7 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     const started = Date.now();
     // The engine's preflight first: a run it refuses touches nothing, not even the registry.
     traits = await engine.preflight(steps);
+    if (traits.builder) reporter.line(`builder: ${traits.builder}`);
     if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
     preflightMs = Date.now() - started;
     const suite = steps.find((s): s is Extract<Step, { kind: "test" }> => s.kind === "test");
