@@ -16,6 +16,9 @@ interface NamedService {
   readonly service: Service;
 }
 
+/** A built image: one container per platform it was built for, in the plan's order. */
+export type Variants = readonly { readonly platform: string; readonly container: Container }[];
+
 /** A chart staged in the pinned helm image, at `/src/<chartDir>`. */
 interface StagedChart {
   readonly helm: Container;
@@ -27,7 +30,7 @@ const STAGE = "/src";
 /** `tool(script, setup)`: the library run as a script in the node tool image. */
 type Tool = (script: string, setup?: (c: Container) => Container) => Container;
 
-export function daggerEngine(o: { source: Directory; credentials?: ModuleCredentials; tool: Tool }): ch.Engine<Container[], NamedService[], StagedChart, File> {
+export function daggerEngine(o: { source: Directory; credentials?: ModuleCredentials; tool: Tool }): ch.Engine<Variants, NamedService[], StagedChart, File> {
   const helmTools = (): Container =>
     dag.container().from(ch.TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
   const exec = async (container: Container): Promise<Container> => {
@@ -45,11 +48,22 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
   const authenticated = (container: Container, host: string): Container =>
     o.credentials ? container.withRegistryAuth(host, o.credentials.username, o.credentials.password) : container;
 
+  // The engine's own platform: runs of the others are emulated there.
+  let own: Promise<string> | undefined;
+  const enginePlatform = (): Promise<string> => (own ??= dag.defaultPlatform().then(String));
+  /** The variant for `platform`; by default the engine's own where built for it, else the first. */
+  const variant = async (image: Variants, platform?: string): Promise<Container> => {
+    const wanted = platform ?? (await enginePlatform());
+    const found = image.find((v) => v.platform === wanted) ?? (platform === undefined ? image[0] : undefined);
+    if (!found) throw new Error(`bug: the image was not built for ${platform}`);
+    return found.container;
+  };
+
   return {
     // Dagger builds every platform and needs no engine of the caller's: nothing to refuse.
     // The engine (BuildKit) shares the stages builds in flight have in common.
     async preflight() {
-      return { sharedBuilds: true };
+      return { sharedBuilds: true, platform: await enginePlatform() };
     },
 
     async build(image) {
@@ -63,14 +77,16 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
           target: build.target,
           buildArgs: Object.entries(build.buildArgs).map(([name, value]) => ({ name, value })),
         });
-        for (const [key, value] of Object.entries(labels)) container = container.withLabel(key, value);
+        // The labels in each platform's config, and as annotations on its manifest.
+        for (const [key, value] of Object.entries(labels)) container = container.withLabel(key, value).withAnnotation(key, value);
         return container;
       });
-      return Promise.all(variants.map(exec));
+      const built = await Promise.all(variants.map(exec));
+      return built.map((container, i) => ({ platform: build.platforms[i]!, container }));
     },
 
     async run(image, command, opts = {}) {
-      let container = image[0]!;
+      let container = await variant(image, opts.platform);
       for (const [key, value] of Object.entries(opts.env ?? {})) container = container.withEnvVariable(key, value);
       // A Docker volume starts as a copy of the image's directory, owned as it is there: seed the cache the same way.
       const user = await container.user();
@@ -83,8 +99,8 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
     },
 
     async startServices(services) {
-      const started = services.map(({ service, image }) => {
-        let container = "built" in image ? image.built[0]! : dag.container().from(image.reference);
+      const started = await Promise.all(services.map(async ({ service, image }) => {
+        let container = "built" in image ? await variant(image.built) : dag.container().from(image.reference);
         for (const [key, value] of Object.entries(service.env)) container = container.withEnvVariable(key, value);
         container = container.withExposedPort(service.port);
         // `ready` runs in the service's own container: Dagger runs a container's healthcheck there and waits for it instead of the port.
@@ -94,7 +110,7 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
         const asService = service.command ? container.asService({ args: [...service.command], useEntrypoint: true }) : container.asService({ useEntrypoint: true });
         // A hostname makes a started service reachable by the other services too, not only by the containers bound to it.
         return asService.withHostname(service.name);
-      });
+      }));
       try {
         return await Promise.all(started.map(async (s, i) => ({ name: services[i]!.service.name, service: await s.start() })));
       } catch (error) {
@@ -108,7 +124,8 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
 
     async push(image, reference) {
       const host = ch.parseRepository(reference.slice(0, reference.lastIndexOf(":"))).host;
-      const [first, ...rest] = image.map((c) => authenticated(c, host));
+      // One container publishes, the others as its platform variants: one index at `reference`.
+      const [first, ...rest] = image.map((v) => authenticated(v.container, host));
       const published = await first!.publish(reference, rest.length ? { platformVariants: rest } : undefined);
       return published.slice(published.indexOf("@") + 1);
     },

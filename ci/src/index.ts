@@ -57,7 +57,7 @@ export class Charthouse {
     /** The config file, relative to the source. */ config = "charthouse.yaml",
   ): Promise<Container[]> {
     const { images } = await release("build", source, { nightly, tag, sha, date, config }, { image: name });
-    return [...images.values()].map((variants) => variants[0]!);
+    return [...images.values()].map((variants) => variants[0]!.container);
   }
 
   /**

@@ -12,6 +12,8 @@ import { harnessCredentials, useModuleHarness, type DaggerCall } from "../helper
 import { CANARY } from "../helpers/registry.js";
 import { tempTree } from "../helpers/temp-dir.js";
 import type { Effect } from "../infra/fake-engine.js";
+import { versionToTag } from "../../src/plan/formats.js";
+import { pushBaseIndex } from "../kit/base-index.js";
 import { COMMIT_TIME, conformanceProject } from "./project.js";
 import { scenarios, type DaggerRun, type DockerRun, type Worlds } from "./scenarios.js";
 
@@ -25,10 +27,13 @@ const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
   return () => (value ??= make());
 };
 
-function dockerRun(args: string[], opts: { failingSmoke?: boolean } = {}): () => Promise<DockerRun> {
+/** The multi-platform project's base: an index of busybox for both platforms in the harness's registry. */
+const multiPlatformBase = once(async () => pushBaseIndex(new RegistryClient({ credentials: harnessCredentials }), harness.host()));
+
+function dockerRun(args: string[], opts: { failingSmoke?: boolean; multiPlatform?: boolean } = {}): () => Promise<DockerRun> {
   return once(async () => {
     const namespace = `conformance-docker${++namespaces}`;
-    const project = conformanceProject(`${harness.host()}/${namespace}`, opts);
+    const project = conformanceProject(`${harness.host()}/${namespace}`, { failingSmoke: opts.failingSmoke, ...(opts.multiPlatform ? { multiPlatform: { base: await multiPlatformBase() } } : {}) });
     const run = await charthouse(args, {
       cwd: project,
       env: { DOCKER_HOST: inject("dockerHost"), CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY, HOME: process.env.HOME ?? "/root" },
@@ -40,14 +45,36 @@ function dockerRun(args: string[], opts: { failingSmoke?: boolean } = {}): () =>
       output: `${run.stdout}${run.stderr}`,
       tags: (name) => client.listTags(repo(name)),
       created: async (name, tag) => (await readTag(client, repo(name), tag))?.created,
+      digest: async (name, tag) => (await client.headManifest(repo(name), tag))?.digest,
+      index: async (name, tag) => {
+        const top = await client.getManifest(repo(name), tag);
+        const json = top && (JSON.parse(top.bytes.toString("utf8")) as { manifests?: { digest: string; platform: { os: string; architecture: string } }[]; annotations?: Record<string, string> });
+        if (!json?.manifests) return null;
+        const childRevisions = await Promise.all(
+          json.manifests.map(async (m) => {
+            const child = JSON.parse((await client.getManifest(repo(name), m.digest))!.bytes.toString("utf8")) as { config: { digest: string } };
+            const config = JSON.parse((await client.getBlob(repo(name), child.config.digest)).toString("utf8")) as { config: { Labels?: Record<string, string> } };
+            return config.config.Labels?.["org.opencontainers.image.revision"];
+          }),
+        );
+        return { platforms: json.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`), childRevisions, revision: json.annotations?.["org.opencontainers.image.revision"] };
+      },
+      chartValues: async (name, version) => {
+        const manifest = JSON.parse((await client.getManifest(repo(name), versionToTag(version)))!.bytes.toString("utf8")) as { layers: { digest: string }[] };
+        const tgz = await client.getBlob(repo(name), manifest.layers[0]!.digest);
+        return execFileSync("tar", ["-xzO", "-f", "-", `${name.split("/").pop()}/values.yaml`], { input: tgz, encoding: "utf8" });
+      },
     };
   });
 }
 
 /** The module's call on the conformance project; the fake engine answers the one exec whose output matters (the commit time) by running it. */
-function daggerRun(fn: string, args: Record<string, unknown>, opts: { failingSmoke?: boolean; project?: () => string } = {}): () => Promise<DaggerRun & { call: DaggerCall }> {
+function daggerRun(fn: string, args: Record<string, unknown>, opts: { failingSmoke?: boolean; multiPlatform?: boolean; project?: () => string } = {}): () => Promise<DaggerRun & { call: DaggerCall }> {
   return once(async () => {
-    const project = opts.project?.() ?? conformanceProject(`${harness.host()}/conformance-dagger${++namespaces}`, opts);
+    const namespace = `conformance-dagger${++namespaces}`;
+    // The fake engine pulls nothing: the base only has to be named.
+    const multiPlatform = opts.multiPlatform ? { base: `${harness.host()}/charthouse/busybox:1.35` } : undefined;
+    const project = opts.project?.() ?? conformanceProject(`${harness.host()}/${namespace}`, { failingSmoke: opts.failingSmoke, ...(multiPlatform ? { multiPlatform } : {}) });
     const call = await harness.call(fn, { source: project, ...args }, (engine) => {
       engine.imageUser = "1000:1000";
       // The fake runs no command: the smoke test that must fail fails there as it does on Docker.
@@ -58,7 +85,9 @@ function daggerRun(fn: string, args: Record<string, unknown>, opts: { failingSmo
         return commit && mounts["/git"] ? (commitTimeFromObjects(mounts["/git"], commit) ?? "") : template(exec, mounts);
       };
     });
-    return { call, failed: call.run.code !== 0, effects: call.effects };
+    const client = new RegistryClient({ credentials: harnessCredentials });
+    const digest = async (name: string, tag: string) => (await client.headManifest(`${harness.host()}/${namespace}/${name}`, tag))?.digest;
+    return { call, failed: call.run.code !== 0, effects: call.effects, digest };
   });
 }
 
@@ -109,6 +138,7 @@ const worlds: Worlds = {
       expect(run.code, run.stderr).toBe(0);
       return readFileSync(join(out, "app-1.0.0-nightly.20261124.tgz"));
     }),
+    multiPlatform: dockerRun(["publish", ...nightly], { multiPlatform: true }),
   },
   dagger: {
     publish: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }),
@@ -119,6 +149,7 @@ const worlds: Worlds = {
       expect(call.run.code, call.run.output).toBe(0);
       return replayChartPackage(effects);
     }),
+    multiPlatform: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }, { multiPlatform: true }),
   },
 };
 

@@ -3,7 +3,7 @@ import { startRegistry, type LocalRegistry } from "../../src/local/index.js";
 import { startFakeEngine, type Effect, type FakeEngine, type Returned } from "../infra/fake-engine.js";
 import { removeStage, runEntrypoint, stageModule, type RuntimeRun, type StagedModule } from "../infra/module-runtime/stage.js";
 import { startProxy, type Proxy } from "../infra/proxy.js";
-import { CANARY, creds, pushChartVersion, pushImage } from "./registry.js";
+import { CANARY, creds, pushChartVersion, pushImage, pushImageIndex } from "./registry.js";
 
 /** One `dagger call` of the staged module against the FAKE engine, and what it recorded. */
 export interface DaggerCall {
@@ -55,9 +55,10 @@ export function useModuleHarness(): ModuleHarness {
       const timeline: string[] = [];
       // The fake runs no helm: `helm template` renders one object, as a chart would.
       engine.execStdout = (a) => (a[0] === "helm" && a[1] === "template" ? "kind: ConfigMap\n" : "");
-      engine.onPublish = async (address, labels) => {
+      engine.onPublish = async (address, labels, platforms) => {
         timeline.push(`publish ${address}`);
         const at = address.lastIndexOf(":");
+        if (platforms.length) return pushImageIndex(address.slice(0, at), address.slice(at + 1), platforms, harnessCredentials);
         return pushImage(proxy.host, address.slice(0, at), address.slice(at + 1), labels, harnessCredentials);
       };
       // A chart push (`helm push PACKAGE oci://REGISTRY/NAMESPACE` in a shell): put such a chart in the real registry.
