@@ -11,8 +11,9 @@ const SETUP = "run `bash .ci/run` (or `node scripts/tools/build-tools.mjs buildx
 
 /** The buildx binary built by scripts/tools at the version it pins. */
 export function buildxBinary(): string {
-  const versions = new URL("../../scripts/tools/versions.json", import.meta.url);
-  if (!existsSync(versions)) throw new Error(`scripts/tools/versions.json is missing: buildx cannot be found; ${SETUP}`);
+  // From test/kit, or from dist/test/kit when the benches run compiled.
+  const versions = ["../../scripts/tools/versions.json", "../../../scripts/tools/versions.json"].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u));
+  if (!versions) throw new Error(`scripts/tools/versions.json is missing: buildx cannot be found; ${SETUP}`);
   const { version } = (JSON.parse(readFileSync(versions, "utf8")) as Record<string, { version: string }>).buildx!;
   const binary = join(cache(), "tools", `buildx-${version}`, "docker-buildx");
   if (!existsSync(binary)) throw new Error(`buildx ${version} is not built (${binary}): ${SETUP}`);
