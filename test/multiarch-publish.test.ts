@@ -57,6 +57,8 @@ const skopeo = (args: string[]): string => execFileSync("skopeo", [...args, "--t
 const localTags: string[] = [];
 let run: CliRun;
 let repo: string;
+/** What Node warned of during the run (a person would see it on stderr). */
+const warnings: string[] = [];
 
 beforeAll(async () => {
   buildxBinary();
@@ -64,7 +66,13 @@ beforeAll(async () => {
   await pushBaseIndex(client(), registry().host);
   repo = `${registry().host}/multi/app`;
   localTags.push(`${repo}:nightly-20261124`, `${repo}:nightly-20261124-linux-amd64`, `${repo}:nightly-20261124-linux-arm64`);
-  run = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA, "--json"], { cwd: project("multi"), env: env() });
+  const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+  process.on("warning", onWarning);
+  try {
+    run = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA, "--json"], { cwd: project("multi"), env: env() });
+  } finally {
+    process.off("warning", onWarning);
+  }
 }, 300_000);
 afterAll(() => {
   // Only this suite's tags: the engine is shared.
@@ -76,6 +84,7 @@ describe("a two-platform image on Docker with BuildKit", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/smoke-test app on linux\/amd64: .* … ok \d+\.\ds\n/);
     expect(run.stderr).toMatch(/smoke-test app on linux\/arm64: .* … ok \d+\.\ds \(emulated on linux\/amd64\)\n/);
+    expect(warnings).toEqual([]);
   });
 
   it("skopeo reads an OCI index holding linux/amd64 and linux/arm64, annotated with the revision; the result names each child", () => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { projectReader } from "../../chart-files/stage.js";
@@ -39,6 +40,9 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
     log(`${renderPlan(plan, steps)}\n`);
 
     const controller = new AbortController();
+    // Every process a step starts listens for the interrupt until it ends: a multi-platform
+    // run has a dozen in flight, above Node's default warning threshold of ten.
+    setMaxListeners(100, controller.signal);
     const onSignal = () => {
       io.stderr("\ncharthouse: interrupted; removing the run's containers and network (Ctrl-C again to leave them)\n");
       controller.abort();
