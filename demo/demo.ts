@@ -11,12 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/program.js";
-import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../src/local/index.js";
 import { RegistryClient, Secret } from "../src/registry/index.js";
-import { toolEnvironment } from "../src/run/index.js";
+import { toolEnvironment } from "../src/engines/docker/index.js";
 import { pushBaseIndex } from "../test/kit/base-index.js";
 import { installBuildxPlugin } from "../test/kit/buildkit.js";
 import { configureExample } from "../test/kit/example.js";
+import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../test/kit/index.js";
 
 const keep = process.argv.includes("--keep");
 const platformsAt = process.argv.indexOf("--platforms");

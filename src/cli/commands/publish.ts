@@ -4,10 +4,10 @@ import type { Command } from "commander";
 import { projectReader } from "../../chart-files/stage.js";
 import { commandSteps, type Command as ReleaseCommand } from "../../pipeline/index.js";
 import { readsRegistry, runRelease } from "../../release/index.js";
-import { dockerEngine } from "../../run/index.js";
+import { dockerEngine } from "../../engines/docker/index.js";
 import type { CliIo } from "../io.js";
-import { renderPlan } from "../render-plan.js";
-import { renderResult } from "../render-result.js";
+import { renderPlan } from "../../render/render-plan.js";
+import { renderResult } from "../../render/render-result.js";
 import { addRegistryOptions, cliClient, readCredentials, registryHost } from "../registry-options.js";
 import { addRunOptions, computePlan, type RunOptions, type StateOptions } from "./plan.js";
 

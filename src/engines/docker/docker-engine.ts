@@ -1,0 +1,247 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { helmArgs } from "../../chart/helm-args.js";
+import type { ChartStage } from "../../chart/stage-recipe.js";
+import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-files/stage.js";
+import { ConfigError } from "../../errors.js";
+import { helmBinary, requireTool, runProcess, type ProcessResult } from "../../exec/index.js";
+import { shellQuote } from "../../pipeline/shell-quote.js";
+import type { Step } from "../../pipeline/index.js";
+import type { ImagePlan, ServicePlan } from "../../plan/types.js";
+import type { Credentials, RegistryClient } from "../../registry/index.js";
+import { isLoopbackHost, parseRepository } from "../../registry/index.js";
+import { StepFailed, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "../../release/engine.js";
+import { builderProblems, chooseBuilder, describeBuilder, platformTag, primaryPlatform, type Builder } from "./builder.js";
+import { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
+import { pushIndex } from "./push-index.js";
+import { toolEnvironment } from "./tool-env.js";
+
+export interface DockerEngineOptions {
+  /** The project's directory: build contexts and charts are read from it. */
+  readonly projectRoot: string;
+  /** The registry the run pushes to (`ghcr.io/samvera`): its host gets the credential helper. */
+  readonly registry: string;
+  readonly credentials?: Credentials;
+  /** The environment docker and helm start from (DOCKER_HOST among it). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Reads pushed digests back. */
+  readonly client: RegistryClient;
+  readonly signal?: AbortSignal;
+  /** Where packaged charts are kept (default: the run's work directory, removed at the end). */
+  readonly packagesDir?: string;
+}
+
+/**
+ * A built image in the engine: the engine-local tag of each platform it was built for,
+ * and the platform plain runs use (the suite, services). A single-platform image is
+ * tagged with its immutable reference alone.
+ */
+export interface DockerImage {
+  readonly plan: ImagePlan;
+  readonly primary: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A service group on Docker: one network of the run, holding the services by name. */
+export interface DockerServices {
+  readonly network: string;
+  readonly containers: readonly string[];
+}
+
+/**
+ * The Engine on a Docker engine with the docker and helm CLIs: images are `repository:tag`
+ * references in the engine, staged charts and packages are directories and files of the
+ * run's work directory. Every container and network of the run carries its label, so
+ * close() finds and removes all of them however the run ended.
+ */
+export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, DockerServices, string, string> {
+  const runId = `ch-${randomBytes(4).toString("hex")}`;
+  const work = mkdtempSync(join(tmpdir(), `charthouse-${runId}-`));
+  const host = parseRepository(`${o.registry}/x`).host;
+  const env = toolEnvironment(join(work, "tools"), host, o.credentials, o.env);
+  const packagesDir = o.packagesDir ?? join(work, "packages");
+  // Looked up when a step needs it: lint and package run helm alone.
+  let dockerBin: string | undefined;
+  const docker = (): string => (dockerBin ??= requireTool("docker", o.env.PATH));
+  const helmBin = helmBinary(o.env);
+  let stages = 0;
+  const stageRoots = new Map<string, string>();
+  let networks = 0;
+  let buildx: Promise<boolean> | undefined;
+  const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0, () => false));
+  const builder = async (): Promise<Builder> => chooseBuilder(await hasBuildx(), o.env);
+  // The engine's own platform, from the preflight: the one builds and runs need no emulation for.
+  let enginePlatform: string | undefined;
+  let saves = 0;
+
+  const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
+    runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
+  const exec = async (bin: string, args: string[], what: string): Promise<ProcessResult> => {
+    const done = await result(bin, args);
+    if (o.signal?.aborted) throw StepFailed.cancelled();
+    if (done.code !== 0) throw new StepFailed(`${what} failed (exit ${done.code ?? done.signal})`, done.output);
+    return done;
+  };
+  const removeContainers = async (filter: string): Promise<void> => {
+    const found = (args: string[]) => result(docker(), [...args, "--quiet", "--filter", filter], { ignoreAbort: true }).then((r) => r.stdout.split("\n").filter(Boolean));
+    const containers = await found(["ps", "--all"]);
+    if (containers.length) await result(docker(), ["rm", "--force", "--volumes", ...containers], { ignoreAbort: true });
+    const nets = await found(["network", "ls"]);
+    if (nets.length) await result(docker(), ["network", "rm", ...nets], { ignoreAbort: true });
+  };
+
+  const waitReady = async (service: ServicePlan, container: string): Promise<void> => {
+    const deadline = Date.now() + service.readyTimeoutSeconds * 1000;
+    let last = "";
+    while (Date.now() < deadline) {
+      if (o.signal?.aborted) throw StepFailed.cancelled();
+      // The check first: a passing one needs no second process to say the service runs.
+      const check = service.ready ? await result(docker(), ["exec", container, ...service.ready]) : undefined;
+      if (check?.code === 0) return;
+      const running = await result(docker(), ["inspect", "--format", "{{.State.Running}}", container]);
+      if (running.stdout.trim() !== "true") {
+        const logs = await result(docker(), ["logs", "--tail", "50", container]);
+        throw new StepFailed(`service ${service.name} (${service.image}) exited before it was ready`, logs.output);
+      }
+      if (!check) return;
+      last = check.output;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const logs = await result(docker(), ["logs", "--tail", "50", container]);
+    throw new StepFailed(
+      `service ${service.name} did not become ready within ${service.readyTimeoutSeconds}s: its readiness check \`${shellQuote(service.ready ?? [])}\` kept failing`,
+      `last check output:\n${last}\nservice logs:\n${logs.output}`,
+    );
+  };
+
+  /** Each platform's build read out of the engine (`docker save`), pushed by digest under one index at `reference`. */
+  const pushPlatforms = async (image: DockerImage, reference: string): Promise<string> => {
+    const variants = await Promise.all(
+      Object.entries(image.tags).map(async ([platform, tag]) => {
+        const dir = join(work, "saved", String(++saves));
+        mkdirSync(dir, { recursive: true });
+        await exec(docker(), ["save", "--output", join(dir, "image.tar"), tag], `docker save of ${tag}`);
+        await exec("tar", ["-x", "-f", join(dir, "image.tar"), "-C", dir], `unpacking the saved ${tag}`);
+        rmSync(join(dir, "image.tar"));
+        return { platform, dir };
+      }),
+    );
+    try {
+      return await pushIndex(o.client, reference, variants, image.plan.labels);
+    } catch (error) {
+      throw new StepFailed(`pushing ${reference} (${variants.map((v) => v.platform).join(", ")}) failed: ${(error as Error).message}`);
+    } finally {
+      for (const v of variants) rmSync(v.dir, { recursive: true, force: true });
+    }
+  };
+
+  return {
+    async preflight(steps: readonly Step[]): Promise<EngineTraits> {
+      const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
+      if (images.length === 0) return { sharedBuilds: true };
+      void hasBuildx(); // asked beside `docker version`, awaited below
+      const version = await result(docker(), ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}} {{.Client.Version}}"]);
+      if (version.code !== 0) throw new ConfigError(`no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`);
+      const [platform = "", client = ""] = version.stdout.trim().split(" ");
+      enginePlatform = platform;
+      const chosen = await builder();
+      const problems = builderProblems(images, chosen, enginePlatform, client);
+      if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
+      // BuildKit shares stages between builds in flight; the classic builder does not.
+      return { sharedBuilds: chosen !== "classic", platform: enginePlatform, builder: describeBuilder(chosen, enginePlatform) };
+    },
+
+    async build(image) {
+      const chosen = await builder();
+      const primary = primaryPlatform(image, enginePlatform);
+      const reference = `${image.repository}:${image.tag}`;
+      const multi = image.build.platforms.length > 1;
+      // One build per platform, side by side: the engine's image store holds one platform per tag.
+      const tags = Object.fromEntries(image.build.platforms.map((platform) => [platform, multi ? platformTag(image, platform) : reference]));
+      await Promise.all(
+        image.build.platforms.map((platform) => {
+          const names = platform === primary && multi ? [tags[platform]!, reference] : [tags[platform]!];
+          const what = `docker build of ${image.name}${multi ? ` for ${platform}` : ""}`;
+          return exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, builder: chosen, platform, tags: names }), what);
+        }),
+      );
+      return { plan: image, primary, tags };
+    },
+
+    async run(image, command, opts: RunOptions<DockerServices> = {}) {
+      const tag = image.tags[opts.platform ?? image.primary];
+      if (tag === undefined) throw new Error(`bug: ${image.plan.name} was not built for ${opts.platform}`);
+      const done = await result(docker(), dockerRunArgs(runId, tag, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }));
+      if (o.signal?.aborted) throw StepFailed.cancelled();
+      if (done.code !== 0) throw new StepFailed(`\`${shellQuote(command)}\` in ${tag} failed (exit ${done.code ?? done.signal})`, done.output);
+    },
+
+    async startServices(services: readonly ServiceStart<DockerImage>[]) {
+      const network = `${runId}-net${++networks}`;
+      await exec(docker(), ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network], "creating the services' network");
+      const containers = services.map(({ service }) => serviceContainer(runId, service.name));
+      await Promise.all(
+        services.map(({ service, image }) =>
+          exec(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built.tags[image.built.primary] : image.reference), `starting service ${service.name} (${service.image})`),
+        ),
+      );
+      await Promise.all(services.map(({ service }, i) => waitReady(service, containers[i]!)));
+      return { network, containers };
+    },
+
+    async stopServices(services) {
+      if (services.containers.length) await result(docker(), ["rm", "--force", "--volumes", ...services.containers], { ignoreAbort: true });
+      await result(docker(), ["network", "rm", services.network], { ignoreAbort: true });
+    },
+
+    async push(image, reference) {
+      if (image.plan.build.platforms.length > 1) return pushPlatforms(image, reference);
+      await exec(docker(), ["push", reference], `docker push of ${reference}`);
+      const at = reference.lastIndexOf(":");
+      const digest = (await o.client.headManifest(reference.slice(0, at), reference.slice(at + 1)))?.digest;
+      if (!digest) throw new StepFailed(`${reference} is not in the registry after docker push`);
+      return digest;
+    },
+
+    async stageChart(stage: ChartStage) {
+      const root = join(work, "charts", String(++stages));
+      const dir = writeChartStage(o.projectRoot, stage, root);
+      await exec(helmBin, helmArgs.dependencyBuild(dir), `helm dependency build of ${stage.chartDir}`);
+      settleChartStage(stage, root);
+      stageRoots.set(dir, root);
+      return dir;
+    },
+
+    async restageChart(chart, stage) {
+      const root = stageRoots.get(chart);
+      if (root === undefined) throw new Error(`bug: ${chart} was not staged by this run`);
+      // In place: the gates that read it have passed.
+      return writeOverChartStage(stage, root);
+    },
+
+    async helm(chart, args) {
+      return (await exec(helmBin, args(chart), `helm ${args(chart)[0]} of ${chart}`)).stdout;
+    },
+
+    async packageChart(chart, fileName) {
+      mkdirSync(packagesDir, { recursive: true });
+      const before = new Set(readdirSync(packagesDir));
+      await exec(helmBin, helmArgs.package(chart, packagesDir), `helm package of ${fileName}`);
+      const file = join(packagesDir, readdirSync(packagesDir).find((f) => !before.has(f)) ?? fileName);
+      canonicalizePackage(file);
+      return file;
+    },
+
+    async pushChart(pkg, pushTo) {
+      await exec(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
+    },
+
+    async close() {
+      // Only a run that used docker can have left containers or a network.
+      if (dockerBin) await removeContainers(`label=${RUN_LABEL}=${runId}`);
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from "vitest";
+import { commandSteps } from "../../../src/pipeline/index.js";
+import { MEDIA_TYPES, type Manifest, type RegistryClient } from "../../../src/registry/index.js";
+import { versionToTag } from "../../../src/plan/formats.js";
+import { runRelease, StepFailed, type Engine } from "../../../src/release/index.js";
+import { chart, config, image, state } from "../../kit/builders.js";
+import { mustPlan } from "../../kit/plan-assertions.js";
+import { sha256 } from "../../kit/registry-content.js";
+
+// The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
+// what runs side by side and what waits is runRelease's, whatever the engine.
+function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeof memoryRegistry>; platform?: string; pushedPlatforms?: readonly string[] } = {}) {
+  const events: string[] = [];
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  const platforms = new Map<string, readonly string[]>();
+  const engine: Engine<string, string, string, string> = {
+    preflight: async () => ({ sharedBuilds: false, ...(opts.platform ? { platform: opts.platform } : {}) }),
+    build: async (i) => {
+      platforms.set(i.name, i.build.platforms);
+      events.push(`build ${i.name}`);
+      await tick();
+      if (i.name === opts.failBuild) throw new StepFailed(`build of ${i.name} failed`);
+      events.push(`built ${i.name}`);
+      return i.name;
+    },
+    run: async (img, command, o = {}) => {
+      events.push(`run ${img} ${command.join(" ")}${o.platform ? ` on ${o.platform}` : ""}`);
+    },
+    startServices: async (services) => {
+      events.push(`start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`);
+      await tick();
+      return "services";
+    },
+    stopServices: async () => {
+      events.push("stop");
+      await tick();
+      events.push("stopped");
+    },
+    push: async (img, reference) => {
+      events.push(`push ${reference}`);
+      const own = platforms.get(img) ?? [];
+      return opts.registry?.pushed(reference, own.length > 1 ? (opts.pushedPlatforms ?? own) : undefined) ?? "sha256:0";
+    },
+    stageChart: async (stage) => {
+      events.push(`stage ${stage.chartDir}`);
+      return "chart";
+    },
+    restageChart: async (chart, stage) => {
+      events.push(`restage ${chart} ${Object.keys(stage.files).join(",")}`);
+      return chart;
+    },
+    helm: async () => "rendered",
+    packageChart: async (_chart, fileName) => fileName,
+    pushChart: async (pkg, pushTo) => {
+      const [, name, version] = /^(.+)-(\d.*)\.tgz$/.exec(pkg)!;
+      opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`);
+    },
+    close: async () => void events.push("close"),
+  };
+  return { engine, events };
+}
+
+// A FAKE registry client holding manifests in memory: enough for pushes, their re-checks and alias moves.
+function memoryRegistry() {
+  const manifests = new Map<string, Manifest>();
+  const at = (repository: string, tag: string) => `${repository}:${tag}`;
+  const checks = { inFlight: 0, most: 0, asked: [] as string[] };
+  const client = {
+    checkPush: async (repository: string) => {
+      checks.asked.push(repository);
+      checks.most = Math.max(checks.most, ++checks.inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      checks.inFlight--;
+      return { ok: true, scope: "push", detail: "fake" };
+    },
+    getManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
+    headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
+    putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), m.digest),
+  } as unknown as RegistryClient;
+  /** What a push leaves at `reference`: a manifest, or an image index of one child per platform. */
+  const pushed = (reference: string, platforms?: readonly string[]): string => {
+    const digest = sha256(reference);
+    const index = platforms && { schemaVersion: 2, manifests: platforms.map((p) => ({ digest: sha256(`${reference} ${p}`), platform: { os: p.split("/")[0], architecture: p.split("/")[1] } })) };
+    const bytes = Buffer.from(JSON.stringify(index ?? { schemaVersion: 2, annotations: {} }));
+    manifests.set(reference, { digest, mediaType: index ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest, bytes });
+    manifests.set(`${reference.slice(0, reference.lastIndexOf(":"))}:${digest}`, manifests.get(reference)!);
+    return digest;
+  };
+  return { client, pushed, checks };
+}
+
+/** The project files a run reads of the hyrax chart: its Chart.yaml and values.yaml. */
+const hyraxChart = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : path.endsWith("values.yaml") ? "image: {}\n" : undefined);
+
+const services = [
+  { name: "solr", image: "localhost/solr:9", port: 8983, env: {}, readyTimeoutSeconds: 60 },
+  { name: "redis", image: "localhost/redis:7", port: 6379, env: {}, readyTimeoutSeconds: 60 },
+];
+const run = (cfg: ReturnType<typeof config>, engine: Engine<string, string, string, string>) => {
+  const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
+  return runRelease({ plan, steps: commandSteps("test", plan), engine, client: {} as RegistryClient, read: async () => undefined, write: () => undefined, dryRun: true });
+};
+
+describe("the suite's services", () => {
+  it("start with the gates when they run no image of the run, so their start overlaps the builds", async () => {
+    const { engine, events } = recordingEngine();
+    await run(config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } }), engine);
+    expect(events.indexOf("start solr,redis")).toBeLessThan(events.indexOf("built base"));
+    expect(events.filter((e) => e.startsWith("start"))).toHaveLength(1);
+    expect(events.slice(-4)).toEqual(["run dassie rspec", "stop", "stopped", "close"]);
+  });
+
+  it("start after the builds when one runs an image the run builds", async () => {
+    const { engine, events } = recordingEngine();
+    const own = [...services, { name: "worker", image: "ghcr.io/samvera/base:sha-1a2b3c4", port: 3000, env: {}, readyTimeoutSeconds: 60 }];
+    const cfg = config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services: own, caches: [] } });
+    const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
+    const worker = plan.test!.services.find((s) => s.name === "worker")!;
+    expect(plan.images.map((i) => `${i.repository}:${i.tag}`)).toContain(worker.image);
+    await runRelease({ plan, steps: commandSteps("test", plan), engine, client: {} as RegistryClient, read: async () => undefined, write: () => undefined, dryRun: true });
+    const start = events.findIndex((e) => e.startsWith("start"));
+    expect(events[start]).toBe("start solr,redis,worker=built:base");
+    expect(start).toBeGreaterThan(events.indexOf("built dassie"));
+  });
+
+  it("are stopped when a gate before the suite fails", async () => {
+    const { engine, events } = recordingEngine({ failBuild: "dassie" });
+    await expect(run(config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } }), engine)).rejects.toThrow(/gate failed: build dassie/);
+    expect(events).toContain("start solr,redis");
+    expect(events.slice(-3)).toEqual(["stop", "stopped", "close"]);
+    expect(events.some((e) => e.startsWith("run dassie rspec"))).toBe(false);
+  });
+
+  it("are stopped beside the pushes once the suite passed, and before the run ends", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry });
+    const cfg = config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } });
+    const plan = mustPlan({ kind: "push", branch: "main" }, state().build(), cfg);
+    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    const firstPush = events.findIndex((e) => e.startsWith("push"));
+    expect(events.indexOf("stop")).toBeGreaterThan(events.indexOf("run dassie rspec"));
+    expect(firstPush).toBeGreaterThan(events.indexOf("stop"));
+    // Teardown is no gate: the pushes do not wait for it, the run does.
+    expect(firstPush).toBeLessThan(events.indexOf("stopped"));
+    expect(events.indexOf("stopped")).toBeLessThan(events.indexOf("close"));
+  });
+
+  it("the suite runs once its image is built and smoke-tested, beside the builds of the images after it", async () => {
+    const { engine, events } = recordingEngine();
+    await run(config({ images: [image("base"), image("dassie"), image("worker")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } }), engine);
+    const suite = events.indexOf("run dassie rspec");
+    expect(suite).toBeGreaterThan(events.findIndex((e) => e.startsWith("run dassie") && e !== "run dassie rspec"));
+    expect(suite).toBeLessThan(events.indexOf("built worker"));
+  });
+
+  it("the result lists the steps in the plan's order, however they finished", async () => {
+    const { engine, events } = recordingEngine();
+    const cfg = config({ images: [image("base"), image("dassie")], charts: [chart("hyrax", "3.7.4")], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } });
+    const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
+    const steps = commandSteps("test", plan);
+    const { result } = await runRelease({ plan, steps, engine, client: {} as RegistryClient, read: hyraxChart, write: () => undefined, dryRun: true });
+    // The chart's gates finished while the first build still ran.
+    expect(events.indexOf("stage chart/hyrax")).toBeLessThan(events.indexOf("built base"));
+    expect(result.steps.map((s) => s.kind)).toEqual(steps.map((s) => s.kind));
+  });
+
+  it("builds go one at a time on an engine that shares no stages between builds", async () => {
+    const { engine, events } = recordingEngine();
+    await run(config({ images: [image("base"), image("dassie")], charts: [], test: undefined }), engine);
+    const builds = events.filter((e) => e.startsWith("build") || e.startsWith("built"));
+    expect(builds).toEqual(["build base", "built base", "build dassie", "built dassie"]);
+  });
+});
+
+describe("the permissions preflight", () => {
+  it("asks every repository at once: against a distant registry each question is a round trip or three", async () => {
+    const registry = memoryRegistry();
+    const { engine } = recordingEngine({ registry });
+    const plan = mustPlan({ kind: "push", branch: "main" }, state().build(), config({ images: [image("base"), image("dassie")], charts: [], test: undefined }));
+    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    expect(registry.checks.asked).toHaveLength(2);
+    expect(registry.checks.most).toBe(2);
+  });
+});
+
+describe("the charts", () => {
+  it("are packaged from the staging the gates checked, the pins written over it: dependencies are built once", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry });
+    const pins = [{ image: "dassie", repository: "image.repository", tag: "image.tag", digest: "image.digest" }];
+    const plan = mustPlan({ kind: "nightly" }, state().build(), config({ images: [image("dassie")], charts: [chart("hyrax", "3.7.4", { pins })], test: undefined }));
+    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    expect(events.filter((e) => e.startsWith("stage") || e.startsWith("restage"))).toEqual(["stage chart/hyrax", "restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml"]);
+    expect(events.indexOf("restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml")).toBeGreaterThan(events.findIndex((e) => e.startsWith("push ")));
+  });
+});
+
+describe("an image built for several platforms", () => {
+  const multi = () => mustPlan({ kind: "nightly" }, state().build(), config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], charts: [], test: undefined }));
+
+  it("is smoke-tested on each platform, the line saying which ran emulated; the result names the index and each platform's manifest", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry, platform: "linux/amd64" });
+    const plan = multi();
+    const lines: string[] = [];
+    const { result } = await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: (t) => lines.push(t), settle: { settleMs: 1, rounds: 1 } });
+    expect(events.filter((e) => e.startsWith("run"))).toEqual(["run dassie true on linux/amd64", "run dassie true on linux/arm64"]);
+    const output = lines.join("");
+    expect(output).toMatch(/smoke-test dassie on linux\/amd64: true … ok \d+\.\ds\n/);
+    expect(output).toMatch(/smoke-test dassie on linux\/arm64: true … ok \d+\.\ds \(emulated on linux\/amd64\)\n/);
+    const reference = "ghcr.io/samvera/dassie:nightly-20261124";
+    expect(result.published).toEqual([
+      { reference, digest: sha256(reference), platforms: [{ platform: "linux/amd64", digest: sha256(`${reference} linux/amd64`) }, { platform: "linux/arm64", digest: sha256(`${reference} linux/arm64`) }] },
+    ]);
+  });
+
+  it("whose pushed tag lacks one of its platforms fails the push: no alias moves", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry, platform: "linux/amd64", pushedPlatforms: ["linux/amd64"] });
+    const plan = multi();
+    const run = runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    await expect(run).rejects.toThrow(/publish failed: push ghcr.io\/samvera\/dassie:nightly-20261124: .* is not an image index holding linux\/arm64 after the push.*No alias was moved/);
+    expect(await registry.client.headManifest("ghcr.io/samvera/dassie", "nightly")).toBeNull();
+    expect(events.at(-1)).toBe("close");
+  });
+});
