@@ -77,3 +77,28 @@ export function primaryPlatform(image: ImagePlan, enginePlatform: string | undef
 export function platformTag(image: ImagePlan, platform: string): string {
   return `${image.repository}:${image.tag}-${platform.replaceAll("/", "-")}`;
 }
+
+/** The platforms BuildKit says it builds for (`docker buildx inspect`'s "Platforms:" line); undefined when it does not say. */
+export function buildxPlatforms(inspect: string): string[] | undefined {
+  const line = inspect.split("\n").find((l) => /^\s*Platforms:/.test(l));
+  if (!line) return undefined;
+  return line.slice(line.indexOf(":") + 1).split(",").map((p) => p.trim().replace(/\*$/, "")).filter(Boolean);
+}
+
+/**
+ * The images' platforms BuildKit cannot build here, each with the fix: another platform's
+ * RUN steps need an emulator registered with binfmt_misc, else they fail mid-build with
+ * "exec format error".
+ */
+export function platformProblems(images: readonly ImagePlan[], supported: readonly string[]): string[] {
+  return images.flatMap((image) => {
+    const missing = image.build.platforms.filter((p) => !supported.includes(p));
+    if (missing.length === 0) return [];
+    const arches = missing.map((p) => p.split("/")[1]).join(",");
+    return [
+      `image ${image.name} builds for ${missing.join(", ")}, which the engine's BuildKit cannot run (it builds for ${supported.join(", ")}): ` +
+        `register QEMU with binfmt_misc (Debian: apt-get install qemu-user-static binfmt-support; elsewhere: docker run --privileged --rm tonistiigi/binfmt --install ${arches})`,
+    ];
+  });
+}
+

@@ -13,7 +13,7 @@ import type { ImagePlan, ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
 import { isLoopbackHost, parseRepository } from "../../registry/index.js";
 import { StepFailed, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "../../release/engine.js";
-import { builderProblems, chooseBuilder, describeBuilder, platformTag, primaryPlatform, type Builder } from "./builder.js";
+import { builderProblems, buildxPlatforms, chooseBuilder, describeBuilder, platformProblems, platformTag, primaryPlatform, type Builder } from "./builder.js";
 import { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
 import { pushIndex } from "./push-index.js";
 import { toolEnvironment } from "./tool-env.js";
@@ -148,6 +148,11 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       enginePlatform = platform;
       const chosen = await builder();
       const problems = builderProblems(images, chosen, enginePlatform, client);
+      // Another platform needs an emulator; buildx says which platforms its BuildKit runs.
+      if (problems.length === 0 && chosen === "buildx" && images.some((i) => i.build.platforms.some((p) => p !== enginePlatform))) {
+        const supported = buildxPlatforms((await result(docker(), ["buildx", "inspect"])).stdout);
+        if (supported) problems.push(...platformProblems(images, supported));
+      }
       if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
       // BuildKit shares stages between builds in flight; the classic builder does not.
       return { sharedBuilds: chosen !== "classic", platform: enginePlatform, builder: describeBuilder(chosen, enginePlatform) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { builderProblems, chooseBuilder, dockerBuildArgs, dockerRunArgs, platformTag, primaryPlatform } from "../../../../src/engines/docker/index.js";
+import { builderProblems, buildxPlatforms, chooseBuilder, platformProblems, dockerBuildArgs, dockerRunArgs, platformTag, primaryPlatform } from "../../../../src/engines/docker/index.js";
 import type { ImagePlan } from "../../../../src/plan/index.js";
 
 const image = (platforms: string[]): ImagePlan => ({
@@ -57,5 +57,16 @@ describe("the docker argument lists", () => {
     expect(platformTag(image(["linux/amd64", "linux/arm/v7"]), "linux/arm/v7")).toBe("ghcr.io/samvera/dassie:5.0.1-linux-arm-v7");
     expect(primaryPlatform(image(["linux/arm64", "linux/amd64"]), "linux/amd64")).toBe("linux/amd64");
     expect(primaryPlatform(image(["linux/arm64", "linux/arm/v7"]), "linux/amd64")).toBe("linux/arm64");
+  });
+
+  it("refuses a platform BuildKit cannot run here (no emulator registered), with the fix", () => {
+    const inspect = "Name: default\nDriver: docker\n\nNodes:\nName: default\nBuildKit version: v0.8+unknown\nPlatforms:        linux/amd64, linux/386\n";
+    expect(buildxPlatforms(inspect)).toEqual(["linux/amd64", "linux/386"]);
+    expect(buildxPlatforms("Platforms: linux/amd64*, linux/arm64")).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(buildxPlatforms("Name: default\n")).toBeUndefined();
+    const [problem, ...more] = platformProblems([image(["linux/amd64", "linux/arm64"]), image(["linux/amd64"])], ["linux/amd64", "linux/386"]);
+    expect(more).toEqual([]);
+    expect(problem).toMatch(/^image dassie builds for linux\/arm64, which the engine's BuildKit cannot run \(it builds for linux\/amd64, linux\/386\): register QEMU with binfmt_misc .*--install arm64\)$/);
+    expect(platformProblems([image(["linux/amd64", "linux/arm64"])], ["linux/amd64", "linux/386", "linux/arm64"])).toEqual([]);
   });
 });
