@@ -80,9 +80,11 @@ export function registerPublish(program: Command, io: CliIo): void {
     summary: "build, gate and publish on a local Docker engine (the Dagger module's path without an engine)",
     description:
       "Plans the run against what the registry holds, checks the credentials may push, then walks the pipeline's steps on the " +
-      "Docker engine at $DOCKER_HOST: docker build of every image target, the smoke tests, the project's test suite against its " +
-      "service containers, helm dependency build / lint / template; then, only when every gate passed, docker push and helm push " +
-      "of the immutable names, and last the alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
+      "Docker engine at $DOCKER_HOST: docker build of every image target (BuildKit through buildx where installed, one build per " +
+      "platform; DOCKER_BUILDKIT=0 asks for the classic builder, which builds the engine's platform only), the smoke tests (on " +
+      "every platform, emulated where not the engine's), the project's test suite against its service containers, helm " +
+      "dependency build / lint / template; then, only when every gate passed, docker push (an image of several platforms: each " +
+      "pushed by digest under one image index) and helm push of the immutable names, and last the alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
       "CHARTHOUSE_REGISTRY_USERNAME / CHARTHOUSE_REGISTRY_PASSWORD; they reach docker and helm through a credential helper, never a file.",
     publishes: true,
   });
