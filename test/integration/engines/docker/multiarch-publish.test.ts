@@ -131,6 +131,15 @@ describe("a two-platform image on Docker with BuildKit", () => {
   });
 });
 
+describe("a two-platform image published again from the same commit", () => {
+  it("is already there: the index's revision says so, nothing is built or pushed", async () => {
+    const again = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA], { cwd: project("multi"), env: env() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("every artifact is already published from this commit");
+    expect(again.stdout).not.toMatch(/\[1\/\d+\]/);
+  });
+});
+
 describe("a two-platform image on the classic builder", () => {
   it("is refused before anything runs, with the fix", async () => {
     const refused = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA], { cwd: project("classic"), env: env({ DOCKER_BUILDKIT: "0" }) });
