@@ -8,7 +8,7 @@ import { imageIndex, MEDIA_TYPES, type IndexChild, type RegistryClient } from ".
 const gzipAsync = promisify(gzip);
 const sha256 = (bytes: Buffer): string => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-const OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+const OCI_LAYER = { gzip: "application/vnd.oci.image.layer.v1.tar+gzip", zstd: "application/vnd.oci.image.layer.v1.tar+zstd" } as const;
 
 /** One platform's build, as `docker save` wrote it and `tar -x` unpacked it into `dir`. */
 export interface SavedVariant {
@@ -39,11 +39,10 @@ async function pushVariant(client: RegistryClient, repository: string, variant: 
   const image = JSON.parse(config.toString("utf8")) as { os: string; architecture: string; variant?: string };
   const layers = [];
   for (const path of saved.Layers) {
-    // Deterministic (no name or time in the header): the same layer gives the same blob every run.
-    const blob = await gzipAsync(readFileSync(join(variant.dir, path)));
-    const digest = sha256(blob);
-    await client.uploadBlob(repository, digest, blob);
-    layers.push({ mediaType: OCI_LAYER, digest, size: blob.length });
+    const blob = await layerBlob(readFileSync(join(variant.dir, path)));
+    const digest = sha256(blob.bytes);
+    await client.uploadBlob(repository, digest, blob.bytes);
+    layers.push({ mediaType: blob.mediaType, digest, size: blob.bytes.length });
   }
   await client.uploadBlob(repository, sha256(config), config);
   const manifest = Buffer.from(
@@ -52,4 +51,16 @@ async function pushVariant(client: RegistryClient, repository: string, variant: 
   const digest = await client.putManifest(repository, sha256(manifest), { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
   const platform = { os: image.os, architecture: image.architecture, ...(image.variant ? { variant: image.variant } : {}) };
   return { mediaType: MEDIA_TYPES.ociManifest, digest, size: manifest.length, platform };
+}
+
+/**
+ * A saved layer as the blob to push. The classic image store saves plain tars, gzipped
+ * here (deterministically: no name or time in the header, so the same layer gives the
+ * same blob every run); the containerd store (Docker 25+) saves layers as it stores
+ * them, already compressed, which are pushed as they are.
+ */
+async function layerBlob(layer: Buffer): Promise<{ bytes: Buffer; mediaType: string }> {
+  if (layer[0] === 0x1f && layer[1] === 0x8b) return { bytes: layer, mediaType: OCI_LAYER.gzip };
+  if (layer.subarray(0, 4).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))) return { bytes: layer, mediaType: OCI_LAYER.zstd };
+  return { bytes: await gzipAsync(layer), mediaType: OCI_LAYER.gzip };
 }
