@@ -87,7 +87,9 @@ function daggerRun(fn: string, args: Record<string, unknown>, opts: { failingSmo
     });
     const client = new RegistryClient({ credentials: harnessCredentials });
     const digest = async (name: string, tag: string) => (await client.headManifest(`${harness.host()}/${namespace}/${name}`, tag))?.digest;
-    return { call, failed: call.run.code !== 0, effects: call.effects, digest };
+    // What `dagger call publish` prints: the function's return value (the run's progress and result).
+    const output = call.returned && "value" in call.returned ? String(JSON.parse(call.returned.value)) : "";
+    return { call, failed: call.run.code !== 0, effects: call.effects, digest, output };
   });
 }
 

@@ -27,6 +27,8 @@ export interface DockerRun {
 export interface DaggerRun {
   readonly failed: boolean;
   readonly effects: readonly Effect[];
+  /** What the call printed: the run's progress and result. */
+  readonly output: string;
   /** The digest a tag holds in the harness's registry (where the fake engine's publishes land). */
   digest(name: string, tag: string): Promise<string | undefined>;
 }
@@ -145,6 +147,8 @@ export function scenarios(expect: Expect, commitTime: string): Scenario[] {
           expect(p.labels[REVISION], `${p.platform}'s config label`).toMatch(/^[0-9a-f]{40}$/);
           expect(p.annotations[REVISION], `${p.platform}'s manifest annotation`).toBe(p.labels[REVISION]);
         }
+        expect(run.output).toMatch(/smoke-test app on linux\/arm64: .* … ok \d+\.\ds \(emulated on linux\/amd64\)/);
+        expect(run.output).toMatch(/smoke-test app on linux\/amd64: .* … ok \d+\.\ds\n/);
         // The smoke test ran on each platform's container.
         const smokes = execsOf(run).filter((e) => e.args.join(" ").includes('"$WRAPPED" = yes') && !e.args.join(" ").includes("wget"));
         expect(smokes.map((e) => e.image?.platform).sort()).toEqual(["linux/amd64", "linux/arm64"]);
