@@ -1,4 +1,4 @@
-import { run } from "../test/kit/index.js";
+import { execTool } from "../test/kit/index.js";
 
 /**
  * Empties the engine's build cache for a first run: the images this bench tagged (under
@@ -7,7 +7,7 @@ import { run } from "../test/kit/index.js";
  * running test may be using them); BuildKit prunes only cache no build is using.
  */
 export async function coldCache(env: NodeJS.ProcessEnv, registryHost: string): Promise<void> {
-  const docker = (args: string[]) => run("docker", args, { env });
+  const docker = (args: string[]) => execTool("docker", args, { env });
   const images = (await docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout
     .split("\n")
     .filter((image) => image.startsWith(`${registryHost}/`) && !image.endsWith(":<none>"));

@@ -46,7 +46,7 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
    * for; by default the engine's own, else the image's first), emulated where the engine's
    * platform is another. Throws StepFailed with the output when it exits non-zero.
    */
-  run(image: Image, command: readonly string[], opts?: RunOptions<Services>): Promise<void>;
+  exec(image: Image, command: readonly string[], opts?: ExecOptions<Services>): Promise<void>;
 
   /**
    * Starts services that reach each other, and any run given them, by name. Each runs its
@@ -90,11 +90,11 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
   close(): Promise<void>;
 }
 
-export interface RunOptions<Services> {
+export interface ExecOptions<Services> {
   readonly env?: Readonly<Record<string, string>>;
   readonly caches?: readonly CachePlan[];
   readonly services?: Services;
-  /** Which of the image's platforms to run (see Engine.run). */
+  /** Which of the image's platforms to run (see Engine.exec). */
   readonly platform?: string;
   /** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
   readonly builder?: string;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { helmArgs } from "../../chart/helm-args.js";
 import type { ChartStage } from "../../chart/stage-recipe.js";
-import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-files/stage.js";
+import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-fs/stage.js";
 import { ConfigError } from "../../errors.js";
 import { helmBinary, requireTool, runProcess, type ProcessResult } from "../../exec/index.js";
 import { shellQuote } from "../../pipeline/shell-quote.js";
@@ -12,7 +12,7 @@ import type { Step } from "../../pipeline/index.js";
 import type { ImagePlan, ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
 import { isLoopbackHost, parseRepository } from "../../registry/index.js";
-import { pushedDigest, StepFailed, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "../../release/engine.js";
+import { pushedDigest, StepFailed, type Engine, type EngineTraits, type ExecOptions, type ServiceStart } from "../../release/engine.js";
 import { builderProblems, buildxPlatforms, chooseBuilder, describeBuilder, platformProblems, platformTag, primaryPlatform, type Builder } from "./builder.js";
 import { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
 import { pushIndex } from "./push-index.js";
@@ -78,7 +78,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
 
   const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
     runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
-  const exec = async (bin: string, args: string[], what: string): Promise<ProcessResult> => {
+  const succeed = async (bin: string, args: string[], what: string): Promise<ProcessResult> => {
     const done = await result(bin, args);
     if (o.signal?.aborted) throw StepFailed.cancelled();
     if (done.code !== 0) throw new StepFailed(`${what} failed (exit ${done.code ?? done.signal})`, done.output);
@@ -122,8 +122,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       Object.entries(image.tags).map(async ([platform, tag]) => {
         const dir = join(work, "saved", String(++saves));
         mkdirSync(dir, { recursive: true });
-        await exec(docker(), ["save", "--output", join(dir, "image.tar"), tag], `docker save of ${tag}`);
-        await exec("tar", ["-x", "-f", join(dir, "image.tar"), "-C", dir], `unpacking the saved ${tag}`);
+        await succeed(docker(), ["save", "--output", join(dir, "image.tar"), tag], `docker save of ${tag}`);
+        await succeed("tar", ["-x", "-f", join(dir, "image.tar"), "-C", dir], `unpacking the saved ${tag}`);
         rmSync(join(dir, "image.tar"));
         return { platform, dir };
       }),
@@ -169,13 +169,13 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
         image.build.platforms.map((platform) => {
           const names = platform === primary && multi ? [tags[platform]!, reference] : [tags[platform]!];
           const what = `docker build of ${image.name}${multi ? ` for ${platform}` : ""}`;
-          return exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, builder: chosen, platform, tags: names }), what);
+          return succeed(docker(), dockerBuildArgs(image, { root: o.projectRoot, builder: chosen, platform, tags: names }), what);
         }),
       );
       return { plan: image, primary, tags };
     },
 
-    async run(image, command, opts: RunOptions<DockerServices> = {}) {
+    async exec(image, command, opts: ExecOptions<DockerServices> = {}) {
       const tag = image.tags[opts.platform ?? image.primary];
       if (tag === undefined) throw new Error(`bug: ${image.plan.name} was not built for ${opts.platform}`);
       const done = await result(docker(), dockerRunArgs(runId, tag, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }));
@@ -185,11 +185,11 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
 
     async startServices(services: readonly ServiceStart<DockerImage>[]) {
       const network = `${runId}-net${++networks}`;
-      await exec(docker(), ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network], "creating the services' network");
+      await succeed(docker(), ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network], "creating the services' network");
       const containers = services.map(({ service }) => serviceContainer(runId, service.name));
       await Promise.all(
         services.map(({ service, image }) =>
-          exec(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built.tags[image.built.primary] : image.reference), `starting service ${service.name} (${service.image})`),
+          succeed(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built.tags[image.built.primary] : image.reference), `starting service ${service.name} (${service.image})`),
         ),
       );
       await Promise.all(services.map(({ service }, i) => waitReady(service, containers[i]!)));
@@ -203,14 +203,14 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
 
     async push(image, reference) {
       if (image.plan.build.platforms.length > 1) return pushPlatforms(image, reference);
-      await exec(docker(), ["push", reference], `docker push of ${reference}`);
+      await succeed(docker(), ["push", reference], `docker push of ${reference}`);
       return pushedDigest(o.client, reference, "docker push");
     },
 
     async stageChart(stage: ChartStage) {
       const root = join(work, "charts", String(++stages));
       const dir = writeChartStage(o.projectRoot, stage, root);
-      await exec(helmBin, helmArgs.dependencyBuild(dir), `helm dependency build of ${stage.chartDir}`);
+      await succeed(helmBin, helmArgs.dependencyBuild(dir), `helm dependency build of ${stage.chartDir}`);
       settleChartStage(stage, root);
       stageRoots.set(dir, root);
       return dir;
@@ -224,20 +224,20 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
     },
 
     async helm(chart, args) {
-      return (await exec(helmBin, args(chart), `helm ${args(chart)[0]} of ${chart}`)).stdout;
+      return (await succeed(helmBin, args(chart), `helm ${args(chart)[0]} of ${chart}`)).stdout;
     },
 
     async packageChart(chart, fileName) {
       mkdirSync(packagesDir, { recursive: true });
       const before = new Set(readdirSync(packagesDir));
-      await exec(helmBin, helmArgs.package(chart, packagesDir), `helm package of ${fileName}`);
+      await succeed(helmBin, helmArgs.package(chart, packagesDir), `helm package of ${fileName}`);
       const file = join(packagesDir, readdirSync(packagesDir).find((f) => !before.has(f)) ?? fileName);
       canonicalizePackage(file);
       return file;
     },
 
     async pushChart(pkg, pushTo, reference) {
-      await exec(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
+      await succeed(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
       return pushedDigest(o.client, reference, "helm push");
     },
 

@@ -23,7 +23,7 @@ function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeo
       events.push(`built ${i.name}`);
       return i.name;
     },
-    run: async (img, command, o = {}) => {
+    exec: async (img, command, o = {}) => {
       events.push(`run ${img} ${command.join(" ")}${o.platform ? ` on ${o.platform}` : ""}`);
     },
     startServices: async (services) => {

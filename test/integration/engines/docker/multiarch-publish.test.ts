@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { helmArgs } from "../../../../src/chart/index.js";
 import { helmBinary } from "../../../../src/exec/index.js";
-import { run as runTool } from "../../../kit/index.js";
+import { execTool as runTool } from "../../../kit/index.js";
 import { RegistryClient } from "../../../../src/registry/index.js";
 import { toolEnvironment } from "../../../../src/engines/docker/index.js";
 import { charthouse, type CliRun } from "../../../kit/cli.js";
