@@ -26,6 +26,15 @@ module.exports = {
       to: { dependencyTypes: ["core"], path: IO_BUILTINS },
     },
     {
+      name: "signing-decisions-are-pure",
+      comment:
+        "What to sign, what is signed already, the tag names and the statements are decided from arguments alone, " +
+        "so a rerun's idempotence and the tag scheme are table tests; cosign, gpg and the registry are the engine's.",
+      severity: "error",
+      from: { path: "^src/signing/" },
+      to: { pathNot: ["^src/signing/", "^src/context/types\\.ts$"] },
+    },
+    {
       name: "config-does-not-plan",
       comment:
         "Validating charthouse.yaml knows nothing of how a run is planned; it shares only the vocabulary of tag and " +

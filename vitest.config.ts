@@ -25,6 +25,7 @@ export const UNIT = [
   "test/plan-*.test.ts",
   "test/release-order.test.ts",
   "test/run-graph.test.ts",
+  "test/signing.test.ts",
   "test/suites.test.ts",
   "test/updater-cluster.test.ts",
   "test/updater-select.test.ts",
