@@ -10,6 +10,7 @@ import {
   signatureTag,
   signingSubjects,
   signingWork,
+  wantedAttestations,
 } from "../src/signing/index.js";
 import { context, digestOf } from "./helpers/builders.js";
 
@@ -36,31 +37,51 @@ describe("the tags cosign looks for without a referrers API", () => {
 });
 
 describe("what one pushed name stands for", () => {
-  it("a plain manifest is itself alone", () => {
-    expect(signingSubjects(d("img"), { mediaType: MANIFEST, body: { layers: [] } })).toEqual([d("img")]);
+  it("a plain manifest is itself alone: an image, or a chart by its helm config", () => {
+    expect(signingSubjects(d("img"), { mediaType: MANIFEST, body: { config: { mediaType: "application/vnd.oci.image.config.v1+json" } } })).toEqual([{ digest: d("img"), kind: "image" }]);
+    expect(signingSubjects(d("chart"), { mediaType: MANIFEST, body: { config: { mediaType: "application/vnd.cncf.helm.config.v1+json" } } })).toEqual([{ digest: d("chart"), kind: "chart" }]);
   });
 
-  it("an index is its children (each once) and then itself", () => {
-    const body = { manifests: [{ digest: d("amd64") }, { digest: d("arm64") }, { digest: d("amd64") }, { digest: "not-a-digest" }] };
-    expect(signingSubjects(d("index"), { mediaType: INDEX, body })).toEqual([d("amd64"), d("arm64"), d("index")]);
-    expect(signingSubjects(d("list"), { mediaType: "application/vnd.docker.distribution.manifest.list.v2+json", body })).toEqual([d("amd64"), d("arm64"), d("list")]);
+  it("an index is its children (each once) and then itself; BuildKit's attestation manifest is signed only", () => {
+    const body = {
+      manifests: [
+        { digest: d("amd64") },
+        { digest: d("arm64") },
+        { digest: d("amd64") },
+        { digest: "not-a-digest" },
+        { digest: d("buildkit-att"), annotations: { "vnd.docker.reference.type": "attestation-manifest" } },
+      ],
+    };
+    const subjects = signingSubjects(d("index"), { mediaType: INDEX, body });
+    expect(subjects).toEqual([
+      { digest: d("amd64"), kind: "image" },
+      { digest: d("arm64"), kind: "image" },
+      { digest: d("buildkit-att"), kind: "other" },
+      { digest: d("index"), kind: "index" },
+    ]);
+    expect(signingSubjects(d("list"), { mediaType: "application/vnd.docker.distribution.manifest.list.v2+json", body }).map((s) => s.kind)).toEqual(["image", "image", "other", "index"]);
+  });
+
+  it("attests an SBOM of each platform image only; a provenance of every image, index and chart", () => {
+    expect(wantedAttestations("image")).toEqual([PREDICATE.sbom, PREDICATE.provenance]);
+    expect(wantedAttestations("index")).toEqual([PREDICATE.provenance]);
+    expect(wantedAttestations("chart")).toEqual([PREDICATE.provenance]);
+    expect(wantedAttestations("other")).toEqual([]);
   });
 });
 
 describe("a rerun signs nothing twice", () => {
-  const wanted = [PREDICATE.sbom, PREDICATE.provenance];
+  const both = [PREDICATE.sbom, PREDICATE.provenance];
   it("signs and attests what has nothing yet", () => {
-    expect(signingWork([{ digest: d("a"), signed: false, attested: [] }], wanted)).toEqual([{ digest: d("a"), sign: true, attest: wanted }]);
+    expect(signingWork([{ digest: d("a"), kind: "image", signed: false, attested: [] }])).toEqual([{ digest: d("a"), sign: true, attest: both }]);
   });
   it("leaves a signed, fully attested subject alone, and finishes a half-done one", () => {
-    const work = signingWork(
-      [
-        { digest: d("done"), signed: true, attested: [PREDICATE.provenance, PREDICATE.sbom] },
-        { digest: d("signed-only"), signed: true, attested: [PREDICATE.sbom] },
-        { digest: d("attested-only"), signed: false, attested: wanted },
-      ],
-      wanted,
-    );
+    const work = signingWork([
+      { digest: d("done"), kind: "image", signed: true, attested: [PREDICATE.provenance, PREDICATE.sbom] },
+      { digest: d("signed-only"), kind: "image", signed: true, attested: [PREDICATE.sbom] },
+      { digest: d("attested-only"), kind: "image", signed: false, attested: both },
+      { digest: d("chart"), kind: "chart", signed: true, attested: [PREDICATE.provenance] },
+    ]);
     expect(work).toEqual([
       { digest: d("signed-only"), sign: false, attest: [PREDICATE.provenance] },
       { digest: d("attested-only"), sign: true, attest: [] },

@@ -1,5 +1,5 @@
 export { signatureTag, attestationTag, isSigstoreTag } from "./tags.js";
-export { signingSubjects, signingWork, stateTags, attestedTypes, type ManifestView, type SubjectState, type SubjectWork } from "./subjects.js";
+export { signingSubjects, signingWork, wantedAttestations, stateTags, attestedTypes, type ManifestView, type Subject, type SubjectState, type SubjectWork } from "./subjects.js";
 export { provenancePredicate, PREDICATE, COSIGN_TYPE, type ProvenanceFacts } from "./provenance.js";
 export { provenanceMessage, type ChartMetadata } from "./helm-provenance.js";
 export { cosignArgs } from "./cosign-args.js";

@@ -1,3 +1,4 @@
+import { PREDICATE } from "./provenance.js";
 import { attestationTag, signatureTag } from "./tags.js";
 
 /** What the registry returned for a manifest: its media type and parsed body. */
@@ -7,23 +8,55 @@ export interface ManifestView {
 }
 
 const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+const HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
+
+/**
+ * One digest to sign, and what it is: a platform image (signed, with an SBOM and a
+ * provenance), an image index (signed, with a provenance), a chart (signed, with a
+ * provenance), or another manifest an index lists, such as BuildKit's attestation
+ * manifest (signed only).
+ */
+export interface Subject {
+  readonly digest: string;
+  readonly kind: "image" | "index" | "chart" | "other";
+}
 
 /**
  * The digests one pushed name stands for, each to be signed: an image index and every
- * manifest it lists (a platform image, or BuildKit's attestation manifest), children
- * first; a plain manifest is itself alone. A verifier may be handed either: `cosign
- * verify` of the index by its tag, a node's runtime the child for its platform.
+ * manifest it lists, children first; a plain manifest is itself alone. A verifier may be
+ * handed either: `cosign verify` of the index by its tag, a node's runtime the child for
+ * its platform.
  */
-export function signingSubjects(digest: string, manifest: ManifestView): string[] {
-  if (!INDEX_TYPES.has(manifest.mediaType)) return [digest];
-  const listed = (manifest.body as { manifests?: { digest?: unknown }[] }).manifests ?? [];
-  const children = listed.map((m) => m.digest).filter((d): d is string => typeof d === "string" && /^sha256:[0-9a-f]{64}$/.test(d));
-  return [...new Set(children)].concat(digest);
+export function signingSubjects(digest: string, manifest: ManifestView): Subject[] {
+  if (!INDEX_TYPES.has(manifest.mediaType)) {
+    const config = (manifest.body as { config?: { mediaType?: unknown } }).config?.mediaType;
+    return [{ digest, kind: config === HELM_CONFIG ? "chart" : "image" }];
+  }
+  const listed = (manifest.body as { manifests?: { digest?: unknown; annotations?: Record<string, unknown> }[] }).manifests ?? [];
+  const children = new Map<string, Subject>();
+  for (const m of listed) {
+    if (typeof m.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(m.digest) || children.has(m.digest)) continue;
+    const attestation = m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+    children.set(m.digest, { digest: m.digest, kind: attestation ? "other" : "image" });
+  }
+  return [...children.values(), { digest, kind: "index" }];
+}
+
+/** The predicate types each kind of subject is attested with. */
+export function wantedAttestations(kind: Subject["kind"]): string[] {
+  switch (kind) {
+    case "image":
+      return [PREDICATE.sbom, PREDICATE.provenance];
+    case "index":
+    case "chart":
+      return [PREDICATE.provenance];
+    case "other":
+      return [];
+  }
 }
 
 /** What a rerun still has to do for one subject, from the tags its repository holds. */
-export interface SubjectState {
-  readonly digest: string;
+export interface SubjectState extends Subject {
   /** Its `.sig` tag is there: cosign signed it already. */
   readonly signed: boolean;
   /** The predicate types its `.att` tag holds already. */
@@ -38,12 +71,12 @@ export interface SubjectWork {
 }
 
 /**
- * What is left to do: a signature where none is, and each wanted predicate type not yet
- * attested. A subject with nothing left is dropped, so an unchanged rerun does nothing.
+ * What is left to do: a signature where none is, and each predicate type its kind wants
+ * not yet attested. A subject with nothing left is dropped, so an unchanged rerun does nothing.
  */
-export function signingWork(states: readonly SubjectState[], wanted: readonly string[]): SubjectWork[] {
+export function signingWork(states: readonly SubjectState[]): SubjectWork[] {
   return states
-    .map((s) => ({ digest: s.digest, sign: !s.signed, attest: wanted.filter((t) => !s.attested.includes(t)) }))
+    .map((s) => ({ digest: s.digest, sign: !s.signed, attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t)) }))
     .filter((w) => w.sign || w.attest.length > 0);
 }
 
