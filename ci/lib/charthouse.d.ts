@@ -250,7 +250,7 @@ export interface Plan {
 }
 /**
  * One thing an executor does. Gates come first; immutable publishes only after every
- * gate; alias moves only after every immutable publish.
+ * gate; signatures (when the run has a key) after every publish; alias moves last.
  */
 export type Step = {
 	readonly kind: "build";
@@ -290,6 +290,18 @@ export type Step = {
 	readonly kind: "push-chart";
 	readonly phase: "publish";
 	readonly chart: ChartPlan;
+}
+/** Signs an image's pushed digest (an index and each of its children) and attests it. */
+ | {
+	readonly kind: "sign-image";
+	readonly phase: "sign";
+	readonly image: ImagePlan;
+}
+/** Signs a chart's pushed digest and attests its provenance. */
+ | {
+	readonly kind: "sign-chart";
+	readonly phase: "sign";
+	readonly chart: ChartPlan;
 } | {
 	readonly kind: "move-alias";
 	readonly phase: "alias";
@@ -298,12 +310,14 @@ export type Step = {
 /** What each command of charthouse (and function of the Dagger module) walks. */
 export type Command = "publish" | "build" | "test" | "lint" | "package";
 /**
- * The steps a command walks: `publish` every step of the plan; `build` the builds (of one
+ * The steps a command walks: `publish` every step of the plan (signing too when `sign`,
+ * the run has a key); `build` the builds (of one
  * image when `image` is given); `test` builds, smoke tests and the suite; `lint` the chart
  * gates; `package` the chart gates and packages. Throws ConfigError for an unknown image.
  */
 export declare function commandSteps(command: Command, plan: Plan, opts?: {
 	image?: string;
+	sign?: boolean;
 }): Step[];
 /** One line naming a step, for progress output and plan tables. */
 export declare function describeStep(step: Step): string;
@@ -550,6 +564,16 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	packageChart(chart: Chart, fileName: string): Promise<Package>;
 	/** `helm push` of a package to `pushTo` (`oci://registry/namespace`). */
 	pushChart(pkg: Package, pushTo: string): Promise<void>;
+	/**
+	 * Signs `subject` (`repository@sha256:…`) with the run's cosign key, no transparency log:
+	 * the signature lands where cosign looks for it (`repository:sha256-<hex>.sig`). Throws
+	 * StepFailed when the run was given no key or cosign fails.
+	 */
+	sign(subject: string): Promise<void>;
+	/** Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest --type`). */
+	attest(subject: string, type: string, predicate: string): Promise<void>;
+	/** An SBOM of the image `subject`, read from the registry: an SPDX JSON document. */
+	sbom(subject: string): Promise<string>;
 	/** Removes what the run left (containers, networks, work files). Called once the run ends, however it ends. */
 	close(): Promise<void>;
 }
@@ -599,6 +623,8 @@ interface ReleaseRun<Image, Services, Chart, Package> {
 	readonly dryRun?: boolean;
 	readonly signal?: AbortSignal;
 	readonly settle?: SettleOptions;
+	/** charthouse's version, the builder its provenance attestations name. */
+	readonly builderVersion?: string;
 }
 interface Published {
 	readonly reference: string;
@@ -618,12 +644,22 @@ export interface RunResult {
 		readonly moved: boolean;
 		readonly reason: string;
 	}[];
+	/** What the signing steps signed and attested (none when the run had no key). */
+	readonly signed: readonly Signed[];
 	/** Packaged charts, as the front end names them (paths, file names). */
 	readonly packages: readonly string[];
 	readonly steps: readonly StepRecord[];
 	/** Time spent outside the steps: the preflights before them, the alias settle round after them. */
 	readonly preflightMs: number;
 	readonly settleMs: number;
+}
+interface Signed {
+	/** The name signed, `repository:tag` or `repository:version`, and the digest it stands for. */
+	readonly reference: string;
+	readonly digest: string;
+	/** Signatures and attestations written by this run (0 and 0: all there already). */
+	readonly signatures: number;
+	readonly attestations: number;
 }
 interface RunOutcome<Image, Package> {
 	readonly result: RunResult;

@@ -9792,7 +9792,7 @@ function publishesAnything(plan) {
 function isPublishingRun(plan) {
   return plan.images.some((i) => i.publication.action !== "none") || plan.charts.some((c) => c.publication.action !== "none");
 }
-function planSteps(plan) {
+function planSteps(plan, opts = {}) {
   if (isPublishingRun(plan) && !publishesAnything(plan)) return [];
   const steps = gateSteps(plan);
   for (const image of plan.images) {
@@ -9803,8 +9803,15 @@ function planSteps(plan) {
       steps.push({ kind: "package-chart", phase: "publish", chart }, { kind: "push-chart", phase: "publish", chart });
     }
   }
+  if (opts.sign) steps.push(...signSteps(plan));
   for (const move of plan.aliases) steps.push({ kind: "move-alias", phase: "alias", move });
   return steps;
+}
+function signSteps(plan) {
+  return [
+    ...plan.images.filter((image) => image.publication.action !== "none").map((image) => ({ kind: "sign-image", phase: "sign", image })),
+    ...plan.charts.filter((chart) => chart.publication.action !== "none").map((chart) => ({ kind: "sign-chart", phase: "sign", chart }))
+  ];
 }
 function gateSteps(plan) {
   const steps = [];
@@ -9827,7 +9834,7 @@ function packageSteps(plan) {
 function commandSteps(command, plan, opts = {}) {
   switch (command) {
     case "publish":
-      return planSteps(plan);
+      return planSteps(plan, { sign: opts.sign });
     case "build": {
       if (opts.image && !plan.images.some((i) => i.name === opts.image)) {
         throw new ConfigError(`charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`);
@@ -9865,6 +9872,10 @@ function describeStep(step) {
       return `package ${step.chart.name} ${step.chart.version} (appVersion ${step.chart.appVersion ?? "unset"})`;
     case "push-chart":
       return `push ${step.chart.repository}:${step.chart.version}`;
+    case "sign-image":
+      return `sign and attest ${step.image.repository}:${step.image.tag}`;
+    case "sign-chart":
+      return `sign and attest ${step.chart.repository}:${step.chart.version}`;
     case "move-alias":
       return `move ${step.move.repository}:${step.move.alias} \u2192 ${step.move.from}`;
   }
@@ -12858,8 +12869,130 @@ function runGraph(after, run, stop) {
   });
 }
 
+// src/signing/tags.ts
+function signatureTag(digest) {
+  return `${digestStem(digest)}.sig`;
+}
+function attestationTag(digest) {
+  return `${digestStem(digest)}.att`;
+}
+function digestStem(digest) {
+  const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
+  if (!m) throw new Error(`bug: ${JSON.stringify(digest)} is not a sha256 digest`);
+  return `sha256-${m[1]}`;
+}
+
+// src/signing/provenance.ts
+var PREDICATE = {
+  /** SLSA provenance v1 (`--type slsaprovenance1`). */
+  provenance: "https://slsa.dev/provenance/v1",
+  /** An SPDX 2.x JSON document (`--type spdxjson`), syft's `spdx-json` output. */
+  sbom: "https://spdx.dev/Document"
+};
+var COSIGN_TYPE = { [PREDICATE.provenance]: "slsaprovenance1", [PREDICATE.sbom]: "spdxjson" };
+var BUILD_TYPE = "https://charthouse.dev/publish/v1";
+function provenancePredicate(f) {
+  const event = f.context.event;
+  return {
+    buildDefinition: {
+      buildType: BUILD_TYPE,
+      externalParameters: {
+        event: event.kind,
+        ..."tag" in event ? { tag: event.tag } : {},
+        ..."branch" in event ? { branch: event.branch } : {},
+        artifact: f.artifact,
+        ...f.revision ? { revision: f.revision } : {}
+      },
+      internalParameters: { gates: f.gates, ci: f.context.ci },
+      resolvedDependencies: [{ uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } }]
+    },
+    runDetails: {
+      builder: { id: `${BUILD_TYPE}#charthouse@${f.builderVersion}` },
+      byproducts: f.configDigest ? [{ name: "config", digest: { sha256: f.configDigest.replace(/^sha256:/, "") } }] : []
+    }
+  };
+}
+
+// src/signing/subjects.ts
+var INDEX_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+function signingSubjects(digest, manifest, artifact) {
+  if (artifact === "chart") return [{ digest, kind: "chart" }];
+  if (!INDEX_TYPES.has(manifest.mediaType)) return [{ digest, kind: "image" }];
+  const listed = manifest.body.manifests ?? [];
+  const children = /* @__PURE__ */ new Map();
+  for (const m of listed) {
+    if (typeof m.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(m.digest) || children.has(m.digest)) continue;
+    const attestation = m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+    children.set(m.digest, { digest: m.digest, kind: attestation ? "other" : "image" });
+  }
+  return [...children.values(), { digest, kind: "index" }];
+}
+function wantedAttestations(kind) {
+  switch (kind) {
+    case "image":
+      return [PREDICATE.sbom, PREDICATE.provenance];
+    case "index":
+    case "chart":
+      return [PREDICATE.provenance];
+    case "other":
+      return [];
+  }
+}
+function signingWork(states) {
+  return states.map((s) => ({ digest: s.digest, sign: !s.signed, attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t)) })).filter((w) => w.sign || w.attest.length > 0);
+}
+function stateTags(digest) {
+  return { signature: signatureTag(digest), attestations: attestationTag(digest) };
+}
+function attestedTypes(manifest) {
+  if (!manifest) return [];
+  const layers = manifest.body.layers ?? [];
+  return [...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))];
+}
+
+// src/release/sign-pushed.ts
+async function signPushed(ctx, repository, digest, artifact, revision) {
+  const { client, engine } = ctx;
+  const top = await readView(client, repository, digest);
+  if (!top) throw new StepFailed(`${repository}@${digest} is not in the registry: nothing to sign`);
+  const subjects = signingSubjects(digest, top, artifact.kind);
+  const states = await Promise.all(
+    subjects.map(async (subject) => {
+      const tags = stateTags(subject.digest);
+      const [signature, attestations2] = await Promise.all([client.headManifest(repository, tags.signature), readView(client, repository, tags.attestations)]);
+      return { ...subject, signed: signature !== null, attested: attestedTypes(attestations2) };
+    })
+  );
+  let signatures = 0;
+  let attestations = 0;
+  for (const work of signingWork(states)) {
+    const subject = `${repository}@${work.digest}`;
+    if (work.sign) {
+      await engine.sign(subject);
+      signatures++;
+    }
+    for (const type of work.attest) {
+      const predicate = type === PREDICATE.sbom ? await engine.sbom(subject) : JSON.stringify(provenancePredicate({ ...ctx.facts, artifact, revision, configDigest: work.digest === digest ? configOf(top) : configOf(await readView(client, repository, work.digest)) }));
+      await engine.attest(subject, COSIGN_TYPE[type], predicate);
+      attestations++;
+    }
+  }
+  return { signatures, attestations };
+}
+function signNote(o) {
+  return o.signatures + o.attestations === 0 ? "signed and attested already" : `${o.signatures} signature(s), ${o.attestations} attestation(s)`;
+}
+async function readView(client, repository, reference) {
+  const manifest = await client.getManifest(repository, reference);
+  return manifest ? { mediaType: manifest.mediaType, body: JSON.parse(manifest.bytes.toString("utf8")) } : null;
+}
+function configOf(view) {
+  const digest = view?.body?.config?.digest;
+  return typeof digest === "string" ? digest : void 0;
+}
+
 // src/release/step-graph.ts
-var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "move-alias"]);
+var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "sign-image", "move-alias"]);
 function stepGraph(steps, traits) {
   const earlier = (i, match) => steps.findLastIndex((s, j) => j < i && match(s));
   const present = (...indices) => indices.filter((j) => j >= 0);
@@ -12909,10 +13042,13 @@ async function runRelease(r) {
   const images = /* @__PURE__ */ new Map();
   const digests = /* @__PURE__ */ new Map();
   for (const image of plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
+  const chartDigests = /* @__PURE__ */ new Map();
+  for (const chart of plan.charts) if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
   const staged = /* @__PURE__ */ new Map();
   const packages = /* @__PURE__ */ new Map();
   const published = [];
   const skipped = [];
+  const signed = [];
   let aliases = [];
   const built = (name) => {
     const image = images.get(name);
@@ -12928,6 +13064,17 @@ async function runRelease(r) {
     const decision = decideImmutable(`${repository}:${tag}`, await readTag(client, repository, tag) ?? void 0, plan.context.commit);
     if (decision.action === "refuse") throw new StepFailed(decision.reason);
     return decision.action === "skip" ? decision.digest : void 0;
+  };
+  const signing = {
+    client,
+    engine,
+    facts: { context: plan.context, gates: steps.filter((s) => s.phase === "gate").map(describeStep), builderVersion: r.builderVersion ?? "unknown" }
+  };
+  const sign = async (reference, digest, artifact, revision) => {
+    if (digest === void 0) throw new Error(`bug: ${reference} signed before it was pushed`);
+    const outcome = await signPushed(signing, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
+    signed.push({ reference, digest, ...outcome });
+    return { note: signNote(outcome), skipped: outcome.signatures + outcome.attestations === 0 };
   };
   const recipe = (step) => chartStage(step.chart, r.read, digests);
   const byReference = new Map(plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
@@ -12995,6 +13142,7 @@ async function runRelease(r) {
         const tag = versionToTag(version);
         const there = await recheck(repository, tag);
         if (there) {
+          chartDigests.set(name, there);
           skipped.push({ reference: `${repository}:${version}`, digest: there, reason: "already published from this commit" });
           return { skipped: true, note: "already published from this commit" };
         }
@@ -13003,8 +13151,19 @@ async function runRelease(r) {
         await engine.pushChart(pkg, pushTo);
         const digest = (await client.headManifest(repository, tag))?.digest;
         if (!digest) throw new StepFailed(`${repository}:${version} is not in the registry after helm push`);
+        chartDigests.set(name, digest);
         published.push({ reference: `${repository}:${version}`, digest });
         return { note: digest };
+      }
+      case "sign-image": {
+        const { repository, tag, name, build, labels } = step.image;
+        const artifact = { kind: "image", name, reference: `${repository}:${tag}`, target: build.target, platforms: build.platforms };
+        return sign(`${repository}:${tag}`, digests.get(name), artifact, labels["org.opencontainers.image.revision"]);
+      }
+      case "sign-chart": {
+        const { repository, version, name, annotations } = step.chart;
+        const artifact = { kind: "chart", name, reference: `${repository}:${version}`, version };
+        return sign(`${repository}:${versionToTag(version)}`, chartDigests.get(name), artifact, annotations["org.opencontainers.image.revision"]);
       }
       case "move-alias": {
         const outcome = await moveAlias(client, step.move);
@@ -13056,6 +13215,7 @@ async function runRelease(r) {
       published,
       skipped,
       aliases: aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
+      signed,
       packages: [],
       steps: reporter.steps,
       preflightMs,
@@ -13161,6 +13321,13 @@ function renderResult(result, command = "publish") {
   if (result.skipped.length) out.push("Already there from this commit (skipped):", table(["REFERENCE", "DIGEST"], result.skipped.map((p) => [p.reference, p.digest])), "");
   if (result.aliases.length) {
     out.push("Aliases:", table(["ALIAS", "TARGET", "RESULT"], result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`])), "");
+  }
+  if (result.signed.length) {
+    out.push(
+      "Signed (cosign):",
+      table(["REFERENCE", "DIGEST", "WRITTEN"], result.signed.map((s) => [s.reference, s.digest, s.signatures + s.attestations === 0 ? "there already" : `${s.signatures} signature(s), ${s.attestations} attestation(s)`])),
+      ""
+    );
   }
   if (result.packages.length) out.push("Packages:", ...result.packages.map((p) => `  ${p}`), "");
   const gates = result.steps.filter((s) => s.phase === "gate").length;

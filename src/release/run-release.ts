@@ -9,6 +9,7 @@ import { DEFAULT_SETTLE, moveAlias, preflight, readTag, settleAliases, type Alia
 import { StepFailed, type Engine } from "./engine.js";
 import { Reporter, type StepRecord } from "./reporter.js";
 import { runGraph } from "./run-graph.js";
+import { signNote, signPushed, type SignContext } from "./sign-pushed.js";
 import { stepGraph } from "./step-graph.js";
 
 export interface ReleaseRun<Image, Services, Chart, Package> {
@@ -27,6 +28,8 @@ export interface ReleaseRun<Image, Services, Chart, Package> {
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
   readonly settle?: SettleOptions;
+  /** charthouse's version, the builder its provenance attestations name. */
+  readonly builderVersion?: string;
 }
 
 export interface Published {
@@ -41,12 +44,23 @@ export interface RunResult {
   readonly published: readonly Published[];
   readonly skipped: readonly (Published & { readonly reason: string })[];
   readonly aliases: readonly { readonly reference: string; readonly target: string; readonly moved: boolean; readonly reason: string }[];
+  /** What the signing steps signed and attested (none when the run had no key). */
+  readonly signed: readonly Signed[];
   /** Packaged charts, as the front end names them (paths, file names). */
   readonly packages: readonly string[];
   readonly steps: readonly StepRecord[];
   /** Time spent outside the steps: the preflights before them, the alias settle round after them. */
   readonly preflightMs: number;
   readonly settleMs: number;
+}
+
+export interface Signed {
+  /** The name signed, `repository:tag` or `repository:version`, and the digest it stands for. */
+  readonly reference: string;
+  readonly digest: string;
+  /** Signatures and attestations written by this run (0 and 0: all there already). */
+  readonly signatures: number;
+  readonly attestations: number;
 }
 
 /** What a run produced besides its result: the engine's handles of the built images and the packages, by name. */
@@ -77,10 +91,13 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
   const images = new Map<string, Image>();
   const digests = new Map<string, string>();
   for (const image of plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
+  const chartDigests = new Map<string, string>();
+  for (const chart of plan.charts) if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
   const staged = new Map<string, Chart>();
   const packages = new Map<string, Package>();
   const published: Published[] = [];
   const skipped: (Published & { reason: string })[] = [];
+  const signed: Signed[] = [];
   let aliases: AliasOutcome[] = [];
 
   const built = (name: string): Image => {
@@ -98,6 +115,17 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
     const decision = decideImmutable(`${repository}:${tag}`, (await readTag(client, repository, tag)) ?? undefined, plan.context.commit);
     if (decision.action === "refuse") throw new StepFailed(decision.reason);
     return decision.action === "skip" ? decision.digest : undefined;
+  };
+  const signing: SignContext = {
+    client,
+    engine,
+    facts: { context: plan.context, gates: steps.filter((s) => s.phase === "gate").map(describeStep), builderVersion: r.builderVersion ?? "unknown" },
+  };
+  const sign = async (reference: string, digest: string | undefined, artifact: Parameters<typeof signPushed>[3], revision: string | undefined) => {
+    if (digest === undefined) throw new Error(`bug: ${reference} signed before it was pushed`);
+    const outcome = await signPushed(signing, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
+    signed.push({ reference, digest, ...outcome });
+    return { note: signNote(outcome), skipped: outcome.signatures + outcome.attestations === 0 };
   };
   const recipe = (step: Extract<Step, { chart: unknown }>) => chartStage(step.chart, r.read, digests);
 
@@ -173,6 +201,7 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         const tag = versionToTag(version);
         const there = await recheck(repository, tag);
         if (there) {
+          chartDigests.set(name, there);
           skipped.push({ reference: `${repository}:${version}`, digest: there, reason: "already published from this commit" });
           return { skipped: true, note: "already published from this commit" };
         }
@@ -181,8 +210,19 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
         await engine.pushChart(pkg, pushTo);
         const digest = (await client.headManifest(repository, tag))?.digest;
         if (!digest) throw new StepFailed(`${repository}:${version} is not in the registry after helm push`);
+        chartDigests.set(name, digest);
         published.push({ reference: `${repository}:${version}`, digest });
         return { note: digest };
+      }
+      case "sign-image": {
+        const { repository, tag, name, build, labels } = step.image;
+        const artifact = { kind: "image" as const, name, reference: `${repository}:${tag}`, target: build.target, platforms: build.platforms };
+        return sign(`${repository}:${tag}`, digests.get(name), artifact, labels["org.opencontainers.image.revision"]);
+      }
+      case "sign-chart": {
+        const { repository, version, name, annotations } = step.chart;
+        const artifact = { kind: "chart" as const, name, reference: `${repository}:${version}`, version };
+        return sign(`${repository}:${versionToTag(version)}`, chartDigests.get(name), artifact, annotations["org.opencontainers.image.revision"]);
       }
       case "move-alias": {
         const outcome = await moveAlias(client, step.move);
@@ -240,6 +280,7 @@ export async function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<
       published,
       skipped,
       aliases: aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
+      signed,
       packages: [],
       steps: reporter.steps,
       preflightMs,
