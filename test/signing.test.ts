@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   attestedTypes,
@@ -10,6 +11,7 @@ import {
   signatureTag,
   signingSubjects,
   signingWork,
+  verifySignatureLayers,
   wantedAttestations,
 } from "../src/signing/index.js";
 import { context, digestOf } from "./helpers/builders.js";
@@ -37,9 +39,9 @@ describe("the tags cosign looks for without a referrers API", () => {
 });
 
 describe("what one pushed name stands for", () => {
-  it("a plain manifest is itself alone: an image, or a chart by its helm config", () => {
-    expect(signingSubjects(d("img"), { mediaType: MANIFEST, body: { config: { mediaType: "application/vnd.oci.image.config.v1+json" } } })).toEqual([{ digest: d("img"), kind: "image" }]);
-    expect(signingSubjects(d("chart"), { mediaType: MANIFEST, body: { config: { mediaType: "application/vnd.cncf.helm.config.v1+json" } } })).toEqual([{ digest: d("chart"), kind: "chart" }]);
+  it("a plain manifest is itself alone: an image, or a chart when the run pushed it as one", () => {
+    expect(signingSubjects(d("img"), { mediaType: MANIFEST, body: {} }, "image")).toEqual([{ digest: d("img"), kind: "image" }]);
+    expect(signingSubjects(d("chart"), { mediaType: MANIFEST, body: {} }, "chart")).toEqual([{ digest: d("chart"), kind: "chart" }]);
   });
 
   it("an index is its children (each once) and then itself; BuildKit's attestation manifest is signed only", () => {
@@ -52,14 +54,14 @@ describe("what one pushed name stands for", () => {
         { digest: d("buildkit-att"), annotations: { "vnd.docker.reference.type": "attestation-manifest" } },
       ],
     };
-    const subjects = signingSubjects(d("index"), { mediaType: INDEX, body });
+    const subjects = signingSubjects(d("index"), { mediaType: INDEX, body }, "image");
     expect(subjects).toEqual([
       { digest: d("amd64"), kind: "image" },
       { digest: d("arm64"), kind: "image" },
       { digest: d("buildkit-att"), kind: "other" },
       { digest: d("index"), kind: "index" },
     ]);
-    expect(signingSubjects(d("list"), { mediaType: "application/vnd.docker.distribution.manifest.list.v2+json", body }).map((s) => s.kind)).toEqual(["image", "image", "other", "index"]);
+    expect(signingSubjects(d("list"), { mediaType: "application/vnd.docker.distribution.manifest.list.v2+json", body }, "image").map((s) => s.kind)).toEqual(["image", "image", "other", "index"]);
   });
 
   it("attests an SBOM of each platform image only; a provenance of every image, index and chart", () => {
@@ -139,5 +141,38 @@ describe("cosign's arguments", () => {
     const args = cosignArgs.attest("env://K", "r@sha256:00", "spdxjson");
     expect(args.slice(args.indexOf("--predicate"), args.indexOf("--predicate") + 2)).toEqual(["--predicate", "-"]);
     expect(args.slice(args.indexOf("--type"), args.indexOf("--type") + 2)).toEqual(["--type", "spdxjson"]);
+  });
+});
+
+describe("the updater's signature check (cosign's key-pair check, without cosign)", () => {
+  const keyPair = () => generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const ours = keyPair();
+  const pem = ours.publicKey.export({ type: "spki", format: "pem" }).toString();
+  /** A layer as cosign writes it: the simple-signing payload for `digest`, signed with `key`. */
+  const layer = (digest: string, key = ours.privateKey) => {
+    const payload = Buffer.from(JSON.stringify({ critical: { identity: { "docker-reference": "ghcr.io/samvera/charts/hyrax" }, image: { "docker-manifest-digest": digest }, type: "cosign container image signature" }, optional: null }));
+    return { digest: `sha256:${createHash("sha256").update(payload).digest("hex")}`, payload, signature: sign("sha256", payload, key).toString("base64") };
+  };
+
+  it("accepts a signature of this digest by this key", () => {
+    expect(verifySignatureLayers([layer(d("chart"))], d("chart"), pem)).toEqual({ ok: true });
+  });
+  it("accepts when one of several signatures is ours", () => {
+    expect(verifySignatureLayers([layer(d("chart"), keyPair().privateKey), layer(d("chart"))], d("chart"), pem)).toEqual({ ok: true });
+  });
+  it.each([
+    { name: "unsigned", layers: () => [], reason: /^it is not signed/ },
+    { name: "signed by another key", layers: () => [layer(d("chart"), keyPair().privateKey)], reason: /does not verify with the key/ },
+    { name: "a signature of another chart copied over", layers: () => [layer(d("other"))], reason: new RegExp(`its signature is of ${d("other")}, not of ${d("chart")}`) },
+    { name: "a payload altered after signing", layers: () => [{ ...layer(d("chart")), payload: Buffer.from(layer(d("chart")).payload.toString().replace("hyrax", "evil")) }], reason: /tampered/ },
+    { name: "a payload re-hashed after altering", layers: () => {
+        const l = layer(d("other"));
+        const payload = Buffer.from(l.payload.toString().replace(d("other"), d("chart")));
+        return [{ ...l, payload, digest: `sha256:${createHash("sha256").update(payload).digest("hex")}` }];
+      }, reason: /does not verify with the key/ },
+  ])("refuses $name, saying why", ({ layers, reason }) => {
+    const verdict = verifySignatureLayers(layers(), d("chart"), pem);
+    expect(verdict.ok).toBe(false);
+    expect(!verdict.ok && verdict.reason).toMatch(reason);
   });
 });
