@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { helmArgs } from "../src/chart/index.js";
 import { helmBinary } from "../src/exec/index.js";
@@ -10,7 +11,7 @@ import { attestationTag, cosignArgs, signatureTag } from "../src/signing/index.j
 import { runProcess } from "../src/exec/index.js";
 import { runCli } from "../src/cli/program.js";
 import { charthouse, type CliRun } from "./helpers/cli.js";
-import { CANARY, creds, pushChartVersion } from "./helpers/registry.js";
+import { CANARY, creds, GPG_CANARY, pushChartVersion, SIGNING_CANARY } from "./helpers/registry.js";
 import { FakeCluster } from "./infra/fake-cluster.js";
 import { exampleProject, filesContaining, tempTree } from "./helpers/temp-dir.js";
 import { builtTool, cosignKeyPair, gpgKeyring, must } from "./kit/sigstore.js";
@@ -19,8 +20,8 @@ import { builtTool, cosignKeyPair, gpgKeyring, must } from "./kit/sigstore.js";
 // verify with: cosign verify and verify-attestation, helm pull --verify. The secrets are
 // canaries: none may appear in any output, file or registry blob.
 const SHA = "bbbb000000000000000000000000000000000001";
-const PASSWORD = "signing-canary-5e1d8b-DO-NOT-LEAK";
-const PASSPHRASE = "gpg-canary-93c2af-DO-NOT-LEAK";
+const PASSWORD = SIGNING_CANARY;
+const PASSPHRASE = GPG_CANARY;
 const IMAGES = ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"];
 const ci = creds("ci", CANARY);
 let registry: LocalRegistry;
@@ -162,14 +163,30 @@ describe("charthouse publish signs what it publishes", () => {
   });
 });
 
-describe("the signing secrets", () => {
-  it("appear in no output, no file of the project and no blob of the registry", () => {
+describe("the canaries: the signing key, its password, the GnuPG passphrase and the registry password", () => {
+  it("appear in no output, no file of the project, and no blob or layer of the registry", () => {
     expect(runs.length).toBeGreaterThan(3);
     const pemBody = keys.pem.split("\n").filter((l) => l && !l.startsWith("-----")).join("").slice(0, 40);
     for (const needle of [PASSWORD, PASSPHRASE, pemBody, CANARY]) {
       for (const r of runs) expect(`${r.stdout}${r.stderr}`).not.toContain(needle);
       expect(filesContaining(project, needle)).toEqual([]);
-      expect(filesContaining(join(registry.dir, "data"), needle)).toEqual([]);
+      expect(layersContaining(join(registry.dir, "data"), needle)).toEqual([]);
     }
   });
 });
+
+/** Every registry blob containing `needle`, as stored or, for a gzipped layer, unpacked. */
+function layersContaining(root: string, needle: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name === "data")
+    .map((e) => join(e.parentPath, e.name))
+    .filter((file) => {
+      const bytes = readFileSync(file);
+      if (bytes.includes(needle)) return true;
+      try {
+        return gunzipSync(bytes).includes(needle);
+      } catch {
+        return false;
+      }
+    });
+}

@@ -33,6 +33,9 @@ export function creds(username: string, password: string): Credentials {
 
 /** A token that must never appear anywhere a run leaves output: tests grep for it. */
 export const CANARY = "canary-7f3e9a1c5b-DO-NOT-LEAK";
+/** The cosign key's password and the GnuPG key's passphrase in the signing suites: canaries too. */
+export const SIGNING_CANARY = "signing-canary-5e1d8b-DO-NOT-LEAK";
+export const GPG_CANARY = "gpg-canary-93c2af-DO-NOT-LEAK";
 
 /** A chart as helm pushes one (helm config + chart layer), or, with `notAChart`, an image under a chart's name. */
 export async function pushChartVersion(repository: string, tag: string, opts: { notAChart?: boolean; credentials?: Credentials } = {}): Promise<string> {
