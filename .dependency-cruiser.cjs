@@ -62,10 +62,10 @@ module.exports = {
     },
     {
       name: "production-code-never-uses-test-infrastructure",
-      comment: "src/local starts throwaway registries and Docker engines for tests and the demo; nothing charthouse ships may depend on it.",
+      comment: "test/kit starts throwaway registries and Docker engines for tests, the demo and the benchmarks; nothing charthouse ships may depend on it.",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/local/" },
-      to: { path: "^src/local/" },
+      from: { path: "^src/" },
+      to: { path: "^test/" },
     },
   ],
   options: {

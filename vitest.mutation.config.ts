@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: UNIT,
     // Suites that run tools over the whole tree, not the mutated modules: they only slow every mutant down.
-    exclude: ["test/module-bundle.test.ts", "test/walls.test.ts", "test/suites.test.ts", "test/ci-files.test.ts", "test/updater-cluster.test.ts", "test/json-output.test.ts", "test/install.test.ts"],
+    exclude: ["test/unit/module/module-bundle.test.ts", "test/unit/project/walls.test.ts", "test/unit/project/suites.test.ts", "test/unit/ci-files/ci-files.test.ts", "test/unit/updater/cluster.test.ts", "test/unit/cli/json-output.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
     server: { deps: { inline: ["@actions/workflow-parser"] } },

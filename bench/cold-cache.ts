@@ -1,4 +1,4 @@
-import { run } from "../src/local/index.js";
+import { run } from "../test/kit/index.js";
 
 /**
  * Empties the engine's build cache for a first run: every image but the imported bases

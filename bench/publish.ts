@@ -6,9 +6,9 @@ import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { runCli } from "../src/cli/program.js";
 import { helmBinary } from "../src/exec/index.js";
-import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../src/local/index.js";
+import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../test/kit/index.js";
 import type { RunResult } from "../src/release/index.js";
-import { startProxy } from "../test/infra/proxy.js";
+import { startProxy } from "../test/kit/proxy.js";
 import { coldCache } from "./cold-cache.js";
 import { median } from "./measure.js";
 

@@ -1,8 +1,8 @@
 import { runCli } from "../src/cli/program.js";
-import { startRegistry } from "../src/local/index.js";
-import { FakeCluster } from "../test/infra/fake-cluster.js";
-import { pushChartVersion } from "../test/helpers/registry.js";
-import { startProxy } from "../test/infra/proxy.js";
+import { startRegistry } from "../test/kit/index.js";
+import { FakeCluster } from "../test/kit/fake-cluster.js";
+import { pushChartVersion } from "../test/kit/registry-content.js";
+import { startProxy } from "../test/kit/proxy.js";
 import { measureAsync, report } from "./measure.js";
 
 /**

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { startRegistry } from "../src/local/index.js";
+import { startRegistry } from "../test/kit/index.js";
 import { RegistryClient } from "../src/registry/index.js";
 import { measureAsync, measure, report } from "./measure.js";
 

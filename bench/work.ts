@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { runProcess } from "../src/exec/index.js";
-import { ensureBaseImage, ensureDockerEngine, run, startRegistry } from "../src/local/index.js";
+import { ensureBaseImage, ensureDockerEngine, run, startRegistry } from "../test/kit/index.js";
 import type { RunResult } from "../src/release/index.js";
 import { coldCache } from "./cold-cache.js";
 import { median } from "./measure.js";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/program.js";
-import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../src/local/index.js";
+import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../test/kit/index.js";
 
 const keep = process.argv.includes("--keep");
 const say = (text: string) => process.stdout.write(`\x1b[1mdemo:\x1b[0m ${text}\n`);

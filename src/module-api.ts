@@ -12,5 +12,4 @@ export { helmArgs, settleChartLock, type ChartStage, type ReadProjectText } from
 export { canonicalizePackage } from "./chart-files/stage.js";
 export { RegistryClient, Secret, parseRepository, isLoopbackHost, type Credentials } from "./registry/index.js";
 export { prepareFromView, runRelease, StepFailed, VIEW_ROOT, type ProjectView, type Engine, type RunOptions, type ServiceStart, type RunResult } from "./release/index.js";
-export { renderResult } from "./cli/render-result.js";
-export { TOOL_IMAGES } from "./tool-images.js";
+export { renderResult } from "./render/render-result.js";

@@ -518,7 +518,7 @@ interface EngineTraits {
 }
 /**
  * What a release needs of a container engine: primitives, each with one meaning every
- * engine honours (test/conformance runs the same scenarios against each). An engine
+ * engine honours (test/integration/conformance runs the same scenarios against each). An engine
  * translates them into its own calls and decides nothing: what to build, gate, push and
  * move, in which order, is runRelease's. The handle types are each engine's own.
  */
@@ -706,14 +706,5 @@ export declare function prepareFromView(view: ProjectView, request: {
 }>;
 /** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */
 export declare function renderResult(result: RunResult, command?: Command): string;
-/**
- * The images the Dagger module runs its tools in, pinned. helm's matches the major
- * line of the helm the Docker runner and the tests use (the npm-shipped v4.1.4); the
- * argument lists in src/chart are valid for both.
- */
-export declare const TOOL_IMAGES: {
-	readonly helm: "alpine/helm:4.1.4";
-	readonly node: "node:20.20-alpine";
-};
 
 export {};

@@ -13296,14 +13296,14 @@ async function gitFacts(view, sha) {
   return { ...sha ? {} : head, commit, ...committedAt ? { committedAt } : {} };
 }
 
-// src/cli/render-plan.ts
+// src/render/render-plan.ts
 function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells) => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i])).join("  ");
   return [line(headers), ...rows.map(line)].join("\n");
 }
 
-// src/cli/render-result.ts
+// src/render/render-result.ts
 var NOTHING = {
   publish: "every artifact is already published from this commit",
   build: "charthouse.yaml declares no image to build",
@@ -13336,17 +13336,10 @@ function renderResult(result, command = "publish") {
   );
   return out.join("\n") + "\n";
 }
-
-// src/tool-images.ts
-var TOOL_IMAGES = {
-  helm: "alpine/helm:4.1.4",
-  node: "node:20.20-alpine"
-};
 export {
   RegistryClient,
   Secret,
   StepFailed,
-  TOOL_IMAGES,
   VIEW_ROOT,
   canonicalizePackage,
   commandSteps,

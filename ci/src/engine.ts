@@ -3,6 +3,7 @@
 import { dag, Container, Directory, File, Platform, Secret, Service } from "@dagger.io/dagger";
 import { posix } from "node:path";
 import * as ch from "../lib/charthouse.js";
+import { TOOL_IMAGES } from "./tool-images.js";
 
 /** Registry credentials as the module holds them: the password only ever as a Secret. */
 export interface ModuleCredentials {
@@ -29,7 +30,7 @@ type Tool = (script: string, setup?: (c: Container) => Container) => Container;
 
 export function daggerEngine(o: { source: Directory; credentials?: ModuleCredentials; tool: Tool }): ch.Engine<Container[], NamedService[], StagedChart, File> {
   const helmTools = (): Container =>
-    dag.container().from(ch.TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
+    dag.container().from(TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
   const exec = async (container: Container): Promise<Container> => {
     try {
       return await container.sync();

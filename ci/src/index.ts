@@ -9,6 +9,7 @@
  */
 import { argument, check, Container, dag, Directory, ExistsType, func, object, Secret } from "@dagger.io/dagger";
 import * as ch from "../lib/charthouse.js";
+import { TOOL_IMAGES } from "./tool-images.js";
 import { daggerEngine, type ModuleCredentials } from "./engine.js";
 
 /**
@@ -177,7 +178,7 @@ async function release(command: ch.Command, source: Directory, run: RunFlags, op
 /** The library run as a script (`lib` is the bundle) in the node tool image, set up by `setup`. */
 export function tool(script: string, setup: (c: Container) => Container = (c) => c): Container {
   const bundle = dag.currentModule().source().file("lib/charthouse.js");
-  const node = setup(dag.container().from(ch.TOOL_IMAGES.node).withFile("/charthouse/charthouse.js", bundle));
+  const node = setup(dag.container().from(TOOL_IMAGES.node).withFile("/charthouse/charthouse.js", bundle));
   return node.withExec(["node", "--input-type=module", "-e", `const lib = await import("/charthouse/charthouse.js"); ${script}`]);
 }
 

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
 import { Secret } from "../registry/index.js";
-import type { SigningKeys } from "../run/index.js";
+import type { SigningKeys } from "../engines/docker/index.js";
 import type { CliIo } from "./io.js";
 import { readStdinOnce } from "./registry-options.js";
 

@@ -14,7 +14,7 @@ export interface EngineTraits {
 
 /**
  * What a release needs of a container engine: primitives, each with one meaning every
- * engine honours (test/conformance runs the same scenarios against each). An engine
+ * engine honours (test/integration/conformance runs the same scenarios against each). An engine
  * translates them into its own calls and decides nothing: what to build, gate, push and
  * move, in which order, is runRelease's. The handle types are each engine's own.
  */

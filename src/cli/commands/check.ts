@@ -6,7 +6,7 @@ import type { CheckJson } from "../json-output.js";
 import { preflight, repositoriesOf } from "../../registry/index.js";
 import type { CliIo } from "../io.js";
 import { readConfig } from "../read-inputs.js";
-import { table } from "../render-plan.js";
+import { table } from "../../render/render-plan.js";
 import { addRegistryOptions, cliClient, readCredentials, registryHost, type RegistryOptions } from "../registry-options.js";
 
 export function registerCheck(program: Command, io: CliIo, setExitCode: (code: number) => void): void {

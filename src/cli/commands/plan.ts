@@ -8,7 +8,7 @@ import { prepareRun, type PreparedRun, type StateSource } from "../../release/in
 import { addRegistryOptions, cliClient, readCredentials, registryHost, type RegistryOptions } from "../registry-options.js";
 import type { CliIo } from "../io.js";
 import { readConfig, readRegistryState } from "../read-inputs.js";
-import { renderPlan } from "../render-plan.js";
+import { renderPlan } from "../../render/render-plan.js";
 
 export interface RunOptions {
   config: string;

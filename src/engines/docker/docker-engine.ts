@@ -1,0 +1,202 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { helmArgs } from "../../chart/helm-args.js";
+import type { ChartStage } from "../../chart/stage-recipe.js";
+import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-files/stage.js";
+import { ConfigError } from "../../errors.js";
+import { helmBinary, requireTool, runProcess, type ProcessResult } from "../../exec/index.js";
+import { shellQuote } from "../../pipeline/shell-quote.js";
+import type { Step } from "../../pipeline/index.js";
+import type { ServicePlan } from "../../plan/types.js";
+import type { Credentials, RegistryClient } from "../../registry/index.js";
+import { isLoopbackHost, parseRepository } from "../../registry/index.js";
+import { StepFailed, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "../../release/engine.js";
+import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
+import { cosignSigner, writeHelmProvenance, type SigningKeys } from "./signing.js";
+import { toolEnvironment } from "./tool-env.js";
+
+export interface DockerEngineOptions {
+  /** The project's directory: build contexts and charts are read from it. */
+  readonly projectRoot: string;
+  /** The registry the run pushes to (`ghcr.io/samvera`): its host gets the credential helper. */
+  readonly registry: string;
+  readonly credentials?: Credentials;
+  /** The environment docker and helm start from (DOCKER_HOST among it). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Reads pushed digests back. */
+  readonly client: RegistryClient;
+  readonly signal?: AbortSignal;
+  /** Where packaged charts are kept (default: the run's work directory, removed at the end). */
+  readonly packagesDir?: string;
+  /** The keys to sign with: cosign for the signing steps, GnuPG for helm provenance of every package. */
+  readonly signing?: SigningKeys;
+}
+
+/** A service group on Docker: one network of the run, holding the services by name. */
+export interface DockerServices {
+  readonly network: string;
+  readonly containers: readonly string[];
+}
+
+/**
+ * The Engine on a Docker engine with the docker and helm CLIs: images are `repository:tag`
+ * references in the engine, staged charts and packages are directories and files of the
+ * run's work directory. Every container and network of the run carries its label, so
+ * close() finds and removes all of them however the run ended.
+ */
+export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServices, string, string> {
+  const runId = `ch-${randomBytes(4).toString("hex")}`;
+  const work = mkdtempSync(join(tmpdir(), `charthouse-${runId}-`));
+  const host = parseRepository(`${o.registry}/x`).host;
+  const env = toolEnvironment(join(work, "tools"), host, o.credentials, o.env);
+  const packagesDir = o.packagesDir ?? join(work, "packages");
+  // Looked up when a step needs it: lint and package run helm alone.
+  let dockerBin: string | undefined;
+  const docker = (): string => (dockerBin ??= requireTool("docker"));
+  const helmBin = helmBinary(o.env);
+  let stages = 0;
+  const stageRoots = new Map<string, string>();
+  let networks = 0;
+  let buildx: Promise<boolean> | undefined;
+  const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0, () => false));
+  const signer = cosignSigner({ keys: o.signing ?? {}, env, plainHttp: isLoopbackHost(host), signal: o.signal });
+
+  const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
+    runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
+  const exec = async (bin: string, args: string[], what: string): Promise<ProcessResult> => {
+    const done = await result(bin, args);
+    if (o.signal?.aborted) throw StepFailed.cancelled();
+    if (done.code !== 0) throw new StepFailed(`${what} failed (exit ${done.code ?? done.signal})`, done.output);
+    return done;
+  };
+  const removeContainers = async (filter: string): Promise<void> => {
+    const found = (args: string[]) => result(docker(), [...args, "--quiet", "--filter", filter], { ignoreAbort: true }).then((r) => r.stdout.split("\n").filter(Boolean));
+    const containers = await found(["ps", "--all"]);
+    if (containers.length) await result(docker(), ["rm", "--force", "--volumes", ...containers], { ignoreAbort: true });
+    const nets = await found(["network", "ls"]);
+    if (nets.length) await result(docker(), ["network", "rm", ...nets], { ignoreAbort: true });
+  };
+
+  const waitReady = async (service: ServicePlan, container: string): Promise<void> => {
+    const deadline = Date.now() + service.readyTimeoutSeconds * 1000;
+    let last = "";
+    while (Date.now() < deadline) {
+      if (o.signal?.aborted) throw StepFailed.cancelled();
+      // The check first: a passing one needs no second process to say the service runs.
+      const check = service.ready ? await result(docker(), ["exec", container, ...service.ready]) : undefined;
+      if (check?.code === 0) return;
+      const running = await result(docker(), ["inspect", "--format", "{{.State.Running}}", container]);
+      if (running.stdout.trim() !== "true") {
+        const logs = await result(docker(), ["logs", "--tail", "50", container]);
+        throw new StepFailed(`service ${service.name} (${service.image}) exited before it was ready`, logs.output);
+      }
+      if (!check) return;
+      last = check.output;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const logs = await result(docker(), ["logs", "--tail", "50", container]);
+    throw new StepFailed(
+      `service ${service.name} did not become ready within ${service.readyTimeoutSeconds}s: its readiness check \`${shellQuote(service.ready ?? [])}\` kept failing`,
+      `last check output:\n${last}\nservice logs:\n${logs.output}`,
+    );
+  };
+
+  return {
+    async preflight(steps: readonly Step[]): Promise<EngineTraits> {
+      if (steps.some((s) => s.phase === "sign")) await signer.preflight(steps.some((s) => s.kind === "sign-image"));
+      const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
+      if (images.length === 0) return { sharedBuilds: true };
+      void hasBuildx(); // asked beside `docker version`, awaited below
+      const version = await result(docker(), ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"]);
+      if (version.code !== 0) throw new ConfigError(`no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`);
+      const problems = dockerRunnerProblems(images, version.stdout.trim());
+      if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
+      // BuildKit (buildx) shares stages between builds in flight; the classic builder does not.
+      return { sharedBuilds: await hasBuildx() };
+    },
+
+    async build(image) {
+      await exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: await hasBuildx() }), `docker build of ${image.name}`);
+      return `${image.repository}:${image.tag}`;
+    },
+
+    async run(image, command, opts: RunOptions<DockerServices> = {}) {
+      const done = await result(docker(), dockerRunArgs(runId, image, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }));
+      if (o.signal?.aborted) throw StepFailed.cancelled();
+      if (done.code !== 0) throw new StepFailed(`\`${shellQuote(command)}\` in ${image} failed (exit ${done.code ?? done.signal})`, done.output);
+    },
+
+    async startServices(services: readonly ServiceStart<string>[]) {
+      const network = `${runId}-net${++networks}`;
+      await exec(docker(), ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network], "creating the services' network");
+      const containers = services.map(({ service }) => serviceContainer(runId, service.name));
+      await Promise.all(
+        services.map(({ service, image }) =>
+          exec(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built : image.reference), `starting service ${service.name} (${service.image})`),
+        ),
+      );
+      await Promise.all(services.map(({ service }, i) => waitReady(service, containers[i]!)));
+      return { network, containers };
+    },
+
+    async stopServices(services) {
+      if (services.containers.length) await result(docker(), ["rm", "--force", "--volumes", ...services.containers], { ignoreAbort: true });
+      await result(docker(), ["network", "rm", services.network], { ignoreAbort: true });
+    },
+
+    async push(image, reference) {
+      await exec(docker(), ["push", reference], `docker push of ${reference}`);
+      const at = reference.lastIndexOf(":");
+      const digest = (await o.client.headManifest(reference.slice(0, at), reference.slice(at + 1)))?.digest;
+      if (!digest) throw new StepFailed(`${reference} is not in the registry after docker push`);
+      return digest;
+    },
+
+    async stageChart(stage: ChartStage) {
+      const root = join(work, "charts", String(++stages));
+      const dir = writeChartStage(o.projectRoot, stage, root);
+      await exec(helmBin, helmArgs.dependencyBuild(dir), `helm dependency build of ${stage.chartDir}`);
+      settleChartStage(stage, root);
+      stageRoots.set(dir, root);
+      return dir;
+    },
+
+    async restageChart(chart, stage) {
+      const root = stageRoots.get(chart);
+      if (root === undefined) throw new Error(`bug: ${chart} was not staged by this run`);
+      // In place: the gates that read it have passed.
+      return writeOverChartStage(stage, root);
+    },
+
+    async helm(chart, args) {
+      return (await exec(helmBin, args(chart), `helm ${args(chart)[0]} of ${chart}`)).stdout;
+    },
+
+    async packageChart(chart, fileName) {
+      mkdirSync(packagesDir, { recursive: true });
+      const before = new Set(readdirSync(packagesDir));
+      await exec(helmBin, helmArgs.package(chart, packagesDir), `helm package of ${fileName}`);
+      const file = join(packagesDir, readdirSync(packagesDir).find((f) => !before.has(f)) ?? fileName);
+      canonicalizePackage(file);
+      // Signed as it ships: the provenance names the canonical bytes. helm push takes the .prov beside it.
+      if (o.signing?.gpg) await writeHelmProvenance({ packageFile: file, chartDir: chart, gpg: o.signing.gpg, env, workDir: work });
+      return file;
+    },
+
+    async pushChart(pkg, pushTo) {
+      await exec(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
+    },
+
+    sign: (subject) => signer.sign(subject),
+    attest: (subject, type, predicate) => signer.attest(subject, type, predicate),
+    sbom: (subject) => signer.sbom(subject),
+
+    async close() {
+      // Only a run that used docker can have left containers or a network.
+      if (dockerBin) await removeContainers(`label=${RUN_LABEL}=${runId}`);
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}

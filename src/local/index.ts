@@ -1,4 +1,0 @@
-export { startRegistry, type LocalRegistry, type RegistryAuth } from "./registry-server.js";
-export { ensureDockerEngine, ensureBaseImage, ensureNodeBaseImage, dockerAnswers, BASE_IMAGE, NODE_BASE_IMAGE, type DockerEngine } from "./docker-engine.js";
-export { freePort, waitFor } from "./free-port.js";
-export { requireTool, run, TOOL_PACKAGES } from "../exec/tools.js";

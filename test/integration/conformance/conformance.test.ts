@@ -1,0 +1,137 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { canonicalizePackage, settleChartStage, stampTimes } from "../../../src/chart-files/index.js";
+import { helmArgs } from "../../../src/chart/index.js";
+import { commitTimeFromObjects } from "../../../src/context/git-objects.js";
+import { helmBinary } from "../../../src/exec/index.js";
+import { readTag, RegistryClient } from "../../../src/registry/index.js";
+import { charthouse } from "../../kit/cli.js";
+import { harnessCredentials, useModuleHarness, type DaggerCall } from "../../kit/module-harness.js";
+import { CANARY } from "../../kit/registry-content.js";
+import { tempTree } from "../../kit/temp-dir.js";
+import type { Effect } from "../../kit/fake-engine.js";
+import { COMMIT_TIME, conformanceProject } from "./project.js";
+import { scenarios, type DaggerRun, type DockerRun, type Worlds } from "./scenarios.js";
+
+// One list of scenarios, run against both engines: the Docker runner for real (dockerd,
+// registry, helm), the Dagger module through the engine-faithful harness and the FAKE
+// recording engine. The registry is the harness's for both.
+const harness = useModuleHarness();
+let namespaces = 0;
+const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
+};
+
+function dockerRun(args: string[], opts: { failingSmoke?: boolean } = {}): () => Promise<DockerRun> {
+  return once(async () => {
+    const namespace = `conformance-docker${++namespaces}`;
+    const project = conformanceProject(`${harness.host()}/${namespace}`, opts);
+    const run = await charthouse(args, {
+      cwd: project,
+      env: { DOCKER_HOST: inject("dockerHost"), CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY, HOME: process.env.HOME ?? "/root" },
+    });
+    const client = new RegistryClient({ credentials: harnessCredentials });
+    const repo = (name: string) => `${harness.host()}/${namespace}/${name}`;
+    return {
+      code: run.code,
+      output: `${run.stdout}${run.stderr}`,
+      tags: (name) => client.listTags(repo(name)),
+      created: async (name, tag) => (await readTag(client, repo(name), tag))?.created,
+    };
+  });
+}
+
+/** The module's call on the conformance project; the fake engine answers the one exec whose output matters (the commit time) by running it. */
+function daggerRun(fn: string, args: Record<string, unknown>, opts: { failingSmoke?: boolean; project?: () => string } = {}): () => Promise<DaggerRun & { call: DaggerCall }> {
+  return once(async () => {
+    const project = opts.project?.() ?? conformanceProject(`${harness.host()}/conformance-dagger${++namespaces}`, opts);
+    const call = await harness.call(fn, { source: project, ...args }, (engine) => {
+      engine.imageUser = "1000:1000";
+      // The fake runs no command: the smoke test that must fail fails there as it does on Docker.
+      if (opts.failingSmoke) engine.failExec = (exec) => exec.join(" ").includes('"$WRAPPED" = no');
+      const template = engine.execStdout;
+      engine.execStdout = (exec, mounts) => {
+        const commit = exec.join(" ").match(/commitTimeFromObjects\("\/git", "([0-9a-f]{40})"\)/)?.[1];
+        return commit && mounts["/git"] ? (commitTimeFromObjects(mounts["/git"], commit) ?? "") : template(exec, mounts);
+      };
+    });
+    return { call, failed: call.run.code !== 0, effects: call.effects };
+  });
+}
+
+/** The chart the Dagger adapter staged (its recorded tree), packaged by replaying its recorded helm calls with the real helm. */
+function replayChartPackage(effects: readonly Effect[]): Buffer {
+  const stage = effects.filter((e) => e.kind === "mount" && e.detail.path === "/src" && e.detail.trees).at(-1)!.detail as {
+    trees: { path: string; from: string }[];
+    files: Record<string, string>;
+    timestamps: number;
+  };
+  const execs = effects.filter((e) => e.kind === "exec").map((e) => (e.detail.args as string[]).join(" "));
+  expect(execs).toContain("helm dependency build /src/chart/app");
+  expect(execs).toContain("helm package /src/chart/app --destination /out");
+  expect(execs.some((e) => e.includes('lib.canonicalizePackage("/out/app-1.0.0-nightly.20261124.tgz")'))).toBe(true);
+  const root = tempTree();
+  for (const tree of stage.trees) {
+    mkdirSync(dirname(join(root, tree.path)), { recursive: true });
+    cpSync(tree.from, join(root, tree.path), { recursive: true });
+  }
+  for (const [path, content] of Object.entries(stage.files)) writeFileSync(join(root, path), content);
+  const time = new Date(stage.timestamps * 1000);
+  stampTimes(root, time);
+  const helm = (args: string[]) => execFileSync(helmBinary(), args, { env: { ...process.env, HELM_CACHE_HOME: join(root, ".helm-cache") }, stdio: "pipe" });
+  const chartDir = join(root, "chart/app");
+  helm(helmArgs.dependencyBuild(chartDir));
+  settleChartStage({ chartDir: "chart/app", dirs: stage.trees.map((t) => t.path), files: stage.files, time: time.toISOString() }, root);
+  const out = tempTree();
+  helm(helmArgs.package(chartDir, out));
+  const file = join(out, readdirSync(out)[0]!);
+  canonicalizePackage(file);
+  return readFileSync(file);
+}
+
+const nightly = ["--nightly", "--date", "2026-11-24"];
+// One project (one commit) packaged by both engines.
+let packageProject: string;
+beforeAll(() => {
+  packageProject = conformanceProject(`${harness.host()}/conformance-package`);
+});
+const worlds: Worlds = {
+  docker: {
+    publish: dockerRun(["publish", ...nightly]),
+    failingGate: dockerRun(["publish", ...nightly], { failingSmoke: true }),
+    dryRun: dockerRun(["publish", ...nightly, "--dry-run"]),
+    chartPackage: once(async () => {
+      const out = tempTree();
+      const run = await charthouse(["package", ...nightly, "--output", out], { cwd: packageProject, env: { HOME: process.env.HOME ?? "/root" } });
+      expect(run.code, run.stderr).toBe(0);
+      return readFileSync(join(out, "app-1.0.0-nightly.20261124.tgz"));
+    }),
+  },
+  dagger: {
+    publish: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }),
+    failingGate: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }, { failingSmoke: true }),
+    dryRun: daggerRun("publish", { nightly: true, date: "2026-11-24", dryRun: true, registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }),
+    chartPackage: once(async () => {
+      const { call, effects } = await daggerRun("package", { nightly: true, date: "2026-11-24" }, { project: () => packageProject })();
+      expect(call.run.code, call.run.output).toBe(0);
+      return replayChartPackage(effects);
+    }),
+  },
+};
+
+const list = scenarios(expect, COMMIT_TIME);
+
+describe.each(list)("conformance: $name", (scenario) => {
+  it("on Docker (for real)", () => scenario.docker(worlds.docker));
+  it("on Dagger (the module through the harness, recorded)", () => scenario.dagger(worlds.dagger));
+});
+
+describe("conformance across engines", () => {
+  it("the example-shaped chart packages to the same bytes through both engines' staging", async () => {
+    const [docker, dagger] = [await worlds.docker.chartPackage(), await worlds.dagger.chartPackage()];
+    expect(dagger.equals(docker)).toBe(true);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * What both engines must mean the same by, as one list. Each scenario names a meaning of
+ * an Engine primitive (src/release/engine.ts) and says how it shows on each engine: on
+ * Docker, in what a real run does (a gate that passes only if the meaning holds, a label,
+ * bytes); on Dagger, in the engine calls the module makes that carry the meaning, as the
+ * recording engine sees them through the engine-faithful harness.
+ */
+import type { Effect } from "../../kit/fake-engine.js";
+
+/** A run of the conformance project on Docker, for real. */
+export interface DockerRun {
+  readonly code: number;
+  readonly output: string;
+  /** The tags the registry holds, by repository name (`app`, `charts/app`). */
+  tags(name: string): Promise<string[]>;
+  /** org.opencontainers.image.created of a pushed image or chart tag. */
+  created(name: string, tag: string): Promise<string | undefined>;
+}
+
+/** A run of the conformance project through the Dagger module, recorded. */
+export interface DaggerRun {
+  readonly failed: boolean;
+  readonly effects: readonly Effect[];
+}
+
+export interface Worlds {
+  readonly docker: { publish(): Promise<DockerRun>; failingGate(): Promise<DockerRun>; dryRun(): Promise<DockerRun>; chartPackage(): Promise<Buffer> };
+  readonly dagger: { publish(): Promise<DaggerRun>; failingGate(): Promise<DaggerRun>; dryRun(): Promise<DaggerRun>; chartPackage(): Promise<Buffer> };
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly docker: (w: Worlds["docker"]) => Promise<void>;
+  readonly dagger: (w: Worlds["dagger"]) => Promise<void>;
+}
+
+type Expect = (actual: unknown, message?: string) => { toBe(v: unknown): void; toEqual(v: unknown): void; toBeGreaterThan(v: number): void; toMatch(v: RegExp): void; toContain(v: unknown): void };
+
+const execsOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "exec").map((e) => e.detail as { args: string[]; useEntrypoint: boolean });
+const servicesOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "service-start").map((e) => e.detail as { hostname?: string; useEntrypoint?: boolean; args?: string[]; healthcheck?: { args: string[] } });
+const isProjectCommand = (args: string[]) => args.join(" ").includes("WRAPPED");
+
+export function scenarios(expect: Expect, commitTime: string): Scenario[] {
+  return [
+    {
+      name: "the image's entrypoint is kept for smoke tests, the suite and services",
+      // The smoke test and the suite pass only if entry.sh ran (it sets WRAPPED=yes).
+      docker: async (w) => expect((await w.publish()).code, (await w.publish()).output).toBe(0),
+      dagger: async (w) => {
+        const run = await w.publish();
+        const project = execsOf(run).filter((e) => isProjectCommand(e.args));
+        expect(project.length).toBeGreaterThan(1);
+        for (const e of project) expect(e.useEntrypoint, e.args.join(" ")).toBe(true);
+        for (const s of servicesOf(run)) expect(s.useEntrypoint, s.hostname).toBe(true);
+      },
+    },
+    {
+      name: "a cache starts with the image's content and ownership, writable by the image's non-root user",
+      // The suite runs as uid 1000: it reads /app/cache/seed (the image's) and writes beside it.
+      docker: async (w) => expect((await w.publish()).code).toBe(0),
+      dagger: async (w) => {
+        const caches = (await w.publish()).effects.filter((e) => e.kind === "cache").map((e) => e.detail as { path: string; source?: { fromContainer?: { path: string } }; owner?: string });
+        const cache = caches.find((c) => c.path === "/app/cache");
+        expect(cache?.source?.fromContainer?.path, "seeded from the image's /app/cache").toBe("/app/cache");
+        expect(cache?.owner, "owned as the image's user").toBe("1000:1000");
+      },
+    },
+    {
+      name: "services reach each other and the suite by name",
+      // b fetches a's page from http://a:8000/, the suite fetches it from http://b:8001/.
+      docker: async (w) => expect((await w.publish()).code).toBe(0),
+      dagger: async (w) => {
+        const run = await w.publish();
+        expect(servicesOf(run).map((s) => s.hostname).sort()).toEqual(["a", "b"]);
+        const bound = run.effects.filter((e) => e.kind === "service-binding").map((e) => e.detail.alias as string);
+        expect([...new Set(bound)].sort()).toEqual(["a", "b"]);
+      },
+    },
+    {
+      name: "each service is awaited by its ready command, run in its own container",
+      // b serves a's page only a second after it got it; the suite expects it there.
+      docker: async (w) => expect((await w.publish()).output).toMatch(/test in app with a, b: .* … ok/),
+      dagger: async (w) => {
+        const services = servicesOf(await w.publish());
+        const b = services.find((s) => s.hostname === "b");
+        expect(b?.healthcheck?.args, "b's ready command as its container's healthcheck").toEqual(["sh", "-c", "grep -q from-a /tmp/www/index.html && wget -q -O /dev/null http://127.0.0.1:8001/"]);
+      },
+    },
+    {
+      name: "created is the commit's time, read from git, on images and charts",
+      docker: async (w) => {
+        const run = await w.publish();
+        expect(await run.created("app", "nightly-20261124")).toBe(commitTime);
+        expect(await run.created("charts/app", "1.0.0-nightly.20261124")).toBe(commitTime);
+      },
+      dagger: async (w) => {
+        const run = await w.publish();
+        const labels = run.effects.filter((e) => e.kind === "publish").map((e) => (e.detail.labels as Record<string, string>)["org.opencontainers.image.created"]);
+        expect(labels).toEqual([commitTime]);
+        const stage = run.effects.find((e) => e.kind === "mount" && e.detail.trees);
+        expect(stage?.detail.timestamps, "staged chart files carry the commit's time").toBe(Date.parse(commitTime) / 1000);
+      },
+    },
+    {
+      name: "the same chart packages to the same bytes",
+      docker: async (w) => expect((await w.chartPackage()).length).toBeGreaterThan(0),
+      dagger: async (w) => expect((await w.chartPackage()).length).toBeGreaterThan(0),
+    },
+    {
+      name: "a failing gate publishes nothing",
+      docker: async (w) => {
+        const run = await w.failingGate();
+        expect(run.code).toBe(4);
+        expect(await run.tags("app")).toEqual([]);
+        expect(await run.tags("charts/app")).toEqual([]);
+      },
+      dagger: async (w) => {
+        const run = await w.failingGate();
+        expect(run.failed).toBe(true);
+        expect(run.effects.filter((e) => e.kind === "publish")).toEqual([]);
+        expect(execsOf(run).filter((e) => e.args.join(" ").includes("helm push"))).toEqual([]);
+      },
+    },
+    {
+      name: "a dry run runs the gates and pushes nothing",
+      docker: async (w) => {
+        const run = await w.dryRun();
+        expect(run.code).toBe(0);
+        expect(run.output).toMatch(/gate step\(s\) passed/);
+        expect(await run.tags("app")).toEqual([]);
+      },
+      dagger: async (w) => {
+        const run = await w.dryRun();
+        expect(run.failed).toBe(false);
+        expect(run.effects.filter((e) => e.kind === "publish")).toEqual([]);
+        expect(execsOf(run).some((e) => e.args[0] === "helm" && e.args[1] === "lint")).toBe(true);
+        expect(execsOf(run).filter((e) => e.args.join(" ").includes("helm push"))).toEqual([]);
+      },
+    },
+  ];
+}

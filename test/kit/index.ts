@@ -1,0 +1,4 @@
+export { startRegistry, type LocalRegistry, type RegistryAuth } from "./registry-server.js";
+export { ensureDockerEngine, ensureBaseImage, ensureNodeBaseImage, dockerAnswers, BASE_IMAGE, NODE_BASE_IMAGE, type DockerEngine } from "./dockerd.js";
+export { freePort, waitFor } from "./free-port.js";
+export { requireTool, run, TOOL_PACKAGES } from "../../src/exec/tools.js";

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll } from "vitest";
+import { startRegistry, type LocalRegistry } from "./index.js";
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { MEDIA_TYPES, RegistryClient, Secret } from "../../src/registry/index.js";
+import type { Credentials } from "../../src/registry/index.js";
+
+export const sha256 = (b: Buffer | string): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+/**
+ * Pushes a small but real image (one empty layer, a config with `labels`) straight
+ * through the distribution API, for suites that need registry content but not a build.
+ */
+export async function pushImage(_host: string, repository: string, tag: string, labels: Record<string, string>, credentials?: Credentials): Promise<string> {
+  const client = new RegistryClient({ credentials });
+  const layer = gzipSync(Buffer.alloc(1024)); // an empty tar
+  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: { Labels: labels }, rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] } }));
+  for (const blob of [layer, config]) await client.uploadBlob(repository, sha256(blob), blob);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociManifest,
+      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
+      layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+    }),
+  );
+  return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
+}
+
+export function creds(username: string, password: string): Credentials {
+  return { username, password: new Secret(password) };
+}
+
+/** A token that must never appear anywhere a run leaves output: tests grep for it. */
+export const CANARY = "canary-7f3e9a1c5b-DO-NOT-LEAK";
+/** The cosign key's password and the GnuPG key's passphrase in the signing suites: canaries too. */
+export const SIGNING_CANARY = "signing-canary-5e1d8b-DO-NOT-LEAK";
+export const GPG_CANARY = "gpg-canary-93c2af-DO-NOT-LEAK";
+
+/** A chart as helm pushes one (helm config + chart layer), or, with `notAChart`, an image under a chart's name. */
+export async function pushChartVersion(repository: string, tag: string, opts: { notAChart?: boolean; credentials?: Credentials } = {}): Promise<string> {
+  const client = new RegistryClient({ credentials: opts.credentials });
+  const name = repository.split("/").pop()!;
+  const config = Buffer.from(JSON.stringify({ name, version: tag.replace("_", "+"), apiVersion: "v2" }));
+  const layer = gzipSync(Buffer.from(`chart ${name} ${tag}`));
+  await client.uploadBlob(repository, sha256(config), config);
+  await client.uploadBlob(repository, sha256(layer), layer);
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    config: { mediaType: opts.notAChart ? "application/vnd.oci.image.config.v1+json" : MEDIA_TYPES.helmConfig, digest: sha256(config), size: config.length },
+    layers: [{ mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+  };
+  return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify(manifest)) });
+}
+
+/** A real registry with basic auth for user `ci` and the CANARY password, started for the suite that calls this. */
+export function useCanaryRegistry(): () => LocalRegistry {
+  let registry: LocalRegistry | undefined;
+  beforeAll(async () => {
+    registry = await startRegistry({ kind: "htpasswd", users: { ci: CANARY } });
+  });
+  afterAll(async () => registry?.stop());
+  return () => registry!;
+}

@@ -1,0 +1,46 @@
+import { DEFAULT_POLICY, type Config } from "../../src/config/index.js";
+import type { RunContext } from "../../src/context/index.js";
+import { planRelease, type Plan } from "../../src/plan/index.js";
+import { readRegistryState, RegistryClient } from "../../src/registry/index.js";
+import { pushImage } from "./registry-content.js";
+import type { Credentials } from "../../src/registry/index.js";
+
+export const COMMITS: Record<string, string> = {
+  "5.0.0": "5000000000000000000000000000000000000000",
+  "5.0.1": "5010000000000000000000000000000000000000",
+  "5.1.0": "5100000000000000000000000000000000000000",
+  "5.2.0": "5200000000000000000000000000000000000000",
+};
+
+/** A one-image config publishing to the local registry `host`. */
+export function imageConfig(host: string): Config {
+  return {
+    file: "/p/charthouse.yaml",
+    root: "/p",
+    registry: `${host}/samvera`,
+    images: [{ name: "dassie", repository: "dassie", context: "/p", dockerfile: "/p/Dockerfile", buildArgs: {}, platforms: ["linux/amd64"] }],
+    charts: [],
+    policy: DEFAULT_POLICY,
+  };
+}
+
+export function releaseContext(version: string): RunContext {
+  return { event: { kind: "release", tag: `v${version}` }, commit: COMMITS[version]!, date: "2026-11-24", created: "2026-11-24T00:00:00Z", ci: "local" };
+}
+
+/** Plans a release against what the real registry holds now. */
+export async function planAgainstRegistry(client: RegistryClient, host: string, version: string): Promise<Plan> {
+  const config = imageConfig(host);
+  const context = releaseContext(version);
+  const result = planRelease({ config, context, state: await readRegistryState(client, config, context) });
+  if (!result.ok) throw new Error(result.refusals.join("; "));
+  return result.plan;
+}
+
+/** Pushes the release's image (its immutable tag) as charthouse's build would label it. */
+export function pushRelease(host: string, version: string, credentials?: Credentials): Promise<string> {
+  return pushImage(host, `${host}/samvera/dassie`, version, {
+    "org.opencontainers.image.revision": COMMITS[version]!,
+    "org.opencontainers.image.version": version,
+  }, credentials);
+}

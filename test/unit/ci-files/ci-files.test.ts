@@ -1,0 +1,137 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ownCiFiles } from "../../../src/ci-files/index.js";
+import { circleTagFilter, githubTagGlobs } from "../../../src/plan/formats.js";
+import { DEFAULT_POLICY } from "../../../src/config/index.js";
+import { initFiles } from "../../../src/init/index.js";
+import { actionlint, checkCircleci, crossCheck, daggerCalls, parseGithubWorkflow } from "../../kit/ci-checks.js";
+import { introspect, type Fn } from "../../kit/introspect-module.js";
+import { tempTree } from "../../kit/temp-dir.js";
+import { cpSync, rmSync } from "node:fs";
+
+const ROOT = new URL("../../..", import.meta.url).pathname;
+let api: Record<string, Fn>;
+beforeAll(async () => {
+  api = (await introspect()).functions;
+});
+
+/** The CI files under test: charthouse's own, and what `charthouse init` writes for examples/hyrax. */
+function variants(): { name: string; circle: string; github: string }[] {
+  const project = tempTree();
+  cpSync(join(ROOT, "examples/hyrax"), project, { recursive: true });
+  rmSync(join(project, "charthouse.yaml"));
+  const circle = initFiles({ root: project, ci: "circleci", module: "github.com/samvera-labs/charthouse@v0.1.0" })[".circleci/config.yml"]!;
+  const github = initFiles({ root: project, ci: "github", module: "github.com/samvera-labs/charthouse@v0.1.0" })[".github/workflows/charthouse.yml"]!;
+  return [
+    { name: "charthouse's own", circle: readFileSync(join(ROOT, ".circleci/config.yml"), "utf8"), github: readFileSync(join(ROOT, ".github/workflows/charthouse.yml"), "utf8") },
+    { name: "charthouse init for examples/hyrax", circle, github },
+  ];
+}
+
+describe("the committed CI files are what charthouse generates for itself", () => {
+  it("(npm run ci-files rewrites them)", () => {
+    for (const [path, content] of Object.entries(ownCiFiles(ROOT))) expect(readFileSync(join(ROOT, path), "utf8"), path).toBe(content);
+  });
+});
+
+describe.each(variants())("$name GitHub Actions workflow", ({ github }) => {
+  it("passes GitHub's workflow parser", async () => {
+    const { errors } = await parseGithubWorkflow("charthouse.yml", github);
+    expect(errors).toEqual([]);
+  });
+
+  it("passes actionlint (expressions, untrusted input in run:)", async () => {
+    expect(await actionlint("charthouse.yml", github)).toEqual([]);
+  });
+
+  it("has the three triggers, write access only where it publishes, and no racing nightlies", () => {
+    const wf = parse(github);
+    expect(Object.keys(wf.on).sort()).toEqual(["pull_request", "push", "schedule"]);
+    expect(wf.on.push).toEqual({ tags: githubTagGlobs(DEFAULT_POLICY) });
+    expect(wf.on.schedule[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    expect(wf.jobs.gates.permissions).toBeUndefined();
+    for (const job of ["publish-nightly", "publish-release"]) expect(wf.jobs[job].permissions).toEqual({ contents: "read", packages: "write" });
+    expect(wf.jobs["publish-nightly"].concurrency).toEqual({ group: "charthouse-nightly", "cancel-in-progress": false });
+    expect(github).toContain("--registry-password env://GITHUB_TOKEN");
+    expect(github).not.toMatch(/run:.*\$\{\{/);
+  });
+
+  it("calls only functions and arguments the module has, plainly: no -m and no --source (the repository is the module or its blueprint)", () => {
+    const calls = daggerCalls(github);
+    expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
+    expect(crossCheck(calls, api)).toEqual([]);
+    for (const c of calls) expect(c.line).toMatch(/^dagger call publish (--nightly|--tag "\$TAG"|--dry-run) /);
+    expect(github).not.toMatch(/dagger -m|--source/);
+  });
+});
+
+describe.each(variants())("$name CircleCI config", ({ circle }) => {
+  it("passes SchemaStore's schema and the checks it misses", () => {
+    expect(checkCircleci(circle)).toEqual([]);
+  });
+
+  it("gates branches, publishes nightly on the schedule named nightly, releases on matching tags only", () => {
+    const config = parse(circle);
+    expect(config.workflows.gates.jobs).toEqual(["gates"]);
+    expect(config.workflows.nightly.when.and).toContainEqual({ equal: ["nightly", "<< pipeline.schedule.name >>"] });
+    const release = config.workflows.release.jobs[0]["publish-release"];
+    expect(release.filters.branches).toEqual({ ignore: "/.*/" });
+    expect(release.filters.tags.only).toBe(circleTagFilter(DEFAULT_POLICY));
+    for (const job of [release, config.workflows.nightly.jobs[0]["publish-nightly"]]) expect(job.context).toBe("charthouse-publish");
+    expect(circle).toContain("--registry-password env://REGISTRY_TOKEN");
+    expect(circle).toContain("dagger call publish --dry-run");
+    // Installed where the next step finds it: /usr/local/bin is on every step's PATH.
+    expect(circle).toContain("install.sh | BIN_DIR=/usr/local/bin sudo -E sh");
+  });
+
+  it("calls only functions and arguments the module has, plainly: no -m and no --source", () => {
+    const calls = daggerCalls(circle);
+    expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
+    expect(crossCheck(calls, api)).toEqual([]);
+    for (const c of calls) expect(c.line).toMatch(/^dagger call publish (--nightly|--tag "\$CIRCLE_TAG"|--dry-run) /);
+    expect(circle).not.toMatch(/dagger -m|--source/);
+  });
+});
+
+describe("tag filters follow the policy", () => {
+  const regex = () => {
+    const filter = circleTagFilter(DEFAULT_POLICY);
+    return new RegExp(filter.slice(1, -1));
+  };
+  it.each(["v5.0.1", "v5.1.0-rc.1", "hyrax-chart-v3.7.5"])("release tag %s runs", (tag) => expect(regex().test(tag)).toBe(true));
+  it.each(["5.0.1", "v5", "feature/x", "hyrax-chart-3.7.5", "vv5.0.1"])("%s does not", (tag) => expect(regex().test(tag)).toBe(false));
+  it("changes with the policy", () => {
+    expect(circleTagFilter({ ...DEFAULT_POLICY, releaseTag: "release-{version}" })).toContain("^release-");
+  });
+});
+
+describe("the cross-check catches a renamed function or argument", () => {
+  it("reports them", () => {
+    const calls = daggerCalls('dagger call publsh --nightly\ndagger -m x call publish --source . --nightlly');
+    expect(crossCheck(calls, api)).toEqual(["dagger call publsh --nightly: the module has no function publsh", "dagger -m x call publish --source . --nightlly: publish has no argument --nightlly"]);
+  });
+});
+
+describe("the checkers do find problems (so a passing file means something)", () => {
+  it("GitHub's parser rejects an unknown key and a job without runs-on", async () => {
+    const { errors } = await parseGithubWorkflow("bad.yml", "on: push\njobs:\n  a:\n    stepz: []\n");
+    expect(errors.join("\n")).toMatch(/stepz|runs-on/);
+  });
+
+  it("actionlint flags untrusted input spliced into run:", async () => {
+    const bad = "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n";
+    expect((await actionlint("bad.yml", bad)).join("\n")).toMatch(/untrusted|potentially untrusted/);
+  });
+
+  it("the CircleCI checks flag an unknown job, a dangling requires and an undeclared parameter", () => {
+    const bad = "version: 2.1\njobs:\n  a:\n    docker: [{image: x}]\n    steps: [checkout]\nworkflows:\n  w:\n    jobs:\n      - a:\n          requires: [b]\n      - c\nfoo: << pipeline.parameters.missing >>\n";
+    const problems = checkCircleci(bad).join("\n");
+    expect(problems).toMatch(/unknown top-level key foo/);
+    expect(problems).toMatch(/runs unknown job c/);
+    expect(problems).toMatch(/requires unknown b/);
+    expect(problems).toMatch(/parameter missing is used but not declared/);
+  });
+});

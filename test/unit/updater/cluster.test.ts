@@ -1,0 +1,76 @@
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { helmArgs } from "../../../src/chart/index.js";
+import { helmCluster } from "../../../src/updater/index.js";
+import { tempTree } from "../../kit/temp-dir.js";
+
+// No cluster runs here: `helm` and `kubectl` are FAKE executables that record their
+// argument lists and print what the real ones print, in the shapes of their source
+// (helm's `list --output json` releaseElement; kubectl's ConfigMap JSON; helm 3's and
+// helm 4's rollback messages on a failed --atomic upgrade).
+function fakeTools(out: { helm?: string; helmCode?: number; kubectl?: string; kubectlCode?: number }): { helm: string; kubectl: string; calls: () => string[] } {
+  const dir = tempTree();
+  const log = join(dir, "calls.log");
+  const tool = (name: string, stdout: string | undefined, code = 0) => {
+    const path = join(dir, name);
+    writeFileSync(join(dir, `${name}.out`), stdout ?? "");
+    writeFileSync(path, `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> "${log}"\ncat "${join(dir, `${name}.out`)}"\nexit ${code}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  };
+  return {
+    helm: tool("helm", out.helm, out.helmCode),
+    kubectl: tool("kubectl", out.kubectl, out.kubectlCode),
+    calls: () => readFileSync(log, "utf8").trim().split("\n"),
+  };
+}
+
+// What `helm list --output json` prints (pkg/cmd/list.go, releaseElement).
+const HELM_LIST = JSON.stringify([
+  { name: "hyrax", namespace: "samvera", revision: "7", updated: "2026-11-24 03:17:42.123456789 +0000 UTC", status: "deployed", chart: "hyrax-3.7.4-nightly.20261124", app_version: "nightly-20261124" },
+]);
+
+describe("the cluster through helm and kubectl (fake executables, real output shapes)", () => {
+  it("reads the deployed release with helm's exact argument list, splitting chart name and version", async () => {
+    const tools = fakeTools({ helm: HELM_LIST });
+    const deployed = await helmCluster(tools).deployed("hyrax", "samvera");
+    expect(deployed).toEqual({ chart: "hyrax", version: "3.7.4-nightly.20261124", status: "deployed" });
+    expect(tools.calls()).toEqual(["helm list --namespace samvera --filter ^hyrax$ --output json"]);
+  });
+
+  it.each([
+    ["a chart name with dashes and digits", "my-app-2-1.0.0", { chart: "my-app-2", version: "1.0.0" }],
+    ["a prerelease", "hyrax-5.0.0-rc.1", { chart: "hyrax", version: "5.0.0-rc.1" }],
+  ])("splits %s", async (_, chart, expected) => {
+    const tools = fakeTools({ helm: JSON.stringify([{ name: "r", namespace: "n", revision: "1", updated: "", status: "failed", chart, app_version: "" }]) });
+    expect(await helmCluster(tools).deployed("r", "n")).toEqual({ ...expected, status: "failed" });
+  });
+
+  it("an empty list is no release; a failing helm list is an error with its output", async () => {
+    expect(await helmCluster(fakeTools({ helm: "[]\n" })).deployed("hyrax", "samvera")).toBeNull();
+    await expect(helmCluster(fakeTools({ helm: "Error: Kubernetes cluster unreachable\n", helmCode: 1 })).deployed("hyrax", "samvera")).rejects.toThrow(/helm list failed: Error: Kubernetes cluster unreachable/);
+  });
+
+  it("reads hold and skip from the release's ConfigMap, and nothing when there is none", async () => {
+    const configMap = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "charthouse-sync-hyrax", namespace: "samvera" }, data: { hold: "true", skip: "5.0.2, 5.0.3" } });
+    const tools = fakeTools({ kubectl: configMap });
+    expect(await helmCluster(tools).controls("hyrax", "samvera")).toEqual({ hold: true, skip: ["5.0.2", "5.0.3"] });
+    expect(tools.calls()).toEqual(["kubectl get configmap charthouse-sync-hyrax --namespace samvera --output json --ignore-not-found"]);
+    // --ignore-not-found prints nothing for a missing ConfigMap.
+    expect(await helmCluster(fakeTools({ kubectl: "" })).controls("hyrax", "samvera")).toEqual({ hold: false, skip: [] });
+  });
+
+  it("tells an upgrade rolled back by --atomic (helm 3 and helm 4 words) from one whose rollback failed", async () => {
+    const args = helmArgs.upgrade("hyrax", "oci://ghcr.io/samvera/charts/hyrax", "3.7.5", { namespace: "samvera", timeout: "10m" });
+    const helm3 = "Error: UPGRADE FAILED: release hyrax failed, and has been rolled back due to atomic being set: context deadline exceeded\n";
+    const helm4 = "Error: UPGRADE FAILED: release hyrax failed, and has been rolled back due to rollback-on-failure being set: context deadline exceeded\n";
+    const broken = "Error: UPGRADE FAILED: an error occurred while rolling back the release. original upgrade error: context deadline exceeded: timed out\n";
+    for (const [output, rolledBack] of [[helm3, true], [helm4, true], [broken, false]] as const) {
+      const tools = fakeTools({ helm: output, helmCode: 1 });
+      expect(await helmCluster(tools).helm(args)).toEqual({ ok: false, rolledBack, output });
+      expect(tools.calls()).toEqual([`helm ${args.join(" ")}`]);
+    }
+    expect(await helmCluster(fakeTools({ helm: "Release \"hyrax\" has been upgraded. Happy Helming!\n" })).helm(args)).toMatchObject({ ok: true });
+  });
+});
