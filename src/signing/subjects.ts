@@ -8,7 +8,6 @@ export interface ManifestView {
 }
 
 const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
-const HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
 
 /**
  * One digest to sign, and what it is: a platform image (signed, with an SBOM and a
@@ -25,13 +24,12 @@ export interface Subject {
  * The digests one pushed name stands for, each to be signed: an image index and every
  * manifest it lists, children first; a plain manifest is itself alone. A verifier may be
  * handed either: `cosign verify` of the index by its tag, a node's runtime the child for
- * its platform.
+ * its platform. What the run pushed it as (`artifact`) says image or chart; a chart is
+ * never an index.
  */
-export function signingSubjects(digest: string, manifest: ManifestView): Subject[] {
-  if (!INDEX_TYPES.has(manifest.mediaType)) {
-    const config = (manifest.body as { config?: { mediaType?: unknown } }).config?.mediaType;
-    return [{ digest, kind: config === HELM_CONFIG ? "chart" : "image" }];
-  }
+export function signingSubjects(digest: string, manifest: ManifestView, artifact: "image" | "chart"): Subject[] {
+  if (artifact === "chart") return [{ digest, kind: "chart" }];
+  if (!INDEX_TYPES.has(manifest.mediaType)) return [{ digest, kind: "image" }];
   const listed = (manifest.body as { manifests?: { digest?: unknown; annotations?: Record<string, unknown> }[] }).manifests ?? [];
   const children = new Map<string, Subject>();
   for (const m of listed) {
