@@ -47,7 +47,7 @@ export function recordingEngine(opts: { failBuild?: string; failSign?: string; r
     packageChart: async (_chart, fileName) => fileName,
     pushChart: async (pkg, pushTo) => {
       const [, name, version] = /^(.+)-(\d.*)\.tgz$/.exec(pkg)!;
-      opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`);
+      return opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`) ?? "sha256:0";
     },
     // cosign's effect, FAKE: a `.sig` tag, an `.att` manifest gaining a layer per predicate type.
     sign: async (subject) => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { commandSteps } from "../../../src/pipeline/index.js";
 import { runRelease } from "../../../src/release/index.js";
 import { PublishFailure } from "../../../src/errors.js";
 import { signatureTag } from "../../../src/signing/index.js";
-import type { RegistryState } from "../../../src/plan/index.js";
+import type { RegistryState } from "../../../src/registry/index.js";
 import { chart, COMMIT, config, image, state } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
@@ -18,7 +17,7 @@ const hyraxChart = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVe
 async function release(registry: ReturnType<typeof memoryRegistry>, opts: { failSign?: string; there?: RegistryState } = {}) {
   const { engine, events } = recordingEngine({ registry, failSign: opts.failSign });
   const plan = mustPlan({ kind: "release", tag: "v5.0.1" }, opts.there ?? state().build(), cfg);
-  const run = runRelease({ plan, steps: commandSteps("publish", plan, { sign: true }), engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 }, builderVersion: "9.9.9" });
+  const run = runRelease({ plan, command: "publish", sign: true, engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 }, builderVersion: "9.9.9" });
   return { run, events };
 }
 
