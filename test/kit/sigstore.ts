@@ -11,7 +11,10 @@ const SETUP = (tool: string) => `run \`bash .ci/run\` (or \`node scripts/tools/b
 
 /** A Go tool built by scripts/tools at the version it pins: its binary, or an error naming the command that builds it. */
 export function builtTool(tool: "cosign" | "syft"): string {
-  const versions = JSON.parse(readFileSync(new URL("../../scripts/tools/versions.json", import.meta.url), "utf8")) as Record<string, { version: string }>;
+  // From test/kit in a checkout, or dist/test/kit once compiled (the demo).
+  const file = ["../../scripts/tools/versions.json", "../../../scripts/tools/versions.json"].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u));
+  if (!file) throw new Error("scripts/tools/versions.json is missing: cosign and syft cannot be found");
+  const versions = JSON.parse(readFileSync(file, "utf8")) as Record<string, { version: string }>;
   const binary = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "charthouse", "tools", `${tool}-${versions[tool]!.version}`, tool);
   if (!existsSync(binary)) throw new Error(`${tool} ${versions[tool]!.version} is not built (${binary}): ${SETUP(tool)}`);
   return binary;
