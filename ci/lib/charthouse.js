@@ -10074,11 +10074,23 @@ async function chartStage(chart, read, digests = /* @__PURE__ */ new Map()) {
   const chartYaml = await read(`${chartDir}/Chart.yaml`);
   if (chartYaml === void 0) throw new Error(`${chartDir}/Chart.yaml cannot be read`);
   const files = {
-    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: chart.annotations })
+    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: withPinnedImages(chart, digests) })
   };
   const settings = pinSettings(chart, digests);
   if (settings.length) files[`${chartDir}/values.yaml`] = rewriteValuesYaml(await read(`${chartDir}/values.yaml`) ?? "", settings);
   return { chartDir, dirs, files, time: stageTime(chart) };
+}
+var PINNED_IMAGES_ANNOTATION = "dev.charthouse.pinned-images";
+function withPinnedImages(chart, digests) {
+  const pinned = [
+    ...new Set(
+      chart.pins.flatMap((pin) => {
+        const digest = pin.digest ?? digests.get(pin.image);
+        return digest ? [`${pin.repository}:${pin.tag}@${digest}`] : [];
+      })
+    )
+  ];
+  return pinned.length ? { ...chart.annotations, [PINNED_IMAGES_ANNOTATION]: pinned.join(",") } : chart.annotations;
 }
 async function chartTree(chartDir, read) {
   const seen = [];

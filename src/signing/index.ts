@@ -3,4 +3,4 @@ export { signingSubjects, signingWork, wantedAttestations, stateTags, attestedTy
 export { provenancePredicate, PREDICATE, COSIGN_TYPE, type ProvenanceFacts } from "./provenance.js";
 export { provenanceMessage, type ChartMetadata } from "./helm-provenance.js";
 export { cosignArgs } from "./cosign-args.js";
-export { verifySignatureLayers, SIGNATURE_ANNOTATION, type SignatureLayer, type Verdict } from "./simple-signing.js";
+export { verifySignatureLayers, parsePinnedImages, SIGNATURE_ANNOTATION, type PinnedImage, type SignatureLayer, type Verdict } from "./simple-signing.js";

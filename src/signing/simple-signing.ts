@@ -52,3 +52,21 @@ export function verifySignatureLayers(layers: readonly SignatureLayer[], digest:
   const first = order.map((word) => reasons.find((r) => r.includes(word))).find((r) => r !== undefined) ?? reasons[0]!;
   return { ok: false, reason: first };
 }
+
+/** An image a chart pins, as its pinned-images annotation names it (`repository:tag@sha256:…`). */
+export interface PinnedImage {
+  readonly reference: string;
+  readonly repository: string;
+  readonly digest: string;
+}
+
+/** The images of a pinned-images annotation; entries that are no `repository[:tag]@sha256:…` are left out. */
+export function parsePinnedImages(annotation: string | undefined): PinnedImage[] {
+  return (annotation ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .flatMap((reference) => {
+      const m = /^([^@\s]+?)(?::[\w][\w.-]{0,127})?@(sha256:[0-9a-f]{64})$/.exec(reference);
+      return m ? [{ reference, repository: m[1]!, digest: m[2]! }] : [];
+    });
+}

@@ -3,7 +3,7 @@ import { versionToTag } from "../plan/formats.js";
 import { MEDIA_TYPES, type RegistryClient } from "../registry/client.js";
 import { isLoopbackHost, parseRepository } from "../registry/reference.js";
 import type { Cluster } from "./cluster.js";
-import { verifySigned } from "./verify-signature.js";
+import { verifyChartAndImages } from "./verify-signature.js";
 import { describePolicy, selectVersions, type SyncPolicy } from "./select-version.js";
 
 export interface SyncOptions {
@@ -45,8 +45,9 @@ export const SYNC_EXIT: Record<SyncAction, number> = { "up-to-date": 0, held: 0,
  * deployed; when newer (and not held), resolved to its digest and installed by it, so
  * what was checked is what runs. Never downgrades; a version that cannot be read or is
  * not a chart is skipped for the next one. With a verify key, so is a version it did not
- * sign (unsigned, signed by another key, or a signature of other bytes): refused, with
- * the reason; when every newer version is refused the release stays where it is.
+ * sign, or one pinning an image it did not sign (unsigned, signed by another key, or a
+ * signature of other bytes): refused, with the reason; when every newer version is
+ * refused the release stays where it is.
  */
 export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient; cluster: Cluster }): Promise<SyncResult> {
   const repository = o.chart.replace(/^oci:\/\//, "");
@@ -79,7 +80,7 @@ export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient
       continue;
     }
     if (o.verifyKey !== undefined) {
-      const verdict = await verifySigned(deps.client, repository, manifest.digest, o.verifyKey);
+      const verdict = await verifyChartAndImages(deps.client, repository, manifest, o.verifyKey);
       if (!verdict.ok) {
         skipped.push({ version: candidate.version, reason: `refused: ${verdict.reason}` });
         continue;

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { helmArgs } from "../../../src/chart/index.js";
+import { helmArgs, PINNED_IMAGES_ANNOTATION } from "../../../src/chart/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
 import { startRegistry, type LocalRegistry } from "../../kit/index.js";
 import { RegistryClient } from "../../../src/registry/index.js";
@@ -133,6 +133,10 @@ describe("charthouse publish signs what it publishes", () => {
       runs.push(result);
       return { code: result.code, line: JSON.parse(result.stdout.trim().split("\n").pop()!) };
     };
+    // The chart names the images it pins, and sync checks their signatures too.
+    const manifest = JSON.parse((await client().getManifest(repo("charts/hyrax"), "3.7.4-nightly.20261124"))!.bytes.toString("utf8"));
+    const config = JSON.parse((await client().getBlob(repo("charts/hyrax"), manifest.config.digest)).toString("utf8"));
+    expect(config.annotations[PINNED_IMAGES_ANNOTATION]).toContain(`${repo("dassie")}:nightly-20261124@${await digest("dassie", "nightly-20261124")}`);
     const fresh = new FakeCluster(null);
     const first = await sync(fresh, ["--dry-run"]);
     expect(first.line).toMatchObject({ action: "upgraded", installed: "3.7.4-nightly.20261124", digest: await digest("charts/hyrax", "3.7.4-nightly.20261124") });

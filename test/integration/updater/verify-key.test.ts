@@ -7,7 +7,8 @@ import { RegistryClient } from "../../../src/registry/index.js";
 import { cosignArgs, signatureTag } from "../../../src/signing/index.js";
 import type { SyncResult } from "../../../src/updater/index.js";
 import { valid } from "../../kit/json-schema.js";
-import { pushChartVersion } from "../../kit/registry-content.js";
+import { pushChartVersion, pushImage } from "../../kit/registry-content.js";
+import { PINNED_IMAGES_ANNOTATION } from "../../../src/chart/index.js";
 import { tempTree } from "../../kit/temp-dir.js";
 import { FakeCluster } from "../../kit/fake-cluster.js";
 import { builtTool, cosignKeyPair, must } from "../../kit/sigstore.js";
@@ -86,6 +87,24 @@ describe("charthouse sync --verify-key", () => {
     const cluster = new FakeCluster({ chart: "hyrax", version: "3.7.4", status: "deployed" });
     const { result } = await sync(cluster, {}, ["--dry-run"]);
     expect(result.installed).toBe("3.9.0");
+  });
+
+  it("a chart the key signed that pins an image the key did not sign is refused, naming the image; once the image is signed it installs", async () => {
+    const image = `${registry.host}/samvera/dassie`;
+    const imageDigest = await pushImage(registry.host, image, "nightly-20261126", {});
+    const pinned = `${image}:nightly-20261126@${imageDigest}`;
+    digests.set("4.0.0", await pushChartVersion(chart, "4.0.0", { annotations: { [PINNED_IMAGES_ANNOTATION]: pinned } }));
+    await sign("4.0.0", ours, PASSWORD);
+    const cluster = new FakeCluster({ chart: "hyrax", version: "3.9.0", status: "deployed" });
+    const refused = await sync(cluster, {}, ["--verify-key", ours.publicKey, "--policy", "^4"]);
+    expect(refused.code).toBe(22);
+    expect(refused.result.skipped).toEqual([{ version: "4.0.0", reason: `refused: the image it pins, ${pinned}: is not signed (no cosign signature in the registry)` }]);
+    expect(cluster.helmCalls).toEqual([]);
+
+    await must(builtTool("cosign"), cosignArgs.sign(ours.privateKey, `${image}@${imageDigest}`, { plainHttp: true }), { env: { ...process.env, COSIGN_PASSWORD: PASSWORD } });
+    const installed = await sync(cluster, {}, ["--verify-key", ours.publicKey, "--policy", "^4"]);
+    expect(installed.code).toBe(10);
+    expect(installed.result).toMatchObject({ action: "upgraded", installed: "4.0.0" });
   });
 
   it("a private key, or no key at all, for --verify-key is a usage error naming the fix (exit 2)", async () => {

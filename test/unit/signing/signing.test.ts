@@ -5,6 +5,7 @@ import {
   attestationTag,
   cosignArgs,
   isSigstoreTag,
+  parsePinnedImages,
   PREDICATE,
   provenanceMessage,
   provenancePredicate,
@@ -174,5 +175,19 @@ describe("the updater's signature check (cosign's key-pair check, without cosign
     const verdict = verifySignatureLayers(layers(), d("chart"), pem);
     expect(verdict.ok).toBe(false);
     expect(!verdict.ok && verdict.reason).toMatch(reason);
+  });
+});
+
+describe("the images a chart pins, from its annotation", () => {
+  it("reads repository, tag and digest; a registry port is no tag", () => {
+    const a = `127.0.0.1:5000/samvera/dassie:nightly-20261124@${d("a")},ghcr.io/samvera/worker@${d("b")}`;
+    expect(parsePinnedImages(a)).toEqual([
+      { reference: `127.0.0.1:5000/samvera/dassie:nightly-20261124@${d("a")}`, repository: "127.0.0.1:5000/samvera/dassie", digest: d("a") },
+      { reference: `ghcr.io/samvera/worker@${d("b")}`, repository: "ghcr.io/samvera/worker", digest: d("b") },
+    ]);
+  });
+  it("leaves out what pins nothing by digest", () => {
+    expect(parsePinnedImages(undefined)).toEqual([]);
+    expect(parsePinnedImages("ghcr.io/samvera/dassie:5.0.1,,x@sha256:short")).toEqual([]);
   });
 });
