@@ -18,7 +18,7 @@ export function recordingEngine(opts: { failBuild?: string; failSign?: string; r
       events.push(`built ${i.name}`);
       return i.name;
     },
-    run: async (img, command) => {
+    exec: async (img, command) => {
       events.push(`run ${img} ${command.join(" ")}`);
     },
     startServices: async (services) => {
