@@ -16,6 +16,7 @@ import { pushedDigest, StepFailed, type Engine, type EngineTraits, type ExecOpti
 import { builderProblems, buildxPlatforms, chooseBuilder, describeBuilder, platformProblems, platformTag, primaryPlatform, type Builder } from "./builder.js";
 import { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
 import { pushIndex } from "./push-index.js";
+import { cosignSigner, writeHelmProvenance, type SigningKeys } from "./signing.js";
 import { toolEnvironment } from "./tool-env.js";
 
 export interface DockerEngineOptions {
@@ -31,6 +32,8 @@ export interface DockerEngineOptions {
   readonly signal?: AbortSignal;
   /** Where packaged charts are kept (default: the run's work directory, removed at the end). */
   readonly packagesDir?: string;
+  /** The keys to sign with: cosign for the signing steps, GnuPG for helm provenance of every package. */
+  readonly signing?: SigningKeys;
 }
 
 /**
@@ -75,6 +78,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
   // The engine's own platform, from the preflight: the one builds and runs need no emulation for.
   let enginePlatform: string | undefined;
   let saves = 0;
+  const signer = cosignSigner({ keys: o.signing ?? {}, env, plainHttp: isLoopbackHost(host), signal: o.signal });
 
   const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
     runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
@@ -139,6 +143,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
 
   return {
     async preflight(steps: readonly Step[]): Promise<EngineTraits> {
+      if (steps.some((s) => s.phase === "sign")) await signer.preflight(steps.some((s) => s.kind === "sign-image"));
       const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
       if (images.length === 0) return { sharedBuilds: true };
       void hasBuildx(); // asked beside `docker version`, awaited below
@@ -233,6 +238,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       await succeed(helmBin, helmArgs.package(chart, packagesDir), `helm package of ${fileName}`);
       const file = join(packagesDir, readdirSync(packagesDir).find((f) => !before.has(f)) ?? fileName);
       canonicalizePackage(file);
+      // Signed as it ships: the provenance names the canonical bytes. helm push takes the .prov beside it.
+      if (o.signing?.gpg) await writeHelmProvenance({ packageFile: file, chartDir: chart, gpg: o.signing.gpg, env, workDir: work });
       return file;
     },
 
@@ -240,6 +247,10 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       await succeed(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
       return pushedDigest(o.client, reference, "helm push");
     },
+
+    sign: (subject) => signer.sign(subject),
+    attest: (subject, type, predicate) => signer.attest(subject, type, predicate),
+    sbom: (subject) => signer.sbom(subject),
 
     // Only packages written where the user asked (--output) outlive the run's work directory.
     keptPackage: (pkg) => (o.packagesDir ? pkg : undefined),

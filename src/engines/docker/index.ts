@@ -2,3 +2,4 @@ export { dockerEngine, type DockerEngineOptions, type DockerImage, type DockerSe
 export { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL } from "./docker-args.js";
 export { builderProblems, buildxPlatforms, chooseBuilder, platformProblems, describeBuilder, platformTag, primaryPlatform, type Builder } from "./builder.js";
 export { toolEnvironment } from "./tool-env.js";
+export { signingTool, type SigningKeys } from "./signing.js";
