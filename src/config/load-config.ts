@@ -41,7 +41,7 @@ interface RawImage {
 interface RawService {
   name: string;
   image: string;
-  port: number;
+  port?: number;
   env?: Record<string, string>;
   command?: string[];
   ready?: string[];
@@ -175,7 +175,7 @@ function buildTest(raw: NonNullable<RawConfig["test"]>, imageNames: string[], pr
   const services = (raw.services ?? []).map((s) => ({
     name: s.name,
     image: s.image,
-    port: s.port,
+    ...(s.port === undefined ? {} : { port: s.port }),
     env: s.env ?? {},
     command: s.command,
     ready: s.ready,
