@@ -182,7 +182,7 @@ describe("charthouse init learns from what the repository already says", () => {
     expect(config.charts).toEqual([{ path: "chart/hyrax" }]);
     expect(text).toMatch(/# from \.github\/workflows\/release-charts\.yml:\d+ \(it pushes to oci:\/\/ghcr\.io\/samvera\/charts/);
     // Stale references are reported, not copied; what the new CI supersedes is said and left alone.
-    expect(run.stdout).toMatch(/stale, left out: \.github\/workflows\/build\.yml:\d+: target hyrax-engine-dev-worker \(image dassie-worker\) is no stage of Dockerfile/);
+    expect(run.stdout).toMatch(/stale, left out: \.github\/workflows\/build\.yml:\d+: target hyrax-engine-dev-worker \(ghcr\.io\/samvera\/hyrax\/dassie-worker\) is no stage of Dockerfile/);
     expect(text).not.toContain("hyrax-engine-dev-worker");
     expect(run.stdout).toContain("supersedes (left untouched; remove them once charthouse publishes): .github/workflows/build.yml (job build), .github/workflows/release-charts.yml (job release)");
     expect(readFileSync(join(project, ".github/workflows/build.yml"), "utf8")).toContain("docker/build-push-action");
