@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { learnFromCompose } from "../../../src/init/learn-compose.js";
+import { composeRuns, learnFromWorkflows } from "../../../src/init/learn-workflows.js";
+import { tempTree } from "../../kit/temp-dir.js";
+
+describe("what a workflow computes", () => {
+  it("follows a local reusable workflow and a composite action to the build they wrap, with their inputs and defaults", () => {
+    const root = tempTree({
+      ".github/workflows/release.yml": `on: { push: { tags: ["v*"] } }
+jobs:
+  images:
+    uses: ./.github/workflows/images.yml
+    with:
+      target: web
+      name: \${{ github.repository_owner }}-web
+`,
+      ".github/workflows/images.yml": `on:
+  workflow_call:
+    inputs:
+      target: { type: string }
+      name: { type: string }
+      platforms: { type: string, default: "linux/amd64,linux/arm64" }
+jobs:
+  build:
+    steps:
+      - uses: ./.github/actions/publish
+        with:
+          image: ghcr.io/\${{ github.repository }}/\${{ inputs.name }}
+          target: \${{ inputs.target }}
+          platforms: \${{ inputs.platforms }}
+`,
+      ".github/actions/publish/action.yml": `name: publish
+inputs:
+  image: { required: true }
+  target: { required: true }
+  platforms: { default: linux/amd64 }
+  dockerfile: { default: docker/Dockerfile }
+runs:
+  using: composite
+  steps:
+    - uses: docker/build-push-action@v7
+      with:
+        context: ./app
+        file: \${{ inputs.dockerfile }}
+        target: \${{ inputs.target }}
+        platforms: \${{ inputs.platforms }}
+        push: true
+        tags: \${{ inputs.image }}:latest
+`,
+    });
+    const facts = learnFromWorkflows(root, { repository: "Acme/Shop" });
+    expect(facts.builds).toEqual([
+      { repositories: ["ghcr.io/acme/shop/acme-web"], target: "web", context: "app", file: "docker/Dockerfile", platforms: ["linux/amd64", "linux/arm64"], pushes: true, feedsTest: false, from: { file: ".github/actions/publish/action.yml", line: 14 } },
+    ]);
+    expect(facts.supersedes).toEqual([".github/workflows/images.yml (job build)", ".github/workflows/release.yml (job images)"]);
+  });
+
+  it("expands a matrix into targets and image names; an expression it cannot evaluate is reported, never kept", () => {
+    const root = tempTree({
+      ".github/workflows/build.yml": `on: release
+jobs:
+  build:
+    strategy:
+      matrix:
+        include:
+          - { target: web, image: shop }
+          - { target: worker, image: shop-worker }
+    steps:
+      - uses: docker/build-push-action@v7
+        with:
+          target: \${{ matrix.target }}
+          platforms: \${{ matrix.platform }}
+          push: true
+          tags: ghcr.io/acme/\${{ matrix.image }}:\${{ github.sha }}
+`,
+    });
+    const facts = learnFromWorkflows(root, { repository: "acme/shop" });
+    expect(facts.builds.map((b) => [b.target, b.repositories, b.platforms])).toEqual([["web", ["ghcr.io/acme/shop"], undefined], ["worker", ["ghcr.io/acme/shop-worker"], undefined]]);
+    expect(facts.unknown).toEqual([".github/workflows/build.yml:13: platforms ${{ matrix.platform }} cannot be evaluated here; left out"]);
+  });
+
+  it("reads the compose file and service of `docker compose -f … run [options] <service>`", () => {
+    const from = { file: "x", line: 1 };
+    expect(composeRuns('docker compose -f a.yml -f b.yml run -T --rm --entrypoint sh -e A=1 -u root web -c "rspec"', from)).toEqual([{ files: ["a.yml", "b.yml"], service: "web", from }]);
+    expect(composeRuns("docker-compose --file=ci.yml exec -T app bin/test && echo done", from)).toEqual([{ files: ["ci.yml"], service: "app", from }]);
+    expect(composeRuns("docker compose -f ci.yml up -d", from)).toEqual([{ files: ["ci.yml"], from }]);
+    expect(composeRuns("docker compose up", from)).toEqual([]);
+  });
+});
+
+describe("compose, as compose reads it", () => {
+  it("the file a Makefile tests with; the tested service's dependencies; ports, expose or none; interpolation from .env", () => {
+    const root = tempTree({
+      Makefile: "test:\n\tdocker compose -f compose.ci.yml run --rm app bin/test\n",
+      ".env": "DB_TAG=16\n",
+      "compose.yml": "services:\n  other:\n    image: nope\n",
+      "compose.ci.yml": `services:
+  app:
+    build: .
+    depends_on: [db, cache]
+  db:
+    image: postgres:\${DB_TAG}
+    environment: { POSTGRES_PASSWORD: "$$ecret", FROM_SHELL: null }
+    expose: ["5432"]
+  cache:
+    image: memcached:\${MEMCACHED_TAG}
+  search:
+    image: solr:9
+  queue:
+    image: redis:7
+    command: redis-server --appendonly yes
+`,
+    });
+    const facts = learnFromCompose(root, []);
+    expect(facts.file).toEqual({ path: "compose.ci.yml", why: "Makefile:2 runs the tests with it" });
+    expect(facts.tested).toMatchObject({ service: "app" });
+    expect(facts.services).toEqual([{ name: "db", image: "postgres:16", port: 5432, env: { POSTGRES_PASSWORD: "$ecret" }, from: { file: "compose.ci.yml", line: 6 } }]);
+    expect(facts.others).toEqual(["compose.yml"]);
+    expect(facts.notes).toEqual([
+      "compose.ci.yml:6: service db's FROM_SHELL comes from the environment compose runs in; left out",
+      "compose.ci.yml:6: service db has no healthcheck: it counts as ready once port 5432 listens (Dagger) or once started (Docker); add ready: for more",
+      "compose.ci.yml:10: service cache's image uses ${MEMCACHED_TAG}, which neither .env nor a default sets; left out",
+    ]);
+  });
+
+  it("without a CI run: the default file, the built service others need, every other service; a string command split as a shell splits it", () => {
+    const root = tempTree({
+      "docker-compose.yml": "services:\n  web:\n    build: { context: ., target: dev }\n  queue:\n    image: redis:7\n    command: redis-server --save '' --appendonly no\n",
+    });
+    const facts = learnFromCompose(root, []);
+    expect(facts.tested).toMatchObject({ service: "web", target: "dev" });
+    expect(facts.services).toMatchObject([{ name: "queue", image: "redis:7", command: ["redis-server", "--save", "", "--appendonly", "no"] }]);
+    expect(facts.notes).toEqual(["docker-compose.yml:5: service queue has no healthcheck and no port: nothing says when it is ready; add ready: to it"]);
+  });
+});
