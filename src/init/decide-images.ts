@@ -89,7 +89,8 @@ export function decideImages(builds: readonly WorkflowBuild[], stages: (build: W
       ...(first.context ? { context: first.context } : {}),
       ...(first.file ? { dockerfile: first.file } : {}),
       platforms: [...new Set(group.flatMap((b) => b.platforms ?? []))],
-      from: group.map((b) => b.from),
+      // A matrix runs one step many times: one origin each.
+      from: group.map((b) => b.from).filter((o, k, all) => all.findIndex((x) => x.file === o.file && x.line === o.line) === k),
     });
   }
   return { ok: true, ...(registry ? { registry } : {}), images, left, unpublished: [...new Set(unpublished)] };

@@ -7,7 +7,9 @@ import { composeRuns, shellWords, type ComposeRun } from "./learn-workflows.js";
 
 export interface LearnedService {
   readonly name: string;
+  /** Its image reference; for a service built from this repository, the build's target instead (`built`), which init maps to a published image. */
   readonly image: string;
+  readonly built?: { readonly target?: string };
   readonly port?: number;
   readonly env: Readonly<Record<string, string>>;
   readonly command?: readonly string[];
@@ -46,7 +48,8 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
   const runs = [...workflowRuns, ...scriptRuns(root)].map((r) => ({ ...r, files: r.files.map((f) => normalize(f)) })).filter((r) => r.files.every((f) => existsSync(join(root, f))));
   const found = composeFiles(root);
   const defaults = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"].filter((f) => existsSync(join(root, f)));
-  const run = runs.find((r) => r.service) ?? runs[0];
+  // A service named by a variable (`exec "$svc"`) says nothing about which one runs the tests.
+  const run = runs.find((r) => r.service && /^[a-z0-9][\w.-]*$/i.test(r.service)) ?? runs[0];
   const chosen = run
     ? { paths: run.files, why: `${at(run.from)} runs the tests with it` }
     : defaults.length
@@ -85,7 +88,14 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
   const learned: LearnedService[] = [];
   for (const name of wanted) {
     const s = services.get(name)!;
-    if (s.raw.build !== undefined) continue;
+    if (s.raw.build !== undefined) {
+      // Built here: another process of the application (same target: an init job, a worker of one image) is not a service;
+      // another image (Hyku's solr, built with its config) is one, running what charthouse builds.
+      const target = s.raw.build && typeof s.raw.build === "object" ? (s.raw.build as { target?: unknown }).target : undefined;
+      if (target === undefined ? tested?.target === undefined : String(target) === tested?.target) continue;
+      learned.push({ ...readService(root, name, s, "", value, notes), built: target === undefined ? {} : { target: String(target) } });
+      continue;
+    }
     const image = s.raw.image === undefined ? undefined : value(s.raw.image, `service ${name}'s image`, s.from);
     if (image === undefined) continue;
     if (tested?.image !== undefined && image.replace(/:[^/:]*$/, "").toLowerCase() === tested.image) continue; // another process of the application (a worker), not a service

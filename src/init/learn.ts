@@ -67,6 +67,15 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
   const testImage = tested && images ? images.find((i) => (tested.target !== undefined && i.target === tested.target) || (registry && tested.image === `${registry.value}/${i.repository}`))?.name : undefined;
   if (tested && images && !testImage) stale.push(`${at(tested.from)}: service ${tested.service} ${tested.target ? `builds target ${tested.target}` : `runs ${tested.image ?? "an image"}`}, which no published image is; no test gate written`);
 
+  // A service built from this repository runs the published image of its target, or is left out.
+  const services = compose.services.flatMap((s) => {
+    if (!s.built) return [s];
+    const image = images?.find((i) => i.target === s.built!.target);
+    if (image) return [{ ...s, image: image.name }];
+    stale.push(`${at(s.from)}: service ${s.name} builds target ${s.built.target ?? "(none)"}, which no published image is; left out of the test gate`);
+    return [];
+  });
+
   const charts = chartsToPublish(facts, workflows.charts).map(({ dir, releaser }) => {
     const learned = registry && images ? learnPins(root, dir, registry.value, images) : { pins: [], stale: [] };
     stale.push(...learned.stale);
@@ -76,7 +85,7 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
   return {
     ...(registry ? { registry } : {}),
     ...(images ? { images } : {}),
-    compose,
+    compose: { ...compose, services },
     ...(testImage ? { testImage } : {}),
     charts,
     patterns,

@@ -19,7 +19,8 @@ export interface Yaml {
 export function readYaml(root: string, path: string): Yaml | undefined {
   try {
     const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(join(root, path), "utf8"), { lineCounter: lines });
+    // Compose files share settings through YAML merge keys (`<<: *app`).
+    const doc = parseDocument(readFileSync(join(root, path), "utf8"), { lineCounter: lines, merge: true });
     return doc.errors.length ? undefined : { file: path, doc, lines };
   } catch {
     return undefined;

@@ -7,7 +7,8 @@ export type EnvWrite = { readonly name: string; readonly value: string } | { rea
  * The `NAME=value >> $GITHUB_ENV` writes of a run step, in the shell forms workflows use
  * (`echo "REPO_LOWER=${REPO,,}" >> $GITHUB_ENV`, `echo TAG=${GITHUB_SHA::8} >> "$GITHUB_ENV"`),
  * each value expanded as bash would: `$V`, `${V}`, `${V,,}`, `${V^^}`, `${V::n}`, `${V:o:n}`,
- * `${V:-default}`. A command substitution or an unknown variable leaves the value unknown.
+ * `${V:-default}`. A command substitution, an unknown variable, or a name the step writes with
+ * different values (in branches of an `if`) leaves the value unknown.
  */
 export function githubEnvWrites(run: string, vars: Vars): EnvWrite[] {
   const writes: EnvWrite[] = [];
@@ -28,7 +29,10 @@ export function githubEnvWrites(run: string, vars: Vars): EnvWrite[] {
       writes.push({ name, unknown: value.unknown });
     }
   }
-  return writes;
+  // One name written with two values in one step (`if …; then echo A=x …; else echo A=y …`): which one depends on the run.
+  const values = new Map<string, Set<string>>();
+  for (const w of writes) values.set(w.name, (values.get(w.name) ?? new Set()).add("value" in w ? w.value : `\u0000${w.unknown}`));
+  return writes.map((w) => ((values.get(w.name)?.size ?? 0) > 1 ? { name: w.name, unknown: `$${w.name}, written with different values depending on how the step runs` } : w));
 }
 
 function unquote(word: string): string {

@@ -133,3 +133,50 @@ describe("compose, as compose reads it", () => {
     expect(facts.notes).toEqual(["docker-compose.yml:5: service queue has no healthcheck and no port: nothing says when it is ready; add ready: to it"]);
   });
 });
+
+describe("compose files that share settings and build more than the application (Hyku's shape)", () => {
+  it("reads merge keys; a service built from another target runs that published image; init jobs of the application are not services", async () => {
+    const { detectProject } = await import("../../../src/init/index.js");
+    const { learnFromRepository } = await import("../../../src/init/learn.js");
+    const root = tempTree({
+      Dockerfile: "FROM scratch AS base\nFROM base AS app-web\nFROM base AS app-solr\nFROM base AS app-gone\n",
+      ".github/workflows/build.yml": `on: release
+jobs:
+  build:
+    strategy:
+      matrix:
+        component: [web, solr]
+    steps:
+      - uses: docker/build-push-action@v7
+        with:
+          target: app-\${{ matrix.component }}
+          push: true
+          tags: ghcr.io/acme/app/\${{ matrix.component }}:latest
+`,
+      "docker-compose.yml": `x-app: &app
+  build: { context: ., target: app-web }
+  image: ghcr.io/acme/app/web:\${TAG:-latest}
+services:
+  web:
+    <<: *app
+    depends_on: [solr, init, old, db]
+  init:
+    <<: *app
+    command: bin/setup
+  solr:
+    build: { context: ., target: app-solr }
+    healthcheck:
+      test: ["CMD", "solr", "status"]
+  old:
+    build: { context: ., target: app-gone }
+  db:
+    image: postgres:16
+`,
+    });
+    const facts = { ...detectProject(root), tags: [] };
+    const learned = learnFromRepository(root, facts);
+    expect(learned.testImage).toBe("web");
+    expect(learned.compose.services.map((s) => [s.name, s.image, s.ready])).toEqual([["solr", "solr", ["solr", "status"]], ["db", "postgres:16", undefined]]);
+    expect(learned.stale).toEqual(["docker-compose.yml:16: service old builds target app-gone, which no published image is; left out of the test gate"]);
+  });
+});
