@@ -14,6 +14,8 @@ export interface LearnedService {
   readonly env: Readonly<Record<string, string>>;
   readonly command?: readonly string[];
   readonly ready?: readonly string[];
+  /** How long compose would wait for the healthcheck (start_period + interval × retries), when longer than charthouse's 120 s. */
+  readonly readyTimeoutSeconds?: number;
   readonly from: Origin;
 }
 
@@ -31,6 +33,8 @@ export interface ComposeFacts {
   /** The compose file the gate is learned from, and why that one. */
   readonly file?: { readonly path: string; readonly why: string };
   readonly tested?: TestedService;
+  /** The command the CI runs the suite with in the tested service, or why it cannot be taken, and where. */
+  readonly suite?: { readonly command?: readonly string[]; readonly unknown?: string; readonly from: Origin };
   readonly services: readonly LearnedService[];
   /** Other compose files of the project, not used for the gate. */
   readonly others: readonly string[];
@@ -49,7 +53,9 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
   const found = composeFiles(root);
   const defaults = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"].filter((f) => existsSync(join(root, f)));
   // A service named by a variable (`exec "$svc"`) says nothing about which one runs the tests.
-  const run = runs.find((r) => r.service && /^[a-z0-9][\w.-]*$/i.test(r.service)) ?? runs[0];
+  // Of the runs naming a service, the one running tests; a wait loop or a setup step says less.
+  const named = runs.filter((r) => r.service && /^[a-z0-9][\w.-]*$/i.test(r.service));
+  const run = named.find((r) => SUITE.test([...(r.command ?? []), r.commandUnknown ?? ""].join(" "))) ?? named[0] ?? runs[0];
   const chosen = run
     ? { paths: run.files, why: `${at(run.from)} runs the tests with it` }
     : defaults.length
@@ -102,8 +108,11 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
     learned.push(readService(root, name, s, image, value, notes));
   }
   const others = found.filter((f) => !read.has(f));
-  return { file: { path: chosen.paths.join(", "), why: chosen.why }, ...(tested ? { tested } : {}), services: learned, others, notes };
+  const suite = run?.service === testedName && (run?.command || run?.commandUnknown) ? { ...(run.command ? { command: run.command } : { unknown: run.commandUnknown! }), from: run.from } : undefined;
+  return { file: { path: chosen.paths.join(", "), why: chosen.why }, ...(tested ? { tested } : {}), ...(suite ? { suite } : {}), services: learned, others, notes };
 }
+
+const SUITE = /\b(rspec|rspec_booster|test|tests|spec|specs|pytest|jest|mocha|phpunit)\b/;
 
 type Value = (text: unknown, where: string, from: Origin) => string | undefined;
 
@@ -142,7 +151,33 @@ function readService(root: string, name: string, s: { raw: Record<string, unknow
       ? `${at(s.from)}: service ${name} has no healthcheck and no port: nothing says when it is ready; add ready: to it`
       : `${at(s.from)}: service ${name} has no healthcheck: it counts as ready once port ${port} listens (Dagger) or once started (Docker); add ready: for more`);
   }
-  return { name, image, ...(port === undefined ? {} : { port }), env, ...(command ? { command } : {}), ...(readyKnown ? { ready: readyKnown } : {}), from: s.from };
+  const patience = readyKnown ? healthcheckPatience(health as Record<string, unknown>) : undefined;
+  return {
+    name,
+    image,
+    ...(port === undefined ? {} : { port }),
+    env,
+    ...(command ? { command } : {}),
+    ...(readyKnown ? { ready: readyKnown } : {}),
+    ...(patience !== undefined && patience > 120 ? { readyTimeoutSeconds: Math.min(3600, patience) } : {}),
+    from: s.from,
+  };
+}
+
+/** Seconds compose gives a healthcheck before calling the service unhealthy: start_period + interval × retries (its defaults 0s, 30s, 3). */
+function healthcheckPatience(health: Record<string, unknown>): number | undefined {
+  const interval = seconds(health.interval ?? "30s");
+  const start = seconds(health.start_period ?? "0s");
+  const retries = Number(health.retries ?? 3);
+  return interval === undefined || start === undefined || !Number.isFinite(retries) ? undefined : Math.ceil(start + interval * retries);
+}
+
+/** A compose duration (`1m30s`, `500ms`, `10s`) in seconds. */
+function seconds(text: unknown): number | undefined {
+  const parts = [...String(text).matchAll(/(\d+(?:\.\d+)?)(ms|us|h|m|s)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join("") !== String(text)) return undefined;
+  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001 };
+  return parts.reduce((total, p) => total + Number(p[1]) * unit[p[2]!]!, 0);
 }
 
 /** A compose `command:` as the argument list compose passes: a string is split as a shell splits words. */

@@ -25,6 +25,10 @@ export interface WorkflowBuild {
 export interface ComposeRun {
   readonly files: readonly string[];
   readonly service?: string;
+  /** The command run in the service, when the run names one init can take as it is (no expression, no `--entrypoint`). */
+  readonly command?: readonly string[];
+  /** Why the command it runs cannot be taken, when it names one. */
+  readonly commandUnknown?: string;
   readonly from: Origin;
 }
 
@@ -202,8 +206,7 @@ const VALUED = new Set(["-e", "--env", "--entrypoint", "-l", "--label", "--name"
 /** Every `docker compose -f <file>… [run|exec [options] <service>]` in a script. */
 export function composeRuns(script: string, from: Origin): ComposeRun[] {
   const runs: ComposeRun[] = [];
-  for (const command of script.replace(/\\\n/g, " ").split(/\n|&&|;|\|\|/)) {
-    const words = shellWords(command);
+  for (const words of shellCommands(script)) {
     const start = words.findIndex((w, k) => w === "docker-compose" || (w === "docker" && words[k + 1] === "compose"));
     if (start < 0) continue;
     const files: string[] = [];
@@ -215,6 +218,7 @@ export function composeRuns(script: string, from: Origin): ComposeRun[] {
     }
     if (!files.length) continue;
     let service: string | undefined;
+    let entrypoint = false;
     if (words[k] === "run" || words[k] === "exec") {
       for (k++; k < words.length; k++) {
         const w = words[k]!;
@@ -222,17 +226,49 @@ export function composeRuns(script: string, from: Origin): ComposeRun[] {
           service = w;
           break;
         }
+        if (/^--entrypoint\b/.test(w)) entrypoint = true;
         if (VALUED.has(w)) k++;
       }
     }
-    runs.push({ files, ...(service ? { service } : {}), from });
+    const args = service ? words.slice(k + 1).filter((w) => w !== "\\") : [];
+    const unknown = args.some(hasUnknown) ? "it holds expressions init cannot evaluate" : entrypoint ? "it replaces the image's entrypoint, which charthouse keeps" : undefined;
+    runs.push({ files, ...(service ? { service } : {}), ...(args.length ? (unknown ? { commandUnknown: unknown } : { command: args }) : {}), from });
   }
   return runs;
 }
 
+/**
+ * A script's simple commands, each as its words: lines (backslash continuations joined) split
+ * at `&&`, `||`, `|` and `;` outside quotes, redirections (`2>/dev/null`, `> log`) dropped.
+ */
+export function shellCommands(script: string): string[][] {
+  const commands: string[][] = [];
+  for (const line of script.replace(/\\\n/g, " ").split("\n")) {
+    let current: string[] = [];
+    let redirect = false;
+    // A word is a run of quoted and unquoted parts (`A='*'`), an operator ends a command.
+    for (const m of line.matchAll(/(?<![^\s])(\d*[<>]{1,2}&?)|((?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'|;&<>])+)|(&&|\|\||[|;&])/g)) {
+      if (m[3]) {
+        commands.push(current);
+        current = [];
+      } else if (m[1]) {
+        redirect = true;
+      } else if (redirect) {
+        redirect = false;
+      } else {
+        current.push(unquoteWord(m[2]!));
+      }
+    }
+    commands.push(current);
+  }
+  return commands.filter((c) => c.length);
+}
+
+function unquoteWord(word: string): string {
+  return [...word.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^"']+)/g)].map((m) => m[1]?.replace(/\\(.)/g, "$1") ?? m[2] ?? m[3]).join("");
+}
+
 /** A command line split into words as a shell would, quotes removed (no expansion). */
 export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]!);
-  return words;
+  return [...line.matchAll(/(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'])+/g)].map((m) => unquoteWord(m[0]));
 }

@@ -1,5 +1,7 @@
 import { readChart } from "../chart-files/read-chart.js";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, normalize } from "node:path";
+import { listStages } from "../config/dockerfile.js";
 import { ConfigError } from "../errors.js";
 import { decideImages, type DecidedImage } from "./decide-images.js";
 import type { ProjectFacts } from "./detect-project.js";
@@ -49,9 +51,10 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
   const builds = [...workflows.builds, ...circle.builds];
   const compose = learnFromCompose(root, workflows.composeRuns);
   const hasStage = (b: WorkflowBuild) => {
-    const file = b.file ?? join(b.context ?? ".", "Dockerfile");
-    const dockerfile = facts.dockerfiles.find((d) => d.path === file);
-    return dockerfile !== undefined && (b.target === undefined || dockerfile.stages.includes(b.target));
+    const file = normalize(b.file ?? join(b.context ?? ".", "Dockerfile"));
+    // Any file the workflow names, not only those called Dockerfile (docker/app.dockerfile).
+    const stages = facts.dockerfiles.find((d) => d.path === file)?.stages ?? stagesOf(join(root, file));
+    return stages !== undefined && (b.target === undefined || stages.includes(b.target));
   };
   const decision = decideImages(builds, hasStage);
   if (!decision.ok) throw new ConfigError(`charthouse init cannot decide: ${decision.reason}. Nothing was written.`);
@@ -104,3 +107,11 @@ function chartsToPublish(facts: ProjectFacts, released: readonly WorkflowChart[]
 }
 
 export type { DecidedImage, LearnedPin, LearnedPatterns, ComposeFacts, Origin as LearnedOrigin };
+
+function stagesOf(path: string): string[] | undefined {
+  try {
+    return listStages(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}

@@ -128,9 +128,16 @@ function renderTest(learned: Learned, names: ReadonlyMap<string, string>, rows: 
   }
   const lines = [`# from ${at(tested.from)}: service ${tested.service} of ${file?.path ?? "the compose file"} (${file?.why ?? "built from this repository"})`, "test:", `  image: ${image}`];
   rows.push({ what: "test image", value: `${image} (service ${tested.service})`, source: at(tested.from) });
-  lines.push(`  # TODO: the command that runs the test suite${tested.command ? `; the compose service runs ${flow(tested.command)}` : ""}`);
-  lines.push('  command: ["bundle", "exec", "rspec"]');
-  todo.push("charthouse.yaml: test.command, the command that runs the suite");
+  const suite = learned.compose.suite;
+  if (suite?.command) {
+    lines.push(`  # from ${at(suite.from)}: the command its CI runs in service ${tested.service}`, `  command: ${flow(suite.command)}`);
+    rows.push({ what: "test command", value: suite.command.join(" "), source: at(suite.from) });
+  } else {
+    const ci = suite ? `; ${at(suite.from)} runs the suite in service ${tested.service}, but ${suite.unknown}` : "";
+    lines.push(`  # TODO: the command that runs the test suite${ci}${tested.command ? `; the compose service itself runs ${flow(tested.command)}` : ""}`);
+    lines.push('  command: ["bundle", "exec", "rspec"]');
+    todo.push("charthouse.yaml: test.command, the command that runs the suite");
+  }
   if (services.length) {
     lines.push("  services:");
     for (const s of services) {
@@ -142,6 +149,7 @@ function renderTest(learned: Learned, names: ReadonlyMap<string, string>, rows: 
       }
       if (s.command) lines.push(`      command: ${flow(s.command)}`);
       if (s.ready) lines.push(`      ready: ${flow(s.ready)}`);
+      if (s.readyTimeoutSeconds) lines.push(`      readyTimeoutSeconds: ${s.readyTimeoutSeconds}   # as long as compose waits for its healthcheck`);
       rows.push({ what: `service ${s.name}`, value: [s.image, s.port === undefined ? "" : `port ${s.port}`, s.ready ? "ready from healthcheck" : "no ready check"].filter(Boolean).join("; "), source: at(s.from) });
     }
   }

@@ -81,9 +81,15 @@ jobs:
 
   it("reads the compose file and service of `docker compose -f … run [options] <service>`", () => {
     const from = { file: "x", line: 1 };
-    expect(composeRuns('docker compose -f a.yml -f b.yml run -T --rm --entrypoint sh -e A=1 -u root web -c "rspec"', from)).toEqual([{ files: ["a.yml", "b.yml"], service: "web", from }]);
-    expect(composeRuns("docker-compose --file=ci.yml exec -T app bin/test && echo done", from)).toEqual([{ files: ["ci.yml"], service: "app", from }]);
+    expect(composeRuns(`docker compose -f a.yml -f b.yml run -T --rm --entrypoint sh -e A=1 -e B='*' -u root web -c "rspec"`, from)).toEqual([
+      { files: ["a.yml", "b.yml"], service: "web", commandUnknown: "it replaces the image's entrypoint, which charthouse keeps", from },
+    ]);
+    expect(composeRuns("docker-compose --file=ci.yml exec -T app bundle exec rspec --tag ~slow && echo done", from)).toEqual([{ files: ["ci.yml"], service: "app", command: ["bundle", "exec", "rspec", "--tag", "~slow"], from }]);
     expect(composeRuns("docker compose -f ci.yml up -d", from)).toEqual([{ files: ["ci.yml"], from }]);
+    // A pipe, a redirection and quotes: the command is what runs in the service, not what reads its output.
+    expect(composeRuns(`if docker compose -f ci.yml exec -T web bundle exec rails runner "puts 'ok'" 2>/dev/null | grep -q ok; then`, from)).toEqual([
+      { files: ["ci.yml"], service: "web", command: ["bundle", "exec", "rails", "runner", "puts 'ok'"], from },
+    ]);
     expect(composeRuns("docker compose up", from)).toEqual([]);
   });
 });
@@ -113,6 +119,7 @@ describe("compose, as compose reads it", () => {
     });
     const facts = learnFromCompose(root, []);
     expect(facts.file).toEqual({ path: "compose.ci.yml", why: "Makefile:2 runs the tests with it" });
+    expect(facts.suite).toEqual({ command: ["bin/test"], from: { file: "Makefile", line: 2 } });
     expect(facts.tested).toMatchObject({ service: "app" });
     expect(facts.services).toEqual([{ name: "db", image: "postgres:16", port: 5432, env: { POSTGRES_PASSWORD: "$ecret" }, from: { file: "compose.ci.yml", line: 6 } }]);
     expect(facts.others).toEqual(["compose.yml"]);
@@ -121,6 +128,23 @@ describe("compose, as compose reads it", () => {
       "compose.ci.yml:6: service db has no healthcheck: it counts as ready once port 5432 listens (Dagger) or once started (Docker); add ready: for more",
       "compose.ci.yml:10: service cache's image uses ${MEMCACHED_TAG}, which neither .env nor a default sets; left out",
     ]);
+  });
+
+  it("waits for a healthcheck as long as compose would (start_period + interval × retries), when that is longer than 120 s", () => {
+    const root = tempTree({
+      "compose.yaml": `services:
+  app:
+    build: .
+    depends_on: [repo, quick]
+  repo:
+    image: fcrepo:4
+    healthcheck: { test: ["CMD-SHELL", "curl -sf localhost:8080"], interval: 10s, retries: 30, start_period: 1m30s }
+  quick:
+    image: redis:7
+    healthcheck: { test: [CMD, redis-cli, ping], interval: 5s, retries: 20 }
+`,
+    });
+    expect(learnFromCompose(root, []).services.map((s) => [s.name, s.readyTimeoutSeconds])).toEqual([["repo", 390], ["quick", undefined]]);
   });
 
   it("without a CI run: the default file, the built service others need, every other service; a string command split as a shell splits it", () => {
@@ -178,5 +202,20 @@ services:
     expect(learned.testImage).toBe("web");
     expect(learned.compose.services.map((s) => [s.name, s.image, s.ready])).toEqual([["solr", "solr", ["solr", "status"]], ["db", "postgres:16", undefined]]);
     expect(learned.stale).toEqual(["docker-compose.yml:16: service old builds target app-gone, which no published image is; left out of the test gate"]);
+  });
+});
+
+describe("the Dockerfile a workflow names", () => {
+  it("is read whatever it is called, so its stages decide what is stale; init writes it as the workflow builds it", async () => {
+    const { detectProject } = await import("../../../src/init/index.js");
+    const { learnFromRepository } = await import("../../../src/init/learn.js");
+    const root = tempTree({
+      "docker/app.dockerfile": "FROM scratch AS web\n",
+      ".github/workflows/build.yml": "on: release\njobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v7\n        with:\n          context: ./src\n          file: ./docker/app.dockerfile\n          target: web\n          push: true\n          tags: ghcr.io/acme/web:1\n",
+      "src/.keep": "",
+    });
+    const learned = learnFromRepository(root, { ...detectProject(root), tags: [] });
+    expect(learned.stale).toEqual([]);
+    expect(learned.images).toMatchObject([{ name: "web", context: "src", dockerfile: "docker/app.dockerfile", target: "web" }]);
   });
 });
