@@ -26,6 +26,22 @@ module.exports = {
       to: { dependencyTypes: ["core"], path: IO_BUILTINS },
     },
     {
+      name: "no-cycles",
+      comment: "Modules that import each other (config → chart files → config was one) cannot be read, tested or moved one at a time.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "chart-is-pure",
+      comment:
+        "src/chart decides (stage recipes, Chart.yaml and values rewrites, helm argument lists) from its arguments; " +
+        "src/chart-fs is where charts touch the disk. The split is the folders' names, and this wall keeps it true.",
+      severity: "error",
+      from: { path: "^src/chart/" },
+      to: { dependencyTypes: ["core"], path: IO_BUILTINS },
+    },
+    {
       name: "config-does-not-plan",
       comment:
         "Validating charthouse.yaml knows nothing of how a run is planned; it shares only the vocabulary of tag and " +

@@ -31,7 +31,7 @@ type Tool = (script: string, setup?: (c: Container) => Container) => Container;
 export function daggerEngine(o: { source: Directory; credentials?: ModuleCredentials; tool: Tool; client: ch.RegistryClient }): ch.Engine<Container[], NamedService[], StagedChart, File> {
   const helmTools = (): Container =>
     dag.container().from(TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
-  const exec = async (container: Container): Promise<Container> => {
+  const synced = async (container: Container): Promise<Container> => {
     try {
       return await container.sync();
     } catch (error) {
@@ -67,10 +67,10 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
         for (const [key, value] of Object.entries(labels)) container = container.withLabel(key, value);
         return container;
       });
-      return Promise.all(variants.map(exec));
+      return Promise.all(variants.map(synced));
     },
 
-    async run(image, command, opts = {}) {
+    async exec(image, command, opts = {}) {
       let container = image[0]!;
       for (const [key, value] of Object.entries(opts.env ?? {})) container = container.withEnvVariable(key, value);
       // A Docker volume starts as a copy of the image's directory, owned as it is there: seed the cache the same way.
@@ -80,7 +80,7 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
         container = container.withMountedCache(cache.path, dag.cacheVolume(cache.key), { ...seed, ...(user ? { owner: user } : {}) });
       }
       for (const { name, service } of opts.services ?? []) container = container.withServiceBinding(name, service);
-      await exec(container.withExec([...command], { useEntrypoint: true }));
+      await synced(container.withExec([...command], { useEntrypoint: true }));
     },
 
     async startServices(services) {
@@ -119,7 +119,7 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       let tree = dag.directory();
       for (const dir of stage.dirs) tree = tree.withDirectory(dir, o.source.directory(dir));
       const dir = `${STAGE}/${stage.chartDir}`;
-      const built = await exec(mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...ch.helmArgs.dependencyBuild(dir)]));
+      const built = await synced(mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...ch.helmArgs.dependencyBuild(dir)]));
       let settled = built.directory(STAGE);
       const lock = `${stage.chartDir}/Chart.lock`;
       if (await settled.exists(lock)) settled = settled.withNewFile(lock, ch.settleChartLock(await settled.file(lock).contents(), stage.time));
@@ -131,13 +131,13 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
     },
 
     async helm(chart, args) {
-      return (await exec(chart.helm.withExec(["helm", ...args(chart.dir)]))).stdout();
+      return (await synced(chart.helm.withExec(["helm", ...args(chart.dir)]))).stdout();
     },
 
     async packageChart(chart, fileName) {
       const packaged = chart.helm.withExec(["helm", ...ch.helmArgs.package(chart.dir, "/out")]);
       // The library's canonicaliser, run where the package is: same chart, same bytes on either engine.
-      const canonical = await exec(o.tool(`lib.canonicalizePackage(${JSON.stringify(`/out/${fileName}`)})`, (c) => c.withFile(`/out/${fileName}`, packaged.file(`/out/${fileName}`))));
+      const canonical = await synced(o.tool(`lib.canonicalizePackage(${JSON.stringify(`/out/${fileName}`)})`, (c) => c.withFile(`/out/${fileName}`, packaged.file(`/out/${fileName}`))));
       return canonical.file(`/out/${fileName}`);
     },
 
@@ -151,9 +151,9 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       if (o.credentials) {
         const login = ch.shellQuote(["helm", ...ch.helmArgs.registryLogin(host, o.credentials.username, { plainHttp })]);
         helm = helm.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
-        await exec(helm.withExec(["sh", "-c", `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${login} && ${push}`]));
+        await synced(helm.withExec(["sh", "-c", `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${login} && ${push}`]));
       } else {
-        await exec(helm.withExec(["sh", "-c", push]));
+        await synced(helm.withExec(["sh", "-c", push]));
       }
       return ch.pushedDigest(o.client, reference, "helm push");
     },

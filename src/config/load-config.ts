@@ -1,13 +1,14 @@
 import { dirname, relative, resolve } from "node:path";
 import { isSemver, tagReadTwice } from "../plan/formats.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
-import { readChart } from "../chart-files/read-chart.js";
+import { readChart } from "./read-chart.js";
 import type { ChartFile } from "../chart/parse-chart.js";
 import { ConfigError } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 import { listStages } from "./dockerfile.js";
 import { formatFieldPath, locate, type FieldPath } from "./positions.js";
 import { nodeFiles, type ProjectFiles } from "./project-files.js";
+import type { RawConfig, RawImage } from "./raw-config.generated.js";
 import { checkSchema } from "./schema-check.js";
 import {
   DEFAULT_POLICY,
@@ -18,35 +19,6 @@ import {
   type ImageConfig,
   type TestConfig,
 } from "./types.js";
-
-/** The shape the schema guarantees once it passes; fields still optional as written. */
-interface RawConfig {
-  registry: string;
-  source?: string;
-  images?: RawImage[];
-  test?: { image: string; command: string[]; env?: Record<string, string>; services?: RawService[]; caches?: string[] };
-  charts?: { path: string; repository?: string; pins?: { image: string; repository?: string; tag: string; digest?: string }[] }[];
-  policy?: { releaseTag?: string; chartReleaseTag?: string; defaultBranch?: string };
-}
-interface RawImage {
-  name: string;
-  repository?: string;
-  context?: string;
-  dockerfile?: string;
-  target?: string;
-  buildArgs?: Record<string, string>;
-  platforms?: string[];
-  smoke?: string[];
-}
-interface RawService {
-  name: string;
-  image: string;
-  port?: number;
-  env?: Record<string, string>;
-  command?: string[];
-  ready?: string[];
-  readyTimeoutSeconds?: number;
-}
 
 /**
  * Reads and validates a charthouse.yaml. Every problem is returned at once, each

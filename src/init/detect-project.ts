@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { readChart } from "../chart-files/read-chart.js";
+import { readChart } from "../config/read-chart.js";
 import { listStages } from "../config/dockerfile.js";
 import type { GitTag } from "./learn-tags.js";
 

@@ -1,4 +1,4 @@
-import { readChart } from "../chart-files/read-chart.js";
+import { readChart } from "../config/read-chart.js";
 import { readFileSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { listStages } from "../config/dockerfile.js";

@@ -37,7 +37,7 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
    * ownership. No network, unless `services` is given: then the command reaches each
    * service by its name. Throws StepFailed with the output when it exits non-zero.
    */
-  run(image: Image, command: readonly string[], opts?: RunOptions<Services>): Promise<void>;
+  exec(image: Image, command: readonly string[], opts?: ExecOptions<Services>): Promise<void>;
 
   /**
    * Starts services that reach each other, and any run given them, by name. Each runs its
@@ -76,7 +76,7 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
   close(): Promise<void>;
 }
 
-export interface RunOptions<Services> {
+export interface ExecOptions<Services> {
   readonly env?: Readonly<Record<string, string>>;
   readonly caches?: readonly CachePlan[];
   readonly services?: Services;

@@ -49,7 +49,7 @@ async function build(state: State, step: StepOf<"build">): Promise<StepNote> {
 }
 
 async function smoke(state: State, step: StepOf<"smoke">): Promise<StepNote> {
-  await state.request.engine.run(builtImage(state, step.image.name), step.command);
+  await state.request.engine.exec(builtImage(state, step.image.name), step.command);
   return {};
 }
 
@@ -58,7 +58,7 @@ async function test(state: State, step: StepOf<"test">): Promise<StepNote> {
   state.earlyServices = undefined;
   const services = await starting;
   try {
-    await state.request.engine.run(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
+    await state.request.engine.exec(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
   } finally {
     // Teardown is no gate: the pushes go beside it, the run's end waits for it.
     state.stopping.push(stopServices(state, services));

@@ -2,4 +2,4 @@ export { syncRelease, SYNC_EXIT, type SyncOptions, type SyncResult, type SyncAct
 export { selectVersions, parsePolicy, allowedBy, describePolicy, type SyncPolicy } from "./select-version.js";
 export { helmCluster, parseControls, controlsConfigMap, type Cluster, type DeployedRelease, type SyncControls, type UpgradeOutcome } from "./cluster.js";
 export { notifyWebhook } from "./notify.js";
-export { runSync, type SyncReport } from "./run-sync.js";
+export { scheduledSync, type SyncReport } from "./scheduled-sync.js";

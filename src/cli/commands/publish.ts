@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { projectReader } from "../../chart-files/stage.js";
+import { projectReader } from "../../chart-fs/stage.js";
 import type { Command as ReleaseCommand } from "../../pipeline/index.js";
 import { readsRegistry, runRelease } from "../../release/index.js";
 import { dockerEngine } from "../../engines/docker/index.js";
@@ -8,9 +8,9 @@ import type { CliIo } from "../io.js";
 import { renderPlan } from "../../render/render-plan.js";
 import { renderResult } from "../../render/render-result.js";
 import { addRegistryOptions, cliClient, readCredentials, registryHost } from "../registry-options.js";
-import { addRunOptions, computePlan, type RunOptions, type StateOptions } from "./plan.js";
+import { addContextOptions, computePlan, type ContextOptions, type StateOptions } from "./plan.js";
 
-interface ExecOptions extends RunOptions, StateOptions {
+interface ExecutorOptions extends ContextOptions, StateOptions {
   json?: boolean;
   dryRun?: boolean;
   output?: string;
@@ -28,10 +28,10 @@ interface ExecutorSpec {
 
 /** A command that prepares a run and walks its steps (runRelease) on the Docker engine: parse, call, render. */
 function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void {
-  let command = addRunOptions(program.command(spec.name).summary(spec.summary).description(spec.description));
+  let command = addContextOptions(program.command(spec.name).summary(spec.summary).description(spec.description));
   if (spec.publishes) command = addRegistryOptions(command).option("--dry-run", "run every gate but push nothing and move nothing; print the plan");
   if (spec.output) command = command.option("-o, --output <dir>", "where to write the chart packages", "charthouse-packages");
-  command.option("--json", "print the closing summary as JSON for machines").action(async (opts: ExecOptions) => {
+  command.option("--json", "print the closing summary as JSON for machines").action(async (opts: ExecutorOptions) => {
     const { plan, config } = await computePlan({ ...opts, online: readsRegistry(spec.name) }, io);
     const credentials = spec.publishes ? await readCredentials(opts, registryHost(config), io) : undefined;
     const log = opts.json ? io.stderr : io.stdout;

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { helmBinary, kubectlBinary } from "../../exec/index.js";
 import { ConfigError } from "../../errors.js";
 import { RegistryClient } from "../../registry/index.js";
-import { helmCluster, parsePolicy, runSync, type Cluster } from "../../updater/index.js";
+import { helmCluster, parsePolicy, scheduledSync, type Cluster } from "../../updater/index.js";
 import type { CliIo } from "../io.js";
 import { addRegistryOptions, readCredentials, type RegistryOptions } from "../registry-options.js";
 
@@ -48,7 +48,7 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
     const credentials = await readCredentials(opts, host, io);
     const target = cluster ?? helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: io.env });
     const options = { chart: opts.chart, release: opts.release, namespace: opts.namespace, policy, values: opts.values, timeout: opts.timeout, dryRun: opts.dryRun };
-    const report = await runSync(options, { client: new RegistryClient({ credentials }), cluster: target, webhook: opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK, now: io.now() });
+    const report = await scheduledSync(options, { client: new RegistryClient({ credentials }), cluster: target, webhook: opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK, now: io.now() });
     if (opts.json) io.stdout(`${report.line}\n`);
     else {
       io.stdout(`${report.result.action}: ${report.result.message}\n`);

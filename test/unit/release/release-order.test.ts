@@ -21,7 +21,7 @@ function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeo
       events.push(`built ${i.name}`);
       return i.name;
     },
-    run: async (img, command) => {
+    exec: async (img, command) => {
       events.push(`run ${img} ${command.join(" ")}`);
     },
     startServices: async (services) => {
