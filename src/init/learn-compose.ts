@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { isMap } from "yaml";
@@ -65,7 +66,7 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
         : undefined;
   if (!chosen) return { services: [], others: [], notes: [] };
   const notes: string[] = [];
-  const env = { ...readEnv(join(root, ".env")) };
+  const env = { ...readEnv(root, ".env", notes) };
   const services = new Map<string, { raw: Record<string, unknown>; from: Origin; dir: string }>();
   const read = new Set<string>();
   const visit = (path: string) => {
@@ -109,7 +110,7 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
   }
   const others = found.filter((f) => !read.has(f));
   const suite = run?.service === testedName && (run?.command || run?.commandUnknown) ? { ...(run.command ? { command: run.command } : { unknown: run.commandUnknown! }), from: run.from } : undefined;
-  return { file: { path: chosen.paths.join(", "), why: chosen.why }, ...(tested ? { tested } : {}), ...(suite ? { suite } : {}), services: learned, others, notes };
+  return { file: { path: chosen.paths.join(", "), why: chosen.why }, ...(tested ? { tested } : {}), ...(suite ? { suite } : {}), services: learned, others, notes: [...new Set(notes)] };
 }
 
 const SUITE = /\b(rspec|rspec_booster|test|tests|spec|specs|pytest|jest|mocha|phpunit)\b/;
@@ -120,7 +121,7 @@ function readService(root: string, name: string, s: { raw: Record<string, unknow
   const env: Record<string, string> = {};
   for (const file of typeof s.raw.env_file === "string" ? [s.raw.env_file] : Array.isArray(s.raw.env_file) ? s.raw.env_file : []) {
     const path = typeof file === "string" ? file : (file as { path?: string })?.path;
-    if (path) Object.assign(env, readEnv(join(root, s.dir, path)));
+    if (path) Object.assign(env, readEnv(root, join(s.dir, path), notes));
   }
   const environment = s.raw.environment;
   const entries: [string, unknown][] = Array.isArray(environment)
@@ -235,12 +236,28 @@ function testedService(name: string, s: { raw: Record<string, unknown>; from: Or
   };
 }
 
-function readEnv(path: string): Record<string, string> {
+/**
+ * A `.env` file's variables, when the repository commits it: an untracked one (a person's
+ * own, often with real credentials) is not copied into a file that will be committed.
+ */
+function readEnv(root: string, path: string, notes: string[]): Record<string, string> {
+  let text: string;
   try {
-    return parseDotEnv(readFileSync(path, "utf8"));
+    text = readFileSync(join(root, path), "utf8");
   } catch {
     return {};
   }
+  if (!committed(root, path)) {
+    notes.push(`${path} is not committed (it may hold someone's own secrets): its variables were not read`);
+    return {};
+  }
+  return parseDotEnv(text);
+}
+
+/** Whether git tracks the file; outside a git work tree there is nothing to tell, and it counts. */
+function committed(root: string, path: string): boolean {
+  const git = (...args: string[]) => spawnSync("git", args, { cwd: root, stdio: "ignore" }).status === 0;
+  return git("ls-files", "--error-unmatch", "--", path) || !git("rev-parse", "--is-inside-work-tree");
 }
 
 /** Every `*compose*.y*ml` in the project's top two levels. */

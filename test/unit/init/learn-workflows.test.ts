@@ -219,3 +219,24 @@ describe("the Dockerfile a workflow names", () => {
     expect(learned.images).toMatchObject([{ name: "web", context: "src", dockerfile: "docker/app.dockerfile", target: "web" }]);
   });
 });
+
+describe("a .env the repository does not commit", () => {
+  it("is not read: its values (someone's own credentials, often) never reach charthouse.yaml", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const root = tempTree({
+      ".gitignore": ".env\n",
+      ".env": "DB_PASSWORD=hunter2\n",
+      "docker-compose.yml": "services:\n  app:\n    build: .\n    depends_on: [db]\n  db:\n    image: postgres:16\n    env_file: [.env]\n    environment:\n      - POSTGRES_PASSWORD=${DB_PASSWORD}\n",
+    });
+    execFileSync("git", ["init", "-q"], { cwd: root });
+    execFileSync("git", ["add", "-A"], { cwd: root });
+    const facts = learnFromCompose(root, []);
+    expect(facts.services).toMatchObject([{ name: "db", env: {} }]);
+    expect(facts.notes).toEqual([
+      ".env is not committed (it may hold someone's own secrets): its variables were not read",
+      "docker-compose.yml:6: service db's POSTGRES_PASSWORD uses ${DB_PASSWORD}, which neither .env nor a default sets; left out",
+      "docker-compose.yml:6: service db has no healthcheck and no port: nothing says when it is ready; add ready: to it",
+    ]);
+    expect(JSON.stringify(facts)).not.toContain("hunter2");
+  });
+});
