@@ -238,7 +238,7 @@ export interface Plan {
 }
 /**
  * One thing an executor does. Gates come first; immutable publishes only after every
- * gate; alias moves only after every immutable publish.
+ * gate; signatures (when the run has a key) after every publish; alias moves last.
  */
 export type Step = {
 	readonly kind: "build";
@@ -278,6 +278,18 @@ export type Step = {
 	readonly kind: "push-chart";
 	readonly phase: "publish";
 	readonly chart: ChartPlan;
+}
+/** Signs an image's pushed digest (an index and each of its children) and attests it. */
+ | {
+	readonly kind: "sign-image";
+	readonly phase: "sign";
+	readonly image: ImagePlan;
+}
+/** Signs a chart's pushed digest and attests its provenance. */
+ | {
+	readonly kind: "sign-chart";
+	readonly phase: "sign";
+	readonly chart: ChartPlan;
 } | {
 	readonly kind: "move-alias";
 	readonly phase: "alias";
@@ -291,7 +303,9 @@ export type Step = {
  * artifacts are all in the registry already from this commit has no steps: the gates
  * guard pushes, and there is none.
  */
-export declare function planSteps(plan: Plan): Step[];
+export declare function planSteps(plan: Plan, opts?: {
+	sign?: boolean;
+}): Step[];
 /** What each command of charthouse (and function of the Dagger module) walks. */
 export type Command = "publish" | "build" | "test" | "lint" | "package";
 /** One line naming a step, for progress output and plan tables. */
@@ -560,6 +574,16 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	pushChart(pkg: Package, pushTo: string, reference: string): Promise<string>;
 	/** Where a package stays once the run ended (a file the user asked for), or undefined when it goes with the run. */
 	keptPackage?(pkg: Package): string | undefined;
+	/**
+	 * Signs `subject` (`repository@sha256:…`) with the run's cosign key, no transparency log:
+	 * the signature lands where cosign looks for it (`repository:sha256-<hex>.sig`). Throws
+	 * StepFailed when the run was given no key or cosign fails.
+	 */
+	sign(subject: string): Promise<void>;
+	/** Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest --type`). */
+	attest(subject: string, type: string, predicate: string): Promise<void>;
+	/** An SBOM of the image `subject`, read from the registry: an SPDX JSON document. */
+	sbom(subject: string): Promise<string>;
 	/** Removes what the run left (containers, networks, work files). Called once the run ends, however it ends. */
 	close(): Promise<void>;
 }
@@ -612,10 +636,22 @@ interface ReleaseRequest<Image, Services, Chart, Package> {
 	readonly announce?: (steps: readonly Step[]) => void;
 	readonly signal?: AbortSignal;
 	readonly settle?: SettleOptions;
+	/** The engine holds a cosign key: publish signs and attests what it pushes (the sign-image and sign-chart steps). */
+	readonly sign?: boolean;
+	/** charthouse's version, the builder its provenance attestations name. */
+	readonly builderVersion?: string;
 }
 interface Published {
 	readonly reference: string;
 	readonly digest: string;
+}
+interface Signed {
+	/** The name signed, `repository:tag` or `repository:version`, and the digest it stands for. */
+	readonly reference: string;
+	readonly digest: string;
+	/** Signatures and attestations written by this run (0 and 0: all there already). */
+	readonly signatures: number;
+	readonly attestations: number;
 }
 export interface RunResult {
 	readonly version: 1;
@@ -631,6 +667,8 @@ export interface RunResult {
 		readonly moved: boolean;
 		readonly reason: string;
 	}[];
+	/** What the signing steps signed and attested (none when the run had no key). */
+	readonly signed: readonly Signed[];
 	/** Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went with the run. */
 	readonly packages: readonly string[];
 	readonly steps: readonly StepRecord[];

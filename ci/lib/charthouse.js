@@ -2898,8 +2898,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
-      if (sign === "-" || sign === "+")
+      const sign2 = str[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -2915,10 +2915,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -3065,11 +3065,11 @@ var require_timestamp = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const sign2 = str[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      return sign2 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -3078,9 +3078,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -3095,7 +3095,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -9792,7 +9792,7 @@ function publishesAnything(plan) {
 function isPublishingRun(plan) {
   return plan.images.some((i) => i.publication.action !== "none") || plan.charts.some((c) => c.publication.action !== "none");
 }
-function planSteps(plan) {
+function planSteps(plan, opts = {}) {
   if (isPublishingRun(plan) && !publishesAnything(plan)) return [];
   const steps = gateSteps(plan);
   for (const image of plan.images) {
@@ -9803,8 +9803,15 @@ function planSteps(plan) {
       steps.push({ kind: "package-chart", phase: "publish", chart }, { kind: "push-chart", phase: "publish", chart });
     }
   }
+  if (opts.sign) steps.push(...signSteps(plan));
   for (const move of plan.aliases) steps.push({ kind: "move-alias", phase: "alias", move });
   return steps;
+}
+function signSteps(plan) {
+  return [
+    ...plan.images.filter((image) => image.publication.action !== "none").map((image) => ({ kind: "sign-image", phase: "sign", image })),
+    ...plan.charts.filter((chart) => chart.publication.action !== "none").map((chart) => ({ kind: "sign-chart", phase: "sign", chart }))
+  ];
 }
 function gateSteps(plan) {
   const steps = [];
@@ -9827,7 +9834,7 @@ function packageSteps(plan) {
 function commandSteps(command, plan, opts = {}) {
   switch (command) {
     case "publish":
-      return planSteps(plan);
+      return planSteps(plan, { sign: opts.sign });
     case "build": {
       if (opts.image && !plan.images.some((i) => i.name === opts.image)) {
         throw new ConfigError(`charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`);
@@ -9865,6 +9872,10 @@ function describeStep(step) {
       return `package ${step.chart.name} ${step.chart.version} (appVersion ${step.chart.appVersion ?? "unset"})`;
     case "push-chart":
       return `push ${step.chart.repository}:${step.chart.version}`;
+    case "sign-image":
+      return `sign and attest ${step.image.repository}:${step.image.tag}`;
+    case "sign-chart":
+      return `sign and attest ${step.chart.repository}:${step.chart.version}`;
     case "move-alias":
       return `move ${step.move.repository}:${step.move.alias} \u2192 ${step.move.from}`;
   }
@@ -10063,11 +10074,23 @@ async function chartStage(chart, read, digests = /* @__PURE__ */ new Map()) {
   const chartYaml = await read(`${chartDir}/Chart.yaml`);
   if (chartYaml === void 0) throw new Error(`${chartDir}/Chart.yaml cannot be read`);
   const files = {
-    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: chart.annotations })
+    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: withPinnedImages(chart, digests) })
   };
   const settings = pinSettings(chart, digests);
   if (settings.length) files[`${chartDir}/values.yaml`] = rewriteValuesYaml(await read(`${chartDir}/values.yaml`) ?? "", settings);
   return { chartDir, dirs, files, time: stageTime(chart) };
+}
+var PINNED_IMAGES_ANNOTATION = "dev.charthouse.pinned-images";
+function withPinnedImages(chart, digests) {
+  const pinned = [
+    ...new Set(
+      chart.pins.flatMap((pin) => {
+        const digest = pin.digest ?? digests.get(pin.image);
+        return digest ? [`${pin.repository}:${pin.tag}@${digest}`] : [];
+      })
+    )
+  ];
+  return pinned.length ? { ...chart.annotations, [PINNED_IMAGES_ANNOTATION]: pinned.join(",") } : chart.annotations;
 }
 async function chartTree(chartDir, read) {
   const seen = [];
@@ -12803,7 +12826,7 @@ async function settleAliases(client, outcomes, options = DEFAULT_SETTLE) {
 }
 
 // src/release/step-graph.ts
-var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "move-alias"]);
+var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "sign-image", "move-alias"]);
 function stepGraph(steps, traits) {
   const earlier = (i, match) => steps.findLastIndex((s, j) => j < i && match(s));
   const present = (...indices) => indices.filter((j) => j >= 0);
@@ -12848,6 +12871,8 @@ function stepGraph(steps, traits) {
 function releaseState(request, steps, reporter) {
   const digests = /* @__PURE__ */ new Map();
   for (const image of request.plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
+  const chartDigests = /* @__PURE__ */ new Map();
+  for (const chart of request.plan.charts) if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
   return {
     request,
     steps,
@@ -12859,6 +12884,8 @@ function releaseState(request, steps, reporter) {
     packages: /* @__PURE__ */ new Map(),
     published: [],
     skipped: [],
+    chartDigests,
+    signed: [],
     aliases: [],
     earlyServices: void 0,
     stopping: []
@@ -12873,6 +12900,128 @@ function stagedChart(state, name) {
   const chart = state.staged.get(name);
   if (chart === void 0) throw new Error(`bug: chart ${name} used before its dependency step`);
   return chart;
+}
+
+// src/signing/tags.ts
+function signatureTag(digest) {
+  return `${digestStem(digest)}.sig`;
+}
+function attestationTag(digest) {
+  return `${digestStem(digest)}.att`;
+}
+function digestStem(digest) {
+  const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
+  if (!m) throw new Error(`bug: ${JSON.stringify(digest)} is not a sha256 digest`);
+  return `sha256-${m[1]}`;
+}
+
+// src/signing/provenance.ts
+var PREDICATE = {
+  /** SLSA provenance v1 (`--type slsaprovenance1`). */
+  provenance: "https://slsa.dev/provenance/v1",
+  /** An SPDX 2.x JSON document (`--type spdxjson`), syft's `spdx-json` output. */
+  sbom: "https://spdx.dev/Document"
+};
+var COSIGN_TYPE = { [PREDICATE.provenance]: "slsaprovenance1", [PREDICATE.sbom]: "spdxjson" };
+var BUILD_TYPE = "https://charthouse.dev/publish/v1";
+function provenancePredicate(f) {
+  const event = f.context.event;
+  return {
+    buildDefinition: {
+      buildType: BUILD_TYPE,
+      externalParameters: {
+        event: event.kind,
+        ..."tag" in event ? { tag: event.tag } : {},
+        ..."branch" in event ? { branch: event.branch } : {},
+        artifact: f.artifact,
+        ...f.revision ? { revision: f.revision } : {}
+      },
+      internalParameters: { gates: f.gates, ci: f.context.ci },
+      resolvedDependencies: [{ uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } }]
+    },
+    runDetails: {
+      builder: { id: `${BUILD_TYPE}#charthouse@${f.builderVersion}` },
+      byproducts: f.configDigest ? [{ name: "config", digest: { sha256: f.configDigest.replace(/^sha256:/, "") } }] : []
+    }
+  };
+}
+
+// src/signing/subjects.ts
+var INDEX_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+function signingSubjects(digest, manifest, artifact) {
+  if (artifact === "chart") return [{ digest, kind: "chart" }];
+  if (!INDEX_TYPES.has(manifest.mediaType)) return [{ digest, kind: "image" }];
+  const listed = manifest.body.manifests ?? [];
+  const children = /* @__PURE__ */ new Map();
+  for (const m of listed) {
+    if (typeof m.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(m.digest) || children.has(m.digest)) continue;
+    const attestation = m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+    children.set(m.digest, { digest: m.digest, kind: attestation ? "other" : "image" });
+  }
+  return [...children.values(), { digest, kind: "index" }];
+}
+function wantedAttestations(kind) {
+  switch (kind) {
+    case "image":
+      return [PREDICATE.sbom, PREDICATE.provenance];
+    case "index":
+    case "chart":
+      return [PREDICATE.provenance];
+    case "other":
+      return [];
+  }
+}
+function signingWork(states) {
+  return states.map((s) => ({ digest: s.digest, sign: !s.signed, attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t)) })).filter((w) => w.sign || w.attest.length > 0);
+}
+function stateTags(digest) {
+  return { signature: signatureTag(digest), attestations: attestationTag(digest) };
+}
+function attestedTypes(manifest) {
+  if (!manifest) return [];
+  const layers = manifest.body.layers ?? [];
+  return [...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))];
+}
+
+// src/release/sign-pushed.ts
+async function signPushed(ctx, repository, digest, artifact, revision) {
+  const { client, engine } = ctx;
+  const top = await readView(client, repository, digest);
+  if (!top) throw new StepFailed(`${repository}@${digest} is not in the registry: nothing to sign`);
+  const subjects = signingSubjects(digest, top, artifact.kind);
+  const states = await Promise.all(
+    subjects.map(async (subject) => {
+      const tags = stateTags(subject.digest);
+      const [signature, attestations2] = await Promise.all([client.headManifest(repository, tags.signature), readView(client, repository, tags.attestations)]);
+      return { ...subject, signed: signature !== null, attested: attestedTypes(attestations2) };
+    })
+  );
+  let signatures = 0;
+  let attestations = 0;
+  for (const work of signingWork(states)) {
+    const subject = `${repository}@${work.digest}`;
+    if (work.sign) {
+      await engine.sign(subject);
+      signatures++;
+    }
+    for (const type of work.attest) {
+      const predicate = type === PREDICATE.sbom ? await engine.sbom(subject) : JSON.stringify(provenancePredicate({ ...ctx.facts, artifact, revision, configDigest: work.digest === digest ? configOf(top) : configOf(await readView(client, repository, work.digest)) }));
+      await engine.attest(subject, COSIGN_TYPE[type], predicate);
+      attestations++;
+    }
+  }
+  return { signatures, attestations };
+}
+function signNote(o) {
+  return o.signatures + o.attestations === 0 ? "signed and attested already" : `${o.signatures} signature(s), ${o.attestations} attestation(s)`;
+}
+async function readView(client, repository, reference) {
+  const manifest = await client.getManifest(repository, reference);
+  return manifest ? { mediaType: manifest.mediaType, body: JSON.parse(manifest.bytes.toString("utf8")) } : null;
+}
+function configOf(view) {
+  const digest = view?.body?.config?.digest;
+  return typeof digest === "string" ? digest : void 0;
 }
 
 // src/release/step-work.ts
@@ -12896,6 +13045,10 @@ function doStep(state, step) {
       return packageChart(state, step);
     case "push-chart":
       return pushChart(state, step);
+    case "sign-image":
+      return signImage(state, step);
+    case "sign-chart":
+      return signChart(state, step);
     case "move-alias":
       return moveOneAlias(state, step);
   }
@@ -12981,14 +13134,38 @@ async function pushChart(state, step) {
   const tag = versionToTag(version);
   const there = await recheck(state, repository, tag);
   if (there) {
+    state.chartDigests.set(name, there);
     state.skipped.push({ reference: `${repository}:${version}`, digest: there, reason: ALREADY });
     return { skipped: true, note: ALREADY };
   }
   const pkg = state.packages.get(name);
   if (pkg === void 0) throw new Error(`bug: chart ${name} pushed before it was packaged`);
   const digest = requireDigest(await state.request.engine.pushChart(pkg, pushTo, `${repository}:${tag}`), `${repository}:${version}`);
+  state.chartDigests.set(name, digest);
   state.published.push({ reference: `${repository}:${version}`, digest });
   return { note: digest };
+}
+async function signImage(state, step) {
+  const { repository, tag, name, build: build2, labels } = step.image;
+  const artifact = { kind: "image", name, reference: `${repository}:${tag}`, target: build2.target, platforms: build2.platforms };
+  return sign(state, `${repository}:${tag}`, state.digests.get(name), artifact, labels["org.opencontainers.image.revision"]);
+}
+async function signChart(state, step) {
+  const { repository, version, name, annotations } = step.chart;
+  const artifact = { kind: "chart", name, reference: `${repository}:${version}`, version };
+  return sign(state, `${repository}:${versionToTag(version)}`, state.chartDigests.get(name), artifact, annotations["org.opencontainers.image.revision"]);
+}
+async function sign(state, reference, digest, artifact, revision) {
+  if (digest === void 0) throw new Error(`bug: ${reference} signed before it was pushed`);
+  const { request, steps } = state;
+  const context = {
+    client: request.client,
+    engine: request.engine,
+    facts: { context: request.plan.context, gates: steps.filter((s) => s.phase === "gate").map(describeStep), builderVersion: request.builderVersion ?? "unknown" }
+  };
+  const outcome = await signPushed(context, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
+  state.signed.push({ reference, digest, ...outcome });
+  return { note: signNote(outcome), skipped: outcome.signatures + outcome.attestations === 0 };
 }
 async function moveOneAlias(state, step) {
   const outcome = await moveAlias(state.request.client, step.move);
@@ -13037,7 +13214,8 @@ var PHASES = [
   { name: "push rights", timing: "preflightMs", run: checkPushRights },
   // Services that run no image of this run start with the gates, their readiness overlapping the builds.
   { name: "early services", run: startEarlyServices },
-  // Gates, immutable pushes, packages, alias moves: each step once the steps it needs have passed.
+  // Gates, immutable pushes, packages, signatures and attestations (with a key: after every push,
+  // before any alias), alias moves: each step once the steps it needs have passed.
   { name: "steps", run: walkSteps },
   // Re-read the moved aliases and put back any a racing run overwrote.
   { name: "settle", timing: "settleMs", run: settleMovedAliases }
@@ -13142,7 +13320,7 @@ function indent(text) {
 
 // src/release/run-release.ts
 async function runRelease(request) {
-  const all = commandSteps(request.command, request.plan, { image: request.image });
+  const all = commandSteps(request.command, request.plan, { image: request.image, sign: request.sign });
   request.announce?.(all);
   const steps = request.dryRun ? all.filter((s) => s.phase === "gate") : all;
   const state = releaseState(request, steps, new Reporter(request.write, request.secrets ?? [], steps.length));
@@ -13178,6 +13356,7 @@ function resultOf(state, timings) {
     published: state.published,
     skipped: state.skipped,
     aliases: state.aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
+    signed: state.signed,
     packages: kept ? [...state.packages.values()].flatMap((p) => kept(p) ?? []) : [],
     steps: state.reporter.steps,
     ...timings
@@ -13252,6 +13431,13 @@ function renderResult(result, command = "publish") {
   if (result.skipped.length) out.push("Already there from this commit (skipped):", table(["REFERENCE", "DIGEST"], result.skipped.map((p) => [p.reference, p.digest])), "");
   if (result.aliases.length) {
     out.push("Aliases:", table(["ALIAS", "TARGET", "RESULT"], result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`])), "");
+  }
+  if (result.signed.length) {
+    out.push(
+      "Signed (cosign):",
+      table(["REFERENCE", "DIGEST", "WRITTEN"], result.signed.map((s) => [s.reference, s.digest, s.signatures + s.attestations === 0 ? "there already" : `${s.signatures} signature(s), ${s.attestations} attestation(s)`])),
+      ""
+    );
   }
   if (result.packages.length) out.push("Packages:", ...result.packages.map((p) => `  ${p}`), "");
   const gates = result.steps.filter((s) => s.phase === "gate").length;

@@ -158,6 +158,17 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       return ch.pushedDigest(o.client, reference, "helm push");
     },
 
+    // Signing is the Docker engine's only, so far: the module's publish plans no signing step.
+    async sign(subject) {
+      throw new ch.StepFailed(`signing ${subject} needs charthouse publish on Docker: the Dagger module does not sign yet`);
+    },
+    async attest(subject) {
+      throw new ch.StepFailed(`attesting ${subject} needs charthouse publish on Docker: the Dagger module does not attest yet`);
+    },
+    async sbom(subject) {
+      throw new ch.StepFailed(`an SBOM of ${subject} needs charthouse publish on Docker: the Dagger module does not make SBOMs yet`);
+    },
+
     // The engine keeps nothing of a run's outside its cache.
     async close() {},
   };

@@ -14,6 +14,7 @@ import type { Credentials, RegistryClient } from "../../registry/index.js";
 import { isLoopbackHost, parseRepository } from "../../registry/index.js";
 import { pushedDigest, StepFailed, type Engine, type EngineTraits, type ExecOptions, type ServiceStart } from "../../release/engine.js";
 import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
+import { cosignSigner, writeHelmProvenance, type SigningKeys } from "./signing.js";
 import { toolEnvironment } from "./tool-env.js";
 
 export interface DockerEngineOptions {
@@ -29,6 +30,8 @@ export interface DockerEngineOptions {
   readonly signal?: AbortSignal;
   /** Where packaged charts are kept (default: the run's work directory, removed at the end). */
   readonly packagesDir?: string;
+  /** The keys to sign with: cosign for the signing steps, GnuPG for helm provenance of every package. */
+  readonly signing?: SigningKeys;
 }
 
 /** A service group on Docker: one network of the run, holding the services by name. */
@@ -58,6 +61,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
   let networks = 0;
   let buildx: Promise<boolean> | undefined;
   const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0, () => false));
+  const signer = cosignSigner({ keys: o.signing ?? {}, env, plainHttp: isLoopbackHost(host), signal: o.signal });
 
   const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
     runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
@@ -101,6 +105,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
 
   return {
     async preflight(steps: readonly Step[]): Promise<EngineTraits> {
+      if (steps.some((s) => s.phase === "sign")) await signer.preflight(steps.some((s) => s.kind === "sign-image"));
       const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
       if (images.length === 0) return { sharedBuilds: true };
       void hasBuildx(); // asked beside `docker version`, awaited below
@@ -172,6 +177,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
       await succeed(helmBin, helmArgs.package(chart, packagesDir), `helm package of ${fileName}`);
       const file = join(packagesDir, readdirSync(packagesDir).find((f) => !before.has(f)) ?? fileName);
       canonicalizePackage(file);
+      // Signed as it ships: the provenance names the canonical bytes. helm push takes the .prov beside it.
+      if (o.signing?.gpg) await writeHelmProvenance({ packageFile: file, chartDir: chart, gpg: o.signing.gpg, env, workDir: work });
       return file;
     },
 
@@ -179,6 +186,10 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
       await succeed(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
       return pushedDigest(o.client, reference, "helm push");
     },
+
+    sign: (subject) => signer.sign(subject),
+    attest: (subject, type, predicate) => signer.attest(subject, type, predicate),
+    sbom: (subject) => signer.sbom(subject),
 
     // Only packages written where the user asked (--output) outlive the run's work directory.
     keptPackage: (pkg) => (o.packagesDir ? pkg : undefined),
