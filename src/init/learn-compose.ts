@@ -257,7 +257,7 @@ function readEnv(root: string, path: string, notes: string[]): Record<string, st
 /** Whether git tracks the file; outside a git work tree there is nothing to tell, and it counts. */
 function committed(root: string, path: string): boolean {
   const git = (...args: string[]) => spawnSync("git", args, { cwd: root, stdio: "ignore" }).status === 0;
-  return git("ls-files", "--error-unmatch", "--", path) || !git("rev-parse", "--is-inside-work-tree");
+  return !git("rev-parse", "--is-inside-work-tree") || git("ls-files", "--error-unmatch", "--", path);
 }
 
 /** Every `*compose*.y*ml` in the project's top two levels. */

@@ -128,5 +128,6 @@ describe("init's output always passes check", () => {
       }),
       { numRuns: 100 },
     );
-  });
+    // Each shape is a tree on disk and a few git processes: on a busy machine that takes a while.
+  }, 180_000);
 });
