@@ -18,7 +18,8 @@ interface ServiceConfig {
 	readonly name: string;
 	/** An image reference, or the name of an image from `images`. */
 	readonly image: string;
-	readonly port: number;
+	/** The port it listens on, when it says: services reach one another by name, with or without it. */
+	readonly port?: number;
 	readonly env: Readonly<Record<string, string>>;
 	readonly command?: readonly string[];
 	readonly ready?: readonly string[];
@@ -156,7 +157,7 @@ export interface ServicePlan {
 	readonly name: string;
 	/** A full image reference (a built image's `repository:tag` when the config named one). */
 	readonly image: string;
-	readonly port: number;
+	readonly port?: number;
 	readonly env: Readonly<Record<string, string>>;
 	readonly command?: readonly string[];
 	readonly ready?: readonly string[];

@@ -10676,6 +10676,28 @@ function tagPatternRegex(pattern) {
 function tagPatternExample(pattern) {
   return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
 }
+var SAMPLE_CHARTS = ["app", "my-app", "my.app"];
+function tagReadTwice(patterns, charts) {
+  const names = charts.length ? charts : SAMPLE_CHARTS;
+  const literals = (pattern) => pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
+  const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [l, `${l}.1`, `1-${l}`]);
+  const versions = ["1.2.3", "1.2.3-rc.1", "10.0.0-beta.2", ...suffixes.map((s) => `1.2.3-${s}`)].filter(isSemver);
+  const chartTags = names.flatMap((chart) => versions.map((v) => fillTagPattern(patterns.chartReleaseTag, chart, v)));
+  const releaseTags = versions.map((v) => fillTagPattern(patterns.releaseTag, names[0], v));
+  const readsAsRelease = (tag) => semverOf(tagPatternRegex(patterns.releaseTag).exec(tag)) !== void 0;
+  const readsAsChart = (tag) => names.some((chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== void 0);
+  return [...chartTags, ...releaseTags].find((tag) => readsAsRelease(tag) && readsAsChart(tag));
+}
+function fillChart(pattern, chart) {
+  return pattern.replace("{chart}", chart);
+}
+function fillTagPattern(pattern, chart, version) {
+  return fillChart(pattern, chart).replace("{version}", version);
+}
+function semverOf(match) {
+  const version = match?.groups?.version;
+  return version !== void 0 && isSemver(version) ? version : void 0;
+}
 
 // src/config/load-config.ts
 var import_yaml5 = __toESM(require_dist(), 1);
@@ -10832,8 +10854,8 @@ function rangeStart(node) {
 
 // src/config/schema-validator.generated.ts
 var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name", "image", "port"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {chart} and {version}. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } } } };
-var schema26 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {chart} and {version}. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } } } };
+var schema26 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } };
 var pattern0 = new RegExp("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$", "u");
 var pattern1 = new RegExp("^https?://", "u");
 var schema12 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } };
@@ -11054,7 +11076,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var schema16 = { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } };
-var schema19 = { "type": "object", "additionalProperties": false, "required": ["name", "image", "port"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } };
+var schema19 = { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } };
 function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -11077,22 +11099,13 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.port === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "port" }, message: "must have required property 'port'", schema: schema19.required, parentSchema: schema19, data };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "image" || key0 === "port" || key0 === "env" || key0 === "command" || key0 === "ready" || key0 === "readyTimeoutSeconds")) {
-        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data };
         if (vErrors === null) {
-          vErrors = [err3];
+          vErrors = [err2];
         } else {
-          vErrors.push(err3);
+          vErrors.push(err2);
         }
         errors++;
       }
@@ -11101,16 +11114,28 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (!pattern2.test(data0)) {
-          const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([._-][a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+([._-][a-z0-9]+)*$"', schema: "^[a-z0-9]+([._-][a-z0-9]+)*$", parentSchema: schema13, data: data0 };
+          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([._-][a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+([._-][a-z0-9]+)*$"', schema: "^[a-z0-9]+([._-][a-z0-9]+)*$", parentSchema: schema13, data: data0 };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err3];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err3);
           }
           errors++;
         }
       } else {
-        const err5 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.type, parentSchema: schema13, data: data0 };
+        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.type, parentSchema: schema13, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.image !== void 0) {
+      let data1 = data.image;
+      if (typeof data1 !== "string") {
+        const err5 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.image.type, parentSchema: schema19.properties.image, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -11119,10 +11144,10 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.image !== void 0) {
-      let data1 = data.image;
-      if (typeof data1 !== "string") {
-        const err6 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.image.type, parentSchema: schema19.properties.image, data: data1 };
+    if (data.port !== void 0) {
+      let data2 = data.port;
+      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+        const err6 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.port.type, parentSchema: schema19.properties.port, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -11130,34 +11155,22 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-    }
-    if (data.port !== void 0) {
-      let data2 = data.port;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err7 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.port.type, parentSchema: schema19.properties.port, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
       if (typeof data2 == "number" && isFinite(data2)) {
         if (data2 > 65535 || isNaN(data2)) {
-          const err8 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema19.properties.port, data: data2 };
+          const err7 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema19.properties.port, data: data2 };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err7];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err7);
           }
           errors++;
         }
         if (data2 < 1 || isNaN(data2)) {
-          const err9 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.port, data: data2 };
+          const err8 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.port, data: data2 };
           if (vErrors === null) {
-            vErrors = [err9];
+            vErrors = [err8];
           } else {
-            vErrors.push(err9);
+            vErrors.push(err8);
           }
           errors++;
         }
@@ -11169,21 +11182,21 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data3) {
           let data4 = data3[key1];
           if (typeof data4 !== "string") {
-            const err10 = { instancePath: instancePath + "/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data4 };
+            const err9 = { instancePath: instancePath + "/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data4 };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err9];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err9);
             }
             errors++;
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/env", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data3 };
+        const err10 = { instancePath: instancePath + "/env", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data3 };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err10];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err10);
         }
         errors++;
       }
@@ -11192,11 +11205,11 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.command;
       if (Array.isArray(data5)) {
         if (data5.length < 1) {
-          const err12 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data5 };
+          const err11 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data5 };
           if (vErrors === null) {
-            vErrors = [err12];
+            vErrors = [err11];
           } else {
-            vErrors.push(err12);
+            vErrors.push(err11);
           }
           errors++;
         }
@@ -11204,21 +11217,21 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data6 = data5[i0];
           if (typeof data6 !== "string") {
-            const err13 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data6 };
+            const err12 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data6 };
             if (vErrors === null) {
-              vErrors = [err13];
+              vErrors = [err12];
             } else {
-              vErrors.push(err13);
+              vErrors.push(err12);
             }
             errors++;
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data5 };
+        const err13 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data5 };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err13];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err13);
         }
         errors++;
       }
@@ -11227,11 +11240,11 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.ready;
       if (Array.isArray(data7)) {
         if (data7.length < 1) {
-          const err15 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data7 };
+          const err14 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data7 };
           if (vErrors === null) {
-            vErrors = [err15];
+            vErrors = [err14];
           } else {
-            vErrors.push(err15);
+            vErrors.push(err14);
           }
           errors++;
         }
@@ -11239,21 +11252,21 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data8 = data7[i1];
           if (typeof data8 !== "string") {
-            const err16 = { instancePath: instancePath + "/ready/" + i1, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data8 };
+            const err15 = { instancePath: instancePath + "/ready/" + i1, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data8 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err15];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err15);
             }
             errors++;
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data7 };
+        const err16 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data7 };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err16];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err16);
         }
         errors++;
       }
@@ -11261,17 +11274,26 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.readyTimeoutSeconds !== void 0) {
       let data9 = data.readyTimeoutSeconds;
       if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-        const err18 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.readyTimeoutSeconds.type, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+        const err17 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.readyTimeoutSeconds.type, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
         if (vErrors === null) {
-          vErrors = [err18];
+          vErrors = [err17];
         } else {
-          vErrors.push(err18);
+          vErrors.push(err17);
         }
         errors++;
       }
       if (typeof data9 == "number" && isFinite(data9)) {
         if (data9 > 3600 || isNaN(data9)) {
-          const err19 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+          const err18 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        if (data9 < 1 || isNaN(data9)) {
+          const err19 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -11279,23 +11301,14 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data9 < 1 || isNaN(data9)) {
-          const err20 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
-          if (vErrors === null) {
-            vErrors = [err20];
-          } else {
-            vErrors.push(err20);
-          }
-          errors++;
-        }
       }
     }
   } else {
-    const err21 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
+    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
     if (vErrors === null) {
-      vErrors = [err21];
+      vErrors = [err20];
     } else {
-      vErrors.push(err21);
+      vErrors.push(err20);
     }
     errors++;
   }
@@ -11969,8 +11982,8 @@ function buildConfig(raw, file, problems, files) {
   checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
   const releaseOk = checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
-  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], ["chart", "version"], problems);
-  if (releaseOk && chartOk) checkUnambiguous(policy, problems);
+  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], charts.length > 1 ? ["chart", "version"] : ["version"], problems, ["chart"]);
+  if (releaseOk && chartOk) checkUnambiguous(policy, charts.map((c) => c.name), problems);
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
   return { file, root, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
@@ -12012,7 +12025,7 @@ function buildTest(raw, imageNames, problems) {
   const services = (raw.services ?? []).map((s) => ({
     name: s.name,
     image: s.image,
-    port: s.port,
+    ...s.port === void 0 ? {} : { port: s.port },
     env: s.env ?? {},
     command: s.command,
     ready: s.ready,
@@ -12130,30 +12143,27 @@ function checkUnique(values, pathOf, what, problems) {
     else problems.add(pathOf(i), `${what} "${value}" is declared twice (also at ${formatFieldPath(pathOf(earlier))})`, `give each ${what} a unique value`);
   });
 }
-function checkPattern(pattern, path, required, problems) {
+function checkPattern(pattern, path, required, problems, optional = []) {
   const before = problems.errors.length;
   const found = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
+  const known = [.../* @__PURE__ */ new Set([...optional, ...required])];
   for (const name of required) {
     const count = found.filter((f) => f === name).length;
     if (count !== 1) {
-      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once`, `write it like ${required.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
+      const why = name === "chart" && count === 0 ? " (this file declares several charts: a tag must say which it releases)" : "";
+      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once${why}`, `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
     }
   }
-  for (const name of found.filter((f) => !required.includes(f))) {
-    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${required.map((r) => `{${r}}`).join(" and ")}`);
+  for (const name of optional.filter((o) => !required.includes(o))) {
+    if (found.filter((f) => f === name).length > 1) problems.add(path, `tag pattern "${pattern}" must contain {${name}} at most once`, `write it like {${name}}-chart-v{version}`);
+  }
+  for (const name of found.filter((f) => !known.includes(f))) {
+    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${known.map((r) => `{${r}}`).join(" and ")}`);
   }
   return problems.errors.length === before;
 }
-function checkUnambiguous(policy, problems) {
-  const versions = ["1.2.3", "1.2.3-rc.1", "1.2.3-rc-1", "10.0.0-beta.2"];
-  const charts = ["app", "my-app", "my.app", "1.2.3"];
-  const samples = [
-    ...versions.map((v) => policy.releaseTag.replace("{version}", v)),
-    ...versions.flatMap((v) => charts.map((c) => policy.chartReleaseTag.replace("{version}", v).replace("{chart}", c)))
-  ];
-  const release = tagPatternRegex(policy.releaseTag);
-  const chart = tagPatternRegex(policy.chartReleaseTag);
-  const both = samples.find((tag) => release.test(tag) && chart.test(tag));
+function checkUnambiguous(policy, charts, problems) {
+  const both = tagReadTwice(policy, charts);
   if (both) {
     problems.add(
       ["policy", "chartReleaseTag"],
@@ -12465,25 +12475,24 @@ function decideImmutable(reference, existing, commit, kind = "release") {
 
 // src/plan/release-tag.ts
 function readReleaseTag(tag, policy, chartNames) {
-  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag);
-  if (chartMatch?.groups) {
-    const chart = chartMatch.groups.chart;
-    const version = chartMatch.groups.version;
-    if (!chartNames.includes(chart)) {
-      return {
-        kind: "refused",
-        reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`
-      };
-    }
-    const problem = versionProblem(tag, version);
-    return problem ? { kind: "refused", reason: problem } : { kind: "chart-release", chart, version };
+  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag)?.groups;
+  const chart = chartMatch ? chartMatch.chart ?? (chartNames.length === 1 ? chartNames[0] : void 0) : void 0;
+  if (chartMatch && chart !== void 0 && chartNames.includes(chart) && !versionProblem(tag, chartMatch.version)) {
+    return { kind: "chart-release", chart, version: chartMatch.version };
   }
-  const match = tagPatternRegex(policy.releaseTag).exec(tag);
-  if (match?.groups) {
-    const version = match.groups.version;
-    const problem = versionProblem(tag, version);
-    return problem ? { kind: "refused", reason: problem } : { kind: "release", version };
+  const match = tagPatternRegex(policy.releaseTag).exec(tag)?.groups;
+  if (match && !versionProblem(tag, match.version)) return { kind: "release", version: match.version };
+  if (chartMatch && chart === void 0) {
+    return { kind: "refused", reason: `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}` };
   }
+  if (chartMatch && chart !== void 0 && !chartNames.includes(chart)) {
+    return {
+      kind: "refused",
+      reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`
+    };
+  }
+  const problem = chartMatch ? versionProblem(tag, chartMatch.version) : match ? versionProblem(tag, match.version) : void 0;
+  if (problem) return { kind: "refused", reason: problem };
   return {
     kind: "refused",
     reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`

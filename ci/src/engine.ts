@@ -127,7 +127,8 @@ export function daggerEngine(o: {
       const started = services.map(({ service, image }) => {
         let container = "built" in image ? image.built[0]! : dag.container().from(image.reference);
         for (const [key, value] of Object.entries(service.env)) container = container.withEnvVariable(key, value);
-        container = container.withExposedPort(service.port);
+        // Dagger waits for an exposed port to listen; a service declaring none is reached by name all the same.
+        if (service.port !== undefined) container = container.withExposedPort(service.port);
         // `ready` runs in the service's own container: Dagger runs a container's healthcheck there and waits for it instead of the port.
         if (service.ready) {
           container = container.withDockerHealthcheck([...service.ready], { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 });
