@@ -90,11 +90,28 @@ export function memoryRegistry() {
     headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
     putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), manifests.set(at(repository, m.digest), m), m.digest),
   } as unknown as RegistryClient;
+  /** Names pushed as an image index of one manifest per platform (a multi-platform image), by `repository:tag`. */
+  const indexes = new Map<string, readonly string[]>();
   const pushed = (reference: string): string => {
+    const repository = reference.slice(0, reference.lastIndexOf(":"));
+    const platforms = indexes.get(reference);
+    if (platforms) {
+      const children = platforms.map((platform) => {
+        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, platform, of: reference }));
+        const child = { digest: sha256(bytes), mediaType: MEDIA_TYPES.ociManifest, bytes };
+        manifests.set(at(repository, child.digest), child);
+        return { mediaType: child.mediaType, digest: child.digest, size: bytes.length, platform: { os: platform.split("/")[0], architecture: platform.split("/")[1] } };
+      });
+      const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: children }));
+      const index = { digest: sha256(bytes), mediaType: MEDIA_TYPES.ociIndex, bytes };
+      manifests.set(reference, index);
+      manifests.set(at(repository, index.digest), index);
+      return index.digest;
+    }
     const digest = sha256(reference);
     const manifest = { digest, mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: {} })) };
     manifests.set(reference, manifest);
-    manifests.set(`${reference.slice(0, reference.lastIndexOf(":"))}:${digest}`, manifest);
+    manifests.set(at(repository, digest), manifest);
     return digest;
   };
   /** Writes a manifest of `body` under a tag (and its digest), as a registry would. */
@@ -109,6 +126,6 @@ export function memoryRegistry() {
     return m ? JSON.parse(m.bytes.toString("utf8")) : undefined;
   };
   const tags = (): string[] => [...manifests.keys()];
-  return { client, pushed, put, body, tags, checks };
+  return { client, pushed, put, body, tags, checks, indexes };
 }
 
