@@ -13,3 +13,4 @@ export { canonicalizePackage } from "./chart-fs/stage.js";
 export { RegistryClient, Secret, parseRepository, isLoopbackHost, type Credentials } from "./registry/index.js";
 export { prepareFromView, runRelease, pushedDigest, StepFailed, VIEW_ROOT, type ProjectView, type Engine, type ExecOptions, type ServiceStart, type RunResult } from "./release/index.js";
 export { renderResult } from "./render/render-result.js";
+export { cosignArgs } from "./signing/index.js";

@@ -745,5 +745,28 @@ export declare function prepareFromView(view: ProjectView, request: {
 }>;
 /** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */
 export declare function renderResult(result: RunResult, command?: Command): string;
+/**
+ * The exact argument lists charthouse runs cosign (v2) with, signing and verifying, in the
+ * Docker runner, the Dagger module, the updater and the tests. Key-pair mode with no
+ * transparency log: nothing leaves for Rekor or Fulcio, and verifiers are told so
+ * (`--insecure-ignore-tlog`). The private key is named, never given: `env://VAR` (cosign
+ * reads the PEM from its own environment) or a path to the encrypted key file; its
+ * password reaches cosign as COSIGN_PASSWORD in that environment only. Predicates go on
+ * stdin (`--predicate -`), never in a file. `plainHttp` only for a loopback registry.
+ */
+export declare const cosignArgs: {
+	sign: (key: string, reference: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	attest: (key: string, reference: string, type: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	verify: (publicKey: string, reference: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	verifyAttestation: (publicKey: string, reference: string, type: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+};
 
 export {};

@@ -12997,6 +12997,55 @@ function attestedTypes(manifest) {
   return [...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))];
 }
 
+// src/signing/cosign-args.ts
+var cosignArgs = {
+  sign: (key, reference, opts = {}) => [
+    "sign",
+    "--key",
+    key,
+    "--tlog-upload=false",
+    "--yes",
+    ...http(opts),
+    reference
+  ],
+  attest: (key, reference, type, opts = {}) => [
+    "attest",
+    "--key",
+    key,
+    "--type",
+    type,
+    "--predicate",
+    "-",
+    "--tlog-upload=false",
+    "--yes",
+    ...http(opts),
+    reference
+  ],
+  verify: (publicKey, reference, opts = {}) => [
+    "verify",
+    "--key",
+    publicKey,
+    "--insecure-ignore-tlog=true",
+    "--output",
+    "json",
+    ...http(opts),
+    reference
+  ],
+  verifyAttestation: (publicKey, reference, type, opts = {}) => [
+    "verify-attestation",
+    "--key",
+    publicKey,
+    "--type",
+    type,
+    "--insecure-ignore-tlog=true",
+    ...http(opts),
+    reference
+  ]
+};
+function http(opts) {
+  return opts.plainHttp ? ["--allow-http-registry"] : [];
+}
+
 // src/release/sign-pushed.ts
 async function signPushed(ctx, repository, digest, artifact, revision) {
   const { client, engine } = ctx;
@@ -13476,6 +13525,7 @@ export {
   VIEW_ROOT,
   canonicalizePackage,
   commitTimeFromObjects,
+  cosignArgs,
   describeStep,
   helmArgs,
   isLoopbackHost,

@@ -27,11 +27,25 @@ interface StagedChart {
 }
 
 const STAGE = "/src";
+/** The variable cosign reads the private key's PEM from (`--key env://…`). */
+const COSIGN_KEY_VARIABLE = "COSIGN_PRIVATE_KEY";
 
 /** `tool(script, setup)`: the library run as a script in the node tool image. */
 type Tool = (script: string, setup?: (c: Container) => Container) => Container;
 
-export function daggerEngine(o: { source: Directory; credentials?: ModuleCredentials; tool: Tool; client: ch.RegistryClient }): ch.Engine<Variants, NamedService[], StagedChart, File> {
+/** The cosign key pair's private half and its password, as the module holds them: Secrets only. */
+export interface ModuleSigningKey {
+  readonly key: Secret;
+  readonly password: Secret;
+}
+
+export function daggerEngine(o: {
+  source: Directory;
+  credentials?: ModuleCredentials;
+  signing?: ModuleSigningKey;
+  tool: Tool;
+  client: ch.RegistryClient;
+}): ch.Engine<Variants, NamedService[], StagedChart, File> {
   const helmTools = (): Container =>
     dag.container().from(TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
   const synced = async (container: Container): Promise<Container> => {
@@ -46,6 +60,32 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
   const withStageFiles = (tree: Directory, stage: ch.ChartStage): Directory => Object.entries(stage.files).reduce((t, [path, content]) => t.withNewFile(path, content), tree);
   /** helm's container with `tree` at STAGE, every file at the stage's time (helm 4 packages file times). */
   const mountedStage = (tree: Directory, stage: ch.ChartStage): Container => helmTools().withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1000)));
+  /**
+   * cosign with the key and its password as secret variables (cosign reads `env://` keys and
+   * COSIGN_PASSWORD), logged in to the registry on a tmpfs (no layer or cache keeps the login),
+   * running `args` once the login succeeded.
+   */
+  const cosign = async (subject: string, args: string[], stdin?: string): Promise<void> => {
+    if (!o.signing) throw new ch.StepFailed(`signing ${subject} needs a key: pass --signing-key and --signing-password`);
+    const host = ch.parseRepository(subject.split("@")[0]!).host;
+    let container = dag
+      .container()
+      .from(TOOL_IMAGES.cosign)
+      .withEntrypoint([])
+      .withMountedTemp("/run/charthouse")
+      .withEnvVariable("DOCKER_CONFIG", "/run/charthouse/docker")
+      .withSecretVariable(COSIGN_KEY_VARIABLE, o.signing.key)
+      .withSecretVariable("COSIGN_PASSWORD", o.signing.password);
+    const run = ch.shellQuote(["cosign", ...args]);
+    let script = run;
+    if (o.credentials) {
+      container = container.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
+      const login = ch.shellQuote(["cosign", "login", host, "--username", o.credentials.username, "--password-stdin"]);
+      script = `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${login} && ${run}`;
+    }
+    await synced(container.withExec(["sh", "-c", script], stdin === undefined ? {} : { stdin }));
+  };
+  const plainHttp = (subject: string) => ch.isLoopbackHost(ch.parseRepository(subject.split("@")[0]!).host);
   const authenticated = (container: Container, host: string): Container =>
     o.credentials ? container.withRegistryAuth(host, o.credentials.username, o.credentials.password) : container;
 
@@ -175,15 +215,26 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       return ch.pushedDigest(o.client, reference, "helm push");
     },
 
-    // Signing is the Docker engine's only, so far: the module's publish plans no signing step.
     async sign(subject) {
-      throw new ch.StepFailed(`signing ${subject} needs charthouse publish on Docker: the Dagger module does not sign yet`);
+      await cosign(subject, ch.cosignArgs.sign(`env://${COSIGN_KEY_VARIABLE}`, subject, { plainHttp: plainHttp(subject) }));
     },
-    async attest(subject) {
-      throw new ch.StepFailed(`attesting ${subject} needs charthouse publish on Docker: the Dagger module does not attest yet`);
+
+    async attest(subject, type, predicate) {
+      await cosign(subject, ch.cosignArgs.attest(`env://${COSIGN_KEY_VARIABLE}`, subject, type, { plainHttp: plainHttp(subject) }), predicate);
     },
+
     async sbom(subject) {
-      throw new ch.StepFailed(`an SBOM of ${subject} needs charthouse publish on Docker: the Dagger module does not make SBOMs yet`);
+      // syft reads the registry password from its environment, as a secret variable.
+      let syft = dag.container().from(TOOL_IMAGES.syft).withEnvVariable("SYFT_CHECK_FOR_APP_UPDATE", "false");
+      if (plainHttp(subject)) syft = syft.withEnvVariable("SYFT_REGISTRY_INSECURE_USE_HTTP", "true");
+      if (o.credentials) {
+        syft = syft
+          .withEnvVariable("SYFT_REGISTRY_AUTH_AUTHORITY", ch.parseRepository(subject.split("@")[0]!).host)
+          .withEnvVariable("SYFT_REGISTRY_AUTH_USERNAME", o.credentials.username)
+          .withSecretVariable("SYFT_REGISTRY_AUTH_PASSWORD", o.credentials.password);
+      }
+      const scanned = await synced(syft.withExec(["scan", `registry:${subject}`, "--output", "spdx-json", "--quiet"], { useEntrypoint: true }));
+      return scanned.stdout();
     },
 
     // The engine keeps nothing of a run's outside its cache.

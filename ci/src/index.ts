@@ -10,7 +10,7 @@
 import { argument, check, Container, dag, Directory, ExistsType, func, object, Secret } from "@dagger.io/dagger";
 import * as ch from "../lib/charthouse.js";
 import { TOOL_IMAGES } from "./tool-images.js";
-import { daggerEngine, type ModuleCredentials } from "./engine.js";
+import { daggerEngine, type ModuleCredentials, type ModuleSigningKey } from "./engine.js";
 
 /**
  * Left out of the source, at any depth: dependencies and build output; and what git
@@ -106,8 +106,9 @@ export class Charthouse {
   /**
    * Runs every gate, then publishes: images (withRegistryAuth + publish, multi-platform
    * through platformVariants) and charts (helm push, the password from a Secret on
-   * stdin) at their immutable names, then moves the aliases by manifest copy. Returns
-   * what was published, with digests.
+   * stdin) at their immutable names; with a signing key, signs and attests (an SBOM by
+   * syft, a provenance) every pushed digest with cosign; then moves the aliases by manifest
+   * copy. Returns what was published, with digests.
    */
   @func({ cache: "never" })
   async publish(
@@ -121,8 +122,11 @@ export class Charthouse {
     /** The commit the run builds (default: the source's git HEAD). */ sha = "",
     /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */ date = "",
     /** The config file, relative to the source. */ config = "charthouse.yaml",
+    /** A cosign private key (cosign generate-key-pair's cosign.key) to sign and attest everything pushed, e.g. env://COSIGN_KEY. */ signingKey?: Secret,
+    /** The signing key's password, e.g. env://COSIGN_PASSWORD. */ signingPassword?: Secret,
   ): Promise<string> {
-    return (await release("publish", source, { nightly, tag, branch, sha, date, config }, { dryRun, credentials: credentials(registryUsername, registryPassword) })).text;
+    const signing = signingKey ? { key: signingKey, password: signingPassword ?? dag.setSecret("charthouse-empty-signing-password", "") } : undefined;
+    return (await release("publish", source, { nightly, tag, branch, sha, date, config }, { dryRun, credentials: credentials(registryUsername, registryPassword), signing })).text;
   }
 }
 
@@ -153,19 +157,22 @@ async function prepare(command: ch.Command | "plan", source: Directory, run: Run
 }
 
 /** A command's steps walked by the library's one orchestration (runRelease) on this module's engine. */
-async function release(command: ch.Command, source: Directory, run: RunFlags, opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials } = {}) {
+async function release(command: ch.Command, source: Directory, run: RunFlags, opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials; signing?: ModuleSigningKey } = {}) {
   const { plan, client, password } = await prepare(command, source, run, opts.credentials);
+  // Read only to keep them out of the progress text, as the registry password is.
+  const signingSecrets = opts.signing ? [new ch.Secret(await opts.signing.key.plaintext()), new ch.Secret(await opts.signing.password.plaintext())] : [];
   let log = "";
   const outcome = await ch
     .runRelease({
       command,
       plan,
       image: opts.image,
-      engine: daggerEngine({ source, credentials: opts.credentials, tool, client }),
+      sign: opts.signing !== undefined,
+      engine: daggerEngine({ source, credentials: opts.credentials, signing: opts.signing, tool, client }),
       client,
       read: async (path) => ((await source.exists(path)) ? source.file(path).contents() : undefined),
       write: (text) => void (log += text),
-      secrets: [password],
+      secrets: [password, ...signingSecrets],
       dryRun: opts.dryRun,
     })
     // The function's error is all `dagger call` shows of a failed run: the progress with the

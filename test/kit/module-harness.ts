@@ -20,13 +20,16 @@ export interface ModuleHarness {
   host(): string;
   /**
    * `dagger call <fn> <args>` on the project at `source`: one runtime process, as the
-   * engine starts one per call; `source` and `registryPassword` passed as IDs, as the
+   * engine starts one per call; `source` and the Secret arguments passed as IDs, as the
    * engine passes them. `setup` adjusts the fake engine first (what an image holds, …).
    */
   call(fn: string, args: Record<string, unknown> & { source: string }, setup?: (engine: FakeEngine) => void): Promise<DaggerCall>;
 }
 
 export const harnessCredentials = creds("ci", CANARY);
+
+/** The module's arguments of type Secret: the harness passes them as secret IDs, as the engine does. */
+const SECRET_ARGUMENTS = ["registryPassword", "signingKey", "signingPassword"];
 
 /**
  * The Dagger module as the engine stages and runs it (test/kit/module-runtime), a real
@@ -72,7 +75,7 @@ export function useModuleHarness(): ModuleHarness {
       };
       setup?.(engine);
       const ids = Object.fromEntries(
-        Object.entries(args).map(([k, v]) => [k, k === "source" ? engine.directoryId(String(v)) : k === "registryPassword" ? engine.secretId(String(v)) : v]),
+        Object.entries(args).map(([k, v]) => [k, k === "source" ? engine.directoryId(String(v)) : SECRET_ARGUMENTS.includes(k) ? engine.secretId(String(v)) : v]),
       );
       engine.call = { parentName: "Charthouse", name: fn, args: ids };
       try {

@@ -97,13 +97,22 @@ export function memoryRegistry() {
     headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
     putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), manifests.set(at(repository, m.digest), m), m.digest),
   } as unknown as RegistryClient;
-  /** What a push leaves at `reference`: a manifest, or an image index of one child per platform. */
-  const pushed = (reference: string, platforms?: readonly string[]): string => {
+  /** Names a test wants pushed as an image index of one manifest per platform, by `repository:tag`. */
+  const indexes = new Map<string, readonly string[]>();
+  /** What a push leaves at `reference`: a manifest, or an image index of one child per platform (each child stored too). */
+  const pushed = (reference: string, platforms: readonly string[] | undefined = indexes.get(reference)): string => {
+    const repository = reference.slice(0, reference.lastIndexOf(":"));
     const digest = sha256(reference);
-    const index = platforms && { schemaVersion: 2, manifests: platforms.map((p) => ({ digest: sha256(`${reference} ${p}`), platform: { os: p.split("/")[0], architecture: p.split("/")[1] } })) };
+    const children = platforms?.map((p) => {
+      const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, platform: p, of: reference }));
+      const child = { digest: sha256(`${reference} ${p}`), mediaType: MEDIA_TYPES.ociManifest, bytes };
+      manifests.set(at(repository, child.digest), child);
+      return { mediaType: child.mediaType, digest: child.digest, size: bytes.length, platform: { os: p.split("/")[0], architecture: p.split("/")[1] } };
+    });
+    const index = children && { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: children };
     const manifest = { digest, mediaType: index ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify(index ?? { schemaVersion: 2, annotations: {} })) };
     manifests.set(reference, manifest);
-    manifests.set(`${reference.slice(0, reference.lastIndexOf(":"))}:${digest}`, manifest);
+    manifests.set(at(repository, digest), manifest);
     return digest;
   };
   /** Writes a manifest of `body` under a tag (and its digest), as a registry would. */
@@ -118,6 +127,6 @@ export function memoryRegistry() {
     return m ? JSON.parse(m.bytes.toString("utf8")) : undefined;
   };
   const tags = (): string[] => [...manifests.keys()];
-  return { client, pushed, put, body, tags, checks };
+  return { client, pushed, put, body, tags, checks, indexes };
 }
 

@@ -9,7 +9,8 @@ import { helmBinary } from "../../../src/exec/index.js";
 import { readTag, RegistryClient } from "../../../src/registry/index.js";
 import { charthouse } from "../../kit/cli.js";
 import { harnessCredentials, useModuleHarness, type DaggerCall } from "../../kit/module-harness.js";
-import { CANARY } from "../../kit/registry-content.js";
+import { CANARY, SIGNING_CANARY } from "../../kit/registry-content.js";
+import { builtTool, cosignKeyPair } from "../../kit/sigstore.js";
 import { tempTree } from "../../kit/temp-dir.js";
 import type { Effect } from "../../kit/fake-engine.js";
 import { versionToTag } from "../../../src/plan/formats.js";
@@ -30,13 +31,13 @@ const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
 /** The multi-platform project's base: an index of busybox for both platforms in the harness's registry. */
 const multiPlatformBase = once(async () => pushBaseIndex(new RegistryClient({ credentials: harnessCredentials }), harness.host()));
 
-function dockerRun(args: string[], opts: { failingSmoke?: boolean; multiPlatform?: boolean } = {}): () => Promise<DockerRun> {
+function dockerRun(args: string[], opts: { failingSmoke?: boolean; multiPlatform?: boolean; env?: () => Record<string, string> } = {}): () => Promise<DockerRun> {
   return once(async () => {
     const namespace = `conformance-docker${++namespaces}`;
     const project = conformanceProject(`${harness.host()}/${namespace}`, { failingSmoke: opts.failingSmoke, ...(opts.multiPlatform ? { multiPlatform: { base: await multiPlatformBase() } } : {}) });
     const run = await charthouse(args, {
       cwd: project,
-      env: { DOCKER_HOST: inject("dockerHost"), CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY, HOME: process.env.HOME ?? "/root" },
+      env: { DOCKER_HOST: inject("dockerHost"), CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY, HOME: process.env.HOME ?? "/root", ...opts.env?.() },
     });
     const client = new RegistryClient({ credentials: harnessCredentials });
     const repo = (name: string) => `${harness.host()}/${namespace}/${name}`;
@@ -124,16 +125,39 @@ function replayChartPackage(effects: readonly Effect[]): Buffer {
 }
 
 const nightly = ["--nightly", "--date", "2026-11-24"];
+// A cosign key pair for the signed publishes: the Docker run gets it in its environment, the
+// module as Secrets (env:// URIs the fake engine resolves).
+let signingPem = "";
+beforeAll(async () => {
+  const keys = await cosignKeyPair(join(tempTree(), "cosign"), SIGNING_CANARY);
+  signingPem = keys.pem;
+  process.env.CHARTHOUSE_TEST_SIGNING_KEY = keys.pem;
+  process.env.CHARTHOUSE_TEST_SIGNING_PASSWORD = SIGNING_CANARY;
+});
+const signingEnv = () => ({
+  PATH: [dirname(builtTool("cosign")), dirname(builtTool("syft")), process.env.PATH].join(":"),
+  CHARTHOUSE_SIGNING_KEY: signingPem,
+  CHARTHOUSE_SIGNING_PASSWORD: SIGNING_CANARY,
+});
 // One project (one commit) packaged by both engines.
 let packageProject: string;
 beforeAll(() => {
   packageProject = conformanceProject(`${harness.host()}/conformance-package`);
+});
+const daggerSigned = daggerRun("publish", {
+  nightly: true,
+  date: "2026-11-24",
+  registryUsername: "ci",
+  registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN",
+  signingKey: "env://CHARTHOUSE_TEST_SIGNING_KEY",
+  signingPassword: "env://CHARTHOUSE_TEST_SIGNING_PASSWORD",
 });
 const worlds: Worlds = {
   docker: {
     publish: dockerRun(["publish", ...nightly]),
     failingGate: dockerRun(["publish", ...nightly], { failingSmoke: true }),
     dryRun: dockerRun(["publish", ...nightly, "--dry-run"]),
+    signedPublish: dockerRun(["publish", ...nightly], { env: signingEnv }),
     chartPackage: once(async () => {
       const out = tempTree();
       const run = await charthouse(["package", ...nightly, "--output", out], { cwd: packageProject, env: { HOME: process.env.HOME ?? "/root" } });
@@ -146,6 +170,7 @@ const worlds: Worlds = {
     publish: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }),
     failingGate: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }, { failingSmoke: true }),
     dryRun: daggerRun("publish", { nightly: true, date: "2026-11-24", dryRun: true, registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }),
+    signedPublish: daggerSigned,
     chartPackage: once(async () => {
       const { call, effects } = await daggerRun("package", { nightly: true, date: "2026-11-24" }, { project: () => packageProject })();
       expect(call.run.code, call.run.output).toBe(0);
@@ -155,7 +180,7 @@ const worlds: Worlds = {
   },
 };
 
-const list = scenarios(expect, COMMIT_TIME);
+const list = scenarios(expect, COMMIT_TIME, () => signingPem);
 
 describe.each(list)("conformance: $name", (scenario) => {
   it("on Docker (for real)", () => scenario.docker(worlds.docker));
@@ -166,5 +191,18 @@ describe("conformance across engines", () => {
   it("the example-shaped chart packages to the same bytes through both engines' staging", async () => {
     const [docker, dagger] = [await worlds.docker.chartPackage(), await worlds.dagger.chartPackage()];
     expect(dagger.equals(docker)).toBe(true);
+  });
+});
+
+describe("the signing secrets on Dagger", () => {
+  it("the key and its password appear in no query to the engine and no output of the module: only secret references", async () => {
+    const { call } = await daggerSigned();
+    const pemLine = signingPem.split("\n")[1]!;
+    expect(call.engine.queries.length).toBeGreaterThan(20);
+    for (const q of call.engine.queries) for (const needle of [SIGNING_CANARY, pemLine]) expect(q).not.toContain(needle);
+    expect(call.run.output).not.toContain(SIGNING_CANARY);
+    expect(call.run.output).not.toContain(pemLine);
+    const secrets = call.effects.filter((e) => e.kind === "secret-variable" && String(e.detail.name).startsWith("COSIGN_"));
+    for (const s of secrets) expect(String(s.detail.secret)).toMatch(/^fake-Secret-\d+$/);
   });
 });

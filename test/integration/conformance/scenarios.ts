@@ -34,8 +34,22 @@ export interface DaggerRun {
 }
 
 export interface Worlds {
-  readonly docker: { publish(): Promise<DockerRun>; failingGate(): Promise<DockerRun>; dryRun(): Promise<DockerRun>; chartPackage(): Promise<Buffer>; multiPlatform(): Promise<DockerRun> };
-  readonly dagger: { publish(): Promise<DaggerRun>; failingGate(): Promise<DaggerRun>; dryRun(): Promise<DaggerRun>; chartPackage(): Promise<Buffer>; multiPlatform(): Promise<DaggerRun> };
+  readonly docker: {
+    publish(): Promise<DockerRun>;
+    failingGate(): Promise<DockerRun>;
+    dryRun(): Promise<DockerRun>;
+    signedPublish(): Promise<DockerRun>;
+    chartPackage(): Promise<Buffer>;
+    multiPlatform(): Promise<DockerRun>;
+  };
+  readonly dagger: {
+    publish(): Promise<DaggerRun>;
+    failingGate(): Promise<DaggerRun>;
+    dryRun(): Promise<DaggerRun>;
+    signedPublish(): Promise<DaggerRun>;
+    chartPackage(): Promise<Buffer>;
+    multiPlatform(): Promise<DaggerRun>;
+  };
 }
 
 export interface Scenario {
@@ -44,7 +58,15 @@ export interface Scenario {
   readonly dagger: (w: Worlds["dagger"]) => Promise<void>;
 }
 
-type Expect = (actual: unknown, message?: string) => { toBe(v: unknown): void; toEqual(v: unknown): void; toBeGreaterThan(v: number): void; toMatch(v: RegExp): void; toContain(v: unknown): void; toMatchObject(v: object): void };
+type Expect = (actual: unknown, message?: string) => {
+  toBe(v: unknown): void;
+  toEqual(v: unknown): void;
+  toBeGreaterThan(v: number): void;
+  toMatch(v: RegExp): void;
+  toContain(v: unknown): void;
+  toMatchObject(v: object): void;
+  readonly not: { toContain(v: unknown): void };
+};
 
 const REVISION = "org.opencontainers.image.revision";
 const publishesOf = (run: DaggerRun) =>
@@ -54,8 +76,35 @@ const execsOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "exec")
 const servicesOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "service-start").map((e) => e.detail as { hostname?: string; useEntrypoint?: boolean; args?: string[]; healthcheck?: { args: string[] } });
 const isProjectCommand = (args: string[]) => args.join(" ").includes("WRAPPED");
 
-export function scenarios(expect: Expect, commitTime: string): Scenario[] {
+export function scenarios(expect: Expect, commitTime: string, signingPem: () => string): Scenario[] {
   return [
+    {
+      name: "with a signing key, cosign signs and attests every pushed digest, the key reaching it only as a secret",
+      // Docker: the registry holds cosign's signature and attestations of the image (cosign ran for real).
+      docker: async (w) => {
+        const run = await w.signedPublish();
+        expect(run.code, run.output).toBe(0);
+        const tags = await run.tags("app");
+        expect(tags.filter((t) => /^sha256-[0-9a-f]{64}\.sig$/.test(t)).length, tags.join(" ")).toBe(1);
+        expect(tags.filter((t) => /^sha256-[0-9a-f]{64}\.att$/.test(t)).length, tags.join(" ")).toBe(1);
+        expect((await run.tags("charts/app")).some((t) => t.endsWith(".sig"))).toBe(true);
+        expect(run.output).not.toContain(signingPem().split("\n")[1]!);
+      },
+      // Dagger: cosign sign and attest of each pushed digest by env:// key, the key and its password as secret variables, never in an argument.
+      dagger: async (w) => {
+        const run = await w.signedPublish();
+        expect(run.failed).toBe(false);
+        const cosign = execsOf(run).map((e) => e.args.join(" ")).filter((a) => a.includes("cosign "));
+        const signs = cosign.filter((a) => a.includes("cosign sign --key env://COSIGN_PRIVATE_KEY --tlog-upload=false"));
+        expect(signs.length).toBe(2); // the image and the chart
+        expect(cosign.filter((a) => a.includes("cosign attest --key env://COSIGN_PRIVATE_KEY --type spdxjson")).length).toBe(1);
+        expect(cosign.filter((a) => a.includes("--type slsaprovenance1")).length).toBe(2);
+        const secrets = run.effects.filter((e) => e.kind === "secret-variable").map((e) => e.detail.name);
+        expect(secrets).toContain("COSIGN_PRIVATE_KEY");
+        expect(secrets).toContain("COSIGN_PASSWORD");
+        expect(JSON.stringify(run.effects)).not.toContain(signingPem().split("\n")[1]!);
+      },
+    },
     {
       name: "the image's entrypoint is kept for smoke tests, the suite and services",
       // The smoke test and the suite pass only if entry.sh ran (it sets WRAPPED=yes).

@@ -104,7 +104,7 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
 
   it("makes `dagger call publish --nightly` a valid call with the documented arguments and defaults", () => {
     const publish = functions.publish!;
-    expect(Object.keys(publish.arguments)).toEqual(["source", "nightly", "tag", "branch", "dryRun", "registryUsername", "registryPassword", "sha", "date", "config"]);
+    expect(Object.keys(publish.arguments)).toEqual(["source", "nightly", "tag", "branch", "dryRun", "registryUsername", "registryPassword", "sha", "date", "config", "signingKey", "signingPassword"]);
     expect(publish.arguments.source).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Directory" }, defaultPath: "/" });
     expect(publish.arguments.source!.ignore).toEqual(expect.arrayContaining(["**/node_modules", "**/dist", ".git/logs"]));
     // git's objects stay: the module reads the commit's time from them.
@@ -115,6 +115,9 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
     expect(publish.arguments.config).toMatchObject({ type: { kind: "STRING" }, defaultValue: '"charthouse.yaml"' });
     // The password is a Secret end to end: never a string argument.
     expect(publish.arguments.registryPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
+    // The signing key and its password are Secrets too: never a string argument a process list shows.
+    expect(publish.arguments.signingKey).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
+    expect(publish.arguments.signingPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
     expect(publish.returnType).toMatchObject({ kind: "STRING" });
     expect(functions.package!.returnType).toMatchObject({ kind: "OBJECT_KIND", name: "Directory" });
     expect(functions.build!.returnType).toMatchObject({ kind: "LIST_KIND", elementType: { kind: "OBJECT_KIND", name: "Container" } });
