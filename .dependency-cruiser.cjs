@@ -26,6 +26,16 @@ module.exports = {
       to: { dependencyTypes: ["core"], path: IO_BUILTINS },
     },
     {
+      name: "signing-decisions-are-pure",
+      comment:
+        "What to sign, what is signed already, the tag names and the statements are decided from arguments alone, " +
+        "so a rerun's idempotence and the tag scheme are table tests; cosign, gpg and the registry are the engine's. " +
+        "node:crypto is computation, not I/O: the updater's signature check is decided here too.",
+      severity: "error",
+      from: { path: "^src/signing/" },
+      to: { pathNot: ["^src/signing/", "^src/context/types\\.ts$", "^(node:)?crypto$"] },
+    },
+    {
       name: "no-cycles",
       comment: "Modules that import each other (config → chart files → config was one) cannot be read, tested or moved one at a time.",
       severity: "error",

@@ -18,7 +18,8 @@ interface ServiceConfig {
 	readonly name: string;
 	/** An image reference, or the name of an image from `images`. */
 	readonly image: string;
-	readonly port: number;
+	/** The port it listens on, when it says: services reach one another by name, with or without it. */
+	readonly port?: number;
 	readonly env: Readonly<Record<string, string>>;
 	readonly command?: readonly string[];
 	readonly ready?: readonly string[];
@@ -156,7 +157,7 @@ export interface ServicePlan {
 	readonly name: string;
 	/** A full image reference (a built image's `repository:tag` when the config named one). */
 	readonly image: string;
-	readonly port: number;
+	readonly port?: number;
 	readonly env: Readonly<Record<string, string>>;
 	readonly command?: readonly string[];
 	readonly ready?: readonly string[];
@@ -237,17 +238,20 @@ export interface Plan {
 }
 /**
  * One thing an executor does. Gates come first; immutable publishes only after every
- * gate; alias moves only after every immutable publish.
+ * gate; signatures (when the run has a key) after every publish; alias moves last.
  */
 export type Step = {
 	readonly kind: "build";
 	readonly phase: "gate";
 	readonly image: ImagePlan;
-} | {
+}
+/** One per platform the image is built for: each is run, emulated where the engine's own platform is another. */
+ | {
 	readonly kind: "smoke";
 	readonly phase: "gate";
 	readonly image: ImagePlan;
 	readonly command: readonly string[];
+	readonly platform: string;
 } | {
 	readonly kind: "test";
 	readonly phase: "gate";
@@ -277,6 +281,18 @@ export type Step = {
 	readonly kind: "push-chart";
 	readonly phase: "publish";
 	readonly chart: ChartPlan;
+}
+/** Signs an image's pushed digest (an index and each of its children) and attests it. */
+ | {
+	readonly kind: "sign-image";
+	readonly phase: "sign";
+	readonly image: ImagePlan;
+}
+/** Signs a chart's pushed digest and attests its provenance. */
+ | {
+	readonly kind: "sign-chart";
+	readonly phase: "sign";
+	readonly chart: ChartPlan;
 } | {
 	readonly kind: "move-alias";
 	readonly phase: "alias";
@@ -290,7 +306,9 @@ export type Step = {
  * artifacts are all in the registry already from this commit has no steps: the gates
  * guard pushes, and there is none.
  */
-export declare function planSteps(plan: Plan): Step[];
+export declare function planSteps(plan: Plan, opts?: {
+	sign?: boolean;
+}): Step[];
 /** What each command of charthouse (and function of the Dagger module) walks. */
 export type Command = "publish" | "build" | "test" | "lint" | "package";
 /** One line naming a step, for progress output and plan tables. */
@@ -474,6 +492,11 @@ export declare function parseRepository(repository: string): Repository;
  * other registry HTTPS.
  */
 export declare function isLoopbackHost(host: string): boolean;
+interface PlatformManifest {
+	/** `os/arch[/variant]`, as charthouse.yaml names platforms. */
+	readonly platform: string;
+	readonly digest: string;
+}
 interface ContextFlags {
 	readonly nightly?: boolean;
 	readonly tag?: string;
@@ -505,6 +528,13 @@ interface EngineTraits {
 	 * base would each build the base, so builds go one at a time, each reusing the last's layers.
 	 */
 	readonly sharedBuilds: boolean;
+	/**
+	 * The engine's own platform (`linux/amd64`), when it knows it: an image variant for
+	 * another platform runs emulated there (QEMU), which the progress line says.
+	 */
+	readonly platform?: string;
+	/** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+	readonly builder?: string;
 }
 /**
  * What a release needs of a container engine: primitives, each with one meaning every
@@ -518,7 +548,7 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * anything runs: throws ConfigError. Else tells how it builds.
 	 */
 	preflight(steps: readonly Step[]): Promise<EngineTraits>;
-	/** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for its platforms. */
+	/** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms. */
 	build(image: ImagePlan): Promise<Image>;
 	/**
 	 * Runs `command` in a built image as `docker run IMAGE command` does: the image's
@@ -526,7 +556,9 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * `env` added. Each cache is a volume kept between runs under its key, mounted at its
 	 * path, which on first use starts with the image's content at that path and its
 	 * ownership. No network, unless `services` is given: then the command reaches each
-	 * service by its name. Throws StepFailed with the output when it exits non-zero.
+	 * service by its name. Runs the image's variant for `platform` (one the image was built
+	 * for; by default the engine's own, else the image's first), emulated where the engine's
+	 * platform is another. Throws StepFailed with the output when it exits non-zero.
 	 */
 	exec(image: Image, command: readonly string[], opts?: ExecOptions<Services>): Promise<void>;
 	/**
@@ -538,7 +570,12 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 */
 	startServices(services: readonly ServiceStart<Image>[]): Promise<Services>;
 	stopServices(services: Services): Promise<void>;
-	/** Pushes a built image to `reference` (its immutable `repository:tag`); returns the manifest's digest. */
+	/**
+	 * Pushes a built image to `reference` (its immutable `repository:tag`); returns the
+	 * digest the tag then holds. An image built for several platforms is pushed as one
+	 * image index there, each platform's manifest a child of it (carrying the image's
+	 * labels), the index annotated with them too; the digest is the index's.
+	 */
 	push(image: Image, reference: string): Promise<string>;
 	/** Stages a chart by the recipe, runs `helm dependency build` in it, and settles it (Chart.lock and file times). */
 	stageChart(stage: ChartStage): Promise<Chart>;
@@ -559,6 +596,16 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	pushChart(pkg: Package, pushTo: string, reference: string): Promise<string>;
 	/** Where a package stays once the run ended (a file the user asked for), or undefined when it goes with the run. */
 	keptPackage?(pkg: Package): string | undefined;
+	/**
+	 * Signs `subject` (`repository@sha256:…`) with the run's cosign key, no transparency log:
+	 * the signature lands where cosign looks for it (`repository:sha256-<hex>.sig`). Throws
+	 * StepFailed when the run was given no key or cosign fails.
+	 */
+	sign(subject: string): Promise<void>;
+	/** Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest --type`). */
+	attest(subject: string, type: string, predicate: string): Promise<void>;
+	/** An SBOM of the image `subject`, read from the registry: an SPDX JSON document. */
+	sbom(subject: string): Promise<string>;
 	/** Removes what the run left (containers, networks, work files). Called once the run ends, however it ends. */
 	close(): Promise<void>;
 }
@@ -566,6 +613,10 @@ export interface ExecOptions<Services> {
 	readonly env?: Readonly<Record<string, string>>;
 	readonly caches?: readonly CachePlan[];
 	readonly services?: Services;
+	/** Which of the image's platforms to run (see Engine.exec). */
+	readonly platform?: string;
+	/** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+	readonly builder?: string;
 }
 /** A service to start: its plan, and the image to run (this run's own build, or a reference to pull). */
 export interface ServiceStart<Image> {
@@ -611,10 +662,24 @@ interface ReleaseRequest<Image, Services, Chart, Package> {
 	readonly announce?: (steps: readonly Step[]) => void;
 	readonly signal?: AbortSignal;
 	readonly settle?: SettleOptions;
+	/** The engine holds a cosign key: publish signs and attests what it pushes (the sign-image and sign-chart steps). */
+	readonly sign?: boolean;
+	/** charthouse's version, the builder its provenance attestations name. */
+	readonly builderVersion?: string;
 }
 interface Published {
 	readonly reference: string;
 	readonly digest: string;
+	/** An image index's children, one per platform: what a signature of each platform's image names. */
+	readonly platforms?: readonly PlatformManifest[];
+}
+interface Signed {
+	/** The name signed, `repository:tag` or `repository:version`, and the digest it stands for. */
+	readonly reference: string;
+	readonly digest: string;
+	/** Signatures and attestations written by this run (0 and 0: all there already). */
+	readonly signatures: number;
+	readonly attestations: number;
 }
 export interface RunResult {
 	readonly version: 1;
@@ -630,6 +695,8 @@ export interface RunResult {
 		readonly moved: boolean;
 		readonly reason: string;
 	}[];
+	/** What the signing steps signed and attested (none when the run had no key). */
+	readonly signed: readonly Signed[];
 	/** Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went with the run. */
 	readonly packages: readonly string[];
 	readonly steps: readonly StepRecord[];
@@ -727,12 +794,36 @@ export declare function daggerHealthcheck(service: ServicePlan): {
 		retries: number;
 	};
 } | undefined;
-/**
- * The shell command that pushes a chart package with helm: with a username, a `helm registry login`
- * first that reads the password from $CHARTHOUSE_REGISTRY_PASSWORD on stdin (never argv or a file).
- */
+/** The registry host of a reference, by tag (`host/ns/name:tag`) or by digest (`host/ns/name@sha256:…`). */
+export declare function registryHostOf(reference: string): string;
+/** The shell command that pushes a chart package with helm, logged in first when there is a username. */
 export declare function helmPushScript(file: string, pushTo: string, username?: string): string;
-/** The registry host of an image reference (`host/namespace/name:tag`). */
-export declare function referenceHost(reference: string): string;
+/** The shell command that runs cosign `args` on `subject`, logged in to its registry first when there is a username. */
+export declare function cosignScript(subject: string, args: readonly string[], username?: string): string;
+/** syft's environment for scanning `subject` in its registry (the password goes in separately, as a secret variable). */
+export declare function syftEnvironment(subject: string, username?: string): Record<string, string>;
+/**
+ * The exact argument lists charthouse runs cosign (v2) with, signing and verifying, in the
+ * Docker runner, the Dagger module, the updater and the tests. Key-pair mode with no
+ * transparency log: nothing leaves for Rekor or Fulcio, and verifiers are told so
+ * (`--insecure-ignore-tlog`). The private key is named, never given: `env://VAR` (cosign
+ * reads the PEM from its own environment) or a path to the encrypted key file; its
+ * password reaches cosign as COSIGN_PASSWORD in that environment only. Predicates go on
+ * stdin (`--predicate -`), never in a file. `plainHttp` only for a loopback registry.
+ */
+export declare const cosignArgs: {
+	sign: (key: string, reference: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	attest: (key: string, reference: string, type: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	verify: (publicKey: string, reference: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	verifyAttestation: (publicKey: string, reference: string, type: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+};
 
 export {};

@@ -2898,8 +2898,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
-      if (sign === "-" || sign === "+")
+      const sign2 = str[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -2915,10 +2915,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -3065,11 +3065,11 @@ var require_timestamp = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const sign2 = str[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      return sign2 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -3078,9 +3078,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -3095,7 +3095,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -9792,7 +9792,7 @@ function publishesAnything(plan) {
 function isPublishingRun(plan) {
   return plan.images.some((i) => i.publication.action !== "none") || plan.charts.some((c) => c.publication.action !== "none");
 }
-function planSteps(plan) {
+function planSteps(plan, opts = {}) {
   if (isPublishingRun(plan) && !publishesAnything(plan)) return [];
   const steps = gateSteps(plan);
   for (const image of plan.images) {
@@ -9803,14 +9803,22 @@ function planSteps(plan) {
       steps.push({ kind: "package-chart", phase: "publish", chart }, { kind: "push-chart", phase: "publish", chart });
     }
   }
+  if (opts.sign) steps.push(...signSteps(plan));
   for (const move of plan.aliases) steps.push({ kind: "move-alias", phase: "alias", move });
   return steps;
+}
+function signSteps(plan) {
+  return [
+    ...plan.images.filter((image) => image.publication.action !== "none").map((image) => ({ kind: "sign-image", phase: "sign", image })),
+    ...plan.charts.filter((chart) => chart.publication.action !== "none").map((chart) => ({ kind: "sign-chart", phase: "sign", chart }))
+  ];
 }
 function gateSteps(plan) {
   const steps = [];
   for (const image of plan.images) steps.push({ kind: "build", phase: "gate", image });
   for (const image of plan.images) {
-    if (image.smoke) steps.push({ kind: "smoke", phase: "gate", image, command: image.smoke });
+    const command = image.smoke;
+    if (command) steps.push(...image.build.platforms.map((platform) => ({ kind: "smoke", phase: "gate", image, command, platform })));
   }
   if (plan.test) {
     const test2 = plan.test;
@@ -9827,7 +9835,7 @@ function packageSteps(plan) {
 function commandSteps(command, plan, opts = {}) {
   switch (command) {
     case "publish":
-      return planSteps(plan);
+      return planSteps(plan, { sign: opts.sign });
     case "build": {
       if (opts.image && !plan.images.some((i) => i.name === opts.image)) {
         throw new ConfigError(`charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`);
@@ -9850,7 +9858,7 @@ function describeStep(step) {
     case "build":
       return `build ${step.image.name} (${step.image.build.target ?? "default target"}) as ${step.image.repository}:${step.image.tag}`;
     case "smoke":
-      return `smoke-test ${step.image.name}: ${shellQuote(step.command)}`;
+      return `smoke-test ${step.image.name}${step.image.build.platforms.length > 1 ? ` on ${step.platform}` : ""}: ${shellQuote(step.command)}`;
     case "test":
       return `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ${shellQuote(step.test.command)}`;
     case "chart-deps":
@@ -9865,6 +9873,10 @@ function describeStep(step) {
       return `package ${step.chart.name} ${step.chart.version} (appVersion ${step.chart.appVersion ?? "unset"})`;
     case "push-chart":
       return `push ${step.chart.repository}:${step.chart.version}`;
+    case "sign-image":
+      return `sign and attest ${step.image.repository}:${step.image.tag}`;
+    case "sign-chart":
+      return `sign and attest ${step.chart.repository}:${step.chart.version}`;
     case "move-alias":
       return `move ${step.move.repository}:${step.move.alias} \u2192 ${step.move.from}`;
   }
@@ -10063,11 +10075,23 @@ async function chartStage(chart, read, digests = /* @__PURE__ */ new Map()) {
   const chartYaml = await read(`${chartDir}/Chart.yaml`);
   if (chartYaml === void 0) throw new Error(`${chartDir}/Chart.yaml cannot be read`);
   const files = {
-    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: chart.annotations })
+    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: withPinnedImages(chart, digests) })
   };
   const settings = pinSettings(chart, digests);
   if (settings.length) files[`${chartDir}/values.yaml`] = rewriteValuesYaml(await read(`${chartDir}/values.yaml`) ?? "", settings);
   return { chartDir, dirs, files, time: stageTime(chart) };
+}
+var PINNED_IMAGES_ANNOTATION = "dev.charthouse.pinned-images";
+function withPinnedImages(chart, digests) {
+  const pinned = [
+    ...new Set(
+      chart.pins.flatMap((pin) => {
+        const digest = pin.digest ?? digests.get(pin.image);
+        return digest ? [`${pin.repository}:${pin.tag}@${digest}`] : [];
+      })
+    )
+  ];
+  return pinned.length ? { ...chart.annotations, [PINNED_IMAGES_ANNOTATION]: pinned.join(",") } : chart.annotations;
 }
 async function chartTree(chartDir, read) {
   const seen = [];
@@ -10567,6 +10591,19 @@ function lackingPushRights(results, then) {
   );
 }
 
+// src/registry/image-index.ts
+function platformName(p) {
+  return [p.os, p.architecture, ...p.variant ? [p.variant] : []].join("/");
+}
+async function indexPlatforms(client, repository, reference) {
+  const manifest = await client.getManifest(repository, reference);
+  if (!manifest) return null;
+  const json = JSON.parse(manifest.bytes.toString("utf8"));
+  const type = manifest.mediaType || json.mediaType;
+  if (type !== MEDIA_TYPES.ociIndex && type !== MEDIA_TYPES.dockerList) return null;
+  return (json.manifests ?? []).flatMap((m) => m.platform?.os && m.platform.architecture && m.platform.os !== "unknown" ? [{ platform: platformName(m.platform), digest: m.digest }] : []);
+}
+
 // src/config/load-config.ts
 import { dirname, relative, resolve } from "node:path";
 
@@ -10652,6 +10689,28 @@ function tagPatternRegex(pattern) {
 }
 function tagPatternExample(pattern) {
   return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
+}
+var SAMPLE_CHARTS = ["app", "my-app", "my.app"];
+function tagReadTwice(patterns, charts) {
+  const names = charts.length ? charts : SAMPLE_CHARTS;
+  const literals = (pattern) => pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
+  const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [l, `${l}.1`, `1-${l}`]);
+  const versions = ["1.2.3", "1.2.3-rc.1", "10.0.0-beta.2", ...suffixes.map((s) => `1.2.3-${s}`)].filter(isSemver);
+  const chartTags = names.flatMap((chart) => versions.map((v) => fillTagPattern(patterns.chartReleaseTag, chart, v)));
+  const releaseTags = versions.map((v) => fillTagPattern(patterns.releaseTag, names[0], v));
+  const readsAsRelease = (tag) => semverOf(tagPatternRegex(patterns.releaseTag).exec(tag)) !== void 0;
+  const readsAsChart = (tag) => names.some((chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== void 0);
+  return [...chartTags, ...releaseTags].find((tag) => readsAsRelease(tag) && readsAsChart(tag));
+}
+function fillChart(pattern, chart) {
+  return pattern.replace("{chart}", chart);
+}
+function fillTagPattern(pattern, chart, version) {
+  return fillChart(pattern, chart).replace("{version}", version);
+}
+function semverOf(match) {
+  const version = match?.groups?.version;
+  return version !== void 0 && isSemver(version) ? version : void 0;
 }
 
 // src/config/load-config.ts
@@ -10809,8 +10868,8 @@ function rangeStart(node) {
 
 // src/config/schema-validator.generated.ts
 var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name", "image", "port"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {chart} and {version}. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } } } };
-var schema26 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {chart} and {version}. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } } } };
+var schema26 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } };
 var pattern0 = new RegExp("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$", "u");
 var pattern1 = new RegExp("^https?://", "u");
 var schema12 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } };
@@ -11031,7 +11090,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var schema16 = { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } };
-var schema19 = { "type": "object", "additionalProperties": false, "required": ["name", "image", "port"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } };
+var schema19 = { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } };
 function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -11054,22 +11113,13 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.port === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "port" }, message: "must have required property 'port'", schema: schema19.required, parentSchema: schema19, data };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "image" || key0 === "port" || key0 === "env" || key0 === "command" || key0 === "ready" || key0 === "readyTimeoutSeconds")) {
-        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data };
         if (vErrors === null) {
-          vErrors = [err3];
+          vErrors = [err2];
         } else {
-          vErrors.push(err3);
+          vErrors.push(err2);
         }
         errors++;
       }
@@ -11078,16 +11128,28 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (!pattern2.test(data0)) {
-          const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([._-][a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+([._-][a-z0-9]+)*$"', schema: "^[a-z0-9]+([._-][a-z0-9]+)*$", parentSchema: schema13, data: data0 };
+          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([._-][a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+([._-][a-z0-9]+)*$"', schema: "^[a-z0-9]+([._-][a-z0-9]+)*$", parentSchema: schema13, data: data0 };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err3];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err3);
           }
           errors++;
         }
       } else {
-        const err5 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.type, parentSchema: schema13, data: data0 };
+        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.type, parentSchema: schema13, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.image !== void 0) {
+      let data1 = data.image;
+      if (typeof data1 !== "string") {
+        const err5 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.image.type, parentSchema: schema19.properties.image, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -11096,10 +11158,10 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.image !== void 0) {
-      let data1 = data.image;
-      if (typeof data1 !== "string") {
-        const err6 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.image.type, parentSchema: schema19.properties.image, data: data1 };
+    if (data.port !== void 0) {
+      let data2 = data.port;
+      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+        const err6 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.port.type, parentSchema: schema19.properties.port, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -11107,34 +11169,22 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-    }
-    if (data.port !== void 0) {
-      let data2 = data.port;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err7 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.port.type, parentSchema: schema19.properties.port, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
       if (typeof data2 == "number" && isFinite(data2)) {
         if (data2 > 65535 || isNaN(data2)) {
-          const err8 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema19.properties.port, data: data2 };
+          const err7 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema19.properties.port, data: data2 };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err7];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err7);
           }
           errors++;
         }
         if (data2 < 1 || isNaN(data2)) {
-          const err9 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.port, data: data2 };
+          const err8 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.port, data: data2 };
           if (vErrors === null) {
-            vErrors = [err9];
+            vErrors = [err8];
           } else {
-            vErrors.push(err9);
+            vErrors.push(err8);
           }
           errors++;
         }
@@ -11146,21 +11196,21 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data3) {
           let data4 = data3[key1];
           if (typeof data4 !== "string") {
-            const err10 = { instancePath: instancePath + "/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data4 };
+            const err9 = { instancePath: instancePath + "/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data4 };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err9];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err9);
             }
             errors++;
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/env", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data3 };
+        const err10 = { instancePath: instancePath + "/env", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data3 };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err10];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err10);
         }
         errors++;
       }
@@ -11169,11 +11219,11 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.command;
       if (Array.isArray(data5)) {
         if (data5.length < 1) {
-          const err12 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data5 };
+          const err11 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data5 };
           if (vErrors === null) {
-            vErrors = [err12];
+            vErrors = [err11];
           } else {
-            vErrors.push(err12);
+            vErrors.push(err11);
           }
           errors++;
         }
@@ -11181,21 +11231,21 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data6 = data5[i0];
           if (typeof data6 !== "string") {
-            const err13 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data6 };
+            const err12 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data6 };
             if (vErrors === null) {
-              vErrors = [err13];
+              vErrors = [err12];
             } else {
-              vErrors.push(err13);
+              vErrors.push(err12);
             }
             errors++;
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data5 };
+        const err13 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data5 };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err13];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err13);
         }
         errors++;
       }
@@ -11204,11 +11254,11 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.ready;
       if (Array.isArray(data7)) {
         if (data7.length < 1) {
-          const err15 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data7 };
+          const err14 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data7 };
           if (vErrors === null) {
-            vErrors = [err15];
+            vErrors = [err14];
           } else {
-            vErrors.push(err15);
+            vErrors.push(err14);
           }
           errors++;
         }
@@ -11216,21 +11266,21 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data8 = data7[i1];
           if (typeof data8 !== "string") {
-            const err16 = { instancePath: instancePath + "/ready/" + i1, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data8 };
+            const err15 = { instancePath: instancePath + "/ready/" + i1, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data8 };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err15];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err15);
             }
             errors++;
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data7 };
+        const err16 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data7 };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err16];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err16);
         }
         errors++;
       }
@@ -11238,17 +11288,26 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.readyTimeoutSeconds !== void 0) {
       let data9 = data.readyTimeoutSeconds;
       if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-        const err18 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.readyTimeoutSeconds.type, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+        const err17 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.readyTimeoutSeconds.type, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
         if (vErrors === null) {
-          vErrors = [err18];
+          vErrors = [err17];
         } else {
-          vErrors.push(err18);
+          vErrors.push(err17);
         }
         errors++;
       }
       if (typeof data9 == "number" && isFinite(data9)) {
         if (data9 > 3600 || isNaN(data9)) {
-          const err19 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+          const err18 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        if (data9 < 1 || isNaN(data9)) {
+          const err19 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -11256,23 +11315,14 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data9 < 1 || isNaN(data9)) {
-          const err20 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
-          if (vErrors === null) {
-            vErrors = [err20];
-          } else {
-            vErrors.push(err20);
-          }
-          errors++;
-        }
       }
     }
   } else {
-    const err21 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
+    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
     if (vErrors === null) {
-      vErrors = [err21];
+      vErrors = [err20];
     } else {
-      vErrors.push(err21);
+      vErrors.push(err20);
     }
     errors++;
   }
@@ -11946,8 +11996,8 @@ function buildConfig(raw, file, problems, files) {
   checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
   const releaseOk = checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
-  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], ["chart", "version"], problems);
-  if (releaseOk && chartOk) checkUnambiguous(policy, problems);
+  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], charts.length > 1 ? ["chart", "version"] : ["version"], problems, ["chart"]);
+  if (releaseOk && chartOk) checkUnambiguous(policy, charts.map((c) => c.name), problems);
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
   return { file, root, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
@@ -11989,7 +12039,7 @@ function buildTest(raw, imageNames, problems) {
   const services = (raw.services ?? []).map((s) => ({
     name: s.name,
     image: s.image,
-    port: s.port,
+    ...s.port === void 0 ? {} : { port: s.port },
     env: s.env ?? {},
     command: s.command,
     ready: s.ready,
@@ -12107,30 +12157,27 @@ function checkUnique(values, pathOf, what, problems) {
     else problems.add(pathOf(i), `${what} "${value}" is declared twice (also at ${formatFieldPath(pathOf(earlier))})`, `give each ${what} a unique value`);
   });
 }
-function checkPattern(pattern, path, required, problems) {
+function checkPattern(pattern, path, required, problems, optional = []) {
   const before = problems.errors.length;
   const found = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
+  const known = [.../* @__PURE__ */ new Set([...optional, ...required])];
   for (const name of required) {
     const count = found.filter((f) => f === name).length;
     if (count !== 1) {
-      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once`, `write it like ${required.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
+      const why = name === "chart" && count === 0 ? " (this file declares several charts: a tag must say which it releases)" : "";
+      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once${why}`, `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
     }
   }
-  for (const name of found.filter((f) => !required.includes(f))) {
-    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${required.map((r) => `{${r}}`).join(" and ")}`);
+  for (const name of optional.filter((o) => !required.includes(o))) {
+    if (found.filter((f) => f === name).length > 1) problems.add(path, `tag pattern "${pattern}" must contain {${name}} at most once`, `write it like {${name}}-chart-v{version}`);
+  }
+  for (const name of found.filter((f) => !known.includes(f))) {
+    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${known.map((r) => `{${r}}`).join(" and ")}`);
   }
   return problems.errors.length === before;
 }
-function checkUnambiguous(policy, problems) {
-  const versions = ["1.2.3", "1.2.3-rc.1", "1.2.3-rc-1", "10.0.0-beta.2"];
-  const charts = ["app", "my-app", "my.app", "1.2.3"];
-  const samples = [
-    ...versions.map((v) => policy.releaseTag.replace("{version}", v)),
-    ...versions.flatMap((v) => charts.map((c) => policy.chartReleaseTag.replace("{version}", v).replace("{chart}", c)))
-  ];
-  const release = tagPatternRegex(policy.releaseTag);
-  const chart = tagPatternRegex(policy.chartReleaseTag);
-  const both = samples.find((tag) => release.test(tag) && chart.test(tag));
+function checkUnambiguous(policy, charts, problems) {
+  const both = tagReadTwice(policy, charts);
   if (both) {
     problems.add(
       ["policy", "chartReleaseTag"],
@@ -12442,25 +12489,24 @@ function decideImmutable(reference, existing, commit, kind = "release") {
 
 // src/plan/release-tag.ts
 function readReleaseTag(tag, policy, chartNames) {
-  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag);
-  if (chartMatch?.groups) {
-    const chart = chartMatch.groups.chart;
-    const version = chartMatch.groups.version;
-    if (!chartNames.includes(chart)) {
-      return {
-        kind: "refused",
-        reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`
-      };
-    }
-    const problem = versionProblem(tag, version);
-    return problem ? { kind: "refused", reason: problem } : { kind: "chart-release", chart, version };
+  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag)?.groups;
+  const chart = chartMatch ? chartMatch.chart ?? (chartNames.length === 1 ? chartNames[0] : void 0) : void 0;
+  if (chartMatch && chart !== void 0 && chartNames.includes(chart) && !versionProblem(tag, chartMatch.version)) {
+    return { kind: "chart-release", chart, version: chartMatch.version };
   }
-  const match = tagPatternRegex(policy.releaseTag).exec(tag);
-  if (match?.groups) {
-    const version = match.groups.version;
-    const problem = versionProblem(tag, version);
-    return problem ? { kind: "refused", reason: problem } : { kind: "release", version };
+  const match = tagPatternRegex(policy.releaseTag).exec(tag)?.groups;
+  if (match && !versionProblem(tag, match.version)) return { kind: "release", version: match.version };
+  if (chartMatch && chart === void 0) {
+    return { kind: "refused", reason: `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}` };
   }
+  if (chartMatch && chart !== void 0 && !chartNames.includes(chart)) {
+    return {
+      kind: "refused",
+      reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`
+    };
+  }
+  const problem = chartMatch ? versionProblem(tag, chartMatch.version) : match ? versionProblem(tag, match.version) : void 0;
+  if (problem) return { kind: "refused", reason: problem };
   return {
     kind: "refused",
     reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`
@@ -12794,7 +12840,7 @@ async function settleAliases(client, outcomes, options = DEFAULT_SETTLE) {
 }
 
 // src/release/step-graph.ts
-var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "move-alias"]);
+var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "sign-image", "move-alias"]);
 function stepGraph(steps, traits) {
   const earlier = (i, match) => steps.findLastIndex((s, j) => j < i && match(s));
   const present = (...indices) => indices.filter((j) => j >= 0);
@@ -12810,9 +12856,9 @@ function stepGraph(steps, traits) {
         after.push(present(buildOf(i, (image) => image.name === step.image.name)));
         return;
       case "test": {
-        const smoke2 = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
+        const smokes = steps.flatMap((s, j) => j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : []);
         const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
-        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), smoke2, ...services))].sort((a, b) => a - b));
+        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), ...smokes, ...services))].sort((a, b) => a - b));
         return;
       }
       case "chart-deps":
@@ -12839,6 +12885,8 @@ function stepGraph(steps, traits) {
 function releaseState(request, steps, reporter) {
   const digests = /* @__PURE__ */ new Map();
   for (const image of request.plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
+  const chartDigests = /* @__PURE__ */ new Map();
+  for (const chart of request.plan.charts) if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
   return {
     request,
     steps,
@@ -12850,6 +12898,8 @@ function releaseState(request, steps, reporter) {
     packages: /* @__PURE__ */ new Map(),
     published: [],
     skipped: [],
+    chartDigests,
+    signed: [],
     aliases: [],
     earlyServices: void 0,
     stopping: []
@@ -12864,6 +12914,177 @@ function stagedChart(state, name) {
   const chart = state.staged.get(name);
   if (chart === void 0) throw new Error(`bug: chart ${name} used before its dependency step`);
   return chart;
+}
+
+// src/signing/tags.ts
+function signatureTag(digest) {
+  return `${digestStem(digest)}.sig`;
+}
+function attestationTag(digest) {
+  return `${digestStem(digest)}.att`;
+}
+function digestStem(digest) {
+  const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
+  if (!m) throw new Error(`bug: ${JSON.stringify(digest)} is not a sha256 digest`);
+  return `sha256-${m[1]}`;
+}
+
+// src/signing/provenance.ts
+var PREDICATE = {
+  /** SLSA provenance v1 (`--type slsaprovenance1`). */
+  provenance: "https://slsa.dev/provenance/v1",
+  /** An SPDX 2.x JSON document (`--type spdxjson`), syft's `spdx-json` output. */
+  sbom: "https://spdx.dev/Document"
+};
+var COSIGN_TYPE = { [PREDICATE.provenance]: "slsaprovenance1", [PREDICATE.sbom]: "spdxjson" };
+var BUILD_TYPE = "https://charthouse.dev/publish/v1";
+function provenancePredicate(f) {
+  const event = f.context.event;
+  return {
+    buildDefinition: {
+      buildType: BUILD_TYPE,
+      externalParameters: {
+        event: event.kind,
+        ..."tag" in event ? { tag: event.tag } : {},
+        ..."branch" in event ? { branch: event.branch } : {},
+        artifact: f.artifact,
+        ...f.revision ? { revision: f.revision } : {}
+      },
+      internalParameters: { gates: f.gates, ci: f.context.ci },
+      resolvedDependencies: [{ uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } }]
+    },
+    runDetails: {
+      builder: { id: `${BUILD_TYPE}#charthouse@${f.builderVersion}` },
+      byproducts: f.configDigest ? [{ name: "config", digest: { sha256: f.configDigest.replace(/^sha256:/, "") } }] : []
+    }
+  };
+}
+
+// src/signing/subjects.ts
+var INDEX_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+function signingSubjects(digest, manifest, artifact) {
+  if (artifact === "chart") return [{ digest, kind: "chart" }];
+  if (!INDEX_TYPES.has(manifest.mediaType)) return [{ digest, kind: "image" }];
+  const listed = manifest.body.manifests ?? [];
+  const children = /* @__PURE__ */ new Map();
+  for (const m of listed) {
+    if (typeof m.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(m.digest) || children.has(m.digest)) continue;
+    const attestation = m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+    children.set(m.digest, { digest: m.digest, kind: attestation ? "other" : "image" });
+  }
+  return [...children.values(), { digest, kind: "index" }];
+}
+function wantedAttestations(kind) {
+  switch (kind) {
+    case "image":
+      return [PREDICATE.sbom, PREDICATE.provenance];
+    case "index":
+    case "chart":
+      return [PREDICATE.provenance];
+    case "other":
+      return [];
+  }
+}
+function signingWork(states) {
+  return states.map((s) => ({ digest: s.digest, sign: !s.signed, attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t)) })).filter((w) => w.sign || w.attest.length > 0);
+}
+function stateTags(digest) {
+  return { signature: signatureTag(digest), attestations: attestationTag(digest) };
+}
+function attestedTypes(manifest) {
+  if (!manifest) return [];
+  const layers = manifest.body.layers ?? [];
+  return [...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))];
+}
+
+// src/signing/cosign-args.ts
+var cosignArgs = {
+  sign: (key, reference, opts = {}) => [
+    "sign",
+    "--key",
+    key,
+    "--tlog-upload=false",
+    "--yes",
+    ...http(opts),
+    reference
+  ],
+  attest: (key, reference, type, opts = {}) => [
+    "attest",
+    "--key",
+    key,
+    "--type",
+    type,
+    "--predicate",
+    "-",
+    "--tlog-upload=false",
+    "--yes",
+    ...http(opts),
+    reference
+  ],
+  verify: (publicKey, reference, opts = {}) => [
+    "verify",
+    "--key",
+    publicKey,
+    "--insecure-ignore-tlog=true",
+    "--output",
+    "json",
+    ...http(opts),
+    reference
+  ],
+  verifyAttestation: (publicKey, reference, type, opts = {}) => [
+    "verify-attestation",
+    "--key",
+    publicKey,
+    "--type",
+    type,
+    "--insecure-ignore-tlog=true",
+    ...http(opts),
+    reference
+  ]
+};
+function http(opts) {
+  return opts.plainHttp ? ["--allow-http-registry"] : [];
+}
+
+// src/release/sign-pushed.ts
+async function signPushed(ctx, repository, digest, artifact, revision) {
+  const { client, engine } = ctx;
+  const top = await readView(client, repository, digest);
+  if (!top) throw new StepFailed(`${repository}@${digest} is not in the registry: nothing to sign`);
+  const subjects = signingSubjects(digest, top, artifact.kind);
+  const states = await Promise.all(
+    subjects.map(async (subject) => {
+      const tags = stateTags(subject.digest);
+      const [signature, attestations2] = await Promise.all([client.headManifest(repository, tags.signature), readView(client, repository, tags.attestations)]);
+      return { ...subject, signed: signature !== null, attested: attestedTypes(attestations2) };
+    })
+  );
+  let signatures = 0;
+  let attestations = 0;
+  for (const work of signingWork(states)) {
+    const subject = `${repository}@${work.digest}`;
+    if (work.sign) {
+      await engine.sign(subject);
+      signatures++;
+    }
+    for (const type of work.attest) {
+      const predicate = type === PREDICATE.sbom ? await engine.sbom(subject) : JSON.stringify(provenancePredicate({ ...ctx.facts, artifact, revision, configDigest: work.digest === digest ? configOf(top) : configOf(await readView(client, repository, work.digest)) }));
+      await engine.attest(subject, COSIGN_TYPE[type], predicate);
+      attestations++;
+    }
+  }
+  return { signatures, attestations };
+}
+function signNote(o) {
+  return o.signatures + o.attestations === 0 ? "signed and attested already" : `${o.signatures} signature(s), ${o.attestations} attestation(s)`;
+}
+async function readView(client, repository, reference) {
+  const manifest = await client.getManifest(repository, reference);
+  return manifest ? { mediaType: manifest.mediaType, body: JSON.parse(manifest.bytes.toString("utf8")) } : null;
+}
+function configOf(view) {
+  const digest = view?.body?.config?.digest;
+  return typeof digest === "string" ? digest : void 0;
 }
 
 // src/release/step-work.ts
@@ -12887,6 +13108,10 @@ function doStep(state, step) {
       return packageChart(state, step);
     case "push-chart":
       return pushChart(state, step);
+    case "sign-image":
+      return signImage(state, step);
+    case "sign-chart":
+      return signChart(state, step);
     case "move-alias":
       return moveOneAlias(state, step);
   }
@@ -12896,8 +13121,9 @@ async function build(state, step) {
   return {};
 }
 async function smoke(state, step) {
-  await state.request.engine.exec(builtImage(state, step.image.name), step.command);
-  return {};
+  await state.request.engine.exec(builtImage(state, step.image.name), step.command, { platform: step.platform });
+  const own = state.traits.platform;
+  return own !== void 0 && own !== step.platform ? { note: `emulated on ${own}` } : {};
 }
 async function test(state, step) {
   const starting = state.earlyServices ?? startServices(state, step);
@@ -12958,8 +13184,15 @@ async function pushImage(state, step) {
   }
   const digest = requireDigest(await state.request.engine.push(builtImage(state, name), reference), reference);
   state.digests.set(name, digest);
-  state.published.push({ reference, digest });
-  return { note: digest };
+  if (step.image.build.platforms.length === 1) {
+    state.published.push({ reference, digest });
+    return { note: digest };
+  }
+  const platforms = await indexPlatforms(state.request.client, repository, digest);
+  const missing = step.image.build.platforms.filter((p) => !platforms?.some((m) => m.platform === p));
+  if (!platforms || missing.length) throw new StepFailed(`${reference} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
+  state.published.push({ reference, digest, platforms });
+  return { note: `${digest}, an index of ${platforms.map((p) => p.platform).join(", ")}` };
 }
 async function packageChart(state, step) {
   const file = `${step.chart.name}-${step.chart.version}.tgz`;
@@ -12972,14 +13205,38 @@ async function pushChart(state, step) {
   const tag = versionToTag(version);
   const there = await recheck(state, repository, tag);
   if (there) {
+    state.chartDigests.set(name, there);
     state.skipped.push({ reference: `${repository}:${version}`, digest: there, reason: ALREADY });
     return { skipped: true, note: ALREADY };
   }
   const pkg = state.packages.get(name);
   if (pkg === void 0) throw new Error(`bug: chart ${name} pushed before it was packaged`);
   const digest = requireDigest(await state.request.engine.pushChart(pkg, pushTo, `${repository}:${tag}`), `${repository}:${version}`);
+  state.chartDigests.set(name, digest);
   state.published.push({ reference: `${repository}:${version}`, digest });
   return { note: digest };
+}
+async function signImage(state, step) {
+  const { repository, tag, name, build: build2, labels } = step.image;
+  const artifact = { kind: "image", name, reference: `${repository}:${tag}`, target: build2.target, platforms: build2.platforms };
+  return sign(state, `${repository}:${tag}`, state.digests.get(name), artifact, labels["org.opencontainers.image.revision"]);
+}
+async function signChart(state, step) {
+  const { repository, version, name, annotations } = step.chart;
+  const artifact = { kind: "chart", name, reference: `${repository}:${version}`, version };
+  return sign(state, `${repository}:${versionToTag(version)}`, state.chartDigests.get(name), artifact, annotations["org.opencontainers.image.revision"]);
+}
+async function sign(state, reference, digest, artifact, revision) {
+  if (digest === void 0) throw new Error(`bug: ${reference} signed before it was pushed`);
+  const { request, steps } = state;
+  const context = {
+    client: request.client,
+    engine: request.engine,
+    facts: { context: request.plan.context, gates: steps.filter((s) => s.phase === "gate").map(describeStep), builderVersion: request.builderVersion ?? "unknown" }
+  };
+  const outcome = await signPushed(context, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
+  state.signed.push({ reference, digest, ...outcome });
+  return { note: signNote(outcome), skipped: outcome.signatures + outcome.attestations === 0 };
 }
 async function moveOneAlias(state, step) {
   const outcome = await moveAlias(state.request.client, step.move);
@@ -13028,13 +13285,15 @@ var PHASES = [
   { name: "push rights", timing: "preflightMs", run: checkPushRights },
   // Services that run no image of this run start with the gates, their readiness overlapping the builds.
   { name: "early services", run: startEarlyServices },
-  // Gates, immutable pushes, packages, alias moves: each step once the steps it needs have passed.
+  // Gates, immutable pushes, packages, signatures and attestations (with a key: after every push,
+  // before any alias), alias moves: each step once the steps it needs have passed.
   { name: "steps", run: walkSteps },
   // Re-read the moved aliases and put back any a racing run overwrote.
   { name: "settle", timing: "settleMs", run: settleMovedAliases }
 ];
 async function enginePreflight(state) {
   state.traits = await state.request.engine.preflight(state.steps);
+  if (state.traits.builder) state.reporter.line(`builder: ${state.traits.builder}`);
 }
 function pushedRepositories(steps) {
   return [
@@ -13133,7 +13392,7 @@ function indent(text) {
 
 // src/release/run-release.ts
 async function runRelease(request) {
-  const all = commandSteps(request.command, request.plan, { image: request.image });
+  const all = commandSteps(request.command, request.plan, { image: request.image, sign: request.sign });
   request.announce?.(all);
   const steps = request.dryRun ? all.filter((s) => s.phase === "gate") : all;
   const state = releaseState(request, steps, new Reporter(request.write, request.secrets ?? [], steps.length));
@@ -13169,6 +13428,7 @@ function resultOf(state, timings) {
     published: state.published,
     skipped: state.skipped,
     aliases: state.aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
+    signed: state.signed,
     packages: kept ? [...state.packages.values()].flatMap((p) => kept(p) ?? []) : [],
     steps: state.reporter.steps,
     ...timings
@@ -13247,6 +13507,13 @@ function renderResult(result, command = "publish") {
   if (result.aliases.length) {
     out.push("Aliases:", table(["ALIAS", "TARGET", "RESULT"], result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`])), "");
   }
+  if (result.signed.length) {
+    out.push(
+      "Signed (cosign):",
+      table(["REFERENCE", "DIGEST", "WRITTEN"], result.signed.map((s) => [s.reference, s.digest, s.signatures + s.attestations === 0 ? "there already" : `${s.signatures} signature(s), ${s.attestations} attestation(s)`])),
+      ""
+    );
+  }
   if (result.packages.length) out.push("Packages:", ...result.packages.map((p) => `  ${p}`), "");
   const gates = result.steps.filter((s) => s.phase === "gate").length;
   out.push(
@@ -13289,15 +13556,31 @@ function daggerHealthcheck(service) {
   if (!service.ready) return void 0;
   return { args: [...service.ready], opts: { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 } };
 }
+function registryHostOf(reference) {
+  const name = reference.split("@")[0];
+  const colon = name.lastIndexOf(":");
+  return parseRepository(colon > name.lastIndexOf("/") ? name.slice(0, colon) : name).host;
+}
+function afterLogin(login, run) {
+  return login ? `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${shellQuote(login)} && ${shellQuote(run)}` : shellQuote(run);
+}
 function helmPushScript(file, pushTo, username) {
   const host = parseRepository(pushTo.slice("oci://".length)).host;
   const plainHttp = isLoopbackHost(host);
-  const push = shellQuote(["helm", ...helmArgs.push(file, pushTo, { plainHttp })]);
-  if (username === void 0) return push;
-  return `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${shellQuote(["helm", ...helmArgs.registryLogin(host, username, { plainHttp })])} && ${push}`;
+  const login = username === void 0 ? void 0 : ["helm", ...helmArgs.registryLogin(host, username, { plainHttp })];
+  return afterLogin(login, ["helm", ...helmArgs.push(file, pushTo, { plainHttp })]);
 }
-function referenceHost(reference) {
-  return parseRepository(reference.slice(0, reference.lastIndexOf(":"))).host;
+function cosignScript(subject, args, username) {
+  const login = username === void 0 ? void 0 : ["cosign", "login", registryHostOf(subject), "--username", username, "--password-stdin"];
+  return afterLogin(login, ["cosign", ...args]);
+}
+function syftEnvironment(subject, username) {
+  const host = registryHostOf(subject);
+  return {
+    SYFT_CHECK_FOR_APP_UPDATE: "false",
+    ...isLoopbackHost(host) ? { SYFT_REGISTRY_INSECURE_USE_HTTP: "true" } : {},
+    ...username === void 0 ? {} : { SYFT_REGISTRY_AUTH_AUTHORITY: host, SYFT_REGISTRY_AUTH_USERNAME: username }
+  };
 }
 export {
   RegistryClient,
@@ -13306,6 +13589,8 @@ export {
   VIEW_ROOT,
   canonicalizePackage,
   commitTimeFromObjects,
+  cosignArgs,
+  cosignScript,
   daggerBuildOptions,
   daggerHealthcheck,
   describeStep,
@@ -13320,9 +13605,10 @@ export {
   prepareFromView,
   pushedDigest,
   readTextOf,
-  referenceHost,
+  registryHostOf,
   runRelease,
   runReleaseLogged,
   settleChartLock,
-  shellQuote
+  shellQuote,
+  syftEnvironment
 };

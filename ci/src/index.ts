@@ -8,7 +8,7 @@
  */
 import { argument, check, Container, dag, Directory, ExistsType, func, object, Secret } from "@dagger.io/dagger";
 import * as ch from "../lib/charthouse.js";
-import { daggerEngine, tool, type ModuleCredentials } from "./engine.js";
+import { daggerEngine, tool, type ModuleCredentials, type ModuleSigningKey } from "./engine.js";
 
 /**
  * Left out of the source, at any depth: dependencies and build output; and what git changes without a commit (HEAD,
@@ -63,7 +63,7 @@ export class Charthouse {
     /** The run's UTC date, YYYY-MM-DD. */ date = "",
   ): Promise<Container[]> {
     const { images } = await release(this, "build", { nightly, tag, date }, { image: name });
-    return [...images.values()].map((variants) => variants[0]!);
+    return [...images.values()].map((variants) => variants[0]!.container);
   }
 
   /**
@@ -96,8 +96,9 @@ export class Charthouse {
 
   /**
    * Runs every gate, then publishes: images (withRegistryAuth + publish, multi-platform through platformVariants) and
-   * charts (helm push, the password from a Secret on stdin) at their immutable names, then moves the aliases by
-   * manifest copy. Returns what was published, with digests.
+   * charts (helm push, the password from a Secret on stdin) at their immutable names; with a signing key, signs and
+   * attests (an SBOM by syft, a provenance) every pushed digest with cosign; then moves the aliases by manifest copy.
+   * Returns what was published, with digests.
    */
   @func({ cache: "never" })
   async publish(
@@ -108,8 +109,11 @@ export class Charthouse {
     /** Registry user (e.g. the GitHub account or bot that owns the token). */ registryUsername = "",
     /** Registry password or token, as a secret: env://GHCR_TOKEN, file://…, cmd://…. */ registryPassword?: Secret,
     /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */ date = "",
+    /** A cosign private key (cosign generate-key-pair's cosign.key) to sign and attest everything pushed, e.g. env://COSIGN_KEY. */ signingKey?: Secret,
+    /** The signing key's password, e.g. env://COSIGN_PASSWORD. */ signingPassword?: Secret,
   ): Promise<string> {
-    return (await release(this, "publish", { nightly, tag, branch, date }, { dryRun, credentials: ch.givenCredentials(registryUsername, registryPassword) })).text;
+    const signing = signingKey ? { key: signingKey, password: signingPassword ?? dag.setSecret("charthouse-empty-signing-password", "") } : undefined;
+    return (await release(this, "publish", { nightly, tag, branch, date }, { dryRun, credentials: ch.givenCredentials(registryUsername, registryPassword), signing })).text;
   }
 }
 
@@ -137,8 +141,12 @@ async function prepare({ source, config, sha }: Project, command: ch.Command | "
 }
 
 /** A command walked by the library's one orchestration (runRelease) on this module's engine; `text` is its log and result. */
-async function release(project: Project, command: ch.Command, facts: Facts, opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials } = {}) {
+async function release(project: Project, command: ch.Command, facts: Facts, opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials; signing?: ModuleSigningKey } = {}) {
   const { plan, client, password, view } = await prepare(project, command, facts, opts.credentials);
-  const engine = daggerEngine({ source: project.source, credentials: opts.credentials, client });
-  return ch.runReleaseLogged({ command, plan, image: opts.image, engine, client, read: ch.readTextOf(view), secrets: [password], dryRun: opts.dryRun });
+  const { credentials, signing } = opts;
+  // Read only to keep them out of the progress text, as the registry password is.
+  const signingSecrets = signing ? [new ch.Secret(await signing.key.plaintext()), new ch.Secret(await signing.password.plaintext())] : [];
+  const engine = daggerEngine({ source: project.source, credentials, signing, client });
+  const read = ch.readTextOf(view);
+  return ch.runReleaseLogged({ command, plan, image: opts.image, sign: signing !== undefined, engine, client, read, secrets: [password, ...signingSecrets], dryRun: opts.dryRun });
 }

@@ -107,7 +107,10 @@ export interface RawService {
    * Image reference, or the name of an image this file builds.
    */
   image: string;
-  port: number;
+  /**
+   * Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.
+   */
+  port?: number;
   env?: StringMap1;
   command?: Command1;
   ready?: Command2;
@@ -151,7 +154,7 @@ export interface RawPolicy {
    */
   releaseTag?: string;
   /**
-   * Git tag pattern of a chart-only release; must contain {chart} and {version}. Default: {chart}-chart-v{version}.
+   * Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}.
    */
   chartReleaseTag?: string;
   /**

@@ -3,7 +3,7 @@ import type { ImagePlan } from "../plan/types.js";
 import type { EngineTraits } from "./engine.js";
 
 /** Steps that touch nothing of each other's: consecutive ones of a kind in the publishing phases go at once. */
-const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["push-image", "move-alias"]);
+const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["push-image", "sign-image", "move-alias"]);
 
 /**
  * For each step (by index), the earlier steps it waits for; a step starts once they have
@@ -31,9 +31,10 @@ export function stepGraph(steps: readonly Step[], traits: EngineTraits): number[
         after.push(present(buildOf(i, (image) => image.name === step.image.name)));
         return;
       case "test": {
-        const smoke = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
+        // Every platform's smoke test: the suite runs on one, but a variant failing its smoke test fails the image.
+        const smokes = steps.flatMap((s, j) => (j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : []));
         const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
-        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), smoke, ...services))].sort((a, b) => a - b));
+        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), ...smokes, ...services))].sort((a, b) => a - b));
         return;
       }
       case "chart-deps":

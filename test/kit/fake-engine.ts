@@ -25,6 +25,13 @@ interface Obj {
   virtualFiles?: Record<string, string>;
 }
 
+/** One platform's container of a multi-platform publish. */
+export interface PublishedPlatform {
+  readonly platform: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+}
+
 /** What `dagger call` would have the engine hand the module: the function and its arguments (JSON values). */
 export interface FunctionCall {
   readonly parentName: string;
@@ -54,8 +61,13 @@ export interface FakeEngine {
   /** Whether a built image has a path (Container.exists), and the user it runs as (Container.user). */
   imagePaths: (path: string) => boolean;
   imageUser: string;
-  /** Told of every publish, before it answers (e.g. to put a real image in a real registry). */
-  onPublish: (address: string, labels: Record<string, string>) => Promise<string | void>;
+  /** The engine's own platform (Query.defaultPlatform). */
+  defaultPlatform: string;
+  /**
+   * Told of every publish, before it answers (e.g. to put a real image in a real registry);
+   * with `platformVariants`, each platform's container in `platforms` (an index is published).
+   */
+  onPublish: (address: string, labels: Record<string, string>, platforms: readonly PublishedPlatform[]) => Promise<string | void>;
   /** The call the next entrypoint run is told about (`currentFunctionCall`); undefined: registration. */
   call: FunctionCall | undefined;
   /** What the module returned for the last call (returnValue / returnError). */
@@ -123,6 +135,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
     onRun: async () => {},
     imagePaths: () => true,
     imageUser: "",
+    defaultPlatform: "linux/amd64",
     onPublish: async () => undefined,
     call: undefined,
     returned: undefined,
@@ -164,6 +177,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
     switch (parent.type) {
       case "Query":
         if (name === "container") return { type: "Container", labels: {}, execs: [], detail: { platform: args.platform } };
+        if (name === "defaultPlatform") return engine.defaultPlatform;
         if (name === "host") return { type: "Host" };
         if (name === "directory") return { type: "Directory", virtualFiles: {} };
         if (name === "secret") return { type: "Secret", detail: { uri: args.uri } };
@@ -314,6 +328,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         break;
       case "Container": {
         if (name === "withLabel") return container(parent, { labels: { ...parent.labels, [String(args.name)]: String(args.value) } });
+        if (name === "withAnnotation") return container(parent, { detail: { ...parent.detail, annotations: { ...(parent.detail?.annotations as object), [String(args.name)]: String(args.value) } } });
         if (name === "withExec") {
           const cmd = (args.args as string[]) ?? [];
           engine.effects.push({ kind: "exec", detail: { args: cmd, image: parent.detail, useEntrypoint: args.useEntrypoint === true } });
@@ -370,9 +385,11 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "publish") {
           if (parent.failure) throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully`, { _type: "EXEC_ERROR", cmd: parent.failure.cmd, exitCode: 1 });
           const address = String(args.address);
-          const variants = ((args.platformVariants as string[] | undefined) ?? []).length;
-          engine.effects.push({ kind: "publish", detail: { address, variants, labels: parent.labels } });
-          const digest = (await engine.onPublish(address, parent.labels ?? {})) || `sha256:${createHash("sha256").update(address + JSON.stringify(parent.labels)).digest("hex")}`;
+          const others = ((args.platformVariants as string[] | undefined) ?? []).map(obj);
+          // Each platform's container: what it was built for, its labels (config) and annotations (manifest).
+          const platforms = [parent, ...others].map((c) => ({ platform: String(c.detail?.platform ?? ""), labels: c.labels ?? {}, annotations: (c.detail?.annotations ?? {}) as Record<string, string> }));
+          engine.effects.push({ kind: "publish", detail: { address, variants: others.length, labels: parent.labels, platforms } });
+          const digest = (await engine.onPublish(address, parent.labels ?? {}, others.length ? platforms : [])) || `sha256:${createHash("sha256").update(address + JSON.stringify(parent.labels)).digest("hex")}`;
           return `${address}@${digest}`;
         }
         if (name.startsWith("with")) return container(parent, {});

@@ -113,7 +113,7 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
 
   it("makes `dagger call publish --nightly` a valid call with the documented arguments and defaults", () => {
     const publish = functions.publish!;
-    expect(Object.keys(publish.arguments)).toEqual(["nightly", "tag", "branch", "dryRun", "registryUsername", "registryPassword", "date"]);
+    expect(Object.keys(publish.arguments)).toEqual(["nightly", "tag", "branch", "dryRun", "registryUsername", "registryPassword", "date", "signingKey", "signingPassword"]);
     expect(construct.arguments.source).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Directory" }, defaultPath: "/" });
     expect(construct.arguments.source!.ignore).toEqual(expect.arrayContaining(["**/node_modules", "**/dist", ".git/logs"]));
     // git's objects stay: the module reads the commit's time from them.
@@ -124,6 +124,9 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
     expect(construct.arguments.config).toMatchObject({ type: { kind: "STRING" }, defaultValue: '"charthouse.yaml"' });
     // The password is a Secret end to end: never a string argument.
     expect(publish.arguments.registryPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
+    // The signing key and its password are Secrets too: never a string argument a process list shows.
+    expect(publish.arguments.signingKey).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
+    expect(publish.arguments.signingPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
     expect(publish.returnType).toMatchObject({ kind: "STRING" });
     expect(functions.package!.returnType).toMatchObject({ kind: "OBJECT_KIND", name: "Directory" });
     expect(functions.build!.returnType).toMatchObject({ kind: "LIST_KIND", elementType: { kind: "OBJECT_KIND", name: "Container" } });

@@ -57,3 +57,18 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     expect(pod.containers[0].args[0]).toContain('--policy "~5.0"');
   });
 });
+
+describe("deploy/updater verifies signatures when given the pipeline's public key", () => {
+  const PUB = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n";
+  it("passes verify.publicKey to sync as CHARTHOUSE_VERIFY_KEY; a refusal (exit 22) fails the Job", () => {
+    const cron = render(`verify.publicKey=${PUB}`).find((d) => d.kind === "CronJob")!;
+    const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: "CHARTHOUSE_VERIFY_KEY", value: PUB });
+    // Only 0 and 10 succeed: 22 (every newer version refused) shows as a failed Job.
+    expect(container.args[0]).toMatch(/code=\$\?; \[ "\$code" = 0 \] \|\| \[ "\$code" = 10 \]$/);
+  });
+  it("without one, sync runs as before", () => {
+    const container = render().find((d) => d.kind === "CronJob")!.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.env.map((e: { name: string }) => e.name)).not.toContain("CHARTHOUSE_VERIFY_KEY");
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { planSteps } from "../../../src/pipeline/index.js";
+import { planSteps, type Step } from "../../../src/pipeline/index.js";
 import { stepGraph } from "../../../src/release/index.js";
-import { config, state, stepLabel, threeImageProject } from "../../kit/builders.js";
+import { config, image, state, stepLabel, threeImageProject } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 
 const cfg = threeImageProject();
@@ -63,5 +63,15 @@ describe("what each step waits for", () => {
     expect(g["package-chart:updater"]).toEqual(["push-chart:hyrax"]);
     expect(g["move-alias:hyrax-base:5.0"]).toEqual(["push-chart:updater"]);
     expect(g["move-alias:dassie-worker:latest"]).toEqual(["push-chart:updater"]);
+  });
+});
+
+describe("a multi-platform image's steps", () => {
+  it("the suite waits for the smoke test of every platform", () => {
+    const multi = config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], test: { ...cfg.test!, services: [] } });
+    const steps = planSteps(mustPlan({ kind: "nightly" }, state().build(), multi));
+    const test = steps.findIndex((s) => s.kind === "test");
+    const named = (s: Step) => `${label(s)}${s.kind === "smoke" ? ` ${s.platform}` : ""}`;
+    expect(stepGraph(steps, { sharedBuilds: true })[test]!.map((j) => named(steps[j]!))).toEqual(["build:dassie", "smoke:dassie linux/amd64", "smoke:dassie linux/arm64"]);
   });
 });
