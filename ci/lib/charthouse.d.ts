@@ -802,6 +802,10 @@ export declare function helmPushScript(file: string, pushTo: string, username?: 
 export declare function cosignScript(subject: string, args: readonly string[], username?: string): string;
 /** syft's environment for scanning `subject` in its registry (the password goes in separately, as a secret variable). */
 export declare function syftEnvironment(subject: string, username?: string): Record<string, string>;
+/** The variant of a built image to run for `platform`; without one, the engine's own where built for it, else the first. */
+export declare function pickVariant<V extends {
+	readonly platform: string;
+}>(variants: readonly V[], platform: string | undefined, enginePlatform: string): V;
 /**
  * The exact argument lists charthouse runs cosign (v2) with, signing and verifying, in the
  * Docker runner, the Dagger module, the updater and the tests. Key-pair mode with no

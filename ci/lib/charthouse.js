@@ -13582,6 +13582,11 @@ function syftEnvironment(subject, username) {
     ...username === void 0 ? {} : { SYFT_REGISTRY_AUTH_AUTHORITY: host, SYFT_REGISTRY_AUTH_USERNAME: username }
   };
 }
+function pickVariant(variants, platform, enginePlatform) {
+  const found = variants.find((v) => v.platform === (platform ?? enginePlatform)) ?? (platform === void 0 ? variants[0] : void 0);
+  if (!found) throw new Error(`bug: the image was not built for ${platform}`);
+  return found;
+}
 export {
   RegistryClient,
   Secret,
@@ -13601,6 +13606,7 @@ export {
   helmPushScript,
   isLoopbackHost,
   parseRepository,
+  pickVariant,
   planSteps,
   prepareFromView,
   pushedDigest,

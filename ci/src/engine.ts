@@ -52,13 +52,7 @@ export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService
   // The engine's own platform: runs of the others are emulated there.
   let own: Promise<string> | undefined;
   const enginePlatform = (): Promise<string> => (own ??= dag.defaultPlatform().then(String));
-  /** The variant for `platform`; by default the engine's own where built for it, else the first. */
-  const variant = async (image: Variants, platform?: string): Promise<Container> => {
-    const wanted = platform ?? (await enginePlatform());
-    const found = image.find((v) => v.platform === wanted) ?? (platform === undefined ? image[0] : undefined);
-    if (!found) throw new Error(`bug: the image was not built for ${platform}`);
-    return found.container;
-  };
+  const variant = async (image: Variants, platform?: string) => ch.pickVariant(image, platform, await enginePlatform()).container;
 
   return {
     // Dagger builds every platform and needs no engine of the caller's: nothing to refuse. BuildKit shares the stages of builds in flight.

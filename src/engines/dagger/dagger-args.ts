@@ -57,3 +57,10 @@ export function syftEnvironment(subject: string, username?: string): Record<stri
     ...(username === undefined ? {} : { SYFT_REGISTRY_AUTH_AUTHORITY: host, SYFT_REGISTRY_AUTH_USERNAME: username }),
   };
 }
+
+/** The variant of a built image to run for `platform`; without one, the engine's own where built for it, else the first. */
+export function pickVariant<V extends { readonly platform: string }>(variants: readonly V[], platform: string | undefined, enginePlatform: string): V {
+  const found = variants.find((v) => v.platform === (platform ?? enginePlatform)) ?? (platform === undefined ? variants[0] : undefined);
+  if (!found) throw new Error(`bug: the image was not built for ${platform}`);
+  return found;
+}
