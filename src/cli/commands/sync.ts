@@ -16,6 +16,7 @@ interface SyncFlags extends RegistryOptions {
   dryRun?: boolean;
   json?: boolean;
   webhook?: string;
+  zeroExitOnUpgrade?: boolean;
 }
 
 /** Tests pass a fake cluster; the CLI otherwise talks to the real one through helm and kubectl. */
@@ -39,7 +40,8 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
       .option("--timeout <duration>", "how long helm waits for the release to be ready", "10m")
       .option("--webhook <url>", "Slack-compatible webhook told of every upgrade, skip and failure (default: $CHARTHOUSE_WEBHOOK)")
       .option("--dry-run", "decide and print, change nothing")
-      .option("--json", "print only the JSON log line"),
+      .option("--json", "print only the JSON log line")
+      .option("--zero-exit-on-upgrade", "exit 0 when upgraded too: a Kubernetes Job counts only 0 as success (the updater chart's CronJob sets it)"),
   ).action(async (opts: SyncFlags) => {
     const policy = parsePolicy(opts.policy);
     if (!policy) throw new ConfigError(`--policy ${opts.policy} is neither stable, nightly, nor a semver range: write e.g. ~5.0, ^5 or stable`);
@@ -54,6 +56,6 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
       io.stdout(`${report.result.action}: ${report.result.message}\n`);
       io.stderr(`${report.line}\n`);
     }
-    setExitCode(report.exitCode);
+    setExitCode(opts.zeroExitOnUpgrade && report.result.action === "upgraded" ? 0 : report.exitCode);
   });
 }

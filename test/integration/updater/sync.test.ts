@@ -108,6 +108,14 @@ describe("charthouse sync for real against the FAKE cluster", () => {
     expect(result.message).toMatch(/^upgrade to 5\.2\.29 failed and was rolled back to 5\.2\.0: Error: UPGRADE FAILED/);
   });
 
+  it("with --zero-exit-on-upgrade (the CronJob's), an upgrade exits 0 and a rollback still 21", async () => {
+    const upgraded = await sync("~5.2", new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" }), ["--zero-exit-on-upgrade"]);
+    expect(upgraded.result.action).toBe("upgraded");
+    expect(upgraded.code).toBe(0);
+    const failing = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" }, undefined, { ok: false, rolledBack: true, output: "has been rolled back due to atomic being set" });
+    expect((await sync("~5.2", failing, ["--zero-exit-on-upgrade"])).code).toBe(21);
+  });
+
   it("refuses a release that runs another chart (exit 2), and a policy that is not one", async () => {
     expect((await sync("stable", new FakeCluster({ chart: "solr", version: "1.0.0", status: "deployed" }))).code).toBe(2);
     let stderr = "";
