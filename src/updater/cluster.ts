@@ -1,4 +1,5 @@
 import { runProcess } from "../exec/run-process.js";
+import type { GrantedRule } from "./permissions.js";
 
 /** The deployed release, as helm reports it. */
 export interface DeployedRelease {
@@ -25,6 +26,10 @@ export interface Cluster {
   deployed(release: string, namespace: string): Promise<DeployedRelease | null>;
   controls(release: string, namespace: string): Promise<SyncControls>;
   helm(args: readonly string[]): Promise<UpgradeOutcome>;
+  /** A chart's manifests as `helm template` prints them (the arguments of helmArgs.render). */
+  render(args: readonly string[]): Promise<string>;
+  /** What this identity may do in `namespace`, as the API server says (a SelfSubjectRulesReview). */
+  granted(namespace: string): Promise<readonly GrantedRule[]>;
 }
 
 /** The ConfigMap holding a release's controls: `charthouse-sync-<release>`, keys `hold` and `skip`. */
@@ -55,6 +60,18 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
       // helm 3 says "has been rolled back due to atomic being set", helm 4 "… rollback-on-failure being set";
       // "an error occurred while rolling back" means the rollback itself failed.
       return { ok: false, rolledBack: /has been rolled back due to/.test(result.output), output: result.output };
+    },
+    async render(args) {
+      const result = await run(opts.helm, args);
+      if (result.code !== 0) throw new Error(`helm template failed: ${result.output.trim()}`);
+      return result.stdout;
+    },
+    async granted(namespace) {
+      const review = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace } });
+      // --validate=false: client-side validation lists CRDs cluster-wide, which a least-privilege updater may not.
+      const result = await runProcess(opts.kubectl, ["create", "--validate=false", "-f", "-", "--output", "json"], { env: opts.env, input: review });
+      if (result.code !== 0) throw new Error(`asking the API server what the updater may do failed: ${result.output.trim()}`);
+      return (JSON.parse(result.stdout) as { status?: { resourceRules?: GrantedRule[] } }).status?.resourceRules ?? [];
     },
   };
 }

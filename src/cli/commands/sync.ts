@@ -3,6 +3,7 @@ import { helmBinary, kubectlBinary } from "../../exec/index.js";
 import { ConfigError } from "../../errors.js";
 import { RegistryClient } from "../../registry/index.js";
 import { helmCluster, parsePolicy, runSync, type Cluster } from "../../updater/index.js";
+import { deriveUpdaterRole, updaterRoleValues } from "../../updater/updater-role.js";
 import type { CliIo } from "../io.js";
 import { addRegistryOptions, readCredentials, type RegistryOptions } from "../registry-options.js";
 
@@ -58,4 +59,31 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
     }
     setExitCode(opts.zeroExitOnUpgrade && report.result.action === "upgraded" ? 0 : report.exitCode);
   });
+}
+
+/** `charthouse updater-role`: the Role deploy/updater needs for a chart, derived from the kinds it renders. */
+export function registerUpdaterRole(program: Command, io: CliIo): void {
+  program
+    .command("updater-role")
+    .summary("print the least-privilege Role the updater needs for a chart, as values for deploy/updater")
+    .description(
+      "Renders the chart with helm template (the release name, namespace and values the upgrade will use) and derives " +
+        "the updater's Role from the kinds it renders: each namespaced kind managed, what helm --wait reads, helm's release " +
+        "Secrets, and get on the release's sync controls ConfigMap. Prints a values file: helm install … deploy/updater -f it. " +
+        "A cluster-scoped or custom kind cannot be derived: it is named, with what to do, and the exit code is 2.",
+    )
+    .requiredOption("--chart <dir|oci>", "a chart directory, or oci://<registry>/<path>/<chart> with --version")
+    .option("--version <version>", "the chart version to render (required for an OCI reference)")
+    .requiredOption("--release <name>", "the Helm release the updater keeps up to date")
+    .requiredOption("--namespace <ns>", "the release's namespace")
+    .option("--values <file>", "values file the upgrade uses")
+    .action(async (opts: { chart: string; version?: string; release: string; namespace: string; values?: string }) => {
+      if (opts.chart.startsWith("oci://") && !opts.version) throw new ConfigError(`--chart ${opts.chart} is an OCI reference: add --version <the version the updater will install>`);
+      const render = helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: io.env }).render;
+      const role = await deriveUpdaterRole(opts, render).catch((e: Error) => {
+        throw new ConfigError(`rendering ${opts.chart} failed: ${e.message.replace(/^helm template failed: /, "")}`);
+      });
+      if (!role.ok) throw new ConfigError(`the updater cannot be given a Role for ${opts.chart}:\n  - ${role.problems.join("\n  - ")}`);
+      io.stdout(updaterRoleValues(opts, role));
+    });
 }
