@@ -3,6 +3,7 @@ import { versionToTag } from "../plan/formats.js";
 import { MEDIA_TYPES, type RegistryClient } from "../registry/client.js";
 import { isLoopbackHost, parseRepository } from "../registry/reference.js";
 import type { Cluster } from "./cluster.js";
+import { checkPermissions } from "./preflight.js";
 import { describePolicy, selectVersions, type SyncPolicy } from "./select-version.js";
 
 export interface SyncOptions {
@@ -73,14 +74,15 @@ export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient
       skipped.push({ version: candidate.version, reason: `not a Helm chart (config ${config ?? "missing"})` });
       continue;
     }
+    // (A signature check of the candidate belongs here: after it is known to be a chart, before anything renders or installs it.)
     const ref = `oci://${repository}@${manifest.digest}`;
-    const args = helmArgs.upgrade(o.release, ref, candidate.version, {
-      namespace: o.namespace,
-      timeout: o.timeout ?? "10m",
-      values: o.values,
-      plainHttp: isLoopbackHost(parseRepository(repository).host),
-    });
+    const plainHttp = isLoopbackHost(parseRepository(repository).host);
+    const args = helmArgs.upgrade(o.release, ref, candidate.version, { namespace: o.namespace, timeout: o.timeout ?? "10m", values: o.values, plainHttp });
     const found = { ...at, installed: candidate.version, digest: manifest.digest };
+    // Preflight: a version that needs more than the updater's Role grants is refused before helm touches the release.
+    const renderArgs = helmArgs.render(o.release, ref, candidate.version, { namespace: o.namespace, values: o.values, plainHttp });
+    const denied = await checkPermissions(deps.cluster, { release: o.release, namespace: o.namespace, version: candidate.version, renderArgs });
+    if (denied) return result("misconfigured", denied, found);
     if (o.dryRun) return result("upgraded", `would upgrade ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest}) [dry run]: helm ${args.join(" ")}`, found);
     const outcome = await deps.cluster.helm(args);
     if (outcome.ok) return result("upgraded", `upgraded ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest})`, found);

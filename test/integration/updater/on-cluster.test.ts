@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +23,15 @@ let registry: LocalRegistry;
 let chart: string;
 let admin: NodeJS.ProcessEnv;
 let asUpdater: NodeJS.ProcessEnv;
+let derivedRole: string;
+
+/** charthouse, in-process, with this environment. */
+async function charthouse(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: "/", now: () => new Date() });
+  return { code, stdout, stderr };
+}
 
 beforeAll(async () => {
   [cluster, registry] = await Promise.all([startControlPlane(), startRegistry()]);
@@ -30,22 +39,19 @@ beforeAll(async () => {
   admin = clusterEnv(cluster.kubeconfig, mkdtempSync(join(tmpdir(), "charthouse-admin-")));
   await cluster.kubectl(["create", "namespace", "ops"]);
   await cluster.kubectl(["create", "namespace", TARGET]);
-  await helm(HELM4, ["install", "updater", UPDATER, "--namespace", "ops", "--set", `target.namespace=${TARGET}`, "--set", `target.chart=oci://${chart}`, "--set", "target.release=shelf"], admin);
+  // The Role is charthouse's: derived from the kinds the target chart renders, and taken by the updater chart.
+  const role = await charthouse(["updater-role", "--chart", SHELF, "--release", "shelf", "--namespace", TARGET], admin);
+  expect(role.code, role.stderr).toBe(0);
+  derivedRole = role.stdout;
+  writeFileSync(join(admin.HOME!, "role.yaml"), derivedRole);
+  await helm(HELM4, ["install", "updater", UPDATER, "--namespace", "ops", "--set", `target.namespace=${TARGET}`, "--set", `target.chart=oci://${chart}`, "--set", "target.release=shelf", "-f", join(admin.HOME!, "role.yaml")], admin);
   const kubeconfig = await cluster.serviceAccountKubeconfig("ops", ACCOUNT);
   asUpdater = clusterEnv(kubeconfig, mkdtempSync(join(tmpdir(), "charthouse-updater-")));
 }, 180_000);
 afterAll(async () => Promise.all([cluster?.stop(), registry?.stop()]));
 
 async function sync(release: string, policy: string, extra: string[] = [], env: NodeJS.ProcessEnv = asUpdater): Promise<{ code: number; result: SyncResult; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(["sync", "--chart", `oci://${chart}`, "--release", release, "--namespace", TARGET, "--policy", policy, "--json", ...extra], {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env,
-    cwd: "/",
-    now: () => new Date(),
-  });
+  const { code, stdout, stderr } = await charthouse(["sync", "--chart", `oci://${chart}`, "--release", release, "--namespace", TARGET, "--policy", policy, "--json", ...extra], env);
   return { code, result: JSON.parse(stdout.trim().split("\n").pop()!) as SyncResult, stderr };
 }
 
@@ -70,6 +76,46 @@ describe("the updater chart, installed for real", () => {
     expect(pod.spec.serviceAccountName).toBe(ACCOUNT);
     expect(pod.spec.containers[0].args.slice(0, 2)).toEqual(["sync", "--chart"]);
   });
+});
+
+describe("least privilege, asked of the API server", () => {
+  const updater = `--as=system:serviceaccount:ops:${ACCOUNT}`;
+  const canI = async (...args: string[]) => (await cluster.kubectl(["auth", "can-i", ...args, updater]).catch((e: Error) => e.message)).trim().split("\n").pop()!.replace(/^.*: /, "");
+
+  it("the Role the updater chart took is the one charthouse derived from the shelf chart's kinds", async () => {
+    expect(derivedRole).toMatch(/^# The updater's Role for release shelf in shop, derived by charthouse updater-role from .*shelf:\n# it manages what the chart renders \(ConfigMap, Deployment, Service\)/);
+    const role = JSON.parse(await cluster.kubectl(["get", "role", ACCOUNT, "-n", TARGET, "-o", "json"]));
+    expect(role.rules).toEqual([
+      { apiGroups: [""], resources: ["configmaps", "services"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+      { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+      { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "patch", "delete"] },
+    ]);
+  });
+
+  it.each([
+    ["patch", "deployments.apps", "-n", TARGET],
+    ["create", "services", "-n", TARGET],
+    ["delete", "configmaps", "-n", TARGET],
+    ["list", "pods", "-n", TARGET],
+    ["update", "secrets", "-n", TARGET],
+  ])("can %s %s %s %s: what an upgrade needs", async (...args) => expect(await canI(...args)).toBe("yes"));
+
+  it.each([
+    ["get", "secrets", "-n", "ops"],
+    ["get", "secrets", "-n", "kube-system"],
+    ["list", "deployments.apps", "-n", "default"],
+    ["create", "clusterroles.rbac.authorization.k8s.io"],
+    ["create", "namespaces"],
+    ["create", "clusterrolebindings.rbac.authorization.k8s.io"],
+    ["escalate", "roles.rbac.authorization.k8s.io", "-n", TARGET],
+    ["bind", "roles.rbac.authorization.k8s.io", "-n", TARGET],
+    ["create", "rolebindings.rbac.authorization.k8s.io", "-n", TARGET],
+    ["impersonate", "serviceaccounts", "-n", TARGET],
+    ["create", "pods/exec", "-n", TARGET],
+    ["delete", "pods", "-n", TARGET],
+  ])("cannot %s %s %s %s", async (...args) => expect(await canI(...args)).toBe("no"));
 });
 
 describe("charthouse sync as the updater, against the real API server and registry", () => {
@@ -139,6 +185,19 @@ describe("charthouse sync as the updater, against the real API server and regist
     await helm(HELM4, ["rollback", "shelf-stable", "1", "--namespace", TARGET, "--wait"], admin);
     const { result } = await sync("shelf-stable", "stable", ["--dry-run"]);
     expect(result).toMatchObject({ action: "upgraded", deployed: "1.3.0", installed: "1.3.1", dryRun: true });
+  });
+
+  it("refuses, before the upgrade, a version that renders a kind its Role does not grant, naming the missing rule", async () => {
+    const policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: {{ .Release.Name }}-shelf }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n";
+    digests.set("1.3.3", await publishChart(SHELF, chart, "1.3.3", { templates: { "networkpolicy.yaml": policy } }));
+    const before = await history("shelf-stable");
+    const { code, result } = await sync("shelf-stable", "stable");
+    expect(code).toBe(2);
+    expect(result).toMatchObject({ action: "misconfigured", installed: "1.3.3" });
+    expect(result.message).toBe(
+      "1.3.3 needs what the updater may not do in shop: get, list, watch, create, update, patch, delete networkpolicies.networking.k8s.io. Nothing was changed: add these to the updater chart's rbac.rules (charthouse updater-role derives them from the chart)",
+    );
+    expect(await history("shelf-stable")).toEqual(before);
   });
 
   it("works the same with helm 3 as the updater's helm", async () => {

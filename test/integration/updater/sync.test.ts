@@ -116,6 +116,23 @@ describe("charthouse sync for real against the FAKE cluster", () => {
     expect((await sync("~5.2", failing, ["--zero-exit-on-upgrade"])).code).toBe(21);
   });
 
+  it("renders the candidate it would install, and refuses it before helm runs when the Role lacks a rule it needs (exit 2)", async () => {
+    const cluster = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" });
+    cluster.manifests = "apiVersion: apps/v1\nkind: Deployment\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\n";
+    cluster.grantedRules = [
+      { apiGroups: ["", "apps"], resources: ["*"], verbs: ["*"] },
+      { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["get", "list", "watch"] },
+    ];
+    const { code, result } = await sync("~5.2", cluster);
+    expect(code).toBe(2);
+    expect(result).toMatchObject({ action: "misconfigured", deployed: "5.2.0", installed: "5.2.29" });
+    expect(result.message).toBe(
+      "5.2.29 needs what the updater may not do in samvera: create, update, patch, delete poddisruptionbudgets.policy. Nothing was changed: add these to the updater chart's rbac.rules (charthouse updater-role derives them from the chart)",
+    );
+    expect(cluster.renderCalls).toEqual([["template", "hyrax", `oci://${chart}@${digests.get("5.2.29")}`, "--version", "5.2.29", "--namespace", "samvera", "--plain-http"]]);
+    expect(cluster.helmCalls).toEqual([]);
+  });
+
   it("refuses a release that runs another chart (exit 2), and a policy that is not one", async () => {
     expect((await sync("stable", new FakeCluster({ chart: "solr", version: "1.0.0", status: "deployed" }))).code).toBe(2);
     let stderr = "";
