@@ -15,7 +15,7 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(plan|pipeline)/" },
       to: {
-        pathNot: ["^src/(plan|pipeline)/", "^src/(config|context)/types\\.ts$", "^src/errors\\.ts$", "^node_modules/semver/", "^(node:)?path$"],
+        pathNot: ["^src/(plan|pipeline)/", "^src/(config|context|registry)/types\\.ts$", "^src/errors\\.ts$", "^node_modules/semver/", "^(node:)?path$"],
       },
     },
     {
@@ -33,6 +33,24 @@ module.exports = {
       severity: "error",
       from: { path: "^src/config/" },
       to: { path: "^src/plan/", pathNot: "^src/plan/formats\\.ts$" },
+    },
+    {
+      name: "registry-does-not-plan",
+      comment:
+        "The registry client reads and writes what its caller names (which tags to inspect, which alias to move): " +
+        "it knows nothing of how a run is planned, so data flows one way, registry state into the planner.",
+      severity: "error",
+      from: { path: "^src/registry/" },
+      to: { path: "^src/plan/" },
+    },
+    {
+      name: "module-does-not-depend-on-the-cli",
+      comment:
+        "The Dagger module's library (src/module-api.ts, bundled into ci/lib) is the use case and the engine's helpers; " +
+        "the CLI is another front end of the same use case, not a layer under the module.",
+      severity: "error",
+      from: { path: "^src/module-api\\.ts$" },
+      to: { path: "^src/cli/", reachable: true },
     },
     {
       name: "formats-stand-alone",

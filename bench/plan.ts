@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import semver from "semver";
 import { DEFAULT_POLICY, type Config } from "../src/config/index.js";
 import { planSteps } from "../src/pipeline/index.js";
-import { planRelease, type RegistryState, type TagRecord } from "../src/plan/index.js";
+import { planRelease } from "../src/plan/index.js";
+import type { RegistryState, TagRecord } from "../src/registry/index.js";
 import { measure, report } from "./measure.js";
 
 const COMMIT = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";

@@ -6,10 +6,10 @@
  */
 export type { Fetched } from "./config/index.js";
 export { commitTimeFromObjects } from "./context/git-objects.js";
-export { commandSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
+export { planSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
 export { helmArgs, settleChartLock, type ChartStage, type ReadProjectText } from "./chart/index.js";
 export { canonicalizePackage } from "./chart-files/stage.js";
 export { RegistryClient, Secret, parseRepository, isLoopbackHost, type Credentials } from "./registry/index.js";
-export { prepareFromView, runRelease, StepFailed, VIEW_ROOT, type ProjectView, type Engine, type RunOptions, type ServiceStart, type RunResult } from "./release/index.js";
+export { prepareFromView, runRelease, pushedDigest, StepFailed, VIEW_ROOT, type ProjectView, type Engine, type RunOptions, type ServiceStart, type RunResult } from "./release/index.js";
 export { renderResult } from "./render/render-result.js";

@@ -121,19 +121,6 @@ interface RunContext {
 	/** Source repository URL when the CI names one. */
 	readonly source?: string;
 }
-interface TagRecord {
-	readonly digest: string;
-	/** The commit it was built from (image label / chart annotation org.opencontainers.image.revision). */
-	readonly revision?: string;
-	/** org.opencontainers.image.version, when known. */
-	readonly version?: string;
-	/** org.opencontainers.image.created, when known. */
-	readonly created?: string;
-}
-declare const LISTED: "listed";
-interface RegistryState {
-	readonly repositories: Readonly<Record<string, Readonly<Record<string, TagRecord | typeof LISTED>>>>;
-}
 type Publication = {
 	readonly action: "push";
 }
@@ -295,20 +282,34 @@ export type Step = {
 	readonly phase: "alias";
 	readonly move: AliasMove;
 };
+/**
+ * The plan as the ordered list of steps every executor walks (the Dagger module,
+ * the Docker runner, dry runs); none adds to it. The order is the one a person reads and
+ * steps are numbered by; each step starts once the earlier steps it needs have passed
+ * (runRelease's stepGraph), so independent ones overlap. A publishing run whose
+ * artifacts are all in the registry already from this commit has no steps: the gates
+ * guard pushes, and there is none.
+ */
+export declare function planSteps(plan: Plan): Step[];
 /** What each command of charthouse (and function of the Dagger module) walks. */
 export type Command = "publish" | "build" | "test" | "lint" | "package";
-/**
- * The steps a command walks: `publish` every step of the plan; `build` the builds (of one
- * image when `image` is given); `test` builds, smoke tests and the suite; `lint` the chart
- * gates; `package` the chart gates and packages. Throws ConfigError for an unknown image.
- */
-export declare function commandSteps(command: Command, plan: Plan, opts?: {
-	image?: string;
-}): Step[];
 /** One line naming a step, for progress output and plan tables. */
 export declare function describeStep(step: Step): string;
 /** An argument list as a person would type it in a POSIX shell (for display only; never executed). */
 export declare function shellQuote(args: readonly string[]): string;
+interface TagRecord {
+	readonly digest: string;
+	/** The commit it was built from (image label / chart annotation org.opencontainers.image.revision). */
+	readonly revision?: string;
+	/** org.opencontainers.image.version, when known. */
+	readonly version?: string;
+	/** org.opencontainers.image.created, when known. */
+	readonly created?: string;
+}
+declare const LISTED: "listed";
+interface RegistryState {
+	readonly repositories: Readonly<Record<string, Readonly<Record<string, TagRecord | typeof LISTED>>>>;
+}
 /**
  * The exact argument lists charthouse runs helm with — in the Docker runner, in the
  * Dagger module and in the tests. Valid for Helm 3.8+ and Helm 4. Helm's own files
@@ -473,12 +474,6 @@ export declare function parseRepository(repository: string): Repository;
  * other registry HTTPS.
  */
 export declare function isLoopbackHost(host: string): boolean;
-interface SettleOptions {
-	/** How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25 ms–2 s. */
-	readonly settleMs?: number;
-	/** Re-read rounds at most. */
-	readonly rounds: number;
-}
 interface ContextFlags {
 	readonly nightly?: boolean;
 	readonly tag?: string;
@@ -493,6 +488,15 @@ interface PreparedRun {
 	readonly context: RunContext;
 	readonly state: RegistryState;
 	readonly plan: Plan;
+}
+type StepStatus = "ok" | "skipped" | "failed" | "cancelled";
+interface StepRecord {
+	readonly kind: Step["kind"];
+	readonly description: string;
+	readonly phase: Step["phase"];
+	readonly status: StepStatus;
+	readonly durationMs: number;
+	readonly note?: string;
 }
 interface EngineTraits {
 	/**
@@ -548,8 +552,13 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	helm(chart: Chart, args: (chartDir: string) => string[]): Promise<string>;
 	/** `helm package` of a staged chart, canonicalised so the same chart always gives the same bytes. */
 	packageChart(chart: Chart, fileName: string): Promise<Package>;
-	/** `helm push` of a package to `pushTo` (`oci://registry/namespace`). */
-	pushChart(pkg: Package, pushTo: string): Promise<void>;
+	/**
+	 * `helm push` of a package to `pushTo` (`oci://registry/namespace`), where it becomes
+	 * `reference` (`repository:tag`); returns the manifest's digest, as `push` does.
+	 */
+	pushChart(pkg: Package, pushTo: string, reference: string): Promise<string>;
+	/** Where a package stays once the run ended (a file the user asked for), or undefined when it goes with the run. */
+	keptPackage?(pkg: Package): string | undefined;
 	/** Removes what the run left (containers, networks, work files). Called once the run ends, however it ends. */
 	close(): Promise<void>;
 }
@@ -567,6 +576,8 @@ export interface ServiceStart<Image> {
 		readonly reference: string;
 	};
 }
+/** The digest `reference` names in the registry right after `what` pushed it; StepFailed when it is not there. */
+export declare function pushedDigest(client: Pick<RegistryClient, "headManifest">, reference: string, what: string): Promise<string>;
 /** A step's work failed: what went wrong in one line, and the full output to show. */
 export declare class StepFailed extends Error {
 	readonly output: string;
@@ -574,21 +585,20 @@ export declare class StepFailed extends Error {
 	constructor(message: string, output?: string, cancelled?: boolean);
 	static cancelled(): StepFailed;
 }
-type StepStatus = "ok" | "skipped" | "failed" | "cancelled";
-interface StepRecord {
-	readonly kind: Step["kind"];
-	readonly description: string;
-	readonly phase: Step["phase"];
-	readonly status: StepStatus;
-	readonly durationMs: number;
-	readonly note?: string;
+interface SettleOptions {
+	/** How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25 ms–2 s. */
+	readonly settleMs?: number;
+	/** Re-read rounds at most. */
+	readonly rounds: number;
 }
-interface ReleaseRun<Image, Services, Chart, Package> {
+interface ReleaseRequest<Image, Services, Chart, Package> {
+	/** publish, build, test, lint or package: runRelease takes the command's steps from the plan. */
+	readonly command: Command;
 	readonly plan: Plan;
-	/** The steps to walk: `commandSteps(command, plan)`. */
-	readonly steps: readonly Step[];
+	/** `build --name`: only this image. */
+	readonly image?: string;
 	readonly engine: Engine<Image, Services, Chart, Package>;
-	/** Reads the registry: re-checks before pushes, digests, alias moves, the permissions preflight. */
+	/** Reads the registry: re-checks before pushes, alias moves, the permissions preflight. */
 	readonly client: RegistryClient;
 	/** The project's files, for staging charts. */
 	readonly read: ReadProjectText;
@@ -597,6 +607,8 @@ interface ReleaseRun<Image, Services, Chart, Package> {
 	readonly secrets?: readonly (Secret | undefined)[];
 	/** Gates only: every step but the pushes and alias moves. */
 	readonly dryRun?: boolean;
+	/** Told the command's steps (the dry run's included) before anything runs, e.g. to print the plan with them. */
+	readonly announce?: (steps: readonly Step[]) => void;
 	readonly signal?: AbortSignal;
 	readonly settle?: SettleOptions;
 }
@@ -618,31 +630,27 @@ export interface RunResult {
 		readonly moved: boolean;
 		readonly reason: string;
 	}[];
-	/** Packaged charts, as the front end names them (paths, file names). */
+	/** Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went with the run. */
 	readonly packages: readonly string[];
 	readonly steps: readonly StepRecord[];
 	/** Time spent outside the steps: the preflights before them, the alias settle round after them. */
 	readonly preflightMs: number;
 	readonly settleMs: number;
 }
-interface RunOutcome<Image, Package> {
+interface ReleaseOutcome<Image, Package> {
 	readonly result: RunResult;
 	readonly images: ReadonlyMap<string, Image>;
 	readonly packages: ReadonlyMap<string, Package>;
 }
 /**
- * The one release orchestration, for `charthouse publish|test|lint|package` and for every
- * function of the Dagger module: the engine's own preflight, the permissions preflight
- * (before anything is built), then the steps, each once the steps it needs have passed
- * (stepGraph), so independent ones overlap — gates; immutable pushes, each
- * re-checked against the registry just before (a tag that appeared meanwhile from this
- * commit is skipped, from another refused) and each digest recorded for the chart pins;
- * last the alias moves, compare-and-set, and a settle round when any moved. A failing
- * gate publishes nothing (GateFailure); a failing push moves no alias (PublishFailure,
- * naming what was pushed); an interruption says what was pushed (RunCancelled). The
- * engine is closed however the run ends.
+ * The one release orchestration, for `charthouse publish|build|test|lint|package` and for
+ * every function of the Dagger module: takes the command's steps from the plan (only the
+ * gates on a dry run) and runs the PHASES in order. A failing gate publishes nothing
+ * (GateFailure); a failing push moves no alias (PublishFailure, naming what was pushed);
+ * an interruption says what was pushed (RunCancelled). The engine is closed however the
+ * run ends.
  */
-export declare function runRelease<Image, Services, Chart, Package>(r: ReleaseRun<Image, Services, Chart, Package>): Promise<RunOutcome<Image, Package>>;
+export declare function runRelease<Image, Services, Chart, Package>(request: ReleaseRequest<Image, Services, Chart, Package>): Promise<ReleaseOutcome<Image, Package>>;
 /**
  * A project seen only through an API, as the Dagger module sees its source Directory:
  * what is at a project-relative path, and the time of a commit (read from the

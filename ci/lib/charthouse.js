@@ -1372,9 +1372,9 @@ ${indent2}${start}${value}${end}`;
       const str = value.replace(/\n+/g, `$&
 ${indent2}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test2 = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
-        if (tags.some(test) || compat?.some(test))
+        if (tags.some(test2) || compat?.some(test2))
           return quotedString(value, ctx);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
@@ -6301,10 +6301,10 @@ var require_lexer = __commonJS({
         }
         return n;
       }
-      *pushUntil(test) {
+      *pushUntil(test2) {
         let i = this.pos;
         let ch = this.buffer[i];
-        while (!test(ch))
+        while (!test2(ch))
           ch = this.buffer[++i];
         return yield* this.pushToIndex(i, false);
       }
@@ -8233,8 +8233,8 @@ var require_coerce = __commonJS({
       const minor = match[3] || "0";
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -9813,10 +9813,10 @@ function gateSteps(plan) {
     if (image.smoke) steps.push({ kind: "smoke", phase: "gate", image, command: image.smoke });
   }
   if (plan.test) {
-    const test = plan.test;
-    const image = plan.images.find((i) => i.name === test.image);
-    if (!image) throw new Error(`bug: test image ${test.image} is not in the plan`);
-    steps.push({ kind: "test", phase: "gate", image, test });
+    const test2 = plan.test;
+    const image = plan.images.find((i) => i.name === test2.image);
+    if (!image) throw new Error(`bug: test image ${test2.image} is not in the plan`);
+    steps.push({ kind: "test", phase: "gate", image, test: test2 });
   }
   for (const chart of plan.charts) steps.push(...chartGates(chart));
   return steps;
@@ -10037,13 +10037,16 @@ function readTar(tar) {
 var import_yaml3 = __toESM(require_dist(), 1);
 import { posix } from "node:path";
 
-// src/plan/labels.ts
+// src/registry/types.ts
 var OCI = {
   source: "org.opencontainers.image.source",
   revision: "org.opencontainers.image.revision",
   version: "org.opencontainers.image.version",
   created: "org.opencontainers.image.created"
 };
+var LISTED = "listed";
+
+// src/plan/labels.ts
 function ociAnnotations(facts) {
   return {
     ...facts.source ? { [OCI.source]: facts.source } : {},
@@ -10533,8 +10536,39 @@ async function labelsOf(client, repository, manifest) {
   return { ...annotations, ...config.config?.Labels ?? {} };
 }
 
-// src/plan/aliases.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+// src/registry/inspect-registry.ts
+async function inspectRegistry(client, repositories, targets) {
+  const names = /* @__PURE__ */ new Map();
+  for (const repository of repositories) names.set(repository, await client.listTags(repository));
+  const inspect2 = targets(names);
+  const state = {};
+  for (const [repository, tags] of names) {
+    const records = {};
+    for (const tag of tags) records[tag] = LISTED;
+    for (const tag of inspect2.get(repository) ?? []) {
+      if (!tags.includes(tag)) continue;
+      const record = await readTag(client, repository, tag);
+      if (record) records[tag] = record;
+    }
+    state[repository] = records;
+  }
+  return { repositories: state };
+}
+
+// src/registry/preflight.ts
+async function preflight(client, repositories) {
+  return Promise.all([...new Set(repositories)].map(async (repository) => ({ repository, ...await client.checkPush(repository) })));
+}
+function lackingPushRights(results, then) {
+  const lacking = results.filter((r) => !r.ok);
+  if (lacking.length === 0) return void 0;
+  return new ConfigError(
+    `the registry credentials may not push to ${lacking.map((r) => r.repository).join(", ")}: grant them ${lacking.map((r) => r.scope).join(", ")} (for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), then ${then}`
+  );
+}
+
+// src/config/load-config.ts
+import { dirname, relative, resolve } from "node:path";
 
 // src/plan/formats.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -10620,454 +10654,7 @@ function tagPatternExample(pattern) {
   return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
 }
 
-// src/plan/types.ts
-var LISTED = "listed";
-
-// src/plan/registry-state.ts
-var EMPTY_STATE = { repositories: {} };
-function tagsOf(state, repository) {
-  return state.repositories[repository] ?? {};
-}
-function recordOf(tags, tag, repository) {
-  const entry = tags[tag];
-  if (entry === LISTED) throw new Error(`bug: the registry state lists ${repository}:${tag} but did not inspect it, and the plan reads it`);
-  return entry;
-}
-
-// src/plan/aliases.ts
-function planAliasMoves(repository, from, aliases, rank, tags, knownDigest) {
-  const digestOf = (alias) => recordOf(tags, alias, repository)?.digest;
-  const newer = (alias) => {
-    const current = recordOf(tags, alias, repository);
-    return current !== void 0 && (compareRank(rank, current) ?? 0) < 0;
-  };
-  return aliases.filter((alias) => (knownDigest === void 0 || digestOf(alias) !== knownDigest) && !newer(alias)).map((alias) => ({ repository, alias, from, expect: digestOf(alias) ?? null, rank }));
-}
-function decideAliasMove(move, current, target) {
-  const ref = `${move.repository}:${move.alias}`;
-  if (current?.digest === target) return { move: false, reason: `${ref} already holds ${target}` };
-  if ((current?.digest ?? null) === move.expect) return { move: true, reason: `${ref} is as planned` };
-  if (current === null) return { move: true, reason: `${ref} was deleted since the plan; recreating it` };
-  const comparison = compareRank(move.rank, current);
-  if (comparison === void 0) {
-    return { move: false, reason: `${ref} was moved by another run to something charthouse cannot rank against this run's ${describeRank(move.rank)}; leaving it` };
-  }
-  return comparison > 0 ? { move: true, reason: `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ${describeRank(move.rank)} is newer` } : { move: false, reason: `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this run's ${describeRank(move.rank)}; leaving it` };
-}
-function compareRank(rank, current) {
-  switch (rank.scheme) {
-    case "semver": {
-      const theirs = current.version && import_semver2.default.valid(current.version);
-      return theirs ? import_semver2.default.compare(rank.version, theirs) : void 0;
-    }
-    case "nightly": {
-      const theirs = nightlyStampOf(current.version);
-      return theirs ? rank.date.localeCompare(theirs) : void 0;
-    }
-    case "commit-time": {
-      const theirs = current.created ? Date.parse(current.created) : NaN;
-      return Number.isNaN(theirs) ? void 0 : Math.sign(Date.parse(rank.created) - theirs);
-    }
-  }
-}
-function describeRank(rank) {
-  if (rank.scheme === "semver") return `version ${rank.version}`;
-  if (rank.scheme === "nightly") return `nightly ${rank.date}`;
-  return `commit of ${rank.created}`;
-}
-function describeCurrent(rank, current) {
-  return rank.scheme === "commit-time" ? `a commit of ${current.created}` : `${current.version}`;
-}
-
-// src/registry/move-alias.ts
-async function moveAlias(client, move) {
-  const source = await client.getManifest(move.repository, move.from);
-  if (!source) {
-    throw new RegistryError(`moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it first`);
-  }
-  const readAt = Date.now();
-  const head = await client.headManifest(move.repository, move.alias);
-  let current = head && { digest: head.digest };
-  if (head && head.digest !== move.expect && head.digest !== source.digest) current = await readTag(client, move.repository, move.alias);
-  const decision = decideAliasMove(move, current, source.digest);
-  if (decision.move) await client.putManifest(move.repository, move.alias, source);
-  return { move, moved: decision.move, reason: decision.reason, digest: source.digest, windowMs: Date.now() - readAt };
-}
-var DEFAULT_SETTLE = { rounds: 3 };
-var SETTLE_FLOOR_MS = 25;
-function settleDelay(outcomes, options) {
-  if (options.settleMs !== void 0) return options.settleMs;
-  const window = Math.max(0, ...outcomes.map((o) => o.windowMs));
-  return Math.min(2e3, Math.max(SETTLE_FLOOR_MS, 3 * window));
-}
-async function settleAliases(client, outcomes, options = DEFAULT_SETTLE) {
-  const result = [...outcomes];
-  const delay = settleDelay(outcomes, options);
-  for (let round = 0; round < options.rounds; round++) {
-    await new Promise((r) => setTimeout(r, delay));
-    let changed = false;
-    for (const [i, outcome] of result.entries()) {
-      if (!outcome.moved) continue;
-      const head = await client.headManifest(outcome.move.repository, outcome.move.alias);
-      if (head?.digest === outcome.digest) continue;
-      const current = head ? await readTag(client, outcome.move.repository, outcome.move.alias) : null;
-      const decision = decideAliasMove({ ...outcome.move, expect: outcome.digest }, current, outcome.digest);
-      if (!decision.move) {
-        result[i] = { ...outcome, moved: false, reason: decision.reason };
-        continue;
-      }
-      const source = await client.getManifest(outcome.move.repository, outcome.move.from);
-      if (!source) continue;
-      await client.putManifest(outcome.move.repository, outcome.move.alias, source);
-      result[i] = { ...outcome, reason: `${decision.reason}; put back after a racing run overwrote it` };
-      changed = true;
-    }
-    if (!changed) break;
-  }
-  return result;
-}
-
-// src/plan/plan-release.ts
-import { posix as posix2, sep } from "node:path";
-
-// src/plan/chart-version.ts
-var import_semver3 = __toESM(require_semver2(), 1);
-function nightlyChartVersion(chartVersion, publishedTags, stamp) {
-  const own = import_semver3.default.parse(chartVersion);
-  if (!own) throw new Error(`bug: Chart.yaml version ${chartVersion} passed validation but is not semver`);
-  const base = `${own.major}.${own.minor}.${own.patch}`;
-  const top = highest(releaseVersions(publishedTags));
-  const chosen = top === void 0 || import_semver3.default.gt(base, top) ? base : import_semver3.default.inc(top, "patch");
-  return nightlyChartVersionOf(chosen, stamp);
-}
-function chartReleaseProblem(name, version, relativePath) {
-  if (version.includes("+")) {
-    return `chart ${name} ${version} has build metadata, which OCI tags cannot hold; set version in ${relativePath}/Chart.yaml without the +\u2026 part`;
-  }
-  return void 0;
-}
-
-// src/plan/immutability.ts
-var INSTEAD = {
-  release: "release a new version (bump it) instead",
-  nightly: "a nightly is one per day: let the next day's run publish, or delete the tag from the registry if it is wrong",
-  commit: "a commit's tag names that commit only: delete the tag from the registry if it is wrong"
-};
-function decideImmutable(reference, existing, commit, kind = "release") {
-  if (!existing) return { action: "push" };
-  if (existing.revision === commit) return { action: "skip", digest: existing.digest };
-  if (existing.revision === void 0) {
-    return {
-      action: "refuse",
-      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${shortCommit(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong${kind === "release" ? ", or release a new version" : ""}`
-    };
-  }
-  return {
-    action: "refuse",
-    reason: `${reference} is already published from commit ${shortCommit(existing.revision)}, and this run builds ${shortCommit(commit)}; immutable tags are never overwritten: ${INSTEAD[kind]}`
-  };
-}
-
-// src/plan/release-tag.ts
-function readReleaseTag(tag, policy, chartNames) {
-  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag);
-  if (chartMatch?.groups) {
-    const chart = chartMatch.groups.chart;
-    const version = chartMatch.groups.version;
-    if (!chartNames.includes(chart)) {
-      return {
-        kind: "refused",
-        reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`
-      };
-    }
-    const problem = versionProblem(tag, version);
-    return problem ? { kind: "refused", reason: problem } : { kind: "chart-release", chart, version };
-  }
-  const match = tagPatternRegex(policy.releaseTag).exec(tag);
-  if (match?.groups) {
-    const version = match.groups.version;
-    const problem = versionProblem(tag, version);
-    return problem ? { kind: "refused", reason: problem } : { kind: "release", version };
-  }
-  return {
-    kind: "refused",
-    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`
-  };
-}
-function versionProblem(tag, version) {
-  if (!isSemver(version)) {
-    return `tag ${tag}: "${version}" is not a semantic version; tag releases as MAJOR.MINOR.PATCH[-PRERELEASE], e.g. 5.0.1 or 5.1.0-rc.1`;
-  }
-  if (version.includes("+")) {
-    return `tag ${tag}: version ${version} has build metadata, which OCI tags cannot hold (helm would publish it as ${version.replace("+", "_")}, which other tools misread); tag the release without the +\u2026 part`;
-  }
-  return void 0;
-}
-
-// src/plan/trigger.ts
-function resolveTrigger(config, context) {
-  const event = context.event;
-  switch (event.kind) {
-    case "nightly":
-      return { ok: true, trigger: { kind: "nightly", stamp: dateStamp(context.date) } };
-    case "release": {
-      const meaning = readReleaseTag(event.tag, config.policy, config.charts.map((c) => c.name));
-      if (meaning.kind === "refused") return { ok: false, reason: meaning.reason };
-      return { ok: true, trigger: meaning };
-    }
-    case "push":
-      return { ok: true, trigger: { kind: "branch", branch: event.branch, isDefault: event.branch === config.policy.defaultBranch } };
-    case "pull-request":
-      return { ok: true, trigger: event.number === void 0 ? { kind: "pull-request" } : { kind: "pull-request", number: event.number } };
-    case "local":
-      return { ok: true, trigger: { kind: "local" } };
-    case "other":
-      return { ok: true, trigger: { kind: "other", name: event.name } };
-  }
-}
-function describeTrigger(trigger) {
-  switch (trigger.kind) {
-    case "nightly":
-      return `nightly ${trigger.stamp}`;
-    case "release":
-      return `release ${trigger.version}`;
-    case "chart-release":
-      return `chart release ${trigger.chart} ${trigger.version}`;
-    case "branch":
-      return trigger.isDefault ? `push to ${trigger.branch}` : `push to ${trigger.branch} (gates only: not the default branch)`;
-    case "pull-request":
-      return `pull request${trigger.number === void 0 ? "" : ` #${trigger.number}`} (gates only)`;
-    case "local":
-      return "local run (gates only: pass --nightly, --tag or --branch to plan a CI run)";
-    case "other":
-      return `CI event ${trigger.name} (gates only: only a schedule, a pushed tag and a push to the default branch publish)`;
-  }
-}
-
-// src/plan/plan-release.ts
-function planRelease({ config, context, state }) {
-  const resolved = resolveTrigger(config, context);
-  if (!resolved.ok) return { ok: false, refusals: [resolved.reason] };
-  const trigger = resolved.trigger;
-  const refusals = [];
-  const source = config.source ?? context.source;
-  const tag = imageTagFor(trigger, context.commit);
-  const images = [];
-  const aliases = [];
-  if (trigger.kind !== "chart-release") {
-    for (const image of config.images) {
-      const planned = planImage(image, { config, context, state, trigger, tag, source, refusals });
-      images.push(planned.image);
-      aliases.push(...planned.aliases);
-    }
-  }
-  const charts = config.charts.filter((chart) => trigger.kind !== "chart-release" || chart.name === trigger.chart).flatMap((chart) => planChart(chart, { config, context, state, trigger, images, source, refusals }));
-  if (refusals.length) return { ok: false, refusals };
-  const plan = {
-    version: 1,
-    context,
-    registry: config.registry,
-    summary: describeTrigger(trigger),
-    images,
-    ...config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images) } : {},
-    charts,
-    aliases,
-    warnings: config.images.length === 0 && config.charts.length === 0 ? ["charthouse.yaml declares no images and no charts: nothing to build or publish"] : []
-  };
-  return { ok: true, plan };
-}
-function imageTagFor(trigger, commit) {
-  switch (trigger.kind) {
-    case "nightly":
-      return nightlyTag(trigger.stamp);
-    case "release":
-      return trigger.version;
-    default:
-      return shaTag(commit);
-  }
-}
-function imageAliases(trigger, context, tags) {
-  switch (trigger.kind) {
-    case "nightly":
-      return { names: [NIGHTLY_ALIAS], rank: { scheme: "nightly", date: trigger.stamp } };
-    case "release":
-      return { names: releaseAliases(trigger.version, tags), rank: { scheme: "semver", version: trigger.version } };
-    case "branch":
-      return trigger.isDefault ? { names: [aliasForBranch(trigger.branch)], rank: { scheme: "commit-time", created: context.created } } : void 0;
-    default:
-      return void 0;
-  }
-}
-function publishesImages(trigger) {
-  return trigger.kind === "nightly" || trigger.kind === "release" || trigger.kind === "branch" && trigger.isDefault;
-}
-function planImage(image, facts) {
-  const { config, context, state, trigger, tag, source, refusals } = facts;
-  const repository = `${config.registry}/${image.repository}`;
-  const tags = tagsOf(state, repository);
-  let publication = { action: "none" };
-  let aliases = [];
-  if (publishesImages(trigger)) {
-    const kind = trigger.kind === "nightly" ? "nightly" : trigger.kind === "release" ? "release" : "commit";
-    const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit, kind);
-    if (decision.action === "refuse") refusals.push(decision.reason);
-    else publication = decision;
-    const moving = imageAliases(trigger, context, Object.keys(tags));
-    if (moving && decision.action !== "refuse") {
-      aliases = planAliasMoves(repository, tag, moving.names, moving.rank, tags, decision.action === "skip" ? decision.digest : void 0);
-    }
-  }
-  return {
-    image: {
-      name: image.name,
-      repository,
-      tag,
-      build: {
-        context: projectPath(config.root, image.context),
-        dockerfile: projectPath(config.root, image.dockerfile),
-        ...image.target ? { target: image.target } : {},
-        buildArgs: image.buildArgs,
-        platforms: image.platforms
-      },
-      labels: ociAnnotations({ source, revision: context.commit, version: tag, created: context.created }),
-      ...image.smoke ? { smoke: image.smoke } : {},
-      publication
-    },
-    aliases
-  };
-}
-function planChart(chart, facts) {
-  const { config, context, state, trigger, images, source, refusals } = facts;
-  const repository = `${config.registry}/${chart.repository}/${chart.name}`;
-  const tags = tagsOf(state, repository);
-  const published = Object.keys(tags);
-  const version = chartVersionFor(chart, trigger, published);
-  let appVersion = chart.appVersion;
-  let publishes = true;
-  switch (trigger.kind) {
-    case "nightly":
-      appVersion = nightlyTag(trigger.stamp);
-      break;
-    case "release":
-      appVersion = trigger.version;
-      break;
-    case "chart-release":
-      if (trigger.version !== chart.version) {
-        refusals.push(`tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`);
-        return [];
-      }
-      break;
-    default:
-      publishes = false;
-  }
-  let publication = { action: "none" };
-  if (publishes) {
-    const problem = chartReleaseProblem(chart.name, version, chart.relativePath);
-    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit, trigger.kind === "nightly" ? "nightly" : "release");
-    if (decision.action === "refuse") refusals.push(decision.reason);
-    else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
-    else publication = decision;
-  }
-  const byName = new Map(images.map((i) => [i.name, i]));
-  const pins = chart.pins.flatMap((pin) => {
-    const image = byName.get(pin.image);
-    if (!image) return [];
-    const digest = image.publication.action === "skip" ? image.publication.digest : void 0;
-    return [{ image: image.name, repository: image.repository, tag: image.tag, ...digest ? { digest } : {}, keys: { repository: pin.repository, tag: pin.tag, digest: pin.digest } }];
-  });
-  return [
-    {
-      name: chart.name,
-      relativePath: chart.relativePath,
-      repository,
-      pushTo: `oci://${config.registry}/${chart.repository}`,
-      version,
-      ...appVersion !== void 0 ? { appVersion } : {},
-      annotations: ociAnnotations({ source, revision: context.commit, version, created: context.created }),
-      pins,
-      publication
-    }
-  ];
-}
-function planTest(config, images) {
-  const test = config.test;
-  const refOf2 = (name) => {
-    const image = images.find((i) => i.name === name);
-    return image && `${image.repository}:${image.tag}`;
-  };
-  return {
-    image: test.image,
-    command: test.command,
-    env: test.env,
-    services: test.services.map((s) => ({ ...s, image: refOf2(s.image) ?? s.image })),
-    caches: test.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
-  };
-}
-function projectPath(root, path) {
-  return posix2.relative(root.split(sep).join("/"), path.split(sep).join("/")) || ".";
-}
-function cacheKey(registry, path) {
-  return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
-}
-function chartVersionFor(chart, trigger, publishedTags) {
-  if (trigger.kind === "nightly") return nightlyChartVersion(chart.version, publishedTags, trigger.stamp);
-  if (trigger.kind === "release") return prereleaseChartVersion(chart.version, trigger.version);
-  return chart.version;
-}
-function inspectionTargets(config, context, tagNames) {
-  const targets = /* @__PURE__ */ new Map();
-  const resolved = resolveTrigger(config, context);
-  if (!resolved.ok) return targets;
-  const trigger = resolved.trigger;
-  const tag = imageTagFor(trigger, context.commit);
-  if (trigger.kind !== "chart-release" && publishesImages(trigger)) {
-    for (const image of config.images) {
-      const repository = `${config.registry}/${image.repository}`;
-      const names = tagNames.get(repository) ?? [];
-      targets.set(repository, [tag, ...imageAliases(trigger, context, names)?.names ?? []]);
-    }
-  }
-  for (const chart of config.charts) {
-    const repository = `${config.registry}/${chart.repository}/${chart.name}`;
-    const names = tagNames.get(repository) ?? [];
-    targets.set(repository, [versionToTag(chartVersionFor(chart, trigger, names))]);
-  }
-  return targets;
-}
-
-// src/registry/read-state.ts
-async function readRegistryState(client, config, context) {
-  const repositories = repositoriesOf(config);
-  const names = /* @__PURE__ */ new Map();
-  for (const repository of repositories) names.set(repository, await client.listTags(repository));
-  const targets = inspectionTargets(config, context, names);
-  const state = {};
-  for (const [repository, tags] of names) {
-    const records = {};
-    for (const tag of tags) records[tag] = LISTED;
-    for (const tag of targets.get(repository) ?? []) {
-      if (!tags.includes(tag)) continue;
-      const record = await readTag(client, repository, tag);
-      if (record) records[tag] = record;
-    }
-    state[repository] = records;
-  }
-  return { repositories: state };
-}
-function repositoriesOf(config) {
-  return [
-    ...config.images.map((i) => `${config.registry}/${i.repository}`),
-    ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`)
-  ];
-}
-
-// src/registry/preflight.ts
-async function preflight(client, repositories) {
-  return Promise.all([...new Set(repositories)].map(async (repository) => ({ repository, ...await client.checkPush(repository) })));
-}
-
 // src/config/load-config.ts
-import { dirname, relative, resolve } from "node:path";
 var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/chart-files/read-chart.ts
@@ -12354,7 +11941,7 @@ function buildConfig(raw, file, problems, files) {
   const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems, files));
   checkUnique(images.map((i) => i.name), (i) => ["images", i, "name"], "image name", problems);
   const imageNames = images.map((i) => i.name);
-  const test = raw.test ? buildTest(raw.test, imageNames, problems) : void 0;
+  const test2 = raw.test ? buildTest(raw.test, imageNames, problems) : void 0;
   const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems, files));
   checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
@@ -12363,7 +11950,7 @@ function buildConfig(raw, file, problems, files) {
   if (releaseOk && chartOk) checkUnambiguous(policy, problems);
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
-  return { file, root, registry: raw.registry, source: raw.source, images, test, charts, policy };
+  return { file, root, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
 }
 function buildImage(raw, i, root, problems, files) {
   const context = resolve(root, raw.context ?? ".");
@@ -12614,6 +12201,11 @@ function formatProblem(p, cwd = process.cwd()) {
   return `${shown}:${p.line}:${p.column}: ${p.field}: ${end(p.message)} Fix: ${end(p.fix)}`;
 }
 
+// src/config/repositories.ts
+function declaredRepositories(config) {
+  return [...config.images.map((i) => `${config.registry}/${i.repository}`), ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`)];
+}
+
 // src/config/load-config-lazily.ts
 async function loadConfigLazily(path, fetch2, maxRounds = 8) {
   const files = new MemoryFiles();
@@ -12748,15 +12340,385 @@ function headFacts(head, loose, packed) {
   return commit && /^[0-9a-f]{40}$/.test(commit) ? { commit, branch } : { branch };
 }
 
+// src/plan/plan-release.ts
+import { posix as posix2, sep } from "node:path";
+
+// src/plan/aliases.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+
+// src/plan/registry-state.ts
+var EMPTY_STATE = { repositories: {} };
+function tagsOf(state, repository) {
+  return state.repositories[repository] ?? {};
+}
+function recordOf(tags, tag, repository) {
+  const entry = tags[tag];
+  if (entry === LISTED) throw new Error(`bug: the registry state lists ${repository}:${tag} but did not inspect it, and the plan reads it`);
+  return entry;
+}
+
+// src/plan/aliases.ts
+function planAliasMoves(repository, from, aliases, rank, tags, knownDigest) {
+  const digestOf = (alias) => recordOf(tags, alias, repository)?.digest;
+  const newer = (alias) => {
+    const current = recordOf(tags, alias, repository);
+    return current !== void 0 && (compareRank(rank, current) ?? 0) < 0;
+  };
+  return aliases.filter((alias) => (knownDigest === void 0 || digestOf(alias) !== knownDigest) && !newer(alias)).map((alias) => ({ repository, alias, from, expect: digestOf(alias) ?? null, rank }));
+}
+function decideAliasMove(move, current, target) {
+  const ref = `${move.repository}:${move.alias}`;
+  if (current?.digest === target) return { move: false, reason: `${ref} already holds ${target}` };
+  if ((current?.digest ?? null) === move.expect) return { move: true, reason: `${ref} is as planned` };
+  if (current === null) return { move: true, reason: `${ref} was deleted since the plan; recreating it` };
+  const comparison = compareRank(move.rank, current);
+  if (comparison === void 0) {
+    return { move: false, reason: `${ref} was moved by another run to something charthouse cannot rank against this run's ${describeRank(move.rank)}; leaving it` };
+  }
+  return comparison > 0 ? { move: true, reason: `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ${describeRank(move.rank)} is newer` } : { move: false, reason: `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this run's ${describeRank(move.rank)}; leaving it` };
+}
+function compareRank(rank, current) {
+  switch (rank.scheme) {
+    case "semver": {
+      const theirs = current.version && import_semver2.default.valid(current.version);
+      return theirs ? import_semver2.default.compare(rank.version, theirs) : void 0;
+    }
+    case "nightly": {
+      const theirs = nightlyStampOf(current.version);
+      return theirs ? rank.date.localeCompare(theirs) : void 0;
+    }
+    case "commit-time": {
+      const theirs = current.created ? Date.parse(current.created) : NaN;
+      return Number.isNaN(theirs) ? void 0 : Math.sign(Date.parse(rank.created) - theirs);
+    }
+  }
+}
+function describeRank(rank) {
+  if (rank.scheme === "semver") return `version ${rank.version}`;
+  if (rank.scheme === "nightly") return `nightly ${rank.date}`;
+  return `commit of ${rank.created}`;
+}
+function describeCurrent(rank, current) {
+  return rank.scheme === "commit-time" ? `a commit of ${current.created}` : `${current.version}`;
+}
+
+// src/plan/chart-version.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+function nightlyChartVersion(chartVersion, publishedTags, stamp) {
+  const own = import_semver3.default.parse(chartVersion);
+  if (!own) throw new Error(`bug: Chart.yaml version ${chartVersion} passed validation but is not semver`);
+  const base = `${own.major}.${own.minor}.${own.patch}`;
+  const top = highest(releaseVersions(publishedTags));
+  const chosen = top === void 0 || import_semver3.default.gt(base, top) ? base : import_semver3.default.inc(top, "patch");
+  return nightlyChartVersionOf(chosen, stamp);
+}
+function chartReleaseProblem(name, version, relativePath) {
+  if (version.includes("+")) {
+    return `chart ${name} ${version} has build metadata, which OCI tags cannot hold; set version in ${relativePath}/Chart.yaml without the +\u2026 part`;
+  }
+  return void 0;
+}
+
+// src/plan/immutability.ts
+var INSTEAD = {
+  release: "release a new version (bump it) instead",
+  nightly: "a nightly is one per day: let the next day's run publish, or delete the tag from the registry if it is wrong",
+  commit: "a commit's tag names that commit only: delete the tag from the registry if it is wrong"
+};
+function decideImmutable(reference, existing, commit, kind = "release") {
+  if (!existing) return { action: "push" };
+  if (existing.revision === commit) return { action: "skip", digest: existing.digest };
+  if (existing.revision === void 0) {
+    return {
+      action: "refuse",
+      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${shortCommit(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong${kind === "release" ? ", or release a new version" : ""}`
+    };
+  }
+  return {
+    action: "refuse",
+    reason: `${reference} is already published from commit ${shortCommit(existing.revision)}, and this run builds ${shortCommit(commit)}; immutable tags are never overwritten: ${INSTEAD[kind]}`
+  };
+}
+
+// src/plan/release-tag.ts
+function readReleaseTag(tag, policy, chartNames) {
+  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag);
+  if (chartMatch?.groups) {
+    const chart = chartMatch.groups.chart;
+    const version = chartMatch.groups.version;
+    if (!chartNames.includes(chart)) {
+      return {
+        kind: "refused",
+        reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`
+      };
+    }
+    const problem = versionProblem(tag, version);
+    return problem ? { kind: "refused", reason: problem } : { kind: "chart-release", chart, version };
+  }
+  const match = tagPatternRegex(policy.releaseTag).exec(tag);
+  if (match?.groups) {
+    const version = match.groups.version;
+    const problem = versionProblem(tag, version);
+    return problem ? { kind: "refused", reason: problem } : { kind: "release", version };
+  }
+  return {
+    kind: "refused",
+    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`
+  };
+}
+function versionProblem(tag, version) {
+  if (!isSemver(version)) {
+    return `tag ${tag}: "${version}" is not a semantic version; tag releases as MAJOR.MINOR.PATCH[-PRERELEASE], e.g. 5.0.1 or 5.1.0-rc.1`;
+  }
+  if (version.includes("+")) {
+    return `tag ${tag}: version ${version} has build metadata, which OCI tags cannot hold (helm would publish it as ${version.replace("+", "_")}, which other tools misread); tag the release without the +\u2026 part`;
+  }
+  return void 0;
+}
+
+// src/plan/trigger.ts
+function resolveTrigger(config, context) {
+  const event = context.event;
+  switch (event.kind) {
+    case "nightly":
+      return { ok: true, trigger: { kind: "nightly", stamp: dateStamp(context.date) } };
+    case "release": {
+      const meaning = readReleaseTag(event.tag, config.policy, config.charts.map((c) => c.name));
+      if (meaning.kind === "refused") return { ok: false, reason: meaning.reason };
+      return { ok: true, trigger: meaning };
+    }
+    case "push":
+      return { ok: true, trigger: { kind: "branch", branch: event.branch, isDefault: event.branch === config.policy.defaultBranch } };
+    case "pull-request":
+      return { ok: true, trigger: event.number === void 0 ? { kind: "pull-request" } : { kind: "pull-request", number: event.number } };
+    case "local":
+      return { ok: true, trigger: { kind: "local" } };
+    case "other":
+      return { ok: true, trigger: { kind: "other", name: event.name } };
+  }
+}
+function describeTrigger(trigger) {
+  switch (trigger.kind) {
+    case "nightly":
+      return `nightly ${trigger.stamp}`;
+    case "release":
+      return `release ${trigger.version}`;
+    case "chart-release":
+      return `chart release ${trigger.chart} ${trigger.version}`;
+    case "branch":
+      return trigger.isDefault ? `push to ${trigger.branch}` : `push to ${trigger.branch} (gates only: not the default branch)`;
+    case "pull-request":
+      return `pull request${trigger.number === void 0 ? "" : ` #${trigger.number}`} (gates only)`;
+    case "local":
+      return "local run (gates only: pass --nightly, --tag or --branch to plan a CI run)";
+    case "other":
+      return `CI event ${trigger.name} (gates only: only a schedule, a pushed tag and a push to the default branch publish)`;
+  }
+}
+
+// src/plan/plan-release.ts
+function planRelease({ config, context, state }) {
+  const resolved = resolveTrigger(config, context);
+  if (!resolved.ok) return { ok: false, refusals: [resolved.reason] };
+  const trigger = resolved.trigger;
+  const refusals = [];
+  const source = config.source ?? context.source;
+  const tag = imageTagFor(trigger, context.commit);
+  const images = [];
+  const aliases = [];
+  if (trigger.kind !== "chart-release") {
+    for (const image of config.images) {
+      const planned = planImage(image, { config, context, state, trigger, tag, source, refusals });
+      images.push(planned.image);
+      aliases.push(...planned.aliases);
+    }
+  }
+  const charts = config.charts.filter((chart) => trigger.kind !== "chart-release" || chart.name === trigger.chart).flatMap((chart) => planChart(chart, { config, context, state, trigger, images, source, refusals }));
+  if (refusals.length) return { ok: false, refusals };
+  const plan = {
+    version: 1,
+    context,
+    registry: config.registry,
+    summary: describeTrigger(trigger),
+    images,
+    ...config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images) } : {},
+    charts,
+    aliases,
+    warnings: config.images.length === 0 && config.charts.length === 0 ? ["charthouse.yaml declares no images and no charts: nothing to build or publish"] : []
+  };
+  return { ok: true, plan };
+}
+function imageTagFor(trigger, commit) {
+  switch (trigger.kind) {
+    case "nightly":
+      return nightlyTag(trigger.stamp);
+    case "release":
+      return trigger.version;
+    default:
+      return shaTag(commit);
+  }
+}
+function imageAliases(trigger, context, tags) {
+  switch (trigger.kind) {
+    case "nightly":
+      return { names: [NIGHTLY_ALIAS], rank: { scheme: "nightly", date: trigger.stamp } };
+    case "release":
+      return { names: releaseAliases(trigger.version, tags), rank: { scheme: "semver", version: trigger.version } };
+    case "branch":
+      return trigger.isDefault ? { names: [aliasForBranch(trigger.branch)], rank: { scheme: "commit-time", created: context.created } } : void 0;
+    default:
+      return void 0;
+  }
+}
+function publishesImages(trigger) {
+  return trigger.kind === "nightly" || trigger.kind === "release" || trigger.kind === "branch" && trigger.isDefault;
+}
+function planImage(image, facts) {
+  const { config, context, state, trigger, tag, source, refusals } = facts;
+  const repository = `${config.registry}/${image.repository}`;
+  const tags = tagsOf(state, repository);
+  let publication = { action: "none" };
+  let aliases = [];
+  if (publishesImages(trigger)) {
+    const kind = trigger.kind === "nightly" ? "nightly" : trigger.kind === "release" ? "release" : "commit";
+    const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit, kind);
+    if (decision.action === "refuse") refusals.push(decision.reason);
+    else publication = decision;
+    const moving = imageAliases(trigger, context, Object.keys(tags));
+    if (moving && decision.action !== "refuse") {
+      aliases = planAliasMoves(repository, tag, moving.names, moving.rank, tags, decision.action === "skip" ? decision.digest : void 0);
+    }
+  }
+  return {
+    image: {
+      name: image.name,
+      repository,
+      tag,
+      build: {
+        context: projectPath(config.root, image.context),
+        dockerfile: projectPath(config.root, image.dockerfile),
+        ...image.target ? { target: image.target } : {},
+        buildArgs: image.buildArgs,
+        platforms: image.platforms
+      },
+      labels: ociAnnotations({ source, revision: context.commit, version: tag, created: context.created }),
+      ...image.smoke ? { smoke: image.smoke } : {},
+      publication
+    },
+    aliases
+  };
+}
+function planChart(chart, facts) {
+  const { config, context, state, trigger, images, source, refusals } = facts;
+  const repository = `${config.registry}/${chart.repository}/${chart.name}`;
+  const tags = tagsOf(state, repository);
+  const published = Object.keys(tags);
+  const version = chartVersionFor(chart, trigger, published);
+  let appVersion = chart.appVersion;
+  let publishes = true;
+  switch (trigger.kind) {
+    case "nightly":
+      appVersion = nightlyTag(trigger.stamp);
+      break;
+    case "release":
+      appVersion = trigger.version;
+      break;
+    case "chart-release":
+      if (trigger.version !== chart.version) {
+        refusals.push(`tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`);
+        return [];
+      }
+      break;
+    default:
+      publishes = false;
+  }
+  let publication = { action: "none" };
+  if (publishes) {
+    const problem = chartReleaseProblem(chart.name, version, chart.relativePath);
+    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit, trigger.kind === "nightly" ? "nightly" : "release");
+    if (decision.action === "refuse") refusals.push(decision.reason);
+    else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
+    else publication = decision;
+  }
+  const byName = new Map(images.map((i) => [i.name, i]));
+  const pins = chart.pins.flatMap((pin) => {
+    const image = byName.get(pin.image);
+    if (!image) return [];
+    const digest = image.publication.action === "skip" ? image.publication.digest : void 0;
+    return [{ image: image.name, repository: image.repository, tag: image.tag, ...digest ? { digest } : {}, keys: { repository: pin.repository, tag: pin.tag, digest: pin.digest } }];
+  });
+  return [
+    {
+      name: chart.name,
+      relativePath: chart.relativePath,
+      repository,
+      pushTo: `oci://${config.registry}/${chart.repository}`,
+      version,
+      ...appVersion !== void 0 ? { appVersion } : {},
+      annotations: ociAnnotations({ source, revision: context.commit, version, created: context.created }),
+      pins,
+      publication
+    }
+  ];
+}
+function planTest(config, images) {
+  const test2 = config.test;
+  const refOf2 = (name) => {
+    const image = images.find((i) => i.name === name);
+    return image && `${image.repository}:${image.tag}`;
+  };
+  return {
+    image: test2.image,
+    command: test2.command,
+    env: test2.env,
+    services: test2.services.map((s) => ({ ...s, image: refOf2(s.image) ?? s.image })),
+    caches: test2.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
+  };
+}
+function projectPath(root, path) {
+  return posix2.relative(root.split(sep).join("/"), path.split(sep).join("/")) || ".";
+}
+function cacheKey(registry, path) {
+  return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
+}
+function chartVersionFor(chart, trigger, publishedTags) {
+  if (trigger.kind === "nightly") return nightlyChartVersion(chart.version, publishedTags, trigger.stamp);
+  if (trigger.kind === "release") return prereleaseChartVersion(chart.version, trigger.version);
+  return chart.version;
+}
+function inspectionTargets(config, context, tagNames) {
+  const targets = /* @__PURE__ */ new Map();
+  const resolved = resolveTrigger(config, context);
+  if (!resolved.ok) return targets;
+  const trigger = resolved.trigger;
+  const tag = imageTagFor(trigger, context.commit);
+  if (trigger.kind !== "chart-release" && publishesImages(trigger)) {
+    for (const image of config.images) {
+      const repository = `${config.registry}/${image.repository}`;
+      const names = tagNames.get(repository) ?? [];
+      targets.set(repository, [tag, ...imageAliases(trigger, context, names)?.names ?? []]);
+    }
+  }
+  for (const chart of config.charts) {
+    const repository = `${config.registry}/${chart.repository}/${chart.name}`;
+    const names = tagNames.get(repository) ?? [];
+    targets.set(repository, [versionToTag(chartVersionFor(chart, trigger, names))]);
+  }
+  return targets;
+}
+
 // src/release/prepare-run.ts
 async function prepareRun(input) {
   const { config } = input;
   const context = detectContext({ flags: input.flags, env: input.env, git: input.git, now: input.now });
-  const state = input.state.kind === "registry" ? await readRegistryState(input.state.client, config, context) : input.state.kind === "given" ? input.state.state : EMPTY_STATE;
+  const state = input.state.kind === "registry" ? await readRunState(input.state.client, config, context) : input.state.kind === "given" ? input.state.state : EMPTY_STATE;
   const result = planRelease({ config, context, state });
   if (!result.ok) throw new PolicyRefusal(`charthouse refuses this run; nothing was built or pushed:
 ${result.refusals.map((r) => `  - ${r}`).join("\n")}`);
   return { config, context, state, plan: result.plan };
+}
+function readRunState(client, config, context) {
+  return inspectRegistry(client, declaredRepositories(config), (names) => inspectionTargets(config, context, names));
 }
 function requireConfig(result, file, base) {
   if (result.ok) return result.config;
@@ -12764,6 +12726,12 @@ function requireConfig(result, file, base) {
 }
 
 // src/release/engine.ts
+async function pushedDigest(client, reference, what) {
+  const at = reference.lastIndexOf(":");
+  const digest = (await client.headManifest(reference.slice(0, at), reference.slice(at + 1)))?.digest;
+  if (!digest) throw new StepFailed(`${reference} is not in the registry after ${what}`);
+  return digest;
+}
 var StepFailed = class _StepFailed extends Error {
   constructor(message, output = "", cancelled = false) {
     super(message);
@@ -12776,6 +12744,344 @@ var StepFailed = class _StepFailed extends Error {
     return new _StepFailed("interrupted", "", true);
   }
 };
+
+// src/release/move-alias.ts
+async function moveAlias(client, move) {
+  const source = await client.getManifest(move.repository, move.from);
+  if (!source) {
+    throw new RegistryError(`moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it first`);
+  }
+  const readAt = Date.now();
+  const head = await client.headManifest(move.repository, move.alias);
+  let current = head && { digest: head.digest };
+  if (head && head.digest !== move.expect && head.digest !== source.digest) current = await readTag(client, move.repository, move.alias);
+  const decision = decideAliasMove(move, current, source.digest);
+  if (decision.move) await client.putManifest(move.repository, move.alias, source);
+  return { move, moved: decision.move, reason: decision.reason, digest: source.digest, windowMs: Date.now() - readAt };
+}
+var DEFAULT_SETTLE = { rounds: 3 };
+var SETTLE_FLOOR_MS = 25;
+function settleDelay(outcomes, options) {
+  if (options.settleMs !== void 0) return options.settleMs;
+  const window = Math.max(0, ...outcomes.map((o) => o.windowMs));
+  return Math.min(2e3, Math.max(SETTLE_FLOOR_MS, 3 * window));
+}
+async function settleAliases(client, outcomes, options = DEFAULT_SETTLE) {
+  const result = [...outcomes];
+  const delay = settleDelay(outcomes, options);
+  for (let round = 0; round < options.rounds; round++) {
+    await new Promise((r) => setTimeout(r, delay));
+    let changed = false;
+    for (const [i, outcome] of result.entries()) {
+      if (!outcome.moved) continue;
+      const head = await client.headManifest(outcome.move.repository, outcome.move.alias);
+      if (head?.digest === outcome.digest) continue;
+      const current = head ? await readTag(client, outcome.move.repository, outcome.move.alias) : null;
+      const decision = decideAliasMove({ ...outcome.move, expect: outcome.digest }, current, outcome.digest);
+      if (!decision.move) {
+        result[i] = { ...outcome, moved: false, reason: decision.reason };
+        continue;
+      }
+      const source = await client.getManifest(outcome.move.repository, outcome.move.from);
+      if (!source) continue;
+      await client.putManifest(outcome.move.repository, outcome.move.alias, source);
+      result[i] = { ...outcome, reason: `${decision.reason}; put back after a racing run overwrote it` };
+      changed = true;
+    }
+    if (!changed) break;
+  }
+  return result;
+}
+
+// src/release/step-graph.ts
+var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "move-alias"]);
+function stepGraph(steps, traits) {
+  const earlier = (i, match) => steps.findLastIndex((s, j) => j < i && match(s));
+  const present = (...indices) => indices.filter((j) => j >= 0);
+  const buildOf = (i, matches) => earlier(i, (s) => s.kind === "build" && matches(s.image));
+  const after = [];
+  let group = [];
+  steps.forEach((step, i) => {
+    switch (step.kind) {
+      case "build":
+        after.push(traits.sharedBuilds ? [] : present(earlier(i, (s) => s.kind === "build")));
+        return;
+      case "smoke":
+        after.push(present(buildOf(i, (image) => image.name === step.image.name)));
+        return;
+      case "test": {
+        const smoke2 = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
+        const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
+        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), smoke2, ...services))].sort((a, b) => a - b));
+        return;
+      }
+      case "chart-deps":
+      case "lint":
+      case "template":
+        after.push(present(earlier(i, (s) => "chart" in s && s.chart.name === step.chart.name)));
+        return;
+      default: {
+        const previous = steps[i - 1];
+        if (previous?.kind === step.kind && CONCURRENT.has(step.kind)) {
+          after.push(after[i - 1]);
+          group.push(i);
+        } else {
+          after.push(previous === void 0 || previous.phase === "gate" ? Array.from({ length: i }, (_, j) => j) : [...group]);
+          group = [i];
+        }
+      }
+    }
+  });
+  return after;
+}
+
+// src/release/release-state.ts
+function releaseState(request, steps, reporter) {
+  const digests = /* @__PURE__ */ new Map();
+  for (const image of request.plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
+  return {
+    request,
+    steps,
+    reporter,
+    traits: { sharedBuilds: true },
+    images: /* @__PURE__ */ new Map(),
+    digests,
+    staged: /* @__PURE__ */ new Map(),
+    packages: /* @__PURE__ */ new Map(),
+    published: [],
+    skipped: [],
+    aliases: [],
+    earlyServices: void 0,
+    stopping: []
+  };
+}
+function builtImage(state, name) {
+  const image = state.images.get(name);
+  if (image === void 0) throw new Error(`bug: image ${name} used before its build step`);
+  return image;
+}
+function stagedChart(state, name) {
+  const chart = state.staged.get(name);
+  if (chart === void 0) throw new Error(`bug: chart ${name} used before its dependency step`);
+  return chart;
+}
+
+// src/release/step-work.ts
+function doStep(state, step) {
+  switch (step.kind) {
+    case "build":
+      return build(state, step);
+    case "smoke":
+      return smoke(state, step);
+    case "test":
+      return test(state, step);
+    case "chart-deps":
+      return stageChart(state, step);
+    case "lint":
+      return lint(state, step);
+    case "template":
+      return template(state, step);
+    case "push-image":
+      return pushImage(state, step);
+    case "package-chart":
+      return packageChart(state, step);
+    case "push-chart":
+      return pushChart(state, step);
+    case "move-alias":
+      return moveOneAlias(state, step);
+  }
+}
+async function build(state, step) {
+  state.images.set(step.image.name, await state.request.engine.build(step.image));
+  return {};
+}
+async function smoke(state, step) {
+  await state.request.engine.run(builtImage(state, step.image.name), step.command);
+  return {};
+}
+async function test(state, step) {
+  const starting = state.earlyServices ?? startServices(state, step);
+  state.earlyServices = void 0;
+  const services = await starting;
+  try {
+    await state.request.engine.run(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
+  } finally {
+    state.stopping.push(stopServices(state, services));
+  }
+  return {};
+}
+function startServices(state, step) {
+  const byReference = new Map(state.request.plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
+  return state.request.engine.startServices(
+    step.test.services.map((service) => {
+      const name = byReference.get(service.image);
+      return { service, image: name ? { built: builtImage(state, name) } : { reference: service.image } };
+    })
+  );
+}
+function stopServices(state, services) {
+  return state.request.engine.stopServices(services).catch((error) => state.reporter.line(`stopping the suite's services failed (${error.message}); the engine's close removes what is left`));
+}
+var recipe = (state, step) => chartStage(step.chart, state.request.read, state.digests);
+async function stageChart(state, step) {
+  state.staged.set(step.chart.name, await state.request.engine.stageChart(await recipe(state, step)));
+  return {};
+}
+async function lint(state, step) {
+  await state.request.engine.helm(stagedChart(state, step.chart.name), (dir) => helmArgs.lint(dir));
+  return {};
+}
+async function template(state, step) {
+  const rendered = await state.request.engine.helm(stagedChart(state, step.chart.name), (dir) => helmArgs.template(step.chart.name, dir));
+  if (rendered.trim() === "") throw new StepFailed(`helm template of ${step.chart.name} rendered nothing`);
+  return {};
+}
+async function recheck(state, repository, tag) {
+  const found = await readTag(state.request.client, repository, tag) ?? void 0;
+  const decision = decideImmutable(`${repository}:${tag}`, found, state.request.plan.context.commit);
+  if (decision.action === "refuse") throw new StepFailed(decision.reason);
+  return decision.action === "skip" ? decision.digest : void 0;
+}
+var ALREADY = "already published from this commit";
+function requireDigest(digest, reference) {
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new StepFailed(`pushing ${reference} gave no digest (${JSON.stringify(digest)})`);
+  return digest;
+}
+async function pushImage(state, step) {
+  const { repository, tag, name } = step.image;
+  const reference = `${repository}:${tag}`;
+  const there = await recheck(state, repository, tag);
+  if (there) {
+    state.digests.set(name, there);
+    state.skipped.push({ reference, digest: there, reason: ALREADY });
+    return { skipped: true, note: ALREADY };
+  }
+  const digest = requireDigest(await state.request.engine.push(builtImage(state, name), reference), reference);
+  state.digests.set(name, digest);
+  state.published.push({ reference, digest });
+  return { note: digest };
+}
+async function packageChart(state, step) {
+  const file = `${step.chart.name}-${step.chart.version}.tgz`;
+  const chart = await state.request.engine.restageChart(stagedChart(state, step.chart.name), await recipe(state, step));
+  state.packages.set(step.chart.name, await state.request.engine.packageChart(chart, file));
+  return { note: file };
+}
+async function pushChart(state, step) {
+  const { repository, version, pushTo, name } = step.chart;
+  const tag = versionToTag(version);
+  const there = await recheck(state, repository, tag);
+  if (there) {
+    state.skipped.push({ reference: `${repository}:${version}`, digest: there, reason: ALREADY });
+    return { skipped: true, note: ALREADY };
+  }
+  const pkg = state.packages.get(name);
+  if (pkg === void 0) throw new Error(`bug: chart ${name} pushed before it was packaged`);
+  const digest = requireDigest(await state.request.engine.pushChart(pkg, pushTo, `${repository}:${tag}`), `${repository}:${version}`);
+  state.published.push({ reference: `${repository}:${version}`, digest });
+  return { note: digest };
+}
+async function moveOneAlias(state, step) {
+  const outcome = await moveAlias(state.request.client, step.move);
+  state.aliases.push(outcome);
+  return outcome.moved ? { note: outcome.digest } : { skipped: true, note: outcome.reason };
+}
+
+// src/release/walk-graph.ts
+function walkGraph(after, start, stop) {
+  const state = after.map(() => "waiting");
+  const failures = /* @__PURE__ */ new Map();
+  let running = 0;
+  let stopped;
+  return new Promise((resolve2, reject) => {
+    const pump = () => {
+      stopped ??= failures.size ? void 0 : stop();
+      if (!failures.size && !stopped) {
+        state.forEach((s, i) => {
+          if (s !== "waiting" || !after[i].every((j) => state[j] === "passed")) return;
+          state[i] = "running";
+          running++;
+          Promise.resolve().then(() => start(i)).then(
+            () => void (state[i] = "passed"),
+            (error) => void failures.set(i, error)
+          ).finally(() => {
+            running--;
+            pump();
+          });
+        });
+      }
+      if (running > 0) return;
+      if (failures.size) reject(failures.get(Math.min(...failures.keys())));
+      else if (stopped) reject(stopped);
+      else if (state.every((s) => s === "passed")) resolve2();
+      else reject(new Error("bug: steps wait for each other in a circle"));
+    };
+    pump();
+  });
+}
+
+// src/release/phases.ts
+var PHASES = [
+  // The engine's own refusal first: a run it refuses touches nothing, not even the registry.
+  { name: "engine preflight", timing: "preflightMs", run: enginePreflight },
+  // May the credentials push to every repository the steps push to? Asked before anything is built.
+  { name: "push rights", timing: "preflightMs", run: checkPushRights },
+  // Services that run no image of this run start with the gates, their readiness overlapping the builds.
+  { name: "early services", run: startEarlyServices },
+  // Gates, immutable pushes, packages, alias moves: each step once the steps it needs have passed.
+  { name: "steps", run: walkSteps },
+  // Re-read the moved aliases and put back any a racing run overwrote.
+  { name: "settle", timing: "settleMs", run: settleMovedAliases }
+];
+async function enginePreflight(state) {
+  state.traits = await state.request.engine.preflight(state.steps);
+}
+function pushedRepositories(steps) {
+  return [
+    ...new Set(
+      steps.flatMap((s) => s.kind === "push-image" ? [s.image.repository] : s.kind === "push-chart" ? [s.chart.repository] : s.kind === "move-alias" ? [s.move.repository] : [])
+    )
+  ];
+}
+async function checkPushRights(state) {
+  if (state.request.dryRun) return { skip: "a dry run pushes nothing" };
+  const repositories = pushedRepositories(state.steps);
+  if (repositories.length === 0) return { skip: "nothing to push" };
+  const results = await preflight(state.request.client, repositories);
+  const refusal = lackingPushRights(results, "run again; nothing was built or pushed");
+  if (refusal) throw refusal;
+  state.reporter.line(`preflight: may push to ${results.length} repositor${results.length === 1 ? "y" : "ies"} of ${state.request.plan.registry}`);
+}
+async function startEarlyServices(state) {
+  const suite = state.steps.find((s) => s.kind === "test");
+  if (!suite || suite.test.services.length === 0) return { skip: "no services" };
+  const built = new Set(state.request.plan.images.map((i) => `${i.repository}:${i.tag}`));
+  if (suite.test.services.some((service) => built.has(service.image))) return { skip: "a service runs an image this run builds" };
+  state.earlyServices = startServices(state, suite);
+  state.earlyServices.catch(() => void 0);
+}
+var FailedStep = class {
+  constructor(step, reason) {
+    this.step = step;
+    this.reason = reason;
+  }
+  step;
+  reason;
+};
+async function walkSteps(state) {
+  const { steps, reporter, request } = state;
+  await walkGraph(
+    stepGraph(steps, state.traits),
+    (i) => reporter.step(i + 1, steps[i], () => doStep(state, steps[i])).then(() => void 0, (reason) => Promise.reject(new FailedStep(steps[i], reason))),
+    () => request.signal?.aborted ? StepFailed.cancelled() : void 0
+  );
+}
+async function settleMovedAliases(state) {
+  if (!state.aliases.some((a) => a.moved)) return { skip: "no alias moved" };
+  const started = Date.now();
+  state.aliases = await settleAliases(state.request.client, state.aliases, state.request.settle ?? DEFAULT_SETTLE);
+  state.reporter.line(`settle: re-read the moved aliases after ${Date.now() - started} ms (three read-to-write windows): ${state.aliases.filter((a) => a.moved).length} in place`);
+}
 
 // src/release/reporter.ts
 var Reporter = class {
@@ -12825,274 +13131,50 @@ function indent(text) {
   return text.split("\n").map((l) => `    \u2502 ${l}`).join("\n");
 }
 
-// src/release/run-graph.ts
-function runGraph(after, run, stop) {
-  const state = after.map(() => "waiting");
-  const failures = /* @__PURE__ */ new Map();
-  let running = 0;
-  let stopped;
-  return new Promise((resolve2, reject) => {
-    const pump = () => {
-      stopped ??= failures.size ? void 0 : stop();
-      if (!failures.size && !stopped) {
-        state.forEach((s, i) => {
-          if (s !== "waiting" || !after[i].every((j) => state[j] === "passed")) return;
-          state[i] = "running";
-          running++;
-          Promise.resolve().then(() => run(i)).then(
-            () => void (state[i] = "passed"),
-            (error) => void failures.set(i, error)
-          ).finally(() => {
-            running--;
-            pump();
-          });
-        });
-      }
-      if (running > 0) return;
-      if (failures.size) reject(failures.get(Math.min(...failures.keys())));
-      else if (stopped) reject(stopped);
-      else if (state.every((s) => s === "passed")) resolve2();
-      else reject(new Error("bug: steps wait for each other in a circle"));
-    };
-    pump();
-  });
-}
-
-// src/release/step-graph.ts
-var CONCURRENT = /* @__PURE__ */ new Set(["push-image", "move-alias"]);
-function stepGraph(steps, traits) {
-  const earlier = (i, match) => steps.findLastIndex((s, j) => j < i && match(s));
-  const present = (...indices) => indices.filter((j) => j >= 0);
-  const buildOf = (i, matches) => earlier(i, (s) => s.kind === "build" && matches(s.image));
-  const after = [];
-  let group = [];
-  steps.forEach((step, i) => {
-    switch (step.kind) {
-      case "build":
-        after.push(traits.sharedBuilds ? [] : present(earlier(i, (s) => s.kind === "build")));
-        return;
-      case "smoke":
-        after.push(present(buildOf(i, (image) => image.name === step.image.name)));
-        return;
-      case "test": {
-        const smoke = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
-        const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
-        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), smoke, ...services))].sort((a, b) => a - b));
-        return;
-      }
-      case "chart-deps":
-      case "lint":
-      case "template":
-        after.push(present(earlier(i, (s) => "chart" in s && s.chart.name === step.chart.name)));
-        return;
-      default: {
-        const previous = steps[i - 1];
-        if (previous?.kind === step.kind && CONCURRENT.has(step.kind)) {
-          after.push(after[i - 1]);
-          group.push(i);
-        } else {
-          after.push(previous === void 0 || previous.phase === "gate" ? Array.from({ length: i }, (_, j) => j) : [...group]);
-          group = [i];
-        }
-      }
-    }
-  });
-  return after;
-}
-
 // src/release/run-release.ts
-async function runRelease(r) {
-  const { plan, engine, client } = r;
-  const steps = r.dryRun ? r.steps.filter((s) => s.phase === "gate") : r.steps;
-  const reporter = new Reporter(r.write, r.secrets ?? [], steps.length);
-  const aborted = () => r.signal?.aborted === true;
-  const images = /* @__PURE__ */ new Map();
-  const digests = /* @__PURE__ */ new Map();
-  for (const image of plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
-  const staged = /* @__PURE__ */ new Map();
-  const packages = /* @__PURE__ */ new Map();
-  const published = [];
-  const skipped = [];
-  let aliases = [];
-  const built = (name) => {
-    const image = images.get(name);
-    if (image === void 0) throw new Error(`bug: image ${name} used before its build step`);
-    return image;
-  };
-  const chartOf = (name) => {
-    const chart = staged.get(name);
-    if (chart === void 0) throw new Error(`bug: chart ${name} used before its dependency step`);
-    return chart;
-  };
-  const recheck = async (repository, tag) => {
-    const decision = decideImmutable(`${repository}:${tag}`, await readTag(client, repository, tag) ?? void 0, plan.context.commit);
-    if (decision.action === "refuse") throw new StepFailed(decision.reason);
-    return decision.action === "skip" ? decision.digest : void 0;
-  };
-  const recipe = (step) => chartStage(step.chart, r.read, digests);
-  const byReference = new Map(plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
-  const startServices = (step) => engine.startServices(
-    step.test.services.map((service) => {
-      const name = byReference.get(service.image);
-      return { service, image: name ? { built: built(name) } : { reference: service.image } };
-    })
-  );
-  let early;
-  const stopping = [];
-  const stopServices = (services) => engine.stopServices(services).catch((error) => reporter.line(`stopping the suite's services failed (${error.message}); the engine's close removes what is left`));
-  const handle = async (step) => {
-    switch (step.kind) {
-      case "build":
-        images.set(step.image.name, await engine.build(step.image));
-        return {};
-      case "smoke":
-        await engine.run(built(step.image.name), step.command);
-        return {};
-      case "test": {
-        const starting = early ?? startServices(step);
-        early = void 0;
-        const services = await starting;
-        try {
-          await engine.run(built(step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
-        } finally {
-          stopping.push(stopServices(services));
-        }
-        return {};
-      }
-      case "chart-deps":
-        staged.set(step.chart.name, await engine.stageChart(await recipe(step)));
-        return {};
-      case "lint":
-        await engine.helm(chartOf(step.chart.name), (dir) => helmArgs.lint(dir));
-        return {};
-      case "template": {
-        const rendered = await engine.helm(chartOf(step.chart.name), (dir) => helmArgs.template(step.chart.name, dir));
-        if (rendered.trim() === "") throw new StepFailed(`helm template of ${step.chart.name} rendered nothing`);
-        return {};
-      }
-      case "push-image": {
-        const { repository, tag, name } = step.image;
-        const there = await recheck(repository, tag);
-        if (there) {
-          digests.set(name, there);
-          skipped.push({ reference: `${repository}:${tag}`, digest: there, reason: "already published from this commit" });
-          return { skipped: true, note: "already published from this commit" };
-        }
-        const digest = await engine.push(built(name), `${repository}:${tag}`);
-        if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new StepFailed(`pushing ${repository}:${tag} gave no digest (${JSON.stringify(digest)})`);
-        digests.set(name, digest);
-        published.push({ reference: `${repository}:${tag}`, digest });
-        return { note: digest };
-      }
-      case "package-chart": {
-        const file = `${step.chart.name}-${step.chart.version}.tgz`;
-        const chart = await engine.restageChart(chartOf(step.chart.name), await recipe(step));
-        packages.set(step.chart.name, await engine.packageChart(chart, file));
-        return { note: file };
-      }
-      case "push-chart": {
-        const { repository, version, pushTo, name } = step.chart;
-        const tag = versionToTag(version);
-        const there = await recheck(repository, tag);
-        if (there) {
-          skipped.push({ reference: `${repository}:${version}`, digest: there, reason: "already published from this commit" });
-          return { skipped: true, note: "already published from this commit" };
-        }
-        const pkg = packages.get(name);
-        if (pkg === void 0) throw new Error(`bug: chart ${name} pushed before it was packaged`);
-        await engine.pushChart(pkg, pushTo);
-        const digest = (await client.headManifest(repository, tag))?.digest;
-        if (!digest) throw new StepFailed(`${repository}:${version} is not in the registry after helm push`);
-        published.push({ reference: `${repository}:${version}`, digest });
-        return { note: digest };
-      }
-      case "move-alias": {
-        const outcome = await moveAlias(client, step.move);
-        aliases.push(outcome);
-        return outcome.moved ? { note: outcome.digest } : { skipped: true, note: outcome.reason };
-      }
-    }
-  };
+async function runRelease(request) {
+  const all = commandSteps(request.command, request.plan, { image: request.image });
+  request.announce?.(all);
+  const steps = request.dryRun ? all.filter((s) => s.phase === "gate") : all;
+  const state = releaseState(request, steps, new Reporter(request.write, request.secrets ?? [], steps.length));
+  const timings = { preflightMs: 0, settleMs: 0 };
+  const { engine, signal } = request;
   const close = () => void engine.close();
-  r.signal?.addEventListener("abort", close, { once: true });
-  let preflightMs = 0;
-  let settleMs = 0;
+  signal?.addEventListener("abort", close, { once: true });
   try {
-    const started = Date.now();
-    const traits = await engine.preflight(steps);
-    if (!r.dryRun) await checkPermissions(client, plan, steps, reporter);
-    preflightMs = Date.now() - started;
-    const suite = steps.find((s) => s.kind === "test");
-    if (suite && suite.test.services.length > 0 && suite.test.services.every((service) => !byReference.has(service.image))) {
-      early = startServices(suite);
-      early.catch(() => void 0);
-    }
-    await runGraph(
-      stepGraph(steps, traits),
-      (i) => reporter.step(i + 1, steps[i], () => handle(steps[i])).then(() => void 0, (reason) => Promise.reject(new FailedStep(steps[i], reason))),
-      () => aborted() ? StepFailed.cancelled() : void 0
-    );
-    if (aliases.some((a) => a.moved)) {
-      const started2 = Date.now();
-      aliases = await settleAliases(client, aliases, r.settle ?? DEFAULT_SETTLE);
-      settleMs = Date.now() - started2;
-      reporter.line(`settle: re-read the moved aliases after ${settleMs} ms (three read-to-write windows): ${aliases.filter((a) => a.moved).length} in place`);
+    for (const phase of PHASES) {
+      const started = Date.now();
+      const outcome = await phase.run(state);
+      if (phase.timing && !outcome) timings[phase.timing] += Date.now() - started;
     }
   } catch (error) {
     const failed = error instanceof FailedStep ? error : void 0;
-    throw translate(failed ? failed.reason : error, failed?.step, published, aborted());
+    throw failure(failed ? failed.reason : error, failed?.step, state.published, signal?.aborted === true);
   } finally {
-    r.signal?.removeEventListener("abort", close);
-    if (early) stopping.push(early.then(stopServices, () => void 0));
-    await Promise.all(stopping);
+    signal?.removeEventListener("abort", close);
+    const early = state.earlyServices;
+    if (early) state.stopping.push(early.then((services) => stopServices(state, services), () => void 0));
+    await Promise.all(state.stopping);
     await engine.close();
   }
-  const status = steps.length === 0 ? "nothing-to-do" : r.dryRun || !steps.some((s) => s.phase !== "gate") ? "gates-passed" : "published";
+  return { result: resultOf(state, timings), images: state.images, packages: state.packages };
+}
+function resultOf(state, timings) {
+  const { steps, request } = state;
+  const kept = request.engine.keptPackage;
   return {
-    result: {
-      version: 1,
-      summary: plan.summary,
-      status,
-      published,
-      skipped,
-      aliases: aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
-      packages: [],
-      steps: reporter.steps,
-      preflightMs,
-      settleMs
-    },
-    images,
-    packages
+    version: 1,
+    summary: request.plan.summary,
+    status: steps.length === 0 ? "nothing-to-do" : request.dryRun || !steps.some((s) => s.phase !== "gate") ? "gates-passed" : "published",
+    published: state.published,
+    skipped: state.skipped,
+    aliases: state.aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
+    packages: kept ? [...state.packages.values()].flatMap((p) => kept(p) ?? []) : [],
+    steps: state.reporter.steps,
+    ...timings
   };
 }
-var FailedStep = class {
-  constructor(step, reason) {
-    this.step = step;
-    this.reason = reason;
-  }
-  step;
-  reason;
-};
-function pushedRepositories(steps) {
-  return [
-    ...new Set(
-      steps.flatMap((s) => s.kind === "push-image" ? [s.image.repository] : s.kind === "push-chart" ? [s.chart.repository] : s.kind === "move-alias" ? [s.move.repository] : [])
-    )
-  ];
-}
-async function checkPermissions(client, plan, steps, reporter) {
-  const repositories = pushedRepositories(steps);
-  if (repositories.length === 0) return;
-  const results = await preflight(client, repositories);
-  const lacking = results.filter((r) => !r.ok);
-  if (lacking.length) {
-    throw new ConfigError(
-      `the registry credentials may not push to ${lacking.map((r) => `${r.repository} (${r.detail})`).join(", ")}; nothing was built or pushed. Grant them ${lacking.map((r) => r.scope).join(", ")} and run again (charthouse check --online tells)`
-    );
-  }
-  reporter.line(`preflight: may push to ${results.length} repositor${results.length === 1 ? "y" : "ies"} of ${plan.registry}`);
-}
-function translate(error, step, published, aborted) {
+function failure(error, step, published, aborted) {
   if (aborted || error instanceof StepFailed && error.cancelled) {
     return new RunCancelled(
       `interrupted${step ? ` during: ${describeStep(step)}` : ""}; the run's containers and network were removed and no alias was moved.` + (published.length ? ` Pushed before the interruption: ${published.map((p) => p.reference).join(", ")}.` : " Nothing was pushed.")
@@ -13175,13 +13257,14 @@ export {
   StepFailed,
   VIEW_ROOT,
   canonicalizePackage,
-  commandSteps,
   commitTimeFromObjects,
   describeStep,
   helmArgs,
   isLoopbackHost,
   parseRepository,
+  planSteps,
   prepareFromView,
+  pushedDigest,
   renderResult,
   runRelease,
   settleChartLock,

@@ -28,7 +28,7 @@ const STAGE = "/src";
 /** `tool(script, setup)`: the library run as a script in the node tool image. */
 type Tool = (script: string, setup?: (c: Container) => Container) => Container;
 
-export function daggerEngine(o: { source: Directory; credentials?: ModuleCredentials; tool: Tool }): ch.Engine<Container[], NamedService[], StagedChart, File> {
+export function daggerEngine(o: { source: Directory; credentials?: ModuleCredentials; tool: Tool; client: ch.RegistryClient }): ch.Engine<Container[], NamedService[], StagedChart, File> {
   const helmTools = (): Container =>
     dag.container().from(TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
   const exec = async (container: Container): Promise<Container> => {
@@ -140,7 +140,7 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       return canonical.file(`/out/${fileName}`);
     },
 
-    async pushChart(pkg, pushTo) {
+    async pushChart(pkg, pushTo, reference) {
       const host = ch.parseRepository(pushTo.slice("oci://".length)).host;
       const plainHttp = ch.isLoopbackHost(host);
       const file = `/charts/${await pkg.name()}`;
@@ -154,6 +154,7 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       } else {
         await exec(helm.withExec(["sh", "-c", push]));
       }
+      return ch.pushedDigest(o.client, reference, "helm push");
     },
 
     // The engine keeps nothing of a run's outside its cache.

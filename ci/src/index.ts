@@ -39,7 +39,7 @@ export class Charthouse {
     /** Registry password or token, e.g. env://GHCR_TOKEN. */ registryPassword?: Secret,
   ): Promise<string> {
     const { plan } = await prepare("plan", source, { nightly, tag, branch, pr, sha, date, config }, credentials(registryUsername, registryPassword));
-    return JSON.stringify({ ...plan, steps: ch.commandSteps("publish", plan) }, null, 2);
+    return JSON.stringify({ ...plan, steps: ch.planSteps(plan) }, null, 2);
   }
 
   /**
@@ -158,9 +158,10 @@ async function release(command: ch.Command, source: Directory, run: RunFlags, op
   let log = "";
   const outcome = await ch
     .runRelease({
+      command,
       plan,
-      steps: ch.commandSteps(command, plan, { image: opts.image }),
-      engine: daggerEngine({ source, credentials: opts.credentials, tool }),
+      image: opts.image,
+      engine: daggerEngine({ source, credentials: opts.credentials, tool, client }),
       client,
       read: async (path) => ((await source.exists(path)) ? source.file(path).contents() : undefined),
       write: (text) => void (log += text),

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/index.js";
 import { ConfigError, ConfigProblemsError } from "../errors.js";
-import { EMPTY_STATE, parseRegistryState, type RegistryState } from "../plan/index.js";
+import { EMPTY_STATE, parseRegistryState } from "../plan/index.js";
+import type { RegistryState } from "../registry/index.js";
 import type { CliIo } from "./io.js";
 
 export interface ConfigOptions {

@@ -2,5 +2,6 @@ export { loadConfig, parseConfig, formatProblem } from "./load-config.js";
 export { listStages } from "./dockerfile.js";
 export { schema } from "./schema-check.js";
 export * from "./types.js";
+export { declaredRepositories } from "./repositories.js";
 export { nodeFiles, MemoryFiles, type ProjectFiles } from "./project-files.js";
 export { loadConfigLazily, type Fetched } from "./load-config-lazily.js";

@@ -1,7 +1,8 @@
 import semver from "semver";
 import { nightlyStampOf } from "./formats.js";
 import { recordOf } from "./registry-state.js";
-import type { AliasMove, AliasRank, LISTED, TagRecord } from "./types.js";
+import type { LISTED, TagRecord } from "../registry/types.js";
+import type { AliasMove, AliasRank } from "./types.js";
 
 /**
  * The compare-and-set moves for `aliases`, dropping those that already hold

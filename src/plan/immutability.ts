@@ -1,5 +1,5 @@
 import { shortCommit } from "./formats.js";
-import type { TagRecord } from "./types.js";
+import type { TagRecord } from "../registry/types.js";
 
 export type ImmutableDecision =
   | { readonly action: "push" }

@@ -7,5 +7,4 @@ export { readReleaseTag, type TagMeaning } from "./release-tag.js";
 export { resolveTrigger, describeTrigger, type Trigger } from "./trigger.js";
 export { OCI, ociAnnotations } from "./labels.js";
 export { EMPTY_STATE, parseRegistryState, tagsOf, recordOf } from "./registry-state.js";
-export { LISTED } from "./types.js";
 export type * from "./types.js";

@@ -1,10 +1,6 @@
-/** The OCI annotation keys charthouse writes (image labels, chart manifest annotations). */
-export const OCI = {
-  source: "org.opencontainers.image.source",
-  revision: "org.opencontainers.image.revision",
-  version: "org.opencontainers.image.version",
-  created: "org.opencontainers.image.created",
-} as const;
+import { OCI } from "../registry/types.js";
+
+export { OCI };
 
 /**
  * Labels and annotations for one artifact. `created` is the commit's time, never the

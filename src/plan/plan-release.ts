@@ -8,7 +8,8 @@ import { decideImmutable } from "./immutability.js";
 import { ociAnnotations } from "./labels.js";
 import { recordOf, tagsOf } from "./registry-state.js";
 import { describeTrigger, resolveTrigger, type Trigger } from "./trigger.js";
-import type { AliasMove, AliasRank, ChartPlan, ImagePlan, Plan, PlanResult, Publication, RegistryState, TestPlan } from "./types.js";
+import type { AliasMove, AliasRank, ChartPlan, ImagePlan, Plan, PlanResult, Publication, TestPlan } from "./types.js";
+import type { RegistryState } from "../registry/types.js";
 
 export interface PlanInput {
   readonly config: Config;

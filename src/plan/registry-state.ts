@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors.js";
-import { LISTED, type RegistryState, type TagRecord } from "./types.js";
+import { LISTED, type RegistryState, type TagRecord } from "../registry/types.js";
 
 export const EMPTY_STATE: RegistryState = { repositories: {} };
 

@@ -1,28 +1,5 @@
 import type { RunContext } from "../context/types.js";
 
-/** What the registry holds for one tag: enough to decide skip, refuse or move. */
-export interface TagRecord {
-  readonly digest: string;
-  /** The commit it was built from (image label / chart annotation org.opencontainers.image.revision). */
-  readonly revision?: string;
-  /** org.opencontainers.image.version, when known. */
-  readonly version?: string;
-  /** org.opencontainers.image.created, when known. */
-  readonly created?: string;
-}
-
-/**
- * A tag the registry lists but that was not inspected: the planner may use its name (to
- * rank releases, pick a nightly base) but not its digest or revision. The state reader
- * inspects exactly the tags `inspectionTargets` names, which are the ones the planner reads.
- */
-export const LISTED = "listed" as const;
-
-/** Per full repository (`ghcr.io/samvera/dassie`), its tags. Repositories absent hold nothing. */
-export interface RegistryState {
-  readonly repositories: Readonly<Record<string, Readonly<Record<string, TagRecord | typeof LISTED>>>>;
-}
-
 /** Whether and how this run publishes an immutable name. */
 export type Publication =
   | { readonly action: "push" }

@@ -1,5 +1,4 @@
-import { OCI } from "../plan/labels.js";
-import type { TagRecord } from "../plan/types.js";
+import { OCI, type TagRecord } from "./types.js";
 import { MEDIA_TYPES, type Manifest, type RegistryClient } from "./client.js";
 
 interface ManifestJson {

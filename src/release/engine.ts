@@ -1,6 +1,7 @@
 import type { ChartStage } from "../chart/stage-recipe.js";
 import type { Step } from "../pipeline/index.js";
 import type { CachePlan, ImagePlan, ServicePlan } from "../plan/types.js";
+import type { RegistryClient } from "../registry/client.js";
 
 /** How an engine builds, for the order runRelease gives its builds. */
 export interface EngineTraits {
@@ -63,8 +64,13 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
   helm(chart: Chart, args: (chartDir: string) => string[]): Promise<string>;
   /** `helm package` of a staged chart, canonicalised so the same chart always gives the same bytes. */
   packageChart(chart: Chart, fileName: string): Promise<Package>;
-  /** `helm push` of a package to `pushTo` (`oci://registry/namespace`). */
-  pushChart(pkg: Package, pushTo: string): Promise<void>;
+  /**
+   * `helm push` of a package to `pushTo` (`oci://registry/namespace`), where it becomes
+   * `reference` (`repository:tag`); returns the manifest's digest, as `push` does.
+   */
+  pushChart(pkg: Package, pushTo: string, reference: string): Promise<string>;
+  /** Where a package stays once the run ended (a file the user asked for), or undefined when it goes with the run. */
+  keptPackage?(pkg: Package): string | undefined;
 
   /** Removes what the run left (containers, networks, work files). Called once the run ends, however it ends. */
   close(): Promise<void>;
@@ -80,6 +86,14 @@ export interface RunOptions<Services> {
 export interface ServiceStart<Image> {
   readonly service: ServicePlan;
   readonly image: { readonly built: Image } | { readonly reference: string };
+}
+
+/** The digest `reference` names in the registry right after `what` pushed it; StepFailed when it is not there. */
+export async function pushedDigest(client: Pick<RegistryClient, "headManifest">, reference: string, what: string): Promise<string> {
+  const at = reference.lastIndexOf(":");
+  const digest = (await client.headManifest(reference.slice(0, at), reference.slice(at + 1)))?.digest;
+  if (!digest) throw new StepFailed(`${reference} is not in the registry after ${what}`);
+  return digest;
 }
 
 /** A step's work failed: what went wrong in one line, and the full output to show. */

@@ -1,8 +1,8 @@
-import { formatProblem, type Config, type ConfigResult } from "../config/index.js";
+import { declaredRepositories, formatProblem, type Config, type ConfigResult } from "../config/index.js";
 import { detectContext, type ContextFlags, type GitFacts, type RunContext } from "../context/index.js";
 import { ConfigProblemsError, PolicyRefusal } from "../errors.js";
-import { EMPTY_STATE, planRelease, type Plan, type RegistryState } from "../plan/index.js";
-import { readRegistryState, type RegistryClient } from "../registry/index.js";
+import { EMPTY_STATE, inspectionTargets, planRelease, type Plan } from "../plan/index.js";
+import { inspectRegistry, type RegistryClient, type RegistryState } from "../registry/index.js";
 
 /** Where what the registry holds comes from: read from it, given (a saved state file), or nothing (an empty registry). */
 export type StateSource = { readonly kind: "registry"; readonly client: RegistryClient } | { readonly kind: "given"; readonly state: RegistryState } | { readonly kind: "none" };
@@ -35,10 +35,19 @@ export async function prepareRun(input: PrepareInput): Promise<PreparedRun> {
   const { config } = input;
   const context = detectContext({ flags: input.flags, env: input.env, git: input.git, now: input.now });
   const state =
-    input.state.kind === "registry" ? await readRegistryState(input.state.client, config, context) : input.state.kind === "given" ? input.state.state : EMPTY_STATE;
+    input.state.kind === "registry" ? await readRunState(input.state.client, config, context) : input.state.kind === "given" ? input.state.state : EMPTY_STATE;
   const result = planRelease({ config, context, state });
   if (!result.ok) throw new PolicyRefusal(`charthouse refuses this run; nothing was built or pushed:\n${result.refusals.map((r) => `  - ${r}`).join("\n")}`);
   return { config, context, state, plan: result.plan };
+}
+
+/**
+ * What the registry holds that this run's plan depends on: every tag name of every
+ * repository the config publishes to, and the digest and revision of the tags the
+ * planner will read (its `inspectionTargets`: the run's immutable names and aliases).
+ */
+export function readRunState(client: RegistryClient, config: Config, context: RunContext): Promise<RegistryState> {
+  return inspectRegistry(client, declaredRepositories(config), (names) => inspectionTargets(config, context, names));
 }
 
 /** A loaded config, or ConfigProblemsError with every problem in it at once (paths shown relative to `base`). */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { DEFAULT_POLICY, type ChartConfig, type Config, type ImageConfig } from "../../src/config/index.js";
 import type { RunContext, RunEvent } from "../../src/context/index.js";
-import type { RegistryState, TagRecord } from "../../src/plan/index.js";
+import type { RegistryState, TagRecord } from "../../src/registry/index.js";
 
 export const COMMIT = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
 export const OTHER_COMMIT = "ffffeeee0000111122223333444455556666aaaa";

@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import type { RunEvent } from "../../src/context/index.js";
-import { planRelease, type Plan, type RegistryState } from "../../src/plan/index.js";
+import { planRelease, type Plan } from "../../src/plan/index.js";
+import type { RegistryState } from "../../src/registry/index.js";
 import { config, context } from "./builders.js";
 import type { Config } from "../../src/config/index.js";
 

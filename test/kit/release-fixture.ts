@@ -1,7 +1,8 @@
 import { DEFAULT_POLICY, type Config } from "../../src/config/index.js";
 import type { RunContext } from "../../src/context/index.js";
 import { planRelease, type Plan } from "../../src/plan/index.js";
-import { readRegistryState, RegistryClient } from "../../src/registry/index.js";
+import { RegistryClient } from "../../src/registry/index.js";
+import { readRunState } from "../../src/release/index.js";
 import { pushImage } from "./registry-content.js";
 import type { Credentials } from "../../src/registry/index.js";
 
@@ -32,7 +33,7 @@ export function releaseContext(version: string): RunContext {
 export async function planAgainstRegistry(client: RegistryClient, host: string, version: string): Promise<Plan> {
   const config = imageConfig(host);
   const context = releaseContext(version);
-  const result = planRelease({ config, context, state: await readRegistryState(client, config, context) });
+  const result = planRelease({ config, context, state: await readRunState(client, config, context) });
   if (!result.ok) throw new Error(result.refusals.join("; "));
   return result.plan;
 }

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { relative, resolve } from "node:path";
-import { loadConfig, type ConfigProblem } from "../../config/index.js";
-import { ConfigError, ExitCode } from "../../errors.js";
+import { declaredRepositories, loadConfig, type ConfigProblem } from "../../config/index.js";
+import { ExitCode } from "../../errors.js";
 import type { CheckJson } from "../json-output.js";
-import { preflight, repositoriesOf } from "../../registry/index.js";
+import { lackingPushRights, preflight } from "../../registry/index.js";
 import type { CliIo } from "../io.js";
 import { readConfig } from "../read-inputs.js";
 import { table } from "../../render/render-plan.js";
@@ -34,7 +34,7 @@ export function registerCheck(program: Command, io: CliIo, setExitCode: (code: n
           return;
         }
         const { config } = loaded;
-        const push = opts.online ? await preflight(cliClient(await readCredentials(opts, registryHost(config), io), io), repositoriesOf(config)) : undefined;
+        const push = opts.online ? await preflight(cliClient(await readCredentials(opts, registryHost(config), io), io), declaredRepositories(config)) : undefined;
         const out: CheckJson = {
           version: 1,
           file,
@@ -55,15 +55,10 @@ export function registerCheck(program: Command, io: CliIo, setExitCode: (code: n
           `${config.test ? `a test gate with ${count(services, "service")}` : "no test gate"}.\n`,
       );
       if (!opts.online) return;
-      const results = await preflight(cliClient(await readCredentials(opts, registryHost(config), io), io), repositoriesOf(config));
+      const results = await preflight(cliClient(await readCredentials(opts, registryHost(config), io), io), declaredRepositories(config));
       io.stdout(`\n${table(["REPOSITORY", "SCOPE", "PUSH"], results.map((r) => [r.repository, r.scope, r.ok ? "ok" : `lacking: ${r.detail}`]))}\n`);
-      const lacking = results.filter((r) => !r.ok);
-      if (lacking.length) {
-        throw new ConfigError(
-          `the registry credentials may not push to ${lacking.map((r) => r.repository).join(", ")}: grant them ${lacking.map((r) => r.scope).join(", ")} ` +
-            "(for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), then check again",
-        );
-      }
+      const refusal = lackingPushRights(results, "check again");
+      if (refusal) throw refusal;
     });
 }
 

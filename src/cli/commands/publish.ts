@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { projectReader } from "../../chart-files/stage.js";
-import { commandSteps, type Command as ReleaseCommand } from "../../pipeline/index.js";
+import type { Command as ReleaseCommand } from "../../pipeline/index.js";
 import { readsRegistry, runRelease } from "../../release/index.js";
 import { dockerEngine } from "../../engines/docker/index.js";
 import type { CliIo } from "../io.js";
@@ -34,9 +34,7 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
   command.option("--json", "print the closing summary as JSON for machines").action(async (opts: ExecOptions) => {
     const { plan, config } = await computePlan({ ...opts, online: readsRegistry(spec.name) }, io);
     const credentials = spec.publishes ? await readCredentials(opts, registryHost(config), io) : undefined;
-    const steps = commandSteps(spec.name, plan);
     const log = opts.json ? io.stderr : io.stdout;
-    log(`${renderPlan(plan, steps)}\n`);
 
     const controller = new AbortController();
     const onSignal = () => {
@@ -49,9 +47,10 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
     const client = cliClient(credentials, io);
     const packagesDir = spec.output ? resolve(io.cwd, opts.output ?? "charthouse-packages") : undefined;
     try {
-      const { result, packages } = await runRelease({
+      const { result } = await runRelease({
+        command: spec.name,
         plan,
-        steps,
+        announce: (steps) => log(`${renderPlan(plan, steps)}\n`),
         engine: dockerEngine({ projectRoot: config.root, registry: config.registry, credentials, env: io.env, client, signal: controller.signal, packagesDir }),
         client,
         read: projectReader(config.root),
@@ -60,9 +59,7 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
         dryRun: opts.dryRun,
         signal: controller.signal,
       });
-      // Packages in the run's work directory are gone now: name only those written to --output.
-      const shown = packagesDir ? { ...result, packages: [...packages.values()] } : result;
-      io.stdout(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderResult(shown, spec.name));
+      io.stdout(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, spec.name));
     } finally {
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);

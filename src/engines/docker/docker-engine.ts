@@ -12,7 +12,7 @@ import type { Step } from "../../pipeline/index.js";
 import type { ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
 import { isLoopbackHost, parseRepository } from "../../registry/index.js";
-import { StepFailed, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "../../release/engine.js";
+import { pushedDigest, StepFailed, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "../../release/engine.js";
 import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
 import { toolEnvironment } from "./tool-env.js";
 
@@ -143,10 +143,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
 
     async push(image, reference) {
       await exec(docker(), ["push", reference], `docker push of ${reference}`);
-      const at = reference.lastIndexOf(":");
-      const digest = (await o.client.headManifest(reference.slice(0, at), reference.slice(at + 1)))?.digest;
-      if (!digest) throw new StepFailed(`${reference} is not in the registry after docker push`);
-      return digest;
+      return pushedDigest(o.client, reference, "docker push");
     },
 
     async stageChart(stage: ChartStage) {
@@ -178,9 +175,13 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
       return file;
     },
 
-    async pushChart(pkg, pushTo) {
+    async pushChart(pkg, pushTo, reference) {
       await exec(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
+      return pushedDigest(o.client, reference, "helm push");
     },
+
+    // Only packages written where the user asked (--output) outlive the run's work directory.
+    keptPackage: (pkg) => (o.packagesDir ? pkg : undefined),
 
     async close() {
       // Only a run that used docker can have left containers or a network.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RegistryError } from "../../../src/errors.js";
 import { startRegistry, type LocalRegistry } from "../../kit/index.js";
-import { moveAlias, readRegistryState, RegistryClient, retryAfterMs } from "../../../src/registry/index.js";
+import { RegistryClient, retryAfterMs } from "../../../src/registry/index.js";
+import { moveAlias, readRunState } from "../../../src/release/index.js";
 import { imageConfig, planAgainstRegistry, pushRelease, releaseContext } from "../../kit/release-fixture.js";
 import { startProxy, type Fault, type Proxy } from "../../kit/proxy.js";
 
@@ -99,10 +100,10 @@ describe("a registry that stays broken", () => {
 describe("the state reader under faults", () => {
   it("reads the same state through a flaky proxy as directly", async () => {
     const config = imageConfig(registry.host);
-    const direct = await readRegistryState(new RegistryClient(), config, releaseContext("5.0.1"));
+    const direct = await readRunState(new RegistryClient(), config, releaseContext("5.0.1"));
     let n = 0;
     proxy.fault = () => (++n % 3 === 0 ? { kind: "respond", status: 503 } : { kind: "pass" });
-    const viaProxy = await readRegistryState(new RegistryClient({ retry: fast }), imageConfig(proxy.host), releaseContext("5.0.1"));
+    const viaProxy = await readRunState(new RegistryClient({ retry: fast }), imageConfig(proxy.host), releaseContext("5.0.1"));
     expect(Object.values(viaProxy.repositories)).toEqual(Object.values(direct.repositories));
   });
 });

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import semver from "semver";
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../../../src/context/index.js";
-import { planRelease, type RegistryState, type TagRecord } from "../../../src/plan/index.js";
+import { planRelease } from "../../../src/plan/index.js";
+import type { RegistryState, TagRecord } from "../../../src/registry/index.js";
 import { COMMIT, config, context, digestOf, OTHER_COMMIT } from "../../kit/builders.js";
 
 // Properties of the planner over random registry states and runs: whatever the registry

@@ -50,7 +50,7 @@ function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeo
     packageChart: async (_chart, fileName) => fileName,
     pushChart: async (pkg, pushTo) => {
       const [, name, version] = /^(.+)-(\d.*)\.tgz$/.exec(pkg)!;
-      opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`);
+      return opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`) ?? "sha256:0";
     },
     close: async () => void events.push("close"),
   };
@@ -91,7 +91,7 @@ const services = [
 ];
 const run = (cfg: ReturnType<typeof config>, engine: Engine<string, string, string, string>) => {
   const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
-  return runRelease({ plan, steps: commandSteps("test", plan), engine, client: {} as RegistryClient, read: async () => undefined, write: () => undefined, dryRun: true });
+  return runRelease({ plan, command: "test", engine, client: {} as RegistryClient, read: async () => undefined, write: () => undefined, dryRun: true });
 };
 
 describe("the suite's services", () => {
@@ -110,7 +110,7 @@ describe("the suite's services", () => {
     const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
     const worker = plan.test!.services.find((s) => s.name === "worker")!;
     expect(plan.images.map((i) => `${i.repository}:${i.tag}`)).toContain(worker.image);
-    await runRelease({ plan, steps: commandSteps("test", plan), engine, client: {} as RegistryClient, read: async () => undefined, write: () => undefined, dryRun: true });
+    await runRelease({ plan, command: "test", engine, client: {} as RegistryClient, read: async () => undefined, write: () => undefined, dryRun: true });
     const start = events.findIndex((e) => e.startsWith("start"));
     expect(events[start]).toBe("start solr,redis,worker=built:base");
     expect(start).toBeGreaterThan(events.indexOf("built dassie"));
@@ -129,7 +129,7 @@ describe("the suite's services", () => {
     const { engine, events } = recordingEngine({ registry });
     const cfg = config({ images: [image("base"), image("dassie")], charts: [], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } });
     const plan = mustPlan({ kind: "push", branch: "main" }, state().build(), cfg);
-    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    await runRelease({ plan, command: "publish", engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
     const firstPush = events.findIndex((e) => e.startsWith("push"));
     expect(events.indexOf("stop")).toBeGreaterThan(events.indexOf("run dassie rspec"));
     expect(firstPush).toBeGreaterThan(events.indexOf("stop"));
@@ -151,7 +151,7 @@ describe("the suite's services", () => {
     const cfg = config({ images: [image("base"), image("dassie")], charts: [chart("hyrax", "3.7.4")], test: { image: "dassie", command: ["rspec"], env: {}, services, caches: [] } });
     const plan = mustPlan({ kind: "pull-request", number: 1 }, state().build(), cfg);
     const steps = commandSteps("test", plan);
-    const { result } = await runRelease({ plan, steps, engine, client: {} as RegistryClient, read: hyraxChart, write: () => undefined, dryRun: true });
+    const { result } = await runRelease({ command: "test", plan, engine, client: {} as RegistryClient, read: hyraxChart, write: () => undefined, dryRun: true });
     // The chart's gates finished while the first build still ran.
     expect(events.indexOf("stage chart/hyrax")).toBeLessThan(events.indexOf("built base"));
     expect(result.steps.map((s) => s.kind)).toEqual(steps.map((s) => s.kind));
@@ -170,9 +170,22 @@ describe("the permissions preflight", () => {
     const registry = memoryRegistry();
     const { engine } = recordingEngine({ registry });
     const plan = mustPlan({ kind: "push", branch: "main" }, state().build(), config({ images: [image("base"), image("dassie")], charts: [], test: undefined }));
-    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    await runRelease({ plan, command: "publish", engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
     expect(registry.checks.asked).toHaveLength(2);
     expect(registry.checks.most).toBe(2);
+  });
+
+  it("refuses before anything is built, in the words charthouse check --online uses", async () => {
+    const registry = memoryRegistry();
+    const refusing = { ...registry.client, checkPush: async (repository: string) => ({ ok: !repository.endsWith("/dassie"), scope: `repository:${repository}:push`, detail: "pull only" }) } as unknown as RegistryClient;
+    const { engine, events } = recordingEngine({ registry });
+    const plan = mustPlan({ kind: "push", branch: "main" }, state().build(), config({ images: [image("base"), image("dassie")], charts: [], test: undefined }));
+    const run = runRelease({ plan, command: "publish", engine, client: refusing, read: async () => undefined, write: () => undefined });
+    await expect(run).rejects.toThrow(
+      "the registry credentials may not push to ghcr.io/samvera/dassie: grant them repository:ghcr.io/samvera/dassie:push " +
+        "(for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), then run again; nothing was built or pushed",
+    );
+    expect(events.filter((e) => e.startsWith("build"))).toEqual([]);
   });
 });
 
@@ -182,7 +195,7 @@ describe("the charts", () => {
     const { engine, events } = recordingEngine({ registry });
     const pins = [{ image: "dassie", repository: "image.repository", tag: "image.tag", digest: "image.digest" }];
     const plan = mustPlan({ kind: "nightly" }, state().build(), config({ images: [image("dassie")], charts: [chart("hyrax", "3.7.4", { pins })], test: undefined }));
-    await runRelease({ plan, steps: commandSteps("publish", plan), engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    await runRelease({ plan, command: "publish", engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
     expect(events.filter((e) => e.startsWith("stage") || e.startsWith("restage"))).toEqual(["stage chart/hyrax", "restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml"]);
     expect(events.indexOf("restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml")).toBeGreaterThan(events.findIndex((e) => e.startsWith("push ")));
   });

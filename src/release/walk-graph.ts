@@ -5,7 +5,7 @@
  * failure of the lowest-index task that failed (so which one is reported does not depend
  * on timing), else with the stop reason.
  */
-export function runGraph(after: readonly (readonly number[])[], run: (i: number) => Promise<void>, stop: () => Error | undefined): Promise<void> {
+export function walkGraph(after: readonly (readonly number[])[], start: (i: number) => Promise<void>, stop: () => Error | undefined): Promise<void> {
   const state = after.map((): "waiting" | "running" | "passed" => "waiting");
   const failures = new Map<number, unknown>();
   let running = 0;
@@ -19,7 +19,7 @@ export function runGraph(after: readonly (readonly number[])[], run: (i: number)
           state[i] = "running";
           running++;
           Promise.resolve()
-            .then(() => run(i))
+            .then(() => start(i))
             .then(
               () => void (state[i] = "passed"),
               (error: unknown) => void failures.set(i, error),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decideAliasMove, type AliasMove, type TagRecord } from "../../../src/plan/index.js";
-import { settleDelay } from "../../../src/registry/index.js";
+import { decideAliasMove, type AliasMove } from "../../../src/plan/index.js";
+import type { TagRecord } from "../../../src/registry/index.js";
+import { settleDelay } from "../../../src/release/index.js";
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const REPO = "ghcr.io/samvera/dassie";

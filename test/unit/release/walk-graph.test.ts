@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runGraph } from "../../../src/release/run-graph.js";
+import { walkGraph } from "../../../src/release/walk-graph.js";
 
 /** Tasks that end only when the test says so: which ran when depends on nothing but the test's order. */
 function controlled() {
@@ -20,7 +20,7 @@ const never = () => undefined;
 describe("running steps as their graph allows", () => {
   it("starts independent tasks at once, and a task once what it waits for passed, not sooner", async () => {
     const { started, run, end } = controlled();
-    const done = runGraph([[], [], [1], [0, 2]], run, never);
+    const done = walkGraph([[], [], [1], [0, 2]], run, never);
     await settle();
     expect(started).toEqual([0, 1]);
     end(1).pass();
@@ -39,7 +39,7 @@ describe("running steps as their graph allows", () => {
   it("after a failure starts nothing more, lets what runs finish, and reports the lowest failed task whatever failed first", async () => {
     const { started, run, end } = controlled();
     let finished = false;
-    const done = runGraph([[], [], [], [2]], run, never).finally(() => (finished = true));
+    const done = walkGraph([[], [], [], [2]], run, never).finally(() => (finished = true));
     done.catch(() => undefined);
     await settle();
     expect(started).toEqual([0, 1, 2]);
@@ -55,7 +55,7 @@ describe("running steps as their graph allows", () => {
   it("stops starting tasks once asked to, and rejects with the reason", async () => {
     const { started, run, end } = controlled();
     let stop: Error | undefined;
-    const done = runGraph([[], [0]], run, () => stop);
+    const done = walkGraph([[], [0]], run, () => stop);
     await settle();
     stop = new Error("interrupted");
     end(0).pass();
@@ -65,10 +65,10 @@ describe("running steps as their graph allows", () => {
 
   it("refuses a graph that waits in a circle instead of hanging", async () => {
     const { run } = controlled();
-    await expect(runGraph([[1], [0]], run, never)).rejects.toThrow(/circle/);
+    await expect(walkGraph([[1], [0]], run, never)).rejects.toThrow(/circle/);
   });
 
   it("resolves at once with no tasks", async () => {
-    await expect(runGraph([], async () => undefined, never)).resolves.toBeUndefined();
+    await expect(walkGraph([], async () => undefined, never)).resolves.toBeUndefined();
   });
 });

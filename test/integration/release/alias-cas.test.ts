@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { startRegistry, type LocalRegistry } from "../../kit/index.js";
-import { DEFAULT_SETTLE, moveAlias, RegistryClient, settleAliases, type SettleOptions } from "../../../src/registry/index.js";
+import { RegistryClient } from "../../../src/registry/index.js";
+import { DEFAULT_SETTLE, moveAlias, settleAliases, type SettleOptions } from "../../../src/release/index.js";
 import type { AliasMove } from "../../../src/plan/index.js";
 import { planAgainstRegistry, pushRelease } from "../../kit/release-fixture.js";
 import { startProxy } from "../../kit/proxy.js";

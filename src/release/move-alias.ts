@@ -1,8 +1,7 @@
 import { RegistryError } from "../errors.js";
 import { decideAliasMove, type AliasDecision } from "../plan/aliases.js";
-import type { AliasMove, TagRecord } from "../plan/types.js";
-import type { RegistryClient } from "./client.js";
-import { readTag } from "./read-tag.js";
+import type { AliasMove } from "../plan/types.js";
+import { readTag, type RegistryClient, type TagRecord } from "../registry/index.js";
 
 export interface AliasOutcome {
   readonly move: AliasMove;
