@@ -1,4 +1,5 @@
 import { runProcess } from "../exec/run-process.js";
+import { plainClusterFailure } from "./cluster-failure.js";
 import type { GrantedRule } from "./permissions.js";
 
 /** The deployed release, as helm reports it. */
@@ -43,7 +44,7 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
   return {
     async deployed(release, namespace) {
       const result = await run(opts.helm, ["list", "--namespace", namespace, "--filter", `^${release}$`, "--output", "json"]);
-      if (result.code !== 0) throw new Error(`helm list failed: ${result.output.trim()}`);
+      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `helm list failed: ${result.output.trim()}`);
       const [entry] = JSON.parse(result.stdout || "[]") as { chart: string; status: string; app_version: string }[];
       if (!entry) return null;
       const match = entry.chart.match(/^(.*)-(\d+\.\d+\.\d+.*)$/);
@@ -51,7 +52,7 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
     },
     async controls(release, namespace) {
       const result = await run(opts.kubectl, ["get", "configmap", controlsConfigMap(release), "--namespace", namespace, "--output", "json", "--ignore-not-found"]);
-      if (result.code !== 0) throw new Error(`reading ConfigMap ${controlsConfigMap(release)} failed: ${result.output.trim()}`);
+      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `reading ConfigMap ${controlsConfigMap(release)} failed: ${result.output.trim()}`);
       return parseControls(result.stdout.trim() ? (JSON.parse(result.stdout) as { data?: Record<string, string> }).data : undefined);
     },
     async helm(args) {
@@ -70,7 +71,7 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
       const review = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace } });
       // --validate=false: client-side validation lists CRDs cluster-wide, which a least-privilege updater may not.
       const result = await runProcess(opts.kubectl, ["create", "--validate=false", "-f", "-", "--output", "json"], { env: opts.env, input: review });
-      if (result.code !== 0) throw new Error(`asking the API server what the updater may do failed: ${result.output.trim()}`);
+      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `asking the API server what the updater may do failed: ${result.output.trim()}`);
       return (JSON.parse(result.stdout) as { status?: { resourceRules?: GrantedRule[] } }).status?.resourceRules ?? [];
     },
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -198,6 +198,15 @@ describe("charthouse sync as the updater, against the real API server and regist
       "1.3.3 needs what the updater may not do in shop: get, list, watch, create, update, patch, delete networkpolicies.networking.k8s.io. Nothing was changed: add these to the updater chart's rbac.rules (charthouse updater-role derives them from the chart)",
     );
     expect(await history("shelf-stable")).toEqual(before);
+  });
+
+  it("says plainly when no cluster is reachable: no kubectl log lines, exit 20", async () => {
+    const dead = join(asUpdater.HOME!, "dead.kubeconfig");
+    const live = readFileSync(asUpdater.KUBECONFIG!, "utf8");
+    writeFileSync(dead, live.replace(cluster.server, "https://127.0.0.1:1"));
+    const { code, result } = await sync("shelf", "nightly", [], { ...asUpdater, KUBECONFIG: dead });
+    expect(code).toBe(20);
+    expect(result.message).toBe("check failed: no cluster reachable at https://127.0.0.1:1 (connection refused): run sync in the cluster (the updater chart's CronJob, with its ServiceAccount) or point KUBECONFIG at one");
   });
 
   it("works the same with helm 3 as the updater's helm", async () => {
