@@ -1,7 +1,8 @@
 // `npm run demo`: the newcomer's first minutes. Starts (or reuses) a throwaway local
 // registry and Docker engine, publishes examples/hyrax nightly for real with
 // `charthouse publish`, shows what was published and how to look at it, and cleans up
-// (`--keep` keeps the registry up until Ctrl-C).
+// (`--keep` keeps the registry up until Ctrl-C). `--updater` shows the pull model instead
+// (demo/updater-demo.ts): no Docker engine, a local Kubernetes control plane.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,6 +11,8 @@ import { join } from "node:path";
 import { processIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/program.js";
 import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../test/kit/index.js";
+
+if (process.argv.includes("--updater")) process.exit(await (await import("./updater-demo.js")).runUpdaterDemo());
 
 const keep = process.argv.includes("--keep");
 const say = (text: string) => process.stdout.write(`\x1b[1mdemo:\x1b[0m ${text}\n`);

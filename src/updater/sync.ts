@@ -85,7 +85,7 @@ export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient
     if (denied) return result("misconfigured", denied, found);
     if (o.dryRun) return result("upgraded", `would upgrade ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest}) [dry run]: helm ${args.join(" ")}`, found);
     const outcome = await deps.cluster.helm(args);
-    if (outcome.ok) return result("upgraded", `upgraded ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest})`, found);
+    if (outcome.ok) return result("upgraded", `${deployed ? `upgraded ${deployed.version} →` : "installed"} ${candidate.version} (${manifest.digest})`, found);
     const why = outcome.output.trim().split("\n").pop() ?? "";
     return outcome.rolledBack
       ? result("rolled-back", `upgrade to ${candidate.version} failed and was rolled back to ${deployed?.version ?? "nothing"}: ${why}`, found)

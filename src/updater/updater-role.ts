@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { Document, isScalar, isSeq, visit } from "yaml";
 import { helmArgs } from "../chart/helm-args.js";
 import { isLoopbackHost, parseRepository } from "../registry/reference.js";
 import { deriveRole, renderedKinds, type RoleDerivation } from "./derive-role.js";
@@ -34,6 +34,13 @@ export function updaterRoleValues(o: UpdaterRoleOptions, role: Extract<RoleDeriv
     `# The updater's Role for release ${o.release} in ${o.namespace}, derived by charthouse updater-role from ${from}:\n` +
     `# it manages what the chart renders (${role.kinds.join(", ") || "nothing"}), reads what helm --wait reads,\n` +
     `# keeps helm's release records and reads the release's sync controls. Pass it to deploy/updater with -f.\n` +
-    stringify({ rbac: { rules: role.rules } })
+    compact({ rbac: { rules: role.rules } })
   );
+}
+
+/** YAML with lists of scalars on one line (`verbs: [get, list]`), the way RBAC rules are usually written. */
+function compact(value: unknown): string {
+  const doc = new Document(value);
+  visit(doc, { Seq: (_, node) => void (isSeq(node) && node.items.every(isScalar) && (node.flow = true)) });
+  return doc.toString();
 }

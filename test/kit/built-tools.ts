@@ -1,8 +1,9 @@
-import { accessSync, constants, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-const VERSIONS = new URL("../../scripts/tools/versions.json", import.meta.url);
+// test/kit here, dist/test/kit when compiled (the demo): the versions file is in the source tree either way.
+const VERSIONS = [new URL("../../scripts/tools/versions.json", import.meta.url), new URL("../../../scripts/tools/versions.json", import.meta.url)].find((u) => existsSync(u))!;
 
 /**
  * The path of `binary` from the infrastructure tool `tool` (scripts/tools/versions.json),

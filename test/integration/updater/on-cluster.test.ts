@@ -128,6 +128,7 @@ describe("charthouse sync as the updater, against the real API server and regist
     const { code, result } = await sync("shelf", "nightly");
     expect(result).toMatchObject({ action: "upgraded", installed: "1.1.0-nightly.20261120", digest: digests.get("1.1.0-nightly.20261120") });
     expect(result.deployed).toBeUndefined();
+    expect(result.message).toBe(`installed 1.1.0-nightly.20261120 (${digests.get("1.1.0-nightly.20261120")})`);
     expect(code).toBe(10);
     expect(await history("shelf")).toMatchObject([{ revision: 1, chart: "shelf-1.1.0-nightly.20261120", status: "deployed" }]);
   });

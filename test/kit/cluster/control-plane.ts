@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { kubectlBinary } from "../../../src/exec/index.js";
 import { runProcess } from "../../../src/exec/run-process.js";
 import { builtTool } from "../built-tools.js";
@@ -10,8 +9,7 @@ import { freePort, waitFor } from "../free-port.js";
 import { makeClusterPki, type ClusterPki } from "./certificates.js";
 import { startDaemon, type Daemon } from "./daemon.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
-
-const STAGES = fileURLToPath(new URL("./kwok-stages.yaml", import.meta.url));
+import { KWOK_STAGES } from "./kwok-stages.js";
 
 /** A real Kubernetes control plane on loopback: etcd, kube-apiserver, controller-manager, scheduler, kwok nodes. */
 export interface ControlPlane {
@@ -56,6 +54,8 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
   };
   try {
     const pki = await makeClusterPki(dir);
+    const stages = join(dir, "kwok-stages.yaml");
+    writeFileSync(stages, KWOK_STAGES);
     const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     daemons.push(
@@ -95,7 +95,7 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
         "--cluster-signing-cert-file", pki.caCert, "--cluster-signing-key-file", pki.caKey,
       ], join(dir, "kube-controller-manager.log")),
       startDaemon("kube-scheduler", bins.scheduler, [...common, "--secure-port", String(await freePort())], join(dir, "kube-scheduler.log")),
-      startDaemon("kwok", bins.kwok, ["--kubeconfig", admin, "--manage-all-nodes", "--config", STAGES, "--cidr", "10.244.0.1/16", "--node-ip", "10.1.0.1"], join(dir, "kwok.log")),
+      startDaemon("kwok", bins.kwok, ["--kubeconfig", admin, "--manage-all-nodes", "--config", stages, "--cidr", "10.244.0.1/16", "--node-ip", "10.1.0.1"], join(dir, "kwok.log")),
     );
 
     const kubectl = async (args: readonly string[], input?: string) => {

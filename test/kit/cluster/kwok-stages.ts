@@ -1,12 +1,15 @@
-# The pod lifecycle the test control plane's kwok nodes play out. No container runs under
-# kwok: a pod is only *said* to be running. Nodes keep kwok's built-in stages.
-#
-# pod-runs:    a scheduled pod becomes Running and Ready at once.
-# pod-crashes: a pod labelled charthouse.test/kwok=crash never becomes Ready: its
-#              container is said to be in CrashLoopBackOff, the way a broken release's
-#              pods look (helm --wait then times out, and --atomic rolls back).
-# pod-gone:    a deleted pod disappears (no kubelet is there to confirm it).
-apiVersion: kwok.x-k8s.io/v1alpha1
+/**
+ * The pod lifecycle the test control plane's kwok nodes play out, as kwok Stage objects
+ * (written here, not taken from kwok's own). No container runs under kwok: a pod is only
+ * *said* to be running. Nodes keep kwok's built-in stages.
+ *
+ * - pod-runs: a scheduled pod becomes Running and Ready at once.
+ * - pod-crashes: a pod labelled charthouse.test/kwok=crash never becomes Ready: its
+ *   container is said to be in CrashLoopBackOff, the way a broken release's pods look
+ *   (helm --wait then times out, and --atomic rolls back).
+ * - pod-gone: a deleted pod disappears (no kubelet is there to confirm it).
+ */
+export const KWOK_STAGES = `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
   name: pod-runs
@@ -85,3 +88,4 @@ spec:
   next:
     finalizers: { empty: true }
     delete: true
+`;
