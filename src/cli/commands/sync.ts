@@ -29,7 +29,8 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
       .description(
         "Lists the chart's versions in the registry, picks the newest the policy allows (a semver range such as ~5.0 or ^5, " +
           "stable: the newest release, nightly: the newest -nightly.YYYYMMDD), compares it with the release actually deployed, " +
-          "and when newer runs helm upgrade --install --atomic --wait with that version pinned by digest. Never downgrades; " +
+          "and when newer checks that the updater may do everything that version renders (a can-i preflight: a missing rule is " +
+          "named and nothing changes), then runs helm upgrade --install --atomic --wait with that version pinned by digest. Never downgrades; " +
           "respects hold and skip from the ConfigMap charthouse-sync-<release> in the namespace. Prints one line and one JSON " +
           "log line. Exit: 0 up to date (or held), 10 upgraded, 20 failed, 21 failed and rolled back, 2 misconfigured.",
       )
