@@ -93,6 +93,11 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
         ...common, "--secure-port", String(await freePort()),
         "--service-account-private-key-file", pki.serviceAccountKey, "--root-ca-file", pki.caCert,
         "--cluster-signing-cert-file", pki.caCert, "--cluster-signing-key-file", pki.caKey,
+        // On a loaded machine kwok's heartbeats can lag past the default 50 s; the node-lifecycle
+        // controller would then mark the node NotReady and every pod on it not Ready, stalling a
+        // Deployment's rollout (seen as an --atomic rollback timing out). The controller itself
+        // stays: it lifts the not-ready taint the API server puts on a new node.
+        "--node-monitor-grace-period", "1h",
       ], join(dir, "kube-controller-manager.log")),
       startDaemon("kube-scheduler", bins.scheduler, [...common, "--secure-port", String(await freePort())], join(dir, "kube-scheduler.log")),
       startDaemon("kwok", bins.kwok, ["--kubeconfig", admin, "--manage-all-nodes", "--config", stages, "--cidr", "10.244.0.1/16", "--node-ip", "10.1.0.1"], join(dir, "kwok.log")),
