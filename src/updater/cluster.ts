@@ -1,6 +1,7 @@
 import { runProcess } from "../exec/run-process.js";
 import { plainClusterFailure } from "./cluster-failure.js";
 import type { GrantedRule } from "./permissions.js";
+import { parseHistory, splitChart, type Revision } from "./release-history.js";
 
 /** The deployed release, as helm reports it. */
 export interface DeployedRelease {
@@ -26,6 +27,8 @@ export type UpgradeOutcome = { readonly ok: true; readonly output: string } | { 
 export interface Cluster {
   deployed(release: string, namespace: string): Promise<DeployedRelease | null>;
   controls(release: string, namespace: string): Promise<SyncControls>;
+  /** The release's revisions as the cluster holds them; none for a release never installed. */
+  history(release: string, namespace: string): Promise<readonly Revision[]>;
   helm(args: readonly string[]): Promise<UpgradeOutcome>;
   /** A chart's manifests as `helm template` prints them (the arguments of helmArgs.render). */
   render(args: readonly string[]): Promise<string>;
@@ -47,8 +50,13 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
       if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `helm list failed: ${result.output.trim()}`);
       const [entry] = JSON.parse(result.stdout || "[]") as { chart: string; status: string; app_version: string }[];
       if (!entry) return null;
-      const match = entry.chart.match(/^(.*)-(\d+\.\d+\.\d+.*)$/);
-      return { chart: match?.[1] ?? entry.chart, version: match?.[2] ?? "", status: entry.status };
+      return { ...splitChart(entry.chart), status: entry.status };
+    },
+    async history(release, namespace) {
+      const result = await run(opts.helm, ["history", release, "--namespace", namespace, "--output", "json"]);
+      if (result.code !== 0 && /release: not found/.test(result.output)) return [];
+      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `helm history failed: ${result.output.trim()}`);
+      return parseHistory(result.stdout);
     },
     async controls(release, namespace) {
       const result = await run(opts.kubectl, ["get", "configmap", controlsConfigMap(release), "--namespace", namespace, "--output", "json", "--ignore-not-found"]);

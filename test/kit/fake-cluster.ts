@@ -1,5 +1,6 @@
 import type { Cluster, DeployedRelease, SyncControls, UpgradeOutcome } from "../../src/updater/index.js";
 import type { GrantedRule } from "../../src/updater/permissions.js";
+import type { Revision } from "../../src/updater/release-history.js";
 
 /**
  * A FAKE cluster: the one part of sync that cannot run here. It answers what helm and
@@ -11,6 +12,7 @@ export class FakeCluster implements Cluster {
   readonly helmCalls: string[][] = [];
   readonly renderCalls: string[][] = [];
   manifests = "";
+  revisions: readonly Revision[] = [];
   grantedRules: readonly GrantedRule[] = [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }];
   constructor(
     public release: DeployedRelease | null,
@@ -26,6 +28,9 @@ export class FakeCluster implements Cluster {
   async helm(args: readonly string[]): Promise<UpgradeOutcome> {
     this.helmCalls.push([...args]);
     return this.upgradeOutcome;
+  }
+  async history(): Promise<readonly Revision[]> {
+    return this.revisions;
   }
   async render(args: readonly string[]): Promise<string> {
     this.renderCalls.push([...args]);

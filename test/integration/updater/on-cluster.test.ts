@@ -175,11 +175,18 @@ describe("charthouse sync as the updater, against the real API server and regist
   it("is rolled back by --atomic when the new release's pods crash, says why, and exits 21", async () => {
     await publish("1.2.4", { podLabels: { "charthouse.test/kwok": "crash" } });
     const { code, result } = await sync("shelf-range", "~1.2", ["--timeout", "20s"]);
-    expect(code).toBe(21);
+    expect(code, result.message).toBe(21);
     expect(result).toMatchObject({ action: "rolled-back", deployed: "1.2.3", installed: "1.2.4" });
     expect(result.message).toMatch(/^upgrade to 1\.2\.4 failed and was rolled back to 1\.2\.3: /);
     const revisions = await history("shelf-range");
     expect(revisions.map((r) => [r.chart, r.status])).toEqual([["shelf-1.2.3", "superseded"], ["shelf-1.2.4", "failed"], ["shelf-1.2.3", "deployed"]]);
+  });
+
+  it("reads the history the cluster holds: the version that failed and was rolled back is not retried on the next run", async () => {
+    const { code, result } = await sync("shelf-range", "~1.2", ["--timeout", "20s"]);
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ action: "up-to-date", deployed: "1.2.3", skipped: [{ version: "1.2.4", reason: "failed in revision 2 and was rolled back: not retried (a newer version, or an upgrade to it by hand, clears this)" }] });
+    expect(await history("shelf-range")).toHaveLength(3);
   });
 
   it("reads the history the cluster holds: after a manual rollback it sees the older version", async () => {

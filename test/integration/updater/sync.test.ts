@@ -82,6 +82,20 @@ describe("charthouse sync --dry-run against 300 chart versions", () => {
     expect(cluster.helmCalls).toEqual([]);
   });
 
+  it("does not retry a newer version whose last attempt failed; an older failure is not mentioned", async () => {
+    const cluster = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" });
+    cluster.revisions = [
+      { revision: 1, version: "5.1.0", status: "failed" },
+      { revision: 2, version: "5.2.0", status: "superseded" },
+      { revision: 3, version: "5.2.29", status: "failed" },
+      { revision: 4, version: "5.2.0", status: "deployed" },
+    ];
+    const { code, result } = await sync("~5.2", cluster, ["--dry-run"]);
+    expect(result.installed).toBe("5.2.28");
+    expect(result.skipped).toEqual([{ version: "5.2.29", reason: "failed in revision 3 and was rolled back: not retried (a newer version, or an upgrade to it by hand, clears this)" }]);
+    expect(code).toBe(10);
+  });
+
   it("never installs a skipped version", async () => {
     const cluster = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" }, { hold: false, skip: ["5.2.29", "5.2.28"] });
     const { result } = await sync("~5.2", cluster, ["--dry-run"]);

@@ -54,6 +54,15 @@ describe("the cluster through helm and kubectl (fake executables, real output sh
     await expect(helmCluster(fakeTools({ kubectl: "The connection to the server 10.0.0.1:443 was refused - did you specify the right host or port?\n", kubectlCode: 1 })).controls("hyrax", "samvera")).rejects.toThrow(/^no cluster reachable at 10\.0\.0\.1:443/);
   });
 
+  it("reads the release's history with helm history; a release never installed has none", async () => {
+    const tools = fakeTools({ helm: JSON.stringify([{ revision: 1, updated: "", status: "superseded", chart: "hyrax-5.0.0", app_version: "", description: "" }, { revision: 2, updated: "", status: "failed", chart: "hyrax-5.0.1", app_version: "", description: "" }]) });
+    expect(await helmCluster(tools).history("hyrax", "samvera")).toEqual([{ revision: 1, version: "5.0.0", status: "superseded" }, { revision: 2, version: "5.0.1", status: "failed" }]);
+    expect(tools.calls()).toEqual(["helm history hyrax --namespace samvera --output json"]);
+    expect(await helmCluster(fakeTools({ helm: "Error: release: not found\n", helmCode: 1 })).history("hyrax", "samvera")).toEqual([]);
+    await expect(helmCluster(fakeTools({ helm: "Error: Kubernetes cluster unreachable\n", helmCode: 1 })).history("hyrax", "samvera")).rejects.toThrow(/^no cluster reachable/);
+    await expect(helmCluster(fakeTools({ helm: "Error: etcdserver: request timed out\n", helmCode: 1 })).history("hyrax", "samvera")).rejects.toThrow(/^helm history failed: Error: etcdserver/);
+  });
+
   it("asks the API server what it may do with a SelfSubjectRulesReview, without kubectl's CRD-listing validation", async () => {
     const review = { kind: "SelfSubjectRulesReview", status: { resourceRules: [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }], nonResourceRules: [], incomplete: false } };
     const tools = fakeTools({ kubectl: JSON.stringify(review) });
