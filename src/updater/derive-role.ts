@@ -74,7 +74,8 @@ export function deriveRole(objects: readonly RenderedKind[], release: string): R
   const rules: PolicyRule[] = [];
   for (const group of [...manage.keys()].sort()) rules.push({ apiGroups: [group], resources: [...manage.get(group)!].sort(), verbs: [...MANAGE] });
   for (const group of [...read.keys()].sort()) {
-    const resources = [...read.get(group)!].filter((r) => !manage.get(group)?.has(r)).sort();
+    // One read-only resource per group today (pods, replicasets): no order to settle.
+    const resources = [...read.get(group)!].filter((r) => !manage.get(group)?.has(r));
     if (resources.length) rules.push({ apiGroups: [group], resources, verbs: [...READ] });
   }
   if (!manage.get("")?.has("secrets")) rules.push({ apiGroups: [""], resources: ["secrets"], verbs: [...HELM_STORAGE] });

@@ -7,7 +7,8 @@ export interface KindInfo {
 
 /**
  * The built-in kinds a chart renders, by `<group>/<Kind>` (the core group is ""): what a
- * discovery call would say, written down so deriving a Role needs no cluster.
+ * discovery call would say, written down so deriving a Role needs no cluster. A test holds it
+ * to what kube-apiserver 1.34's discovery answers (test/fixtures/kube/api-resources-v1.34.txt).
  */
 const BUILT_IN: Readonly<Record<string, readonly [resource: string, namespaced: boolean]>> = {
   "/ConfigMap": ["configmaps", true],
@@ -20,6 +21,8 @@ const BUILT_IN: Readonly<Record<string, readonly [resource: string, namespaced: 
   "/LimitRange": ["limitranges", true],
   "/ResourceQuota": ["resourcequotas", true],
   "/ReplicationController": ["replicationcontrollers", true],
+  "/PodTemplate": ["podtemplates", true],
+  "/Event": ["events", true],
   "/Namespace": ["namespaces", false],
   "/PersistentVolume": ["persistentvolumes", false],
   "/Node": ["nodes", false],
@@ -36,6 +39,14 @@ const BUILT_IN: Readonly<Record<string, readonly [resource: string, namespaced: 
   "policy/PodDisruptionBudget": ["poddisruptionbudgets", true],
   "autoscaling/HorizontalPodAutoscaler": ["horizontalpodautoscalers", true],
   "discovery.k8s.io/EndpointSlice": ["endpointslices", true],
+  "events.k8s.io/Event": ["events", true],
+  "coordination.k8s.io/Lease": ["leases", true],
+  "resource.k8s.io/ResourceClaim": ["resourceclaims", true],
+  "resource.k8s.io/ResourceClaimTemplate": ["resourceclaimtemplates", true],
+  "node.k8s.io/RuntimeClass": ["runtimeclasses", false],
+  "storage.k8s.io/CSIDriver": ["csidrivers", false],
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicy": ["validatingadmissionpolicies", false],
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding": ["validatingadmissionpolicybindings", false],
   "rbac.authorization.k8s.io/Role": ["roles", true],
   "rbac.authorization.k8s.io/RoleBinding": ["rolebindings", true],
   "rbac.authorization.k8s.io/ClusterRole": ["clusterroles", false],

@@ -27,7 +27,7 @@ export function permissionsOf(rules: readonly PolicyRule[]): Permission[] {
   );
 }
 
-const covers = (list: readonly string[] | undefined, value: string) => (list ?? []).some((v) => v === "*" || v === value);
+const covers = (list: readonly string[] | undefined, value: string) => list?.some((v) => v === "*" || v === value) === true;
 
 /** Whether `granted` allows `p`: a rule limited to names allows only a request for one of them. */
 export function allows(granted: readonly GrantedRule[], p: Permission): boolean {
@@ -45,7 +45,7 @@ export function missingRules(required: readonly PolicyRule[], granted: readonly 
   const missing = permissionsOf(required).filter((p) => !allows(granted, p));
   const byResource = new Map<string, { group: string; resource: string; name?: string; verbs: string[] }>();
   for (const p of missing) {
-    const key = `${p.group}/${p.resource}/${p.name ?? ""}`;
+    const key = JSON.stringify([p.group, p.resource, p.name ?? null]);
     const entry = byResource.get(key) ?? { group: p.group, resource: p.resource, name: p.name, verbs: [] };
     entry.verbs.push(p.verb);
     byResource.set(key, entry);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +28,11 @@ describe("the test control plane", () => {
     const version = JSON.parse(await cluster.kubectl(["version", "-o", "json"])) as { serverVersion: { gitVersion: string } };
     expect(version.serverVersion.gitVersion).toBe("v1.34.4");
     expect((await cluster.kubectl(["get", "nodes", "-o", "name"])).trim()).toBe("node/kwok-node-0");
+  });
+
+  it("answers discovery as recorded in test/fixtures/kube/api-resources-v1.34.txt (the kinds table's unit test reads it)", async () => {
+    const recorded = readFileSync(new URL("../../fixtures/kube/api-resources-v1.34.txt", import.meta.url), "utf8");
+    expect(await cluster.kubectl(["api-resources", "--no-headers", "--sort-by", "name"])).toBe(recorded);
   });
 
   it("enforces RBAC: a service account without a binding may do nothing", async () => {

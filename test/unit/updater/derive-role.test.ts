@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { deriveRole, renderedKinds } from "../../../src/updater/derive-role.js";
 import { groupOf, kindInfo } from "../../../src/updater/kinds.js";
@@ -12,7 +13,26 @@ describe("renderedKinds", () => {
   });
 });
 
+// What kube-apiserver 1.34 answers to `kubectl api-resources` (recorded from the test control
+// plane; test/integration/cluster/control-plane.test.ts checks it still does): NAME [SHORTNAMES] APIVERSION NAMESPACED KIND.
+const DISCOVERY = readFileSync(new URL("../../fixtures/kube/api-resources-v1.34.txt", import.meta.url), "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => line.trim().split(/\s+/))
+  .map((f) => ({ resource: f[0]!, apiVersion: f.at(-3)!, namespaced: f.at(-2) === "true", kind: f.at(-1)! }));
+/** Kinds a chart does not render (reviews, node and cluster plumbing), left out of the table on purpose. */
+const NOT_RENDERED = ["Binding", "CertificateSigningRequest", "ComponentStatus", "CSINode", "CSIStorageCapacity", "DeviceClass", "FlowSchema", "IPAddress", "LocalSubjectAccessReview", "PriorityLevelConfiguration", "ResourceSlice", "SelfSubjectAccessReview", "SelfSubjectReview", "SelfSubjectRulesReview", "ServiceCIDR", "SubjectAccessReview", "TokenReview", "VolumeAttachment", "VolumeAttributesClass"];
+
 describe("kindInfo", () => {
+  it("says what the API server's discovery says, for every kind a chart may render", () => {
+    expect(DISCOVERY.length).toBeGreaterThan(60);
+    for (const { resource, apiVersion, namespaced, kind } of DISCOVERY) {
+      const expected = NOT_RENDERED.includes(kind) ? undefined : { group: groupOf(apiVersion), resource, namespaced };
+      expect(kindInfo(apiVersion, kind), `${kind} (${apiVersion})`).toEqual(expected);
+    }
+  });
+
+
   it.each([
     { apiVersion: "v1", kind: "Secret", expected: { group: "", resource: "secrets", namespaced: true } },
     { apiVersion: "apps/v1", kind: "Deployment", expected: { group: "apps", resource: "deployments", namespaced: true } },
@@ -55,6 +75,15 @@ describe("deriveRole", () => {
         { apiGroups: ["apps"], resources: ["statefulsets"], verbs: ALL },
       ],
     });
+  });
+
+  it.each([
+    { kind: "StatefulSet", apiVersion: "apps/v1" },
+    { kind: "DaemonSet", apiVersion: "apps/v1" },
+    { kind: "Job", apiVersion: "batch/v1" },
+  ])("reads the pods of a $kind, which helm --wait looks at", ({ kind, apiVersion }) => {
+    const result = deriveRole([k(apiVersion, kind)], "r");
+    expect(result.ok && result.rules[1]).toEqual({ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] });
   });
 
   it("for a chart that renders nothing still keeps helm's records and reads the controls", () => {

@@ -50,11 +50,25 @@ describe("missingRules", () => {
     ]);
     expect(missingRules(required, [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }])).toEqual([]);
   });
+
+  it("keeps a rule for named objects apart from the rule for the whole resource", () => {
+    const required = [
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get"], resourceNames: ["a"] },
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["list"] },
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["watch"], resourceNames: [""] },
+    ];
+    expect(missingRules(required, [])).toEqual([
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get"], resourceNames: ["a"] },
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["list"] },
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["watch"], resourceNames: [""] },
+    ]);
+  });
 });
 
 describe("describeRule", () => {
   it("names verbs, resource.group and names", () => {
     expect(describeRule({ apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "create"] })).toBe("get, create networkpolicies.networking.k8s.io");
     expect(describeRule({ apiGroups: [""], resources: ["configmaps"], verbs: ["get"], resourceNames: ["c"] })).toBe("get configmaps named c");
+    expect(describeRule({ apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["get"], resourceNames: ["a", "b"] })).toBe("get deployments.apps, statefulsets.apps named a, b");
   });
 });
