@@ -26,6 +26,32 @@ module.exports = {
       to: { dependencyTypes: ["core"], path: IO_BUILTINS },
     },
     {
+      name: "signing-decisions-are-pure",
+      comment:
+        "What to sign, what is signed already, the tag names and the statements are decided from arguments alone, " +
+        "so a rerun's idempotence and the tag scheme are table tests; cosign, gpg and the registry are the engine's. " +
+        "node:crypto is computation, not I/O: the updater's signature check is decided here too.",
+      severity: "error",
+      from: { path: "^src/signing/" },
+      to: { pathNot: ["^src/signing/", "^src/context/types\\.ts$", "^(node:)?crypto$"] },
+    },
+    {
+      name: "no-cycles",
+      comment: "Modules that import each other (config → chart files → config was one) cannot be read, tested or moved one at a time.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "chart-is-pure",
+      comment:
+        "src/chart decides (stage recipes, Chart.yaml and values rewrites, helm argument lists) from its arguments; " +
+        "src/chart-fs is where charts touch the disk. The split is the folders' names, and this wall keeps it true.",
+      severity: "error",
+      from: { path: "^src/chart/" },
+      to: { dependencyTypes: ["core"], path: IO_BUILTINS },
+    },
+    {
       name: "config-does-not-plan",
       comment:
         "Validating charthouse.yaml knows nothing of how a run is planned; it shares only the vocabulary of tag and " +

@@ -1,4 +1,4 @@
-import { run } from "../test/kit/index.js";
+import { execTool } from "../test/kit/index.js";
 
 /**
  * Empties the engine's build cache for a first run: every image but the imported bases
@@ -7,7 +7,7 @@ import { run } from "../test/kit/index.js";
  * another registry port) would otherwise answer a "cold" build.
  */
 export async function coldCache(env: NodeJS.ProcessEnv): Promise<void> {
-  const docker = (args: string[]) => run("docker", args, { env });
+  const docker = (args: string[]) => execTool("docker", args, { env });
   const images = (await docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout
     .split("\n")
     .filter((image) => image && !image.startsWith("localhost/charthouse/") && !image.endsWith(":<none>"));

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { runProcess } from "../src/exec/index.js";
-import { ensureBaseImage, ensureDockerEngine, run, startRegistry } from "../test/kit/index.js";
+import { ensureBaseImage, ensureDockerEngine, execTool, startRegistry } from "../test/kit/index.js";
 import type { RunResult } from "../src/release/index.js";
 import { coldCache } from "./cold-cache.js";
 import { median } from "./measure.js";
@@ -70,7 +70,7 @@ export async function benchWork(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "charthouse-bench-work-"));
   const bin = new URL("../../bin/charthouse.js", import.meta.url).pathname;
   const recorder = new URL("./record-work.js", import.meta.url).href;
-  const docker = (args: string[]) => run("docker", args, { env });
+  const docker = (args: string[]) => execTool("docker", args, { env });
   try {
     const project = join(work, "project");
     cpSync(new URL("../../examples/hyrax", import.meta.url).pathname, project, { recursive: true });

@@ -5,12 +5,17 @@
 // (demo/updater-demo.ts): no Docker engine, a local Kubernetes control plane.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { processIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/program.js";
+import { helmBinary, runProcess } from "../src/exec/index.js";
+import { toolEnvironment } from "../src/engines/docker/index.js";
+import { Secret } from "../src/registry/index.js";
+import { cosignArgs } from "../src/signing/index.js";
 import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../test/kit/index.js";
+import { builtTool, cosignKeyPair, gpgKeyring } from "../test/kit/sigstore.js";
 
 if (process.argv.includes("--updater")) process.exit(await (await import("./updater-demo.js")).runUpdaterDemo());
 
@@ -23,6 +28,7 @@ await ensureBaseImage(engine.host);
 const password = randomBytes(12).toString("hex");
 const registry = await startRegistry({ kind: "htpasswd", users: { demo: password } });
 const project = mkdtempSync(join(tmpdir(), "charthouse-demo-"));
+const keys = mkdtempSync(join(tmpdir(), "charthouse-demo-keys-"));
 let code = 1;
 try {
   // The example as a project of its own, publishing to the local registry, in a git checkout.
@@ -34,13 +40,33 @@ try {
   git("add", "-A");
   git("commit", "-q", "-m", "Hyrax-shaped example");
   say(`registry ${registry.host} (user demo, a random password handed over in the environment); project ${project}`);
-  say("running: charthouse publish --nightly\n");
+
+  // Signing keys as a maintainer makes them (docs/signing.md), outside the project: a cosign
+  // key pair and a GnuPG key for helm provenance, each with a random password.
+  const signingPassword = randomBytes(12).toString("hex");
+  const gpgPassphrase = randomBytes(12).toString("hex");
+  let signing: { args: string[]; env: Record<string, string>; publicKey: string; pubring: string } | undefined;
+  try {
+    const cosign = await cosignKeyPair(join(keys, "cosign"), signingPassword);
+    const gpg = await gpgKeyring(join(keys, "gpg"), "charthouse demo", gpgPassphrase);
+    const path = [dirname(builtTool("cosign")), dirname(builtTool("syft")), process.env.PATH].join(":");
+    signing = {
+      args: ["--gpg-keyring", gpg.secring, "--gpg-key", "charthouse demo"],
+      env: { PATH: path, CHARTHOUSE_SIGNING_KEY: cosign.pem, CHARTHOUSE_SIGNING_PASSWORD: signingPassword, CHARTHOUSE_GPG_PASSPHRASE: gpgPassphrase },
+      publicKey: cosign.publicKey,
+      pubring: gpg.pubring,
+    };
+    say("signing with a fresh cosign key pair and GnuPG key (their passwords handed over in the environment)");
+  } catch (error) {
+    say(`publishing unsigned: ${(error as Error).message.split("\n")[0]}`);
+  }
+  say(`running: charthouse publish --nightly ${signing?.args.join(" ") ?? ""}\n`);
 
   const io = processIo();
-  code = await runCli(["publish", "--nightly"], {
+  code = await runCli(["publish", "--nightly", ...(signing?.args ?? [])], {
     ...io,
     cwd: project,
-    env: { ...process.env, DOCKER_HOST: engine.host, CHARTHOUSE_REGISTRY_USERNAME: "demo", CHARTHOUSE_REGISTRY_PASSWORD: password },
+    env: { ...process.env, DOCKER_HOST: engine.host, CHARTHOUSE_REGISTRY_USERNAME: "demo", CHARTHOUSE_REGISTRY_PASSWORD: password, ...signing?.env },
   });
   if (code === 0) {
     const date = new Date().toISOString().slice(0, 10).replaceAll("-", "");
@@ -49,6 +75,22 @@ try {
       const command = ["list-tags", "--tls-verify=false", "--creds", "demo:…", `docker://${registry.host}/samvera/${name}`];
       const tags = execFileSync("skopeo", command.map((a) => (a === "demo:…" ? `demo:${password}` : a)), { encoding: "utf8" });
       process.stdout.write(`  $ skopeo ${command.join(" ")}\n${tags.trimEnd().replace(/^/gm, "    ")}\n`);
+    }
+    if (signing) {
+      // What a cluster operator runs to check what they are about to deploy.
+      const login = toolEnvironment(join(keys, "tools"), registry.host, { username: "demo", password: new Secret(password) });
+      const tools = { ...login, PATH: `${dirname(builtTool("cosign"))}:${login.PATH}` };
+      const image = `${registry.host}/samvera/dassie:nightly-${date}`;
+      const verify = cosignArgs.verify(signing.publicKey, image, { plainHttp: true });
+      const verified = await runProcess(builtTool("cosign"), verify, { env: tools });
+      process.stdout.write(`  $ cosign ${verify.join(" ")}\n${verified.output.trimEnd().replace(/^/gm, "    ")}\n`);
+      const pulled = join(keys, "pulled");
+      mkdirSync(pulled);
+      const chartVersion = (await runProcess(helmBinary(), ["show", "chart", `oci://${registry.host}/samvera/charts/hyrax`, "--devel", "--plain-http"], { env: tools })).stdout.match(/^version: (.+)$/m)?.[1];
+      const pull = ["pull", `oci://${registry.host}/samvera/charts/hyrax`, "--version", chartVersion ?? "", "--plain-http", "--destination", pulled, "--verify", "--keyring", signing.pubring];
+      const checked = await runProcess(helmBinary(), pull, { env: tools });
+      process.stdout.write(`  $ helm ${pull.join(" ")}\n${checked.output.trimEnd().replace(/^/gm, "    ")}\n`);
+      if (verified.code !== 0 || checked.code !== 0) code = 1;
     }
     process.stdout.write(
       `  $ helm pull oci://${registry.host}/samvera/charts/hyrax --devel --plain-http   # after: helm registry login ${registry.host} -u demo --plain-http\n` +
@@ -63,6 +105,7 @@ try {
   say("cleaning up: registry stopped, project removed" + (engine.started ? ", Docker engine stopped" : ""));
   await registry.stop();
   rmSync(project, { recursive: true, force: true });
+  rmSync(keys, { recursive: true, force: true });
   await engine.stop();
 }
 process.exit(code);

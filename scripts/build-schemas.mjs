@@ -27,6 +27,6 @@ for (const [name, type] of Object.entries(outputs)) {
   }
 }
 if (stale.length) {
-  console.error(`stale: ${stale.join(", ")}: run npm run build:schemas and commit them`);
+  console.error(`stale: ${stale.join(", ")}: run npm run generate and commit them`);
   process.exit(1);
 }

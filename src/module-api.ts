@@ -1,6 +1,6 @@
 /**
  * What the Dagger module (ci/) uses of the library, bundled into ci/lib by
- * `npm run build:module`: the use-case layer (prepareRun, runRelease) and what its
+ * `npm run generate`: the use-case layer (prepareRun, runRelease) and what its
  * Dagger adapter needs to carry out the Engine primitives. Every decision is made here,
  * in tested code; the module maps primitives to Dagger calls.
  */
@@ -9,7 +9,7 @@ export { commitTimeFromObjects } from "./context/git-objects.js";
 export { planSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
 export { helmArgs, settleChartLock, type ChartStage, type ReadProjectText } from "./chart/index.js";
-export { canonicalizePackage } from "./chart-files/stage.js";
+export { canonicalizePackage } from "./chart-fs/stage.js";
 export { RegistryClient, Secret, parseRepository, isLoopbackHost, type Credentials } from "./registry/index.js";
-export { prepareFromView, runRelease, pushedDigest, StepFailed, VIEW_ROOT, type ProjectView, type Engine, type RunOptions, type ServiceStart, type RunResult } from "./release/index.js";
+export { prepareFromView, runRelease, pushedDigest, StepFailed, VIEW_ROOT, type ProjectView, type Engine, type ExecOptions, type ServiceStart, type RunResult } from "./release/index.js";
 export { renderResult } from "./render/render-result.js";

@@ -31,7 +31,7 @@ type Tool = (script: string, setup?: (c: Container) => Container) => Container;
 export function daggerEngine(o: { source: Directory; credentials?: ModuleCredentials; tool: Tool; client: ch.RegistryClient }): ch.Engine<Container[], NamedService[], StagedChart, File> {
   const helmTools = (): Container =>
     dag.container().from(TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
-  const exec = async (container: Container): Promise<Container> => {
+  const synced = async (container: Container): Promise<Container> => {
     try {
       return await container.sync();
     } catch (error) {
@@ -67,10 +67,10 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
         for (const [key, value] of Object.entries(labels)) container = container.withLabel(key, value);
         return container;
       });
-      return Promise.all(variants.map(exec));
+      return Promise.all(variants.map(synced));
     },
 
-    async run(image, command, opts = {}) {
+    async exec(image, command, opts = {}) {
       let container = image[0]!;
       for (const [key, value] of Object.entries(opts.env ?? {})) container = container.withEnvVariable(key, value);
       // A Docker volume starts as a copy of the image's directory, owned as it is there: seed the cache the same way.
@@ -80,14 +80,15 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
         container = container.withMountedCache(cache.path, dag.cacheVolume(cache.key), { ...seed, ...(user ? { owner: user } : {}) });
       }
       for (const { name, service } of opts.services ?? []) container = container.withServiceBinding(name, service);
-      await exec(container.withExec([...command], { useEntrypoint: true }));
+      await synced(container.withExec([...command], { useEntrypoint: true }));
     },
 
     async startServices(services) {
       const started = services.map(({ service, image }) => {
         let container = "built" in image ? image.built[0]! : dag.container().from(image.reference);
         for (const [key, value] of Object.entries(service.env)) container = container.withEnvVariable(key, value);
-        container = container.withExposedPort(service.port);
+        // Dagger waits for an exposed port to listen; a service declaring none is reached by name all the same.
+        if (service.port !== undefined) container = container.withExposedPort(service.port);
         // `ready` runs in the service's own container: Dagger runs a container's healthcheck there and waits for it instead of the port.
         if (service.ready) {
           container = container.withDockerHealthcheck([...service.ready], { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 });
@@ -118,7 +119,7 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       let tree = dag.directory();
       for (const dir of stage.dirs) tree = tree.withDirectory(dir, o.source.directory(dir));
       const dir = `${STAGE}/${stage.chartDir}`;
-      const built = await exec(mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...ch.helmArgs.dependencyBuild(dir)]));
+      const built = await synced(mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...ch.helmArgs.dependencyBuild(dir)]));
       let settled = built.directory(STAGE);
       const lock = `${stage.chartDir}/Chart.lock`;
       if (await settled.exists(lock)) settled = settled.withNewFile(lock, ch.settleChartLock(await settled.file(lock).contents(), stage.time));
@@ -130,13 +131,13 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
     },
 
     async helm(chart, args) {
-      return (await exec(chart.helm.withExec(["helm", ...args(chart.dir)]))).stdout();
+      return (await synced(chart.helm.withExec(["helm", ...args(chart.dir)]))).stdout();
     },
 
     async packageChart(chart, fileName) {
       const packaged = chart.helm.withExec(["helm", ...ch.helmArgs.package(chart.dir, "/out")]);
       // The library's canonicaliser, run where the package is: same chart, same bytes on either engine.
-      const canonical = await exec(o.tool(`lib.canonicalizePackage(${JSON.stringify(`/out/${fileName}`)})`, (c) => c.withFile(`/out/${fileName}`, packaged.file(`/out/${fileName}`))));
+      const canonical = await synced(o.tool(`lib.canonicalizePackage(${JSON.stringify(`/out/${fileName}`)})`, (c) => c.withFile(`/out/${fileName}`, packaged.file(`/out/${fileName}`))));
       return canonical.file(`/out/${fileName}`);
     },
 
@@ -150,11 +151,22 @@ export function daggerEngine(o: { source: Directory; credentials?: ModuleCredent
       if (o.credentials) {
         const login = ch.shellQuote(["helm", ...ch.helmArgs.registryLogin(host, o.credentials.username, { plainHttp })]);
         helm = helm.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
-        await exec(helm.withExec(["sh", "-c", `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${login} && ${push}`]));
+        await synced(helm.withExec(["sh", "-c", `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${login} && ${push}`]));
       } else {
-        await exec(helm.withExec(["sh", "-c", push]));
+        await synced(helm.withExec(["sh", "-c", push]));
       }
       return ch.pushedDigest(o.client, reference, "helm push");
+    },
+
+    // Signing is the Docker engine's only, so far: the module's publish plans no signing step.
+    async sign(subject) {
+      throw new ch.StepFailed(`signing ${subject} needs charthouse publish on Docker: the Dagger module does not sign yet`);
+    },
+    async attest(subject) {
+      throw new ch.StepFailed(`attesting ${subject} needs charthouse publish on Docker: the Dagger module does not attest yet`);
+    },
+    async sbom(subject) {
+      throw new ch.StepFailed(`an SBOM of ${subject} needs charthouse publish on Docker: the Dagger module does not make SBOMs yet`);
     },
 
     // The engine keeps nothing of a run's outside its cache.

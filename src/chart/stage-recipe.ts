@@ -36,12 +36,33 @@ export async function chartStage(chart: ChartPlan, read: ReadProjectText, digest
   const chartYaml = await read(`${chartDir}/Chart.yaml`);
   if (chartYaml === undefined) throw new Error(`${chartDir}/Chart.yaml cannot be read`);
   const files: Record<string, string> = {
-    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: chart.annotations }),
+    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: withPinnedImages(chart, digests) }),
   };
   const settings = pinSettings(chart, digests);
   // A chart without values.yaml gets one holding just the pins; without pins it stays as it is.
   if (settings.length) files[`${chartDir}/values.yaml`] = rewriteValuesYaml((await read(`${chartDir}/values.yaml`)) ?? "", settings);
   return { chartDir, dirs, files, time: stageTime(chart) };
+}
+
+/**
+ * The Chart.yaml annotation naming every image the chart pins by digest
+ * (`repository:tag@sha256:…`, comma-separated). helm carries Chart.yaml annotations into the
+ * chart's OCI manifest, so the updater can check the images' signatures before it installs
+ * the chart, without rendering it.
+ */
+export const PINNED_IMAGES_ANNOTATION = "dev.charthouse.pinned-images";
+
+/** The plan's annotations, and the pinned images once their digests are known. */
+function withPinnedImages(chart: ChartPlan, digests: ReadonlyMap<string, string>): Readonly<Record<string, string>> {
+  const pinned = [
+    ...new Set(
+      chart.pins.flatMap((pin) => {
+        const digest = pin.digest ?? digests.get(pin.image);
+        return digest ? [`${pin.repository}:${pin.tag}@${digest}`] : [];
+      }),
+    ),
+  ];
+  return pinned.length ? { ...chart.annotations, [PINNED_IMAGES_ANNOTATION]: pinned.join(",") } : chart.annotations;
 }
 
 /** The chart's directory and its local dependencies', recursively, project-relative. */

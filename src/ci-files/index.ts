@@ -1,4 +1,4 @@
 export { circleciConfig } from "./circleci.js";
 export { githubWorkflow } from "./github.js";
 export { daggerCall, DAGGER_VERSION, type CiOptions } from "./options.js";
-export { ownCiFiles, writeOwnCiFiles } from "./own.js";
+export { ownCiFiles } from "./own.js";

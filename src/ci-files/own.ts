@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { loadConfig } from "../config/index.js";
 import { circleciConfig } from "./circleci.js";
 import { githubWorkflow } from "./github.js";
@@ -13,12 +11,4 @@ export function ownCiFiles(root: string): Record<string, string> {
     // sudo resets PATH to its secure_path: pass the job's on, so .ci/run finds the job's node.
   const options: CiOptions = { policy: loaded.config.policy, daggerVersion: DAGGER_VERSION, extraTests: ['sudo -E env "PATH=$PATH" bash .ci/run'] };
   return { ".circleci/config.yml": circleciConfig(options), ".github/workflows/charthouse.yml": githubWorkflow(options) };
-}
-
-/** `npm run ci-files`: rewrites them (a test fails when the committed ones differ). */
-export function writeOwnCiFiles(root = fileURLToPath(new URL("../../..", import.meta.url))): void {
-  for (const [path, content] of Object.entries(ownCiFiles(root))) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
 }

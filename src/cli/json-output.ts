@@ -1,6 +1,6 @@
 /**
  * What charthouse prints under --json, one type per command: the contract machines read.
- * `npm run build:schemas` generates schemas/<name>.schema.json from these types; the
+ * `npm run generate` writes schemas/<name>.schema.json from these types; the
  * package ships them, and the tests validate real outputs against them.
  */
 import type { ConfigProblem } from "../config/types.js";

@@ -24,7 +24,7 @@ export function problemsError(path: string, problems: readonly ConfigProblem[], 
 }
 
 /** A saved registry state, or the empty one when no file is given. */
-export function readRegistryState(file: string | undefined, io: CliIo): RegistryState {
+export function readRegistryStateFile(file: string | undefined, io: CliIo): RegistryState {
   if (!file) return EMPTY_STATE;
   let text: string;
   try {

@@ -20,16 +20,19 @@ export function registryHost(config: Config): string {
   return parseRepository(`${config.registry}/x`).host;
 }
 
-/** Stdin can be read once: a command's reads of the password share this one. */
-const stdinPasswords = new WeakMap<CliIo, Promise<Secret>>();
+/** Stdin can be read once: a command's reads of it share this one. */
+const stdinTexts = new WeakMap<CliIo, Promise<string>>();
+
+/** Stdin's whole text, read once per command, without its final newline. */
+export function readStdinOnce(io: CliIo): Promise<string> {
+  if (!stdinTexts.has(io)) stdinTexts.set(io, (io.stdin?.() ?? Promise.resolve("")).then((text) => text.replace(/\r?\n$/, "")));
+  return stdinTexts.get(io)!;
+}
 
 /** Credentials for `host` (a config's: `registryHost(config)`), from flags, stdin, environment or the Docker config. */
 export async function readCredentials(opts: RegistryOptions, host: string, io: CliIo): Promise<Credentials | undefined> {
   let password: Secret | undefined;
-  if (opts.registryPasswordStdin) {
-    if (!stdinPasswords.has(io)) stdinPasswords.set(io, (io.stdin?.() ?? Promise.resolve("")).then((text) => new Secret(text.replace(/\r?\n$/, ""))));
-    password = await stdinPasswords.get(io)!;
-  }
+  if (opts.registryPasswordStdin) password = new Secret(await readStdinOnce(io));
   return resolveCredentials(host, { username: opts.registryUsername, password, env: io.env });
 }
 

@@ -1,13 +1,14 @@
 import { dirname, relative, resolve } from "node:path";
-import { isSemver, tagPatternRegex } from "../plan/formats.js";
+import { isSemver, tagReadTwice } from "../plan/formats.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
-import { readChart } from "../chart-files/read-chart.js";
+import { readChart } from "./read-chart.js";
 import type { ChartFile } from "../chart/parse-chart.js";
 import { ConfigError } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 import { listStages } from "./dockerfile.js";
 import { formatFieldPath, locate, type FieldPath } from "./positions.js";
 import { nodeFiles, type ProjectFiles } from "./project-files.js";
+import type { RawConfig, RawImage } from "./raw-config.generated.js";
 import { checkSchema } from "./schema-check.js";
 import {
   DEFAULT_POLICY,
@@ -18,35 +19,6 @@ import {
   type ImageConfig,
   type TestConfig,
 } from "./types.js";
-
-/** The shape the schema guarantees once it passes; fields still optional as written. */
-interface RawConfig {
-  registry: string;
-  source?: string;
-  images?: RawImage[];
-  test?: { image: string; command: string[]; env?: Record<string, string>; services?: RawService[]; caches?: string[] };
-  charts?: { path: string; repository?: string; pins?: { image: string; repository?: string; tag: string; digest?: string }[] }[];
-  policy?: { releaseTag?: string; chartReleaseTag?: string; defaultBranch?: string };
-}
-interface RawImage {
-  name: string;
-  repository?: string;
-  context?: string;
-  dockerfile?: string;
-  target?: string;
-  buildArgs?: Record<string, string>;
-  platforms?: string[];
-  smoke?: string[];
-}
-interface RawService {
-  name: string;
-  image: string;
-  port: number;
-  env?: Record<string, string>;
-  command?: string[];
-  ready?: string[];
-  readyTimeoutSeconds?: number;
-}
 
 /**
  * Reads and validates a charthouse.yaml. Every problem is returned at once, each
@@ -128,8 +100,9 @@ function buildConfig(raw: RawConfig, file: string, problems: Problems, files: Pr
 
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
   const releaseOk = checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
-  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], ["chart", "version"], problems);
-  if (releaseOk && chartOk) checkUnambiguous(policy, problems);
+  // With one chart (or none yet) a chart tag need not name it: `helm-{version}`, `hyrax-chart-{version}`.
+  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], charts.length > 1 ? ["chart", "version"] : ["version"], problems, ["chart"]);
+  if (releaseOk && chartOk) checkUnambiguous(policy, charts.map((c) => c.name), problems);
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
 
@@ -174,7 +147,7 @@ function buildTest(raw: NonNullable<RawConfig["test"]>, imageNames: string[], pr
   const services = (raw.services ?? []).map((s) => ({
     name: s.name,
     image: s.image,
-    port: s.port,
+    ...(s.port === undefined ? {} : { port: s.port }),
     env: s.env ?? {},
     command: s.command,
     ready: s.ready,
@@ -313,36 +286,33 @@ function checkUnique(values: string[], pathOf: (index: number) => FieldPath, wha
   });
 }
 
-/** A tag pattern must hold each placeholder exactly once and no others. True when it does. */
-function checkPattern(pattern: string, path: FieldPath, required: string[], problems: Problems): boolean {
+/** A tag pattern must hold each required placeholder exactly once, an optional one at most once, and no others. True when it does. */
+function checkPattern(pattern: string, path: FieldPath, required: string[], problems: Problems, optional: string[] = []): boolean {
   const before = problems.errors.length;
   const found = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
+  const known = [...new Set([...optional, ...required])];
   for (const name of required) {
     const count = found.filter((f) => f === name).length;
     if (count !== 1) {
-      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once`, `write it like ${required.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
+      const why = name === "chart" && count === 0 ? " (this file declares several charts: a tag must say which it releases)" : "";
+      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once${why}`, `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
     }
   }
-  for (const name of found.filter((f) => !required.includes(f))) {
-    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${required.map((r) => `{${r}}`).join(" and ")}`);
+  for (const name of optional.filter((o) => !required.includes(o))) {
+    if (found.filter((f) => f === name).length > 1) problems.add(path, `tag pattern "${pattern}" must contain {${name}} at most once`, `write it like {${name}}-chart-v{version}`);
+  }
+  for (const name of found.filter((f) => !known.includes(f))) {
+    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${known.map((r) => `{${r}}`).join(" and ")}`);
   }
   return problems.errors.length === before;
 }
 
 /**
- * The two patterns must never read one tag two ways: tried on tags of both shapes
- * (releases and prereleases, charts with dashes and dots), no tag may match both.
+ * The two patterns must never read one tag two ways: a tag both read as a semver
+ * release (of one of the file's charts, for the chart pattern) is refused, naming it.
  */
-function checkUnambiguous(policy: { releaseTag: string; chartReleaseTag: string }, problems: Problems): void {
-  const versions = ["1.2.3", "1.2.3-rc.1", "1.2.3-rc-1", "10.0.0-beta.2"];
-  const charts = ["app", "my-app", "my.app", "1.2.3"];
-  const samples = [
-    ...versions.map((v) => policy.releaseTag.replace("{version}", v)),
-    ...versions.flatMap((v) => charts.map((c) => policy.chartReleaseTag.replace("{version}", v).replace("{chart}", c))),
-  ];
-  const release = tagPatternRegex(policy.releaseTag);
-  const chart = tagPatternRegex(policy.chartReleaseTag);
-  const both = samples.find((tag) => release.test(tag) && chart.test(tag));
+function checkUnambiguous(policy: { releaseTag: string; chartReleaseTag: string }, charts: readonly string[], problems: Problems): void {
+  const both = tagReadTwice(policy, charts);
   if (both) {
     problems.add(
       ["policy", "chartReleaseTag"],

@@ -18,7 +18,8 @@ export interface ServiceConfig {
   readonly name: string;
   /** An image reference, or the name of an image from `images`. */
   readonly image: string;
-  readonly port: number;
+  /** The port it listens on, when it says: services reach one another by name, with or without it. */
+  readonly port?: number;
   readonly env: Readonly<Record<string, string>>;
   readonly command?: readonly string[];
   readonly ready?: readonly string[];

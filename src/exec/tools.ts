@@ -1,5 +1,4 @@
 import { accessSync, constants } from "node:fs";
-import { runProcess } from "./run-process.js";
 import { ConfigError } from "../errors.js";
 
 /** Debian packages that provide the tools the local registry and engine need. */
@@ -25,11 +24,4 @@ export function requireTool(tool: string): string {
   }
   const pkg = TOOL_PACKAGES[tool];
   throw new ConfigError(`${tool} is not installed: install it with \`apt-get install ${pkg ?? tool}\` (bash .ci/run installs everything the tests need)`);
-}
-
-/** Runs a command to completion, feeding `input`; rejects with its output on a non-zero exit. */
-export async function run(command: string, args: readonly string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ stdout: string; output: string }> {
-  const result = await runProcess(command, args, opts);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.code ?? result.signal}: ${result.output.trim()}`);
-  return result;
 }

@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { readChart } from "../chart-files/read-chart.js";
+import { readChart } from "../config/read-chart.js";
 import { listStages } from "../config/dockerfile.js";
+import type { GitTag } from "./learn-tags.js";
 
 /** What `charthouse init` could find out about a project. */
 export interface ProjectFacts {
@@ -17,6 +18,8 @@ export interface ProjectFacts {
   /** `<owner>/<repo>` of a GitHub origin remote: what `${{ github.repository }}` is in its workflows. */
   readonly repository?: string;
   readonly source?: string;
+  /** The repository's git tags, newest first as git orders them by creation time. */
+  readonly tags: readonly GitTag[];
 }
 
 const SKIP = new Set(["node_modules", ".git", "dist", "vendor", "tmp"]);
@@ -52,7 +55,20 @@ export function detectProject(root: string): ProjectFacts {
     charts: rel(chartDirs.filter((d) => !local.has(d))),
     subcharts: rel(chartDirs.filter((d) => local.has(d))),
     ...origin,
+    tags: gitTags(root),
   };
+}
+
+function gitTags(root: string): GitTag[] {
+  try {
+    const out = execFileSync("git", ["for-each-ref", "--sort=-creatordate", "--format=%(refname:short)%09%(creatordate:unix)", "refs/tags"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return out.split("\n").filter(Boolean).map((line) => {
+      const [name, time] = line.split("\t");
+      return { name: name!, time: Number(time) || 0 };
+    });
+  } catch {
+    return [];
+  }
 }
 
 function gitOrigin(root: string): { registry?: string; repository?: string; source?: string } {

@@ -1,3 +1,3 @@
-export { initProject, initFiles, type InitOptions, type CiKind } from "./init-project.js";
+export { initProject, initFiles, planInit, type InitOptions, type InitPlan, type CiKind } from "./init-project.js";
 export { detectProject, type ProjectFacts } from "./detect-project.js";
-export { renderConfig } from "./render-config.js";
+export { renderConfig, type LearnedRow } from "./render-config.js";

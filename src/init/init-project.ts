@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { circleciConfig, DAGGER_VERSION, githubWorkflow } from "../ci-files/index.js";
-import { DEFAULT_POLICY } from "../config/types.js";
+import { DEFAULT_POLICY, type PolicyConfig } from "../config/types.js";
 import { ConfigError } from "../errors.js";
 import { detectProject } from "./detect-project.js";
 import { learnFromRepository } from "./learn.js";
-import { renderConfig } from "./render-config.js";
+import { renderConfig, type LearnedRow } from "./render-config.js";
 
 export type CiKind = "circleci" | "github";
 
@@ -20,8 +20,14 @@ export interface InitOptions {
 /** What init writes (by path relative to the project), and what it noticed for the person. */
 export interface InitPlan {
   readonly files: Readonly<Record<string, string>>;
-  /** References in the repository's files to what is not there (a target, a chart), left out. */
+  /** What it learned, each with its source: the table init closes with. */
+  readonly learned: readonly LearnedRow[];
+  /** References in the repository's files to what is not there or not published (a target, an image), left out. */
   readonly stale: readonly string[];
+  /** What could not be evaluated (an expression, a variable) or is older (a tag pattern): reported, never copied. */
+  readonly notes: readonly string[];
+  /** What a person must still write. */
+  readonly todo: readonly string[];
   /** Workflow files and jobs the written CI supersedes; left untouched. */
   readonly supersedes: readonly string[];
 }
@@ -36,13 +42,15 @@ export function planInit(o: InitOptions): InitPlan {
     throw new ConfigError(`${o.root} is not a directory: run charthouse init in the project's directory, or name it (charthouse init path/to/project)`);
   }
   const facts = detectProject(o.root);
-  const learned = learnFromRepository(o.root, { repository: facts.repository });
+  const learned = learnFromRepository(o.root, facts);
   const config = renderConfig(facts, learned);
-  const ci = { policy: DEFAULT_POLICY, daggerVersion: DAGGER_VERSION };
-  return { files: filesFor(o, facts.name, config.text, ci), stale: config.stale, supersedes: learned.supersedes };
+  // The CI file fires on the tags the project really pushes.
+  const policy = { ...DEFAULT_POLICY, releaseTag: learned.patterns.releaseTag, chartReleaseTag: learned.patterns.chartReleaseTag };
+  const ci = { policy, daggerVersion: DAGGER_VERSION };
+  return { files: filesFor(o, facts.name, config.text, ci), learned: config.learned, stale: learned.stale, notes: learned.notes, todo: config.todo, supersedes: learned.supersedes };
 }
 
-function filesFor(o: InitOptions, name: string, config: string, ci: { policy: typeof DEFAULT_POLICY; daggerVersion: string }): Record<string, string> {
+function filesFor(o: InitOptions, name: string, config: string, ci: { policy: PolicyConfig; daggerVersion: string }): Record<string, string> {
   return {
     "charthouse.yaml": config,
     "dagger.json": blueprintConfig(name, o.module),

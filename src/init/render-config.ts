@@ -1,54 +1,63 @@
 import type { ProjectFacts } from "./detect-project.js";
-import { at, type Learned, type LearnedImage } from "./learn.js";
+import type { DecidedImage, Learned } from "./learn.js";
+import { at } from "./read-yaml.js";
 
-/** A charthouse.yaml, and what init found stale on the way (reported, never copied). */
-export interface RenderedConfig {
-  readonly text: string;
-  readonly stale: readonly string[];
+/** One line of the table init closes with: what it learned, the value, where it read it. */
+export interface LearnedRow {
+  readonly what: string;
+  readonly value: string;
+  readonly source: string;
 }
 
-const NOTHING_LEARNED: Learned = { images: [], services: [], charts: [], supersedes: [] };
+/** A charthouse.yaml, what init learned for it, and what a person must still do. */
+export interface RenderedConfig {
+  readonly text: string;
+  readonly learned: readonly LearnedRow[];
+  readonly todo: readonly string[];
+}
+
+/** Plain YAML scalars stay plain; anything YAML could read otherwise is quoted. */
+function scalar(value: string): string {
+  return /^[\w./@-][\w./@ :+-]*$/.test(value) && !/: |\s$|^(true|false|null|yes|no|on|off|~)$/i.test(value) && !/^[\d.]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+const flow = (values: readonly string[]) => JSON.stringify(values);
 
 /**
- * A charthouse.yaml for the project. What the repository's workflows and compose files
- * already say is taken over, each value with a comment naming the file and line it came
- * from: the images they publish (target, name, platforms, registry), the test gate's
- * services (image, port, environment, healthcheck as `ready`), the charts a releaser
- * publishes. Targets no Dockerfile stage defines are reported, not copied; stages nothing
- * publishes stay commented out, saying so. Without CI files: every named stage, and
- * comments where a person must decide.
+ * A charthouse.yaml for the project from what init learned, each value with a comment
+ * naming the file and line it came from. Without CI files: every named Dockerfile stage,
+ * and comments where a person must decide.
  */
-export function renderConfig(facts: ProjectFacts, learned: Learned = NOTHING_LEARNED): RenderedConfig {
-  const stale: string[] = [];
+export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedConfig {
+  const rows: LearnedRow[] = [];
+  const todo: string[] = [];
   const out: string[] = [
     "# yaml-language-server: $schema=https://raw.githubusercontent.com/samvera-labs/charthouse/main/charthouse.schema.json",
     "# Written by `charthouse init`. Check it with `charthouse check`; see what a run would do with",
     "# `charthouse plan --nightly`.",
   ];
-  const stages = facts.dockerfiles.flatMap((d) => d.stages.map((stage) => ({ dockerfile: d.path, stage })));
-  const stageNames = new Set(stages.map((s) => s.stage));
-  const published = learned.images.filter((image) => {
-    if (image.target === undefined || stageNames.has(image.target)) return true;
-    stale.push(`${at(image.from)}: target ${image.target} (image ${image.name}) is no stage of ${facts.dockerfiles.map((d) => d.path).join(", ") || "any Dockerfile"}; left out`);
-    return false;
-  });
-
-  const registry = published.find((i) => i.registry)?.registry;
-  if (registry) out.push(`# from ${at(published.find((i) => i.registry)!.from)}`, `registry: ${registry}`);
-  else if (facts.registry) out.push("# from the git remote origin", `registry: ${facts.registry}`);
-  else out.push("# TODO: the registry and namespace to publish to (no workflow or GitHub remote says it).", "registry: ghcr.io/your-org");
+  if (learned.registry) {
+    out.push(`# from ${learned.registry.source}`, `registry: ${learned.registry.value}`);
+    rows.push({ what: "registry", value: learned.registry.value, source: learned.registry.source });
+  } else {
+    out.push("# TODO: the registry and namespace to publish to (no workflow or GitHub remote says it).", "registry: ghcr.io/your-org");
+    todo.push("charthouse.yaml: registry (no workflow or GitHub remote says where to publish)");
+  }
   if (facts.source) out.push(`source: ${facts.source}`);
   out.push("");
 
+  const stages = facts.dockerfiles.flatMap((d) => d.stages.map((stage) => ({ dockerfile: d.path, stage })));
   const names = new Map<string, string>();
-  if (published.length) {
+  if (learned.images?.length) {
     out.push("images:");
-    for (const image of published) {
-      names.set(image.target ?? image.name, image.name);
-      out.push(...renderImage(image, stages.find((s) => s.stage === image.target)?.dockerfile));
+    for (const image of learned.images) {
+      out.push(...renderImage(image));
+      rows.push({ what: `image ${image.name}`, value: [image.target && `target ${image.target}`, image.platforms.length ? image.platforms.join(", ") : "linux/amd64 (default)"].filter(Boolean).join("; "), source: image.from.map(at).join(", ") });
     }
-    const unpublished = stages.filter((s) => !published.some((i) => i.target === s.stage));
-    for (const s of unpublished) out.push(`  # - name: ${s.stage.toLowerCase()}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: uncomment to publish it`, `  #   target: ${s.stage}`);
+    for (const s of stages.filter((s) => !learned.images!.some((i) => i.target === s.stage))) {
+      out.push(`  # - name: ${s.stage.toLowerCase()}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: uncomment to publish it`, `  #   target: ${s.stage}`);
+    }
+    todo.push("charthouse.yaml: a smoke test for each image (images[].smoke)");
   } else if (stages.length) {
     out.push("# One image per named Dockerfile stage. Remove the stages you do not publish (base stages", "# other stages build FROM are built anyway), and add a smoke test to each.", "images:");
     for (const { dockerfile, stage } of stages) {
@@ -56,71 +65,93 @@ export function renderConfig(facts: ProjectFacts, learned: Learned = NOTHING_LEA
       out.push(`  - name: ${stage.toLowerCase()}`, `    target: ${stage}`);
       if (dockerfile !== "Dockerfile") out.push(`    dockerfile: ${dockerfile}`);
       out.push(`    # smoke: ["sh", "-c", "…"]   # a command the image must pass`);
+      rows.push({ what: `image ${stage.toLowerCase()}`, value: `target ${stage}`, source: dockerfile });
     }
+    todo.push("charthouse.yaml: keep only the stages you publish, each with a smoke test");
   } else if (facts.dockerfiles.length) {
     out.push("# The Dockerfiles found have no named stages (FROM … AS name): add images by hand.", "images:", ...facts.dockerfiles.map((d) => `  - name: ${facts.name}\n    dockerfile: ${d.path}`));
   } else {
     out.push("# No Dockerfile was found.", "images: []");
   }
-  out.push("", ...renderTest(learned, names, stale), "");
+  out.push("", ...renderTest(learned, names, rows, todo), "");
 
-  const chartDirs = chartsToPublish(facts, learned);
-  if (chartDirs.length) {
+  if (learned.charts.length) {
     out.push("charts:");
-    for (const { dir, comment } of chartDirs) {
-      if (comment) out.push(`  # ${comment}`);
-      out.push(`  - path: ${dir}`, "    # pins: the image each chart deploys, written into these values keys on publish", "    #   - { image: <an image above>, repository: image.repository, tag: image.tag, digest: image.digest }");
+    for (const chart of learned.charts) {
+      if (chart.releaser) out.push(`  # from ${at(chart.releaser.from)}${chart.releaser.registry ? ` (it pushes to oci://${chart.releaser.registry}; charthouse pushes to <registry>/charts/${chart.name})` : ""}`);
+      out.push(`  - path: ${chart.dir}`);
+      rows.push({ what: `chart ${chart.name}`, value: chart.dir, source: chart.releaser ? at(chart.releaser.from) : `${chart.dir}/Chart.yaml` });
+      if (chart.pins.length) {
+        out.push("    # the image each chart deploys, written into these values keys on publish");
+        out.push("    pins:");
+        for (const pin of chart.pins) {
+          out.push(`      # from ${at(pin.from)}`, `      - { image: ${pin.image}, ${pin.repository ? `repository: ${pin.repository}, ` : ""}tag: ${pin.tag}${pin.digest ? `, digest: ${pin.digest}` : ""} }`);
+          rows.push({ what: `pin in ${chart.name}`, value: `${pin.repository ?? pin.tag.replace(/\.tag$/, "")} → ${pin.image}`, source: at(pin.from) });
+        }
+      } else {
+        out.push("    # pins: the image each chart deploys, written into these values keys on publish", "    #   - { image: <an image above>, repository: image.repository, tag: image.tag, digest: image.digest }");
+      }
     }
     if (facts.subcharts.length) out.push(`# Not published on their own (local dependencies of the charts above): ${facts.subcharts.join(", ")}`);
   } else {
     out.push("charts: []");
   }
-  out.push("", "policy:", "  releaseTag: v{version}", '  chartReleaseTag: "{chart}-chart-v{version}"', "  defaultBranch: main", "");
-  return { text: out.join("\n"), stale };
+
+  const p = learned.patterns;
+  out.push("", "policy:");
+  out.push(p.releaseFrom ? `  # from git tag ${p.releaseFrom}` : "  # no release tag in the history: charthouse's default");
+  out.push(`  releaseTag: ${scalar(p.releaseTag)}`);
+  out.push(p.chartFrom ? `  # from git tag ${p.chartFrom}` : "  # no chart release tag in the history: charthouse's default");
+  out.push(`  chartReleaseTag: ${scalar(p.chartReleaseTag)}`, "  defaultBranch: main", "");
+  rows.push({ what: "release tags", value: p.releaseTag, source: p.releaseFrom ? `git tag ${p.releaseFrom}` : "default" });
+  rows.push({ what: "chart release tags", value: p.chartReleaseTag, source: p.chartFrom ? `git tag ${p.chartFrom}` : "default" });
+  return { text: out.join("\n"), learned: rows, todo };
 }
 
-function renderImage(image: LearnedImage, dockerfile: string | undefined): string[] {
-  const lines = [`  # from ${at(image.from)}`, `  - name: ${image.name}`];
-  if (image.target) lines.push(`    target: ${image.target}`);
-  if (dockerfile && dockerfile !== "Dockerfile") lines.push(`    dockerfile: ${dockerfile}`);
-  if (image.platforms?.length) lines.push(`    platforms: [${image.platforms.join(", ")}]`);
+function renderImage(image: DecidedImage): string[] {
+  const lines = [`  # from ${image.from.map(at).join(", ")}`, `  - name: ${image.name}`];
+  if (image.repository !== image.name) lines.push(`    repository: ${image.repository}`);
+  if (image.target) lines.push(`    target: ${scalar(image.target)}`);
+  if (image.context) lines.push(`    context: ${scalar(image.context)}`);
+  if (image.dockerfile && image.dockerfile !== `${image.context ?? "."}/Dockerfile` && image.dockerfile !== "Dockerfile") lines.push(`    dockerfile: ${scalar(image.dockerfile)}`);
+  if (image.platforms.length) lines.push(`    platforms: ${flow(image.platforms)}`);
   lines.push(`    # smoke: ["sh", "-c", "…"]   # a command the image must pass`);
   return lines;
 }
 
-/** The test gate: the image the compose file builds, its services with their healthchecks as `ready`. */
-function renderTest(learned: Learned, names: ReadonlyMap<string, string>, stale: string[]): string[] {
-  const tested = learned.tested;
-  const image = tested?.target ? names.get(tested.target) : undefined;
+/** The test gate: the image the tested compose service builds, the services it depends on with their healthchecks as `ready`. */
+function renderTest(learned: Learned, names: ReadonlyMap<string, string>, rows: LearnedRow[], todo: string[]): string[] {
+  const { tested, file, services } = learned.compose;
+  const image = learned.testImage ?? (tested?.target ? names.get(tested.target) : undefined);
   if (!tested || !image) {
-    if (tested?.target) stale.push(`${at(tested.from)}: service ${tested.service} builds target ${tested.target}, which no image above publishes; no test gate written`);
     return ["# The project's test suite, run in one of its images against service containers:", "# test:", "#   image: <an image above>", '#   command: ["bundle", "exec", "rspec"]', "#   services:", "#     - { name: postgres, image: postgres:15, port: 5432, ready: [pg_isready] }"];
   }
-  const lines = [`# from ${at(tested.from)} (service ${tested.service}, built from this repository)`, "test:", `  image: ${image}`];
-  lines.push(`  # TODO: the command that runs the test suite${tested.command ? `; the compose service runs ${JSON.stringify(tested.command)}` : ""}`);
-  lines.push('  command: ["bundle", "exec", "rspec"]');
-  const services = learned.services.filter((s) => s.port !== undefined);
-  for (const s of learned.services.filter((s) => s.port === undefined)) stale.push(`${at(s.from)}: service ${s.name} exposes no port; left out of the test gate`);
+  const lines = [`# from ${at(tested.from)}: service ${tested.service} of ${file?.path ?? "the compose file"} (${file?.why ?? "built from this repository"})`, "test:", `  image: ${image}`];
+  rows.push({ what: "test image", value: `${image} (service ${tested.service})`, source: at(tested.from) });
+  const suite = learned.compose.suite;
+  if (suite?.command) {
+    lines.push(`  # from ${at(suite.from)}: the command its CI runs in service ${tested.service}`, `  command: ${flow(suite.command)}`);
+    rows.push({ what: "test command", value: suite.command.join(" "), source: at(suite.from) });
+  } else {
+    const ci = suite ? `; ${at(suite.from)} runs the suite in service ${tested.service}, but ${suite.unknown}` : "";
+    lines.push(`  # TODO: the command that runs the test suite${ci}${tested.command ? `; the compose service itself runs ${flow(tested.command)}` : ""}`);
+    lines.push('  command: ["bundle", "exec", "rspec"]');
+    todo.push("charthouse.yaml: test.command, the command that runs the suite");
+  }
   if (services.length) {
     lines.push("  services:");
     for (const s of services) {
-      lines.push(`    # from ${at(s.from)}`, `    - name: ${s.name}`, `      image: ${s.image}`, `      port: ${s.port}`);
-      if (Object.keys(s.env).length) lines.push(`      env: ${JSON.stringify(s.env)}`);
-      if (s.command) lines.push(`      command: ${JSON.stringify(s.command)}`);
-      if (s.ready) lines.push(`      ready: ${JSON.stringify(s.ready)}`);
+      lines.push(`    # from ${at(s.from)}`, `    - name: ${s.name}`, `      image: ${scalar(s.image)}`);
+      if (s.port !== undefined) lines.push(`      port: ${s.port}`);
+      if (Object.keys(s.env).length) {
+        lines.push("      env:");
+        for (const [k, v] of Object.entries(s.env)) lines.push(`        ${scalar(k)}: ${JSON.stringify(v)}`);
+      }
+      if (s.command) lines.push(`      command: ${flow(s.command)}`);
+      if (s.ready) lines.push(`      ready: ${flow(s.ready)}`);
+      if (s.readyTimeoutSeconds) lines.push(`      readyTimeoutSeconds: ${s.readyTimeoutSeconds}   # as long as compose waits for its healthcheck`);
+      rows.push({ what: `service ${s.name}`, value: [s.image, s.port === undefined ? "" : `port ${s.port}`, s.ready ? "ready from healthcheck" : "no ready check"].filter(Boolean).join("; "), source: at(s.from) });
     }
   }
   return lines;
-}
-
-/** Charts: those a releaser publishes (from its chart directory), else every top-level chart found. */
-function chartsToPublish(facts: ProjectFacts, learned: Learned): { dir: string; comment?: string }[] {
-  const released = learned.charts.filter((c) => c.dir !== "");
-  if (!released.length) return facts.charts.map((dir) => ({ dir }));
-  return facts.charts
-    .filter((dir) => released.some((c) => dir === c.dir || dir.startsWith(`${c.dir}/`)))
-    .map((dir) => {
-      const c = released.find((r) => dir === r.dir || dir.startsWith(`${r.dir}/`))!;
-      return { dir, comment: `from ${at(c.from)}${c.registry ? ` (it pushes to oci://${c.registry}; charthouse pushes to <registry>/charts/<name>)` : ""}` };
-    });
 }

@@ -4,7 +4,7 @@ import type { AliasMove, ChartPlan, ImagePlan, Plan, TestPlan } from "../plan/ty
 
 /**
  * One thing an executor does. Gates come first; immutable publishes only after every
- * gate; alias moves only after every immutable publish.
+ * gate; signatures (when the run has a key) after every publish; alias moves last.
  */
 export type Step =
   | { readonly kind: "build"; readonly phase: "gate"; readonly image: ImagePlan }
@@ -16,6 +16,10 @@ export type Step =
   | { readonly kind: "push-image"; readonly phase: "publish"; readonly image: ImagePlan }
   | { readonly kind: "package-chart"; readonly phase: "publish"; readonly chart: ChartPlan }
   | { readonly kind: "push-chart"; readonly phase: "publish"; readonly chart: ChartPlan }
+  /** Signs an image's pushed digest (an index and each of its children) and attests it. */
+  | { readonly kind: "sign-image"; readonly phase: "sign"; readonly image: ImagePlan }
+  /** Signs a chart's pushed digest and attests its provenance. */
+  | { readonly kind: "sign-chart"; readonly phase: "sign"; readonly chart: ChartPlan }
   | { readonly kind: "move-alias"; readonly phase: "alias"; readonly move: AliasMove };
 
 export type StepKind = Step["kind"];
@@ -42,7 +46,7 @@ function isPublishingRun(plan: Plan): boolean {
  * artifacts are all in the registry already from this commit has no steps: the gates
  * guard pushes, and there is none.
  */
-export function planSteps(plan: Plan): Step[] {
+export function planSteps(plan: Plan, opts: { sign?: boolean } = {}): Step[] {
   if (isPublishingRun(plan) && !publishesAnything(plan)) return [];
   const steps = gateSteps(plan);
   for (const image of plan.images) {
@@ -53,8 +57,21 @@ export function planSteps(plan: Plan): Step[] {
       steps.push({ kind: "package-chart", phase: "publish", chart }, { kind: "push-chart", phase: "publish", chart });
     }
   }
+  if (opts.sign) steps.push(...signSteps(plan));
   for (const move of plan.aliases) steps.push({ kind: "move-alias", phase: "alias", move });
   return steps;
+}
+
+/**
+ * With a signing key, every image and chart the run publishes is signed, including what
+ * is there already from this commit: a run that failed while signing left it pushed but
+ * unsigned, and its rerun finishes the job (the signing step skips what is signed).
+ */
+function signSteps(plan: Plan): Step[] {
+  return [
+    ...plan.images.filter((image) => image.publication.action !== "none").map((image): Step => ({ kind: "sign-image", phase: "sign", image })),
+    ...plan.charts.filter((chart) => chart.publication.action !== "none").map((chart): Step => ({ kind: "sign-chart", phase: "sign", chart })),
+  ];
 }
 
 /** Every gate of the plan, whether or not anything is left to publish (`charthouse test`, `lint`). */
@@ -83,14 +100,15 @@ export function packageSteps(plan: Plan): Step[] {
 export type Command = "publish" | "build" | "test" | "lint" | "package";
 
 /**
- * The steps a command walks: `publish` every step of the plan; `build` the builds (of one
+ * The steps a command walks: `publish` every step of the plan (signing too when `sign`,
+ * the run has a key); `build` the builds (of one
  * image when `image` is given); `test` builds, smoke tests and the suite; `lint` the chart
  * gates; `package` the chart gates and packages. Throws ConfigError for an unknown image.
  */
-export function commandSteps(command: Command, plan: Plan, opts: { image?: string } = {}): Step[] {
+export function commandSteps(command: Command, plan: Plan, opts: { image?: string; sign?: boolean } = {}): Step[] {
   switch (command) {
     case "publish":
-      return planSteps(plan);
+      return planSteps(plan, { sign: opts.sign });
     case "build": {
       if (opts.image && !plan.images.some((i) => i.name === opts.image)) {
         throw new ConfigError(`charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`);
@@ -131,6 +149,10 @@ export function describeStep(step: Step): string {
       return `package ${step.chart.name} ${step.chart.version} (appVersion ${step.chart.appVersion ?? "unset"})`;
     case "push-chart":
       return `push ${step.chart.repository}:${step.chart.version}`;
+    case "sign-image":
+      return `sign and attest ${step.image.repository}:${step.image.tag}`;
+    case "sign-chart":
+      return `sign and attest ${step.chart.repository}:${step.chart.version}`;
     case "move-alias":
       return `move ${step.move.repository}:${step.move.alias} → ${step.move.from}`;
   }

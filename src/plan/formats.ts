@@ -161,3 +161,40 @@ export function circleTagFilter(patterns: { readonly releaseTag: string; readonl
 export function githubTagGlobs(patterns: { readonly releaseTag: string; readonly chartReleaseTag: string }): string[] {
   return [patterns.releaseTag, patterns.chartReleaseTag].map((p) => p.replace("{version}", "[0-9]+.[0-9]+.[0-9]+*").replace("{chart}", "*"));
 }
+
+/** Chart names the ambiguity check assumes when a file declares none yet: charts may be added later. */
+const SAMPLE_CHARTS = ["app", "my-app", "my.app"];
+
+/**
+ * A tag both patterns read as a valid semver release (the release pattern as a release,
+ * the chart pattern as a release of one of `charts`), or undefined when none does.
+ * Versions are semver, so `{version}` and `{chart}-{version}` never collide (no semver
+ * starts with a chart's name), while `v{version}` and `v{version}-{chart}` do
+ * (`v1.2.3-app` is release 1.2.3-app). Candidates: every chart tag over versions built
+ * from the other pattern's literal text, and every release tag likewise; a collision
+ * needs one side's literal text inside the other's version, so these find it.
+ */
+export function tagReadTwice(patterns: { readonly releaseTag: string; readonly chartReleaseTag: string }, charts: readonly string[]): string | undefined {
+  const names = charts.length ? charts : SAMPLE_CHARTS;
+  const literals = (pattern: string) => pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
+  const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [l, `${l}.1`, `1-${l}`]);
+  const versions = ["1.2.3", "1.2.3-rc.1", "10.0.0-beta.2", ...suffixes.map((s) => `1.2.3-${s}`)].filter(isSemver);
+  const chartTags = names.flatMap((chart) => versions.map((v) => fillTagPattern(patterns.chartReleaseTag, chart, v)));
+  const releaseTags = versions.map((v) => fillTagPattern(patterns.releaseTag, names[0]!, v));
+  const readsAsRelease = (tag: string) => semverOf(tagPatternRegex(patterns.releaseTag).exec(tag)) !== undefined;
+  const readsAsChart = (tag: string) => names.some((chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== undefined);
+  return [...chartTags, ...releaseTags].find((tag) => readsAsRelease(tag) && readsAsChart(tag));
+}
+
+function fillChart(pattern: string, chart: string): string {
+  return pattern.replace("{chart}", chart);
+}
+
+function fillTagPattern(pattern: string, chart: string, version: string): string {
+  return fillChart(pattern, chart).replace("{version}", version);
+}
+
+function semverOf(match: RegExpExecArray | null): string | undefined {
+  const version = match?.groups?.version;
+  return version !== undefined && isSemver(version) ? version : undefined;
+}

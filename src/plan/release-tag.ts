@@ -7,27 +7,33 @@ export type TagMeaning =
   | { readonly kind: "chart-release"; readonly chart: string; readonly version: string }
   | { readonly kind: "refused"; readonly reason: string };
 
-/** Reads a git tag against `policy.chartReleaseTag` (first, it is the more specific) and `policy.releaseTag`. */
+/**
+ * Reads a git tag against `policy.chartReleaseTag` (first, it is the more specific) and
+ * `policy.releaseTag`. A pattern reads a tag only as a semver release (of a declared chart,
+ * for the chart pattern): `5.1.0-rc.1` is release 5.1.0-rc.1 under `{version}` even beside
+ * `{chart}-{version}`, since no chart "5.1.0" releases "rc.1". A chart pattern without
+ * `{chart}` releases the one chart there is. When neither reads the tag, the nearest
+ * miss says why.
+ */
 export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: readonly string[]): TagMeaning {
-  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag);
-  if (chartMatch?.groups) {
-    const chart = chartMatch.groups.chart!;
-    const version = chartMatch.groups.version!;
-    if (!chartNames.includes(chart)) {
-      return {
-        kind: "refused",
-        reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`,
-      };
-    }
-    const problem = versionProblem(tag, version);
-    return problem ? { kind: "refused", reason: problem } : { kind: "chart-release", chart, version };
+  const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag)?.groups;
+  const chart = chartMatch ? (chartMatch.chart ?? (chartNames.length === 1 ? chartNames[0] : undefined)) : undefined;
+  if (chartMatch && chart !== undefined && chartNames.includes(chart) && !versionProblem(tag, chartMatch.version!)) {
+    return { kind: "chart-release", chart, version: chartMatch.version! };
   }
-  const match = tagPatternRegex(policy.releaseTag).exec(tag);
-  if (match?.groups) {
-    const version = match.groups.version!;
-    const problem = versionProblem(tag, version);
-    return problem ? { kind: "refused", reason: problem } : { kind: "release", version };
+  const match = tagPatternRegex(policy.releaseTag).exec(tag)?.groups;
+  if (match && !versionProblem(tag, match.version!)) return { kind: "release", version: match.version! };
+  if (chartMatch && chart === undefined) {
+    return { kind: "refused", reason: `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}` };
   }
+  if (chartMatch && chart !== undefined && !chartNames.includes(chart)) {
+    return {
+      kind: "refused",
+      reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`,
+    };
+  }
+  const problem = chartMatch ? versionProblem(tag, chartMatch.version!) : match ? versionProblem(tag, match.version!) : undefined;
+  if (problem) return { kind: "refused", reason: problem };
   return {
     kind: "refused",
     reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`,

@@ -33,7 +33,7 @@ export interface ServicePlan {
   readonly name: string;
   /** A full image reference (a built image's `repository:tag` when the config named one). */
   readonly image: string;
-  readonly port: number;
+  readonly port?: number;
   readonly env: Readonly<Record<string, string>>;
   readonly command?: readonly string[];
   readonly ready?: readonly string[];

@@ -37,7 +37,7 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
    * ownership. No network, unless `services` is given: then the command reaches each
    * service by its name. Throws StepFailed with the output when it exits non-zero.
    */
-  run(image: Image, command: readonly string[], opts?: RunOptions<Services>): Promise<void>;
+  exec(image: Image, command: readonly string[], opts?: ExecOptions<Services>): Promise<void>;
 
   /**
    * Starts services that reach each other, and any run given them, by name. Each runs its
@@ -72,11 +72,22 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
   /** Where a package stays once the run ended (a file the user asked for), or undefined when it goes with the run. */
   keptPackage?(pkg: Package): string | undefined;
 
+  /**
+   * Signs `subject` (`repository@sha256:…`) with the run's cosign key, no transparency log:
+   * the signature lands where cosign looks for it (`repository:sha256-<hex>.sig`). Throws
+   * StepFailed when the run was given no key or cosign fails.
+   */
+  sign(subject: string): Promise<void>;
+  /** Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest --type`). */
+  attest(subject: string, type: string, predicate: string): Promise<void>;
+  /** An SBOM of the image `subject`, read from the registry: an SPDX JSON document. */
+  sbom(subject: string): Promise<string>;
+
   /** Removes what the run left (containers, networks, work files). Called once the run ends, however it ends. */
   close(): Promise<void>;
 }
 
-export interface RunOptions<Services> {
+export interface ExecOptions<Services> {
   readonly env?: Readonly<Record<string, string>>;
   readonly caches?: readonly CachePlan[];
   readonly services?: Services;

@@ -1,7 +1,7 @@
 export { prepareRun, readRunState, requireConfig, type PrepareInput, type PreparedRun, type StateSource } from "./prepare-run.js";
 export { runRelease, type ReleaseRequest, type RunResult, type ReleaseOutcome, type Published } from "./run-release.js";
 export { pushedRepositories, PHASES, type Phase } from "./phases.js";
-export { StepFailed, pushedDigest, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "./engine.js";
+export { StepFailed, pushedDigest, type Engine, type EngineTraits, type ExecOptions, type ServiceStart } from "./engine.js";
 export { moveAlias, settleAliases, settleDelay, DEFAULT_SETTLE, type AliasOutcome, type SettleOptions } from "./move-alias.js";
 export { Reporter, type StepRecord, type StepStatus } from "./reporter.js";
 export { prepareFromView, readsRegistry, VIEW_ROOT, type ProjectView } from "./prepare-from-view.js";

@@ -28,7 +28,8 @@ export const PHASES: readonly Phase[] = [
   { name: "push rights", timing: "preflightMs", run: checkPushRights },
   // Services that run no image of this run start with the gates, their readiness overlapping the builds.
   { name: "early services", run: startEarlyServices },
-  // Gates, immutable pushes, packages, alias moves: each step once the steps it needs have passed.
+  // Gates, immutable pushes, packages, signatures and attestations (with a key: after every push,
+  // before any alias), alias moves: each step once the steps it needs have passed.
   { name: "steps", run: walkSteps },
   // Re-read the moved aliases and put back any a racing run overwrote.
   { name: "settle", timing: "settleMs", run: settleMovedAliases },

@@ -27,11 +27,24 @@ export interface ReleaseRequest<Image, Services, Chart, Package> {
   readonly announce?: (steps: readonly Step[]) => void;
   readonly signal?: AbortSignal;
   readonly settle?: SettleOptions;
+  /** The engine holds a cosign key: publish signs and attests what it pushes (the sign-image and sign-chart steps). */
+  readonly sign?: boolean;
+  /** charthouse's version, the builder its provenance attestations name. */
+  readonly builderVersion?: string;
 }
 
 export interface Published {
   readonly reference: string;
   readonly digest: string;
+}
+
+export interface Signed {
+  /** The name signed, `repository:tag` or `repository:version`, and the digest it stands for. */
+  readonly reference: string;
+  readonly digest: string;
+  /** Signatures and attestations written by this run (0 and 0: all there already). */
+  readonly signatures: number;
+  readonly attestations: number;
 }
 
 /**
@@ -52,6 +65,9 @@ export interface ReleaseState<Image, Services, Chart, Package> {
   readonly packages: Map<string, Package>;
   readonly published: Published[];
   readonly skipped: (Published & { readonly reason: string })[];
+  /** Per chart name, the digest of its version in the registry: pushed now, or already published from this commit. */
+  readonly chartDigests: Map<string, string>;
+  readonly signed: Signed[];
   aliases: AliasOutcome[];
   /** The suite's services when they start with the gates (they run no image of this run); the test step takes them. */
   earlyServices: Promise<Services> | undefined;
@@ -66,6 +82,8 @@ export function releaseState<Image, Services, Chart, Package>(
 ): ReleaseState<Image, Services, Chart, Package> {
   const digests = new Map<string, string>();
   for (const image of request.plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
+  const chartDigests = new Map<string, string>();
+  for (const chart of request.plan.charts) if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
   return {
     request,
     steps,
@@ -77,6 +95,8 @@ export function releaseState<Image, Services, Chart, Package>(
     packages: new Map(),
     published: [],
     skipped: [],
+    chartDigests,
+    signed: [],
     aliases: [],
     earlyServices: undefined,
     stopping: [],

@@ -3,10 +3,10 @@ import { commandSteps, describeStep, type Step } from "../pipeline/index.js";
 import { StepFailed } from "./engine.js";
 import { FailedStep, PHASES } from "./phases.js";
 import { Reporter, type StepRecord } from "./reporter.js";
-import { releaseState, type Published, type ReleaseRequest, type ReleaseState } from "./release-state.js";
+import { releaseState, type Published, type ReleaseRequest, type ReleaseState, type Signed } from "./release-state.js";
 import { stopServices } from "./step-work.js";
 
-export type { Published, ReleaseRequest } from "./release-state.js";
+export type { Published, ReleaseRequest, Signed } from "./release-state.js";
 
 export interface RunResult {
   readonly version: 1;
@@ -15,6 +15,8 @@ export interface RunResult {
   readonly published: readonly Published[];
   readonly skipped: readonly (Published & { readonly reason: string })[];
   readonly aliases: readonly { readonly reference: string; readonly target: string; readonly moved: boolean; readonly reason: string }[];
+  /** What the signing steps signed and attested (none when the run had no key). */
+  readonly signed: readonly Signed[];
   /** Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went with the run. */
   readonly packages: readonly string[];
   readonly steps: readonly StepRecord[];
@@ -39,7 +41,7 @@ export interface ReleaseOutcome<Image, Package> {
  * run ends.
  */
 export async function runRelease<Image, Services, Chart, Package>(request: ReleaseRequest<Image, Services, Chart, Package>): Promise<ReleaseOutcome<Image, Package>> {
-  const all = commandSteps(request.command, request.plan, { image: request.image });
+  const all = commandSteps(request.command, request.plan, { image: request.image, sign: request.sign });
   request.announce?.(all);
   const steps = request.dryRun ? all.filter((s) => s.phase === "gate") : all;
   const state = releaseState(request, steps, new Reporter(request.write, request.secrets ?? [], steps.length));
@@ -77,6 +79,7 @@ function resultOf<Image, Services, Chart, Package>(state: ReleaseState<Image, Se
     published: state.published,
     skipped: state.skipped,
     aliases: state.aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
+    signed: state.signed,
     packages: kept ? [...state.packages.values()].flatMap((p) => kept(p) ?? []) : [],
     steps: state.reporter.steps,
     ...timings,

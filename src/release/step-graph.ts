@@ -3,7 +3,7 @@ import type { ImagePlan } from "../plan/types.js";
 import type { EngineTraits } from "./engine.js";
 
 /** Steps that touch nothing of each other's: consecutive ones of a kind in the publishing phases go at once. */
-const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["push-image", "move-alias"]);
+const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["push-image", "sign-image", "move-alias"]);
 
 /**
  * For each step (by index), the earlier steps it waits for; a step starts once they have

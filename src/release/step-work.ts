@@ -1,12 +1,13 @@
 import { helmArgs } from "../chart/helm-args.js";
 import { chartStage } from "../chart/stage-recipe.js";
-import type { Step } from "../pipeline/index.js";
+import { describeStep, type Step } from "../pipeline/index.js";
 import { versionToTag } from "../plan/formats.js";
 import { decideImmutable } from "../plan/immutability.js";
 import { readTag } from "../registry/index.js";
 import { StepFailed } from "./engine.js";
 import { moveAlias } from "./move-alias.js";
 import { builtImage, stagedChart, type ReleaseState } from "./release-state.js";
+import { signNote, signPushed } from "./sign-pushed.js";
 
 /** What a step's line says after it: a digest, a file, why it was skipped. */
 export interface StepNote {
@@ -38,6 +39,10 @@ export function doStep(state: State, step: Step): Promise<StepNote> {
       return packageChart(state, step);
     case "push-chart":
       return pushChart(state, step);
+    case "sign-image":
+      return signImage(state, step);
+    case "sign-chart":
+      return signChart(state, step);
     case "move-alias":
       return moveOneAlias(state, step);
   }
@@ -49,7 +54,7 @@ async function build(state: State, step: StepOf<"build">): Promise<StepNote> {
 }
 
 async function smoke(state: State, step: StepOf<"smoke">): Promise<StepNote> {
-  await state.request.engine.run(builtImage(state, step.image.name), step.command);
+  await state.request.engine.exec(builtImage(state, step.image.name), step.command);
   return {};
 }
 
@@ -58,7 +63,7 @@ async function test(state: State, step: StepOf<"test">): Promise<StepNote> {
   state.earlyServices = undefined;
   const services = await starting;
   try {
-    await state.request.engine.run(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
+    await state.request.engine.exec(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
   } finally {
     // Teardown is no gate: the pushes go beside it, the run's end waits for it.
     state.stopping.push(stopServices(state, services));
@@ -145,14 +150,42 @@ async function pushChart(state: State, step: StepOf<"push-chart">): Promise<Step
   const tag = versionToTag(version);
   const there = await recheck(state, repository, tag);
   if (there) {
+    state.chartDigests.set(name, there);
     state.skipped.push({ reference: `${repository}:${version}`, digest: there, reason: ALREADY });
     return { skipped: true, note: ALREADY };
   }
   const pkg = state.packages.get(name);
   if (pkg === undefined) throw new Error(`bug: chart ${name} pushed before it was packaged`);
   const digest = requireDigest(await state.request.engine.pushChart(pkg, pushTo, `${repository}:${tag}`), `${repository}:${version}`);
+  state.chartDigests.set(name, digest);
   state.published.push({ reference: `${repository}:${version}`, digest });
   return { note: digest };
+}
+
+async function signImage(state: State, step: StepOf<"sign-image">): Promise<StepNote> {
+  const { repository, tag, name, build, labels } = step.image;
+  const artifact = { kind: "image" as const, name, reference: `${repository}:${tag}`, target: build.target, platforms: build.platforms };
+  return sign(state, `${repository}:${tag}`, state.digests.get(name), artifact, labels["org.opencontainers.image.revision"]);
+}
+
+async function signChart(state: State, step: StepOf<"sign-chart">): Promise<StepNote> {
+  const { repository, version, name, annotations } = step.chart;
+  const artifact = { kind: "chart" as const, name, reference: `${repository}:${version}`, version };
+  return sign(state, `${repository}:${versionToTag(version)}`, state.chartDigests.get(name), artifact, annotations["org.opencontainers.image.revision"]);
+}
+
+/** Signs and attests what `reference` stands for at `digest`, skipping what its repository holds already. */
+async function sign(state: State, reference: string, digest: string | undefined, artifact: Parameters<typeof signPushed>[3], revision: string | undefined): Promise<StepNote> {
+  if (digest === undefined) throw new Error(`bug: ${reference} signed before it was pushed`);
+  const { request, steps } = state;
+  const context = {
+    client: request.client,
+    engine: request.engine,
+    facts: { context: request.plan.context, gates: steps.filter((s) => s.phase === "gate").map(describeStep), builderVersion: request.builderVersion ?? "unknown" },
+  };
+  const outcome = await signPushed(context, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
+  state.signed.push({ reference, digest, ...outcome });
+  return { note: signNote(outcome), skipped: outcome.signatures + outcome.attestations === 0 };
 }
 
 async function moveOneAlias(state: State, step: StepOf<"move-alias">): Promise<StepNote> {

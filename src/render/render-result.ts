@@ -23,6 +23,13 @@ export function renderResult(result: RunResult, command: Command = "publish"): s
   if (result.aliases.length) {
     out.push("Aliases:", table(["ALIAS", "TARGET", "RESULT"], result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`])), "");
   }
+  if (result.signed.length) {
+    out.push(
+      "Signed (cosign):",
+      table(["REFERENCE", "DIGEST", "WRITTEN"], result.signed.map((s) => [s.reference, s.digest, s.signatures + s.attestations === 0 ? "there already" : `${s.signatures} signature(s), ${s.attestations} attestation(s)`])),
+      "",
+    );
+  }
   if (result.packages.length) out.push("Packages:", ...result.packages.map((p) => `  ${p}`), "");
   const gates = result.steps.filter((s) => s.phase === "gate").length;
   out.push(

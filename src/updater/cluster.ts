@@ -1,4 +1,5 @@
 import { runProcess } from "../exec/run-process.js";
+import { controlsConfigMap, parseControls, type SyncControls } from "./controls.js";
 import { plainClusterFailure } from "./cluster-failure.js";
 import type { GrantedRule } from "./permissions.js";
 import { parseHistory, splitChart, type Revision } from "./release-history.js";
@@ -8,14 +9,6 @@ export interface DeployedRelease {
   readonly chart: string;
   readonly version: string;
   readonly status: string;
-}
-
-/** What the cluster says about a release besides helm: read from a ConfigMap the CronJob may read. */
-export interface SyncControls {
-  /** Stop upgrading this release (e.g. after a manual rollback). */
-  readonly hold: boolean;
-  /** Never install these versions. */
-  readonly skip: readonly string[];
 }
 
 export type UpgradeOutcome = { readonly ok: true; readonly output: string } | { readonly ok: false; readonly rolledBack: boolean; readonly output: string };
@@ -34,11 +27,6 @@ export interface Cluster {
   render(args: readonly string[]): Promise<string>;
   /** What this identity may do in `namespace`, as the API server says (a SelfSubjectRulesReview). */
   granted(namespace: string): Promise<readonly GrantedRule[]>;
-}
-
-/** The ConfigMap holding a release's controls: `charthouse-sync-<release>`, keys `hold` and `skip`. */
-export function controlsConfigMap(release: string): string {
-  return `charthouse-sync-${release}`;
 }
 
 /** `helm` and `kubectl` against the cluster of the current kubeconfig (in-cluster: the service account's). */
@@ -82,13 +70,5 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
       if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `asking the API server what the updater may do failed: ${result.output.trim()}`);
       return (JSON.parse(result.stdout) as { status?: { resourceRules?: GrantedRule[] } }).status?.resourceRules ?? [];
     },
-  };
-}
-
-/** `{hold: "true", skip: "5.0.2, 5.0.3"}` → controls; anything else means no hold, no skips. */
-export function parseControls(data: Readonly<Record<string, string>> | undefined): SyncControls {
-  return {
-    hold: /^(true|yes|1)$/i.test(data?.hold?.trim() ?? ""),
-    skip: (data?.skip ?? "").split(/[\s,]+/).filter(Boolean),
   };
 }

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from "yaml";
-import { controlsConfigMap } from "./cluster.js";
+import { controlsConfigMap } from "./controls.js";
 import { kindInfo } from "./kinds.js";
 
 /** One rule of a Role, as rbac.authorization.k8s.io/v1 writes it. */

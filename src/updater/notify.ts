@@ -6,7 +6,7 @@ import type { SyncResult } from "./sync.js";
  * digests and reasons, never credentials.
  */
 export async function notifyWebhook(url: string, result: SyncResult, fetchImpl: typeof fetch = fetch): Promise<string | undefined> {
-  const icon = { upgraded: "⬆️", "up-to-date": "✅", held: "⏸️", failed: "❌", "rolled-back": "↩️", misconfigured: "⚠️" }[result.action];
+  const icon = { upgraded: "⬆️", "up-to-date": "✅", held: "⏸️", failed: "❌", "rolled-back": "↩️", refused: "🛑", misconfigured: "⚠️" }[result.action];
   const text = `${icon} ${result.release} (${result.namespace}): ${result.message}`;
   try {
     const response = await fetchImpl(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(10_000) });

@@ -6,6 +6,7 @@ import { isLoopbackHost, parseRepository } from "../registry/reference.js";
 import type { Cluster } from "./cluster.js";
 import { checkPermissions } from "./preflight.js";
 import { failedVersions } from "./release-history.js";
+import { verifyChartAndImages } from "./verify-signature.js";
 import { describePolicy, selectVersions, type SyncPolicy } from "./select-version.js";
 
 export interface SyncOptions {
@@ -17,9 +18,11 @@ export interface SyncOptions {
   readonly values?: string;
   readonly timeout?: string;
   readonly dryRun?: boolean;
+  /** A cosign public key (PEM): install only a chart version it signed; others are refused with the reason. */
+  readonly verifyKey?: string;
 }
 
-export type SyncAction = "upgraded" | "up-to-date" | "held" | "failed" | "rolled-back" | "misconfigured";
+export type SyncAction = "upgraded" | "up-to-date" | "held" | "failed" | "rolled-back" | "refused" | "misconfigured";
 
 /** One decision, as one JSON log line and one sentence for people. */
 export interface SyncResult {
@@ -38,13 +41,16 @@ export interface SyncResult {
 }
 
 /** Exit codes a CronJob can tell apart; the chart treats 0 and 10 as success. */
-export const SYNC_EXIT: Record<SyncAction, number> = { "up-to-date": 0, held: 0, upgraded: 10, failed: 20, "rolled-back": 21, misconfigured: 2 };
+export const SYNC_EXIT: Record<SyncAction, number> = { "up-to-date": 0, held: 0, upgraded: 10, failed: 20, "rolled-back": 21, refused: 22, misconfigured: 2 };
 
 /**
  * One check: the newest allowed version of the chart, against the release actually
  * deployed; when newer (and not held), resolved to its digest and installed by it, so
  * what was checked is what runs. Never downgrades; a version that cannot be read or is
- * not a chart is skipped for the next one.
+ * not a chart is skipped for the next one. With a verify key, so is a version it did not
+ * sign, or one pinning an image it did not sign (unsigned, signed by another key, or a
+ * signature of other bytes): refused, with the reason; when every newer version is
+ * refused the release stays where it is.
  */
 export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient; cluster: Cluster }): Promise<SyncResult> {
   const repository = o.chart.replace(/^oci:\/\//, "");
@@ -88,7 +94,13 @@ export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient
       skipped.push({ version: candidate.version, reason: `not a Helm chart (config ${config ?? "missing"})` });
       continue;
     }
-    // (A signature check of the candidate belongs here: after it is known to be a chart, before anything renders or installs it.)
+    if (o.verifyKey !== undefined) {
+      const verdict = await verifyChartAndImages(deps.client, repository, manifest, o.verifyKey);
+      if (!verdict.ok) {
+        skipped.push({ version: candidate.version, reason: `refused: ${verdict.reason}` });
+        continue;
+      }
+    }
     const ref = `oci://${repository}@${manifest.digest}`;
     const plainHttp = isLoopbackHost(parseRepository(repository).host);
     const args = helmArgs.upgrade(o.release, ref, candidate.version, { namespace: o.namespace, timeout: o.timeout ?? "10m", values: o.values, plainHttp });
@@ -104,6 +116,11 @@ export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient
     return outcome.rolledBack
       ? result("rolled-back", `upgrade to ${candidate.version} failed and was rolled back to ${deployed?.version ?? "nothing"}: ${why}`, found)
       : result("failed", `upgrade to ${candidate.version} failed: ${why}`, found);
+  }
+  const refused = skipped.filter((s) => s.reason.startsWith("refused: "));
+  if (refused.length) {
+    const list = refused.map((s) => `${s.version} (${s.reason.slice("refused: ".length)})`).join("; ");
+    return result("refused", `refused every newer version: ${list}; ${deployed?.version ?? "nothing"} stays installed`, at);
   }
   return result("failed", `no allowed version newer than ${deployed?.version ?? "nothing"} could be read as a chart`, at);
 }

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { waitFor } from "./free-port.js";
-import { requireTool, run } from "../../src/exec/tools.js";
+import { requireTool } from "../../src/exec/tools.js";
+import { execTool } from "./exec-tool.js";
 
 /** The base every local image builds from: nothing can be pulled on a closed machine. */
 export const BASE_IMAGE = "localhost/charthouse/busybox:1.35";
@@ -19,7 +20,7 @@ export interface DockerEngine {
 /** Whether a Docker engine answers at `host`. */
 export async function dockerAnswers(host: string): Promise<boolean> {
   try {
-    await run(requireTool("docker"), ["version", "--format", "{{.Server.Version}}"], { env: { ...process.env, DOCKER_HOST: host } });
+    await execTool(requireTool("docker"), ["version", "--format", "{{.Server.Version}}"], { env: { ...process.env, DOCKER_HOST: host } });
     return true;
   } catch {
     return false;
@@ -97,8 +98,8 @@ export const NODE_BASE_IMAGE = "localhost/charthouse/node:20";
 
 /** Imports NODE_BASE_IMAGE unless it is there already: the host's node binary and its shared libraries over busybox. */
 export async function ensureNodeBaseImage(dockerHost: string): Promise<void> {
-  const node = (await run("sh", ["-c", "readlink -f \"$(command -v node)\""])).stdout.trim();
-  const libs = (await run("ldd", [node])).stdout
+  const node = (await execTool("sh", ["-c", "readlink -f \"$(command -v node)\""])).stdout.trim();
+  const libs = (await execTool("ldd", [node])).stdout
     .split("\n")
     .map((line) => line.match(/(\/\S+\.so[^\s]*)/)?.[1])
     .filter((p): p is string => p !== undefined);
@@ -112,7 +113,7 @@ export async function ensureNodeBaseImage(dockerHost: string): Promise<void> {
 export async function ensureBaseImage(dockerHost: string, tag = BASE_IMAGE, extra: readonly { from: string; to: string }[] = []): Promise<void> {
   const docker = requireTool("docker");
   const env = { ...process.env, DOCKER_HOST: dockerHost };
-  const present = await run(docker, ["image", "inspect", "--format", "{{.Id}}", tag], { env }).then(() => true, () => false);
+  const present = await execTool(docker, ["image", "inspect", "--format", "{{.Id}}", tag], { env }).then(() => true, () => false);
   if (present) return;
   const busybox = requireTool("busybox");
   const root = mkdtempSync(join(tmpdir(), "charthouse-rootfs-"));
@@ -120,7 +121,7 @@ export async function ensureBaseImage(dockerHost: string, tag = BASE_IMAGE, extr
     for (const d of ["bin", "tmp", "etc", "root", "srv"]) mkdirSync(join(root, d));
     copyFileSync(busybox, join(root, "bin", "busybox"));
     chmodSync(join(root, "bin", "busybox"), 0o755);
-    const applets = (await run(busybox, ["--list"])).stdout.split("\n").filter((a) => a && a !== "busybox");
+    const applets = (await execTool(busybox, ["--list"])).stdout.split("\n").filter((a) => a && a !== "busybox");
     for (const applet of applets) symlinkSync("busybox", join(root, "bin", applet));
     mkdirSync(join(root, "usr/bin"), { recursive: true });
     symlinkSync("/bin/env", join(root, "usr/bin/env"));

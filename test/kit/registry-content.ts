@@ -33,12 +33,15 @@ export function creds(username: string, password: string): Credentials {
 
 /** A token that must never appear anywhere a run leaves output: tests grep for it. */
 export const CANARY = "canary-7f3e9a1c5b-DO-NOT-LEAK";
+/** The cosign key's password and the GnuPG key's passphrase in the signing suites: canaries too. */
+export const SIGNING_CANARY = "signing-canary-5e1d8b-DO-NOT-LEAK";
+export const GPG_CANARY = "gpg-canary-93c2af-DO-NOT-LEAK";
 
 /** A chart as helm pushes one (helm config + chart layer), or, with `notAChart`, an image under a chart's name. */
-export async function pushChartVersion(repository: string, tag: string, opts: { notAChart?: boolean; credentials?: Credentials } = {}): Promise<string> {
+export async function pushChartVersion(repository: string, tag: string, opts: { notAChart?: boolean; credentials?: Credentials; annotations?: Record<string, string> } = {}): Promise<string> {
   const client = new RegistryClient({ credentials: opts.credentials });
   const name = repository.split("/").pop()!;
-  const config = Buffer.from(JSON.stringify({ name, version: tag.replace("_", "+"), apiVersion: "v2" }));
+  const config = Buffer.from(JSON.stringify({ name, version: tag.replace("_", "+"), apiVersion: "v2", ...(opts.annotations ? { annotations: opts.annotations } : {}) }));
   const layer = gzipSync(Buffer.from(`chart ${name} ${tag}`));
   await client.uploadBlob(repository, sha256(config), config);
   await client.uploadBlob(repository, sha256(layer), layer);

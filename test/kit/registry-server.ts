@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { freePort, waitFor } from "./free-port.js";
-import { requireTool, run } from "../../src/exec/tools.js";
+import { requireTool } from "../../src/exec/tools.js";
+import { execTool } from "./exec-tool.js";
 
 export type RegistryAuth =
   | { readonly kind: "none" }
@@ -42,7 +43,7 @@ export async function startRegistry(auth: RegistryAuth = { kind: "none" }, opts:
     let lines = "";
     for (const [user, password] of Object.entries(auth.users)) {
       // -i reads the password from stdin: it never appears in a process list.
-      lines += (await run("htpasswd", ["-niB", user], { input: `${password}\n` })).stdout.trim() + "\n";
+      lines += (await execTool("htpasswd", ["-niB", user], { input: `${password}\n` })).stdout.trim() + "\n";
     }
     writeFileSync(join(dir, "htpasswd"), lines, { mode: 0o600 });
     config.auth = { htpasswd: { realm: "charthouse", path: join(dir, "htpasswd") } };

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "./index.js";
+import { execTool } from "./exec-tool.js";
 
 /** Who may do what: per user, a password and the actions granted on a repository name. */
 export interface TokenUser {
@@ -30,7 +30,7 @@ export async function startTokenServer(users: Readonly<Record<string, TokenUser>
   const dir = mkdtempSync(join(tmpdir(), "charthouse-token-"));
   const keyFile = join(dir, "key.pem");
   const certFile = join(dir, "cert.pem");
-  await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-subj", "/CN=charthouse-test-token", "-days", "2"]);
+  await execTool("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-subj", "/CN=charthouse-test-token", "-days", "2"]);
   const key = readFileSync(keyFile, "utf8");
   const certDer = readFileSync(certFile, "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
   const service = "charthouse-test-registry";

@@ -7,10 +7,10 @@ import { planSteps } from "../../pipeline/index.js";
 import { prepareRun, type PreparedRun, type StateSource } from "../../release/index.js";
 import { addRegistryOptions, cliClient, readCredentials, registryHost, type RegistryOptions } from "../registry-options.js";
 import type { CliIo } from "../io.js";
-import { readConfig, readRegistryState } from "../read-inputs.js";
+import { readConfig, readRegistryStateFile } from "../read-inputs.js";
 import { renderPlan } from "../../render/render-plan.js";
 
-export interface RunOptions {
+export interface ContextOptions {
   config: string;
   nightly?: boolean;
   tag?: string;
@@ -21,7 +21,7 @@ export interface RunOptions {
 }
 
 /** The options every command that plans a run shares: which config, which run. */
-export function addRunOptions(command: Command): Command {
+export function addContextOptions(command: Command): Command {
   return command
     .option("-c, --config <file>", "the project's charthouse.yaml", once("--config"), "charthouse.yaml")
     .option("--nightly", "plan a nightly run: nightly-YYYYMMDD and nightly tags, a -nightly.YYYYMMDD chart")
@@ -57,17 +57,17 @@ export interface StateOptions extends RegistryOptions {
 async function stateSource(opts: StateOptions, config: Config, io: CliIo): Promise<StateSource> {
   if (opts.online && opts.registryState) throw new ConfigError("--online and --registry-state both say where the registry state comes from: pass one");
   if (opts.online) return { kind: "registry", client: cliClient(await readCredentials(opts, registryHost(config), io), io) };
-  return opts.registryState ? { kind: "given", state: readRegistryState(opts.registryState, io) } : { kind: "none" };
+  return opts.registryState ? { kind: "given", state: readRegistryStateFile(opts.registryState, io) } : { kind: "none" };
 }
 
 /** Reads config, the run's facts and the registry state, and plans (prepareRun); a refusal throws with every reason. */
-export async function computePlan(opts: RunOptions & StateOptions, io: CliIo): Promise<PreparedRun> {
+export async function computePlan(opts: ContextOptions & StateOptions, io: CliIo): Promise<PreparedRun> {
   const config = readConfig(opts.config, io);
   return prepareRun({ config, flags: opts, env: io.env, git: readGitFacts(dirname(config.file)), now: io.now(), state: await stateSource(opts, config, io) });
 }
 
 export function registerPlan(program: Command, io: CliIo): void {
-  addRegistryOptions(addRunOptions(
+  addRegistryOptions(addContextOptions(
     program
       .command("plan")
       .summary("print what a run would build, gate and publish, touching nothing")
@@ -80,7 +80,7 @@ export function registerPlan(program: Command, io: CliIo): void {
     .option("--registry-state <file>", "JSON of what the registry holds now (default: empty registry)")
     .option("--online", "read what the registry holds now: tag lists, and the revision of the tags this run would write")
     .option("--json", "print the plan as JSON (with \"version\": 1) for machines")
-    .action(async (opts: RunOptions & StateOptions & { json?: boolean }) => {
+    .action(async (opts: ContextOptions & StateOptions & { json?: boolean }) => {
       const { plan } = await computePlan(opts, io);
       const steps = planSteps(plan);
       io.stdout(opts.json ? `${JSON.stringify({ ...plan, steps }, null, 2)}\n` : renderPlan(plan, steps));

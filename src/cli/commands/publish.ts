@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { projectReader } from "../../chart-files/stage.js";
+import { projectReader } from "../../chart-fs/stage.js";
 import type { Command as ReleaseCommand } from "../../pipeline/index.js";
 import { readsRegistry, runRelease } from "../../release/index.js";
 import { dockerEngine } from "../../engines/docker/index.js";
@@ -8,9 +8,11 @@ import type { CliIo } from "../io.js";
 import { renderPlan } from "../../render/render-plan.js";
 import { renderResult } from "../../render/render-result.js";
 import { addRegistryOptions, cliClient, readCredentials, registryHost } from "../registry-options.js";
-import { addRunOptions, computePlan, type RunOptions, type StateOptions } from "./plan.js";
+import { addSigningOptions, readSigningKeys, signingSecrets, type SigningOptions } from "../signing-options.js";
+import { charthouseVersion } from "../version.js";
+import { addContextOptions, computePlan, type ContextOptions, type StateOptions } from "./plan.js";
 
-interface ExecOptions extends RunOptions, StateOptions {
+interface ExecutorOptions extends ContextOptions, StateOptions, SigningOptions {
   json?: boolean;
   dryRun?: boolean;
   output?: string;
@@ -28,12 +30,13 @@ interface ExecutorSpec {
 
 /** A command that prepares a run and walks its steps (runRelease) on the Docker engine: parse, call, render. */
 function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void {
-  let command = addRunOptions(program.command(spec.name).summary(spec.summary).description(spec.description));
-  if (spec.publishes) command = addRegistryOptions(command).option("--dry-run", "run every gate but push nothing and move nothing; print the plan");
+  let command = addContextOptions(program.command(spec.name).summary(spec.summary).description(spec.description));
+  if (spec.publishes) command = addSigningOptions(addRegistryOptions(command).option("--dry-run", "run every gate but push nothing and move nothing; print the plan"));
   if (spec.output) command = command.option("-o, --output <dir>", "where to write the chart packages", "charthouse-packages");
-  command.option("--json", "print the closing summary as JSON for machines").action(async (opts: ExecOptions) => {
+  command.option("--json", "print the closing summary as JSON for machines").action(async (opts: ExecutorOptions) => {
     const { plan, config } = await computePlan({ ...opts, online: readsRegistry(spec.name) }, io);
     const credentials = spec.publishes ? await readCredentials(opts, registryHost(config), io) : undefined;
+    const signing = spec.publishes ? await readSigningKeys(opts, io) : undefined;
     const log = opts.json ? io.stderr : io.stdout;
 
     const controller = new AbortController();
@@ -50,12 +53,14 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
       const { result } = await runRelease({
         command: spec.name,
         plan,
+        sign: signing?.cosign !== undefined,
         announce: (steps) => log(`${renderPlan(plan, steps)}\n`),
-        engine: dockerEngine({ projectRoot: config.root, registry: config.registry, credentials, env: io.env, client, signal: controller.signal, packagesDir }),
+        engine: dockerEngine({ projectRoot: config.root, registry: config.registry, credentials, env: io.env, client, signal: controller.signal, packagesDir, signing }),
         client,
         read: projectReader(config.root),
         write: log,
-        secrets: [credentials?.password],
+        secrets: [credentials?.password, ...signingSecrets(signing)],
+        builderVersion: charthouseVersion(),
         dryRun: opts.dryRun,
         signal: controller.signal,
       });
@@ -75,8 +80,10 @@ export function registerPublish(program: Command, io: CliIo): void {
       "Plans the run against what the registry holds, checks the credentials may push, then walks the pipeline's steps on the " +
       "Docker engine at $DOCKER_HOST: docker build of every image target, the smoke tests, the project's test suite against its " +
       "service containers, helm dependency build / lint / template; then, only when every gate passed, docker push and helm push " +
-      "of the immutable names, and last the alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
-      "CHARTHOUSE_REGISTRY_USERNAME / CHARTHOUSE_REGISTRY_PASSWORD; they reach docker and helm through a credential helper, never a file.",
+      "of the immutable names; with a cosign key, cosign signs every pushed digest and attests an SBOM (syft) and a provenance; last the " +
+      "alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
+      "CHARTHOUSE_REGISTRY_USERNAME / CHARTHOUSE_REGISTRY_PASSWORD; they reach docker and helm through a credential helper, never a file. " +
+      "Signing keys (docs/signing.md) reach cosign and gpg in their environment or on stdin, never a file in clear.",
     publishes: true,
   });
   registerExecutor(program, io, {

@@ -1,8 +1,11 @@
+import { createPublicKey } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { helmBinary, kubectlBinary } from "../../exec/index.js";
 import { ConfigError } from "../../errors.js";
 import { RegistryClient } from "../../registry/index.js";
-import { helmCluster, parsePolicy, runSync, type Cluster } from "../../updater/index.js";
+import { helmCluster, parsePolicy, scheduledSync, type Cluster } from "../../updater/index.js";
 import { deriveUpdaterRole, updaterRoleValues } from "../../updater/updater-role.js";
 import type { CliIo } from "../io.js";
 import { addRegistryOptions, readCredentials, type RegistryOptions } from "../registry-options.js";
@@ -17,6 +20,7 @@ interface SyncFlags extends RegistryOptions {
   dryRun?: boolean;
   json?: boolean;
   webhook?: string;
+  verifyKey?: string;
   zeroExitOnUpgrade?: boolean;
 }
 
@@ -32,7 +36,8 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
           "and when newer checks that the updater may do everything that version renders (a can-i preflight: a missing rule is " +
           "named and nothing changes), then runs helm upgrade --install --atomic --wait with that version pinned by digest. Never downgrades; " +
           "respects hold and skip from the ConfigMap charthouse-sync-<release> in the namespace. Prints one line and one JSON " +
-          "log line. Exit: 0 up to date (or held), 10 upgraded, 20 failed, 21 failed and rolled back, 2 misconfigured.",
+          "log line. With --verify-key, a version the key did not sign is refused. Exit: 0 up to date (or held), 10 upgraded, " +
+          "20 failed, 21 failed and rolled back, 22 every newer version refused (unsigned or wrongly signed), 2 misconfigured.",
       )
       .requiredOption("--chart <oci>", "the chart, e.g. oci://ghcr.io/samvera/charts/hyrax")
       .requiredOption("--release <name>", "the Helm release to keep up to date")
@@ -41,6 +46,7 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
       .option("--values <file>", "values file for the upgrade")
       .option("--timeout <duration>", "how long helm waits for the release to be ready", "10m")
       .option("--webhook <url>", "Slack-compatible webhook told of every upgrade, skip and failure (default: $CHARTHOUSE_WEBHOOK)")
+      .option("--verify-key <file>", "install only chart versions signed by this cosign public key (cosign.pub); others are refused with the reason (default: the PEM in $CHARTHOUSE_VERIFY_KEY)")
       .option("--dry-run", "decide and print, change nothing")
       .option("--json", "print only the JSON log line")
       .option("--zero-exit-on-upgrade", "exit 0 when upgraded too: a Kubernetes Job counts only 0 as success (the updater chart's CronJob sets it)"),
@@ -51,8 +57,9 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
     const host = opts.chart.slice("oci://".length).split("/")[0]!;
     const credentials = await readCredentials(opts, host, io);
     const target = cluster ?? helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: io.env });
-    const options = { chart: opts.chart, release: opts.release, namespace: opts.namespace, policy, values: opts.values, timeout: opts.timeout, dryRun: opts.dryRun };
-    const report = await runSync(options, { client: new RegistryClient({ credentials }), cluster: target, webhook: opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK, now: io.now() });
+    const verifyKey = readVerifyKey(opts.verifyKey, io);
+    const options = { chart: opts.chart, release: opts.release, namespace: opts.namespace, policy, values: opts.values, timeout: opts.timeout, dryRun: opts.dryRun, verifyKey };
+    const report = await scheduledSync(options, { client: new RegistryClient({ credentials }), cluster: target, webhook: opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK, now: io.now() });
     if (opts.json) io.stdout(`${report.line}\n`);
     else {
       io.stdout(`${report.result.action}: ${report.result.message}\n`);
@@ -60,6 +67,24 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
     }
     setExitCode(opts.zeroExitOnUpgrade && report.result.action === "upgraded" ? 0 : report.exitCode);
   });
+}
+
+/** The public key to verify with, from --verify-key or $CHARTHOUSE_VERIFY_KEY; a ConfigError when it is no public key. */
+function readVerifyKey(file: string | undefined, io: CliIo): string | undefined {
+  const source = file ? `--verify-key ${file}` : "CHARTHOUSE_VERIFY_KEY";
+  let pem: string | undefined;
+  if (file) {
+    const path = resolve(io.cwd, file);
+    if (!existsSync(path)) throw new ConfigError(`--verify-key ${file}: no such file. Give the cosign public key (cosign.pub) the pipeline signs for`);
+    pem = readFileSync(path, "utf8");
+  } else pem = io.env.CHARTHOUSE_VERIFY_KEY || undefined;
+  if (pem === undefined) return undefined;
+  try {
+    if (/PRIVATE KEY/.test(pem) || createPublicKey(pem).type !== "public") throw new Error("not public");
+  } catch {
+    throw new ConfigError(`${source} is not a public key in PEM form: give cosign.pub (the private cosign.key stays with the pipeline)`);
+  }
+  return pem;
 }
 
 /** `charthouse updater-role`: the Role deploy/updater needs for a chart, derived from the kinds it renders. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { helmArgs } from "../../chart/helm-args.js";
 import type { ChartStage } from "../../chart/stage-recipe.js";
-import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-files/stage.js";
+import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-fs/stage.js";
 import { ConfigError } from "../../errors.js";
 import { helmBinary, requireTool, runProcess, type ProcessResult } from "../../exec/index.js";
 import { shellQuote } from "../../pipeline/shell-quote.js";
@@ -12,8 +12,9 @@ import type { Step } from "../../pipeline/index.js";
 import type { ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
 import { isLoopbackHost, parseRepository } from "../../registry/index.js";
-import { pushedDigest, StepFailed, type Engine, type EngineTraits, type RunOptions, type ServiceStart } from "../../release/engine.js";
+import { pushedDigest, StepFailed, type Engine, type EngineTraits, type ExecOptions, type ServiceStart } from "../../release/engine.js";
 import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
+import { cosignSigner, writeHelmProvenance, type SigningKeys } from "./signing.js";
 import { toolEnvironment } from "./tool-env.js";
 
 export interface DockerEngineOptions {
@@ -29,6 +30,8 @@ export interface DockerEngineOptions {
   readonly signal?: AbortSignal;
   /** Where packaged charts are kept (default: the run's work directory, removed at the end). */
   readonly packagesDir?: string;
+  /** The keys to sign with: cosign for the signing steps, GnuPG for helm provenance of every package. */
+  readonly signing?: SigningKeys;
 }
 
 /** A service group on Docker: one network of the run, holding the services by name. */
@@ -58,10 +61,11 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
   let networks = 0;
   let buildx: Promise<boolean> | undefined;
   const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0, () => false));
+  const signer = cosignSigner({ keys: o.signing ?? {}, env, plainHttp: isLoopbackHost(host), signal: o.signal });
 
   const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
     runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
-  const exec = async (bin: string, args: string[], what: string): Promise<ProcessResult> => {
+  const succeed = async (bin: string, args: string[], what: string): Promise<ProcessResult> => {
     const done = await result(bin, args);
     if (o.signal?.aborted) throw StepFailed.cancelled();
     if (done.code !== 0) throw new StepFailed(`${what} failed (exit ${done.code ?? done.signal})`, done.output);
@@ -101,6 +105,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
 
   return {
     async preflight(steps: readonly Step[]): Promise<EngineTraits> {
+      if (steps.some((s) => s.phase === "sign")) await signer.preflight(steps.some((s) => s.kind === "sign-image"));
       const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
       if (images.length === 0) return { sharedBuilds: true };
       void hasBuildx(); // asked beside `docker version`, awaited below
@@ -113,11 +118,11 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
     },
 
     async build(image) {
-      await exec(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: await hasBuildx() }), `docker build of ${image.name}`);
+      await succeed(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: await hasBuildx() }), `docker build of ${image.name}`);
       return `${image.repository}:${image.tag}`;
     },
 
-    async run(image, command, opts: RunOptions<DockerServices> = {}) {
+    async exec(image, command, opts: ExecOptions<DockerServices> = {}) {
       const done = await result(docker(), dockerRunArgs(runId, image, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }));
       if (o.signal?.aborted) throw StepFailed.cancelled();
       if (done.code !== 0) throw new StepFailed(`\`${shellQuote(command)}\` in ${image} failed (exit ${done.code ?? done.signal})`, done.output);
@@ -125,11 +130,11 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
 
     async startServices(services: readonly ServiceStart<string>[]) {
       const network = `${runId}-net${++networks}`;
-      await exec(docker(), ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network], "creating the services' network");
+      await succeed(docker(), ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network], "creating the services' network");
       const containers = services.map(({ service }) => serviceContainer(runId, service.name));
       await Promise.all(
         services.map(({ service, image }) =>
-          exec(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built : image.reference), `starting service ${service.name} (${service.image})`),
+          succeed(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built : image.reference), `starting service ${service.name} (${service.image})`),
         ),
       );
       await Promise.all(services.map(({ service }, i) => waitReady(service, containers[i]!)));
@@ -142,14 +147,14 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
     },
 
     async push(image, reference) {
-      await exec(docker(), ["push", reference], `docker push of ${reference}`);
+      await succeed(docker(), ["push", reference], `docker push of ${reference}`);
       return pushedDigest(o.client, reference, "docker push");
     },
 
     async stageChart(stage: ChartStage) {
       const root = join(work, "charts", String(++stages));
       const dir = writeChartStage(o.projectRoot, stage, root);
-      await exec(helmBin, helmArgs.dependencyBuild(dir), `helm dependency build of ${stage.chartDir}`);
+      await succeed(helmBin, helmArgs.dependencyBuild(dir), `helm dependency build of ${stage.chartDir}`);
       settleChartStage(stage, root);
       stageRoots.set(dir, root);
       return dir;
@@ -163,22 +168,28 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
     },
 
     async helm(chart, args) {
-      return (await exec(helmBin, args(chart), `helm ${args(chart)[0]} of ${chart}`)).stdout;
+      return (await succeed(helmBin, args(chart), `helm ${args(chart)[0]} of ${chart}`)).stdout;
     },
 
     async packageChart(chart, fileName) {
       mkdirSync(packagesDir, { recursive: true });
       const before = new Set(readdirSync(packagesDir));
-      await exec(helmBin, helmArgs.package(chart, packagesDir), `helm package of ${fileName}`);
+      await succeed(helmBin, helmArgs.package(chart, packagesDir), `helm package of ${fileName}`);
       const file = join(packagesDir, readdirSync(packagesDir).find((f) => !before.has(f)) ?? fileName);
       canonicalizePackage(file);
+      // Signed as it ships: the provenance names the canonical bytes. helm push takes the .prov beside it.
+      if (o.signing?.gpg) await writeHelmProvenance({ packageFile: file, chartDir: chart, gpg: o.signing.gpg, env, workDir: work });
       return file;
     },
 
     async pushChart(pkg, pushTo, reference) {
-      await exec(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
+      await succeed(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
       return pushedDigest(o.client, reference, "helm push");
     },
+
+    sign: (subject) => signer.sign(subject),
+    attest: (subject, type, predicate) => signer.attest(subject, type, predicate),
+    sbom: (subject) => signer.sbom(subject),
 
     // Only packages written where the user asked (--output) outlive the run's work directory.
     keptPackage: (pkg) => (o.packagesDir ? pkg : undefined),

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { canonicalPackageBytes, chartStage, helmArgs } from "../../../src/chart/index.js";
-import { projectReader, writeChartStage } from "../../../src/chart-files/index.js";
+import { projectReader, writeChartStage } from "../../../src/chart-fs/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
 import { loadConfig } from "../../../src/config/index.js";
 import { planRelease } from "../../../src/plan/index.js";

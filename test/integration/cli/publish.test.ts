@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { helmArgs } from "../../../src/chart/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
-import { run as runTool, startRegistry, type LocalRegistry } from "../../kit/index.js";
+import { execTool, startRegistry, type LocalRegistry } from "../../kit/index.js";
 import { RegistryClient } from "../../../src/registry/index.js";
 import { selectVersions } from "../../../src/updater/index.js";
 import { RUN_LABEL, toolEnvironment } from "../../../src/engines/docker/index.js";
@@ -64,8 +64,8 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     const tools = toolEnvironment(join(work, "tools"), proxy.host, ci);
     mkdirSync(join(work, "pulled"));
     // Async: the proxy in front of the registry runs in this process and must keep answering.
-    await runTool(helmBinary(), helmArgs.pull(`oci://${proxy.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", join(work, "pulled"), { plainHttp: true }), { env: tools });
-    const rendered = (await runTool(helmBinary(), helmArgs.template("hyrax", join(work, "pulled", "hyrax-3.7.4-nightly.20261124.tgz")), { env: tools })).stdout;
+    await execTool(helmBinary(), helmArgs.pull(`oci://${proxy.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", join(work, "pulled"), { plainHttp: true }), { env: tools });
+    const rendered = (await execTool(helmBinary(), helmArgs.template("hyrax", join(work, "pulled", "hyrax-3.7.4-nightly.20261124.tgz")), { env: tools })).stdout;
     expect(rendered).toContain(`image: "${repo("dassie")}:nightly-20261124@${await digest("dassie", "nightly-20261124")}"`);
     expect(rendered).toContain(`image: "${repo("dassie-worker")}:nightly-20261124@${await digest("dassie-worker", "nightly-20261124")}"`);
   });
@@ -151,7 +151,7 @@ describe("a failing gate publishes nothing (exit 4)", () => {
     expect(writes().every((w) => w.path.includes("/blobs/uploads/"))).toBe(true);
     expect(await digest("dassie", "nightly-20261201")).toBeUndefined();
     expect(await digest("dassie", "nightly")).toBe(await digest("dassie", "nightly-20261124"));
-    const left = await runTool("docker", ["ps", "-a", "--quiet", "--filter", `label=${RUN_LABEL}`], { env: { ...process.env, DOCKER_HOST: inject("dockerHost") } });
+    const left = await execTool("docker", ["ps", "-a", "--quiet", "--filter", `label=${RUN_LABEL}`], { env: { ...process.env, DOCKER_HOST: inject("dockerHost") } });
     expect(left.stdout.trim()).toBe("");
   });
 });

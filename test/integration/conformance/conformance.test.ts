@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { canonicalizePackage, settleChartStage, stampTimes } from "../../../src/chart-files/index.js";
+import { canonicalizePackage, settleChartStage, stampTimes } from "../../../src/chart-fs/index.js";
 import { helmArgs } from "../../../src/chart/index.js";
 import { commitTimeFromObjects } from "../../../src/context/git-objects.js";
 import { helmBinary } from "../../../src/exec/index.js";

@@ -6,6 +6,7 @@ import { startRegistry, type LocalRegistry } from "../../kit/index.js";
 import { crossCheck, daggerCalls } from "../../kit/ci-checks.js";
 import { introspect, type Fn } from "../../kit/introspect-module.js";
 import { tempTree } from "../../kit/temp-dir.js";
+import { writeHyraxToday } from "../../kit/hyrax-today.js";
 
 const ROOT = new URL("../../..", import.meta.url).pathname;
 const guide = readFileSync(join(ROOT, "docs/adopting.md"), "utf8");
@@ -19,22 +20,18 @@ beforeAll(async () => {
 });
 afterAll(async () => registry?.stop());
 
-/** A Hyrax-like repository that has not adopted charthouse, with a bare `origin`, and `charthouse` on PATH. */
-function sandbox(): { project: string; env: NodeJS.ProcessEnv } {
+/** A repository with Hyrax's shapes today that has not adopted charthouse, pushing to a bare local repository, and `charthouse` on PATH. */
+function sandbox(): { project: string; origin: string; env: NodeJS.ProcessEnv } {
   const root = tempTree();
   const project = join(root, "hyrax");
   cpSync(join(ROOT, "examples/hyrax"), project, { recursive: true });
   rmSync(join(project, "charthouse.yaml"));
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: project, stdio: "pipe", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" } });
   execFileSync("git", ["init", "-q", "--bare", join(root, "origin.git")]);
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "Hyrax");
-  git("remote", "add", "origin", join(root, "origin.git"));
+  writeHyraxToday(project, { pushTo: join(root, "origin.git") });
   mkdirSync(join(root, "bin"));
   writeFileSync(join(root, "bin/charthouse"), `#!/bin/sh\nexec ${process.execPath} ${join(ROOT, "bin/charthouse.js")} "$@"\n`);
   chmodSync(join(root, "bin/charthouse"), 0o755);
-  return { project, env: { ...process.env, PATH: `${join(root, "bin")}:${process.env.PATH}`, DOCKER_HOST: inject("dockerHost"), GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" } };
+  return { project, origin: join(root, "origin.git"), env: { ...process.env, PATH: `${join(root, "bin")}:${process.env.PATH}`, DOCKER_HOST: inject("dockerHost"), GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" } };
 }
 
 describe("docs/adopting.md", () => {
@@ -52,13 +49,13 @@ describe("docs/adopting.md", () => {
     expect(commands.join("\n")).not.toMatch(/dagger -m|--source/);
   });
 
-  it("every charthouse and git command runs, in order, in a Hyrax-like repository", () => {
-    const { project, env } = sandbox();
+  it("every charthouse and git command runs, in order, in a repository shaped like Hyrax today", () => {
+    const { project, origin, env } = sandbox();
     for (const command of commands.filter((c) => !c.startsWith("dagger "))) {
-      // The guide tells the user to set the registry before checking; the test sets a local one, so nothing leaves this machine.
+      // A local registry in place of the one init learned, so nothing leaves this machine.
       if (command === "charthouse check") {
         const file = join(project, "charthouse.yaml");
-        writeFileSync(file, readFileSync(file, "utf8").replace("registry: ghcr.io/your-org", `registry: ${registry.host}/samvera`));
+        writeFileSync(file, readFileSync(file, "utf8").replace("registry: ghcr.io/samvera/hyrax", `registry: ${registry.host}/samvera/hyrax`));
       }
       try {
         execFileSync("bash", ["-c", command], { cwd: project, env, stdio: "pipe", timeout: 120_000 });
@@ -67,7 +64,9 @@ describe("docs/adopting.md", () => {
         throw new Error(`\`${command}\` failed:\n${e.stdout?.toString()}\n${e.stderr?.toString()}`);
       }
     }
-    // The tag reached origin.
-    expect(execFileSync("git", ["ls-remote", "--tags", "origin"], { cwd: project, encoding: "utf8" })).toContain("refs/tags/v5.0.1");
+    // What the guide says init learns, it learned; the tag reached origin.
+    const config = readFileSync(join(project, "charthouse.yaml"), "utf8");
+    for (const line of ["  - name: dassie\n    target: hyrax-engine-dev", '  releaseTag: "hyrax-v{version}"', '  chartReleaseTag: "hyrax-chart-{version}"', "      - { image: dassie, repository: image.repository, tag: image.tag }"]) expect(config).toContain(line);
+    expect(execFileSync("git", ["ls-remote", "--tags", origin], { cwd: project, encoding: "utf8" })).toContain("refs/tags/hyrax-v5.4.0");
   });
 });

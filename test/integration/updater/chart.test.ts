@@ -67,3 +67,20 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     expect(pod.containers[0].args).toContain("~5.0");
   });
 });
+
+describe("deploy/updater verifies signatures when given the pipeline's public key", () => {
+  const PUB = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n";
+  it("passes verify.publicKey to sync as CHARTHOUSE_VERIFY_KEY; a refusal (exit 22) fails the Job", () => {
+    const cron = render(`verify.publicKey=${PUB}`).find((d) => d.kind === "CronJob")!;
+    const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: "CHARTHOUSE_VERIFY_KEY", value: PUB });
+    // charthouse runs without a shell; --zero-exit-on-upgrade turns only "upgraded" into 0, so 22
+    // (every newer version refused) still shows as a failed Job.
+    expect(container.command).toEqual(["charthouse"]);
+    expect(container.args.at(-1)).toBe("--zero-exit-on-upgrade");
+  });
+  it("without one, sync runs as before", () => {
+    const container = render().find((d) => d.kind === "CronJob")!.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.env.map((e: { name: string }) => e.name)).not.toContain("CHARTHOUSE_VERIFY_KEY");
+  });
+});

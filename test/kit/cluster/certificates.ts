@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { requireTool, run } from "../../../src/exec/tools.js";
+import { requireTool } from "../../../src/exec/tools.js";
+import { execTool as run } from "../exec-tool.js";
 
 /** The files a throwaway control plane needs, all under one directory. */
 export interface ClusterPki {

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ownCiFiles } from "../../../src/ci-files/index.js";
 import { circleTagFilter, githubTagGlobs } from "../../../src/plan/formats.js";
 import { DEFAULT_POLICY } from "../../../src/config/index.js";
 import { initFiles } from "../../../src/init/index.js";
@@ -29,12 +28,6 @@ function variants(): { name: string; circle: string; github: string }[] {
     { name: "charthouse init for examples/hyrax", circle, github },
   ];
 }
-
-describe("the committed CI files are what charthouse generates for itself", () => {
-  it("(npm run ci-files rewrites them)", () => {
-    for (const [path, content] of Object.entries(ownCiFiles(ROOT))) expect(readFileSync(join(ROOT, path), "utf8"), path).toBe(content);
-  });
-});
 
 describe.each(variants())("$name GitHub Actions workflow", ({ github }) => {
   it("passes GitHub's workflow parser", async () => {

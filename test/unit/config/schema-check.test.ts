@@ -5,7 +5,7 @@ import { checkSchema } from "../../../src/config/schema-check.js";
 /** One bad document per kind of schema violation, and the exact problem a person reads. */
 const CASES: [name: string, yaml: string, expected: { path: (string | number)[]; atKey: boolean; message: string; fix: string }][] = [
   ["a missing top-level key", "{}", { path: [], atKey: false, message: "missing required key \"registry\"", fix: "add registry: …" }],
-  ["a missing nested key", "registry: ghcr.io/x\ntest: {image: a, command: [x], services: [{name: s, image: s}]}", { path: ["test","services",0], atKey: false, message: "missing required key \"port\" in test.services[0]", fix: "add port: …" }],
+  ["a missing nested key", "registry: ghcr.io/x\ntest: {image: a, command: [x], services: [{name: s, port: 5}]}", { path: ["test","services",0], atKey: false, message: "missing required key \"image\" in test.services[0]", fix: "add image: …" }],
   ["an unknown key close to a known one", "registry: ghcr.io/x\nimagse: []", { path: ["imagse"], atKey: true, message: "unknown key \"imagse\"; did you mean \"images\"?", fix: "rename it to images" }],
   ["an unknown key like nothing known ($schema is not offered)", "registry: ghcr.io/x\nzzzzzzzz: 1", { path: ["zzzzzzzz"], atKey: true, message: "unknown key \"zzzzzzzz\"", fix: "remove it; the keys allowed here are: registry, source, images, test, charts, policy" }],
   ["a number for a string", "registry: 5", { path: ["registry"], atKey: false, message: "must be a string", fix: "write registry as a string" }],

@@ -78,9 +78,13 @@ describe("pin keys must exist in values.yaml", () => {
 });
 
 describe("tag patterns that read one tag two ways", () => {
-  it("{version} with {chart}-{version}: 5.1.0-rc.1 would be a release and a release of chart 5.1.0", () => {
-    const p = one('registry: ghcr.io/x\npolicy:\n  releaseTag: "{version}"\n  chartReleaseTag: "{chart}-{version}"\n', "policy.chartReleaseTag");
-    expect(p.message).toMatch(/reads the tag .* as a release and as a chart release/);
+  it("v{version} with v{version}-{chart}: v1.2.3-app would be release 1.2.3-app and chart app's 1.2.3", () => {
+    const p = one('registry: ghcr.io/x\npolicy:\n  releaseTag: "v{version}"\n  chartReleaseTag: "v{version}-{chart}"\n', "policy.chartReleaseTag");
+    expect(p.message).toMatch(/reads the tag v1\.2\.3-app as a release and as a chart release/);
+  });
+
+  it("{version} with {chart}-{version} is no ambiguity: no semver starts with a chart's name", () => {
+    expect(problems('registry: ghcr.io/x\npolicy:\n  releaseTag: "{version}"\n  chartReleaseTag: "{chart}-{version}"\n')).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { charthouse } from "../../kit/cli.js";
 import { parse } from "yaml";
 import { tempTree, writeTree } from "../../kit/temp-dir.js";
+import { writeHyraxToday } from "../../kit/hyrax-today.js";
 
 /** examples/hyrax as a project that has not adopted charthouse yet. */
 function hyraxWithoutCharthouse(): string {
@@ -57,136 +58,76 @@ describe("charthouse init", () => {
   });
 });
 
-/** A repository shaped like Hyrax before charthouse: five stages, four build-push steps, compose with include, a chart releaser, a GitHub remote. */
+/** examples/hyrax with the shapes the real samvera/hyrax has today (test/kit/hyrax-today.ts). */
 function hyraxToAdopt(): string {
   const project = hyraxWithoutCharthouse();
-  writeFileSync(join(project, "Dockerfile"), [
-    "FROM localhost/charthouse/busybox:1.35 AS hyrax-base",
-    "FROM hyrax-base AS hyrax-worker-base",
-    "FROM hyrax-base AS hyrax",
-    "FROM hyrax-worker-base AS hyrax-worker",
-    "FROM hyrax-base AS hyrax-engine-dev",
-    "",
-  ].join("\n"));
-  const step = (name: string, target: string, image: string) => `      - name: Build and push ${name}
-        uses: docker/build-push-action@v6
-        with:
-          context: .
-          platforms: linux/amd64,linux/arm64
-          target: ${target}
-          push: true
-          tags: |
-            \${{ env.REGISTRY }}/\${{ github.repository }}/${image}:\${{ env.TAG }}
-            \${{ env.REGISTRY }}/\${{ github.repository }}/${image}:latest
-`;
-  writeTree(project, {
-    ".github/workflows/build.yml": `name: Build and push docker images
-on:
-  release:
-    types: [released]
-env:
-  REGISTRY: ghcr.io
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: docker/setup-buildx-action@v3
-${step("base", "hyrax-base", "hyrax-base")}${step("worker base", "hyrax-worker-base", "hyrax-worker-base")}${step("dassie", "hyrax-engine-dev", "dassie")}${step("dassie worker", "hyrax-engine-dev-worker", "dassie-worker")}`,
-    ".github/workflows/release-charts.yml": `name: Release Charts
-on:
-  push:
-    branches: [main]
-jobs:
-  release:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - name: Run chart-releaser
-        uses: samvera-labs/helm-oci-charts-releaser@main
-        with:
-          charts_dir: chart
-          oci_registry: ghcr.io/samvera
-          oci_path: charts
-          oci_password: \${{ secrets.GITHUB_TOKEN }}
-`,
-    "docker-compose.yml": "include:\n  - docker-compose-dassie.yml\n",
-    "docker-compose-dassie.yml": `services:
-  web:
-    build:
-      context: .
-      target: hyrax-engine-dev
-    command: sh -c 'bundle exec puma -b tcp://0.0.0.0:3000'
-  postgres:
-    image: postgres:15-alpine
-    environment:
-      - POSTGRES_USER=hyrax_user
-      - POSTGRES_DB=hyrax
-    ports: ["5432:5432"]
-    healthcheck:
-      test: ["CMD-SHELL", "pg_isready -U hyrax_user"]
-  solr:
-    image: solr:8.11
-    ports: ["8983:8983"]
-    healthcheck:
-      test: ["CMD-SHELL", "curl -sf http://localhost:8983/solr/admin/cores?action=STATUS"]
-  redis:
-    image: bitnami/redis:6.2
-    environment: { ALLOW_EMPTY_PASSWORD: "yes" }
-    ports: ["6379:6379"]
-    healthcheck:
-      test: ["CMD", "redis-cli", "ping"]
-  fcrepo:
-    image: ghcr.io/samvera/fcrepo4:4.7.5
-    ports: ["8080:8080"]
-    healthcheck:
-      test: curl -sf http://localhost:8080/rest
-  fits:
-    image: ghcr.io/samvera/fitsservlet:1.6.0
-    ports: ["8080"]
-    healthcheck:
-      test: ["CMD-SHELL", "curl -sf http://localhost:8080/fits/version"]
-  memcached:
-    image: bitnami/memcached
-    ports: ["11211:11211"]
-    healthcheck:
-      test: ["CMD-SHELL", "echo stats | nc localhost 11211"]
-`,
-  });
-  execFileSync("git", ["init", "-q"], { cwd: project });
-  execFileSync("git", ["remote", "add", "origin", "git@github.com:samvera/hyrax.git"], { cwd: project });
+  writeHyraxToday(project);
   return project;
 }
 
-describe("charthouse init learns from what the repository already says", () => {
-  it("takes registry, images, platforms, the test gate and the charts from its workflows, compose files and remote, each with its origin; check accepts it", async () => {
+describe("charthouse init adopts a repository shaped like Hyrax today", () => {
+  it("publishes what its workflows publish, tests as its CI tests, pins what its values deploy, fires on its tags; check accepts it", async () => {
     const project = hyraxToAdopt();
     const run = await charthouse(["init", project]);
     expect(run.code, run.stderr).toBe(0);
     const text = readFileSync(join(project, "charthouse.yaml"), "utf8");
     const config = parse(text);
     expect(config.registry).toBe("ghcr.io/samvera/hyrax");
-    expect(text).toContain("# from .github/workflows/build.yml:");
-    expect(config.images.map((i: { name: string; target: string }) => [i.name, i.target])).toEqual([["hyrax-base", "hyrax-base"], ["hyrax-worker-base", "hyrax-worker-base"], ["dassie", "hyrax-engine-dev"]]);
-    expect(config.images.find((i: { name: string }) => i.name === "dassie").platforms).toEqual(["linux/amd64", "linux/arm64"]);
-    // The stages no workflow publishes stay commented out, saying so.
+    expect(config.images.map((i: { name: string; target: string; platforms: string[] }) => [i.name, i.target, i.platforms])).toEqual([
+      ["hyrax-base", "hyrax-base", ["linux/amd64", "linux/arm64"]],
+      ["hyrax-worker-base", "hyrax-worker-base", ["linux/amd64", "linux/arm64"]],
+      ["dassie", "hyrax-engine-dev", ["linux/amd64", "linux/arm64"]],
+    ]);
     expect(text).toMatch(/# - name: hyrax {3}# no workflow publishes stage hyrax of Dockerfile/);
-    expect(text).toMatch(/# - name: hyrax-worker {3}# no workflow publishes stage hyrax-worker/);
-    // The test gate: the image compose builds, the six services with their healthchecks as ready.
+    // The gate: the service the CI runs the suite in, its dependencies (redis without a port too), not the worker.
     expect(config.test.image).toBe("dassie");
-    expect(text).toContain("# from docker-compose-dassie.yml:");
-    expect(config.test.services.map((s: { name: string }) => s.name)).toEqual(["postgres", "solr", "redis", "fcrepo", "fits", "memcached"]);
-    expect(config.test.services[0]).toMatchObject({ image: "postgres:15-alpine", port: 5432, env: { POSTGRES_USER: "hyrax_user", POSTGRES_DB: "hyrax" }, ready: ["sh", "-c", "pg_isready -U hyrax_user"] });
-    expect(config.test.services[2].ready).toEqual(["redis-cli", "ping"]);
-    expect(config.test.services[3].ready).toEqual(["sh", "-c", "curl -sf http://localhost:8080/rest"]);
-    expect(config.charts).toEqual([{ path: "chart/hyrax" }]);
-    expect(text).toMatch(/# from \.github\/workflows\/release-charts\.yml:\d+ \(it pushes to oci:\/\/ghcr\.io\/samvera\/charts/);
-    // Stale references are reported, not copied; what the new CI supersedes is said and left alone.
-    expect(run.stdout).toMatch(/stale, left out: \.github\/workflows\/build\.yml:\d+: target hyrax-engine-dev-worker \(image dassie-worker\) is no stage of Dockerfile/);
-    expect(text).not.toContain("hyrax-engine-dev-worker");
-    expect(run.stdout).toContain("supersedes (left untouched; remove them once charthouse publishes): .github/workflows/build.yml (job build), .github/workflows/release-charts.yml (job release)");
-    expect(readFileSync(join(project, ".github/workflows/build.yml"), "utf8")).toContain("docker/build-push-action");
+    expect(config.test.services.map((s: { name: string }) => s.name)).toEqual(["chrome", "postgres", "fits", "redis"]);
+    expect(config.test.services[1]).toEqual({ name: "postgres", image: "postgres:15-alpine", port: 5432, env: { POSTGRES_USER: "app_user", POSTGRES_PASSWORD: "app_password" }, ready: ["sh", "-c", 'pg_isready -U "$POSTGRES_USER"'] });
+    expect(config.test.services[2]).toMatchObject({ port: 8080 });
+    expect(config.test.services[3]).toEqual({ name: "redis", image: "bitnamilegacy/redis:6.2", env: { REDIS_PASSWORD: "s3cret", SOLR_HOST: "solr" }, ready: ["sh", "-c", 'redis-cli -a "$REDIS_PASSWORD" ping | grep -q PONG'] });
+    expect(text).toMatch(/# from docker-compose-dassie\.yml:\d+: service web of docker-compose-dassie\.yml \(\.github\/workflows\/ci\.yml:\d+ runs the tests with it\)/);
+    expect(config.charts).toEqual([{ path: "chart/hyrax", pins: [{ image: "dassie", repository: "image.repository", tag: "image.tag" }] }]);
+    expect(config.policy).toEqual({ releaseTag: "hyrax-v{version}", chartReleaseTag: "hyrax-chart-{version}", defaultBranch: "main" });
+    expect(readFileSync(join(project, ".github/workflows/charthouse.yml"), "utf8")).toContain('      - "hyrax-v[0-9]+.[0-9]+.[0-9]+*"\n      - "hyrax-chart-[0-9]+.[0-9]+.[0-9]+*"\n');
+    // Stale and test-only references are reported, not copied; the table says what came from where.
+    expect(run.stdout).toMatch(/stale, left out: \.github\/workflows\/build\.yml:\d+: target hyrax-engine-dev-worker \(ghcr\.io\/samvera\/hyrax\/dassie-worker\) is no stage of Dockerfile/);
+    expect(run.stdout).toMatch(/stale, left out: \.github\/workflows\/ci\.yml:\d+: ghcr\.io\/samvera\/hyrax-dev is pushed for CI, to feed the tests; not published/);
+    expect(run.stdout).toMatch(/stale, left out: chart\/hyrax\/values\.yaml:6: worker\.image\.repository names ghcr\.io\/samvera\/hyrax\/dassie-worker, which no workflow publishes any more/);
+    expect(run.stdout).toMatch(/note: release tags v\{version\} \(1 tag, newest v5\.0\.5\) are older than hyrax-v5\.3\.0: not used/);
+    expect(run.stdout).toMatch(/^ {2}image dassie +target hyrax-engine-dev; linux\/amd64, linux\/arm64 +\.github\/workflows\/build\.yml:\d+$/m);
+    expect(run.stdout).toMatch(/^ {2}release tags +hyrax-v\{version\} +git tag hyrax-v5\.3\.0$/m);
+    expect(run.stdout).toMatch(/^TODO: charthouse\.yaml: test\.command/m);
+    expect(text).not.toMatch(/dassie-worker|hyrax-dev|\$\{\{|GITHUB_SHA/);
+    expect(run.stdout).toContain("supersedes (left untouched; remove them once charthouse publishes): .github/workflows/build.yml (job build), .github/workflows/charts.yml (job release)");
     const check = await charthouse(["check", "--config", join(project, "charthouse.yaml")]);
     expect(check, check.stderr).toMatchObject({ code: 0 });
+    const release = await charthouse(["plan", "--config", join(project, "charthouse.yaml"), "--tag", "hyrax-v5.4.0", "--json"]);
+    expect(release.code, release.stderr).toBe(0);
+    const plan = JSON.parse(release.stdout);
+    expect(plan.images.map((i: { tag: string }) => i.tag)).toEqual(["5.4.0", "5.4.0", "5.4.0"]);
+    expect(new Set(plan.aliases.map((a: { alias: string }) => a.alias.split(":").pop()))).toEqual(new Set(["latest", "5", "5.4"]));
+    expect((await charthouse(["plan", "--config", join(project, "charthouse.yaml"), "--tag", "hyrax-chart-3.7.4"])).stdout).toMatch(/chart release hyrax 3\.7\.4/);
+  });
+
+  it("--dry-run prints the files it would write and writes none", async () => {
+    const project = hyraxToAdopt();
+    const run = await charthouse(["init", project, "--dry-run"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^--- charthouse\.yaml \(not written\)\nregistry|^--- charthouse\.yaml \(not written\)\n# yaml-language-server/m);
+    expect(run.stdout).toContain("--- .github/workflows/charthouse.yml (not written)");
+    expect(run.stdout).toContain("releaseTag: \"hyrax-v{version}\"");
+    expect(existsSync(join(project, "charthouse.yaml"))).toBe(false);
+    expect(existsSync(join(project, "dagger.json"))).toBe(false);
+  });
+
+  it("exits 2, writing nothing, naming what it cannot decide", async () => {
+    const project = hyraxToAdopt();
+    writeTree(project, {
+      ".github/workflows/other.yml": "on: release\njobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v7\n        with:\n          target: hyrax\n          push: true\n          tags: ghcr.io/samvera/hyrax/dassie:x\n",
+    });
+    const run = await charthouse(["init", project]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot decide: ghcr\.io\/samvera\/hyrax\/dassie is built from targets hyrax-engine-dev \(\.github\/workflows\/build\.yml:\d+\) and hyrax \(\.github\/workflows\/other\.yml:7\)/);
+    expect(existsSync(join(project, "charthouse.yaml"))).toBe(false);
   });
 });

@@ -45,6 +45,14 @@ describe("CI tag filters match exactly the release tags", () => {
     expect(githubTagGlobs(patterns)).toEqual(["v[0-9]+.[0-9]+.[0-9]+*", "*-chart-v[0-9]+.[0-9]+.[0-9]+*"]);
   });
 
+  it("Hyrax's patterns: its release and chart tags fire, the older shapes do not", () => {
+    const hyrax = { releaseTag: "hyrax-v{version}", chartReleaseTag: "hyrax-chart-{version}" };
+    expect(githubTagGlobs(hyrax)).toEqual(["hyrax-v[0-9]+.[0-9]+.[0-9]+*", "hyrax-chart-[0-9]+.[0-9]+.[0-9]+*"]);
+    const filter = new RegExp(circleTagFilter(hyrax).slice(1, -1));
+    expect(["hyrax-v5.4.0", "hyrax-v5.4.0-rc.1", "hyrax-chart-3.7.5"].filter((t) => filter.test(t))).toHaveLength(3);
+    expect(["v5.0.5", "v.5.0.4", "hyrax-3.7.1", "hyrax-chart-v3.7.5", "other-chart-3.7.5"].filter((t) => filter.test(t))).toEqual([]);
+  });
+
   it("examples show the pattern's shape", () => {
     expect(tagPatternExample("{chart}-chart-v{version}")).toBe("mychart-chart-v1.2.3");
     expect(tagPatternExample("release-{version}")).toBe("release-1.2.3");

@@ -63,6 +63,23 @@ describe("release runs", () => {
     expect(mustPlan(tag("release-5.0.1"), state().build(), cfg).images[0]!.tag).toBe("5.0.1");
     expect(mustPlan(tag("charts/hyrax/3.7.4"), state().build(), cfg).summary).toBe("chart release hyrax 3.7.4");
   });
+
+  it("reads Hyrax's own tags: hyrax-v{version} releases, hyrax-chart-{version} its one chart", () => {
+    const cfg = config({ policy: { releaseTag: "hyrax-v{version}", chartReleaseTag: "hyrax-chart-{version}", defaultBranch: "main" } });
+    expect(mustPlan(tag("hyrax-v5.4.0"), state().build(), cfg).summary).toBe("release 5.4.0");
+    expect(mustPlan(tag("hyrax-chart-3.7.4"), state().build(), cfg).summary).toBe("chart release hyrax 3.7.4");
+  });
+
+  it("reads 5.1.0-rc.1 as a release under {version} beside {chart}-{version}: no chart 5.1.0 releases rc.1", () => {
+    const cfg = config({ policy: { releaseTag: "{version}", chartReleaseTag: "{chart}-{version}", defaultBranch: "main" } });
+    expect(mustPlan(tag("5.1.0-rc.1"), state().build(), cfg).summary).toBe("release 5.1.0-rc.1");
+    expect(mustPlan(tag("hyrax-3.7.4"), state().build(), cfg).summary).toBe("chart release hyrax 3.7.4");
+  });
+
+  it("refuses a chart tag without {chart} when several charts could be meant", () => {
+    const cfg = config({ charts: [chart("hyrax", "3.7.4"), chart("other", "1.0.0")], policy: { releaseTag: "v{version}", chartReleaseTag: "helm-{version}", defaultBranch: "main" } });
+    expect(mustRefuse(tag("helm-1.0.0"), state().build(), cfg)).toEqual(['tag helm-1.0.0 is a chart release by "helm-{version}", but charthouse.yaml declares several charts and the pattern names none: put {chart} in it']);
+  });
 });
 
 describe("release tags that are refused", () => {

@@ -37,7 +37,7 @@ describe("architecture walls (dependency-cruiser, .dependency-cruiser.cjs)", () 
   it("fail on a tree that breaks each of them (test/fixtures/walls)", () => {
     const { code, output } = cruise(join(ROOT, "test/fixtures/walls"));
     expect(code).not.toBe(0);
-    for (const rule of ["plan-and-pipeline-are-pure", "plan-and-pipeline-do-no-io", "config-does-not-plan", "module-imports-only-its-bundle-and-the-sdk", "production-code-never-uses-test-infrastructure", "registry-does-not-plan", "module-does-not-depend-on-the-cli"]) {
+    for (const rule of ["plan-and-pipeline-are-pure", "plan-and-pipeline-do-no-io", "config-does-not-plan", "module-imports-only-its-bundle-and-the-sdk", "production-code-never-uses-test-infrastructure", "registry-does-not-plan", "module-does-not-depend-on-the-cli", "chart-is-pure", "no-cycles"]) {
       expect(output, rule).toContain(`error ${rule}:`);
     }
     // formats.ts is the one part of src/plan config may use.

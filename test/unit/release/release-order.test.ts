@@ -1,86 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { commandSteps } from "../../../src/pipeline/index.js";
-import { MEDIA_TYPES, type Manifest, type RegistryClient } from "../../../src/registry/index.js";
-import { versionToTag } from "../../../src/plan/formats.js";
-import { runRelease, StepFailed, type Engine } from "../../../src/release/index.js";
+import type { RegistryClient } from "../../../src/registry/index.js";
+import { runRelease, type Engine } from "../../../src/release/index.js";
 import { chart, config, image, state } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
-import { sha256 } from "../../kit/registry-content.js";
-
-// The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
-// what runs side by side and what waits is runRelease's, whatever the engine.
-function recordingEngine(opts: { failBuild?: string; registry?: ReturnType<typeof memoryRegistry> } = {}) {
-  const events: string[] = [];
-  const tick = () => new Promise((r) => setTimeout(r, 5));
-  const engine: Engine<string, string, string, string> = {
-    preflight: async () => ({ sharedBuilds: false }),
-    build: async (i) => {
-      events.push(`build ${i.name}`);
-      await tick();
-      if (i.name === opts.failBuild) throw new StepFailed(`build of ${i.name} failed`);
-      events.push(`built ${i.name}`);
-      return i.name;
-    },
-    run: async (img, command) => {
-      events.push(`run ${img} ${command.join(" ")}`);
-    },
-    startServices: async (services) => {
-      events.push(`start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`);
-      await tick();
-      return "services";
-    },
-    stopServices: async () => {
-      events.push("stop");
-      await tick();
-      events.push("stopped");
-    },
-    push: async (img, reference) => {
-      events.push(`push ${reference}`);
-      return opts.registry?.pushed(reference) ?? "sha256:0";
-    },
-    stageChart: async (stage) => {
-      events.push(`stage ${stage.chartDir}`);
-      return "chart";
-    },
-    restageChart: async (chart, stage) => {
-      events.push(`restage ${chart} ${Object.keys(stage.files).join(",")}`);
-      return chart;
-    },
-    helm: async () => "rendered",
-    packageChart: async (_chart, fileName) => fileName,
-    pushChart: async (pkg, pushTo) => {
-      const [, name, version] = /^(.+)-(\d.*)\.tgz$/.exec(pkg)!;
-      return opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`) ?? "sha256:0";
-    },
-    close: async () => void events.push("close"),
-  };
-  return { engine, events };
-}
-
-// A FAKE registry client holding manifests in memory: enough for pushes, their re-checks and alias moves.
-function memoryRegistry() {
-  const manifests = new Map<string, Manifest>();
-  const at = (repository: string, tag: string) => `${repository}:${tag}`;
-  const checks = { inFlight: 0, most: 0, asked: [] as string[] };
-  const client = {
-    checkPush: async (repository: string) => {
-      checks.asked.push(repository);
-      checks.most = Math.max(checks.most, ++checks.inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      checks.inFlight--;
-      return { ok: true, scope: "push", detail: "fake" };
-    },
-    getManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
-    headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
-    putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), m.digest),
-  } as unknown as RegistryClient;
-  const pushed = (reference: string): string => {
-    const digest = sha256(reference);
-    manifests.set(reference, { digest, mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: {} })) });
-    return digest;
-  };
-  return { client, pushed, checks };
-}
+import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
 
 /** The project files a run reads of the hyrax chart: its Chart.yaml and values.yaml. */
 const hyraxChart = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : path.endsWith("values.yaml") ? "image: {}\n" : undefined);

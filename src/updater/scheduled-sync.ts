@@ -17,7 +17,7 @@ export interface SyncReport {
  * registry or the cluster unreachable) is a failed sync, not a crash; the webhook is told
  * of everything but "up to date", and its own failure only noted in the log line.
  */
-export async function runSync(
+export async function scheduledSync(
   options: SyncOptions,
   deps: { readonly client: RegistryClient; readonly cluster: Cluster; readonly webhook?: string; readonly now: Date; readonly fetch?: typeof fetch },
 ): Promise<SyncReport> {

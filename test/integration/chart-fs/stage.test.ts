@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { chartStage, helmArgs } from "../../../src/chart/index.js";
-import { canonicalizePackage, projectReader, settleChartStage, writeChartStage } from "../../../src/chart-files/index.js";
+import { canonicalizePackage, projectReader, settleChartStage, writeChartStage } from "../../../src/chart-fs/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
 import { loadConfig, type Config } from "../../../src/config/index.js";
 import { planRelease, type ChartPlan } from "../../../src/plan/index.js";

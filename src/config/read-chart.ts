@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { nodeFiles, type ProjectFiles } from "../config/project-files.js";
+import { nodeFiles, type ProjectFiles } from "./project-files.js";
 import { parseChart, type ChartFile } from "../chart/parse-chart.js";
 
 /** Reads `<dir>/Chart.yaml`; throws when it is missing. YAML errors stay in `doc.errors`. */

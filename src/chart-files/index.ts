@@ -1,2 +1,0 @@
-export { readChart } from "./read-chart.js";
-export { projectReader, writeChartStage, settleChartStage, stampTimes, canonicalizePackage } from "./stage.js";

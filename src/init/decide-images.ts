@@ -1,0 +1,113 @@
+import { join, normalize } from "node:path";
+import { at, type Origin } from "./read-yaml.js";
+import type { WorkflowBuild } from "./learn-workflows.js";
+
+/** An image charthouse.yaml will publish, decided from the builds the workflows run. */
+export interface DecidedImage {
+  readonly name: string;
+  /** Path under the registry, when it differs from the name. */
+  readonly repository: string;
+  readonly target?: string;
+  readonly context?: string;
+  readonly dockerfile?: string;
+  readonly platforms: readonly string[];
+  readonly from: readonly Origin[];
+}
+
+export type ImageDecision =
+  | {
+      readonly ok: true;
+      /** The registry and namespace every image is published under, and where it was read. */
+      readonly registry?: { readonly value: string; readonly from: Origin };
+      readonly images: readonly DecidedImage[];
+      /** Builds left out, each with its reason (a target no Dockerfile defines, an image pushed only for the tests). */
+      readonly left: readonly string[];
+      /** Repositories the workflows push that are not published (stale or test-only): values naming them are not pinned. */
+      readonly unpublished: readonly string[];
+    }
+  | { readonly ok: false; readonly reason: string };
+
+const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/**
+ * Which images to publish. Builds of one repository are one image (their platforms
+ * joined); builds of different repositories are different images, named by the last part
+ * of their repository (more parts when two share it). A build whose target no Dockerfile
+ * defines is stale; one that only feeds the tests (exported for a later job in a workflow
+ * run on pull requests) is not published. The
+ * registry is the namespace all published repositories share. Refused, naming the builds:
+ * one repository built from two targets, repositories on different hosts.
+ */
+export function decideImages(builds: readonly WorkflowBuild[], stages: (build: WorkflowBuild) => boolean): ImageDecision {
+  const left: string[] = [];
+  const unpublished: string[] = [];
+  const kept: WorkflowBuild[] = [];
+  for (const b of builds) {
+    const what = b.repositories[0] ?? b.target ?? "an image";
+    if (!stages(b)) {
+      left.push(`${at(b.from)}: target ${b.target} (${what}) is no stage of ${normalize(b.file ?? join(b.context ?? ".", "Dockerfile"))}; left out (stale)`);
+      unpublished.push(...b.repositories);
+    } else if (!b.pushes) {
+      left.push(`${at(b.from)}: ${what} is built without being pushed; not published`);
+    } else if (b.feedsTest) {
+      left.push(`${at(b.from)}: ${what} is pushed for CI, to feed the tests; not published (charthouse's test gate builds what it tests)`);
+      unpublished.push(...b.repositories);
+    } else kept.push(b);
+  }
+  const groups = new Map<string, WorkflowBuild[]>();
+  for (const b of kept) {
+    const key = b.repositories[0] === undefined ? `target:${b.target ?? ""}` : withHost(b.repositories[0]);
+    groups.set(key, [...(groups.get(key) ?? []), b]);
+  }
+  for (const [key, group] of groups) {
+    const targets = [...new Set(group.map((b) => b.target ?? ""))];
+    if (targets.length > 1) {
+      return { ok: false, reason: `${key.replace(/^target:/, "")} is built from targets ${group.map((b) => `${b.target ?? "(none)"} (${at(b.from)})`).join(" and ")}: init cannot tell which one to publish; make the workflows agree, or write charthouse.yaml by hand` };
+    }
+  }
+  const repositories = [...groups.keys()].filter((k) => !k.startsWith("target:"));
+  const hosts = [...new Set(repositories.map((r) => r.split("/")[0]!))];
+  if (hosts.length > 1) {
+    return { ok: false, reason: `the workflows publish to ${hosts.length} registries (${repositories.join(", ")}): charthouse publishes to one; choose it and write charthouse.yaml's registry by hand` };
+  }
+  const namespace = commonNamespace(repositories);
+  const registry = namespace ? { value: namespace, from: groups.get(repositories[0]!)![0]!.from } : undefined;
+  const images: DecidedImage[] = [];
+  const taken = new Set<string>();
+  for (const [key, group] of groups) {
+    const repository = key.startsWith("target:") ? undefined : namespace ? key.slice(namespace.length + 1) : key;
+    const parts = (repository ?? group[0]!.target ?? "image").split("/");
+    let name = "";
+    for (let n = 1; n <= parts.length && (name === "" || taken.has(name)); n++) name = parts.slice(-n).join("-").toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+    for (let k = 2; taken.has(name) || !NAME.test(name); k++) name = `${(name.replace(/[^a-z0-9]+$/, "") || "image").replace(/^[^a-z0-9]+/, "")}-${k}`;
+    taken.add(name);
+    const first = group[0]!;
+    images.push({
+      name,
+      repository: repository ?? name,
+      ...(first.target ? { target: first.target } : {}),
+      ...(first.context ? { context: first.context } : {}),
+      ...(first.file ? { dockerfile: first.file } : {}),
+      platforms: [...new Set(group.flatMap((b) => b.platforms ?? []))],
+      // A matrix runs one step many times: one origin each.
+      from: group.map((b) => b.from).filter((o, k, all) => all.findIndex((x) => x.file === o.file && x.line === o.line) === k),
+    });
+  }
+  return { ok: true, ...(registry ? { registry } : {}), images, left, unpublished: [...new Set(unpublished)] };
+}
+
+/** The path all repositories share, less their own last part: `ghcr.io/samvera/hyrax` for `…/hyrax/dassie` and `…/hyrax/hyrax-base`. */
+function commonNamespace(repositories: readonly string[]): string | undefined {
+  if (!repositories.length) return undefined;
+  const split = repositories.map((r) => r.split("/").slice(0, -1));
+  let n = 0;
+  while (split.every((s) => n < s.length && s[n] === split[0]![n])) n++;
+  return n ? split[0]!.slice(0, n).join("/") : undefined;
+}
+
+/** Docker's reading of a reference without a registry host: Docker Hub (`redis` is docker.io/library/redis). */
+function withHost(repository: string): string {
+  const [first, ...rest] = repository.split("/");
+  if (first!.includes(".") || first!.includes(":") || first === "localhost") return repository;
+  return rest.length ? `docker.io/${repository}` : `docker.io/library/${repository}`;
+}

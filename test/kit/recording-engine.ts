@@ -1,0 +1,114 @@
+import { MEDIA_TYPES, type Manifest, type RegistryClient } from "../../src/registry/index.js";
+import { versionToTag } from "../../src/plan/formats.js";
+import { StepFailed, type Engine } from "../../src/release/index.js";
+import { attestationTag, signatureTag } from "../../src/signing/index.js";
+import { sha256 } from "./registry-content.js";
+
+// The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
+// what runs side by side and what waits is runRelease's, whatever the engine.
+export function recordingEngine(opts: { failBuild?: string; failSign?: string; registry?: ReturnType<typeof memoryRegistry> } = {}) {
+  const events: string[] = [];
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  const engine: Engine<string, string, string, string> = {
+    preflight: async () => ({ sharedBuilds: false }),
+    build: async (i) => {
+      events.push(`build ${i.name}`);
+      await tick();
+      if (i.name === opts.failBuild) throw new StepFailed(`build of ${i.name} failed`);
+      events.push(`built ${i.name}`);
+      return i.name;
+    },
+    exec: async (img, command) => {
+      events.push(`run ${img} ${command.join(" ")}`);
+    },
+    startServices: async (services) => {
+      events.push(`start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`);
+      await tick();
+      return "services";
+    },
+    stopServices: async () => {
+      events.push("stop");
+      await tick();
+      events.push("stopped");
+    },
+    push: async (img, reference) => {
+      events.push(`push ${reference}`);
+      return opts.registry?.pushed(reference) ?? "sha256:0";
+    },
+    stageChart: async (stage) => {
+      events.push(`stage ${stage.chartDir}`);
+      return "chart";
+    },
+    restageChart: async (chart, stage) => {
+      events.push(`restage ${chart} ${Object.keys(stage.files).join(",")}`);
+      return chart;
+    },
+    helm: async () => "rendered",
+    packageChart: async (_chart, fileName) => fileName,
+    pushChart: async (pkg, pushTo) => {
+      const [, name, version] = /^(.+)-(\d.*)\.tgz$/.exec(pkg)!;
+      return opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`) ?? "sha256:0";
+    },
+    // cosign's effect, FAKE: a `.sig` tag, an `.att` manifest gaining a layer per predicate type.
+    sign: async (subject) => {
+      events.push(`sign ${subject}`);
+      if (opts.failSign && subject.includes(opts.failSign)) throw new StepFailed(`cosign sign of ${subject} failed`);
+      const [repository, digest] = subject.split("@") as [string, string];
+      opts.registry?.put(repository, signatureTag(digest), { schemaVersion: 2, layers: [] });
+    },
+    attest: async (subject, type) => {
+      events.push(`attest ${type} ${subject}`);
+      const [repository, digest] = subject.split("@") as [string, string];
+      const tag = attestationTag(digest);
+      const before = opts.registry?.body(repository, tag) as { layers: unknown[] } | undefined;
+      const predicateType = type === "spdxjson" ? "https://spdx.dev/Document" : "https://slsa.dev/provenance/v1";
+      opts.registry?.put(repository, tag, { schemaVersion: 2, layers: [...(before?.layers ?? []), { annotations: { predicateType } }] });
+    },
+    sbom: async (subject) => {
+      events.push(`sbom ${subject}`);
+      return "{}";
+    },
+    close: async () => void events.push("close"),
+  };
+  return { engine, events };
+}
+
+// A FAKE registry client holding manifests in memory: enough for pushes, their re-checks and alias moves.
+export function memoryRegistry() {
+  const manifests = new Map<string, Manifest>();
+  const at = (repository: string, tag: string) => `${repository}:${tag}`;
+  const checks = { inFlight: 0, most: 0, asked: [] as string[] };
+  const client = {
+    checkPush: async (repository: string) => {
+      checks.asked.push(repository);
+      checks.most = Math.max(checks.most, ++checks.inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      checks.inFlight--;
+      return { ok: true, scope: "push", detail: "fake" };
+    },
+    getManifest: async (repository: string, reference: string) => manifests.get(at(repository, reference)) ?? null,
+    headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
+    putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), manifests.set(at(repository, m.digest), m), m.digest),
+  } as unknown as RegistryClient;
+  const pushed = (reference: string): string => {
+    const digest = sha256(reference);
+    const manifest = { digest, mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: {} })) };
+    manifests.set(reference, manifest);
+    manifests.set(`${reference.slice(0, reference.lastIndexOf(":"))}:${digest}`, manifest);
+    return digest;
+  };
+  /** Writes a manifest of `body` under a tag (and its digest), as a registry would. */
+  const put = (repository: string, tag: string, body: unknown): void => {
+    const bytes = Buffer.from(JSON.stringify(body));
+    const manifest = { digest: sha256(bytes), mediaType: MEDIA_TYPES.ociManifest, bytes };
+    manifests.set(at(repository, tag), manifest);
+    manifests.set(at(repository, manifest.digest), manifest);
+  };
+  const body = (repository: string, tag: string): unknown => {
+    const m = manifests.get(at(repository, tag));
+    return m ? JSON.parse(m.bytes.toString("utf8")) : undefined;
+  };
+  const tags = (): string[] => [...manifests.keys()];
+  return { client, pushed, put, body, tags, checks };
+}
+

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { runRelease } from "../../../src/release/index.js";
+import { PublishFailure } from "../../../src/errors.js";
+import { signatureTag } from "../../../src/signing/index.js";
+import type { RegistryState } from "../../../src/registry/index.js";
+import { chart, COMMIT, config, image, state } from "../../kit/builders.js";
+import { mustPlan } from "../../kit/plan-assertions.js";
+import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
+
+// runRelease's signing steps against a FAKE engine (cosign's effect on the registry imitated,
+// test/helpers/recording-engine.ts) and an in-memory registry: the order and the rerun
+// decisions are runRelease's and src/signing's, whatever signs. The real cosign is
+// test/signing-verify.test.ts's.
+const cfg = config({ images: [image("dassie")], charts: [chart("hyrax", "3.7.4")], test: undefined });
+const hyraxChart = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : path.endsWith("values.yaml") ? "image: {}\n" : undefined);
+
+async function release(registry: ReturnType<typeof memoryRegistry>, opts: { failSign?: string; there?: RegistryState } = {}) {
+  const { engine, events } = recordingEngine({ registry, failSign: opts.failSign });
+  const plan = mustPlan({ kind: "release", tag: "v5.0.1" }, opts.there ?? state().build(), cfg);
+  const run = runRelease({ plan, command: "publish", sign: true, engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 }, builderVersion: "9.9.9" });
+  return { run, events };
+}
+
+describe("signing in a release", () => {
+  it("signs and attests every pushed digest after the last push and before the first alias moves", async () => {
+    const registry = memoryRegistry();
+    const { run, events } = await release(registry);
+    const { result } = await run;
+    const image = "ghcr.io/samvera/dassie";
+    const digest = result.published.find((p) => p.reference === `${image}:5.0.1`)!.digest;
+    const lastPush = Math.max(...events.map((e, i) => (e.startsWith("push ") ? i : -1)));
+    const firstSign = events.findIndex((e) => e.startsWith("sign "));
+    expect(firstSign).toBeGreaterThan(lastPush);
+    expect(events.filter((e) => /^(sign|attest|sbom) /.test(e))).toEqual([
+      `sign ${image}@${digest}`,
+      `sbom ${image}@${digest}`,
+      `attest spdxjson ${image}@${digest}`,
+      `attest slsaprovenance1 ${image}@${digest}`,
+      `sign ghcr.io/samvera/charts/hyrax@${result.published.find((p) => p.reference.endsWith("hyrax:3.7.4"))!.digest}`,
+      `attest slsaprovenance1 ghcr.io/samvera/charts/hyrax@${result.published.find((p) => p.reference.endsWith("hyrax:3.7.4"))!.digest}`,
+    ]);
+    expect(result.signed.map((s) => [s.reference, s.signatures, s.attestations])).toEqual([
+      [`${image}:5.0.1`, 1, 2],
+      ["ghcr.io/samvera/charts/hyrax:3.7.4", 1, 1],
+    ]);
+    expect(registry.tags()).toContain(`${image}:${signatureTag(digest)}`);
+    expect(result.aliases.every((a) => a.moved)).toBe(true);
+  });
+
+  it("a signing failure fails the run with nothing aliased, naming what was pushed; the rerun signs only what is left", async () => {
+    const registry = memoryRegistry();
+    const first = await release(registry, { failSign: "charts/hyrax" });
+    const error = await first.run.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishFailure);
+    expect((error as Error).message).toMatch(/^publish failed: sign and attest ghcr\.io\/samvera\/charts\/hyrax:3\.7\.4: cosign sign of .* failed\. Pushed: .*dassie:5\.0\.1@sha256:.*\. No alias was moved\.$/);
+    expect(registry.tags().some((t) => /:(5\.0|5|latest)$/.test(t))).toBe(false);
+
+    // The rerun: everything is there from this commit, the aliases not yet moved.
+    const there = state();
+    for (const p of (error as PublishFailure).message.match(/[^ ,]+:[^ ,:]+@sha256:[0-9a-f]{64}/g)!) {
+      const [reference, digest] = p.split("@") as [string, string];
+      there.tag(reference.slice(0, reference.lastIndexOf(":")), reference.slice(reference.lastIndexOf(":") + 1), { digest, revision: COMMIT });
+    }
+    const rerun = await release(registry, { there: there.build() });
+    const { result } = await rerun.run;
+    expect(rerun.events.filter((e) => /^(sign|attest|sbom) /.test(e)).map((e) => e.split("@")[0])).toEqual(["sign ghcr.io/samvera/charts/hyrax", "attest slsaprovenance1 ghcr.io/samvera/charts/hyrax"]);
+    expect(result.signed.map((s) => [s.reference, s.signatures, s.attestations])).toEqual([
+      ["ghcr.io/samvera/dassie:5.0.1", 0, 0],
+      ["ghcr.io/samvera/charts/hyrax:3.7.4", 1, 1],
+    ]);
+    expect(result.aliases.filter((a) => a.moved).map((a) => a.reference)).toEqual(["ghcr.io/samvera/dassie:5.0", "ghcr.io/samvera/dassie:5", "ghcr.io/samvera/dassie:latest"]);
+  });
+});
