@@ -180,7 +180,7 @@ describe("charthouse sync as the updater, against the real API server and regist
     expect(result.message).toMatch(/^upgrade to 1\.2\.4 failed and was rolled back to 1\.2\.3: /);
     const revisions = await history("shelf-range");
     expect(revisions.map((r) => [r.chart, r.status])).toEqual([["shelf-1.2.3", "superseded"], ["shelf-1.2.4", "failed"], ["shelf-1.2.3", "deployed"]]);
-  });
+  }, 120_000); // helm waits --timeout for the upgrade, then again for the rollback
 
   it("reads the history the cluster holds: the version that failed and was rolled back is not retried on the next run", async () => {
     const { code, result } = await sync("shelf-range", "~1.2", ["--timeout", "20s"]);
