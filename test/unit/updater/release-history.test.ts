@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failedVersions, parseHistory } from "../../../src/updater/release-history.js";
+import { failedVersions, parseHistory, splitChart } from "../../../src/updater/release-history.js";
 
 const r = (revision: number, version: string, status: string) => ({ revision, version, status });
 
@@ -11,6 +11,7 @@ describe("failedVersions", () => {
     { name: "a version that failed twice: its last revision counts", history: [r(1, "1.0.0", "superseded"), r(2, "1.1.0", "failed"), r(3, "1.0.0", "superseded"), r(5, "1.1.0", "failed"), r(6, "1.0.0", "deployed")], expected: [{ version: "1.1.0", revision: 5 }] },
     { name: "a failed first install", history: [r(1, "1.0.0", "failed")], expected: [{ version: "1.0.0", revision: 1 }] },
     { name: "history out of order", history: [r(3, "1.0.0", "deployed"), r(2, "1.1.0", "failed"), r(1, "1.0.0", "superseded")], expected: [{ version: "1.1.0", revision: 2 }] },
+    { name: "history out of order, the failure fixed later", history: [r(4, "1.1.0", "deployed"), r(2, "1.1.0", "failed"), r(3, "1.0.0", "superseded"), r(1, "1.0.0", "superseded")], expected: [] },
   ])("$name", ({ history, expected }) => expect(failedVersions(history)).toEqual(expected));
 });
 
@@ -22,4 +23,12 @@ describe("parseHistory", () => {
     ]);
     expect(parseHistory(json)).toEqual([r(1, "1.2.3", "superseded"), r(2, "1.2.4-rc.1", "failed")]);
   });
+});
+
+describe("splitChart", () => {
+  it.each([
+    ["hyrax-5.0.1", { chart: "hyrax", version: "5.0.1" }],
+    ["my-app-2-10.20.30-nightly.20261127", { chart: "my-app-2", version: "10.20.30-nightly.20261127" }],
+    ["no-version", { chart: "no-version", version: "" }],
+  ])("%s", (chart, expected) => expect(splitChart(chart)).toEqual(expected));
 });
