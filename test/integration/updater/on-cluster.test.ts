@@ -187,6 +187,11 @@ describe("charthouse sync as the updater, against the real API server and regist
     expect(code).toBe(0);
     expect(result).toMatchObject({ action: "up-to-date", deployed: "1.2.3", skipped: [{ version: "1.2.4", reason: "failed in revision 2 and was rolled back: not retried (a newer version, or an upgrade to it by hand, clears this)" }] });
     expect(await history("shelf-range")).toHaveLength(3);
+    // A newer version in the range is upgraded to, past the failed one.
+    await publish("1.2.5");
+    const next = await sync("shelf-range", "~1.2");
+    expect(next.result).toMatchObject({ action: "upgraded", deployed: "1.2.3", installed: "1.2.5", digest: digests.get("1.2.5") });
+    expect((await history("shelf-range")).at(-1)).toMatchObject({ chart: "shelf-1.2.5", status: "deployed" });
   });
 
   it("reads the history the cluster holds: after a manual rollback it sees the older version", async () => {
