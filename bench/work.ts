@@ -77,7 +77,7 @@ export async function benchWork(): Promise<void> {
     const config = readFileSync(join(project, "charthouse.yaml"), "utf8");
     const rows: { wall: number; own: number; processes: number; http: number; sum: number; build: number; layersMb: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
-      await coldCache(env);
+      await coldCache(env, registry.host);
       // And a base stage no earlier run built, so no layer of one can answer for it.
       writeFileSync(join(project, "Dockerfile"), HEAVY_DOCKERFILE.replace("COPY bin/", `RUN echo bench-run-${Date.now()}-${i} > /run-id\nCOPY bin/`));
       writeFileSync(join(project, "charthouse.yaml"), config.replace("registry: ghcr.io/samvera", `registry: ${registry.host}/work${i}`));

@@ -1,25 +1,36 @@
 // `npm run demo`: the newcomer's first minutes. Starts (or reuses) a throwaway local
 // registry and Docker engine, publishes examples/hyrax nightly for real with
 // `charthouse publish`, shows what was published and how to look at it, and cleans up
-// (`--keep` keeps the registry up until Ctrl-C). `--updater` shows the pull model instead
-// (demo/updater-demo.ts): no Docker engine, a local Kubernetes control plane.
+// (`--keep` keeps the registry up until Ctrl-C). `--platforms linux/amd64,linux/arm64`
+// publishes every image for both (BuildKit; arm64 under QEMU), prints one published
+// index and runs the arm64 image pulled back from the registry. `--updater` shows the pull
+// model instead (demo/updater-demo.ts): no Docker engine, a local Kubernetes control plane.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { processIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/program.js";
 import { helmBinary, runProcess } from "../src/exec/index.js";
 import { toolEnvironment } from "../src/engines/docker/index.js";
-import { Secret } from "../src/registry/index.js";
+import { RegistryClient, Secret } from "../src/registry/index.js";
 import { cosignArgs } from "../src/signing/index.js";
+import { pushBaseIndex } from "../test/kit/base-index.js";
+import { installBuildxPlugin } from "../test/kit/buildkit.js";
+import { configureExample } from "../test/kit/example.js";
 import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../test/kit/index.js";
 import { builtTool, cosignKeyPair, gpgKeyring } from "../test/kit/sigstore.js";
 
 if (process.argv.includes("--updater")) process.exit(await (await import("./updater-demo.js")).runUpdaterDemo());
 
 const keep = process.argv.includes("--keep");
+const platformsAt = process.argv.indexOf("--platforms");
+const platforms = platformsAt > 0 ? (process.argv[platformsAt + 1] ?? "").split(",").filter(Boolean) : [];
+if (platformsAt > 0 && platforms.length === 0) {
+  process.stderr.write("demo: --platforms needs a list, e.g. --platforms linux/amd64,linux/arm64\n");
+  process.exit(2);
+}
 const say = (text: string) => process.stdout.write(`\x1b[1mdemo:\x1b[0m ${text}\n`);
 
 say("starting a Docker engine (or reusing the one that answers) and a throwaway registry on 127.0.0.1 …");
@@ -33,8 +44,13 @@ let code = 1;
 try {
   // The example as a project of its own, publishing to the local registry, in a git checkout.
   cpSync(new URL("../../examples/hyrax", import.meta.url).pathname, project, { recursive: true });
-  const config = join(project, "charthouse.yaml");
-  writeFileSync(config, readFileSync(config, "utf8").replace("registry: ghcr.io/samvera", `registry: ${registry.host}/samvera`));
+  let multi: { platforms: readonly string[]; base: string } | undefined;
+  if (platforms.length > 1) {
+    // BuildKit resolves a base per platform: busybox for both, as one index in the registry.
+    say(`publishing for ${platforms.join(" and ")}: the busybox base goes into the registry as an index of both`);
+    multi = { platforms, base: await pushBaseIndex(new RegistryClient({ credentials: { username: "demo", password: new Secret(password) } }), registry.host) };
+  }
+  configureExample(project, `${registry.host}/samvera`, multi);
   const git = (...args: string[]) => execFileSync("git", args, { cwd: project, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "demo", GIT_AUTHOR_EMAIL: "demo@example.org", GIT_COMMITTER_NAME: "demo", GIT_COMMITTER_EMAIL: "demo@example.org" } });
   git("init", "-q", "-b", "main");
   git("add", "-A");
@@ -63,6 +79,7 @@ try {
   say(`running: charthouse publish --nightly ${signing?.args.join(" ") ?? ""}\n`);
 
   const io = processIo();
+  if (multi) installBuildxPlugin();
   code = await runCli(["publish", "--nightly", ...(signing?.args ?? [])], {
     ...io,
     cwd: project,
@@ -75,6 +92,20 @@ try {
       const command = ["list-tags", "--tls-verify=false", "--creds", "demo:…", `docker://${registry.host}/samvera/${name}`];
       const tags = execFileSync("skopeo", command.map((a) => (a === "demo:…" ? `demo:${password}` : a)), { encoding: "utf8" });
       process.stdout.write(`  $ skopeo ${command.join(" ")}\n${tags.trimEnd().replace(/^/gm, "    ")}\n`);
+    }
+    if (multi) {
+      const tools = toolEnvironment(join(project, ".demo-tools"), registry.host, { username: "demo", password: new Secret(password) }, { ...process.env, DOCKER_HOST: engine.host });
+      const reference = `${registry.host}/samvera/dassie:nightly-${date}`;
+      const raw = execFileSync("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", `demo:${password}`, `docker://${reference}`], { encoding: "utf8" });
+      process.stdout.write(`  $ skopeo inspect --raw --tls-verify=false --creds demo:… docker://${reference}\n${JSON.stringify(JSON.parse(raw), null, 2).replace(/^/gm, "    ")}\n`);
+      const arm64 = (JSON.parse(raw) as { manifests: { digest: string; platform: { architecture: string } }[] }).manifests.find((m) => m.platform.architecture === "arm64");
+      if (arm64) {
+        const image = `${registry.host}/samvera/dassie@${arm64.digest}`;
+        execFileSync("docker", ["pull", "--quiet", image], { env: tools, stdio: "ignore" });
+        const arch = execFileSync("docker", ["run", "--rm", "--network", "none", image, "uname", "-m"], { env: tools, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        process.stdout.write(`  $ docker pull ${image} && docker run --rm ${image} uname -m\n    ${arch.trim()}\n`);
+        execFileSync("docker", ["image", "rm", image], { env: tools, stdio: "ignore" });
+      }
     }
     if (signing) {
       // What a cluster operator runs to check what they are about to deploy.
@@ -102,7 +133,11 @@ try {
     }
   }
 } finally {
-  say("cleaning up: registry stopped, project removed" + (engine.started ? ", Docker engine stopped" : ""));
+  say("cleaning up: registry stopped, project and its images removed" + (engine.started ? ", Docker engine stopped" : ""));
+  // Only the images tagged for this registry: the engine may be shared.
+  const dockerEnv = { ...process.env, DOCKER_HOST: engine.host };
+  const images = execFileSync("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}"], { env: dockerEnv, encoding: "utf8" }).split("\n").filter((i) => i.startsWith(`${registry.host}/`));
+  if (images.length) execFileSync("docker", ["image", "rm", "--force", ...images], { env: dockerEnv, stdio: "ignore" });
   await registry.stop();
   rmSync(project, { recursive: true, force: true });
   rmSync(keys, { recursive: true, force: true });

@@ -7,7 +7,7 @@
 // `--check` fails when the committed files are stale.
 import { build } from "esbuild";
 import { generateDtsBundle } from "dts-bundle-generator";
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { writeGenerated } from "./lib/write-generated.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -43,21 +43,5 @@ export function declarations() {
 
 const code = await bundle();
 const dts = declarations();
-if (process.argv.includes("--check")) {
-  const read = (path) => {
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
-  };
-  if (read(out) !== code || read(types) !== dts) {
-    console.error("ci/lib is stale: run npm run generate and commit it");
-    process.exit(1);
-  }
-} else {
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, code);
-  writeFileSync(types, dts);
-  console.log(`wrote ${out} (${(code.length / 1024).toFixed(0)} KiB) and its declarations`);
-}
+writeGenerated({ [out]: code, [types]: dts }, root);
+if (!process.argv.includes("--check")) console.log(`wrote ${out} (${(code.length / 1024).toFixed(0)} KiB) and its declarations`);

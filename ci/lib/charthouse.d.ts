@@ -244,11 +244,14 @@ export type Step = {
 	readonly kind: "build";
 	readonly phase: "gate";
 	readonly image: ImagePlan;
-} | {
+}
+/** One per platform the image is built for: each is run, emulated where the engine's own platform is another. */
+ | {
 	readonly kind: "smoke";
 	readonly phase: "gate";
 	readonly image: ImagePlan;
 	readonly command: readonly string[];
+	readonly platform: string;
 } | {
 	readonly kind: "test";
 	readonly phase: "gate";
@@ -498,6 +501,11 @@ export declare function parseRepository(repository: string): Repository;
  * other registry HTTPS.
  */
 export declare function isLoopbackHost(host: string): boolean;
+interface PlatformManifest {
+	/** `os/arch[/variant]`, as charthouse.yaml names platforms. */
+	readonly platform: string;
+	readonly digest: string;
+}
 interface ContextFlags {
 	readonly nightly?: boolean;
 	readonly tag?: string;
@@ -529,6 +537,13 @@ interface EngineTraits {
 	 * base would each build the base, so builds go one at a time, each reusing the last's layers.
 	 */
 	readonly sharedBuilds: boolean;
+	/**
+	 * The engine's own platform (`linux/amd64`), when it knows it: an image variant for
+	 * another platform runs emulated there (QEMU), which the progress line says.
+	 */
+	readonly platform?: string;
+	/** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+	readonly builder?: string;
 }
 /**
  * What a release needs of a container engine: primitives, each with one meaning every
@@ -542,7 +557,7 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * anything runs: throws ConfigError. Else tells how it builds.
 	 */
 	preflight(steps: readonly Step[]): Promise<EngineTraits>;
-	/** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for its platforms. */
+	/** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms. */
 	build(image: ImagePlan): Promise<Image>;
 	/**
 	 * Runs `command` in a built image as `docker run IMAGE command` does: the image's
@@ -550,7 +565,9 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * `env` added. Each cache is a volume kept between runs under its key, mounted at its
 	 * path, which on first use starts with the image's content at that path and its
 	 * ownership. No network, unless `services` is given: then the command reaches each
-	 * service by its name. Throws StepFailed with the output when it exits non-zero.
+	 * service by its name. Runs the image's variant for `platform` (one the image was built
+	 * for; by default the engine's own, else the image's first), emulated where the engine's
+	 * platform is another. Throws StepFailed with the output when it exits non-zero.
 	 */
 	exec(image: Image, command: readonly string[], opts?: ExecOptions<Services>): Promise<void>;
 	/**
@@ -562,7 +579,12 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 */
 	startServices(services: readonly ServiceStart<Image>[]): Promise<Services>;
 	stopServices(services: Services): Promise<void>;
-	/** Pushes a built image to `reference` (its immutable `repository:tag`); returns the manifest's digest. */
+	/**
+	 * Pushes a built image to `reference` (its immutable `repository:tag`); returns the
+	 * digest the tag then holds. An image built for several platforms is pushed as one
+	 * image index there, each platform's manifest a child of it (carrying the image's
+	 * labels), the index annotated with them too; the digest is the index's.
+	 */
 	push(image: Image, reference: string): Promise<string>;
 	/** Stages a chart by the recipe, runs `helm dependency build` in it, and settles it (Chart.lock and file times). */
 	stageChart(stage: ChartStage): Promise<Chart>;
@@ -600,6 +622,10 @@ export interface ExecOptions<Services> {
 	readonly env?: Readonly<Record<string, string>>;
 	readonly caches?: readonly CachePlan[];
 	readonly services?: Services;
+	/** Which of the image's platforms to run (see Engine.exec). */
+	readonly platform?: string;
+	/** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+	readonly builder?: string;
 }
 /** A service to start: its plan, and the image to run (this run's own build, or a reference to pull). */
 export interface ServiceStart<Image> {
@@ -653,6 +679,8 @@ interface ReleaseRequest<Image, Services, Chart, Package> {
 interface Published {
 	readonly reference: string;
 	readonly digest: string;
+	/** An image index's children, one per platform: what a signature of each platform's image names. */
+	readonly platforms?: readonly PlatformManifest[];
 }
 interface Signed {
 	/** The name signed, `repository:tag` or `repository:version`, and the digest it stands for. */
@@ -708,6 +736,8 @@ export interface ProjectView {
 	fetch(path: string): Promise<Fetched>;
 	commitTime(commit: string): Promise<string | undefined>;
 }
+/** The text of a project-relative file read through the view (undefined when it is not a file): how chart staging reads it. */
+export declare function readTextOf(view: Pick<ProjectView, "fetch">): ReadProjectText;
 /** Where the plan's paths put the project when it is read through a view. */
 export declare const VIEW_ROOT = "/project";
 /**
@@ -724,7 +754,85 @@ export declare function prepareFromView(view: ProjectView, request: {
 }): Promise<PreparedRun & {
 	readonly client: RegistryClient;
 }>;
-/** The closing summary: what was published (with digests), skipped, moved — or why nothing was. */
-export declare function renderResult(result: RunResult, command?: Command): string;
+/** A Dagger function's run arguments as flags: "" and false are arguments not given. */
+export declare function givenFlags(given: {
+	nightly?: boolean;
+	tag?: string;
+	branch?: string;
+	pr?: boolean;
+	sha?: string;
+	date?: string;
+}): ContextFlags;
+/**
+ * runRelease as a Dagger function reports it: `text` is the progress and the closing
+ * summary. A function's error is all `dagger call` shows of a failed run, so the progress
+ * with the failing step's output (redacted by the run's reporter) goes into the error.
+ */
+export declare function runReleaseLogged<Image, Services, Chart, Package>(request: Omit<ReleaseRequest<Image, Services, Chart, Package>, "write"> & {
+	readonly command: Command;
+}): Promise<ReleaseOutcome<Image, Package> & {
+	readonly text: string;
+}>;
+/** The registry credentials a function was given: none without a password; a password needs its username. */
+export declare function givenCredentials<S>(username: string, password: S | undefined): {
+	readonly username: string;
+	readonly password: S;
+} | undefined;
+/** A failed Dagger exec as the step's failure: the engine's message, and the command's output to show. */
+export declare function execFailure(error: unknown): StepFailed;
+/** `Directory.dockerBuild`'s options for one platform of a build (the Dockerfile relative to the context). */
+export declare function daggerBuildOptions(build: BuildSpec, platform: string): {
+	dockerfile: string;
+	platform: string;
+	target: string | undefined;
+	buildArgs: {
+		name: string;
+		value: string;
+	}[];
+};
+/**
+ * A service's `ready` as its container's healthcheck (Dagger runs a container's healthcheck in it and
+ * waits for it instead of the port), tried until `readyTimeoutSeconds` pass; undefined without `ready`.
+ */
+export declare function daggerHealthcheck(service: ServicePlan): {
+	args: string[];
+	opts: {
+		startPeriod: string;
+		startInterval: string;
+		interval: string;
+		retries: number;
+	};
+} | undefined;
+/** The registry host of a reference, by tag (`host/ns/name:tag`) or by digest (`host/ns/name@sha256:…`). */
+export declare function registryHostOf(reference: string): string;
+/** The shell command that pushes a chart package with helm, logged in first when there is a username. */
+export declare function helmPushScript(file: string, pushTo: string, username?: string): string;
+/** The shell command that runs cosign `args` on `subject`, logged in to its registry first when there is a username. */
+export declare function cosignScript(subject: string, args: readonly string[], username?: string): string;
+/** syft's environment for scanning `subject` in its registry (the password goes in separately, as a secret variable). */
+export declare function syftEnvironment(subject: string, username?: string): Record<string, string>;
+/**
+ * The exact argument lists charthouse runs cosign (v2) with, signing and verifying, in the
+ * Docker runner, the Dagger module, the updater and the tests. Key-pair mode with no
+ * transparency log: nothing leaves for Rekor or Fulcio, and verifiers are told so
+ * (`--insecure-ignore-tlog`). The private key is named, never given: `env://VAR` (cosign
+ * reads the PEM from its own environment) or a path to the encrypted key file; its
+ * password reaches cosign as COSIGN_PASSWORD in that environment only. Predicates go on
+ * stdin (`--predicate -`), never in a file. `plainHttp` only for a loopback registry.
+ */
+export declare const cosignArgs: {
+	sign: (key: string, reference: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	attest: (key: string, reference: string, type: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	verify: (publicKey: string, reference: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+	verifyAttestation: (publicKey: string, reference: string, type: string, opts?: {
+		plainHttp?: boolean;
+	}) => string[];
+};
 
 export {};

@@ -9817,7 +9817,8 @@ function gateSteps(plan) {
   const steps = [];
   for (const image of plan.images) steps.push({ kind: "build", phase: "gate", image });
   for (const image of plan.images) {
-    if (image.smoke) steps.push({ kind: "smoke", phase: "gate", image, command: image.smoke });
+    const command = image.smoke;
+    if (command) steps.push(...image.build.platforms.map((platform) => ({ kind: "smoke", phase: "gate", image, command, platform })));
   }
   if (plan.test) {
     const test2 = plan.test;
@@ -9857,7 +9858,7 @@ function describeStep(step) {
     case "build":
       return `build ${step.image.name} (${step.image.build.target ?? "default target"}) as ${step.image.repository}:${step.image.tag}`;
     case "smoke":
-      return `smoke-test ${step.image.name}: ${shellQuote(step.command)}`;
+      return `smoke-test ${step.image.name}${step.image.build.platforms.length > 1 ? ` on ${step.platform}` : ""}: ${shellQuote(step.command)}`;
     case "test":
       return `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ${shellQuote(step.test.command)}`;
     case "chart-deps":
@@ -10603,6 +10604,19 @@ function lackingPushRights(results, then) {
   return new ConfigError(
     `the registry credentials may not push to ${lacking.map((r) => r.repository).join(", ")}: grant them ${lacking.map((r) => r.scope).join(", ")} (for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), then ${then}`
   );
+}
+
+// src/registry/image-index.ts
+function platformName(p) {
+  return [p.os, p.architecture, ...p.variant ? [p.variant] : []].join("/");
+}
+async function indexPlatforms(client, repository, reference) {
+  const manifest = await client.getManifest(repository, reference);
+  if (!manifest) return null;
+  const json = JSON.parse(manifest.bytes.toString("utf8"));
+  const type = manifest.mediaType || json.mediaType;
+  if (type !== MEDIA_TYPES.ociIndex && type !== MEDIA_TYPES.dockerList) return null;
+  return (json.manifests ?? []).flatMap((m) => m.platform?.os && m.platform.architecture && m.platform.os !== "unknown" ? [{ platform: platformName(m.platform), digest: m.digest }] : []);
 }
 
 // src/config/load-config.ts
@@ -12857,9 +12871,9 @@ function stepGraph(steps, traits) {
         after.push(present(buildOf(i, (image) => image.name === step.image.name)));
         return;
       case "test": {
-        const smoke2 = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
+        const smokes = steps.flatMap((s, j) => j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : []);
         const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
-        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), smoke2, ...services))].sort((a, b) => a - b));
+        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), ...smokes, ...services))].sort((a, b) => a - b));
         return;
       }
       case "chart-deps":
@@ -12998,6 +13012,55 @@ function attestedTypes(manifest) {
   return [...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))];
 }
 
+// src/signing/cosign-args.ts
+var cosignArgs = {
+  sign: (key, reference, opts = {}) => [
+    "sign",
+    "--key",
+    key,
+    "--tlog-upload=false",
+    "--yes",
+    ...http(opts),
+    reference
+  ],
+  attest: (key, reference, type, opts = {}) => [
+    "attest",
+    "--key",
+    key,
+    "--type",
+    type,
+    "--predicate",
+    "-",
+    "--tlog-upload=false",
+    "--yes",
+    ...http(opts),
+    reference
+  ],
+  verify: (publicKey, reference, opts = {}) => [
+    "verify",
+    "--key",
+    publicKey,
+    "--insecure-ignore-tlog=true",
+    "--output",
+    "json",
+    ...http(opts),
+    reference
+  ],
+  verifyAttestation: (publicKey, reference, type, opts = {}) => [
+    "verify-attestation",
+    "--key",
+    publicKey,
+    "--type",
+    type,
+    "--insecure-ignore-tlog=true",
+    ...http(opts),
+    reference
+  ]
+};
+function http(opts) {
+  return opts.plainHttp ? ["--allow-http-registry"] : [];
+}
+
 // src/release/sign-pushed.ts
 async function signPushed(ctx, repository, digest, artifact, revision) {
   const { client, engine } = ctx;
@@ -13073,8 +13136,9 @@ async function build(state, step) {
   return {};
 }
 async function smoke(state, step) {
-  await state.request.engine.exec(builtImage(state, step.image.name), step.command);
-  return {};
+  await state.request.engine.exec(builtImage(state, step.image.name), step.command, { platform: step.platform });
+  const own = state.traits.platform;
+  return own !== void 0 && own !== step.platform ? { note: `emulated on ${own}` } : {};
 }
 async function test(state, step) {
   const starting = state.earlyServices ?? startServices(state, step);
@@ -13135,8 +13199,15 @@ async function pushImage(state, step) {
   }
   const digest = requireDigest(await state.request.engine.push(builtImage(state, name), reference), reference);
   state.digests.set(name, digest);
-  state.published.push({ reference, digest });
-  return { note: digest };
+  if (step.image.build.platforms.length === 1) {
+    state.published.push({ reference, digest });
+    return { note: digest };
+  }
+  const platforms = await indexPlatforms(state.request.client, repository, digest);
+  const missing = step.image.build.platforms.filter((p) => !platforms?.some((m) => m.platform === p));
+  if (!platforms || missing.length) throw new StepFailed(`${reference} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
+  state.published.push({ reference, digest, platforms });
+  return { note: `${digest}, an index of ${platforms.map((p) => p.platform).join(", ")}` };
 }
 async function packageChart(state, step) {
   const file = `${step.chart.name}-${step.chart.version}.tgz`;
@@ -13237,6 +13308,7 @@ var PHASES = [
 ];
 async function enginePreflight(state) {
   state.traits = await state.request.engine.preflight(state.steps);
+  if (state.traits.builder) state.reporter.line(`builder: ${state.traits.builder}`);
 }
 function pushedRepositories(steps) {
   return [
@@ -13392,6 +13464,12 @@ function failure(error, step, published, aborted) {
 }
 
 // src/release/prepare-from-view.ts
+function readTextOf(view) {
+  return async (path) => {
+    const found = await view.fetch(path);
+    return found.kind === "file" ? found.text : void 0;
+  };
+}
 var VIEW_ROOT = "/project";
 function readsRegistry(command) {
   return command === "publish" || command === "plan";
@@ -13411,10 +13489,7 @@ async function prepareFromView(view, request) {
   return { ...prepared, client };
 }
 async function gitFacts(view, sha) {
-  const head = await gitFactsFromFiles(async (path) => {
-    const found = await view.fetch(path);
-    return found.kind === "file" ? found.text : void 0;
-  });
+  const head = await gitFactsFromFiles(readTextOf(view));
   const commit = sha?.toLowerCase() ?? head?.commit;
   if (!commit || !/^[0-9a-f]{40}$/.test(commit)) return head;
   const committedAt = await view.commitTime(commit);
@@ -13461,6 +13536,67 @@ function renderResult(result, command = "publish") {
   );
   return out.join("\n") + "\n";
 }
+
+// src/engines/dagger/module-run.ts
+function givenFlags(given) {
+  const { nightly, tag, branch, pr, sha, date } = given;
+  return { nightly, tag: tag || void 0, branch: branch || void 0, pr: pr || void 0, sha: sha || void 0, date: date || void 0 };
+}
+async function runReleaseLogged(request) {
+  let log = "";
+  const outcome = await runRelease({ ...request, write: (text) => void (log += text) }).catch((error) => {
+    throw new Error(`${error.message}
+
+${log}`, { cause: error });
+  });
+  return { ...outcome, text: `${log}${renderResult(outcome.result, request.command)}` };
+}
+function givenCredentials(username, password) {
+  if (!password) return void 0;
+  if (!username) throw new Error("--registry-password needs --registry-username (the account the token belongs to)");
+  return { username, password };
+}
+function execFailure(error) {
+  const e = error;
+  return new StepFailed(e.message, [e.stdout, e.stderr].filter(Boolean).join("\n"));
+}
+
+// src/engines/dagger/dagger-args.ts
+import { posix as posix3 } from "node:path";
+function daggerBuildOptions(build2, platform) {
+  const buildArgs = Object.entries(build2.buildArgs).map(([name, value]) => ({ name, value }));
+  return { dockerfile: posix3.relative(build2.context, build2.dockerfile), platform, target: build2.target, buildArgs };
+}
+function daggerHealthcheck(service) {
+  if (!service.ready) return void 0;
+  return { args: [...service.ready], opts: { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 } };
+}
+function registryHostOf(reference) {
+  const name = reference.split("@")[0];
+  const colon = name.lastIndexOf(":");
+  return parseRepository(colon > name.lastIndexOf("/") ? name.slice(0, colon) : name).host;
+}
+function afterLogin(login, run) {
+  return login ? `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${shellQuote(login)} && ${shellQuote(run)}` : shellQuote(run);
+}
+function helmPushScript(file, pushTo, username) {
+  const host = parseRepository(pushTo.slice("oci://".length)).host;
+  const plainHttp = isLoopbackHost(host);
+  const login = username === void 0 ? void 0 : ["helm", ...helmArgs.registryLogin(host, username, { plainHttp })];
+  return afterLogin(login, ["helm", ...helmArgs.push(file, pushTo, { plainHttp })]);
+}
+function cosignScript(subject, args, username) {
+  const login = username === void 0 ? void 0 : ["cosign", "login", registryHostOf(subject), "--username", username, "--password-stdin"];
+  return afterLogin(login, ["cosign", ...args]);
+}
+function syftEnvironment(subject, username) {
+  const host = registryHostOf(subject);
+  return {
+    SYFT_CHECK_FOR_APP_UPDATE: "false",
+    ...isLoopbackHost(host) ? { SYFT_REGISTRY_INSECURE_USE_HTTP: "true" } : {},
+    ...username === void 0 ? {} : { SYFT_REGISTRY_AUTH_AUTHORITY: host, SYFT_REGISTRY_AUTH_USERNAME: username }
+  };
+}
 export {
   RegistryClient,
   Secret,
@@ -13468,15 +13604,26 @@ export {
   VIEW_ROOT,
   canonicalizePackage,
   commitTimeFromObjects,
+  cosignArgs,
+  cosignScript,
+  daggerBuildOptions,
+  daggerHealthcheck,
   describeStep,
+  execFailure,
+  givenCredentials,
+  givenFlags,
   helmArgs,
+  helmPushScript,
   isLoopbackHost,
   parseRepository,
   planSteps,
   prepareFromView,
   pushedDigest,
-  renderResult,
+  readTextOf,
+  registryHostOf,
   runRelease,
+  runReleaseLogged,
   settleChartLock,
-  shellQuote
+  shellQuote,
+  syftEnvironment
 };

@@ -37,7 +37,7 @@ jobs:
 ${extra}      - install-dagger
       - run:
           name: Every gate, nothing pushed
-          command: ${daggerCall("publish", ["--dry-run", '--sha "$CIRCLE_SHA1"'])}
+          command: ${daggerCall('"$CIRCLE_SHA1"', "publish", ["--dry-run"])}
   publish-nightly:
     executor: dagger
     steps:
@@ -45,7 +45,7 @@ ${extra}      - install-dagger
       - install-dagger
       - run:
           name: Publish nightly
-          command: ${daggerCall("publish", ["--nightly", '--sha "$CIRCLE_SHA1"', '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
+          command: ${daggerCall('"$CIRCLE_SHA1"', "publish", ["--nightly", '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
   publish-release:
     executor: dagger
     steps:
@@ -53,7 +53,7 @@ ${extra}      - install-dagger
       - install-dagger
       - run:
           name: Publish the release of $CIRCLE_TAG
-          command: ${daggerCall("publish", ['--tag "$CIRCLE_TAG"', '--sha "$CIRCLE_SHA1"', '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
+          command: ${daggerCall('"$CIRCLE_SHA1"', "publish", ['--tag "$CIRCLE_TAG"', '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
 
 workflows:
   gates:

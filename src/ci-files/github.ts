@@ -36,7 +36,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
 ${extra}${install}      - name: Every gate, nothing pushed
-        run: ${daggerCall("publish", ["--dry-run", '--sha "$GITHUB_SHA"'])}
+        run: ${daggerCall('"$GITHUB_SHA"', "publish", ["--dry-run"])}
 
   publish-nightly:
     if: github.event_name == 'schedule'
@@ -51,7 +51,7 @@ ${extra}${install}      - name: Every gate, nothing pushed
     steps:
       - uses: actions/checkout@v4
 ${install}      - name: Publish nightly
-        run: ${daggerCall("publish", ["--nightly", '--sha "$GITHUB_SHA"', ...credentials])}
+        run: ${daggerCall('"$GITHUB_SHA"', "publish", ["--nightly", ...credentials])}
         env:
           GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
 
@@ -67,7 +67,7 @@ ${install}      - name: Publish nightly
     steps:
       - uses: actions/checkout@v4
 ${install}      - name: Publish the release
-        run: ${daggerCall("publish", ['--tag "$TAG"', '--sha "$GITHUB_SHA"', ...credentials])}
+        run: ${daggerCall('"$GITHUB_SHA"', "publish", ['--tag "$TAG"', ...credentials])}
         env:
           # Through the environment, never spliced into the script.
           TAG: \${{ github.ref_name }}

@@ -13,12 +13,13 @@ export interface CiOptions {
 export const DAGGER_VERSION = "0.21.9";
 
 /**
- * `dagger call …`, plain: charthouse's own repository is the module, and an adopter's
- * dagger.json makes charthouse its blueprint, so in both the functions are the
- * repository's own and their source defaults to the repository.
+ * `dagger call --sha <commit> <fn> …`, plain: charthouse's own repository is the module, and an
+ * adopter's dagger.json makes charthouse its blueprint, so in both the functions are the
+ * repository's own and their source defaults to the repository. The commit is the module
+ * object's, declared once before the function.
  */
-export function daggerCall(fn: string, args: readonly string[]): string {
-  return ["dagger", "call", fn, ...args].join(" ");
+export function daggerCall(commit: string, fn: string, args: readonly string[]): string {
+  return ["dagger", "call", "--sha", commit, fn, ...args].join(" ");
 }
 
 /** The Dagger CLI installed where the next step finds it: /usr/local/bin, already on PATH. */

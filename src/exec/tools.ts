@@ -12,9 +12,9 @@ export const TOOL_PACKAGES: Record<string, string> = {
   openssl: "openssl",
 };
 
-/** The absolute path of `tool`, or a ConfigError saying what to install. Never a silent skip. */
-export function requireTool(tool: string): string {
-  for (const dir of (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin"])) {
+/** The absolute path of `tool` on `path` (default: this process's PATH), or a ConfigError saying what to install. Never a silent skip. */
+export function requireTool(tool: string, path: string | undefined = process.env.PATH): string {
+  for (const dir of (path ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin"])) {
     try {
       accessSync(`${dir}/${tool}`, constants.X_OK);
       return `${dir}/${tool}`;

@@ -8,7 +8,8 @@ import type { AliasMove, ChartPlan, ImagePlan, Plan, TestPlan } from "../plan/ty
  */
 export type Step =
   | { readonly kind: "build"; readonly phase: "gate"; readonly image: ImagePlan }
-  | { readonly kind: "smoke"; readonly phase: "gate"; readonly image: ImagePlan; readonly command: readonly string[] }
+  /** One per platform the image is built for: each is run, emulated where the engine's own platform is another. */
+  | { readonly kind: "smoke"; readonly phase: "gate"; readonly image: ImagePlan; readonly command: readonly string[]; readonly platform: string }
   | { readonly kind: "test"; readonly phase: "gate"; readonly image: ImagePlan; readonly test: TestPlan }
   | { readonly kind: "chart-deps"; readonly phase: "gate"; readonly chart: ChartPlan }
   | { readonly kind: "lint"; readonly phase: "gate"; readonly chart: ChartPlan }
@@ -79,7 +80,8 @@ export function gateSteps(plan: Plan): Step[] {
   const steps: Step[] = [];
   for (const image of plan.images) steps.push({ kind: "build", phase: "gate", image });
   for (const image of plan.images) {
-    if (image.smoke) steps.push({ kind: "smoke", phase: "gate", image, command: image.smoke });
+    const command = image.smoke;
+    if (command) steps.push(...image.build.platforms.map((platform): Step => ({ kind: "smoke", phase: "gate", image, command, platform })));
   }
   if (plan.test) {
     const test = plan.test;
@@ -134,7 +136,8 @@ export function describeStep(step: Step): string {
     case "build":
       return `build ${step.image.name} (${step.image.build.target ?? "default target"}) as ${step.image.repository}:${step.image.tag}`;
     case "smoke":
-      return `smoke-test ${step.image.name}: ${shellQuote(step.command)}`;
+      // The platform is news only where there are several.
+      return `smoke-test ${step.image.name}${step.image.build.platforms.length > 1 ? ` on ${step.platform}` : ""}: ${shellQuote(step.command)}`;
     case "test":
       return `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ${shellQuote(step.test.command)}`;
     case "chart-deps":

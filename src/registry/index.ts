@@ -8,3 +8,4 @@ export { readTag } from "./read-tag.js";
 export { inspectRegistry, type InspectionTargets } from "./inspect-registry.js";
 export { LISTED, OCI, type RegistryState, type TagRecord } from "./types.js";
 export { preflight, lackingPushRights, type PreflightResult } from "./preflight.js";
+export { imageIndex, indexPlatforms, platformName, type IndexChild, type OciPlatform, type PlatformManifest } from "./image-index.js";

@@ -11,6 +11,13 @@ export interface EngineTraits {
    * base would each build the base, so builds go one at a time, each reusing the last's layers.
    */
   readonly sharedBuilds: boolean;
+  /**
+   * The engine's own platform (`linux/amd64`), when it knows it: an image variant for
+   * another platform runs emulated there (QEMU), which the progress line says.
+   */
+  readonly platform?: string;
+  /** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+  readonly builder?: string;
 }
 
 /**
@@ -26,7 +33,7 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
    */
   preflight(steps: readonly Step[]): Promise<EngineTraits>;
 
-  /** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for its platforms. */
+  /** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms. */
   build(image: ImagePlan): Promise<Image>;
 
   /**
@@ -35,7 +42,9 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
    * `env` added. Each cache is a volume kept between runs under its key, mounted at its
    * path, which on first use starts with the image's content at that path and its
    * ownership. No network, unless `services` is given: then the command reaches each
-   * service by its name. Throws StepFailed with the output when it exits non-zero.
+   * service by its name. Runs the image's variant for `platform` (one the image was built
+   * for; by default the engine's own, else the image's first), emulated where the engine's
+   * platform is another. Throws StepFailed with the output when it exits non-zero.
    */
   exec(image: Image, command: readonly string[], opts?: ExecOptions<Services>): Promise<void>;
 
@@ -49,7 +58,12 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
   startServices(services: readonly ServiceStart<Image>[]): Promise<Services>;
   stopServices(services: Services): Promise<void>;
 
-  /** Pushes a built image to `reference` (its immutable `repository:tag`); returns the manifest's digest. */
+  /**
+   * Pushes a built image to `reference` (its immutable `repository:tag`); returns the
+   * digest the tag then holds. An image built for several platforms is pushed as one
+   * image index there, each platform's manifest a child of it (carrying the image's
+   * labels), the index annotated with them too; the digest is the index's.
+   */
   push(image: Image, reference: string): Promise<string>;
 
   /** Stages a chart by the recipe, runs `helm dependency build` in it, and settles it (Chart.lock and file times). */
@@ -91,6 +105,10 @@ export interface ExecOptions<Services> {
   readonly env?: Readonly<Record<string, string>>;
   readonly caches?: readonly CachePlan[];
   readonly services?: Services;
+  /** Which of the image's platforms to run (see Engine.exec). */
+  readonly platform?: string;
+  /** How it builds, in a few words for the progress (`BuildKit (buildx) on linux/amd64`). */
+  readonly builder?: string;
 }
 
 /** A service to start: its plan, and the image to run (this run's own build, or a reference to pull). */

@@ -37,6 +37,7 @@ export const PHASES: readonly Phase[] = [
 
 async function enginePreflight(state: State): Promise<PhaseOutcome> {
   state.traits = await state.request.engine.preflight(state.steps);
+  if (state.traits.builder) state.reporter.line(`builder: ${state.traits.builder}`);
 }
 
 /** The repositories the steps push to or move aliases in. */

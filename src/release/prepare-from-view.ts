@@ -1,3 +1,4 @@
+import type { ReadProjectText } from "../chart/stage-recipe.js";
 import { loadConfigLazily, type Fetched } from "../config/index.js";
 import { gitFactsFromFiles, type ContextFlags, type GitFacts } from "../context/index.js";
 import type { Command } from "../pipeline/index.js";
@@ -12,6 +13,14 @@ import { prepareRun, requireConfig, type PreparedRun } from "./prepare-run.js";
 export interface ProjectView {
   fetch(path: string): Promise<Fetched>;
   commitTime(commit: string): Promise<string | undefined>;
+}
+
+/** The text of a project-relative file read through the view (undefined when it is not a file): how chart staging reads it. */
+export function readTextOf(view: Pick<ProjectView, "fetch">): ReadProjectText {
+  return async (path) => {
+    const found = await view.fetch(path);
+    return found.kind === "file" ? found.text : undefined;
+  };
 }
 
 /** Where the plan's paths put the project when it is read through a view. */
@@ -46,10 +55,7 @@ export async function prepareFromView(
 }
 
 async function gitFacts(view: ProjectView, sha: string | undefined): Promise<GitFacts | undefined> {
-  const head = await gitFactsFromFiles(async (path) => {
-    const found = await view.fetch(path);
-    return found.kind === "file" ? found.text : undefined;
-  });
+  const head = await gitFactsFromFiles(readTextOf(view));
   const commit = sha?.toLowerCase() ?? head?.commit;
   if (!commit || !/^[0-9a-f]{40}$/.test(commit)) return head;
   const committedAt = await view.commitTime(commit);

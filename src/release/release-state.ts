@@ -1,7 +1,7 @@
 import type { ReadProjectText } from "../chart/stage-recipe.js";
 import type { Command, Step } from "../pipeline/index.js";
 import type { Plan } from "../plan/types.js";
-import type { RegistryClient, Secret } from "../registry/index.js";
+import type { PlatformManifest, RegistryClient, Secret } from "../registry/index.js";
 import type { Engine, EngineTraits } from "./engine.js";
 import type { AliasOutcome, SettleOptions } from "./move-alias.js";
 import type { Reporter } from "./reporter.js";
@@ -36,6 +36,8 @@ export interface ReleaseRequest<Image, Services, Chart, Package> {
 export interface Published {
   readonly reference: string;
   readonly digest: string;
+  /** An image index's children, one per platform: what a signature of each platform's image names. */
+  readonly platforms?: readonly PlatformManifest[];
 }
 
 export interface Signed {

@@ -31,9 +31,10 @@ export function stepGraph(steps: readonly Step[], traits: EngineTraits): number[
         after.push(present(buildOf(i, (image) => image.name === step.image.name)));
         return;
       case "test": {
-        const smoke = earlier(i, (s) => s.kind === "smoke" && s.image.name === step.image.name);
+        // Every platform's smoke test: the suite runs on one, but a variant failing its smoke test fails the image.
+        const smokes = steps.flatMap((s, j) => (j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : []));
         const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
-        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), smoke, ...services))].sort((a, b) => a - b));
+        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), ...smokes, ...services))].sort((a, b) => a - b));
         return;
       }
       case "chart-deps":

@@ -3,7 +3,7 @@ import { chartStage } from "../chart/stage-recipe.js";
 import { describeStep, type Step } from "../pipeline/index.js";
 import { versionToTag } from "../plan/formats.js";
 import { decideImmutable } from "../plan/immutability.js";
-import { readTag } from "../registry/index.js";
+import { indexPlatforms, readTag } from "../registry/index.js";
 import { StepFailed } from "./engine.js";
 import { moveAlias } from "./move-alias.js";
 import { builtImage, stagedChart, type ReleaseState } from "./release-state.js";
@@ -54,8 +54,10 @@ async function build(state: State, step: StepOf<"build">): Promise<StepNote> {
 }
 
 async function smoke(state: State, step: StepOf<"smoke">): Promise<StepNote> {
-  await state.request.engine.exec(builtImage(state, step.image.name), step.command);
-  return {};
+  await state.request.engine.exec(builtImage(state, step.image.name), step.command, { platform: step.platform });
+  // Where the engine knows its own platform, a variant for another one ran under emulation.
+  const own = state.traits.platform;
+  return own !== undefined && own !== step.platform ? { note: `emulated on ${own}` } : {};
 }
 
 async function test(state: State, step: StepOf<"test">): Promise<StepNote> {
@@ -133,8 +135,16 @@ async function pushImage(state: State, step: StepOf<"push-image">): Promise<Step
   }
   const digest = requireDigest(await state.request.engine.push(builtImage(state, name), reference), reference);
   state.digests.set(name, digest);
-  state.published.push({ reference, digest });
-  return { note: digest };
+  if (step.image.build.platforms.length === 1) {
+    state.published.push({ reference, digest });
+    return { note: digest };
+  }
+  // Several platforms: the tag must hold an index of every one; its children are what signatures name.
+  const platforms = await indexPlatforms(state.request.client, repository, digest);
+  const missing = step.image.build.platforms.filter((p) => !platforms?.some((m) => m.platform === p));
+  if (!platforms || missing.length) throw new StepFailed(`${reference} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
+  state.published.push({ reference, digest, platforms });
+  return { note: `${digest}, an index of ${platforms.map((p) => p.platform).join(", ")}` };
 }
 
 async function packageChart(state: State, step: StepOf<"package-chart">): Promise<StepNote> {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { DEFAULT_POLICY, type ChartConfig, type Config, type ImageConfig } from "../../src/config/index.js";
 import type { RunContext, RunEvent } from "../../src/context/index.js";
+import type { Step } from "../../src/pipeline/index.js";
 import type { RegistryState, TagRecord } from "../../src/registry/index.js";
 
 export const COMMIT = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
@@ -75,3 +76,23 @@ export class StateBuilder {
 }
 
 export const state = (): StateBuilder => new StateBuilder();
+
+/** Three images (a base without smoke test), a suite with a service from this run, two charts: the pipeline's and the step graph's project. */
+export const threeImageProject = (): Config =>
+  config({
+    images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],
+    test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: ["/usr/local/bundle"] },
+    charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag" }] }), chart("updater", "0.1.0")],
+  });
+
+/** Two images (a base with default target and no smoke test), a suite whose command needs quoting, a chart without appVersion. */
+export const twoImageProject = (): Config =>
+  config({
+    images: [image("hyrax-base", { smoke: undefined, target: undefined }), image("dassie")],
+    test: { image: "dassie", command: ["rspec", "--tag", "not fast"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: [] },
+    charts: [chart("hyrax", "3.7.4", { appVersion: undefined })],
+  });
+
+/** A step as the tests name it: its kind and what it acts on (`move-alias:dassie:latest`). */
+export const stepLabel = (s: Step): string =>
+  `${s.kind}:${"image" in s ? s.image.name : "chart" in s ? s.chart.name : `${s.move.repository.split("/").pop()}:${s.move.alias}`}`;

@@ -50,17 +50,26 @@ export function checkCircleci(content: string): string[] {
   return problems;
 }
 
-/** Every `dagger … call <fn> <flags>` in a text. */
-export function daggerCalls(content: string): { fn: string; flags: string[]; line: string }[] {
-  return [...content.matchAll(/dagger (?:-m \S+ )?call ([\w-]+)([^\n]*)/g)].map((m) => ({ fn: m[1]!, flags: [...m[2]!.matchAll(/--([\w-]+)/g)].map((f) => f[1]!), line: m[0] }));
+/**
+ * Every `dagger … call [--constructor-arg value …] <fn> <flags>` in a text: the flags before
+ * the function's name are the object's constructor's (each takes a value), those after it the function's.
+ */
+export function daggerCalls(content: string): { fn: string; flags: string[]; constructorFlags: string[]; line: string }[] {
+  return [...content.matchAll(/dagger (?:-m \S+ )?call ((?:--[\w-]+ \S+ )*)([\w-]+)([^\n]*)/g)].map((m) => ({
+    fn: m[2]!,
+    flags: [...m[3]!.matchAll(/--([\w-]+)/g)].map((f) => f[1]!),
+    constructorFlags: [...m[1]!.matchAll(/--([\w-]+)/g)].map((f) => f[1]!),
+    line: m[0],
+  }));
 }
 
-/** What in a `dagger call` the module does not have: unknown functions and arguments. */
-export function crossCheck(calls: ReturnType<typeof daggerCalls>, api: Record<string, Fn>): string[] {
+/** What in a `dagger call` the module does not have: unknown functions, arguments and constructor arguments. */
+export function crossCheck(calls: ReturnType<typeof daggerCalls>, api: Record<string, Fn>, construct?: Fn): string[] {
   const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  return calls.flatMap(({ fn, flags, line }) => {
+  return calls.flatMap(({ fn, flags, constructorFlags, line }) => {
+    const own = constructorFlags.filter((flag) => !(camel(flag) in (construct?.arguments ?? {}))).map((flag) => `${line}: the module takes no --${flag} before the function`);
     const f = api[camel(fn)];
-    if (!f) return [`${line}: the module has no function ${fn}`];
-    return flags.filter((flag) => !(camel(flag) in f.arguments)).map((flag) => `${line}: ${fn} has no argument --${flag}`);
+    if (!f) return [...own, `${line}: the module has no function ${fn}`];
+    return [...own, ...flags.filter((flag) => !(camel(flag) in f.arguments)).map((flag) => `${line}: ${fn} has no argument --${flag}`)];
   });
 }

@@ -25,11 +25,21 @@ interface Obj {
   virtualFiles?: Record<string, string>;
 }
 
+/** One platform's container of a multi-platform publish. */
+export interface PublishedPlatform {
+  readonly platform: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+}
+
 /** What `dagger call` would have the engine hand the module: the function and its arguments (JSON values). */
 export interface FunctionCall {
   readonly parentName: string;
+  /** "" calls the object's constructor. */
   readonly name: string;
   readonly args: Record<string, unknown>;
+  /** The object's state (JSON) the function is called on: what its constructor returned. */
+  readonly parent?: string;
 }
 
 /** What the module handed back: a value (JSON text) or an error. */
@@ -51,8 +61,13 @@ export interface FakeEngine {
   /** Whether a built image has a path (Container.exists), and the user it runs as (Container.user). */
   imagePaths: (path: string) => boolean;
   imageUser: string;
-  /** Told of every publish, before it answers (e.g. to put a real image in a real registry). */
-  onPublish: (address: string, labels: Record<string, string>) => Promise<string | void>;
+  /** The engine's own platform (Query.defaultPlatform). */
+  defaultPlatform: string;
+  /**
+   * Told of every publish, before it answers (e.g. to put a real image in a real registry);
+   * with `platformVariants`, each platform's container in `platforms` (an index is published).
+   */
+  onPublish: (address: string, labels: Record<string, string>, platforms: readonly PublishedPlatform[]) => Promise<string | void>;
   /** The call the next entrypoint run is told about (`currentFunctionCall`); undefined: registration. */
   call: FunctionCall | undefined;
   /** What the module returned for the last call (returnValue / returnError). */
@@ -92,6 +107,8 @@ export interface RegisteredObject {
   name: string;
   description?: string;
   functions: RegisteredFunction[];
+  /** The constructor (`dagger call --arg … fn`): its arguments; absent when the object has none. */
+  construct?: RegisteredFunction;
 }
 export interface RegisteredModule {
   description?: string;
@@ -118,6 +135,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
     onRun: async () => {},
     imagePaths: () => true,
     imageUser: "",
+    defaultPlatform: "linux/amd64",
     onPublish: async () => undefined,
     call: undefined,
     returned: undefined,
@@ -159,6 +177,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
     switch (parent.type) {
       case "Query":
         if (name === "container") return { type: "Container", labels: {}, execs: [], detail: { platform: args.platform } };
+        if (name === "defaultPlatform") return engine.defaultPlatform;
         if (name === "host") return { type: "Host" };
         if (name === "directory") return { type: "Directory", virtualFiles: {} };
         if (name === "secret") return { type: "Secret", detail: { uri: args.uri } };
@@ -178,7 +197,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (!call && name !== "parentName" && name !== "returnValue" && name !== "returnError") throw new FieldError(`no function call: ${name}`);
         if (name === "parentName") return call?.parentName ?? "";
         if (name === "name") return call!.name;
-        if (name === "parent") return "{}";
+        if (name === "parent") return call!.parent ?? "{}";
         if (name === "inputArgs") return Object.entries(call!.args).map(([argName, value]) => ({ type: "FunctionCallArgValue", detail: { name: argName, value: JSON.stringify(value) } }));
         if (name === "returnValue") {
           engine.returned = { value: String(args.value) };
@@ -216,7 +235,11 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "withEnum") return typeDef({ kind: "ENUM_KIND", name: args.name });
         if (name === "withInterface") return typeDef({ kind: "INTERFACE_KIND", name: args.name });
         if (name === "withFunction") return typeDef({ functions: [...((d.functions as unknown[]) ?? []), obj(args.function).detail] });
-        if (name === "withField" || name === "withConstructor") throw new FieldError(`the fake engine does not model TypeDef.${name}`);
+        if (name === "withConstructor") {
+          const { returnType: _returnType, ...construct } = obj(args.function).detail as Record<string, unknown>;
+          return typeDef({ construct });
+        }
+        if (name === "withField") throw new FieldError(`the fake engine does not model TypeDef.${name}`);
         break;
       }
       case "Function": {
@@ -254,6 +277,10 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "withDirectory") return tree({ trees: [...((parent.detail?.trees as unknown[]) ?? []), { path: args.path, from: obj(args.source ?? args.directory).path }] });
         if (name === "withNewFile") return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: args.contents } });
         if (name === "withFile") return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: `<file ${obj(args.source).path}>` } });
+        if (name === "withFiles") {
+          const files = (args.sources as string[]).map((id) => [join(String(args.path), String(obj(id).detail?.name ?? basename(obj(id).path ?? "file"))), `<file ${obj(id).path}>`]);
+          return tree({ files: { ...(parent.detail?.files as object), ...Object.fromEntries(files) } });
+        }
         if (name === "withTimestamps") return tree({ timestamps: args.timestamp });
         if (name === "withoutDirectory") return { ...tree({ without: [...((parent.detail?.without as unknown[]) ?? []), args.path] }), path: parent.path };
         if (name === "exists") {
@@ -301,6 +328,7 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         break;
       case "Container": {
         if (name === "withLabel") return container(parent, { labels: { ...parent.labels, [String(args.name)]: String(args.value) } });
+        if (name === "withAnnotation") return container(parent, { detail: { ...parent.detail, annotations: { ...(parent.detail?.annotations as object), [String(args.name)]: String(args.value) } } });
         if (name === "withExec") {
           const cmd = (args.args as string[]) ?? [];
           engine.effects.push({ kind: "exec", detail: { args: cmd, image: parent.detail, useEntrypoint: args.useEntrypoint === true } });
@@ -357,9 +385,11 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "publish") {
           if (parent.failure) throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully`, { _type: "EXEC_ERROR", cmd: parent.failure.cmd, exitCode: 1 });
           const address = String(args.address);
-          const variants = ((args.platformVariants as string[] | undefined) ?? []).length;
-          engine.effects.push({ kind: "publish", detail: { address, variants, labels: parent.labels } });
-          const digest = (await engine.onPublish(address, parent.labels ?? {})) || `sha256:${createHash("sha256").update(address + JSON.stringify(parent.labels)).digest("hex")}`;
+          const others = ((args.platformVariants as string[] | undefined) ?? []).map(obj);
+          // Each platform's container: what it was built for, its labels (config) and annotations (manifest).
+          const platforms = [parent, ...others].map((c) => ({ platform: String(c.detail?.platform ?? ""), labels: c.labels ?? {}, annotations: (c.detail?.annotations ?? {}) as Record<string, string> }));
+          engine.effects.push({ kind: "publish", detail: { address, variants: others.length, labels: parent.labels, platforms } });
+          const digest = (await engine.onPublish(address, parent.labels ?? {}, others.length ? platforms : [])) || `sha256:${createHash("sha256").update(address + JSON.stringify(parent.labels)).digest("hex")}`;
           return `${address}@${digest}`;
         }
         if (name.startsWith("with")) return container(parent, {});
@@ -411,6 +441,10 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
       }
     });
   });
+  // The SDK keeps its connection alive between queries. While a test blocks this process's event
+  // loop (a synchronous helm or git call), node's 5 s keep-alive timer can close that connection
+  // just as the next query is sent on it ("socket hang up"): keep idle connections for the whole call.
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const address = server.address();
   Object.assign(engine, {

@@ -1,4 +1,4 @@
-import { startFakeEngine, type RegisteredArg, type RegisteredFunction, type RegisteredModule } from "./fake-engine.js";
+import { startFakeEngine, type RegisteredArg, type RegisteredFunction, type RegisteredModule, type RegisteredObject } from "./fake-engine.js";
 import { removeStage, runEntrypoint, stageModule } from "./module-runtime/stage.js";
 
 export interface Arg {
@@ -42,28 +42,36 @@ export function registerModule(): Promise<RegisteredModule> {
   return registration;
 }
 
-/** The main object's functions, by name, as `dagger call` sees them. */
-export async function introspect(): Promise<{ description?: string; functions: Record<string, Fn> }> {
+/** The module's main object, Charthouse, as registered. */
+export async function mainObject(): Promise<RegisteredObject> {
   const module = await registerModule();
   const main = module.objects.find((o) => o.name === "Charthouse");
   if (!main) throw new Error(`the module registered no Charthouse object: ${module.objects.map((o) => o.name).join(", ")}`);
-  const functions = Object.fromEntries(
-    main.functions.map((f): [string, Fn] => [
-      f.name,
-      {
-        name: f.name,
-        description: f.description ?? "",
-        returnType: f.returnType,
-        cachePolicy: f.cachePolicy,
-        check: f.check,
-        arguments: Object.fromEntries(
-          f.args.map((a): [string, Arg] => [
-            a.name,
-            { name: a.name, description: a.description ?? "", type: a.type, isOptional: Boolean(a.type.optional) || a.defaultValue !== undefined || a.defaultPath !== undefined, defaultValue: a.defaultValue, defaultPath: a.defaultPath, ignore: a.ignore },
-          ]),
-        ),
-      },
+  return main;
+}
+
+const asFn = (f: RegisteredFunction): Fn => ({
+  name: f.name,
+  description: f.description ?? "",
+  returnType: f.returnType,
+  cachePolicy: f.cachePolicy,
+  check: f.check,
+  arguments: Object.fromEntries(
+    f.args.map((a): [string, Arg] => [
+      a.name,
+      { name: a.name, description: a.description ?? "", type: a.type, isOptional: Boolean(a.type.optional) || a.defaultValue !== undefined || a.defaultPath !== undefined, defaultValue: a.defaultValue, defaultPath: a.defaultPath, ignore: a.ignore },
     ]),
-  );
-  return { description: module.description, functions };
+  ),
+});
+
+/**
+ * The main object's functions, by name, as `dagger call` sees them, and its constructor:
+ * the arguments `dagger call` takes before the function's name (`dagger call --sha C publish`).
+ */
+export async function introspect(): Promise<{ description?: string; functions: Record<string, Fn>; construct: Fn }> {
+  const module = await registerModule();
+  const main = await mainObject();
+  const functions = Object.fromEntries(main.functions.map((f): [string, Fn] => [f.name, asFn(f)]));
+  const construct = asFn(main.construct ?? { name: "", returnType: { kind: "OBJECT_KIND", name: main.name }, args: [], check: false });
+  return { description: module.description, functions, construct };
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll } from "vitest";
 import { startRegistry, type LocalRegistry } from "./index.js";
+import { mainObject } from "./introspect-module.js";
 import { startFakeEngine, type Effect, type FakeEngine, type Returned } from "./fake-engine.js";
 import { removeStage, runEntrypoint, stageModule, type RuntimeRun, type StagedModule } from "./module-runtime/stage.js";
 import { startProxy, type Proxy } from "./proxy.js";
-import { CANARY, creds, pushChartVersion, pushImage } from "./registry-content.js";
+import { CANARY, creds, pushChartVersion, pushImage, pushImageIndex } from "./registry-content.js";
 
 /** One `dagger call` of the staged module against the FAKE engine, and what it recorded. */
 export interface DaggerCall {
@@ -20,13 +21,16 @@ export interface ModuleHarness {
   host(): string;
   /**
    * `dagger call <fn> <args>` on the project at `source`: one runtime process, as the
-   * engine starts one per call; `source` and `registryPassword` passed as IDs, as the
+   * engine starts one per call; `source` and the Secret arguments passed as IDs, as the
    * engine passes them. `setup` adjusts the fake engine first (what an image holds, …).
    */
   call(fn: string, args: Record<string, unknown> & { source: string }, setup?: (engine: FakeEngine) => void): Promise<DaggerCall>;
 }
 
 export const harnessCredentials = creds("ci", CANARY);
+
+/** The module's arguments of type Secret: the harness passes them as secret IDs, as the engine does. */
+const SECRET_ARGUMENTS = ["registryPassword", "signingKey", "signingPassword"];
 
 /**
  * The Dagger module as the engine stages and runs it (test/kit/module-runtime), a real
@@ -51,13 +55,16 @@ export function useModuleHarness(): ModuleHarness {
   return {
     host: () => proxy.host,
     async call(fn, args, setup) {
+      // The object's constructor arguments, from a registration run (once per test process).
+      const declared = new Set((await mainObject()).construct?.args.map((a) => a.name) ?? []);
       const engine = await startFakeEngine({ moduleSource: stage.moduleDir });
       const timeline: string[] = [];
       // The fake runs no helm: `helm template` renders one object, as a chart would.
       engine.execStdout = (a) => (a[0] === "helm" && a[1] === "template" ? "kind: ConfigMap\n" : "");
-      engine.onPublish = async (address, labels) => {
+      engine.onPublish = async (address, labels, platforms) => {
         timeline.push(`publish ${address}`);
         const at = address.lastIndexOf(":");
+        if (platforms.length) return pushImageIndex(address.slice(0, at), address.slice(at + 1), platforms, harnessCredentials);
         return pushImage(proxy.host, address.slice(0, at), address.slice(at + 1), labels, harnessCredentials);
       };
       // A chart push (`helm push PACKAGE oci://REGISTRY/NAMESPACE` in a shell): put such a chart in the real registry.
@@ -71,10 +78,22 @@ export function useModuleHarness(): ModuleHarness {
       };
       setup?.(engine);
       const ids = Object.fromEntries(
-        Object.entries(args).map(([k, v]) => [k, k === "source" ? engine.directoryId(String(v)) : k === "registryPassword" ? engine.secretId(String(v)) : v]),
+        Object.entries(args).map(([k, v]) => [k, k === "source" ? engine.directoryId(String(v)) : SECRET_ARGUMENTS.includes(k) ? engine.secretId(String(v)) : v]),
       );
-      engine.call = { parentName: "Charthouse", name: fn, args: ids };
+      // As the engine calls a function of an object with a constructor: the constructor first
+      // (its own runtime process), with the arguments it declares; then the function on the
+      // state it returned.
+      const split = (own: boolean) => Object.fromEntries(Object.entries(ids).filter(([k]) => declared.has(k) === own));
       try {
+        let parent: string | undefined;
+        if (declared.size) {
+          engine.call = { parentName: "Charthouse", name: "", args: split(true) };
+          const constructed = await runEntrypoint(stage, engine);
+          if (!engine.returned || !("value" in engine.returned)) return { engine, run: constructed, returned: engine.returned, timeline, effects: engine.effects };
+          parent = engine.returned.value;
+          engine.returned = undefined;
+        }
+        engine.call = { parentName: "Charthouse", name: fn, args: split(false), parent };
         const run = await runEntrypoint(stage, engine);
         return { engine, run, returned: engine.returned, timeline, effects: engine.effects };
       } finally {

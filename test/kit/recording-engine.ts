@@ -6,20 +6,25 @@ import { sha256 } from "./registry-content.js";
 
 // The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
 // what runs side by side and what waits is runRelease's, whatever the engine.
-export function recordingEngine(opts: { failBuild?: string; failSign?: string; registry?: ReturnType<typeof memoryRegistry> } = {}) {
+export function recordingEngine(
+  opts: { failBuild?: string; failSign?: string; registry?: ReturnType<typeof memoryRegistry>; platform?: string; pushedPlatforms?: readonly string[] } = {},
+) {
   const events: string[] = [];
   const tick = () => new Promise((r) => setTimeout(r, 5));
+  const platforms = new Map<string, readonly string[]>();
   const engine: Engine<string, string, string, string> = {
-    preflight: async () => ({ sharedBuilds: false }),
+    // `platform`: the engine's own, as the Docker engine says it (smoke tests of others are then emulated).
+    preflight: async () => ({ sharedBuilds: false, ...(opts.platform ? { platform: opts.platform } : {}) }),
     build: async (i) => {
+      platforms.set(i.name, i.build.platforms);
       events.push(`build ${i.name}`);
       await tick();
       if (i.name === opts.failBuild) throw new StepFailed(`build of ${i.name} failed`);
       events.push(`built ${i.name}`);
       return i.name;
     },
-    exec: async (img, command) => {
-      events.push(`run ${img} ${command.join(" ")}`);
+    exec: async (img, command, o = {}) => {
+      events.push(`run ${img} ${command.join(" ")}${o.platform ? ` on ${o.platform}` : ""}`);
     },
     startServices: async (services) => {
       events.push(`start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`);
@@ -33,7 +38,9 @@ export function recordingEngine(opts: { failBuild?: string; failSign?: string; r
     },
     push: async (img, reference) => {
       events.push(`push ${reference}`);
-      return opts.registry?.pushed(reference) ?? "sha256:0";
+      // Several platforms: an index of them (or of `pushedPlatforms`, to fake one gone missing).
+      const own = platforms.get(img) ?? [];
+      return opts.registry?.pushed(reference, own.length > 1 ? (opts.pushedPlatforms ?? own) : undefined) ?? "sha256:0";
     },
     stageChart: async (stage) => {
       events.push(`stage ${stage.chartDir}`);
@@ -90,11 +97,22 @@ export function memoryRegistry() {
     headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
     putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), manifests.set(at(repository, m.digest), m), m.digest),
   } as unknown as RegistryClient;
-  const pushed = (reference: string): string => {
+  /** Names a test wants pushed as an image index of one manifest per platform, by `repository:tag`. */
+  const indexes = new Map<string, readonly string[]>();
+  /** What a push leaves at `reference`: a manifest, or an image index of one child per platform (each child stored too). */
+  const pushed = (reference: string, platforms: readonly string[] | undefined = indexes.get(reference)): string => {
+    const repository = reference.slice(0, reference.lastIndexOf(":"));
     const digest = sha256(reference);
-    const manifest = { digest, mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: {} })) };
+    const children = platforms?.map((p) => {
+      const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, platform: p, of: reference }));
+      const child = { digest: sha256(`${reference} ${p}`), mediaType: MEDIA_TYPES.ociManifest, bytes };
+      manifests.set(at(repository, child.digest), child);
+      return { mediaType: child.mediaType, digest: child.digest, size: bytes.length, platform: { os: p.split("/")[0], architecture: p.split("/")[1] } };
+    });
+    const index = children && { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: children };
+    const manifest = { digest, mediaType: index ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify(index ?? { schemaVersion: 2, annotations: {} })) };
     manifests.set(reference, manifest);
-    manifests.set(`${reference.slice(0, reference.lastIndexOf(":"))}:${digest}`, manifest);
+    manifests.set(at(repository, digest), manifest);
     return digest;
   };
   /** Writes a manifest of `body` under a tag (and its digest), as a registry would. */
@@ -109,6 +127,6 @@ export function memoryRegistry() {
     return m ? JSON.parse(m.bytes.toString("utf8")) : undefined;
   };
   const tags = (): string[] => [...manifests.keys()];
-  return { client, pushed, put, body, tags, checks };
+  return { client, pushed, put, body, tags, checks, indexes };
 }
 

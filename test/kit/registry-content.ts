@@ -27,6 +27,33 @@ export async function pushImage(_host: string, repository: string, tag: string, 
   return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
 }
 
+/**
+ * Pushes an image index of small real images, one per platform (`os/arch`) with its
+ * labels, each by digest, the index at `tag`: what a multi-platform publish leaves.
+ */
+export async function pushImageIndex(repository: string, tag: string, platforms: readonly { platform: string; labels: Record<string, string> }[], credentials?: Credentials): Promise<string> {
+  const client = new RegistryClient({ credentials });
+  const manifests = [];
+  for (const { platform, labels } of platforms) {
+    const [os, architecture] = platform.split("/");
+    const layer = gzipSync(Buffer.alloc(1024));
+    const config = Buffer.from(JSON.stringify({ architecture, os, config: { Labels: labels }, rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] } }));
+    for (const blob of [layer, config]) await client.uploadBlob(repository, sha256(blob), blob);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
+        layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+      }),
+    );
+    const digest = await client.putManifest(repository, sha256(manifest), { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
+    manifests.push({ mediaType: MEDIA_TYPES.ociManifest, digest, size: manifest.length, platform: { os, architecture } });
+  }
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }));
+  return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociIndex, bytes: index });
+}
+
 export function creds(username: string, password: string): Credentials {
   return { username, password: new Secret(password) };
 }

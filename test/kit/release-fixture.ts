@@ -1,4 +1,5 @@
-import { DEFAULT_POLICY, type Config } from "../../src/config/index.js";
+import type { Config } from "../../src/config/index.js";
+import { config, context, image } from "./builders.js";
 import type { RunContext } from "../../src/context/index.js";
 import { planRelease, type Plan } from "../../src/plan/index.js";
 import { RegistryClient } from "../../src/registry/index.js";
@@ -13,20 +14,15 @@ export const COMMITS: Record<string, string> = {
   "5.2.0": "5200000000000000000000000000000000000000",
 };
 
-/** A one-image config publishing to the local registry `host`. */
+/** A one-image config publishing to the local registry `host`: the builders' config, with no chart and no target. */
 export function imageConfig(host: string): Config {
-  return {
-    file: "/p/charthouse.yaml",
-    root: "/p",
-    registry: `${host}/samvera`,
-    images: [{ name: "dassie", repository: "dassie", context: "/p", dockerfile: "/p/Dockerfile", buildArgs: {}, platforms: ["linux/amd64"] }],
-    charts: [],
-    policy: DEFAULT_POLICY,
-  };
+  const dassie = image("dassie", { context: "/p", dockerfile: "/p/Dockerfile", target: undefined, smoke: undefined });
+  return config({ file: "/p/charthouse.yaml", root: "/p", registry: `${host}/samvera`, source: undefined, images: [dassie], charts: [] });
 }
 
+/** The run of release `version`'s tag, from the commit COMMITS names for it. */
 export function releaseContext(version: string): RunContext {
-  return { event: { kind: "release", tag: `v${version}` }, commit: COMMITS[version]!, date: "2026-11-24", created: "2026-11-24T00:00:00Z", ci: "local" };
+  return context({ kind: "release", tag: `v${version}` }, { commit: COMMITS[version]!, created: "2026-11-24T00:00:00Z" });
 }
 
 /** Plans a release against what the real registry holds now. */

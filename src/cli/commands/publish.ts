@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { projectReader } from "../../chart-fs/stage.js";
@@ -40,6 +41,9 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
     const log = opts.json ? io.stderr : io.stdout;
 
     const controller = new AbortController();
+    // Every process a step starts listens for the interrupt until it ends: a multi-platform
+    // run has a dozen in flight, above Node's default warning threshold of ten.
+    setMaxListeners(100, controller.signal);
     const onSignal = () => {
       io.stderr("\ncharthouse: interrupted; removing the run's containers and network (Ctrl-C again to leave them)\n");
       controller.abort();
@@ -78,10 +82,12 @@ export function registerPublish(program: Command, io: CliIo): void {
     summary: "build, gate and publish on a local Docker engine (the Dagger module's path without an engine)",
     description:
       "Plans the run against what the registry holds, checks the credentials may push, then walks the pipeline's steps on the " +
-      "Docker engine at $DOCKER_HOST: docker build of every image target, the smoke tests, the project's test suite against its " +
-      "service containers, helm dependency build / lint / template; then, only when every gate passed, docker push and helm push " +
-      "of the immutable names; with a cosign key, cosign signs every pushed digest and attests an SBOM (syft) and a provenance; last the " +
-      "alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
+      "Docker engine at $DOCKER_HOST: docker build of every image target (BuildKit through buildx where installed, one build per " +
+      "platform; DOCKER_BUILDKIT=0 asks for the classic builder, which builds the engine's platform only), the smoke tests (on " +
+      "every platform, emulated where not the engine's), the project's test suite against its service containers, helm " +
+      "dependency build / lint / template; then, only when every gate passed, docker push (an image of several platforms: each " +
+      "pushed by digest under one image index) and helm push of the immutable names; with a cosign key, cosign signs every pushed " +
+      "digest and attests an SBOM (syft) and a provenance; last the alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
       "CHARTHOUSE_REGISTRY_USERNAME / CHARTHOUSE_REGISTRY_PASSWORD; they reach docker and helm through a credential helper, never a file. " +
       "Signing keys (docs/signing.md) reach cosign and gpg in their environment or on stdin, never a file in clear.",
     publishes: true,

@@ -1,19 +1,24 @@
 import { join } from "node:path";
 import type { CachePlan, ImagePlan, ServicePlan } from "../../plan/types.js";
+import type { Builder } from "./builder.js";
 
 /** The label every container and network of one run carries, so all of it can be found and removed. */
 export const RUN_LABEL = "dev.charthouse.run";
 
 /**
- * `docker build` for one image of the plan: target, build args, OCI labels, tagged with
- * its immutable reference; through BuildKit (`buildx build --load`) where it is installed.
+ * `docker build` of one platform of an image of the plan: target, build args, OCI labels,
+ * and its tags. On BuildKit the platform is named (`--platform`) and buildx loads the
+ * result into the engine's image store (`--load`); the classic builder builds the
+ * engine's own platform and takes no platform.
  */
-export function dockerBuildArgs(image: ImagePlan, opts: { root: string; buildx?: boolean }): string[] {
-  const args = [...(opts.buildx ? ["buildx", "build", "--load"] : ["build"]), "--file", join(opts.root, image.build.dockerfile)];
+export function dockerBuildArgs(image: ImagePlan, opts: { root: string; builder: Builder; platform: string; tags: readonly string[] }): string[] {
+  const args = [...(opts.builder === "buildx" ? ["buildx", "build", "--load"] : ["build"]), "--file", join(opts.root, image.build.dockerfile)];
+  if (opts.builder !== "classic") args.push("--platform", opts.platform);
   if (image.build.target) args.push("--target", image.build.target);
   for (const [key, value] of Object.entries(image.build.buildArgs)) args.push("--build-arg", `${key}=${value}`);
   for (const [key, value] of Object.entries(image.labels)) args.push("--label", `${key}=${value}`);
-  args.push("--tag", `${image.repository}:${image.tag}`, join(opts.root, image.build.context));
+  for (const tag of opts.tags) args.push("--tag", tag);
+  args.push(join(opts.root, image.build.context));
   return args;
 }
 
@@ -42,22 +47,4 @@ export function dockerServiceArgs(runId: string, network: string, service: Servi
 
 export function serviceContainer(runId: string, name: string): string {
   return `${runId}-${name}`;
-}
-
-/**
- * What the Docker runner cannot do for this plan: it builds for the engine's own platform
- * only, so an image declared for several platforms (or another one) belongs to the
- * Dagger module, which publishes multi-platform images.
- */
-export function dockerRunnerProblems(images: readonly ImagePlan[], enginePlatform: string): string[] {
-  return images.flatMap((image) => {
-    const platforms = image.build.platforms;
-    if (platforms.length > 1) {
-      return [`image ${image.name} builds for ${platforms.join(", ")}: the Docker runner builds one platform; publish it with \`dagger call publish\` (multi-platform), or list only ${enginePlatform} in charthouse.yaml`];
-    }
-    if (platforms[0] !== enginePlatform) {
-      return [`image ${image.name} builds for ${platforms[0]}, but the Docker engine is ${enginePlatform}: publish it with \`dagger call publish\`, or run charthouse on a ${platforms[0]} engine`];
-    }
-    return [];
-  });
 }

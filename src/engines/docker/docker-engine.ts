@@ -9,11 +9,13 @@ import { ConfigError } from "../../errors.js";
 import { helmBinary, requireTool, runProcess, type ProcessResult } from "../../exec/index.js";
 import { shellQuote } from "../../pipeline/shell-quote.js";
 import type { Step } from "../../pipeline/index.js";
-import type { ServicePlan } from "../../plan/types.js";
+import type { ImagePlan, ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
 import { isLoopbackHost, parseRepository } from "../../registry/index.js";
 import { pushedDigest, StepFailed, type Engine, type EngineTraits, type ExecOptions, type ServiceStart } from "../../release/engine.js";
-import { dockerBuildArgs, dockerRunArgs, dockerRunnerProblems, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
+import { builderProblems, buildxPlatforms, chooseBuilder, describeBuilder, platformProblems, platformTag, primaryPlatform, type Builder } from "./builder.js";
+import { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
+import { pushIndex } from "./push-index.js";
 import { cosignSigner, writeHelmProvenance, type SigningKeys } from "./signing.js";
 import { toolEnvironment } from "./tool-env.js";
 
@@ -34,6 +36,17 @@ export interface DockerEngineOptions {
   readonly signing?: SigningKeys;
 }
 
+/**
+ * A built image in the engine: the engine-local tag of each platform it was built for,
+ * and the platform plain runs use (the suite, services). A single-platform image is
+ * tagged with its immutable reference alone.
+ */
+export interface DockerImage {
+  readonly plan: ImagePlan;
+  readonly primary: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 /** A service group on Docker: one network of the run, holding the services by name. */
 export interface DockerServices {
   readonly network: string;
@@ -46,7 +59,7 @@ export interface DockerServices {
  * run's work directory. Every container and network of the run carries its label, so
  * close() finds and removes all of them however the run ended.
  */
-export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServices, string, string> {
+export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, DockerServices, string, string> {
   const runId = `ch-${randomBytes(4).toString("hex")}`;
   const work = mkdtempSync(join(tmpdir(), `charthouse-${runId}-`));
   const host = parseRepository(`${o.registry}/x`).host;
@@ -54,13 +67,17 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
   const packagesDir = o.packagesDir ?? join(work, "packages");
   // Looked up when a step needs it: lint and package run helm alone.
   let dockerBin: string | undefined;
-  const docker = (): string => (dockerBin ??= requireTool("docker"));
+  const docker = (): string => (dockerBin ??= requireTool("docker", o.env.PATH));
   const helmBin = helmBinary(o.env);
   let stages = 0;
   const stageRoots = new Map<string, string>();
   let networks = 0;
   let buildx: Promise<boolean> | undefined;
   const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0, () => false));
+  const builder = async (): Promise<Builder> => chooseBuilder(await hasBuildx(), o.env);
+  // The engine's own platform, from the preflight: the one builds and runs need no emulation for.
+  let enginePlatform: string | undefined;
+  let saves = 0;
   const signer = cosignSigner({ keys: o.signing ?? {}, env, plainHttp: isLoopbackHost(host), signal: o.signal });
 
   const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
@@ -103,38 +120,81 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
     );
   };
 
+  /** Each platform's build read out of the engine (`docker save`), pushed by digest under one index at `reference`. */
+  const pushPlatforms = async (image: DockerImage, reference: string): Promise<string> => {
+    const variants = await Promise.all(
+      Object.entries(image.tags).map(async ([platform, tag]) => {
+        const dir = join(work, "saved", String(++saves));
+        mkdirSync(dir, { recursive: true });
+        await succeed(docker(), ["save", "--output", join(dir, "image.tar"), tag], `docker save of ${tag}`);
+        await succeed("tar", ["-x", "-f", join(dir, "image.tar"), "-C", dir], `unpacking the saved ${tag}`);
+        rmSync(join(dir, "image.tar"));
+        return { platform, dir };
+      }),
+    );
+    try {
+      return await pushIndex(o.client, reference, variants, image.plan.labels);
+    } catch (error) {
+      throw new StepFailed(`pushing ${reference} (${variants.map((v) => v.platform).join(", ")}) failed: ${(error as Error).message}`);
+    } finally {
+      for (const v of variants) rmSync(v.dir, { recursive: true, force: true });
+    }
+  };
+
   return {
     async preflight(steps: readonly Step[]): Promise<EngineTraits> {
       if (steps.some((s) => s.phase === "sign")) await signer.preflight(steps.some((s) => s.kind === "sign-image"));
       const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
       if (images.length === 0) return { sharedBuilds: true };
       void hasBuildx(); // asked beside `docker version`, awaited below
-      const version = await result(docker(), ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"]);
+      const version = await result(docker(), ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}} {{.Client.Version}}"]);
       if (version.code !== 0) throw new ConfigError(`no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`);
-      const problems = dockerRunnerProblems(images, version.stdout.trim());
+      const [platform = "", client = ""] = version.stdout.trim().split(" ");
+      enginePlatform = platform;
+      const chosen = await builder();
+      const problems = builderProblems(images, chosen, enginePlatform, client);
+      // Another platform needs an emulator; buildx says which platforms its BuildKit runs.
+      if (problems.length === 0 && chosen === "buildx" && images.some((i) => i.build.platforms.some((p) => p !== enginePlatform))) {
+        const supported = buildxPlatforms((await result(docker(), ["buildx", "inspect"])).stdout);
+        if (supported) problems.push(...platformProblems(images, supported));
+      }
       if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
-      // BuildKit (buildx) shares stages between builds in flight; the classic builder does not.
-      return { sharedBuilds: await hasBuildx() };
+      // BuildKit shares stages between builds in flight; the classic builder does not.
+      return { sharedBuilds: chosen !== "classic", platform: enginePlatform, builder: describeBuilder(chosen, enginePlatform) };
     },
 
     async build(image) {
-      await succeed(docker(), dockerBuildArgs(image, { root: o.projectRoot, buildx: await hasBuildx() }), `docker build of ${image.name}`);
-      return `${image.repository}:${image.tag}`;
+      const chosen = await builder();
+      const primary = primaryPlatform(image, enginePlatform);
+      const reference = `${image.repository}:${image.tag}`;
+      const multi = image.build.platforms.length > 1;
+      // One build per platform, side by side: the engine's image store holds one platform per tag.
+      const tags = Object.fromEntries(image.build.platforms.map((platform) => [platform, multi ? platformTag(image, platform) : reference]));
+      await Promise.all(
+        image.build.platforms.map((platform) => {
+          const names = platform === primary && multi ? [tags[platform]!, reference] : [tags[platform]!];
+          const what = `docker build of ${image.name}${multi ? ` for ${platform}` : ""}`;
+          return succeed(docker(), dockerBuildArgs(image, { root: o.projectRoot, builder: chosen, platform, tags: names }), what);
+        }),
+      );
+      return { plan: image, primary, tags };
     },
 
     async exec(image, command, opts: ExecOptions<DockerServices> = {}) {
-      const done = await result(docker(), dockerRunArgs(runId, image, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }));
+      const tag = image.tags[opts.platform ?? image.primary];
+      if (tag === undefined) throw new Error(`bug: ${image.plan.name} was not built for ${opts.platform}`);
+      const done = await result(docker(), dockerRunArgs(runId, tag, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }));
       if (o.signal?.aborted) throw StepFailed.cancelled();
-      if (done.code !== 0) throw new StepFailed(`\`${shellQuote(command)}\` in ${image} failed (exit ${done.code ?? done.signal})`, done.output);
+      if (done.code !== 0) throw new StepFailed(`\`${shellQuote(command)}\` in ${tag} failed (exit ${done.code ?? done.signal})`, done.output);
     },
 
-    async startServices(services: readonly ServiceStart<string>[]) {
+    async startServices(services: readonly ServiceStart<DockerImage>[]) {
       const network = `${runId}-net${++networks}`;
       await succeed(docker(), ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network], "creating the services' network");
       const containers = services.map(({ service }) => serviceContainer(runId, service.name));
       await Promise.all(
         services.map(({ service, image }) =>
-          succeed(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built : image.reference), `starting service ${service.name} (${service.image})`),
+          succeed(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built.tags[image.built.primary] : image.reference), `starting service ${service.name} (${service.image})`),
         ),
       );
       await Promise.all(services.map(({ service }, i) => waitReady(service, containers[i]!)));
@@ -147,6 +207,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<string, DockerServi
     },
 
     async push(image, reference) {
+      if (image.plan.build.platforms.length > 1) return pushPlatforms(image, reference);
       await succeed(docker(), ["push", reference], `docker push of ${reference}`);
       return pushedDigest(o.client, reference, "docker push");
     },

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Credentials } from "../../registry/credentials.js";
@@ -10,7 +11,7 @@ function binDirs(): string[] {
 
 /**
  * The environment to run docker and helm in: their config, cache and registry files in
- * `workDir` (never the user's), and — when there are credentials — a config that names
+ * `workDir` (never the user's, though its CLI plugins such as buildx are still found there), and — when there are credentials — a config that names
  * the charthouse credential helper for `registryHost`, which reads them from this
  * environment. No password is written to any file.
  */
@@ -19,7 +20,9 @@ export function toolEnvironment(workDir: string, registryHost: string, credentia
   const helmHome = join(workDir, "helm");
   for (const dir of [dockerConfig, join(helmHome, "cache"), join(helmHome, "config"), join(helmHome, "data")]) mkdirSync(dir, { recursive: true });
   const helpers = credentials ? { credHelpers: { [registryHost]: "charthouse" } } : {};
-  writeFileSync(join(dockerConfig, "config.json"), JSON.stringify(helpers));
+  // docker looks for CLI plugins (buildx) beside its config: keep finding the user's.
+  const plugins = { cliPluginsExtraDirs: [join(base.DOCKER_CONFIG || join(base.HOME || homedir(), ".docker"), "cli-plugins")] };
+  writeFileSync(join(dockerConfig, "config.json"), JSON.stringify({ ...helpers, ...plugins }));
   writeFileSync(join(helmHome, "registry.json"), JSON.stringify(helpers));
   const env: NodeJS.ProcessEnv = {
     ...base,

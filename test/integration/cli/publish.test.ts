@@ -23,8 +23,8 @@ const env = () => ({ DOCKER_HOST: inject("dockerHost"), CHARTHOUSE_REGISTRY_USER
 const repo = (name: string) => `${proxy.host}/samvera/${name}`;
 const client = () => new RegistryClient({ credentials: ci });
 
-async function publish(args: string[], cwd = project): Promise<CliRun> {
-  const result = await charthouse(["publish", ...args], { cwd, env: env() });
+async function publish(args: string[], cwd = project, extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  const result = await charthouse(["publish", ...args], { cwd, env: { ...env(), ...extraEnv } });
   runs.push(result);
   return result;
 }
@@ -111,15 +111,16 @@ describe("charthouse publish on the Hyrax example, for real", () => {
   });
 });
 
-describe("what the Docker runner cannot build", () => {
-  it("refuses a multi-platform image before building or pushing anything (exit 2), pointing at dagger", async () => {
+describe("what the classic builder cannot build", () => {
+  // On BuildKit (the default here) a multi-platform image publishes: test/integration/engines/docker/multiarch-publish.test.ts.
+  it("refuses a multi-platform image before building or pushing anything (exit 2), pointing at BuildKit and dagger", async () => {
     const multi = exampleProject(`${proxy.host}/samvera`);
     const file = join(multi, "charthouse.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("  - name: dassie\n    target: dassie\n", "  - name: dassie\n    target: dassie\n    platforms: [linux/amd64, linux/arm64]\n"));
     proxy.recorded.length = 0;
-    const run = await publish(["--nightly", "--date", "2026-12-03", "--sha", SHA.nightly], multi);
+    const run = await publish(["--nightly", "--date", "2026-12-03", "--sha", SHA.nightly], multi, { DOCKER_BUILDKIT: "0" });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/image dassie builds for linux\/amd64, linux\/arm64: the Docker runner builds one platform; publish it with `dagger call publish`.*Nothing was built or pushed\./);
+    expect(run.stderr).toMatch(/image dassie builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: install buildx .*; or publish it with `dagger call publish`.*Nothing was built or pushed\./);
     expect(run.stdout).not.toMatch(/\[ 1\/\d+\] build/);
     expect(writes()).toEqual([]);
   });

@@ -12,12 +12,13 @@ export const COMMIT_TIME = "2026-11-20T07:30:00Z";
  * /app/cache owned by that user. The suite needs all of it: the entrypoint kept, the
  * cache seeded from the image and writable, service `b` reaching service `a` by name and
  * serving a's page only once `ready` says so, the suite reaching `b` by name. The chart
- * has a local dependency and pins the image. One git commit at COMMIT_TIME.
+ * has a local dependency and pins the image. One git commit at COMMIT_TIME. With
+ * `multiPlatform`, the image builds for linux/amd64 and linux/arm64 from that base (an index).
  */
-export function conformanceProject(registry: string, opts: { failingSmoke?: boolean } = {}): string {
+export function conformanceProject(registry: string, opts: { failingSmoke?: boolean; multiPlatform?: { base: string } } = {}): string {
   const root = tempTree({
     "Dockerfile": [
-      "FROM localhost/charthouse/busybox:1.35 AS app",
+      `FROM ${opts.multiPlatform?.base ?? "localhost/charthouse/busybox:1.35"} AS app`,
       "COPY entry.sh /entry.sh",
       "RUN mkdir -p /app/cache && echo seed > /app/cache/seed && chown -R 1000:1000 /app && chmod 1777 /tmp",
       'ENTRYPOINT ["/entry.sh"]',
@@ -28,7 +29,7 @@ export function conformanceProject(registry: string, opts: { failingSmoke?: bool
     "charthouse.yaml": `registry: ${registry}
 images:
   - name: app
-    target: app
+    target: app${opts.multiPlatform ? "\n    platforms: [linux/amd64, linux/arm64]" : ""}
     smoke: ["sh", "-c", ${JSON.stringify(opts.failingSmoke ? 'test "$WRAPPED" = no' : 'test "$WRAPPED" = yes')}]
 test:
   image: app

@@ -15,17 +15,41 @@ export interface DockerRun {
   tags(name: string): Promise<string[]>;
   /** org.opencontainers.image.created of a pushed image or chart tag. */
   created(name: string, tag: string): Promise<string | undefined>;
+  /** The digest a tag holds. */
+  digest(name: string, tag: string): Promise<string | undefined>;
+  /** The platforms of the image index a tag holds (`linux/arm64`), each child's revision label, and the index's annotation; null when no index. */
+  index(name: string, tag: string): Promise<{ platforms: string[]; childRevisions: (string | undefined)[]; revision?: string } | null>;
+  /** values.yaml of a pushed chart version. */
+  chartValues(name: string, version: string): Promise<string>;
 }
 
 /** A run of the conformance project through the Dagger module, recorded. */
 export interface DaggerRun {
   readonly failed: boolean;
   readonly effects: readonly Effect[];
+  /** What the call printed: the run's progress and result. */
+  readonly output: string;
+  /** The digest a tag holds in the harness's registry (where the fake engine's publishes land). */
+  digest(name: string, tag: string): Promise<string | undefined>;
 }
 
 export interface Worlds {
-  readonly docker: { publish(): Promise<DockerRun>; failingGate(): Promise<DockerRun>; dryRun(): Promise<DockerRun>; chartPackage(): Promise<Buffer> };
-  readonly dagger: { publish(): Promise<DaggerRun>; failingGate(): Promise<DaggerRun>; dryRun(): Promise<DaggerRun>; chartPackage(): Promise<Buffer> };
+  readonly docker: {
+    publish(): Promise<DockerRun>;
+    failingGate(): Promise<DockerRun>;
+    dryRun(): Promise<DockerRun>;
+    signedPublish(): Promise<DockerRun>;
+    chartPackage(): Promise<Buffer>;
+    multiPlatform(): Promise<DockerRun>;
+  };
+  readonly dagger: {
+    publish(): Promise<DaggerRun>;
+    failingGate(): Promise<DaggerRun>;
+    dryRun(): Promise<DaggerRun>;
+    signedPublish(): Promise<DaggerRun>;
+    chartPackage(): Promise<Buffer>;
+    multiPlatform(): Promise<DaggerRun>;
+  };
 }
 
 export interface Scenario {
@@ -34,14 +58,53 @@ export interface Scenario {
   readonly dagger: (w: Worlds["dagger"]) => Promise<void>;
 }
 
-type Expect = (actual: unknown, message?: string) => { toBe(v: unknown): void; toEqual(v: unknown): void; toBeGreaterThan(v: number): void; toMatch(v: RegExp): void; toContain(v: unknown): void };
+type Expect = (actual: unknown, message?: string) => {
+  toBe(v: unknown): void;
+  toEqual(v: unknown): void;
+  toBeGreaterThan(v: number): void;
+  toMatch(v: RegExp): void;
+  toContain(v: unknown): void;
+  toMatchObject(v: object): void;
+  readonly not: { toContain(v: unknown): void };
+};
 
-const execsOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "exec").map((e) => e.detail as { args: string[]; useEntrypoint: boolean });
+const REVISION = "org.opencontainers.image.revision";
+const publishesOf = (run: DaggerRun) =>
+  run.effects.filter((e) => e.kind === "publish").map((e) => e.detail as { address: string; variants: number; platforms: { platform: string; labels: Record<string, string>; annotations: Record<string, string> }[] });
+
+const execsOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "exec").map((e) => e.detail as { args: string[]; useEntrypoint: boolean; image?: { platform?: string } });
 const servicesOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "service-start").map((e) => e.detail as { hostname?: string; useEntrypoint?: boolean; args?: string[]; healthcheck?: { args: string[] } });
 const isProjectCommand = (args: string[]) => args.join(" ").includes("WRAPPED");
 
-export function scenarios(expect: Expect, commitTime: string): Scenario[] {
+export function scenarios(expect: Expect, commitTime: string, signingPem: () => string): Scenario[] {
   return [
+    {
+      name: "with a signing key, cosign signs and attests every pushed digest, the key reaching it only as a secret",
+      // Docker: the registry holds cosign's signature and attestations of the image (cosign ran for real).
+      docker: async (w) => {
+        const run = await w.signedPublish();
+        expect(run.code, run.output).toBe(0);
+        const tags = await run.tags("app");
+        expect(tags.filter((t) => /^sha256-[0-9a-f]{64}\.sig$/.test(t)).length, tags.join(" ")).toBe(1);
+        expect(tags.filter((t) => /^sha256-[0-9a-f]{64}\.att$/.test(t)).length, tags.join(" ")).toBe(1);
+        expect((await run.tags("charts/app")).some((t) => t.endsWith(".sig"))).toBe(true);
+        expect(run.output).not.toContain(signingPem().split("\n")[1]!);
+      },
+      // Dagger: cosign sign and attest of each pushed digest by env:// key, the key and its password as secret variables, never in an argument.
+      dagger: async (w) => {
+        const run = await w.signedPublish();
+        expect(run.failed).toBe(false);
+        const cosign = execsOf(run).map((e) => e.args.join(" ")).filter((a) => a.includes("cosign "));
+        const signs = cosign.filter((a) => a.includes("cosign sign --key env://COSIGN_PRIVATE_KEY --tlog-upload=false"));
+        expect(signs.length).toBe(2); // the image and the chart
+        expect(cosign.filter((a) => a.includes("cosign attest --key env://COSIGN_PRIVATE_KEY --type spdxjson")).length).toBe(1);
+        expect(cosign.filter((a) => a.includes("--type slsaprovenance1")).length).toBe(2);
+        const secrets = run.effects.filter((e) => e.kind === "secret-variable").map((e) => e.detail.name);
+        expect(secrets).toContain("COSIGN_PRIVATE_KEY");
+        expect(secrets).toContain("COSIGN_PASSWORD");
+        expect(JSON.stringify(run.effects)).not.toContain(signingPem().split("\n")[1]!);
+      },
+    },
     {
       name: "the image's entrypoint is kept for smoke tests, the suite and services",
       // The smoke test and the suite pass only if entry.sh ran (it sets WRAPPED=yes).
@@ -105,6 +168,45 @@ export function scenarios(expect: Expect, commitTime: string): Scenario[] {
       name: "the same chart packages to the same bytes",
       docker: async (w) => expect((await w.chartPackage()).length).toBeGreaterThan(0),
       dagger: async (w) => expect((await w.chartPackage()).length).toBeGreaterThan(0),
+    },
+    {
+      name: "a multi-platform image is one index under its immutable tag, every platform carrying the revision; the alias copies it, the chart pins it",
+      docker: async (w) => {
+        const run = await w.multiPlatform();
+        expect(run.code, run.output).toBe(0);
+        expect(run.output).toMatch(/smoke-test app on linux\/arm64: .* … ok \d+\.\ds \(emulated on linux\/amd64\)/);
+        const index = await run.index("app", "nightly-20261124");
+        expect(index?.platforms.sort()).toEqual(["linux/amd64", "linux/arm64"]);
+        expect(new Set(index?.childRevisions).size).toBe(1);
+        expect(index?.childRevisions[0]).toMatch(/^[0-9a-f]{40}$/);
+        expect(index?.revision).toBe(index?.childRevisions[0]);
+        const digest = await run.digest("app", "nightly-20261124");
+        expect(await run.digest("app", "nightly")).toBe(digest);
+        expect(await run.chartValues("charts/app", "1.0.0-nightly.20261124")).toContain(digest);
+      },
+      dagger: async (w) => {
+        const run = await w.multiPlatform();
+        expect(run.failed).toBe(false);
+        const [publish, ...more] = publishesOf(run);
+        expect(more).toEqual([]);
+        expect(publish?.address).toMatch(/\/app:nightly-20261124$/);
+        expect(publish?.variants, "one container publishes, the other as its platformVariants").toBe(1);
+        expect(publish?.platforms.map((p) => p.platform)).toEqual(["linux/amd64", "linux/arm64"]);
+        for (const p of publish!.platforms) {
+          expect(p.labels[REVISION], `${p.platform}'s config label`).toMatch(/^[0-9a-f]{40}$/);
+          expect(p.annotations[REVISION], `${p.platform}'s manifest annotation`).toBe(p.labels[REVISION]);
+        }
+        expect(run.output).toMatch(/smoke-test app on linux\/arm64: .* … ok \d+\.\ds \(emulated on linux\/amd64\)/);
+        expect(run.output).toMatch(/smoke-test app on linux\/amd64: .* … ok \d+\.\ds\n/);
+        // The smoke test ran on each platform's container.
+        const smokes = execsOf(run).filter((e) => e.args.join(" ").includes('"$WRAPPED" = yes') && !e.args.join(" ").includes("wget"));
+        expect(smokes.map((e) => e.image?.platform).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+        const digest = await run.digest("app", "nightly-20261124");
+        expect(digest).toMatch(/^sha256:/);
+        expect(await run.digest("app", "nightly")).toBe(digest);
+        const staged = run.effects.filter((e) => e.kind === "mount" && e.detail.files).map((e) => (e.detail.files as Record<string, string>)["chart/app/values.yaml"] ?? "");
+        expect(staged.some((values) => values.includes(digest!)), "the packaged chart's values pin the index digest").toBe(true);
+      },
     },
     {
       name: "a failing gate publishes nothing",

@@ -77,9 +77,10 @@ describe("the module as the engine stages it", () => {
 
 describe("registration: the type definitions the SDK's entrypoint hands the engine", () => {
   let functions: Record<string, Fn>;
+  let construct: Fn;
   let description: string | undefined;
   beforeAll(async () => {
-    ({ functions, description } = await introspect());
+    ({ functions, construct, description } = await introspect());
   });
 
   it("exposes exactly plan, build, test, lint, package and publish, each and every argument documented", () => {
@@ -88,6 +89,7 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
       expect(fn.description.length, `${fn.name} has no doc comment`).toBeGreaterThan(20);
       for (const arg of Object.values(fn.arguments)) expect(arg.description.length, `${fn.name}(${arg.name}) is undocumented`).toBeGreaterThan(5);
     }
+    for (const arg of Object.values(construct.arguments)) expect(arg.description.length, `the constructor's ${arg.name} is undocumented`).toBeGreaterThan(5);
     expect(description).toMatch(/^charthouse: build, test and publish/);
   });
 
@@ -100,28 +102,38 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
     expect(Object.values(functions).filter((f) => f.check).map((f) => f.name).sort()).toEqual(["lint", "test"]);
     // A check runs with no arguments: every argument has a default.
     for (const name of ["lint", "test"]) for (const arg of Object.values(functions[name]!.arguments)) expect(arg.isOptional, `${name}(${arg.name})`).toBe(true);
+    for (const arg of Object.values(construct.arguments)) expect(arg.isOptional, `constructor(${arg.name})`).toBe(true);
+  });
+
+  it("declares the source, the config and the commit once, in the constructor: `dagger call [--sha C] publish`", () => {
+    expect(Object.keys(construct.arguments)).toEqual(["source", "config", "sha"]);
+    for (const fn of Object.values(functions)) expect(Object.keys(fn.arguments).filter((a) => a in construct.arguments), fn.name).toEqual([]);
+    expect(construct.arguments.sha).toMatchObject({ type: { kind: "STRING" }, defaultValue: '""' });
   });
 
   it("makes `dagger call publish --nightly` a valid call with the documented arguments and defaults", () => {
     const publish = functions.publish!;
-    expect(Object.keys(publish.arguments)).toEqual(["source", "nightly", "tag", "branch", "dryRun", "registryUsername", "registryPassword", "sha", "date", "config"]);
-    expect(publish.arguments.source).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Directory" }, defaultPath: "/" });
-    expect(publish.arguments.source!.ignore).toEqual(expect.arrayContaining(["**/node_modules", "**/dist", ".git/logs"]));
+    expect(Object.keys(publish.arguments)).toEqual(["nightly", "tag", "branch", "dryRun", "registryUsername", "registryPassword", "date", "signingKey", "signingPassword"]);
+    expect(construct.arguments.source).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Directory" }, defaultPath: "/" });
+    expect(construct.arguments.source!.ignore).toEqual(expect.arrayContaining(["**/node_modules", "**/dist", ".git/logs"]));
     // git's objects stay: the module reads the commit's time from them.
-    expect(publish.arguments.source!.ignore).not.toContain(".git/objects");
+    expect(construct.arguments.source!.ignore).not.toContain(".git/objects");
     expect(publish.arguments.nightly).toMatchObject({ type: { kind: "BOOLEAN" }, defaultValue: "false" });
     expect(publish.arguments.dryRun).toMatchObject({ type: { kind: "BOOLEAN" }, defaultValue: "false" });
     expect(publish.arguments.tag).toMatchObject({ type: { kind: "STRING" }, defaultValue: '""' });
-    expect(publish.arguments.config).toMatchObject({ type: { kind: "STRING" }, defaultValue: '"charthouse.yaml"' });
+    expect(construct.arguments.config).toMatchObject({ type: { kind: "STRING" }, defaultValue: '"charthouse.yaml"' });
     // The password is a Secret end to end: never a string argument.
     expect(publish.arguments.registryPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
+    // The signing key and its password are Secrets too: never a string argument a process list shows.
+    expect(publish.arguments.signingKey).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
+    expect(publish.arguments.signingPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
     expect(publish.returnType).toMatchObject({ kind: "STRING" });
     expect(functions.package!.returnType).toMatchObject({ kind: "OBJECT_KIND", name: "Directory" });
     expect(functions.build!.returnType).toMatchObject({ kind: "LIST_KIND", elementType: { kind: "OBJECT_KIND", name: "Container" } });
   });
 
   it("takes no secret as a plain string anywhere", () => {
-    for (const fn of Object.values(functions)) {
+    for (const fn of [...Object.values(functions), construct]) {
       for (const arg of Object.values(fn.arguments)) {
         if (/password|token|secret/i.test(arg.name)) expect(arg.type, `${fn.name}(${arg.name})`).toMatchObject({ name: "Secret" });
       }

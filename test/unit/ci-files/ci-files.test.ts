@@ -12,8 +12,9 @@ import { cpSync, rmSync } from "node:fs";
 
 const ROOT = new URL("../../..", import.meta.url).pathname;
 let api: Record<string, Fn>;
+let construct: Fn;
 beforeAll(async () => {
-  api = (await introspect()).functions;
+  ({ functions: api, construct } = await introspect());
 });
 
 /** The CI files under test: charthouse's own, and what `charthouse init` writes for examples/hyrax. */
@@ -55,8 +56,8 @@ describe.each(variants())("$name GitHub Actions workflow", ({ github }) => {
   it("calls only functions and arguments the module has, plainly: no -m and no --source (the repository is the module or its blueprint)", () => {
     const calls = daggerCalls(github);
     expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
-    expect(crossCheck(calls, api)).toEqual([]);
-    for (const c of calls) expect(c.line).toMatch(/^dagger call publish (--nightly|--tag "\$TAG"|--dry-run) /);
+    expect(crossCheck(calls, api, construct)).toEqual([]);
+    for (const c of calls) expect(c.line).toMatch(/^dagger call --sha "\$GITHUB_SHA" publish (--nightly |--tag "\$TAG" |--dry-run$)/);
     expect(github).not.toMatch(/dagger -m|--source/);
   });
 });
@@ -75,7 +76,7 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
     expect(release.filters.tags.only).toBe(circleTagFilter(DEFAULT_POLICY));
     for (const job of [release, config.workflows.nightly.jobs[0]["publish-nightly"]]) expect(job.context).toBe("charthouse-publish");
     expect(circle).toContain("--registry-password env://REGISTRY_TOKEN");
-    expect(circle).toContain("dagger call publish --dry-run");
+    expect(circle).toContain('dagger call --sha "$CIRCLE_SHA1" publish --dry-run');
     // Installed where the next step finds it: /usr/local/bin is on every step's PATH.
     expect(circle).toContain("install.sh | BIN_DIR=/usr/local/bin sudo -E sh");
   });
@@ -83,8 +84,8 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
   it("calls only functions and arguments the module has, plainly: no -m and no --source", () => {
     const calls = daggerCalls(circle);
     expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
-    expect(crossCheck(calls, api)).toEqual([]);
-    for (const c of calls) expect(c.line).toMatch(/^dagger call publish (--nightly|--tag "\$CIRCLE_TAG"|--dry-run) /);
+    expect(crossCheck(calls, api, construct)).toEqual([]);
+    for (const c of calls) expect(c.line).toMatch(/^dagger call --sha "\$CIRCLE_SHA1" publish (--nightly |--tag "\$CIRCLE_TAG" |--dry-run$)/);
     expect(circle).not.toMatch(/dagger -m|--source/);
   });
 });
@@ -103,8 +104,12 @@ describe("tag filters follow the policy", () => {
 
 describe("the cross-check catches a renamed function or argument", () => {
   it("reports them", () => {
-    const calls = daggerCalls('dagger call publsh --nightly\ndagger -m x call publish --source . --nightlly');
-    expect(crossCheck(calls, api)).toEqual(["dagger call publsh --nightly: the module has no function publsh", "dagger -m x call publish --source . --nightlly: publish has no argument --nightlly"]);
+    const calls = daggerCalls('dagger call publsh --nightly\ndagger -m x call --source . publish --nightlly\ndagger call --commit x publish');
+    expect(crossCheck(calls, api, construct)).toEqual([
+      "dagger call publsh --nightly: the module has no function publsh",
+      "dagger -m x call --source . publish --nightlly: publish has no argument --nightlly",
+      "dagger call --commit x publish: the module takes no --commit before the function",
+    ]);
   });
 });
 

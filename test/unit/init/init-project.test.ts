@@ -31,7 +31,7 @@ describe("charthouse init", () => {
     const dagger = JSON.parse(readFileSync(join(project, "dagger.json"), "utf8"));
     expect(Object.keys(dagger).sort()).toEqual(["blueprint", "engineVersion", "name"]);
     expect(dagger).toMatchObject({ engineVersion: "v0.21.9", blueprint: { name: "charthouse", source: "github.com/samvera-labs/charthouse@v0.1.0" } });
-    expect(readFileSync(join(project, ".circleci/config.yml"), "utf8")).toMatch(/command: dagger call publish --nightly /);
+    expect(readFileSync(join(project, ".circleci/config.yml"), "utf8")).toMatch(/command: dagger call --sha "\$CIRCLE_SHA1" publish --nightly /);
   });
 
   it("guesses the registry from a GitHub origin remote", async () => {

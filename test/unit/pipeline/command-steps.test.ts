@@ -1,14 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { commandSteps, describeStep, planSteps, shellQuote, type Step } from "../../../src/pipeline/index.js";
-import { COMMIT, chart, config, image, state } from "../../kit/builders.js";
+import { COMMIT, config, state, twoImageProject } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 
 const DASSIE = "ghcr.io/samvera/dassie";
-const cfg = config({
-  images: [image("hyrax-base", { smoke: undefined, target: undefined }), image("dassie")],
-  test: { image: "dassie", command: ["rspec", "--tag", "not fast"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: [] },
-  charts: [chart("hyrax", "3.7.4", { appVersion: undefined })],
-});
+const cfg = twoImageProject();
 
 describe("the steps of each command", () => {
   const plan = mustPlan({ kind: "nightly" }, state().build(), cfg);

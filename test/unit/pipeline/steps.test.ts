@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { describeStep, planSteps, type Step } from "../../../src/pipeline/index.js";
-import { chart, config, image, state } from "../../kit/builders.js";
+import { describeStep, planSteps } from "../../../src/pipeline/index.js";
+import { config, image, state, stepLabel, threeImageProject } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 
-const cfg = config({
-  images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],
-  test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: ["/usr/local/bundle"] },
-  charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag" }] }), chart("updater", "0.1.0")],
-});
-const label = (s: Step): string =>
-  `${s.kind}:${"image" in s ? s.image.name : "chart" in s ? s.chart.name : `${s.move.repository.split("/").pop()}:${s.move.alias}`}`;
+const cfg = threeImageProject();
+const label = stepLabel;
 
 describe("steps in the order every executor walks", () => {
   it("release: gates, then immutable pushes, then aliases", () => {
@@ -50,6 +45,15 @@ describe("steps in the order every executor walks", () => {
     const b = mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), cfg).test!.caches;
     expect(a).toEqual([{ path: "/usr/local/bundle", key: "charthouse-ghcr.io-samvera-usr-local-bundle" }]);
     expect(b).toEqual(a);
+  });
+
+  it("smoke-tests a multi-platform image once per platform, naming the platform", () => {
+    const multi = config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], test: { ...cfg.test!, services: [] } });
+    const smokes = planSteps(mustPlan({ kind: "nightly" }, state().build(), multi)).filter((s) => s.kind === "smoke");
+    expect(smokes.map((s) => s.platform)).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(smokes.map(describeStep)).toEqual(["smoke-test dassie on linux/amd64: true", "smoke-test dassie on linux/arm64: true"]);
+    // One platform: the line reads as it always did.
+    expect(describeStep(planSteps(mustPlan({ kind: "nightly" }, state().build(), cfg)).find((s) => s.kind === "smoke")!)).toBe("smoke-test dassie: true");
   });
 
   it("describes each step in one line", () => {

@@ -2,18 +2,14 @@ import { describe, expect, it } from "vitest";
 import { commandSteps, describeStep } from "../../../src/pipeline/index.js";
 import { decideAliasMove, decideImmutable, parseRegistryState, type AliasMove } from "../../../src/plan/index.js";
 import { cacheKey } from "../../../src/plan/plan-release.js";
-import { COMMIT, chart, config, context, image, OTHER_COMMIT, state } from "../../kit/builders.js";
+import { COMMIT, chart, config, context, OTHER_COMMIT, state, twoImageProject } from "../../kit/builders.js";
 import { mustPlan, mustRefuse } from "../../kit/plan-assertions.js";
 
 // What the planner and the pipeline say and decide in detail: each expectation here is one
 // a mutation of src/plan or src/pipeline would break (npm run mutation, docs/mutation.md).
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const DASSIE = "ghcr.io/samvera/dassie";
-const cfg = config({
-  images: [image("hyrax-base", { smoke: undefined, target: undefined }), image("dassie")],
-  test: { image: "dassie", command: ["rspec", "--tag", "not fast"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: [] },
-  charts: [chart("hyrax", "3.7.4", { appVersion: undefined })],
-});
+const cfg = twoImageProject();
 
 describe("decisions say why", () => {
   const move = (rank: AliasMove["rank"], expect: string | null = D("0")): AliasMove => ({ repository: DASSIE, alias: "latest", from: "x", expect, rank });

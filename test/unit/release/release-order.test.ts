@@ -5,6 +5,7 @@ import { runRelease, type Engine } from "../../../src/release/index.js";
 import { chart, config, image, state } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
+import { sha256 } from "../../kit/registry-content.js";
 
 /** The project files a run reads of the hyrax chart: its Chart.yaml and values.yaml. */
 const hyraxChart = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : path.endsWith("values.yaml") ? "image: {}\n" : undefined);
@@ -122,5 +123,35 @@ describe("the charts", () => {
     await runRelease({ plan, command: "publish", engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
     expect(events.filter((e) => e.startsWith("stage") || e.startsWith("restage"))).toEqual(["stage chart/hyrax", "restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml"]);
     expect(events.indexOf("restage chart chart/hyrax/Chart.yaml,chart/hyrax/values.yaml")).toBeGreaterThan(events.findIndex((e) => e.startsWith("push ")));
+  });
+});
+
+describe("an image built for several platforms", () => {
+  const multi = () => mustPlan({ kind: "nightly" }, state().build(), config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], charts: [], test: undefined }));
+
+  it("is smoke-tested on each platform, the line saying which ran emulated; the result names the index and each platform's manifest", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry, platform: "linux/amd64" });
+    const plan = multi();
+    const lines: string[] = [];
+    const { result } = await runRelease({ command: "publish", plan, engine, client: registry.client, read: async () => undefined, write: (t) => lines.push(t), settle: { settleMs: 1, rounds: 1 } });
+    expect(events.filter((e) => e.startsWith("run"))).toEqual(["run dassie true on linux/amd64", "run dassie true on linux/arm64"]);
+    const output = lines.join("");
+    expect(output).toMatch(/smoke-test dassie on linux\/amd64: true … ok \d+\.\ds\n/);
+    expect(output).toMatch(/smoke-test dassie on linux\/arm64: true … ok \d+\.\ds \(emulated on linux\/amd64\)\n/);
+    const reference = "ghcr.io/samvera/dassie:nightly-20261124";
+    expect(result.published).toEqual([
+      { reference, digest: sha256(reference), platforms: [{ platform: "linux/amd64", digest: sha256(`${reference} linux/amd64`) }, { platform: "linux/arm64", digest: sha256(`${reference} linux/arm64`) }] },
+    ]);
+  });
+
+  it("whose pushed tag lacks one of its platforms fails the push: no alias moves", async () => {
+    const registry = memoryRegistry();
+    const { engine, events } = recordingEngine({ registry, platform: "linux/amd64", pushedPlatforms: ["linux/amd64"] });
+    const plan = multi();
+    const run = runRelease({ command: "publish", plan, engine, client: registry.client, read: async () => undefined, write: () => undefined, settle: { settleMs: 1, rounds: 1 } });
+    await expect(run).rejects.toThrow(/publish failed: push ghcr.io\/samvera\/dassie:nightly-20261124: .* is not an image index holding linux\/arm64 after the push.*No alias was moved/);
+    expect(await registry.client.headManifest("ghcr.io/samvera/dassie", "nightly")).toBeNull();
+    expect(events.at(-1)).toBe("close");
   });
 });

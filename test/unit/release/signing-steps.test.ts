@@ -14,9 +14,9 @@ import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
 const cfg = config({ images: [image("dassie")], charts: [chart("hyrax", "3.7.4")], test: undefined });
 const hyraxChart = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : path.endsWith("values.yaml") ? "image: {}\n" : undefined);
 
-async function release(registry: ReturnType<typeof memoryRegistry>, opts: { failSign?: string; there?: RegistryState } = {}) {
+async function release(registry: ReturnType<typeof memoryRegistry>, opts: { failSign?: string; there?: RegistryState; cfg?: typeof cfg } = {}) {
   const { engine, events } = recordingEngine({ registry, failSign: opts.failSign });
-  const plan = mustPlan({ kind: "release", tag: "v5.0.1" }, opts.there ?? state().build(), cfg);
+  const plan = mustPlan({ kind: "release", tag: "v5.0.1" }, opts.there ?? state().build(), opts.cfg ?? cfg);
   const run = runRelease({ plan, command: "publish", sign: true, engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 }, builderVersion: "9.9.9" });
   return { run, events };
 }
@@ -69,5 +69,23 @@ describe("signing in a release", () => {
       ["ghcr.io/samvera/charts/hyrax:3.7.4", 1, 1],
     ]);
     expect(result.aliases.filter((a) => a.moved).map((a) => a.reference)).toEqual(["ghcr.io/samvera/dassie:5.0", "ghcr.io/samvera/dassie:5", "ghcr.io/samvera/dassie:latest"]);
+  });
+
+  it("a multi-platform image: each platform's manifest and the index are signed; SBOMs of the platforms, a provenance of each", async () => {
+    const registry = memoryRegistry();
+    registry.indexes.set("ghcr.io/samvera/dassie:5.0.1", ["linux/amd64", "linux/arm64"]);
+    const multi = config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], charts: [], test: undefined });
+    const { run, events } = await release(registry, { cfg: multi });
+    const { result } = await run;
+    const index = result.published[0]!.digest;
+    const children = (JSON.parse((await registry.client.getManifest("ghcr.io/samvera/dassie", index))!.bytes.toString("utf8")) as { manifests: { digest: string }[] }).manifests.map((m) => m.digest);
+    expect(children).toHaveLength(2);
+    const at = (d: string) => `ghcr.io/samvera/dassie@${d}`;
+    expect(events.filter((e) => /^(sign|attest|sbom) /.test(e))).toEqual([
+      ...children.flatMap((c) => [`sign ${at(c)}`, `sbom ${at(c)}`, `attest spdxjson ${at(c)}`, `attest slsaprovenance1 ${at(c)}`]),
+      `sign ${at(index)}`,
+      `attest slsaprovenance1 ${at(index)}`,
+    ]);
+    expect(result.signed).toEqual([{ reference: "ghcr.io/samvera/dassie:5.0.1", digest: index, signatures: 3, attestations: 5 }]);
   });
 });

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { planSteps, type Step } from "../../../src/pipeline/index.js";
 import { stepGraph } from "../../../src/release/index.js";
-import { chart, config, image, state } from "../../kit/builders.js";
+import { config, image, state, stepLabel, threeImageProject } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 
-const cfg = config({
-  images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],
-  test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: ["/usr/local/bundle"] },
-  charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag" }] }), chart("updater", "0.1.0")],
-});
-const label = (s: Step): string =>
-  `${s.kind}:${"image" in s ? s.image.name : "chart" in s ? s.chart.name : `${s.move.repository.split("/").pop()}:${s.move.alias}`}`;
+const cfg = threeImageProject();
+const label = stepLabel;
 
 describe("what each step waits for", () => {
   const steps = planSteps(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), cfg));
@@ -68,5 +63,15 @@ describe("what each step waits for", () => {
     expect(g["package-chart:updater"]).toEqual(["push-chart:hyrax"]);
     expect(g["move-alias:hyrax-base:5.0"]).toEqual(["push-chart:updater"]);
     expect(g["move-alias:dassie-worker:latest"]).toEqual(["push-chart:updater"]);
+  });
+});
+
+describe("a multi-platform image's steps", () => {
+  it("the suite waits for the smoke test of every platform", () => {
+    const multi = config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], test: { ...cfg.test!, services: [] } });
+    const steps = planSteps(mustPlan({ kind: "nightly" }, state().build(), multi));
+    const test = steps.findIndex((s) => s.kind === "test");
+    const named = (s: Step) => `${label(s)}${s.kind === "smoke" ? ` ${s.platform}` : ""}`;
+    expect(stepGraph(steps, { sharedBuilds: true })[test]!.map((j) => named(steps[j]!))).toEqual(["build:dassie", "smoke:dassie linux/amd64", "smoke:dassie linux/arm64"]);
   });
 });

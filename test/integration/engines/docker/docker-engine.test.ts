@@ -41,12 +41,14 @@ describe("builds on the classic builder (no BuildKit)", () => {
       Dockerfile: `FROM ${BASE_IMAGE} AS base\nRUN sleep 1 && echo ${Math.random()} && dd if=/dev/urandom of=/base.bin bs=1k count=64 2>/dev/null\nFROM base AS web\nRUN echo web > /which\nFROM base AS worker\nRUN echo worker > /which\n`,
       "charthouse.yaml": "registry: 127.0.0.1:5999/shared\nimages:\n  - {name: web, target: web}\n  - {name: worker, target: worker}\n",
     });
-    const env = { DOCKER_HOST: inject("dockerHost"), HOME: process.env.HOME ?? "/root" };
+    // The classic builder, asked for as docker itself is asked (buildx is the default here).
+    const env = { DOCKER_HOST: inject("dockerHost"), HOME: process.env.HOME ?? "/root", DOCKER_BUILDKIT: "0" };
     const { charthouse } = await import("../../../kit/cli.js");
     const docker = (args: string[]) => execFileSync("docker", args, { env: { ...process.env, ...env }, encoding: "utf8" }).trim();
     onTestFinished(() => void docker(["image", "rm", "--force", "127.0.0.1:5999/shared/web:nightly-20261124", "127.0.0.1:5999/shared/worker:nightly-20261124"]));
     const run = await charthouse(["test", "--nightly", "--date", "2026-11-24", "--sha", COMMIT], { cwd: project, env });
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("builder: Docker's classic builder on linux/amd64");
     const layers = (name: string) => JSON.parse(docker(["image", "inspect", "--format", "{{json .RootFS.Layers}}", `127.0.0.1:5999/shared/${name}:nightly-20261124`])) as string[];
     const [web, worker] = [layers("web"), layers("worker")];
     expect(web).toHaveLength(3);
