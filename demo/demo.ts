@@ -3,7 +3,8 @@
 // `charthouse publish`, shows what was published and how to look at it, and cleans up
 // (`--keep` keeps the registry up until Ctrl-C). `--platforms linux/amd64,linux/arm64`
 // publishes every image for both (BuildKit; arm64 under QEMU), prints one published
-// index and runs the arm64 image pulled back from the registry.
+// index and runs the arm64 image pulled back from the registry. `--updater` shows the pull
+// model instead (demo/updater-demo.ts): no Docker engine, a local Kubernetes control plane.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +21,8 @@ import { installBuildxPlugin } from "../test/kit/buildkit.js";
 import { configureExample } from "../test/kit/example.js";
 import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../test/kit/index.js";
 import { builtTool, cosignKeyPair, gpgKeyring } from "../test/kit/sigstore.js";
+
+if (process.argv.includes("--updater")) process.exit(await (await import("./updater-demo.js")).runUpdaterDemo());
 
 const keep = process.argv.includes("--keep");
 const platformsAt = process.argv.indexOf("--platforms");

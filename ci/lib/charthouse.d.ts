@@ -364,6 +364,15 @@ export declare const helmArgs: {
 	pull: (chartRef: string, version: string, destination: string, opts?: {
 		plainHttp?: boolean;
 	}) => string[];
+	/**
+	 * Render one version of a chart the way `upgrade` would install it (same values,
+	 * namespace and release name), hooks included: what the updater's Role must cover.
+	 */
+	render: (release: string, chartRef: string, version: string, opts: {
+		namespace: string;
+		values?: string;
+		plainHttp?: boolean;
+	}) => string[];
 };
 /**
  * How a chart is staged for helm, decided once for every engine: which directories of the

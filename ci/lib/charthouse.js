@@ -9996,6 +9996,21 @@ var helmArgs = {
     "--destination",
     destination,
     ...opts.plainHttp ? ["--plain-http"] : []
+  ],
+  /**
+   * Render one version of a chart the way `upgrade` would install it (same values,
+   * namespace and release name), hooks included: what the updater's Role must cover.
+   */
+  render: (release, chartRef, version, opts) => [
+    "template",
+    release,
+    chartRef,
+    "--version",
+    version,
+    "--namespace",
+    opts.namespace,
+    ...opts.values ? ["--values", opts.values] : [],
+    ...opts.plainHttp ? ["--plain-http"] : []
   ]
 };
 

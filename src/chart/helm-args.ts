@@ -64,4 +64,19 @@ export const helmArgs = {
     destination,
     ...(opts.plainHttp ? ["--plain-http"] : []),
   ],
+  /**
+   * Render one version of a chart the way `upgrade` would install it (same values,
+   * namespace and release name), hooks included: what the updater's Role must cover.
+   */
+  render: (release: string, chartRef: string, version: string, opts: { namespace: string; values?: string; plainHttp?: boolean }): string[] => [
+    "template",
+    release,
+    chartRef,
+    "--version",
+    version,
+    "--namespace",
+    opts.namespace,
+    ...(opts.values ? ["--values", opts.values] : []),
+    ...(opts.plainHttp ? ["--plain-http"] : []),
+  ],
 };

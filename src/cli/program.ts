@@ -11,7 +11,9 @@ const CODES: readonly { code: number; text: string; commands: readonly string[] 
   { code: 0, text: "done (published, or nothing to do)", commands: ["plan", "check", "publish", "test", "lint", "package", "init"] },
   { code: 0, text: "up to date, or held", commands: ["sync"] },
   { code: 1, text: "unexpected failure (a registry that cannot be reached, a bug)", commands: ["plan", "check", "publish", "test", "lint", "package", "init"] },
-  { code: 2, text: "usage or config error: fix the flags or charthouse.yaml", commands: ["plan", "check", "publish", "test", "lint", "package", "init", "sync"] },
+  { code: 0, text: "done: the Role is printed", commands: ["updater-role"] },
+  { code: 1, text: "unexpected failure (a bug)", commands: ["updater-role"] },
+  { code: 2, text: "usage or config error: fix the flags or charthouse.yaml", commands: ["plan", "check", "publish", "test", "lint", "package", "init", "sync", "updater-role"] },
   { code: 3, text: "policy refusal: the run would overwrite an immutable tag", commands: ["plan", "publish", "test", "lint", "package"] },
   { code: 4, text: "a gate failed: nothing was published", commands: ["publish", "test", "lint", "package"] },
   { code: 5, text: "a publish failed: the error lists what was and was not pushed", commands: ["publish"] },
@@ -23,7 +25,7 @@ const CODES: readonly { code: number; text: string; commands: readonly string[] 
 
 /** The exit codes `command` can end with ("" for charthouse itself: all of them but sync's). */
 export function exitCodesHelp(command: string): string {
-  const own = CODES.filter((c) => (command === "" ? !c.commands.every((n) => n === "sync") : c.commands.includes(command)));
+  const own = CODES.filter((c) => (command === "" ? !c.commands.every((n) => n === "sync" || n === "updater-role") : c.commands.includes(command)));
   const width = Math.max(...own.map((c) => String(c.code).length));
   return `\nExit codes${command === "" ? " (sync has its own: charthouse sync --help)" : ""}:\n${own.map((c) => `  ${String(c.code).padEnd(width)}  ${c.text}`).join("\n")}`;
 }
@@ -36,10 +38,14 @@ const COMMANDS: Readonly<Record<string, Register>> = {
   check: async (p, io, set) => (await import("./commands/check.js")).registerCheck(p, io, set),
   publish: async (p, io) => (await import("./commands/publish.js")).registerPublish(p, io),
   init: async (p, io) => (await import("./commands/init.js")).registerInit(p, io),
-  sync: async (p, io, set, cluster) => (await import("./commands/sync.js")).registerSync(p, io, set, cluster),
+  sync: async (p, io, set, cluster) => {
+    const sync = await import("./commands/sync.js");
+    sync.registerSync(p, io, set, cluster);
+    sync.registerUpdaterRole(p, io);
+  },
 };
-/** publish's module registers test, lint and package too. */
-const MODULE_OF: Readonly<Record<string, string>> = { test: "publish", lint: "publish", package: "publish" };
+/** publish's module registers test, lint and package too; sync's updater-role. */
+const MODULE_OF: Readonly<Record<string, string>> = { test: "publish", lint: "publish", package: "publish", "updater-role": "sync" };
 
 /** The `charthouse` command line; each command parses, calls the library, renders. `argv` picks the command module to load. */
 export async function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: number) => void = () => undefined, argv: readonly string[] = []): Promise<Command> {

@@ -1,18 +1,14 @@
 import { runProcess } from "../exec/run-process.js";
+import { controlsConfigMap, parseControls, type SyncControls } from "./controls.js";
+import { plainClusterFailure } from "./cluster-failure.js";
+import type { GrantedRule } from "./permissions.js";
+import { parseHistory, splitChart, type Revision } from "./release-history.js";
 
 /** The deployed release, as helm reports it. */
 export interface DeployedRelease {
   readonly chart: string;
   readonly version: string;
   readonly status: string;
-}
-
-/** What the cluster says about a release besides helm: read from a ConfigMap the CronJob may read. */
-export interface SyncControls {
-  /** Stop upgrading this release (e.g. after a manual rollback). */
-  readonly hold: boolean;
-  /** Never install these versions. */
-  readonly skip: readonly string[];
 }
 
 export type UpgradeOutcome = { readonly ok: true; readonly output: string } | { readonly ok: false; readonly rolledBack: boolean; readonly output: string };
@@ -24,12 +20,13 @@ export type UpgradeOutcome = { readonly ok: true; readonly output: string } | { 
 export interface Cluster {
   deployed(release: string, namespace: string): Promise<DeployedRelease | null>;
   controls(release: string, namespace: string): Promise<SyncControls>;
+  /** The release's revisions as the cluster holds them; none for a release never installed. */
+  history(release: string, namespace: string): Promise<readonly Revision[]>;
   helm(args: readonly string[]): Promise<UpgradeOutcome>;
-}
-
-/** The ConfigMap holding a release's controls: `charthouse-sync-<release>`, keys `hold` and `skip`. */
-export function controlsConfigMap(release: string): string {
-  return `charthouse-sync-${release}`;
+  /** A chart's manifests as `helm template` prints them (the arguments of helmArgs.render). */
+  render(args: readonly string[]): Promise<string>;
+  /** What this identity may do in `namespace`, as the API server says (a SelfSubjectRulesReview). */
+  granted(namespace: string): Promise<readonly GrantedRule[]>;
 }
 
 /** `helm` and `kubectl` against the cluster of the current kubeconfig (in-cluster: the service account's). */
@@ -38,15 +35,20 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
   return {
     async deployed(release, namespace) {
       const result = await run(opts.helm, ["list", "--namespace", namespace, "--filter", `^${release}$`, "--output", "json"]);
-      if (result.code !== 0) throw new Error(`helm list failed: ${result.output.trim()}`);
+      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `helm list failed: ${result.output.trim()}`);
       const [entry] = JSON.parse(result.stdout || "[]") as { chart: string; status: string; app_version: string }[];
       if (!entry) return null;
-      const match = entry.chart.match(/^(.*)-(\d+\.\d+\.\d+.*)$/);
-      return { chart: match?.[1] ?? entry.chart, version: match?.[2] ?? "", status: entry.status };
+      return { ...splitChart(entry.chart), status: entry.status };
+    },
+    async history(release, namespace) {
+      const result = await run(opts.helm, ["history", release, "--namespace", namespace, "--output", "json"]);
+      if (result.code !== 0 && /release: not found/.test(result.output)) return [];
+      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `helm history failed: ${result.output.trim()}`);
+      return parseHistory(result.stdout);
     },
     async controls(release, namespace) {
       const result = await run(opts.kubectl, ["get", "configmap", controlsConfigMap(release), "--namespace", namespace, "--output", "json", "--ignore-not-found"]);
-      if (result.code !== 0) throw new Error(`reading ConfigMap ${controlsConfigMap(release)} failed: ${result.output.trim()}`);
+      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `reading ConfigMap ${controlsConfigMap(release)} failed: ${result.output.trim()}`);
       return parseControls(result.stdout.trim() ? (JSON.parse(result.stdout) as { data?: Record<string, string> }).data : undefined);
     },
     async helm(args) {
@@ -56,13 +58,17 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
       // "an error occurred while rolling back" means the rollback itself failed.
       return { ok: false, rolledBack: /has been rolled back due to/.test(result.output), output: result.output };
     },
-  };
-}
-
-/** `{hold: "true", skip: "5.0.2, 5.0.3"}` → controls; anything else means no hold, no skips. */
-export function parseControls(data: Readonly<Record<string, string>> | undefined): SyncControls {
-  return {
-    hold: /^(true|yes|1)$/i.test(data?.hold?.trim() ?? ""),
-    skip: (data?.skip ?? "").split(/[\s,]+/).filter(Boolean),
+    async render(args) {
+      const result = await run(opts.helm, args);
+      if (result.code !== 0) throw new Error(`helm template failed: ${result.output.trim()}`);
+      return result.stdout;
+    },
+    async granted(namespace) {
+      const review = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace } });
+      // --validate=false: client-side validation lists CRDs cluster-wide, which a least-privilege updater may not.
+      const result = await runProcess(opts.kubectl, ["create", "--validate=false", "-f", "-", "--output", "json"], { env: opts.env, input: review });
+      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `asking the API server what the updater may do failed: ${result.output.trim()}`);
+      return (JSON.parse(result.stdout) as { status?: { resourceRules?: GrantedRule[] } }).status?.resourceRules ?? [];
+    },
   };
 }

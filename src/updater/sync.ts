@@ -1,8 +1,11 @@
+import semver from "semver";
 import { helmArgs } from "../chart/helm-args.js";
 import { versionToTag } from "../plan/formats.js";
 import { MEDIA_TYPES, type RegistryClient } from "../registry/client.js";
 import { isLoopbackHost, parseRepository } from "../registry/reference.js";
 import type { Cluster } from "./cluster.js";
+import { checkPermissions } from "./preflight.js";
+import { failedVersions } from "./release-history.js";
 import { verifyChartAndImages } from "./verify-signature.js";
 import { describePolicy, selectVersions, type SyncPolicy } from "./select-version.js";
 
@@ -55,13 +58,25 @@ export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient
   const skipped: { version: string; reason: string }[] = [];
   const result = (action: SyncAction, message: string, extra: Partial<SyncResult> = {}): SyncResult => ({ ...base, action, skipped, message, ...extra });
 
-  const [deployed, controls, tags] = await Promise.all([deps.cluster.deployed(o.release, o.namespace), deps.cluster.controls(o.release, o.namespace), deps.client.listTags(repository)]);
+  const [deployed, controls, history, tags] = await Promise.all([
+    deps.cluster.deployed(o.release, o.namespace),
+    deps.cluster.controls(o.release, o.namespace),
+    deps.cluster.history(o.release, o.namespace),
+    deps.client.listTags(repository),
+  ]);
   const chartName = repository.split("/").pop()!;
   if (deployed && deployed.chart !== chartName) {
     return result("misconfigured", `release ${o.release} runs chart ${deployed.chart}, not ${chartName}: point --chart at the chart it was installed from`, { deployed: deployed.version });
   }
-  const selection = selectVersions({ tags, policy: o.policy, deployed: deployed?.version, skip: controls.skip });
+  const failed = failedVersions(history);
+  const selection = selectVersions({ tags, policy: o.policy, deployed: deployed?.version, skip: [...controls.skip, ...failed.map((f) => f.version)] });
   for (const version of controls.skip) if (tags.includes(versionToTag(version))) skipped.push({ version, reason: "on the skip list" });
+  for (const { version, revision } of failed) {
+    // Only one sync would otherwise try again: published, newer than what runs, not already on the skip list.
+    if (tags.includes(versionToTag(version)) && !controls.skip.includes(version) && (!deployed || semver.gt(version, deployed.version))) {
+      skipped.push({ version, reason: `failed in revision ${revision} and was rolled back: not retried (a newer version, or an upgrade to it by hand, clears this)` });
+    }
+  }
   const at = { deployed: deployed?.version, found: selection.newest };
   if (controls.hold) return result("held", `held: the release's controls say hold, so ${deployed?.version ?? "nothing"} stays (newest allowed: ${selection.newest ?? "none"})`, at);
   if (selection.candidates.length === 0) {
@@ -87,16 +102,16 @@ export async function syncRelease(o: SyncOptions, deps: { client: RegistryClient
       }
     }
     const ref = `oci://${repository}@${manifest.digest}`;
-    const args = helmArgs.upgrade(o.release, ref, candidate.version, {
-      namespace: o.namespace,
-      timeout: o.timeout ?? "10m",
-      values: o.values,
-      plainHttp: isLoopbackHost(parseRepository(repository).host),
-    });
+    const plainHttp = isLoopbackHost(parseRepository(repository).host);
+    const args = helmArgs.upgrade(o.release, ref, candidate.version, { namespace: o.namespace, timeout: o.timeout ?? "10m", values: o.values, plainHttp });
     const found = { ...at, installed: candidate.version, digest: manifest.digest };
+    // Preflight: a version that needs more than the updater's Role grants is refused before helm touches the release.
+    const renderArgs = helmArgs.render(o.release, ref, candidate.version, { namespace: o.namespace, values: o.values, plainHttp });
+    const denied = await checkPermissions(deps.cluster, { release: o.release, namespace: o.namespace, version: candidate.version, renderArgs });
+    if (denied) return result("misconfigured", denied, found);
     if (o.dryRun) return result("upgraded", `would upgrade ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest}) [dry run]: helm ${args.join(" ")}`, found);
     const outcome = await deps.cluster.helm(args);
-    if (outcome.ok) return result("upgraded", `upgraded ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest})`, found);
+    if (outcome.ok) return result("upgraded", `${deployed ? `upgraded ${deployed.version} →` : "installed"} ${candidate.version} (${manifest.digest})`, found);
     const why = outcome.output.trim().split("\n").pop() ?? "";
     return outcome.rolledBack
       ? result("rolled-back", `upgrade to ${candidate.version} failed and was rolled back to ${deployed?.version ?? "nothing"}: ${why}`, found)

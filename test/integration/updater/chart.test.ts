@@ -28,7 +28,8 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
     expect(container.resources.limits).toEqual({ cpu: "500m", memory: "512Mi" });
     expect(container.image).toBe("ghcr.io/samvera-labs/charthouse:0.1.0");
-    expect(container.args[0]).toBe('charthouse sync --chart "oci://ghcr.io/samvera/charts/hyrax" --release "hyrax" --namespace "ops" --policy "stable" --timeout "10m"; code=$?; [ "$code" = 0 ] || [ "$code" = 10 ]');
+    expect(container.command).toEqual(["charthouse"]);
+    expect(container.args).toEqual(["sync", "--chart", "oci://ghcr.io/samvera/charts/hyrax", "--release", "hyrax", "--namespace", "ops", "--policy", "stable", "--timeout", "10m", "--zero-exit-on-upgrade"]);
     expect(pod.imagePullSecrets).toBeUndefined();
   });
 
@@ -44,6 +45,15 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "upd-charthouse-updater", namespace: "ops" }]);
   });
 
+  it("passes every value as one argument of a list: nothing is spliced into a shell", () => {
+    const hostile = "hyrax; touch /tmp/owned $(id) `id` \"'";
+    const docs = render(`target.release=${hostile.replace(/,/g, "\\,")}`, "target.valuesConfigMap=hyrax-values");
+    const container = docs.find((d) => d.kind === "CronJob")!.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.command).toEqual(["charthouse"]);
+    expect(container.args.slice(0, 5)).toEqual(["sync", "--chart", "oci://ghcr.io/samvera/charts/hyrax", "--release", hostile]);
+    expect(container.args.slice(-3)).toEqual(["--values", "/etc/charthouse/values.yaml", "--zero-exit-on-upgrade"]);
+  });
+
   it("takes an imagePullSecret, registry credentials and a webhook from Secrets, a pinned digest, a schedule", () => {
     const docs = render("imagePullSecrets[0].name=ghcr-pull", "registrySecret=ghcr-read", "webhook.secretName=slack", "image.digest=sha256:" + "a".repeat(64), "schedule=0 4 * * *", "target.policy=~5.0");
     const cron = docs.find((d) => d.kind === "CronJob")!;
@@ -54,7 +64,7 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     expect(env.CHARTHOUSE_REGISTRY_PASSWORD).toEqual({ secretKeyRef: { name: "ghcr-read", key: "password" } });
     expect(env.CHARTHOUSE_WEBHOOK).toEqual({ secretKeyRef: { name: "slack", key: "url" } });
     expect(pod.containers[0].image).toBe(`ghcr.io/samvera-labs/charthouse:0.1.0@sha256:${"a".repeat(64)}`);
-    expect(pod.containers[0].args[0]).toContain('--policy "~5.0"');
+    expect(pod.containers[0].args).toContain("~5.0");
   });
 });
 
@@ -64,8 +74,10 @@ describe("deploy/updater verifies signatures when given the pipeline's public ke
     const cron = render(`verify.publicKey=${PUB}`).find((d) => d.kind === "CronJob")!;
     const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
     expect(container.env).toContainEqual({ name: "CHARTHOUSE_VERIFY_KEY", value: PUB });
-    // Only 0 and 10 succeed: 22 (every newer version refused) shows as a failed Job.
-    expect(container.args[0]).toMatch(/code=\$\?; \[ "\$code" = 0 \] \|\| \[ "\$code" = 10 \]$/);
+    // charthouse runs without a shell; --zero-exit-on-upgrade turns only "upgraded" into 0, so 22
+    // (every newer version refused) still shows as a failed Job.
+    expect(container.command).toEqual(["charthouse"]);
+    expect(container.args.at(-1)).toBe("--zero-exit-on-upgrade");
   });
   it("without one, sync runs as before", () => {
     const container = render().find((d) => d.kind === "CronJob")!.spec.jobTemplate.spec.template.spec.containers[0];

@@ -82,6 +82,20 @@ describe("charthouse sync --dry-run against 300 chart versions", () => {
     expect(cluster.helmCalls).toEqual([]);
   });
 
+  it("does not retry a newer version whose last attempt failed; an older failure is not mentioned", async () => {
+    const cluster = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" });
+    cluster.revisions = [
+      { revision: 1, version: "5.1.0", status: "failed" },
+      { revision: 2, version: "5.2.0", status: "superseded" },
+      { revision: 3, version: "5.2.29", status: "failed" },
+      { revision: 4, version: "5.2.0", status: "deployed" },
+    ];
+    const { code, result } = await sync("~5.2", cluster, ["--dry-run"]);
+    expect(result.installed).toBe("5.2.28");
+    expect(result.skipped).toEqual([{ version: "5.2.29", reason: "failed in revision 3 and was rolled back: not retried (a newer version, or an upgrade to it by hand, clears this)" }]);
+    expect(code).toBe(10);
+  });
+
   it("never installs a skipped version", async () => {
     const cluster = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" }, { hold: false, skip: ["5.2.29", "5.2.28"] });
     const { result } = await sync("~5.2", cluster, ["--dry-run"]);
@@ -106,6 +120,31 @@ describe("charthouse sync for real against the FAKE cluster", () => {
     const { code, result } = await sync("~5.2", cluster);
     expect(code).toBe(21);
     expect(result.message).toMatch(/^upgrade to 5\.2\.29 failed and was rolled back to 5\.2\.0: Error: UPGRADE FAILED/);
+  });
+
+  it("with --zero-exit-on-upgrade (the CronJob's), an upgrade exits 0 and a rollback still 21", async () => {
+    const upgraded = await sync("~5.2", new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" }), ["--zero-exit-on-upgrade"]);
+    expect(upgraded.result.action).toBe("upgraded");
+    expect(upgraded.code).toBe(0);
+    const failing = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" }, undefined, { ok: false, rolledBack: true, output: "has been rolled back due to atomic being set" });
+    expect((await sync("~5.2", failing, ["--zero-exit-on-upgrade"])).code).toBe(21);
+  });
+
+  it("renders the candidate it would install, and refuses it before helm runs when the Role lacks a rule it needs (exit 2)", async () => {
+    const cluster = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" });
+    cluster.manifests = "apiVersion: apps/v1\nkind: Deployment\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\n";
+    cluster.grantedRules = [
+      { apiGroups: ["", "apps"], resources: ["*"], verbs: ["*"] },
+      { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["get", "list", "watch"] },
+    ];
+    const { code, result } = await sync("~5.2", cluster);
+    expect(code).toBe(2);
+    expect(result).toMatchObject({ action: "misconfigured", deployed: "5.2.0", installed: "5.2.29" });
+    expect(result.message).toBe(
+      "5.2.29 needs what the updater may not do in samvera: create, update, patch, delete poddisruptionbudgets.policy. Nothing was changed: add these to the updater chart's rbac.rules (charthouse updater-role derives them from the chart)",
+    );
+    expect(cluster.renderCalls).toEqual([["template", "hyrax", `oci://${chart}@${digests.get("5.2.29")}`, "--version", "5.2.29", "--namespace", "samvera", "--plain-http"]]);
+    expect(cluster.helmCalls).toEqual([]);
   });
 
   it("refuses a release that runs another chart (exit 2), and a policy that is not one", async () => {

@@ -175,6 +175,7 @@ describe("help and messages that tell the truth", () => {
 
   it.each([
     ["sync", ["0", "2", "10", "20", "21"]],
+    ["updater-role", ["0", "1", "2"]],
     ["init", ["0", "1", "2"]],
     ["check", ["0", "1", "2"]],
     ["publish", ["0", "1", "2", "3", "4", "5", "130"]],

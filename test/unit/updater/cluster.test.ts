@@ -47,9 +47,35 @@ describe("the cluster through helm and kubectl (fake executables, real output sh
     expect(await helmCluster(tools).deployed("r", "n")).toEqual({ ...expected, status: "failed" });
   });
 
-  it("an empty list is no release; a failing helm list is an error with its output", async () => {
+  it("an empty list is no release; a failing helm list is an error with its output, an unreachable cluster said plainly", async () => {
     expect(await helmCluster(fakeTools({ helm: "[]\n" })).deployed("hyrax", "samvera")).toBeNull();
-    await expect(helmCluster(fakeTools({ helm: "Error: Kubernetes cluster unreachable\n", helmCode: 1 })).deployed("hyrax", "samvera")).rejects.toThrow(/helm list failed: Error: Kubernetes cluster unreachable/);
+    await expect(helmCluster(fakeTools({ helm: "Error: query: failed to query with labels: etcdserver: request timed out\n", helmCode: 1 })).deployed("hyrax", "samvera")).rejects.toThrow(/^helm list failed: Error: query: failed/);
+    await expect(helmCluster(fakeTools({ helm: "Error: Kubernetes cluster unreachable\n", helmCode: 1 })).deployed("hyrax", "samvera")).rejects.toThrow(/^no cluster reachable: run sync in the cluster/);
+    await expect(helmCluster(fakeTools({ kubectl: "The connection to the server 10.0.0.1:443 was refused - did you specify the right host or port?\n", kubectlCode: 1 })).controls("hyrax", "samvera")).rejects.toThrow(/^no cluster reachable at 10\.0\.0\.1:443/);
+  });
+
+  it("reads the release's history with helm history; a release never installed has none", async () => {
+    const tools = fakeTools({ helm: JSON.stringify([{ revision: 1, updated: "", status: "superseded", chart: "hyrax-5.0.0", app_version: "", description: "" }, { revision: 2, updated: "", status: "failed", chart: "hyrax-5.0.1", app_version: "", description: "" }]) });
+    expect(await helmCluster(tools).history("hyrax", "samvera")).toEqual([{ revision: 1, version: "5.0.0", status: "superseded" }, { revision: 2, version: "5.0.1", status: "failed" }]);
+    expect(tools.calls()).toEqual(["helm history hyrax --namespace samvera --output json"]);
+    expect(await helmCluster(fakeTools({ helm: "Error: release: not found\n", helmCode: 1 })).history("hyrax", "samvera")).toEqual([]);
+    await expect(helmCluster(fakeTools({ helm: "Error: Kubernetes cluster unreachable\n", helmCode: 1 })).history("hyrax", "samvera")).rejects.toThrow(/^no cluster reachable/);
+    await expect(helmCluster(fakeTools({ helm: "Error: etcdserver: request timed out\n", helmCode: 1 })).history("hyrax", "samvera")).rejects.toThrow(/^helm history failed: Error: etcdserver/);
+  });
+
+  it("asks the API server what it may do with a SelfSubjectRulesReview, without kubectl's CRD-listing validation", async () => {
+    const review = { kind: "SelfSubjectRulesReview", status: { resourceRules: [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }], nonResourceRules: [], incomplete: false } };
+    const tools = fakeTools({ kubectl: JSON.stringify(review) });
+    expect(await helmCluster(tools).granted("samvera")).toEqual([{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }]);
+    expect(tools.calls()).toEqual(["kubectl create --validate=false -f - --output json"]);
+    await expect(helmCluster(fakeTools({ kubectl: "error: You must be logged in to the server (Unauthorized)\n", kubectlCode: 1 })).granted("samvera")).rejects.toThrow(/^the cluster refused the updater's credentials/);
+  });
+
+  it("renders with helm template, and says helm's error when it cannot", async () => {
+    const tools = fakeTools({ helm: "apiVersion: v1\nkind: Service\n" });
+    expect(await helmCluster(tools).render(["template", "r", "oci://x/y@sha256:1", "--version", "1.0.0"])).toBe("apiVersion: v1\nkind: Service\n");
+    expect(tools.calls()).toEqual(["helm template r oci://x/y@sha256:1 --version 1.0.0"]);
+    await expect(helmCluster(fakeTools({ helm: "Error: chart not found\n", helmCode: 1 })).render(["template"])).rejects.toThrow("helm template failed: Error: chart not found");
   });
 
   it("reads hold and skip from the release's ConfigMap, and nothing when there is none", async () => {
