@@ -2,7 +2,8 @@
  * The walls between charthouse's parts, checked by `npm test` (npm run walls).
  * Each rule says why the wall is there.
  */
-const IO_BUILTINS = "^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dns|os|tls|dgram|cluster|worker_threads|readline|process)$";
+const IO_BUILTINS =
+  "^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dns|os|tls|dgram|cluster|worker_threads|readline|process)$";
 
 module.exports = {
   forbidden: [
@@ -15,7 +16,13 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(plan|pipeline)/" },
       to: {
-        pathNot: ["^src/(plan|pipeline)/", "^src/(config|context|registry)/types\\.ts$", "^src/errors\\.ts$", "^node_modules/semver/", "^(node:)?path$"],
+        pathNot: [
+          "^src/(plan|pipeline)/",
+          "^src/(config|context|registry)/types\\.ts$",
+          "^src/errors\\.ts$",
+          "^node_modules/semver/",
+          "^(node:)?path$",
+        ],
       },
     },
     {
@@ -37,7 +44,8 @@ module.exports = {
     },
     {
       name: "no-cycles",
-      comment: "Modules that import each other (config → chart files → config was one) cannot be read, tested or moved one at a time.",
+      comment:
+        "Modules that import each other (config → chart files → config was one) cannot be read, tested or moved one at a time.",
       severity: "error",
       from: {},
       to: { circular: true },
@@ -80,7 +88,8 @@ module.exports = {
     },
     {
       name: "formats-stand-alone",
-      comment: "The formats module is shared by config, the planner, ci-files and the updater: it imports nothing of charthouse.",
+      comment:
+        "The formats module is shared by config, the planner, ci-files and the updater: it imports nothing of charthouse.",
       severity: "error",
       from: { path: "^src/plan/formats\\.ts$" },
       to: { path: "^src/" },
@@ -96,7 +105,8 @@ module.exports = {
     },
     {
       name: "production-code-never-uses-test-infrastructure",
-      comment: "test/kit starts throwaway registries and Docker engines for tests, the demo and the benchmarks; nothing charthouse ships may depend on it.",
+      comment:
+        "test/kit starts throwaway registries and Docker engines for tests, the demo and the benchmarks; nothing charthouse ships may depend on it.",
       severity: "error",
       from: { path: "^src/" },
       to: { path: "^test/" },

@@ -6,7 +6,15 @@ export default defineConfig({
   test: {
     include: UNIT,
     // Suites that run tools over the whole tree, not the mutated modules: they only slow every mutant down.
-    exclude: ["test/unit/module/module-bundle.test.ts", "test/unit/project/generated.test.ts", "test/unit/project/walls.test.ts", "test/unit/project/suites.test.ts", "test/unit/ci-files/ci-files.test.ts", "test/unit/updater/cluster.test.ts", "test/unit/cli/json-output.test.ts"],
+    exclude: [
+      "test/unit/module/module-bundle.test.ts",
+      "test/unit/project/generated.test.ts",
+      "test/unit/project/walls.test.ts",
+      "test/unit/project/suites.test.ts",
+      "test/unit/ci-files/ci-files.test.ts",
+      "test/unit/updater/cluster.test.ts",
+      "test/unit/cli/json-output.test.ts",
+    ],
     testTimeout: 60_000,
     pool: "forks",
     server: { deps: { inline: ["@actions/workflow-parser"] } },

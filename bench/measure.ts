@@ -30,7 +30,11 @@ export async function measureAsync(fn: () => Promise<void>, runs = 5, warmup = 1
 }
 
 /** Prints each measurement and its ratio to the first one (and to a target, if given). */
-export function report(title: string, rows: { name: string; ms: number }[], opts: { target?: { name: string; ms: number } } = {}): void {
+export function report(
+  title: string,
+  rows: { name: string; ms: number }[],
+  opts: { target?: { name: string; ms: number } } = {},
+): void {
   const base = rows[0]!.ms;
   console.log(`\n${title}`);
   for (const row of rows) {
@@ -39,6 +43,8 @@ export function report(title: string, rows: { name: string; ms: number }[], opts
   }
   if (opts.target) {
     const ratio = base / opts.target.ms;
-    console.log(`  ${rows[0]!.name} / ${opts.target.name} (${opts.target.ms} ms) = ${ratio.toFixed(3)} ${ratio <= 1 ? "✓ within" : "✗ over"} target`);
+    console.log(
+      `  ${rows[0]!.name} / ${opts.target.name} (${opts.target.ms} ms) = ${ratio.toFixed(3)} ${ratio <= 1 ? "✓ within" : "✗ over"} target`,
+    );
   }
 }

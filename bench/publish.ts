@@ -25,8 +25,10 @@ type Phases = Partial<Record<(typeof PHASES)[number], number>>;
 
 /** Phase times of a charthouse run, from its result: side-by-side steps count once (their longest). */
 function charthousePhases(result: RunResult): Phases {
-  const sum = (kinds: string[]) => result.steps.filter((s) => kinds.includes(s.kind)).reduce((t, s) => t + s.durationMs, 0) / 1000;
-  const longest = (kind: string) => Math.max(0, ...result.steps.filter((s) => s.kind === kind).map((s) => s.durationMs)) / 1000;
+  const sum = (kinds: string[]) =>
+    result.steps.filter((s) => kinds.includes(s.kind)).reduce((t, s) => t + s.durationMs, 0) / 1000;
+  const longest = (kind: string) =>
+    Math.max(0, ...result.steps.filter((s) => s.kind === kind).map((s) => s.durationMs)) / 1000;
   return {
     preflight: result.preflightMs / 1000,
     build: sum(["build"]),
@@ -60,7 +62,14 @@ export async function benchPublish(): Promise<void> {
   try {
     const base = await pushBaseIndex(new RegistryClient(), proxy.host);
     const env = { ...process.env, DOCKER_HOST: engine.host };
-    await comparePublish({ env, proxy, work, runs: RUNS, label: "publish examples/hyrax nightly (4 images, 1 chart, every gate)", namespace: "one" });
+    await comparePublish({
+      env,
+      proxy,
+      work,
+      runs: RUNS,
+      label: "publish examples/hyrax nightly (4 images, 1 chart, every gate)",
+      namespace: "one",
+    });
     await comparePublish({
       env,
       proxy,
@@ -99,7 +108,15 @@ async function comparePublish(c: Comparison): Promise<void> {
     const started = performance.now();
     const platforms = c.multi ? { PLATFORMS: c.multi.platforms.join(" "), BASE_IMAGE: c.multi.base } : {};
     const { stdout } = await promisify(execFile)("sh", [baselineScript, example], {
-      env: { ...env, ...platforms, REGISTRY: `${proxy.host}/${ns}`, DATE: "20261124", REVISION: sha, CREATED: "2026-11-23T18:00:00Z", HELM: helmBinary() },
+      env: {
+        ...env,
+        ...platforms,
+        REGISTRY: `${proxy.host}/${ns}`,
+        DATE: "20261124",
+        REVISION: sha,
+        CREATED: "2026-11-23T18:00:00Z",
+        HELM: helmBinary(),
+      },
     });
     const phases: Phases = {};
     for (const m of stdout.matchAll(/^phase (\S+) ([\d.]+)$/gm)) phases[m[1] as keyof Phases] = Number(m[2]);
@@ -113,13 +130,26 @@ async function comparePublish(c: Comparison): Promise<void> {
     const started = performance.now();
     let json = "";
     let progress = "";
-    const code = await runCli(["publish", "--nightly", "--date", "2026-11-24", "--sha", sha, "--json"], { stdout: (t) => void (json += t), stderr: (t) => void (progress += t), env, cwd: project, now: () => new Date() });
+    const code = await runCli(["publish", "--nightly", "--date", "2026-11-24", "--sha", sha, "--json"], {
+      stdout: (t) => void (json += t),
+      stderr: (t) => void (progress += t),
+      env,
+      cwd: project,
+      now: () => new Date(),
+    });
     if (code !== 0) throw new Error(`charthouse publish exited ${code}: ${progress.slice(-2000)}`);
     for (const m of progress.matchAll(/^builder: (.+)$/gm)) builders.add(m[1]!);
     return { ms: performance.now() - started, phases: charthousePhases(JSON.parse(json) as RunResult) };
   };
 
-  const results = { baseFirst: [] as { ms: number; phases: Phases }[], chFirst: [] as { ms: number; phases: Phases }[], baseRerun: [] as number[], chRerun: [] as number[], baseBlobs: [] as number[], chBlobs: [] as number[] };
+  const results = {
+    baseFirst: [] as { ms: number; phases: Phases }[],
+    chFirst: [] as { ms: number; phases: Phases }[],
+    baseRerun: [] as number[],
+    chRerun: [] as number[],
+    baseBlobs: [] as number[],
+    chBlobs: [] as number[],
+  };
   for (let i = 0; i < c.runs; i++) {
     // Each first run from a cold cache, its rerun right after it (its own cache warm).
     await coldCache(env, proxy.host);
@@ -136,15 +166,21 @@ async function comparePublish(c: Comparison): Promise<void> {
   const first = median(results.chFirst.map((r) => r.ms)) / median(results.baseFirst.map((r) => r.ms));
   const rerun = median(results.chRerun) / median(results.baseRerun);
   console.log(`\n${c.label}, ${c.runs} interleaved runs each, medians`);
-  console.log(`  builder: charthouse ${[...builders].join(", ")}; baseline docker buildx build --load on the same engine`);
+  console.log(
+    `  builder: charthouse ${[...builders].join(", ")}; baseline docker buildx build --load on the same engine`,
+  );
   console.log(`  ${"phase".padEnd(12)} ${"charthouse s".padStart(13)} ${"baseline s".padStart(11)}`);
   for (const phase of PHASES) {
     const ch = median(results.chFirst.map((r) => r.phases[phase] ?? 0));
     const base = median(results.baseFirst.map((r) => r.phases[phase] ?? 0));
     console.log(`  ${phase.padEnd(12)} ${ch.toFixed(2).padStart(13)} ${base.toFixed(2).padStart(11)}`);
   }
-  console.log(`  ${"total".padEnd(12)} ${(median(results.chFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(13)} ${(median(results.baseFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(11)}`);
-  console.log(`  reruns: charthouse ${(median(results.chRerun) / 1000).toFixed(2)} s (blobs uploaded: ${results.chBlobs.join(", ")}), baseline ${(median(results.baseRerun) / 1000).toFixed(2)} s (blobs: ${results.baseBlobs.join(", ")})`);
+  console.log(
+    `  ${"total".padEnd(12)} ${(median(results.chFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(13)} ${(median(results.baseFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(11)}`,
+  );
+  console.log(
+    `  reruns: charthouse ${(median(results.chRerun) / 1000).toFixed(2)} s (blobs uploaded: ${results.chBlobs.join(", ")}), baseline ${(median(results.baseRerun) / 1000).toFixed(2)} s (blobs: ${results.baseBlobs.join(", ")})`,
+  );
   console.log(`first run: charthouse / equal-work baseline = ${first.toFixed(2)}`);
   console.log(`rerun: charthouse / equal-work baseline = ${rerun.toFixed(2)}`);
 }

@@ -6,7 +6,14 @@ import { benchSync } from "./sync.js";
 import { benchStart } from "./start.js";
 import { benchWork } from "./work.js";
 
-const benches: Record<string, () => void | Promise<void>> = { start: benchStart, plan: benchPlan, tags: benchTags, publish: benchPublish, sync: benchSync, work: benchWork };
+const benches: Record<string, () => void | Promise<void>> = {
+  start: benchStart,
+  plan: benchPlan,
+  tags: benchTags,
+  publish: benchPublish,
+  sync: benchSync,
+  work: benchWork,
+};
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const bench = benches[name];

@@ -40,6 +40,8 @@ export function benchStart(): void {
       ratios.push(a / b);
     }
     const ratio = median(ratios);
-    console.log(`  ${name.padEnd(36)} ${median(own).toFixed(1).padStart(7)} ms  node -e '' ${median(node).toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(2)} (target ≤ ${targets[name]}) ${ratio <= targets[name]! ? "✓" : "✗"}`);
+    console.log(
+      `  ${name.padEnd(36)} ${median(own).toFixed(1).padStart(7)} ms  node -e '' ${median(node).toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(2)} (target ≤ ${targets[name]}) ${ratio <= targets[name]! ? "✓" : "✗"}`,
+    );
   }
 }

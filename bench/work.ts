@@ -41,7 +41,10 @@ type Span = { kind: "process" | "http"; what: string; start: number; end: number
 
 /** Milliseconds of [from, to] covered by at least one span. */
 function covered(spans: Span[], from: number, to: number): number {
-  const sorted = spans.map((s) => [Math.max(s.start, from), Math.min(s.end, to)] as const).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const sorted = spans
+    .map((s) => [Math.max(s.start, from), Math.min(s.end, to)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
   let total = 0;
   let [curStart, curEnd] = [-Infinity, -Infinity];
   for (const [a, b] of sorted) {
@@ -75,18 +78,36 @@ export async function benchWork(): Promise<void> {
     const project = join(work, "project");
     cpSync(new URL("../../examples/hyrax", import.meta.url).pathname, project, { recursive: true });
     const config = readFileSync(join(project, "charthouse.yaml"), "utf8");
-    const rows: { wall: number; own: number; processes: number; http: number; sum: number; build: number; layersMb: number }[] = [];
+    const rows: {
+      wall: number;
+      own: number;
+      processes: number;
+      http: number;
+      sum: number;
+      build: number;
+      layersMb: number;
+    }[] = [];
     for (let i = 0; i < RUNS; i++) {
       await coldCache(env, registry.host);
       // And a base stage no earlier run built, so no layer of one can answer for it.
-      writeFileSync(join(project, "Dockerfile"), HEAVY_DOCKERFILE.replace("COPY bin/", `RUN echo bench-run-${Date.now()}-${i} > /run-id\nCOPY bin/`));
-      writeFileSync(join(project, "charthouse.yaml"), config.replace("registry: ghcr.io/samvera", `registry: ${registry.host}/work${i}`));
+      writeFileSync(
+        join(project, "Dockerfile"),
+        HEAVY_DOCKERFILE.replace("COPY bin/", `RUN echo bench-run-${Date.now()}-${i} > /run-id\nCOPY bin/`),
+      );
+      writeFileSync(
+        join(project, "charthouse.yaml"),
+        config.replace("registry: ghcr.io/samvera", `registry: ${registry.host}/work${i}`),
+      );
       const log = join(work, `spans-${i}.json`);
       const started = performance.timeOrigin + performance.now();
-      const { code, stdout, output } = await runProcess(process.execPath, ["--import", recorder, bin, "publish", "--nightly", "--date", "2026-11-24", "--sha", "d".repeat(40), "--json"], {
-        cwd: project,
-        env: { ...env, BENCH_WORK_LOG: log },
-      });
+      const { code, stdout, output } = await runProcess(
+        process.execPath,
+        ["--import", recorder, bin, "publish", "--nightly", "--date", "2026-11-24", "--sha", "d".repeat(40), "--json"],
+        {
+          cwd: project,
+          env: { ...env, BENCH_WORK_LOG: log },
+        },
+      );
       const ended = performance.timeOrigin + performance.now();
       if (code !== 0) throw new Error(`charthouse publish exited ${code}: ${output.slice(-2000)}`);
       const result = JSON.parse(stdout) as RunResult;
@@ -96,7 +117,16 @@ export async function benchWork(): Promise<void> {
       // Layers this run built (the busybox base left out): each image's history, unique by layer.
       const sizes = new Map<string, number>();
       for (const name of ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"]) {
-        const history = (await docker(["history", "--no-trunc", "--human=false", "--format", "{{.ID}} {{.Size}} {{.CreatedBy}}", `${registry.host}/work${i}/${name}:nightly-20261124`])).stdout;
+        const history = (
+          await docker([
+            "history",
+            "--no-trunc",
+            "--human=false",
+            "--format",
+            "{{.ID}} {{.Size}} {{.CreatedBy}}",
+            `${registry.host}/work${i}/${name}:nightly-20261124`,
+          ])
+        ).stdout;
         for (const line of history.split("\n").filter(Boolean)) {
           const [id, size, ...by] = line.split(" ");
           if (!by.join(" ").includes("ADD file") && id) sizes.set(`${id} ${by.join(" ")}`, Number(size));
@@ -112,14 +142,18 @@ export async function benchWork(): Promise<void> {
         layersMb: [...sizes.values()].reduce((t, s) => t + s, 0) / 1e6,
       });
     }
-    console.log(`\npublish --nightly of examples/hyrax with real build work (generated), fresh process, caches cold, ${RUNS} runs, medians`);
+    console.log(
+      `\npublish --nightly of examples/hyrax with real build work (generated), fresh process, caches cold, ${RUNS} runs, medians`,
+    );
     for (const [n, r] of rows.entries()) {
       console.log(
         `  run ${n + 1}: wall ${(r.wall / 1000).toFixed(2)} s; docker/helm/registry work in flight ${((r.wall - r.own) / 1000).toFixed(2)} s (${r.processes} processes, ${r.http} HTTP requests; ${(r.sum / 1000).toFixed(2)} s summed); builds ${(r.build / 1000).toFixed(2)} s; layers ${r.layersMb.toFixed(1)} MB; charthouse alone ${(r.own / 1000).toFixed(3)} s`,
       );
     }
     const share = median(rows.map((r) => r.own / r.wall));
-    console.log(`charthouse's own time (nothing of docker, helm or the registry in flight) / wall time = ${(share * 100).toFixed(1)} % (target ≤ ${TARGET * 100} %) ${share <= TARGET ? "✓" : "✗"}`);
+    console.log(
+      `charthouse's own time (nothing of docker, helm or the registry in flight) / wall time = ${(share * 100).toFixed(1)} % (target ≤ ${TARGET * 100} %) ${share <= TARGET ? "✓" : "✗"}`,
+    );
   } finally {
     await registry.stop();
     rmSync(work, { recursive: true, force: true });

@@ -48,10 +48,27 @@ try {
   if (platforms.length > 1) {
     // BuildKit resolves a base per platform: busybox for both, as one index in the registry.
     say(`publishing for ${platforms.join(" and ")}: the busybox base goes into the registry as an index of both`);
-    multi = { platforms, base: await pushBaseIndex(new RegistryClient({ credentials: { username: "demo", password: new Secret(password) } }), registry.host) };
+    multi = {
+      platforms,
+      base: await pushBaseIndex(
+        new RegistryClient({ credentials: { username: "demo", password: new Secret(password) } }),
+        registry.host,
+      ),
+    };
   }
   configureExample(project, `${registry.host}/samvera`, multi);
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: project, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "demo", GIT_AUTHOR_EMAIL: "demo@example.org", GIT_COMMITTER_NAME: "demo", GIT_COMMITTER_EMAIL: "demo@example.org" } });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: project,
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "demo",
+        GIT_AUTHOR_EMAIL: "demo@example.org",
+        GIT_COMMITTER_NAME: "demo",
+        GIT_COMMITTER_EMAIL: "demo@example.org",
+      },
+    });
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-q", "-m", "Hyrax-shaped example");
@@ -68,7 +85,12 @@ try {
     const path = [dirname(builtTool("cosign")), dirname(builtTool("syft")), process.env.PATH].join(":");
     signing = {
       args: ["--gpg-keyring", gpg.secring, "--gpg-key", "charthouse demo"],
-      env: { PATH: path, CHARTHOUSE_SIGNING_KEY: cosign.pem, CHARTHOUSE_SIGNING_PASSWORD: signingPassword, CHARTHOUSE_GPG_PASSPHRASE: gpgPassphrase },
+      env: {
+        PATH: path,
+        CHARTHOUSE_SIGNING_KEY: cosign.pem,
+        CHARTHOUSE_SIGNING_PASSWORD: signingPassword,
+        CHARTHOUSE_GPG_PASSPHRASE: gpgPassphrase,
+      },
       publicKey: cosign.publicKey,
       pubring: gpg.pubring,
     };
@@ -83,33 +105,69 @@ try {
   code = await runCli(["publish", "--nightly", ...(signing?.args ?? [])], {
     ...io,
     cwd: project,
-    env: { ...process.env, DOCKER_HOST: engine.host, CHARTHOUSE_REGISTRY_USERNAME: "demo", CHARTHOUSE_REGISTRY_PASSWORD: password, ...signing?.env },
+    env: {
+      ...process.env,
+      DOCKER_HOST: engine.host,
+      CHARTHOUSE_REGISTRY_USERNAME: "demo",
+      CHARTHOUSE_REGISTRY_PASSWORD: password,
+      ...signing?.env,
+    },
   });
   if (code === 0) {
     const date = new Date().toISOString().slice(0, 10).replaceAll("-", "");
     say("look at what was published:");
     for (const name of ["dassie", "charts/hyrax"]) {
-      const command = ["list-tags", "--tls-verify=false", "--creds", "demo:…", `docker://${registry.host}/samvera/${name}`];
-      const tags = execFileSync("skopeo", command.map((a) => (a === "demo:…" ? `demo:${password}` : a)), { encoding: "utf8" });
+      const command = [
+        "list-tags",
+        "--tls-verify=false",
+        "--creds",
+        "demo:…",
+        `docker://${registry.host}/samvera/${name}`,
+      ];
+      const tags = execFileSync(
+        "skopeo",
+        command.map((a) => (a === "demo:…" ? `demo:${password}` : a)),
+        { encoding: "utf8" },
+      );
       process.stdout.write(`  $ skopeo ${command.join(" ")}\n${tags.trimEnd().replace(/^/gm, "    ")}\n`);
     }
     if (multi) {
-      const tools = toolEnvironment(join(project, ".demo-tools"), registry.host, { username: "demo", password: new Secret(password) }, { ...process.env, DOCKER_HOST: engine.host });
+      const tools = toolEnvironment(
+        join(project, ".demo-tools"),
+        registry.host,
+        { username: "demo", password: new Secret(password) },
+        { ...process.env, DOCKER_HOST: engine.host },
+      );
       const reference = `${registry.host}/samvera/dassie:nightly-${date}`;
-      const raw = execFileSync("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", `demo:${password}`, `docker://${reference}`], { encoding: "utf8" });
-      process.stdout.write(`  $ skopeo inspect --raw --tls-verify=false --creds demo:… docker://${reference}\n${JSON.stringify(JSON.parse(raw), null, 2).replace(/^/gm, "    ")}\n`);
-      const arm64 = (JSON.parse(raw) as { manifests: { digest: string; platform: { architecture: string } }[] }).manifests.find((m) => m.platform.architecture === "arm64");
+      const raw = execFileSync(
+        "skopeo",
+        ["inspect", "--raw", "--tls-verify=false", "--creds", `demo:${password}`, `docker://${reference}`],
+        { encoding: "utf8" },
+      );
+      process.stdout.write(
+        `  $ skopeo inspect --raw --tls-verify=false --creds demo:… docker://${reference}\n${JSON.stringify(JSON.parse(raw), null, 2).replace(/^/gm, "    ")}\n`,
+      );
+      const arm64 = (
+        JSON.parse(raw) as { manifests: { digest: string; platform: { architecture: string } }[] }
+      ).manifests.find((m) => m.platform.architecture === "arm64");
       if (arm64) {
         const image = `${registry.host}/samvera/dassie@${arm64.digest}`;
         execFileSync("docker", ["pull", "--quiet", image], { env: tools, stdio: "ignore" });
-        const arch = execFileSync("docker", ["run", "--rm", "--network", "none", image, "uname", "-m"], { env: tools, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const arch = execFileSync("docker", ["run", "--rm", "--network", "none", image, "uname", "-m"], {
+          env: tools,
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "ignore"],
+        });
         process.stdout.write(`  $ docker pull ${image} && docker run --rm ${image} uname -m\n    ${arch.trim()}\n`);
         execFileSync("docker", ["image", "rm", image], { env: tools, stdio: "ignore" });
       }
     }
     if (signing) {
       // What a cluster operator runs to check what they are about to deploy.
-      const login = toolEnvironment(join(keys, "tools"), registry.host, { username: "demo", password: new Secret(password) });
+      const login = toolEnvironment(join(keys, "tools"), registry.host, {
+        username: "demo",
+        password: new Secret(password),
+      });
       const tools = { ...login, PATH: `${dirname(builtTool("cosign"))}:${login.PATH}` };
       const image = `${registry.host}/samvera/dassie:nightly-${date}`;
       const verify = cosignArgs.verify(signing.publicKey, image, { plainHttp: true });
@@ -117,8 +175,25 @@ try {
       process.stdout.write(`  $ cosign ${verify.join(" ")}\n${verified.output.trimEnd().replace(/^/gm, "    ")}\n`);
       const pulled = join(keys, "pulled");
       mkdirSync(pulled);
-      const chartVersion = (await runProcess(helmBinary(), ["show", "chart", `oci://${registry.host}/samvera/charts/hyrax`, "--devel", "--plain-http"], { env: tools })).stdout.match(/^version: (.+)$/m)?.[1];
-      const pull = ["pull", `oci://${registry.host}/samvera/charts/hyrax`, "--version", chartVersion ?? "", "--plain-http", "--destination", pulled, "--verify", "--keyring", signing.pubring];
+      const chartVersion = (
+        await runProcess(
+          helmBinary(),
+          ["show", "chart", `oci://${registry.host}/samvera/charts/hyrax`, "--devel", "--plain-http"],
+          { env: tools },
+        )
+      ).stdout.match(/^version: (.+)$/m)?.[1];
+      const pull = [
+        "pull",
+        `oci://${registry.host}/samvera/charts/hyrax`,
+        "--version",
+        chartVersion ?? "",
+        "--plain-http",
+        "--destination",
+        pulled,
+        "--verify",
+        "--keyring",
+        signing.pubring,
+      ];
       const checked = await runProcess(helmBinary(), pull, { env: tools });
       process.stdout.write(`  $ helm ${pull.join(" ")}\n${checked.output.trimEnd().replace(/^/gm, "    ")}\n`);
       if (verified.code !== 0 || checked.code !== 0) code = 1;
@@ -133,10 +208,17 @@ try {
     }
   }
 } finally {
-  say("cleaning up: registry stopped, project and its images removed" + (engine.started ? ", Docker engine stopped" : ""));
+  say(
+    "cleaning up: registry stopped, project and its images removed" + (engine.started ? ", Docker engine stopped" : ""),
+  );
   // Only the images tagged for this registry: the engine may be shared.
   const dockerEnv = { ...process.env, DOCKER_HOST: engine.host };
-  const images = execFileSync("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}"], { env: dockerEnv, encoding: "utf8" }).split("\n").filter((i) => i.startsWith(`${registry.host}/`));
+  const images = execFileSync("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}"], {
+    env: dockerEnv,
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter((i) => i.startsWith(`${registry.host}/`));
   if (images.length) execFileSync("docker", ["image", "rm", "--force", ...images], { env: dockerEnv, stdio: "ignore" });
   await registry.stop();
   rmSync(project, { recursive: true, force: true });

@@ -26,10 +26,19 @@ function nightly(daysAgo: number): string {
   return `1.1.0-nightly.${day}`;
 }
 
-async function charthouse(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+async function charthouse(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await runCli(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: ROOT, now: () => new Date() });
+  const code = await runCli(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env,
+    cwd: ROOT,
+    now: () => new Date(),
+  });
   return { code, stdout, stderr };
 }
 
@@ -38,10 +47,14 @@ export async function runUpdaterDemo(): Promise<number> {
   let cluster: ControlPlane | undefined;
   let registry: LocalRegistry | undefined;
   try {
-    say("starting a Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, controller-manager, scheduler, one kwok node …");
+    say(
+      "starting a Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, controller-manager, scheduler, one kwok node …",
+    );
     const started = Date.now();
     [cluster, registry] = await Promise.all([startControlPlane(), startRegistry()]);
-    say(`control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server} (node ${cluster.nodes.join(", ")}: kwok runs no container); registry at ${registry.host}`);
+    say(
+      `control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server} (node ${cluster.nodes.join(", ")}: kwok runs no container); registry at ${registry.host}`,
+    );
     const admin = clusterEnv(cluster.kubeconfig, join(work, "admin"));
     const chart = `${registry.host}/charts/shelf`;
 
@@ -49,15 +62,42 @@ export async function runUpdaterDemo(): Promise<number> {
     await publishChart(SHELF, chart, nightly(1));
 
     say("deriving the updater's Role from the kinds the chart renders: charthouse updater-role");
-    const role = await charthouse(["updater-role", "--chart", SHELF, "--release", "shelf", "--namespace", "shop"], admin);
+    const role = await charthouse(
+      ["updater-role", "--chart", SHELF, "--release", "shelf", "--namespace", "shop"],
+      admin,
+    );
     if (role.code !== 0) throw new Error(role.stderr);
     show(role.stdout);
     writeFileSync(join(work, "role.yaml"), role.stdout);
 
-    say("installing the updater chart (deploy/updater) in namespace ops, following release shelf in namespace shop on the nightly channel");
+    say(
+      "installing the updater chart (deploy/updater) in namespace ops, following release shelf in namespace shop on the nightly channel",
+    );
     await cluster.kubectl(["create", "namespace", "ops"]);
     await cluster.kubectl(["create", "namespace", "shop"]);
-    await helm(HELM4, ["install", "updater", UPDATER, "--namespace", "ops", "-f", join(work, "role.yaml"), "--set", "target.namespace=shop", "--set", `target.chart=oci://${chart}`, "--set", "target.release=shelf", "--set", "target.policy=nightly", "--set", "target.timeout=60s"], admin);
+    await helm(
+      HELM4,
+      [
+        "install",
+        "updater",
+        UPDATER,
+        "--namespace",
+        "ops",
+        "-f",
+        join(work, "role.yaml"),
+        "--set",
+        "target.namespace=shop",
+        "--set",
+        `target.chart=oci://${chart}`,
+        "--set",
+        "target.release=shelf",
+        "--set",
+        "target.policy=nightly",
+        "--set",
+        "target.timeout=60s",
+      ],
+      admin,
+    );
     show(await cluster.kubectl(["get", "cronjob,serviceaccount", "-n", "ops"]));
 
     const kubeconfig = await cluster.serviceAccountKubeconfig("ops", ACCOUNT);
@@ -66,10 +106,24 @@ export async function runUpdaterDemo(): Promise<number> {
     const cronRun = async (): Promise<string> => {
       const job = `sync-${++run}`;
       await cluster!.kubectl(["create", "job", job, "--from", `cronjob/${ACCOUNT}`, "--namespace", "ops"]);
-      await cluster!.kubectl(["wait", "pod", "-l", `job-name=${job}`, "-n", "ops", "--for", "condition=PodScheduled", "--timeout", "60s"]);
-      const pod = JSON.parse(await cluster!.kubectl(["get", "pod", "-l", `job-name=${job}`, "-n", "ops", "-o", "json"])).items[0];
+      await cluster!.kubectl([
+        "wait",
+        "pod",
+        "-l",
+        `job-name=${job}`,
+        "-n",
+        "ops",
+        "--for",
+        "condition=PodScheduled",
+        "--timeout",
+        "60s",
+      ]);
+      const pod = JSON.parse(await cluster!.kubectl(["get", "pod", "-l", `job-name=${job}`, "-n", "ops", "-o", "json"]))
+        .items[0];
       const args = pod.spec.containers[0].args as string[];
-      say(`the CronJob's Job ${job}: pod ${pod.metadata.name} scheduled on ${pod.spec.nodeName}; running its command as ServiceAccount ${ACCOUNT}:`);
+      say(
+        `the CronJob's Job ${job}: pod ${pod.metadata.name} scheduled on ${pod.spec.nodeName}; running its command as ServiceAccount ${ACCOUNT}:`,
+      );
       show(`$ charthouse ${args.join(" ")}`);
       const result = await charthouse(args, asUpdater);
       show(`${result.stdout}(exit ${result.code})`);

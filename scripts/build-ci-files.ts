@@ -8,4 +8,7 @@ import { ownCiFiles } from "../src/ci-files/own.js";
 import { writeGenerated } from "./lib/write-generated.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-writeGenerated(Object.fromEntries(Object.entries(ownCiFiles(root)).map(([path, content]) => [join(root, path), content])), root);
+writeGenerated(
+  Object.fromEntries(Object.entries(ownCiFiles(root)).map(([path, content]) => [join(root, path), content])),
+  root,
+);

@@ -23,5 +23,7 @@ await build({
   // bundled without the CommonJS wrappers and shaken, `charthouse plan` starts ~5 ms sooner.
   alias: { yaml: join(dirname(createRequire(import.meta.url).resolve("yaml/package.json")), "browser/index.js") },
   logLevel: "warning",
-  banner: { js: 'import { createRequire as __charthouseRequire } from "node:module"; const require = __charthouseRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __charthouseRequire } from "node:module"; const require = __charthouseRequire(import.meta.url);',
+  },
 });

@@ -16,7 +16,8 @@ const schema = JSON.parse(readFileSync(join(root, "charthouse.schema.json"), "ut
 delete schema.title;
 delete schema.$id;
 for (const [name, definition] of Object.entries(schema.definitions)) {
-  if (definition.type === "object" && definition.properties) definition.title = `Raw${name[0].toUpperCase()}${name.slice(1)}`;
+  if (definition.type === "object" && definition.properties)
+    definition.title = `Raw${name[0].toUpperCase()}${name.slice(1)}`;
 }
 const types = await compile(schema, "RawConfig", {
   bannerComment: "",

@@ -26,7 +26,9 @@ export async function bundle() {
     platform: "node",
     target: "node20",
     legalComments: "none",
-    banner: { js: `${banner}\nimport { createRequire as __charthouseRequire } from "node:module";\nconst require = __charthouseRequire(import.meta.url);` },
+    banner: {
+      js: `${banner}\nimport { createRequire as __charthouseRequire } from "node:module";\nconst require = __charthouseRequire(import.meta.url);`,
+    },
     logLevel: "silent",
   });
   return result.outputFiles[0].text;
@@ -35,7 +37,13 @@ export async function bundle() {
 /** The library's declarations in one file, the npm packages' types inlined: only node: built-ins stay imports. */
 export function declarations() {
   const [text] = generateDtsBundle(
-    [{ filePath: entry, libraries: { inlinedLibraries: ["yaml", "semver", "ajv"] }, output: { exportReferencedTypes: false, noBanner: true } }],
+    [
+      {
+        filePath: entry,
+        libraries: { inlinedLibraries: ["yaml", "semver", "ajv"] },
+        output: { exportReferencedTypes: false, noBanner: true },
+      },
+    ],
     { preferredConfigPath: join(root, "tsconfig.json") },
   );
   return `${banner}\n${text}`;
@@ -44,4 +52,5 @@ export function declarations() {
 const code = await bundle();
 const dts = declarations();
 writeGenerated({ [out]: code, [types]: dts }, root);
-if (!process.argv.includes("--check")) console.log(`wrote ${out} (${(code.length / 1024).toFixed(0)} KiB) and its declarations`);
+if (!process.argv.includes("--check"))
+  console.log(`wrote ${out} (${(code.length / 1024).toFixed(0)} KiB) and its declarations`);

@@ -11,18 +11,37 @@ const tsx = join(root, "node_modules/tsx/dist/cli.mjs");
 
 /** What each generator writes, from what: the order matters (the module bundle holds the validator and the config types). */
 export const GENERATORS = [
-  { writes: "src/config/schema-validator.generated.ts", from: "charthouse.schema.json", run: ["scripts/build-validator.mjs"] },
-  { writes: "src/config/raw-config.generated.ts", from: "charthouse.schema.json", run: ["scripts/build-config-types.mjs"] },
+  {
+    writes: "src/config/schema-validator.generated.ts",
+    from: "charthouse.schema.json",
+    run: ["scripts/build-validator.mjs"],
+  },
+  {
+    writes: "src/config/raw-config.generated.ts",
+    from: "charthouse.schema.json",
+    run: ["scripts/build-config-types.mjs"],
+  },
   { writes: "schemas/*.schema.json", from: "src/cli/json-output.ts", run: ["scripts/build-schemas.mjs"] },
-  { writes: ".circleci/config.yml, .github/workflows/charthouse.yml", from: "src/ci-files", run: [tsx, "scripts/build-ci-files.ts"] },
-  { writes: "ci/lib/charthouse.js, ci/lib/charthouse.d.ts", from: "src/module-api.ts", run: ["scripts/build-module.mjs"] },
+  {
+    writes: ".circleci/config.yml, .github/workflows/charthouse.yml",
+    from: "src/ci-files",
+    run: [tsx, "scripts/build-ci-files.ts"],
+  },
+  {
+    writes: "ci/lib/charthouse.js, ci/lib/charthouse.d.ts",
+    from: "src/module-api.ts",
+    run: ["scripts/build-module.mjs"],
+  },
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const check = process.argv.includes("--check");
   const failed = [];
   for (const generator of GENERATORS) {
-    const done = spawnSync(process.execPath, [...generator.run, ...(check ? ["--check"] : [])], { cwd: root, encoding: "utf8" });
+    const done = spawnSync(process.execPath, [...generator.run, ...(check ? ["--check"] : [])], {
+      cwd: root,
+      encoding: "utf8",
+    });
     if (done.status !== 0) failed.push(`${generator.writes}: ${(done.stderr || done.stdout).trim()}`);
     else if (!check) console.log(`generated ${generator.writes} from ${generator.from}`);
   }

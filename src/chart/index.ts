@@ -2,4 +2,13 @@ export { parseChart, type ChartFile, type ChartDependency } from "./parse-chart.
 export { rewriteChartYaml, rewriteValuesYaml, type ChartMetadataChange, type ValueSetting } from "./rewrite-chart.js";
 export { helmArgs } from "./helm-args.js";
 export { canonicalPackageBytes } from "./canonical-package.js";
-export { chartStage, chartTree, localDependencyDirs, pinSettings, settleChartLock, PINNED_IMAGES_ANNOTATION, type ChartStage, type ReadProjectText } from "./stage-recipe.js";
+export {
+  chartStage,
+  chartTree,
+  localDependencyDirs,
+  pinSettings,
+  settleChartLock,
+  PINNED_IMAGES_ANNOTATION,
+  type ChartStage,
+  type ReadProjectText,
+} from "./stage-recipe.js";

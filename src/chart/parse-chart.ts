@@ -26,7 +26,10 @@ export function parseChart(text: string, dir: string, file: string): ChartFile {
   const meta = (data ?? {}) as Record<string, unknown>;
   // `version: 1.10` is read by YAML as the number 1.1: keep what the file says.
   const versionNode = doc.errors.length === 0 && isMap(doc.contents) ? doc.get("version", true) : undefined;
-  const versionText = isScalar(versionNode) && typeof versionNode.value === "number" && typeof versionNode.source === "string" ? versionNode.source : undefined;
+  const versionText =
+    isScalar(versionNode) && typeof versionNode.value === "number" && typeof versionNode.source === "string"
+      ? versionNode.source
+      : undefined;
   const deps = Array.isArray(meta.dependencies) ? (meta.dependencies as Record<string, unknown>[]) : [];
   return {
     dir,

@@ -30,17 +30,26 @@ export interface ChartStage {
 export type ReadProjectText = (path: string) => Promise<string | undefined>;
 
 /** The stage of `chart` for this run; `digests` (image name → digest) fills in pins of images pushed this run. */
-export async function chartStage(chart: ChartPlan, read: ReadProjectText, digests: ReadonlyMap<string, string> = new Map()): Promise<ChartStage> {
+export async function chartStage(
+  chart: ChartPlan,
+  read: ReadProjectText,
+  digests: ReadonlyMap<string, string> = new Map(),
+): Promise<ChartStage> {
   const chartDir = posix.normalize(chart.relativePath);
   const dirs = await chartTree(chartDir, read);
   const chartYaml = await read(`${chartDir}/Chart.yaml`);
   if (chartYaml === undefined) throw new Error(`${chartDir}/Chart.yaml cannot be read`);
   const files: Record<string, string> = {
-    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, { version: chart.version, appVersion: chart.appVersion, annotations: withPinnedImages(chart, digests) }),
+    [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, {
+      version: chart.version,
+      appVersion: chart.appVersion,
+      annotations: withPinnedImages(chart, digests),
+    }),
   };
   const settings = pinSettings(chart, digests);
   // A chart without values.yaml gets one holding just the pins; without pins it stays as it is.
-  if (settings.length) files[`${chartDir}/values.yaml`] = rewriteValuesYaml((await read(`${chartDir}/values.yaml`)) ?? "", settings);
+  if (settings.length)
+    files[`${chartDir}/values.yaml`] = rewriteValuesYaml((await read(`${chartDir}/values.yaml`)) ?? "", settings);
   return { chartDir, dirs, files, time: stageTime(chart) };
 }
 
@@ -70,7 +79,8 @@ export async function chartTree(chartDir: string, read: ReadProjectText): Promis
   const seen: string[] = [];
   const visit = async (dir: string): Promise<void> => {
     if (seen.includes(dir)) return;
-    if (dir === ".." || dir.startsWith("../") || posix.isAbsolute(dir)) throw new Error(`chart ${dir} lies outside the project`);
+    if (dir === ".." || dir.startsWith("../") || posix.isAbsolute(dir))
+      throw new Error(`chart ${dir} lies outside the project`);
     seen.push(dir);
     const text = await read(`${dir}/Chart.yaml`);
     if (text === undefined) throw new Error(`${dir}/Chart.yaml cannot be read`);
@@ -82,7 +92,9 @@ export async function chartTree(chartDir: string, read: ReadProjectText): Promis
 
 /** The directories of a chart's local (`file://`) dependencies, resolved against the chart's own directory. */
 export function localDependencyDirs(chart: Pick<ChartFile, "dir" | "dependencies">): string[] {
-  return chart.dependencies.flatMap((dep) => (dep.repository?.startsWith("file://") ? [posix.join(chart.dir, dep.repository.slice("file://".length))] : []));
+  return chart.dependencies.flatMap((dep) =>
+    dep.repository?.startsWith("file://") ? [posix.join(chart.dir, dep.repository.slice("file://".length))] : [],
+  );
 }
 
 /**

@@ -7,7 +7,9 @@ import { circleTagFilter } from "../plan/formats.js";
  * publish releases. Credentials come from the shared `charthouse-publish` context.
  */
 export function circleciConfig(o: CiOptions): string {
-  const extra = (o.extraTests ?? []).map((command) => `      - run:\n          name: ${command}\n          command: ${command}\n`).join("");
+  const extra = (o.extraTests ?? [])
+    .map((command) => `      - run:\n          name: ${command}\n          command: ${command}\n`)
+    .join("");
   return `# Written by charthouse: gates on every branch and pull request, a nightly publish on the
 # scheduled pipeline named "nightly", a release on every tag matching charthouse.yaml's policy.
 # Registry credentials come from the CircleCI context "charthouse-publish" (REGISTRY_USERNAME,

@@ -22,7 +22,9 @@ on:
   pull_request:
   push:
     tags:
-${githubTagGlobs(o.policy).map((g) => `      - "${g}"`).join("\n")}
+${githubTagGlobs(o.policy)
+  .map((g) => `      - "${g}"`)
+  .join("\n")}
   schedule:
     - cron: "17 3 * * *"
 

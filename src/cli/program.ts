@@ -8,24 +8,46 @@ import { charthouseVersion } from "./version.js";
 
 /** What each exit code means, by the commands that can end with it. */
 const CODES: readonly { code: number; text: string; commands: readonly string[] }[] = [
-  { code: 0, text: "done (published, or nothing to do)", commands: ["plan", "check", "publish", "test", "lint", "package", "init"] },
+  {
+    code: 0,
+    text: "done (published, or nothing to do)",
+    commands: ["plan", "check", "publish", "test", "lint", "package", "init"],
+  },
   { code: 0, text: "up to date, or held", commands: ["sync"] },
-  { code: 1, text: "unexpected failure (a registry that cannot be reached, a bug)", commands: ["plan", "check", "publish", "test", "lint", "package", "init"] },
+  {
+    code: 1,
+    text: "unexpected failure (a registry that cannot be reached, a bug)",
+    commands: ["plan", "check", "publish", "test", "lint", "package", "init"],
+  },
   { code: 0, text: "done: the Role is printed", commands: ["updater-role"] },
   { code: 1, text: "unexpected failure (a bug)", commands: ["updater-role"] },
-  { code: 2, text: "usage or config error: fix the flags or charthouse.yaml", commands: ["plan", "check", "publish", "test", "lint", "package", "init", "sync", "updater-role"] },
-  { code: 3, text: "policy refusal: the run would overwrite an immutable tag", commands: ["plan", "publish", "test", "lint", "package"] },
+  {
+    code: 2,
+    text: "usage or config error: fix the flags or charthouse.yaml",
+    commands: ["plan", "check", "publish", "test", "lint", "package", "init", "sync", "updater-role"],
+  },
+  {
+    code: 3,
+    text: "policy refusal: the run would overwrite an immutable tag",
+    commands: ["plan", "publish", "test", "lint", "package"],
+  },
   { code: 4, text: "a gate failed: nothing was published", commands: ["publish", "test", "lint", "package"] },
   { code: 5, text: "a publish failed: the error lists what was and was not pushed", commands: ["publish"] },
   { code: 10, text: "upgraded", commands: ["sync"] },
   { code: 20, text: "the upgrade failed", commands: ["sync"] },
   { code: 21, text: "the upgrade failed and was rolled back", commands: ["sync"] },
-  { code: 130, text: "interrupted (Ctrl-C): the run's containers and network were removed, no alias moved", commands: ["publish", "test", "lint", "package"] },
+  {
+    code: 130,
+    text: "interrupted (Ctrl-C): the run's containers and network were removed, no alias moved",
+    commands: ["publish", "test", "lint", "package"],
+  },
 ];
 
 /** The exit codes `command` can end with ("" for charthouse itself: all of them but sync's). */
 export function exitCodesHelp(command: string): string {
-  const own = CODES.filter((c) => (command === "" ? !c.commands.every((n) => n === "sync" || n === "updater-role") : c.commands.includes(command)));
+  const own = CODES.filter((c) =>
+    command === "" ? !c.commands.every((n) => n === "sync" || n === "updater-role") : c.commands.includes(command),
+  );
   const width = Math.max(...own.map((c) => String(c.code).length));
   return `\nExit codes${command === "" ? " (sync has its own: charthouse sync --help)" : ""}:\n${own.map((c) => `  ${String(c.code).padEnd(width)}  ${c.text}`).join("\n")}`;
 }
@@ -45,10 +67,20 @@ const COMMANDS: Readonly<Record<string, Register>> = {
   },
 };
 /** publish's module registers test, lint and package too; sync's updater-role. */
-const MODULE_OF: Readonly<Record<string, string>> = { test: "publish", lint: "publish", package: "publish", "updater-role": "sync" };
+const MODULE_OF: Readonly<Record<string, string>> = {
+  test: "publish",
+  lint: "publish",
+  package: "publish",
+  "updater-role": "sync",
+};
 
 /** The `charthouse` command line; each command parses, calls the library, renders. `argv` picks the command module to load. */
-export async function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (code: number) => void = () => undefined, argv: readonly string[] = []): Promise<Command> {
+export async function createProgram(
+  io: CliIo,
+  cluster?: Cluster,
+  setExitCode: (code: number) => void = () => undefined,
+  argv: readonly string[] = [],
+): Promise<Command> {
   const program = new Command("charthouse")
     .description(
       "Builds a project's container images, tests them, lints and packages its Helm charts, and publishes " +
@@ -57,7 +89,12 @@ export async function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (
     )
     .version(charthouseVersion(), "-V, --version", "print charthouse's version")
     .option("--debug", "print stack traces of errors")
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      getOutHelpWidth: () => 100,
+      getErrHelpWidth: () => 100,
+    })
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", exitCodesHelp(""))
     .exitOverride();
@@ -65,13 +102,25 @@ export async function createProgram(io: CliIo, cluster?: Cluster, setExitCode: (
   const name = first === undefined ? undefined : (MODULE_OF[first] ?? first);
   const register = name === undefined ? undefined : COMMANDS[name];
   for (const r of register ? [register] : Object.values(COMMANDS)) await r(program, io, setExitCode, cluster);
-  for (const command of program.commands) command.addHelpText("after", exitCodesHelp(command.name())).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
+  for (const command of program.commands)
+    command
+      .addHelpText("after", exitCodesHelp(command.name()))
+      .exitOverride()
+      .configureOutput({
+        writeOut: io.stdout,
+        writeErr: io.stderr,
+        getOutHelpWidth: () => 100,
+        getErrHelpWidth: () => 100,
+      });
   return program;
 }
 
 function errorJson(error: unknown, io: CliIo): ErrorJson {
   const known = error instanceof CharthouseError;
-  const problems = error instanceof ConfigProblemsError ? error.problems.map((p) => ({ ...p, file: relative(io.cwd, p.file) || p.file })) : undefined;
+  const problems =
+    error instanceof ConfigProblemsError
+      ? error.problems.map((p) => ({ ...p, file: relative(io.cwd, p.file) || p.file }))
+      : undefined;
   return {
     version: 1,
     error: {

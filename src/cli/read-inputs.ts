@@ -20,7 +20,11 @@ export function readConfig(file: string, io: CliIo): Config {
 }
 
 export function problemsError(path: string, problems: readonly ConfigProblem[], io: CliIo): ConfigProblemsError {
-  return new ConfigProblemsError(path, problems, problems.map((p) => formatProblem(p, io.cwd)));
+  return new ConfigProblemsError(
+    path,
+    problems,
+    problems.map((p) => formatProblem(p, io.cwd)),
+  );
 }
 
 /** A saved registry state, or the empty one when no file is given. */
@@ -30,7 +34,9 @@ export function readRegistryStateFile(file: string | undefined, io: CliIo): Regi
   try {
     text = readFileSync(resolve(io.cwd, file), "utf8");
   } catch (cause) {
-    throw new ConfigError(`cannot read --registry-state ${file}: ${(cause as NodeJS.ErrnoException).code ?? cause}`, { cause });
+    throw new ConfigError(`cannot read --registry-state ${file}: ${(cause as NodeJS.ErrnoException).code ?? cause}`, {
+      cause,
+    });
   }
   return parseRegistryState(text, file);
 }

@@ -11,8 +11,14 @@ export interface RegistryOptions {
 /** Credentials come from flags, stdin or the environment: never from a flag's value, which a process list shows. */
 export function addRegistryOptions(command: Command): Command {
   return command
-    .option("--registry-username <user>", "registry user (default: $CHARTHOUSE_REGISTRY_USERNAME, else the Docker config file)")
-    .option("--registry-password-stdin", "read the registry password or token from stdin (default: $CHARTHOUSE_REGISTRY_PASSWORD)");
+    .option(
+      "--registry-username <user>",
+      "registry user (default: $CHARTHOUSE_REGISTRY_USERNAME, else the Docker config file)",
+    )
+    .option(
+      "--registry-password-stdin",
+      "read the registry password or token from stdin (default: $CHARTHOUSE_REGISTRY_PASSWORD)",
+    );
 }
 
 /** The registry host of a config: `ghcr.io` of `ghcr.io/samvera`. */
@@ -25,12 +31,20 @@ const stdinTexts = new WeakMap<CliIo, Promise<string>>();
 
 /** Stdin's whole text, read once per command, without its final newline. */
 export function readStdinOnce(io: CliIo): Promise<string> {
-  if (!stdinTexts.has(io)) stdinTexts.set(io, (io.stdin?.() ?? Promise.resolve("")).then((text) => text.replace(/\r?\n$/, "")));
+  if (!stdinTexts.has(io))
+    stdinTexts.set(
+      io,
+      (io.stdin?.() ?? Promise.resolve("")).then((text) => text.replace(/\r?\n$/, "")),
+    );
   return stdinTexts.get(io)!;
 }
 
 /** Credentials for `host` (a config's: `registryHost(config)`), from flags, stdin, environment or the Docker config. */
-export async function readCredentials(opts: RegistryOptions, host: string, io: CliIo): Promise<Credentials | undefined> {
+export async function readCredentials(
+  opts: RegistryOptions,
+  host: string,
+  io: CliIo,
+): Promise<Credentials | undefined> {
   let password: Secret | undefined;
   if (opts.registryPasswordStdin) password = new Secret(await readStdinOnce(io));
   return resolveCredentials(host, { username: opts.registryUsername, password, env: io.env });
@@ -40,6 +54,7 @@ export async function readCredentials(opts: RegistryOptions, host: string, io: C
 export function cliClient(credentials: Credentials | undefined, io: CliIo): RegistryClient {
   return new RegistryClient({
     credentials,
-    onRetry: ({ url, attempt, waitMs, reason }) => io.stderr(`registry: ${url} failed (${reason}); retry ${attempt} in ${(waitMs / 1000).toFixed(1)}s\n`),
+    onRetry: ({ url, attempt, waitMs, reason }) =>
+      io.stderr(`registry: ${url} failed (${reason}); retry ${attempt} in ${(waitMs / 1000).toFixed(1)}s\n`),
   });
 }

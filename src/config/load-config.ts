@@ -44,16 +44,30 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
 
   // Blank lines and comments alone parse to no contents.
   if (doc.contents === null) {
-    problems.add([], "the file is empty", "declare at least the registry, e.g. `registry: ghcr.io/samvera`, and the images and charts to publish");
+    problems.add(
+      [],
+      "the file is empty",
+      "declare at least the registry, e.g. `registry: ghcr.io/samvera`, and the images and charts to publish",
+    );
     return problems.result();
   }
   for (const error of doc.errors) {
     const { line, col } = lines.linePos(error.pos[0]);
-    problems.addAt(line, col, "(yaml)", `YAML syntax error: ${error.message.split("\n")[0]}`, "fix the YAML syntax at this position");
+    problems.addAt(
+      line,
+      col,
+      "(yaml)",
+      `YAML syntax error: ${error.message.split("\n")[0]}`,
+      "fix the YAML syntax at this position",
+    );
   }
   if (doc.errors.length) return problems.result();
   if (!isMap(doc.contents)) {
-    problems.add([], "the file must be a mapping of keys (registry, images, charts, …)", "start the file with `registry: ghcr.io/<namespace>`");
+    problems.add(
+      [],
+      "the file must be a mapping of keys (registry, images, charts, …)",
+      "start the file with `registry: ghcr.io/<namespace>`",
+    );
     return problems.result();
   }
 
@@ -64,7 +78,13 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
     // The yaml library stops at 100 aliases (a "billion laughs" guard): say where, not crash.
     const at = text.search(/(^|[\s[{,])\*[^\s,\]}]/m);
     const { line, col } = lines.linePos(Math.max(0, at + 1));
-    problems.addAt(line, col, "(yaml)", `${(error as Error).message} (more than 100 aliases)`, "write the repeated parts out, or use fewer anchors and aliases");
+    problems.addAt(
+      line,
+      col,
+      "(yaml)",
+      `${(error as Error).message} (more than 100 aliases)`,
+      "write the repeated parts out, or use fewer anchors and aliases",
+    );
     return problems.result();
   }
   const schemaProblems = checkSchema(data);
@@ -78,7 +98,16 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
       // a shape the schema refused, which the checks cannot walk
     }
     const reported = schemaProblems.map((p) => formatFieldPath(p.path));
-    const covered = (field: string) => reported.some((r) => r === "(top level)" || field === r || field.startsWith(`${r}.`) || field.startsWith(`${r}[`) || r.startsWith(`${field}.`) || r.startsWith(`${field}[`));
+    const covered = (field: string) =>
+      reported.some(
+        (r) =>
+          r === "(top level)" ||
+          field === r ||
+          field.startsWith(`${r}.`) ||
+          field.startsWith(`${r}[`) ||
+          r.startsWith(`${field}.`) ||
+          r.startsWith(`${field}[`),
+      );
     for (const problem of checks.errors) if (!covered(problem.field)) problems.errors.push(problem);
     return problems.result();
   }
@@ -91,18 +120,39 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
 function buildConfig(raw: RawConfig, file: string, problems: Problems, files: ProjectFiles): Config {
   const root = dirname(file);
   const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems, files));
-  checkUnique(images.map((i) => i.name), (i) => ["images", i, "name"], "image name", problems);
+  checkUnique(
+    images.map((i) => i.name),
+    (i) => ["images", i, "name"],
+    "image name",
+    problems,
+  );
   const imageNames = images.map((i) => i.name);
 
   const test = raw.test ? buildTest(raw.test, imageNames, problems) : undefined;
   const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems, files));
-  checkUnique(charts.map((c) => `${c.repository}/${c.name}`), (i) => ["charts", i, "path"], "chart", problems);
+  checkUnique(
+    charts.map((c) => `${c.repository}/${c.name}`),
+    (i) => ["charts", i, "path"],
+    "chart",
+    problems,
+  );
 
   const policy = { ...DEFAULT_POLICY, ...raw.policy };
   const releaseOk = checkPattern(policy.releaseTag, ["policy", "releaseTag"], ["version"], problems);
   // With one chart (or none yet) a chart tag need not name it: `helm-{version}`, `hyrax-chart-{version}`.
-  const chartOk = checkPattern(policy.chartReleaseTag, ["policy", "chartReleaseTag"], charts.length > 1 ? ["chart", "version"] : ["version"], problems, ["chart"]);
-  if (releaseOk && chartOk) checkUnambiguous(policy, charts.map((c) => c.name), problems);
+  const chartOk = checkPattern(
+    policy.chartReleaseTag,
+    ["policy", "chartReleaseTag"],
+    charts.length > 1 ? ["chart", "version"] : ["version"],
+    problems,
+    ["chart"],
+  );
+  if (releaseOk && chartOk)
+    checkUnambiguous(
+      policy,
+      charts.map((c) => c.name),
+      problems,
+    );
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
 
@@ -114,11 +164,23 @@ function buildImage(raw: RawImage, i: number, root: string, problems: Problems, 
   const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
   const at = (field: string): FieldPath => ["images", i, field];
   if (!files.isDirectory(context)) {
-    problems.add(raw.context ? at("context") : ["images", i], `build context ${rel(root, context)} is not a directory`, "create it or correct images[].context (relative to charthouse.yaml)");
+    problems.add(
+      raw.context ? at("context") : ["images", i],
+      `build context ${rel(root, context)} is not a directory`,
+      "create it or correct images[].context (relative to charthouse.yaml)",
+    );
   } else if (files.isDirectory(dockerfile)) {
-    problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `${rel(root, dockerfile)} is a directory, not a Dockerfile`, "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)");
+    problems.add(
+      raw.dockerfile ? at("dockerfile") : ["images", i],
+      `${rel(root, dockerfile)} is a directory, not a Dockerfile`,
+      "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)",
+    );
   } else if (!files.exists(dockerfile)) {
-    problems.add(raw.dockerfile ? at("dockerfile") : ["images", i], `Dockerfile ${rel(root, dockerfile)} does not exist`, "correct images[].dockerfile (relative to charthouse.yaml)");
+    problems.add(
+      raw.dockerfile ? at("dockerfile") : ["images", i],
+      `Dockerfile ${rel(root, dockerfile)} does not exist`,
+      "correct images[].dockerfile (relative to charthouse.yaml)",
+    );
   } else if (raw.target !== undefined) {
     const stages = listStages(files.readText(dockerfile) ?? "");
     if (!stages.includes(raw.target)) {
@@ -126,7 +188,9 @@ function buildImage(raw: RawImage, i: number, root: string, problems: Problems, 
       problems.add(
         at("target"),
         `target "${raw.target}" is no stage of ${rel(root, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
-        stages.length ? `use one of its stages: ${stages.join(", ")}` : `name a stage in the Dockerfile (FROM … AS ${raw.target})`,
+        stages.length
+          ? `use one of its stages: ${stages.join(", ")}`
+          : `name a stage in the Dockerfile (FROM … AS ${raw.target})`,
       );
     }
   }
@@ -153,7 +217,12 @@ function buildTest(raw: NonNullable<RawConfig["test"]>, imageNames: string[], pr
     ready: s.ready,
     readyTimeoutSeconds: s.readyTimeoutSeconds ?? 120,
   }));
-  checkUnique(services.map((s) => s.name), (i) => ["test", "services", i, "name"], "service name", problems);
+  checkUnique(
+    services.map((s) => s.name),
+    (i) => ["test", "services", i, "name"],
+    "service name",
+    problems,
+  );
   return { image: raw.image, command: raw.command, env: raw.env ?? {}, services, caches: raw.caches ?? [] };
 }
 
@@ -169,30 +238,56 @@ function buildChart(
   const pins = raw.pins ?? [];
   pins.forEach((pin, j) => checkImageName(pin.image, ["charts", i, "pins", j, "image"], imageNames, problems));
   if (!files.exists(resolve(dir, "Chart.yaml"))) {
-    problems.add(["charts", i, "path"], `${rel(root, dir)} holds no Chart.yaml`, "point charts[].path at a chart directory (relative to charthouse.yaml)");
+    problems.add(
+      ["charts", i, "path"],
+      `${rel(root, dir)} holds no Chart.yaml`,
+      "point charts[].path at a chart directory (relative to charthouse.yaml)",
+    );
     return [];
   }
   if (files.isDirectory(resolve(dir, "Chart.yaml"))) {
-    problems.add(["charts", i, "path"], `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`, "point charts[].path at a chart directory holding a Chart.yaml file");
+    problems.add(
+      ["charts", i, "path"],
+      `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`,
+      "point charts[].path at a chart directory holding a Chart.yaml file",
+    );
     return [];
   }
   const chart = readChart(dir, files);
   const chartProblems = new Problems(chart.file, chart.doc, chart.lines, problems);
   for (const error of chart.doc.errors) {
     const { line, col } = chart.lines.linePos(error.pos[0]);
-    chartProblems.addAt(line, col, "(yaml)", `YAML syntax error: ${error.message.split("\n")[0]}`, "fix the YAML syntax at this position");
+    chartProblems.addAt(
+      line,
+      col,
+      "(yaml)",
+      `YAML syntax error: ${error.message.split("\n")[0]}`,
+      "fix the YAML syntax at this position",
+    );
   }
   if (chart.doc.errors.length) return [];
   if (!chart.name) chartProblems.add([], "Chart.yaml has no name", "add name: <chart name>");
   else if (!CHART_NAME.test(chart.name)) {
-    chartProblems.add(["name"], `name "${chart.name}" cannot be an OCI repository name`, "use lowercase letters and digits separated by single '.', '_' or '-', e.g. hyrax");
+    chartProblems.add(
+      ["name"],
+      `name "${chart.name}" cannot be an OCI repository name`,
+      "use lowercase letters and digits separated by single '.', '_' or '-', e.g. hyrax",
+    );
   }
   if (!chart.version) {
     chartProblems.add([], "Chart.yaml has no version", "add version: 0.1.0 (semver)");
   } else if (!isSemver(chart.version)) {
-    chartProblems.add(["version"], `version "${chart.version}" is not semver`, "write MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.3.0-rc.1");
+    chartProblems.add(
+      ["version"],
+      `version "${chart.version}" is not semver`,
+      "write MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.3.0-rc.1",
+    );
   } else if (chart.version.includes("+")) {
-    chartProblems.warn(["version"], `version "${chart.version}" has build metadata, which OCI tags cannot hold`, "drop the +… part; a release of this version will be refused");
+    chartProblems.warn(
+      ["version"],
+      `version "${chart.version}" has build metadata, which OCI tags cannot hold`,
+      "drop the +… part; a release of this version will be refused",
+    );
   }
   checkLocalDependencies(chart, chartProblems, files);
   if (!chart.name || !chart.version) return [];
@@ -217,8 +312,15 @@ function checkLocalDependencies(chart: ChartFile, problems: Problems, files: Pro
     const path = dep.repository.slice("file://".length);
     if (files.exists(resolve(chart.dir, path, "Chart.yaml"))) return;
     const guess = `${dirname(path) === "." ? "" : `${dirname(path)}/`}${dep.name}`;
-    const hint = guess !== path && files.exists(resolve(chart.dir, guess, "Chart.yaml")) ? `; did you mean "file://${guess}"?` : "";
-    problems.add(["dependencies", k, "repository"], `${dep.repository} holds no chart${hint}`, "point the dependency at a chart directory, relative to this Chart.yaml");
+    const hint =
+      guess !== path && files.exists(resolve(chart.dir, guess, "Chart.yaml"))
+        ? `; did you mean "file://${guess}"?`
+        : "";
+    problems.add(
+      ["dependencies", k, "repository"],
+      `${dep.repository} holds no chart${hint}`,
+      "point the dependency at a chart directory, relative to this Chart.yaml",
+    );
   });
 }
 
@@ -226,7 +328,13 @@ function checkLocalDependencies(chart: ChartFile, problems: Problems, files: Pro
  * Each pin writes into values.yaml: its tag and repository keys must be there (a typo
  * would add a new key and deploy the unpinned image), its digest key's parent too.
  */
-function checkPinKeys(pins: readonly { tag: string; repository?: string; digest?: string }[], i: number, chartDir: string, values: string | undefined, problems: Problems): void {
+function checkPinKeys(
+  pins: readonly { tag: string; repository?: string; digest?: string }[],
+  i: number,
+  chartDir: string,
+  values: string | undefined,
+  problems: Problems,
+): void {
   const keys = valueKeys(values);
   pins.forEach((pin, j) => {
     const wanted: [string, string | undefined, boolean][] = [
@@ -242,7 +350,9 @@ function checkPinKeys(pins: readonly { tag: string; repository?: string; digest?
       problems.add(
         ["charts", i, "pins", j, field],
         `${must} is no key of ${chartDir}/values.yaml${guess ? `; did you mean "${guess}"?` : ""}`,
-        itself ? `name an existing key, or add ${key} to values.yaml` : `add ${must} to values.yaml, or correct the key`,
+        itself
+          ? `name an existing key, or add ${key} to values.yaml`
+          : `add ${must} to values.yaml, or correct the key`,
       );
     }
   });
@@ -282,27 +392,52 @@ function checkUnique(values: string[], pathOf: (index: number) => FieldPath, wha
   values.forEach((value, i) => {
     const earlier = first.get(value);
     if (earlier === undefined) first.set(value, i);
-    else problems.add(pathOf(i), `${what} "${value}" is declared twice (also at ${formatFieldPath(pathOf(earlier))})`, `give each ${what} a unique value`);
+    else
+      problems.add(
+        pathOf(i),
+        `${what} "${value}" is declared twice (also at ${formatFieldPath(pathOf(earlier))})`,
+        `give each ${what} a unique value`,
+      );
   });
 }
 
 /** A tag pattern must hold each required placeholder exactly once, an optional one at most once, and no others. True when it does. */
-function checkPattern(pattern: string, path: FieldPath, required: string[], problems: Problems, optional: string[] = []): boolean {
+function checkPattern(
+  pattern: string,
+  path: FieldPath,
+  required: string[],
+  problems: Problems,
+  optional: string[] = [],
+): boolean {
   const before = problems.errors.length;
   const found = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
   const known = [...new Set([...optional, ...required])];
   for (const name of required) {
     const count = found.filter((f) => f === name).length;
     if (count !== 1) {
-      const why = name === "chart" && count === 0 ? " (this file declares several charts: a tag must say which it releases)" : "";
-      problems.add(path, `tag pattern "${pattern}" must contain {${name}} exactly once${why}`, `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`);
+      const why =
+        name === "chart" && count === 0 ? " (this file declares several charts: a tag must say which it releases)" : "";
+      problems.add(
+        path,
+        `tag pattern "${pattern}" must contain {${name}} exactly once${why}`,
+        `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`,
+      );
     }
   }
   for (const name of optional.filter((o) => !required.includes(o))) {
-    if (found.filter((f) => f === name).length > 1) problems.add(path, `tag pattern "${pattern}" must contain {${name}} at most once`, `write it like {${name}}-chart-v{version}`);
+    if (found.filter((f) => f === name).length > 1)
+      problems.add(
+        path,
+        `tag pattern "${pattern}" must contain {${name}} at most once`,
+        `write it like {${name}}-chart-v{version}`,
+      );
   }
   for (const name of found.filter((f) => !known.includes(f))) {
-    problems.add(path, `tag pattern "${pattern}" has an unknown placeholder {${name}}`, `use only ${known.map((r) => `{${r}}`).join(" and ")}`);
+    problems.add(
+      path,
+      `tag pattern "${pattern}" has an unknown placeholder {${name}}`,
+      `use only ${known.map((r) => `{${r}}`).join(" and ")}`,
+    );
   }
   return problems.errors.length === before;
 }
@@ -311,7 +446,11 @@ function checkPattern(pattern: string, path: FieldPath, required: string[], prob
  * The two patterns must never read one tag two ways: a tag both read as a semver
  * release (of one of the file's charts, for the chart pattern) is refused, naming it.
  */
-function checkUnambiguous(policy: { releaseTag: string; chartReleaseTag: string }, charts: readonly string[], problems: Problems): void {
+function checkUnambiguous(
+  policy: { releaseTag: string; chartReleaseTag: string },
+  charts: readonly string[],
+  problems: Problems,
+): void {
   const both = tagReadTwice(policy, charts);
   if (both) {
     problems.add(
@@ -338,23 +477,44 @@ const CHART_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 /** An OCI repository path: lowercase components separated by '.', '_', '__' or '-', joined by '/'. */
 const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
-const REPOSITORY_FIX = "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. samvera/dassie";
+const REPOSITORY_FIX =
+  "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. samvera/dassie";
 
 /** Every repository the config publishes to is a valid OCI name, at most 255 characters with the registry, and only one artifact's. */
-function checkRepositories(registry: string, images: readonly ImageConfig[], charts: readonly ChartConfig[], problems: Problems): void {
+function checkRepositories(
+  registry: string,
+  images: readonly ImageConfig[],
+  charts: readonly ChartConfig[],
+  problems: Problems,
+): void {
   const owners = new Map<string, string>();
   const claim = (repository: string, owner: string, path: FieldPath) => {
     const full = `${registry}/${repository}`;
-    if (!REPOSITORY.test(repository)) problems.add(path, `"${repository}" is not an OCI repository name`, REPOSITORY_FIX);
-    else if (full.length > 255) problems.add(path, `${full} is longer than 255 characters`, "shorten the registry namespace or the repository");
+    if (!REPOSITORY.test(repository))
+      problems.add(path, `"${repository}" is not an OCI repository name`, REPOSITORY_FIX);
+    else if (full.length > 255)
+      problems.add(path, `${full} is longer than 255 characters`, "shorten the registry namespace or the repository");
     const other = owners.get(full);
-    if (other) problems.add(path, `repository ${full} is also ${other}`, "give each image and chart a unique repository");
+    if (other)
+      problems.add(path, `repository ${full} is also ${other}`, "give each image and chart a unique repository");
     else owners.set(full, owner);
   };
   // A chart whose name is no OCI name is reported in its Chart.yaml already.
-  charts.forEach((chart, i) => CHART_NAME.test(chart.name) && claim(`${chart.repository}/${chart.name}`, `the chart ${chart.name}'s (charts[${i}])`, ["charts", i, "repository"]));
+  charts.forEach(
+    (chart, i) =>
+      CHART_NAME.test(chart.name) &&
+      claim(`${chart.repository}/${chart.name}`, `the chart ${chart.name}'s (charts[${i}])`, [
+        "charts",
+        i,
+        "repository",
+      ]),
+  );
   // An image declared twice is reported as such, not again as its repository's duplicate.
-  images.forEach((image, i) => images.findIndex((other) => other.name === image.name) === i && claim(image.repository, `images[${i}]'s`, ["images", i, image.repository === image.name ? "name" : "repository"]));
+  images.forEach(
+    (image, i) =>
+      images.findIndex((other) => other.name === image.name) === i &&
+      claim(image.repository, `images[${i}]'s`, ["images", i, image.repository === image.name ? "name" : "repository"]),
+  );
 }
 
 function rel(root: string, path: string): string {

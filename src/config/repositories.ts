@@ -7,5 +7,8 @@ import type { Config } from "./types.js";
  * repositories its steps push to (pushedRepositories).
  */
 export function declaredRepositories(config: Config): string[] {
-  return [...config.images.map((i) => `${config.registry}/${i.repository}`), ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`)];
+  return [
+    ...config.images.map((i) => `${config.registry}/${i.repository}`),
+    ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`),
+  ];
 }

@@ -46,7 +46,9 @@ function toProblem(error: ErrorObject): SchemaProblem {
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {}).filter((k) => k !== "$schema");
+      const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {}).filter(
+        (k) => k !== "$schema",
+      );
       const guess = didYouMean(key, known);
       return {
         path: [...path, key],
@@ -66,7 +68,8 @@ function toProblem(error: ErrorObject): SchemaProblem {
     }
     case "type": {
       // `releaseTag: {version}` unquoted is a YAML mapping, not the pattern.
-      const unquoted = params.type === "string" && typeof error.data === "object" && error.data !== null && !Array.isArray(error.data);
+      const unquoted =
+        params.type === "string" && typeof error.data === "object" && error.data !== null && !Array.isArray(error.data);
       const fix = unquoted
         ? `quote it: ${String(path.at(-1))}: "{${Object.keys(error.data as object)[0] ?? "…"}}…" (unquoted braces are a YAML mapping)`
         : `write ${field} as ${article(String(params.type))}`;
@@ -80,7 +83,12 @@ function toProblem(error: ErrorObject): SchemaProblem {
       return { path, atKey: false, ...hint };
     }
     case "minItems":
-      return { path, atKey: false, message: `must have at least ${String(params.limit)} item(s)`, fix: `add an entry to ${field} or remove the key` };
+      return {
+        path,
+        atKey: false,
+        message: `must have at least ${String(params.limit)} item(s)`,
+        fix: `add an entry to ${field} or remove the key`,
+      };
     default:
       // minimum, maximum: ajv says "must be >= 1" itself.
       return { path, atKey: false, message: error.message ?? `is invalid (${error.keyword})`, fix: `correct ${field}` };

@@ -38,7 +38,9 @@ export function detectContext({ flags, env, git, now }: DetectInput): RunContext
 
   const commit = (flags.sha ?? fromCi.commit ?? git?.commit)?.toLowerCase();
   if (!commit) {
-    throw new ConfigError("cannot tell which commit this run builds: run inside a git checkout, or pass --sha <40-hex commit>");
+    throw new ConfigError(
+      "cannot tell which commit this run builds: run inside a git checkout, or pass --sha <40-hex commit>",
+    );
   }
   if (!/^[0-9a-f]{40}$/.test(commit)) {
     throw new ConfigError(`--sha ${commit} is not a full commit hash: pass all 40 hex digits (git rev-parse HEAD)`);
@@ -61,7 +63,9 @@ function eventFromFlags(flags: ContextFlags): RunEvent | undefined {
     flags.pr !== undefined && flags.pr !== false ? "--pr" : undefined,
   ].filter((f): f is string => f !== undefined);
   if (named.length > 1) {
-    throw new ConfigError(`${named.join(" and ")} name different runs: pass only one of --nightly, --tag, --branch, --pr`);
+    throw new ConfigError(
+      `${named.join(" and ")} name different runs: pass only one of --nightly, --tag, --branch, --pr`,
+    );
   }
   if (flags.nightly) return { kind: "nightly" };
   if (flags.tag !== undefined) {
@@ -97,11 +101,14 @@ interface CiFacts {
  */
 function circleCi(env: DetectInput["env"]): CiFacts {
   const prUrl = env.CIRCLE_PULL_REQUEST;
-  const prNumber = [env.CIRCLE_PR_NUMBER, prUrl?.match(/\/pull\/(\d+)$/)?.[1]].find((n) => n !== undefined && /^\d+$/.test(n));
+  const prNumber = [env.CIRCLE_PR_NUMBER, prUrl?.match(/\/pull\/(\d+)$/)?.[1]].find(
+    (n) => n !== undefined && /^\d+$/.test(n),
+  );
   let event: RunEvent | undefined;
   if (env.CHARTHOUSE_NIGHTLY === "true") event = { kind: "nightly" };
   else if (env.CIRCLE_TAG) event = { kind: "release", tag: env.CIRCLE_TAG };
-  else if (prUrl || env.CIRCLE_PR_NUMBER) event = prNumber ? { kind: "pull-request", number: Number(prNumber) } : { kind: "pull-request" };
+  else if (prUrl || env.CIRCLE_PR_NUMBER)
+    event = prNumber ? { kind: "pull-request", number: Number(prNumber) } : { kind: "pull-request" };
   else if (env.CIRCLE_BRANCH) event = { kind: "push", branch: env.CIRCLE_BRANCH };
   return { event, commit: env.CIRCLE_SHA1, source: httpsUrl(env.CIRCLE_REPOSITORY_URL) };
 }
@@ -125,14 +132,17 @@ function githubActions(env: DetectInput["env"]): CiFacts {
       break;
     case "workflow_dispatch":
       // Running the workflow by hand on a tag re-runs that release (an idempotent retry); on a branch it only gates.
-      event = ref.startsWith("refs/tags/") ? { kind: "release", tag: ref.slice("refs/tags/".length) } : { kind: "other", name: "workflow_dispatch" };
+      event = ref.startsWith("refs/tags/")
+        ? { kind: "release", tag: ref.slice("refs/tags/".length) }
+        : { kind: "other", name: "workflow_dispatch" };
       break;
     default:
       // Only the events the docs name publish: a comment or a workflow_run on main is no push to main.
       if (env.GITHUB_EVENT_NAME) event = { kind: "other", name: env.GITHUB_EVENT_NAME };
   }
   if (env.CHARTHOUSE_NIGHTLY === "true") event = { kind: "nightly" };
-  const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : undefined;
+  const source =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : undefined;
   return { event, commit: env.GITHUB_SHA, source };
 }
 
@@ -145,6 +155,12 @@ export function httpsUrl(url: string | undefined): string | undefined {
 }
 
 function checkDate(date: string): void {
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && date >= "1970-01-01" && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-  if (!valid) throw new ConfigError(`--date ${date} is not a calendar date of a run (1970 or later): write YYYY-MM-DD, e.g. --date 2026-11-24`);
+  const valid =
+    /^\d{4}-\d{2}-\d{2}$/.test(date) &&
+    date >= "1970-01-01" &&
+    new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+  if (!valid)
+    throw new ConfigError(
+      `--date ${date} is not a calendar date of a run (1970 or later): write YYYY-MM-DD, e.g. --date 2026-11-24`,
+    );
 }

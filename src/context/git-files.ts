@@ -5,10 +5,14 @@ import type { GitFacts } from "./detect-context.js";
  * packed-refs), for callers that see the files but cannot run git: the Dagger module
  * reads them through its source Directory. The commit time is not in these files.
  */
-export async function gitFactsFromFiles(read: (path: string) => Promise<string | undefined>): Promise<GitFacts | undefined> {
+export async function gitFactsFromFiles(
+  read: (path: string) => Promise<string | undefined>,
+): Promise<GitFacts | undefined> {
   const head = (await read(".git/HEAD"))?.trim();
   const ref = head && refOf(head);
-  return head === undefined ? undefined : headFacts(head, ref ? await read(`.git/${ref}`) : undefined, ref ? await read(".git/packed-refs") : undefined);
+  return head === undefined
+    ? undefined
+    : headFacts(head, ref ? await read(`.git/${ref}`) : undefined, ref ? await read(".git/packed-refs") : undefined);
 }
 
 /** The ref HEAD points at (`refs/heads/main`), or undefined for a detached HEAD. */
@@ -21,7 +25,12 @@ export function headFacts(head: string, loose: string | undefined, packed: strin
   if (/^[0-9a-f]{40}$/.test(head)) return { commit: head };
   const ref = refOf(head);
   if (!ref) return undefined;
-  const commit = loose?.trim() || packed?.split("\n").find((line) => line.endsWith(` ${ref}`))?.split(" ")[0];
+  const commit =
+    loose?.trim() ||
+    packed
+      ?.split("\n")
+      .find((line) => line.endsWith(` ${ref}`))
+      ?.split(" ")[0];
   const branch = ref.slice("refs/heads/".length);
   return commit && /^[0-9a-f]{40}$/.test(commit) ? { commit, branch } : { branch };
 }

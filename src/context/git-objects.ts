@@ -12,7 +12,10 @@ import { inflateSync } from "node:zlib";
 export function commitTimeFromObjects(gitDir: string, commit: string): string | undefined {
   const object = readObject(gitDir, commit);
   if (!object || object.type !== "commit") return undefined;
-  const line = object.data.toString("utf8").split("\n").find((l) => l.startsWith("committer "));
+  const line = object.data
+    .toString("utf8")
+    .split("\n")
+    .find((l) => l.startsWith("committer "));
   const seconds = line?.match(/ (\d+) [+-]\d{4}$/)?.[1];
   return seconds ? new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z") : undefined;
 }
@@ -120,7 +123,9 @@ function inflateAt(fd: number, position: number, size: number): Buffer {
     const chunk = Buffer.alloc(length);
     const read = readSync(fd, chunk, 0, length, position);
     try {
-      return inflateSync(chunk.subarray(0, read), { finishFlush: 2 /* Z_SYNC_FLUSH: the stream may run on into the next object */ }).subarray(0, size);
+      return inflateSync(chunk.subarray(0, read), {
+        finishFlush: 2 /* Z_SYNC_FLUSH: the stream may run on into the next object */,
+      }).subarray(0, size);
     } catch (error) {
       if (read < length) throw error;
     }

@@ -22,19 +22,29 @@ function fromFiles(cwd: string): GitFacts | undefined {
   }
   const gitDir = join(dir, ".git");
   if (!statSync(gitDir).isDirectory()) return undefined;
-  const text = (path: string) => (existsSync(join(gitDir, path)) ? readFileSync(join(gitDir, path), "utf8") : undefined);
+  const text = (path: string) =>
+    existsSync(join(gitDir, path)) ? readFileSync(join(gitDir, path), "utf8") : undefined;
   const head = text("HEAD")?.trim();
   const ref = head && refOf(head);
-  const facts = head === undefined ? undefined : headFacts(head, ref ? text(ref) : undefined, ref ? text("packed-refs") : undefined);
+  const facts =
+    head === undefined
+      ? undefined
+      : headFacts(head, ref ? text(ref) : undefined, ref ? text("packed-refs") : undefined);
   const committedAt = facts?.commit && commitTimeFromObjects(gitDir, facts.commit);
   if (!facts?.commit || !committedAt) return undefined;
-  return { ...facts, committedAt, commitTime: (sha) => commitTimeFromObjects(gitDir, sha) ?? fromGit(cwd)?.commitTime?.(sha) };
+  return {
+    ...facts,
+    committedAt,
+    commitTime: (sha) => commitTimeFromObjects(gitDir, sha) ?? fromGit(cwd)?.commitTime?.(sha),
+  };
 }
 
 function fromGit(cwd: string): GitFacts | undefined {
   const git = (...args: string[]): string | undefined => {
     try {
-      return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+      return (
+        execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined
+      );
     } catch {
       return undefined;
     }

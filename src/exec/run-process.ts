@@ -19,13 +19,21 @@ export interface ProcessOptions {
 }
 
 /** Runs a command to its end and tells how it ended; never throws for a non-zero exit. */
-export function runProcess(command: string, args: readonly string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  opts: ProcessOptions = {},
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) {
       resolve({ code: null, signal: "SIGTERM", output: "", stdout: "" });
       return;
     }
-    const child = spawn(command, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let output = "";
     let stdout = "";
     const take = (chunk: Buffer, isStdout: boolean) => {

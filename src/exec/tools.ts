@@ -23,5 +23,7 @@ export function requireTool(tool: string, path: string | undefined = process.env
     }
   }
   const pkg = TOOL_PACKAGES[tool];
-  throw new ConfigError(`${tool} is not installed: install it with \`apt-get install ${pkg ?? tool}\` (bash .ci/run installs everything the tests need)`);
+  throw new ConfigError(
+    `${tool} is not installed: install it with \`apt-get install ${pkg ?? tool}\` (bash .ci/run installs everything the tests need)`,
+  );
 }

@@ -38,19 +38,26 @@ const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
  * registry is the namespace all published repositories share. Refused, naming the builds:
  * one repository built from two targets, repositories on different hosts.
  */
-export function decideImages(builds: readonly WorkflowBuild[], stages: (build: WorkflowBuild) => boolean): ImageDecision {
+export function decideImages(
+  builds: readonly WorkflowBuild[],
+  stages: (build: WorkflowBuild) => boolean,
+): ImageDecision {
   const left: string[] = [];
   const unpublished: string[] = [];
   const kept: WorkflowBuild[] = [];
   for (const b of builds) {
     const what = b.repositories[0] ?? b.target ?? "an image";
     if (!stages(b)) {
-      left.push(`${at(b.from)}: target ${b.target} (${what}) is no stage of ${normalize(b.file ?? join(b.context ?? ".", "Dockerfile"))}; left out (stale)`);
+      left.push(
+        `${at(b.from)}: target ${b.target} (${what}) is no stage of ${normalize(b.file ?? join(b.context ?? ".", "Dockerfile"))}; left out (stale)`,
+      );
       unpublished.push(...b.repositories);
     } else if (!b.pushes) {
       left.push(`${at(b.from)}: ${what} is built without being pushed; not published`);
     } else if (b.feedsTest) {
-      left.push(`${at(b.from)}: ${what} is pushed for CI, to feed the tests; not published (charthouse's test gate builds what it tests)`);
+      left.push(
+        `${at(b.from)}: ${what} is pushed for CI, to feed the tests; not published (charthouse's test gate builds what it tests)`,
+      );
       unpublished.push(...b.repositories);
     } else kept.push(b);
   }
@@ -62,13 +69,19 @@ export function decideImages(builds: readonly WorkflowBuild[], stages: (build: W
   for (const [key, group] of groups) {
     const targets = [...new Set(group.map((b) => b.target ?? ""))];
     if (targets.length > 1) {
-      return { ok: false, reason: `${key.replace(/^target:/, "")} is built from targets ${group.map((b) => `${b.target ?? "(none)"} (${at(b.from)})`).join(" and ")}: init cannot tell which one to publish; make the workflows agree, or write charthouse.yaml by hand` };
+      return {
+        ok: false,
+        reason: `${key.replace(/^target:/, "")} is built from targets ${group.map((b) => `${b.target ?? "(none)"} (${at(b.from)})`).join(" and ")}: init cannot tell which one to publish; make the workflows agree, or write charthouse.yaml by hand`,
+      };
     }
   }
   const repositories = [...groups.keys()].filter((k) => !k.startsWith("target:"));
   const hosts = [...new Set(repositories.map((r) => r.split("/")[0]!))];
   if (hosts.length > 1) {
-    return { ok: false, reason: `the workflows publish to ${hosts.length} registries (${repositories.join(", ")}): charthouse publishes to one; choose it and write charthouse.yaml's registry by hand` };
+    return {
+      ok: false,
+      reason: `the workflows publish to ${hosts.length} registries (${repositories.join(", ")}): charthouse publishes to one; choose it and write charthouse.yaml's registry by hand`,
+    };
   }
   const namespace = commonNamespace(repositories);
   const registry = namespace ? { value: namespace, from: groups.get(repositories[0]!)![0]!.from } : undefined;
@@ -78,8 +91,14 @@ export function decideImages(builds: readonly WorkflowBuild[], stages: (build: W
     const repository = key.startsWith("target:") ? undefined : namespace ? key.slice(namespace.length + 1) : key;
     const parts = (repository ?? group[0]!.target ?? "image").split("/");
     let name = "";
-    for (let n = 1; n <= parts.length && (name === "" || taken.has(name)); n++) name = parts.slice(-n).join("-").toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
-    for (let k = 2; taken.has(name) || !NAME.test(name); k++) name = `${(name.replace(/[^a-z0-9]+$/, "") || "image").replace(/^[^a-z0-9]+/, "")}-${k}`;
+    for (let n = 1; n <= parts.length && (name === "" || taken.has(name)); n++)
+      name = parts
+        .slice(-n)
+        .join("-")
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, "-");
+    for (let k = 2; taken.has(name) || !NAME.test(name); k++)
+      name = `${(name.replace(/[^a-z0-9]+$/, "") || "image").replace(/^[^a-z0-9]+/, "")}-${k}`;
     taken.add(name);
     const first = group[0]!;
     images.push({
@@ -90,7 +109,9 @@ export function decideImages(builds: readonly WorkflowBuild[], stages: (build: W
       ...(first.file ? { dockerfile: first.file } : {}),
       platforms: [...new Set(group.flatMap((b) => b.platforms ?? []))],
       // A matrix runs one step many times: one origin each.
-      from: group.map((b) => b.from).filter((o, k, all) => all.findIndex((x) => x.file === o.file && x.line === o.line) === k),
+      from: group
+        .map((b) => b.from)
+        .filter((o, k, all) => all.findIndex((x) => x.file === o.file && x.line === o.line) === k),
     });
   }
   return { ok: true, ...(registry ? { registry } : {}), images, left, unpublished: [...new Set(unpublished)] };

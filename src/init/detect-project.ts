@@ -50,7 +50,9 @@ export function detectProject(root: string): ProjectFacts {
   const rel = (dirs: string[]) => dirs.map((d) => relative(root, d)).sort();
   const origin = gitOrigin(root);
   return {
-    name: basename(resolve(root)).toLowerCase().replace(/[^a-z0-9-]+/g, "-"),
+    name: basename(resolve(root))
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-"),
     dockerfiles: dockerfiles.sort((a, b) => a.path.localeCompare(b.path)),
     charts: rel(chartDirs.filter((d) => !local.has(d))),
     subcharts: rel(chartDirs.filter((d) => local.has(d))),
@@ -61,11 +63,18 @@ export function detectProject(root: string): ProjectFacts {
 
 function gitTags(root: string): GitTag[] {
   try {
-    const out = execFileSync("git", ["for-each-ref", "--sort=-creatordate", "--format=%(refname:short)%09%(creatordate:unix)", "refs/tags"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    return out.split("\n").filter(Boolean).map((line) => {
-      const [name, time] = line.split("\t");
-      return { name: name!, time: Number(time) || 0 };
-    });
+    const out = execFileSync(
+      "git",
+      ["for-each-ref", "--sort=-creatordate", "--format=%(refname:short)%09%(creatordate:unix)", "refs/tags"],
+      { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
+    return out
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const [name, time] = line.split("\t");
+        return { name: name!, time: Number(time) || 0 };
+      });
   } catch {
     return [];
   }
@@ -73,10 +82,18 @@ function gitTags(root: string): GitTag[] {
 
 function gitOrigin(root: string): { registry?: string; repository?: string; source?: string } {
   try {
-    const url = execFileSync("git", ["remote", "get-url", "origin"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const url = execFileSync("git", ["remote", "get-url", "origin"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     const match = url.match(/github\.com[:/]([^/]+)\/([^/]+?)(\.git)?$/);
     if (!match) return {};
-    return { registry: `ghcr.io/${match[1]!.toLowerCase()}`, repository: `${match[1]}/${match[2]}`, source: `https://github.com/${match[1]}/${match[2]}` };
+    return {
+      registry: `ghcr.io/${match[1]!.toLowerCase()}`,
+      repository: `${match[1]}/${match[2]}`,
+      source: `https://github.com/${match[1]}/${match[2]}`,
+    };
   } catch {
     return {};
   }

@@ -2,7 +2,8 @@
 export type Vars = Readonly<Record<string, string | undefined>>;
 
 /** A text with every expression evaluated, or the expressions that could not be. */
-export type Evaluated = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly unknown: readonly string[] };
+export type Evaluated =
+  { readonly ok: true; readonly value: string } | { readonly ok: false; readonly unknown: readonly string[] };
 
 /**
  * GitHub's `${{ name }}` expressions where `name` is a context path (`github.repository`,
@@ -25,7 +26,10 @@ export function evaluateExpressions(text: string, vars: Vars): Evaluated {
  * repository, not its tag).
  */
 export function evaluatePartly(text: string, vars: Vars): string {
-  return text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, name: string) => (/^[\w.-]+$/.test(name) ? vars[name] : undefined) ?? UNKNOWN);
+  return text.replace(
+    /\$\{\{\s*(.*?)\s*\}\}/g,
+    (_, name: string) => (/^[\w.-]+$/.test(name) ? vars[name] : undefined) ?? UNKNOWN,
+  );
 }
 
 const UNKNOWN = "\u0000";

@@ -39,22 +39,42 @@ export function initFiles(o: InitOptions): Record<string, string> {
 
 export function planInit(o: InitOptions): InitPlan {
   if (!statSync(o.root, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ConfigError(`${o.root} is not a directory: run charthouse init in the project's directory, or name it (charthouse init path/to/project)`);
+    throw new ConfigError(
+      `${o.root} is not a directory: run charthouse init in the project's directory, or name it (charthouse init path/to/project)`,
+    );
   }
   const facts = detectProject(o.root);
   const learned = learnFromRepository(o.root, facts);
   const config = renderConfig(facts, learned);
   // The CI file fires on the tags the project really pushes.
-  const policy = { ...DEFAULT_POLICY, releaseTag: learned.patterns.releaseTag, chartReleaseTag: learned.patterns.chartReleaseTag };
+  const policy = {
+    ...DEFAULT_POLICY,
+    releaseTag: learned.patterns.releaseTag,
+    chartReleaseTag: learned.patterns.chartReleaseTag,
+  };
   const ci = { policy, daggerVersion: DAGGER_VERSION };
-  return { files: filesFor(o, facts.name, config.text, ci), learned: config.learned, stale: learned.stale, notes: learned.notes, todo: config.todo, supersedes: learned.supersedes };
+  return {
+    files: filesFor(o, facts.name, config.text, ci),
+    learned: config.learned,
+    stale: learned.stale,
+    notes: learned.notes,
+    todo: config.todo,
+    supersedes: learned.supersedes,
+  };
 }
 
-function filesFor(o: InitOptions, name: string, config: string, ci: { policy: PolicyConfig; daggerVersion: string }): Record<string, string> {
+function filesFor(
+  o: InitOptions,
+  name: string,
+  config: string,
+  ci: { policy: PolicyConfig; daggerVersion: string },
+): Record<string, string> {
   return {
     "charthouse.yaml": config,
     "dagger.json": blueprintConfig(name, o.module),
-    ...(o.ci === "circleci" ? { ".circleci/config.yml": circleciConfig(ci) } : { ".github/workflows/charthouse.yml": githubWorkflow(ci) }),
+    ...(o.ci === "circleci"
+      ? { ".circleci/config.yml": circleciConfig(ci) }
+      : { ".github/workflows/charthouse.yml": githubWorkflow(ci) }),
   };
 }
 
@@ -74,7 +94,9 @@ export function initProject(o: InitOptions): InitPlan & { readonly written: stri
   const files = plan.files;
   const existing = Object.keys(files).filter((path) => existsSync(join(o.root, path)));
   if (existing.length && !o.force) {
-    throw new ConfigError(`${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Move them aside, or pass --force to overwrite them`);
+    throw new ConfigError(
+      `${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Move them aside, or pass --force to overwrite them`,
+    );
   }
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(o.root, path)), { recursive: true });

@@ -1,5 +1,6 @@
 /** A compose value after interpolation, or the variables nothing defines. */
-export type Interpolated = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly unknown: readonly string[] };
+export type Interpolated =
+  { readonly ok: true; readonly value: string } | { readonly ok: false; readonly unknown: readonly string[] };
 
 /**
  * Compose's interpolation: `${VAR}`, `$VAR`, `${VAR:-default}` and `${VAR-default}`

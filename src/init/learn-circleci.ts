@@ -17,7 +17,13 @@ export function learnFromCircleCi(root: string): { builds: WorkflowBuild[]; supe
       const target = build[1]!.match(/--target[ =](\S+)/)?.[1];
       const repository = tag?.replace(/:[^/:]*$/, "").toLowerCase();
       if (!repository || repository.includes("$")) return;
-      builds.push({ repositories: [repository], ...(target ? { target } : {}), pushes: true, feedsTest: false, from: originOf(circle!, ["jobs", jobName, "steps", i]) });
+      builds.push({
+        repositories: [repository],
+        ...(target ? { target } : {}),
+        pushes: true,
+        feedsTest: false,
+        from: originOf(circle!, ["jobs", jobName, "steps", i]),
+      });
       if (/docker push/.test(command)) supersedes.push(`${circle!.file} (job ${jobName})`);
     });
   }

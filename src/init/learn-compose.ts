@@ -50,13 +50,18 @@ export interface ComposeFacts {
  * `${VAR:-default}` and `$$` interpolated from `.env`; `env_file:`s read.
  */
 export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun[]): ComposeFacts {
-  const runs = [...workflowRuns, ...scriptRuns(root)].map((r) => ({ ...r, files: r.files.map((f) => normalize(f)) })).filter((r) => r.files.every((f) => existsSync(join(root, f))));
+  const runs = [...workflowRuns, ...scriptRuns(root)]
+    .map((r) => ({ ...r, files: r.files.map((f) => normalize(f)) }))
+    .filter((r) => r.files.every((f) => existsSync(join(root, f))));
   const found = composeFiles(root);
-  const defaults = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"].filter((f) => existsSync(join(root, f)));
+  const defaults = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"].filter((f) =>
+    existsSync(join(root, f)),
+  );
   // A service named by a variable (`exec "$svc"`) says nothing about which one runs the tests.
   // Of the runs naming a service, the one running tests; a wait loop or a setup step says less.
   const named = runs.filter((r) => r.service && /^[a-z0-9][\w.-]*$/i.test(r.service));
-  const run = named.find((r) => SUITE.test([...(r.command ?? []), r.commandUnknown ?? ""].join(" "))) ?? named[0] ?? runs[0];
+  const run =
+    named.find((r) => SUITE.test([...(r.command ?? []), r.commandUnknown ?? ""].join(" "))) ?? named[0] ?? runs[0];
   const chosen = run
     ? { paths: run.files, why: `${at(run.from)} runs the tests with it` }
     : defaults.length
@@ -80,13 +85,18 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
       if (target) visit(normalize(join(dirname(path), target)));
     }
     // A later file overrides an earlier one's service as a whole here: compose merges keys, which init need not.
-    for (const [name, raw] of Object.entries(data.services ?? {})) if (raw && typeof raw === "object") services.set(name, { raw, from: originOf(y, ["services", name]), dir: dirname(path) });
+    for (const [name, raw] of Object.entries(data.services ?? {}))
+      if (raw && typeof raw === "object")
+        services.set(name, { raw, from: originOf(y, ["services", name]), dir: dirname(path) });
   };
   for (const path of chosen.paths) visit(path);
 
   const value = (text: unknown, where: string, from: Origin): string | undefined => {
     const v = interpolate(String(text), env);
-    if (!v.ok) notes.push(`${at(from)}: ${where} uses ${v.unknown.map((u) => `\${${u}}`).join(", ")}, which neither .env nor a default sets; left out`);
+    if (!v.ok)
+      notes.push(
+        `${at(from)}: ${where} uses ${v.unknown.map((u) => `\${${u}}`).join(", ")}, which neither .env nor a default sets; left out`,
+      );
     return v.ok ? v.value : undefined;
   };
   const testedName = run?.service && services.has(run.service) ? run.service : pickTested(services);
@@ -98,9 +108,13 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
     if (s.raw.build !== undefined) {
       // Built here: another process of the application (same target: an init job, a worker of one image) is not a service;
       // another image (Hyku's solr, built with its config) is one, running what charthouse builds.
-      const target = s.raw.build && typeof s.raw.build === "object" ? (s.raw.build as { target?: unknown }).target : undefined;
+      const target =
+        s.raw.build && typeof s.raw.build === "object" ? (s.raw.build as { target?: unknown }).target : undefined;
       if (target === undefined ? tested?.target === undefined : String(target) === tested?.target) continue;
-      learned.push({ ...readService(root, name, s, "", value, notes), built: target === undefined ? {} : { target: String(target) } });
+      learned.push({
+        ...readService(root, name, s, "", value, notes),
+        built: target === undefined ? {} : { target: String(target) },
+      });
       continue;
     }
     const image = s.raw.image === undefined ? undefined : value(s.raw.image, `service ${name}'s image`, s.from);
@@ -109,23 +123,46 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
     learned.push(readService(root, name, s, image, value, notes));
   }
   const others = found.filter((f) => !read.has(f));
-  const suite = run?.service === testedName && (run?.command || run?.commandUnknown) ? { ...(run.command ? { command: run.command } : { unknown: run.commandUnknown! }), from: run.from } : undefined;
-  return { file: { path: chosen.paths.join(", "), why: chosen.why }, ...(tested ? { tested } : {}), ...(suite ? { suite } : {}), services: learned, others, notes: [...new Set(notes)] };
+  const suite =
+    run?.service === testedName && (run?.command || run?.commandUnknown)
+      ? { ...(run.command ? { command: run.command } : { unknown: run.commandUnknown! }), from: run.from }
+      : undefined;
+  return {
+    file: { path: chosen.paths.join(", "), why: chosen.why },
+    ...(tested ? { tested } : {}),
+    ...(suite ? { suite } : {}),
+    services: learned,
+    others,
+    notes: [...new Set(notes)],
+  };
 }
 
 const SUITE = /\b(rspec|rspec_booster|test|tests|spec|specs|pytest|jest|mocha|phpunit)\b/;
 
 type Value = (text: unknown, where: string, from: Origin) => string | undefined;
 
-function readService(root: string, name: string, s: { raw: Record<string, unknown>; from: Origin; dir: string }, image: string, value: Value, notes: string[]): LearnedService {
+function readService(
+  root: string,
+  name: string,
+  s: { raw: Record<string, unknown>; from: Origin; dir: string },
+  image: string,
+  value: Value,
+  notes: string[],
+): LearnedService {
   const env: Record<string, string> = {};
-  for (const file of typeof s.raw.env_file === "string" ? [s.raw.env_file] : Array.isArray(s.raw.env_file) ? s.raw.env_file : []) {
+  for (const file of typeof s.raw.env_file === "string"
+    ? [s.raw.env_file]
+    : Array.isArray(s.raw.env_file)
+      ? s.raw.env_file
+      : []) {
     const path = typeof file === "string" ? file : (file as { path?: string })?.path;
     if (path) Object.assign(env, readEnv(root, join(s.dir, path), notes));
   }
   const environment = s.raw.environment;
   const entries: [string, unknown][] = Array.isArray(environment)
-    ? environment.map(String).map((e) => (e.includes("=") ? [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] : [e, undefined]))
+    ? environment
+        .map(String)
+        .map((e) => (e.includes("=") ? [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] : [e, undefined]))
     : environment && typeof environment === "object"
       ? Object.entries(environment)
       : [];
@@ -148,9 +185,11 @@ function readService(root: string, name: string, s: { raw: Record<string, unknow
   const readyValues = ready?.map((part) => value(part, `service ${name}'s healthcheck`, s.from));
   const readyKnown = readyValues?.every((p) => p !== undefined) ? (readyValues as string[]) : undefined;
   if (!readyKnown) {
-    notes.push(port === undefined
-      ? `${at(s.from)}: service ${name} has no healthcheck and no port: nothing says when it is ready; add ready: to it`
-      : `${at(s.from)}: service ${name} has no healthcheck: it counts as ready once port ${port} listens (Dagger) or once started (Docker); add ready: for more`);
+    notes.push(
+      port === undefined
+        ? `${at(s.from)}: service ${name} has no healthcheck and no port: nothing says when it is ready; add ready: to it`
+        : `${at(s.from)}: service ${name} has no healthcheck: it counts as ready once port ${port} listens (Dagger) or once started (Docker); add ready: for more`,
+    );
   }
   const patience = readyKnown ? healthcheckPatience(health as Record<string, unknown>) : undefined;
   return {
@@ -170,7 +209,9 @@ function healthcheckPatience(health: Record<string, unknown>): number | undefine
   const interval = seconds(health.interval ?? "30s");
   const start = seconds(health.start_period ?? "0s");
   const retries = Number(health.retries ?? 3);
-  return interval === undefined || start === undefined || !Number.isFinite(retries) ? undefined : Math.ceil(start + interval * retries);
+  return interval === undefined || start === undefined || !Number.isFinite(retries)
+    ? undefined
+    : Math.ceil(start + interval * retries);
 }
 
 /** A compose duration (`1m30s`, `500ms`, `10s`) in seconds. */
@@ -191,7 +232,8 @@ function commandOf(raw: unknown, value: Value, where: string, from: Origin): str
 /** The container side of the first port: `"5432:5432"`, `8080`, `127.0.0.1:80:8080/tcp`, `{ target: 80 }`. */
 function portOf(raw: unknown): number | undefined {
   for (const entry of Array.isArray(raw) ? raw : []) {
-    const text = entry && typeof entry === "object" ? String((entry as { target?: unknown }).target ?? "") : String(entry);
+    const text =
+      entry && typeof entry === "object" ? String((entry as { target?: unknown }).target ?? "") : String(entry);
     const port = Number(text.split(":").pop()!.split("/")[0]!.split("-")[0]);
     if (Number.isInteger(port) && port > 0 && port < 65536) return port;
   }
@@ -264,10 +306,18 @@ function committed(root: string, path: string): boolean {
 function composeFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string, depth: number) => {
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isFile() && /compose[^/]*\.ya?ml$/.test(entry.name)) out.push(path);
-      else if (entry.isDirectory() && depth < 1 && !entry.name.startsWith(".") && !["node_modules", "vendor", "dist"].includes(entry.name)) walk(path, depth + 1);
+      else if (
+        entry.isDirectory() &&
+        depth < 1 &&
+        !entry.name.startsWith(".") &&
+        !["node_modules", "vendor", "dist"].includes(entry.name)
+      )
+        walk(path, depth + 1);
     }
   };
   walk("", 0);

@@ -49,7 +49,13 @@ export function learnPins(
       const image = images.find((i) => `${registry}/${i.repository}` === full);
       if (image && map.has("tag")) {
         // With a separate registry key, the repository key holds a path charthouse's full reference would break.
-        pins.push({ image: image.name, ...(host ? {} : { repository: key("repository") }), tag: key("tag"), ...(map.has("digest") ? { digest: key("digest") } : {}), from });
+        pins.push({
+          image: image.name,
+          ...(host ? {} : { repository: key("repository") }),
+          tag: key("tag"),
+          ...(map.has("digest") ? { digest: key("digest") } : {}),
+          from,
+        });
       } else if (!image && full.startsWith(`${registry}/`)) {
         stale.push(`${at(from)}: ${key("repository")} names ${full}, which no workflow publishes any more; not pinned`);
       }

@@ -33,7 +33,9 @@ interface Shaped {
  * version); the others are reported. A pair `check` would refuse is not proposed.
  */
 export function learnTagPatterns(tags: readonly GitTag[], charts: readonly string[]): LearnedPatterns {
-  const shaped = tags.flatMap((tag) => shape(tag, charts)).sort((a, b) => b.tag.time - a.tag.time || semver.rcompare(a.version, b.version));
+  const shaped = tags
+    .flatMap((tag) => shape(tag, charts))
+    .sort((a, b) => b.tag.time - a.tag.time || semver.rcompare(a.version, b.version));
   const notes: string[] = [];
   const newest = (chart: boolean) => {
     const seen = new Map<string, Shaped[]>();
@@ -44,10 +46,22 @@ export function learnTagPatterns(tags: readonly GitTag[], charts: readonly strin
   const chartPatterns = newest(true).filter((group) => charts.length <= 1 || group[0]!.pattern.includes("{chart}"));
   const release = releases[0];
   const releaseTag = release?.[0]!.pattern ?? DEFAULT_POLICY.releaseTag;
-  const chart = chartPatterns.find((group) => !tagReadTwice({ releaseTag, chartReleaseTag: group[0]!.pattern }, charts));
-  for (const group of releases.slice(1)) notes.push(`release tags ${group[0]!.pattern} (${count(group)}, newest ${group[0]!.tag.name}) are older than ${release![0]!.tag.name}: not used`);
-  for (const group of chartPatterns.filter((g) => g !== chart)) notes.push(`chart tags ${group[0]!.pattern} (${count(group)}, newest ${group[0]!.tag.name}) ${chart ? `are older than ${chart[0]!.tag.name}` : `would read a tag as a release too`}: not used`);
-  const chartReleaseTag = chart?.[0]!.pattern ?? (tagReadTwice({ releaseTag, chartReleaseTag: DEFAULT_POLICY.chartReleaseTag }, charts) ? `{chart}-chart-${releaseTag}` : DEFAULT_POLICY.chartReleaseTag);
+  const chart = chartPatterns.find(
+    (group) => !tagReadTwice({ releaseTag, chartReleaseTag: group[0]!.pattern }, charts),
+  );
+  for (const group of releases.slice(1))
+    notes.push(
+      `release tags ${group[0]!.pattern} (${count(group)}, newest ${group[0]!.tag.name}) are older than ${release![0]!.tag.name}: not used`,
+    );
+  for (const group of chartPatterns.filter((g) => g !== chart))
+    notes.push(
+      `chart tags ${group[0]!.pattern} (${count(group)}, newest ${group[0]!.tag.name}) ${chart ? `are older than ${chart[0]!.tag.name}` : `would read a tag as a release too`}: not used`,
+    );
+  const chartReleaseTag =
+    chart?.[0]!.pattern ??
+    (tagReadTwice({ releaseTag, chartReleaseTag: DEFAULT_POLICY.chartReleaseTag }, charts)
+      ? `{chart}-chart-${releaseTag}`
+      : DEFAULT_POLICY.chartReleaseTag);
   return {
     releaseTag,
     chartReleaseTag,

@@ -60,13 +60,24 @@ interface Collect {
 export function learnFromWorkflows(root: string, github: { readonly repository?: string }): WorkflowFacts {
   const found: Collect = { builds: [], charts: [], composeRuns: [], supersedes: [], unknown: [] };
   const dir = join(root, ".github/workflows");
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
-  const base: Vars = { "github.repository": github.repository, "github.repository_owner": github.repository?.split("/")[0] };
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : [];
+  const base: Vars = {
+    "github.repository": github.repository,
+    "github.repository_owner": github.repository?.split("/")[0],
+  };
   for (const name of files) {
     const y = readYaml(root, `.github/workflows/${name}`);
     const on = y?.doc.toJS()?.on;
     // Reusable workflows run where they are called, with the caller's inputs.
-    if (!y || (on && typeof on === "object" && !Array.isArray(on) && Object.keys(on).length === 1 && "workflow_call" in on)) continue;
+    if (
+      !y ||
+      (on && typeof on === "object" && !Array.isArray(on) && Object.keys(on).length === 1 && "workflow_call" in on)
+    )
+      continue;
     visitWorkflow(root, y, base, triggersOf(on), found, new Set([y.file]));
   }
   const unique = <T>(xs: T[]) => [...new Set(xs)];
@@ -79,17 +90,34 @@ function triggersOf(on: unknown): string[] {
   return on && typeof on === "object" ? Object.keys(on) : [];
 }
 
-type Job = { env?: Record<string, unknown>; steps?: Record<string, unknown>[]; uses?: string; with?: Record<string, unknown>; strategy?: { matrix?: unknown } };
+type Job = {
+  env?: Record<string, unknown>;
+  steps?: Record<string, unknown>[];
+  uses?: string;
+  with?: Record<string, unknown>;
+  strategy?: { matrix?: unknown };
+};
 
-function visitWorkflow(root: string, y: Yaml, vars: Vars, triggers: readonly string[], found: Collect, seen: Set<string>): void {
+function visitWorkflow(
+  root: string,
+  y: Yaml,
+  vars: Vars,
+  triggers: readonly string[],
+  found: Collect,
+  seen: Set<string>,
+): void {
   const data = y.doc.toJS() as { env?: Record<string, unknown>; jobs?: Record<string, Job> } | null;
   for (const [jobName, job] of Object.entries(data?.jobs ?? {})) {
     if (!job || typeof job !== "object") continue;
     const combos = expandMatrix(job.strategy?.matrix);
-    if (!combos) found.unknown.push(`${at(originOf(y, ["jobs", jobName, "strategy", "matrix"]))}: the matrix of job ${jobName} is an expression; its combinations are unknown`);
+    if (!combos)
+      found.unknown.push(
+        `${at(originOf(y, ["jobs", jobName, "strategy", "matrix"]))}: the matrix of job ${jobName} is an expression; its combinations are unknown`,
+      );
     for (const combo of combos ?? [{}]) {
       const jobVars: Record<string, string | undefined> = { ...vars, ...combo };
-      for (const [k, v] of Object.entries({ ...data?.env, ...job.env })) jobVars[`env.${k}`] = known(String(v), jobVars);
+      for (const [k, v] of Object.entries({ ...data?.env, ...job.env }))
+        jobVars[`env.${k}`] = known(String(v), jobVars);
       const builds = found.builds.length;
       const charts = found.charts.length;
       if (typeof job.uses === "string" && job.uses.startsWith("./")) {
@@ -101,7 +129,8 @@ function visitWorkflow(root: string, y: Yaml, vars: Vars, triggers: readonly str
       } else {
         visitSteps(root, y, ["jobs", jobName, "steps"], job.steps ?? [], jobVars, triggers, found, seen);
       }
-      if (found.charts.length > charts || found.builds.slice(builds).some((b) => b.pushes && !b.feedsTest)) found.supersedes.push(`${y.file} (job ${jobName})`);
+      if (found.charts.length > charts || found.builds.slice(builds).some((b) => b.pushes && !b.feedsTest))
+        found.supersedes.push(`${y.file} (job ${jobName})`);
     }
   }
 }
@@ -111,7 +140,11 @@ function base(vars: Vars): Vars {
   return { "github.repository": vars["github.repository"], "github.repository_owner": vars["github.repository_owner"] };
 }
 
-function inputsOf(declared: unknown, given: Record<string, unknown> | undefined, vars: Vars): Record<string, string | undefined> {
+function inputsOf(
+  declared: unknown,
+  given: Record<string, unknown> | undefined,
+  vars: Vars,
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, spec] of Object.entries((declared ?? {}) as Record<string, { default?: unknown }>)) {
     if (spec?.default !== undefined) out[`inputs.${k}`] = known(String(spec.default), vars);
@@ -125,13 +158,23 @@ function known(text: string, vars: Vars): string | undefined {
   return e.ok ? e.value : undefined;
 }
 
-function visitSteps(root: string, y: Yaml, path: (string | number)[], steps: Record<string, unknown>[], vars: Record<string, string | undefined>, triggers: readonly string[], found: Collect, seen: Set<string>): void {
+function visitSteps(
+  root: string,
+  y: Yaml,
+  path: (string | number)[],
+  steps: Record<string, unknown>[],
+  vars: Record<string, string | undefined>,
+  triggers: readonly string[],
+  found: Collect,
+  seen: Set<string>,
+): void {
   const metadata = new Map<string, string[]>();
   steps.forEach((step, i) => {
     if (!step || typeof step !== "object") return;
     const here = [...path, i];
     const stepVars: Record<string, string | undefined> = { ...vars };
-    for (const [k, v] of Object.entries((step.env ?? {}) as Record<string, unknown>)) stepVars[`env.${k}`] = known(String(v), vars);
+    for (const [k, v] of Object.entries((step.env ?? {}) as Record<string, unknown>))
+      stepVars[`env.${k}`] = known(String(v), vars);
     for (const [id, images] of metadata) stepVars[`steps.${id}.outputs.tags`] = images.join("\n");
     const uses = String(step.uses ?? "");
     const w = (step.with ?? {}) as Record<string, unknown>;
@@ -142,33 +185,67 @@ function visitSteps(root: string, y: Yaml, path: (string | number)[], steps: Rec
       const action = file && !seen.has(file) ? readYaml(root, file) : undefined;
       const data = action?.doc.toJS() as { inputs?: unknown; runs?: { steps?: Record<string, unknown>[] } } | undefined;
       if (action && data?.runs?.steps) {
-        visitSteps(root, action, ["runs", "steps"], data.runs.steps, { ...vars, ...inputsOf(data.inputs, w, stepVars) }, triggers, found, new Set([...seen, file!]));
+        visitSteps(
+          root,
+          action,
+          ["runs", "steps"],
+          data.runs.steps,
+          { ...vars, ...inputsOf(data.inputs, w, stepVars) },
+          triggers,
+          found,
+          new Set([...seen, file!]),
+        );
       }
     } else if (uses.startsWith("docker/metadata-action") && typeof step.id === "string") {
       // Its tags output is one `<image>:<tag>` line per image and tag: the images are what a build's tags then name.
-      metadata.set(step.id, listOf(evaluatePartly(String(w.images ?? ""), stepVars)).map((line) => `${(line.match(/(?:^|,)\s*name=([^,]+)/)?.[1] ?? line.split(",")[0]!).trim()}:tag`));
+      metadata.set(
+        step.id,
+        listOf(evaluatePartly(String(w.images ?? ""), stepVars)).map(
+          (line) => `${(line.match(/(?:^|,)\s*name=([^,]+)/)?.[1] ?? line.split(",")[0]!).trim()}:tag`,
+        ),
+      );
     } else if (uses.startsWith("docker/build-push-action")) {
       found.builds.push(readBuild(w, stepVars, triggers, origin, found));
     } else if (uses.startsWith("samvera-labs/helm-oci-charts-releaser") || uses.includes("chart-releaser")) {
-      const registry = [w.oci_registry, w.oci_path].filter((p) => p !== undefined && p !== "").map((p) => known(String(p), stepVars)).join("/");
-      found.charts.push({ dir: String(w.charts_dir ?? "charts"), ...(registry ? { registry } : {}), from: origin("charts_dir") });
+      const registry = [w.oci_registry, w.oci_path]
+        .filter((p) => p !== undefined && p !== "")
+        .map((p) => known(String(p), stepVars))
+        .join("/");
+      found.charts.push({
+        dir: String(w.charts_dir ?? "charts"),
+        ...(registry ? { registry } : {}),
+        from: origin("charts_dir"),
+      });
     }
     if (typeof step.run === "string") readRun(step.run, stepVars, vars, originOf(y, [...here, "run"]), found);
   });
 }
 
-function readBuild(w: Record<string, unknown>, vars: Vars, triggers: readonly string[], origin: (key?: string) => Origin, found: Collect): WorkflowBuild {
+function readBuild(
+  w: Record<string, unknown>,
+  vars: Vars,
+  triggers: readonly string[],
+  origin: (key?: string) => Origin,
+  found: Collect,
+): WorkflowBuild {
   const from = origin(w.target !== undefined ? "target" : "tags");
   const value = (key: string): string | undefined => {
     if (w[key] === undefined) return undefined;
     const e = evaluateExpressions(String(w[key]), vars);
-    if (!e.ok) found.unknown.push(`${at(origin(key))}: ${key} ${e.unknown.join(" ")} cannot be evaluated here; left out`);
+    if (!e.ok)
+      found.unknown.push(`${at(origin(key))}: ${key} ${e.unknown.join(" ")} cannot be evaluated here; left out`);
     return e.ok ? e.value.trim() : undefined;
   };
   const repositories: string[] = [];
   for (const tag of listOf(evaluatePartly(String(w.tags ?? ""), vars))) {
-    const repository = tag.replace(/:[^/:]*$/, "").replace(/@sha256:.*$/, "").toLowerCase();
-    if (hasUnknown(repository)) found.unknown.push(`${at(origin("tags"))}: the image repository of tag ${String(w.tags).split("\n")[0]!.trim()} cannot be evaluated here`);
+    const repository = tag
+      .replace(/:[^/:]*$/, "")
+      .replace(/@sha256:.*$/, "")
+      .toLowerCase();
+    if (hasUnknown(repository))
+      found.unknown.push(
+        `${at(origin("tags"))}: the image repository of tag ${String(w.tags).split("\n")[0]!.trim()} cannot be evaluated here`,
+      );
     else if (repository && !repositories.includes(repository)) repositories.push(repository);
   }
   const outputs = String(w.outputs ?? "");
@@ -191,17 +268,42 @@ function readBuild(w: Record<string, unknown>, vars: Vars, triggers: readonly st
 }
 
 /** A run step: its `$GITHUB_ENV` writes (for the steps after it) and the compose files it runs. */
-function readRun(run: string, stepVars: Vars, jobVars: Record<string, string | undefined>, from: Origin, found: Collect): void {
+function readRun(
+  run: string,
+  stepVars: Vars,
+  jobVars: Record<string, string | undefined>,
+  from: Origin,
+  found: Collect,
+): void {
   const text = evaluatePartly(run, stepVars);
   for (const write of githubEnvWrites(text, shellVars(stepVars))) {
     jobVars[`env.${write.name}`] = "value" in write ? write.value : undefined;
   }
   found.composeRuns.push(...composeRuns(text, from).filter((r) => !r.files.some(hasUnknown)));
-
 }
 
 /** Options of `docker compose run|exec` that take a value: the service is the first word that is neither. */
-const VALUED = new Set(["-e", "--env", "--entrypoint", "-l", "--label", "--name", "-p", "--publish", "--pull", "-u", "--user", "-v", "--volume", "-w", "--workdir", "--index", "--cap-add", "--cap-drop", "--env-from-file"]);
+const VALUED = new Set([
+  "-e",
+  "--env",
+  "--entrypoint",
+  "-l",
+  "--label",
+  "--name",
+  "-p",
+  "--publish",
+  "--pull",
+  "-u",
+  "--user",
+  "-v",
+  "--volume",
+  "-w",
+  "--workdir",
+  "--index",
+  "--cap-add",
+  "--cap-drop",
+  "--env-from-file",
+]);
 
 /** Every `docker compose -f <file>… [run|exec [options] <service>]` in a script. */
 export function composeRuns(script: string, from: Origin): ComposeRun[] {
@@ -231,8 +333,17 @@ export function composeRuns(script: string, from: Origin): ComposeRun[] {
       }
     }
     const args = service ? words.slice(k + 1).filter((w) => w !== "\\") : [];
-    const unknown = args.some(hasUnknown) ? "it holds expressions init cannot evaluate" : entrypoint ? "it replaces the image's entrypoint, which charthouse keeps" : undefined;
-    runs.push({ files, ...(service ? { service } : {}), ...(args.length ? (unknown ? { commandUnknown: unknown } : { command: args }) : {}), from });
+    const unknown = args.some(hasUnknown)
+      ? "it holds expressions init cannot evaluate"
+      : entrypoint
+        ? "it replaces the image's entrypoint, which charthouse keeps"
+        : undefined;
+    runs.push({
+      files,
+      ...(service ? { service } : {}),
+      ...(args.length ? (unknown ? { commandUnknown: unknown } : { command: args }) : {}),
+      from,
+    });
   }
   return runs;
 }
@@ -247,7 +358,9 @@ export function shellCommands(script: string): string[][] {
     let current: string[] = [];
     let redirect = false;
     // A word is a run of quoted and unquoted parts (`A='*'`), an operator ends a command.
-    for (const m of line.matchAll(/(?<![^\s])(\d*[<>]{1,2}&?)|((?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'|;&<>])+)|(&&|\|\||[|;&])/g)) {
+    for (const m of line.matchAll(
+      /(?<![^\s])(\d*[<>]{1,2}&?)|((?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'|;&<>])+)|(&&|\|\||[|;&])/g,
+    )) {
       if (m[3]) {
         commands.push(current);
         current = [];
@@ -265,7 +378,9 @@ export function shellCommands(script: string): string[][] {
 }
 
 function unquoteWord(word: string): string {
-  return [...word.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^"']+)/g)].map((m) => m[1]?.replace(/\\(.)/g, "$1") ?? m[2] ?? m[3]).join("");
+  return [...word.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|([^"']+)/g)]
+    .map((m) => m[1]?.replace(/\\(.)/g, "$1") ?? m[2] ?? m[3])
+    .join("");
 }
 
 /** A command line split into words as a shell would, quotes removed (no expansion). */

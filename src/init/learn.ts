@@ -67,15 +67,27 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
   const images = decision.images.length ? decision.images : builds.length ? [] : undefined;
 
   const tested = compose.tested;
-  const testImage = tested && images ? images.find((i) => (tested.target !== undefined && i.target === tested.target) || (registry && tested.image === `${registry.value}/${i.repository}`))?.name : undefined;
-  if (tested && images && !testImage) stale.push(`${at(tested.from)}: service ${tested.service} ${tested.target ? `builds target ${tested.target}` : `runs ${tested.image ?? "an image"}`}, which no published image is; no test gate written`);
+  const testImage =
+    tested && images
+      ? images.find(
+          (i) =>
+            (tested.target !== undefined && i.target === tested.target) ||
+            (registry && tested.image === `${registry.value}/${i.repository}`),
+        )?.name
+      : undefined;
+  if (tested && images && !testImage)
+    stale.push(
+      `${at(tested.from)}: service ${tested.service} ${tested.target ? `builds target ${tested.target}` : `runs ${tested.image ?? "an image"}`}, which no published image is; no test gate written`,
+    );
 
   // A service built from this repository runs the published image of its target, or is left out.
   const services = compose.services.flatMap((s) => {
     if (!s.built) return [s];
     const image = images?.find((i) => i.target === s.built!.target);
     if (image) return [{ ...s, image: image.name }];
-    stale.push(`${at(s.from)}: service ${s.name} builds target ${s.built.target ?? "(none)"}, which no published image is; left out of the test gate`);
+    stale.push(
+      `${at(s.from)}: service ${s.name} builds target ${s.built.target ?? "(none)"}, which no published image is; left out of the test gate`,
+    );
     return [];
   });
 
@@ -84,7 +96,10 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
     stale.push(...learned.stale);
     return { dir, name: readChart(join(root, dir)).name ?? dir, ...(releaser ? { releaser } : {}), pins: learned.pins };
   });
-  const patterns = learnTagPatterns(facts.tags, charts.map((c) => c.name));
+  const patterns = learnTagPatterns(
+    facts.tags,
+    charts.map((c) => c.name),
+  );
   return {
     ...(registry ? { registry } : {}),
     ...(images ? { images } : {}),
@@ -99,11 +114,16 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
 }
 
 /** Charts: those a releaser publishes (from its chart directory), else every top-level chart found. */
-function chartsToPublish(facts: ProjectFacts, released: readonly WorkflowChart[]): { dir: string; releaser?: WorkflowChart }[] {
+function chartsToPublish(
+  facts: ProjectFacts,
+  released: readonly WorkflowChart[],
+): { dir: string; releaser?: WorkflowChart }[] {
   const dirs = released.filter((c) => c.dir !== "");
   if (!dirs.length) return facts.charts.map((dir) => ({ dir }));
   const under = (dir: string, c: WorkflowChart) => dir === c.dir || dir.startsWith(`${c.dir.replace(/\/$/, "")}/`);
-  return facts.charts.filter((dir) => dirs.some((c) => under(dir, c))).map((dir) => ({ dir, releaser: dirs.find((c) => under(dir, c))! }));
+  return facts.charts
+    .filter((dir) => dirs.some((c) => under(dir, c)))
+    .map((dir) => ({ dir, releaser: dirs.find((c) => under(dir, c))! }));
 }
 
 export type { DecidedImage, LearnedPin, LearnedPatterns, ComposeFacts, Origin as LearnedOrigin };

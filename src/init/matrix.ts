@@ -20,14 +20,19 @@ export function expandMatrix(matrix: unknown): Combination[] | undefined {
   }
   const matches = (combo: Record<string, unknown>, entry: Record<string, unknown>) =>
     Object.entries(entry).every(([k, v]) => JSON.stringify(combo[k]) === JSON.stringify(v));
-  if (Array.isArray(exclude)) combos = combos.filter((c) => !exclude.some((e) => e && typeof e === "object" && matches(c, e as Record<string, unknown>)));
+  if (Array.isArray(exclude))
+    combos = combos.filter(
+      (c) => !exclude.some((e) => e && typeof e === "object" && matches(c, e as Record<string, unknown>)),
+    );
   const original = Object.keys(lists);
   if (Object.keys(lists).length === 0) combos = Array.isArray(include) && include.length ? [] : [{}];
   for (const entry of Array.isArray(include) ? (include as Record<string, unknown>[]) : []) {
     if (!entry || typeof entry !== "object") continue;
     let added = false;
     combos = combos.map((c) => {
-      const fits = Object.entries(entry).every(([k, v]) => !original.includes(k) || JSON.stringify(c[k]) === JSON.stringify(v));
+      const fits = Object.entries(entry).every(
+        ([k, v]) => !original.includes(k) || JSON.stringify(c[k]) === JSON.stringify(v),
+      );
       if (!fits || !original.length) return c;
       added = true;
       return { ...c, ...entry };
@@ -40,8 +45,10 @@ export function expandMatrix(matrix: unknown): Combination[] | undefined {
 function flatten(combo: Record<string, unknown>): Combination {
   const out: Record<string, string> = {};
   const put = (prefix: string, value: unknown) => {
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) put(`${prefix}.${k}`, v);
-    else if (value !== null && value !== undefined) out[prefix] = Array.isArray(value) ? JSON.stringify(value) : String(value);
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      for (const [k, v] of Object.entries(value)) put(`${prefix}.${k}`, v);
+    else if (value !== null && value !== undefined)
+      out[prefix] = Array.isArray(value) ? JSON.stringify(value) : String(value);
   };
   for (const [key, value] of Object.entries(combo)) put(`matrix.${key}`, value);
   return out;

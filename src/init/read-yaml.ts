@@ -41,6 +41,10 @@ export function at(origin: Origin): string {
 /** A YAML value that may be a list or a newline- or comma-separated string, as action inputs are. */
 export function listOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
-  if (typeof value === "string") return value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  if (typeof value === "string")
+    return value
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   return [];
 }

@@ -18,7 +18,11 @@ export interface RenderedConfig {
 
 /** Plain YAML scalars stay plain; anything YAML could read otherwise is quoted. */
 function scalar(value: string): string {
-  return /^[\w./@-][\w./@ :+-]*$/.test(value) && !/: |\s$|^(true|false|null|yes|no|on|off|~)$/i.test(value) && !/^[\d.]+$/.test(value) ? value : JSON.stringify(value);
+  return /^[\w./@-][\w./@ :+-]*$/.test(value) &&
+    !/: |\s$|^(true|false|null|yes|no|on|off|~)$/i.test(value) &&
+    !/^[\d.]+$/.test(value)
+    ? value
+    : JSON.stringify(value);
 }
 
 const flow = (values: readonly string[]) => JSON.stringify(values);
@@ -40,7 +44,10 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
     out.push(`# from ${learned.registry.source}`, `registry: ${learned.registry.value}`);
     rows.push({ what: "registry", value: learned.registry.value, source: learned.registry.source });
   } else {
-    out.push("# TODO: the registry and namespace to publish to (no workflow or GitHub remote says it).", "registry: ghcr.io/your-org");
+    out.push(
+      "# TODO: the registry and namespace to publish to (no workflow or GitHub remote says it).",
+      "registry: ghcr.io/your-org",
+    );
     todo.push("charthouse.yaml: registry (no workflow or GitHub remote says where to publish)");
   }
   if (facts.source) out.push(`source: ${facts.source}`);
@@ -52,14 +59,30 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
     out.push("images:");
     for (const image of learned.images) {
       out.push(...renderImage(image));
-      rows.push({ what: `image ${image.name}`, value: [image.target && `target ${image.target}`, image.platforms.length ? image.platforms.join(", ") : "linux/amd64 (default)"].filter(Boolean).join("; "), source: image.from.map(at).join(", ") });
+      rows.push({
+        what: `image ${image.name}`,
+        value: [
+          image.target && `target ${image.target}`,
+          image.platforms.length ? image.platforms.join(", ") : "linux/amd64 (default)",
+        ]
+          .filter(Boolean)
+          .join("; "),
+        source: image.from.map(at).join(", "),
+      });
     }
     for (const s of stages.filter((s) => !learned.images!.some((i) => i.target === s.stage))) {
-      out.push(`  # - name: ${s.stage.toLowerCase()}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: uncomment to publish it`, `  #   target: ${s.stage}`);
+      out.push(
+        `  # - name: ${s.stage.toLowerCase()}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: uncomment to publish it`,
+        `  #   target: ${s.stage}`,
+      );
     }
     todo.push("charthouse.yaml: a smoke test for each image (images[].smoke)");
   } else if (stages.length) {
-    out.push("# One image per named Dockerfile stage. Remove the stages you do not publish (base stages", "# other stages build FROM are built anyway), and add a smoke test to each.", "images:");
+    out.push(
+      "# One image per named Dockerfile stage. Remove the stages you do not publish (base stages",
+      "# other stages build FROM are built anyway), and add a smoke test to each.",
+      "images:",
+    );
     for (const { dockerfile, stage } of stages) {
       names.set(stage, stage.toLowerCase());
       out.push(`  - name: ${stage.toLowerCase()}`, `    target: ${stage}`);
@@ -69,7 +92,11 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
     }
     todo.push("charthouse.yaml: keep only the stages you publish, each with a smoke test");
   } else if (facts.dockerfiles.length) {
-    out.push("# The Dockerfiles found have no named stages (FROM … AS name): add images by hand.", "images:", ...facts.dockerfiles.map((d) => `  - name: ${facts.name}\n    dockerfile: ${d.path}`));
+    out.push(
+      "# The Dockerfiles found have no named stages (FROM … AS name): add images by hand.",
+      "images:",
+      ...facts.dockerfiles.map((d) => `  - name: ${facts.name}\n    dockerfile: ${d.path}`),
+    );
   } else {
     out.push("# No Dockerfile was found.", "images: []");
   }
@@ -78,33 +105,63 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
   if (learned.charts.length) {
     out.push("charts:");
     for (const chart of learned.charts) {
-      if (chart.releaser) out.push(`  # from ${at(chart.releaser.from)}${chart.releaser.registry ? ` (it pushes to oci://${chart.releaser.registry}; charthouse pushes to <registry>/charts/${chart.name})` : ""}`);
+      if (chart.releaser)
+        out.push(
+          `  # from ${at(chart.releaser.from)}${chart.releaser.registry ? ` (it pushes to oci://${chart.releaser.registry}; charthouse pushes to <registry>/charts/${chart.name})` : ""}`,
+        );
       out.push(`  - path: ${chart.dir}`);
-      rows.push({ what: `chart ${chart.name}`, value: chart.dir, source: chart.releaser ? at(chart.releaser.from) : `${chart.dir}/Chart.yaml` });
+      rows.push({
+        what: `chart ${chart.name}`,
+        value: chart.dir,
+        source: chart.releaser ? at(chart.releaser.from) : `${chart.dir}/Chart.yaml`,
+      });
       if (chart.pins.length) {
         out.push("    # the image each chart deploys, written into these values keys on publish");
         out.push("    pins:");
         for (const pin of chart.pins) {
-          out.push(`      # from ${at(pin.from)}`, `      - { image: ${pin.image}, ${pin.repository ? `repository: ${pin.repository}, ` : ""}tag: ${pin.tag}${pin.digest ? `, digest: ${pin.digest}` : ""} }`);
-          rows.push({ what: `pin in ${chart.name}`, value: `${pin.repository ?? pin.tag.replace(/\.tag$/, "")} → ${pin.image}`, source: at(pin.from) });
+          out.push(
+            `      # from ${at(pin.from)}`,
+            `      - { image: ${pin.image}, ${pin.repository ? `repository: ${pin.repository}, ` : ""}tag: ${pin.tag}${pin.digest ? `, digest: ${pin.digest}` : ""} }`,
+          );
+          rows.push({
+            what: `pin in ${chart.name}`,
+            value: `${pin.repository ?? pin.tag.replace(/\.tag$/, "")} → ${pin.image}`,
+            source: at(pin.from),
+          });
         }
       } else {
-        out.push("    # pins: the image each chart deploys, written into these values keys on publish", "    #   - { image: <an image above>, repository: image.repository, tag: image.tag, digest: image.digest }");
+        out.push(
+          "    # pins: the image each chart deploys, written into these values keys on publish",
+          "    #   - { image: <an image above>, repository: image.repository, tag: image.tag, digest: image.digest }",
+        );
       }
     }
-    if (facts.subcharts.length) out.push(`# Not published on their own (local dependencies of the charts above): ${facts.subcharts.join(", ")}`);
+    if (facts.subcharts.length)
+      out.push(`# Not published on their own (local dependencies of the charts above): ${facts.subcharts.join(", ")}`);
   } else {
     out.push("charts: []");
   }
 
   const p = learned.patterns;
   out.push("", "policy:");
-  out.push(p.releaseFrom ? `  # from git tag ${p.releaseFrom}` : "  # no release tag in the history: charthouse's default");
+  out.push(
+    p.releaseFrom ? `  # from git tag ${p.releaseFrom}` : "  # no release tag in the history: charthouse's default",
+  );
   out.push(`  releaseTag: ${scalar(p.releaseTag)}`);
-  out.push(p.chartFrom ? `  # from git tag ${p.chartFrom}` : "  # no chart release tag in the history: charthouse's default");
+  out.push(
+    p.chartFrom ? `  # from git tag ${p.chartFrom}` : "  # no chart release tag in the history: charthouse's default",
+  );
   out.push(`  chartReleaseTag: ${scalar(p.chartReleaseTag)}`, "  defaultBranch: main", "");
-  rows.push({ what: "release tags", value: p.releaseTag, source: p.releaseFrom ? `git tag ${p.releaseFrom}` : "default" });
-  rows.push({ what: "chart release tags", value: p.chartReleaseTag, source: p.chartFrom ? `git tag ${p.chartFrom}` : "default" });
+  rows.push({
+    what: "release tags",
+    value: p.releaseTag,
+    source: p.releaseFrom ? `git tag ${p.releaseFrom}` : "default",
+  });
+  rows.push({
+    what: "chart release tags",
+    value: p.chartReleaseTag,
+    source: p.chartFrom ? `git tag ${p.chartFrom}` : "default",
+  });
   return { text: out.join("\n"), learned: rows, todo };
 }
 
@@ -113,28 +170,54 @@ function renderImage(image: DecidedImage): string[] {
   if (image.repository !== image.name) lines.push(`    repository: ${image.repository}`);
   if (image.target) lines.push(`    target: ${scalar(image.target)}`);
   if (image.context) lines.push(`    context: ${scalar(image.context)}`);
-  if (image.dockerfile && image.dockerfile !== `${image.context ?? "."}/Dockerfile` && image.dockerfile !== "Dockerfile") lines.push(`    dockerfile: ${scalar(image.dockerfile)}`);
+  if (
+    image.dockerfile &&
+    image.dockerfile !== `${image.context ?? "."}/Dockerfile` &&
+    image.dockerfile !== "Dockerfile"
+  )
+    lines.push(`    dockerfile: ${scalar(image.dockerfile)}`);
   if (image.platforms.length) lines.push(`    platforms: ${flow(image.platforms)}`);
   lines.push(`    # smoke: ["sh", "-c", "…"]   # a command the image must pass`);
   return lines;
 }
 
 /** The test gate: the image the tested compose service builds, the services it depends on with their healthchecks as `ready`. */
-function renderTest(learned: Learned, names: ReadonlyMap<string, string>, rows: LearnedRow[], todo: string[]): string[] {
+function renderTest(
+  learned: Learned,
+  names: ReadonlyMap<string, string>,
+  rows: LearnedRow[],
+  todo: string[],
+): string[] {
   const { tested, file, services } = learned.compose;
   const image = learned.testImage ?? (tested?.target ? names.get(tested.target) : undefined);
   if (!tested || !image) {
-    return ["# The project's test suite, run in one of its images against service containers:", "# test:", "#   image: <an image above>", '#   command: ["bundle", "exec", "rspec"]', "#   services:", "#     - { name: postgres, image: postgres:15, port: 5432, ready: [pg_isready] }"];
+    return [
+      "# The project's test suite, run in one of its images against service containers:",
+      "# test:",
+      "#   image: <an image above>",
+      '#   command: ["bundle", "exec", "rspec"]',
+      "#   services:",
+      "#     - { name: postgres, image: postgres:15, port: 5432, ready: [pg_isready] }",
+    ];
   }
-  const lines = [`# from ${at(tested.from)}: service ${tested.service} of ${file?.path ?? "the compose file"} (${file?.why ?? "built from this repository"})`, "test:", `  image: ${image}`];
+  const lines = [
+    `# from ${at(tested.from)}: service ${tested.service} of ${file?.path ?? "the compose file"} (${file?.why ?? "built from this repository"})`,
+    "test:",
+    `  image: ${image}`,
+  ];
   rows.push({ what: "test image", value: `${image} (service ${tested.service})`, source: at(tested.from) });
   const suite = learned.compose.suite;
   if (suite?.command) {
-    lines.push(`  # from ${at(suite.from)}: the command its CI runs in service ${tested.service}`, `  command: ${flow(suite.command)}`);
+    lines.push(
+      `  # from ${at(suite.from)}: the command its CI runs in service ${tested.service}`,
+      `  command: ${flow(suite.command)}`,
+    );
     rows.push({ what: "test command", value: suite.command.join(" "), source: at(suite.from) });
   } else {
     const ci = suite ? `; ${at(suite.from)} runs the suite in service ${tested.service}, but ${suite.unknown}` : "";
-    lines.push(`  # TODO: the command that runs the test suite${ci}${tested.command ? `; the compose service itself runs ${flow(tested.command)}` : ""}`);
+    lines.push(
+      `  # TODO: the command that runs the test suite${ci}${tested.command ? `; the compose service itself runs ${flow(tested.command)}` : ""}`,
+    );
     lines.push('  command: ["bundle", "exec", "rspec"]');
     todo.push("charthouse.yaml: test.command, the command that runs the suite");
   }
@@ -149,8 +232,21 @@ function renderTest(learned: Learned, names: ReadonlyMap<string, string>, rows: 
       }
       if (s.command) lines.push(`      command: ${flow(s.command)}`);
       if (s.ready) lines.push(`      ready: ${flow(s.ready)}`);
-      if (s.readyTimeoutSeconds) lines.push(`      readyTimeoutSeconds: ${s.readyTimeoutSeconds}   # as long as compose waits for its healthcheck`);
-      rows.push({ what: `service ${s.name}`, value: [s.image, s.port === undefined ? "" : `port ${s.port}`, s.ready ? "ready from healthcheck" : "no ready check"].filter(Boolean).join("; "), source: at(s.from) });
+      if (s.readyTimeoutSeconds)
+        lines.push(
+          `      readyTimeoutSeconds: ${s.readyTimeoutSeconds}   # as long as compose waits for its healthcheck`,
+        );
+      rows.push({
+        what: `service ${s.name}`,
+        value: [
+          s.image,
+          s.port === undefined ? "" : `port ${s.port}`,
+          s.ready ? "ready from healthcheck" : "no ready check",
+        ]
+          .filter(Boolean)
+          .join("; "),
+        source: at(s.from),
+      });
     }
   }
   return lines;

@@ -1,7 +1,8 @@
 import type { Vars } from "./expressions.js";
 
 /** A variable a run step writes to `$GITHUB_ENV`: its value, or why it cannot be known here. */
-export type EnvWrite = { readonly name: string; readonly value: string } | { readonly name: string; readonly unknown: string };
+export type EnvWrite =
+  { readonly name: string; readonly value: string } | { readonly name: string; readonly unknown: string };
 
 /**
  * The `NAME=value >> $GITHUB_ENV` writes of a run step, in the shell forms workflows use
@@ -31,8 +32,13 @@ export function githubEnvWrites(run: string, vars: Vars): EnvWrite[] {
   }
   // One name written with two values in one step (`if …; then echo A=x …; else echo A=y …`): which one depends on the run.
   const values = new Map<string, Set<string>>();
-  for (const w of writes) values.set(w.name, (values.get(w.name) ?? new Set()).add("value" in w ? w.value : `\u0000${w.unknown}`));
-  return writes.map((w) => ((values.get(w.name)?.size ?? 0) > 1 ? { name: w.name, unknown: `$${w.name}, written with different values depending on how the step runs` } : w));
+  for (const w of writes)
+    values.set(w.name, (values.get(w.name) ?? new Set()).add("value" in w ? w.value : `\u0000${w.unknown}`));
+  return writes.map((w) =>
+    (values.get(w.name)?.size ?? 0) > 1
+      ? { name: w.name, unknown: `$${w.name}, written with different values depending on how the step runs` }
+      : w,
+  );
 }
 
 function unquote(word: string): string {
@@ -44,27 +50,30 @@ function unquote(word: string): string {
 export function expandShell(text: string, vars: Vars): { ok: true; value: string } | { ok: false; unknown: string } {
   if (/\$\(|`/.test(text)) return { ok: false, unknown: `a command's output (${text})` };
   let unknown: string | undefined;
-  const value = text.replace(/\$\{(\w+)([^}]*)\}|\$(\w+)/g, (whole, braced: string | undefined, op: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare!;
-    const raw = vars[name];
-    const def = op?.match(/^:?-(.*)$/);
-    if (raw === undefined || raw === "") {
-      if (def) return def[1]!;
-      if (raw === undefined) unknown ??= `$${name} (${whole})`;
+  const value = text.replace(
+    /\$\{(\w+)([^}]*)\}|\$(\w+)/g,
+    (whole, braced: string | undefined, op: string | undefined, bare: string | undefined) => {
+      const name = braced ?? bare!;
+      const raw = vars[name];
+      const def = op?.match(/^:?-(.*)$/);
+      if (raw === undefined || raw === "") {
+        if (def) return def[1]!;
+        if (raw === undefined) unknown ??= `$${name} (${whole})`;
+        return "";
+      }
+      if (!op || def) return raw;
+      if (op === ",,") return raw.toLowerCase();
+      if (op === "^^") return raw.toUpperCase();
+      if (op === ",") return raw.charAt(0).toLowerCase() + raw.slice(1);
+      if (op === "^") return raw.charAt(0).toUpperCase() + raw.slice(1);
+      const slice = op.match(/^:(\d*):?(\d*)$/);
+      if (slice) {
+        const from = Number(slice[1] || 0);
+        return slice[2] === "" && !op.endsWith(":") ? raw.slice(from) : raw.slice(from, from + Number(slice[2] || 0));
+      }
+      unknown ??= `${whole} (an expansion init does not evaluate)`;
       return "";
-    }
-    if (!op || def) return raw;
-    if (op === ",,") return raw.toLowerCase();
-    if (op === "^^") return raw.toUpperCase();
-    if (op === ",") return raw.charAt(0).toLowerCase() + raw.slice(1);
-    if (op === "^") return raw.charAt(0).toUpperCase() + raw.slice(1);
-    const slice = op.match(/^:(\d*):?(\d*)$/);
-    if (slice) {
-      const from = Number(slice[1] || 0);
-      return slice[2] === "" && !op.endsWith(":") ? raw.slice(from) : raw.slice(from, from + Number(slice[2] || 0));
-    }
-    unknown ??= `${whole} (an expansion init does not evaluate)`;
-    return "";
-  });
+    },
+  );
   return unknown === undefined ? { ok: true, value } : { ok: false, unknown };
 }

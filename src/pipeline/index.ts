@@ -1,2 +1,12 @@
-export { planSteps, gateSteps, packageSteps, commandSteps, describeStep, publishesAnything, type Step, type StepKind, type Command } from "./steps.js";
+export {
+  planSteps,
+  gateSteps,
+  packageSteps,
+  commandSteps,
+  describeStep,
+  publishesAnything,
+  type Step,
+  type StepKind,
+  type Command,
+} from "./steps.js";
 export { shellQuote } from "./shell-quote.js";

@@ -9,7 +9,13 @@ import type { AliasMove, ChartPlan, ImagePlan, Plan, TestPlan } from "../plan/ty
 export type Step =
   | { readonly kind: "build"; readonly phase: "gate"; readonly image: ImagePlan }
   /** One per platform the image is built for: each is run, emulated where the engine's own platform is another. */
-  | { readonly kind: "smoke"; readonly phase: "gate"; readonly image: ImagePlan; readonly command: readonly string[]; readonly platform: string }
+  | {
+      readonly kind: "smoke";
+      readonly phase: "gate";
+      readonly image: ImagePlan;
+      readonly command: readonly string[];
+      readonly platform: string;
+    }
   | { readonly kind: "test"; readonly phase: "gate"; readonly image: ImagePlan; readonly test: TestPlan }
   | { readonly kind: "chart-deps"; readonly phase: "gate"; readonly chart: ChartPlan }
   | { readonly kind: "lint"; readonly phase: "gate"; readonly chart: ChartPlan }
@@ -36,7 +42,9 @@ export function publishesAnything(plan: Plan): boolean {
 
 /** Whether the run publishes by its nature (nightly, release, default branch), even if all of it is there already. */
 function isPublishingRun(plan: Plan): boolean {
-  return plan.images.some((i) => i.publication.action !== "none") || plan.charts.some((c) => c.publication.action !== "none");
+  return (
+    plan.images.some((i) => i.publication.action !== "none") || plan.charts.some((c) => c.publication.action !== "none")
+  );
 }
 
 /**
@@ -70,8 +78,12 @@ export function planSteps(plan: Plan, opts: { sign?: boolean } = {}): Step[] {
  */
 function signSteps(plan: Plan): Step[] {
   return [
-    ...plan.images.filter((image) => image.publication.action !== "none").map((image): Step => ({ kind: "sign-image", phase: "sign", image })),
-    ...plan.charts.filter((chart) => chart.publication.action !== "none").map((chart): Step => ({ kind: "sign-chart", phase: "sign", chart })),
+    ...plan.images
+      .filter((image) => image.publication.action !== "none")
+      .map((image): Step => ({ kind: "sign-image", phase: "sign", image })),
+    ...plan.charts
+      .filter((chart) => chart.publication.action !== "none")
+      .map((chart): Step => ({ kind: "sign-chart", phase: "sign", chart })),
   ];
 }
 
@@ -81,7 +93,10 @@ export function gateSteps(plan: Plan): Step[] {
   for (const image of plan.images) steps.push({ kind: "build", phase: "gate", image });
   for (const image of plan.images) {
     const command = image.smoke;
-    if (command) steps.push(...image.build.platforms.map((platform): Step => ({ kind: "smoke", phase: "gate", image, command, platform })));
+    if (command)
+      steps.push(
+        ...image.build.platforms.map((platform): Step => ({ kind: "smoke", phase: "gate", image, command, platform })),
+      );
   }
   if (plan.test) {
     const test = plan.test;
@@ -95,7 +110,10 @@ export function gateSteps(plan: Plan): Step[] {
 
 /** Every chart's gates, then its package, whatever the run publishes (`charthouse package`). */
 export function packageSteps(plan: Plan): Step[] {
-  return plan.charts.flatMap((chart): Step[] => [...chartGates(chart), { kind: "package-chart", phase: "publish", chart }]);
+  return plan.charts.flatMap((chart): Step[] => [
+    ...chartGates(chart),
+    { kind: "package-chart", phase: "publish", chart },
+  ]);
 }
 
 /** What each command of charthouse (and function of the Dagger module) walks. */
@@ -113,7 +131,9 @@ export function commandSteps(command: Command, plan: Plan, opts: { image?: strin
       return planSteps(plan, { sign: opts.sign });
     case "build": {
       if (opts.image && !plan.images.some((i) => i.name === opts.image)) {
-        throw new ConfigError(`charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`);
+        throw new ConfigError(
+          `charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`,
+        );
       }
       return gateSteps(plan).filter((s) => s.kind === "build" && (!opts.image || s.image.name === opts.image));
     }
@@ -127,7 +147,11 @@ export function commandSteps(command: Command, plan: Plan, opts: { image?: strin
 }
 
 function chartGates(chart: ChartPlan): Step[] {
-  return [{ kind: "chart-deps", phase: "gate", chart }, { kind: "lint", phase: "gate", chart }, { kind: "template", phase: "gate", chart }];
+  return [
+    { kind: "chart-deps", phase: "gate", chart },
+    { kind: "lint", phase: "gate", chart },
+    { kind: "template", phase: "gate", chart },
+  ];
 }
 
 /** One line naming a step, for progress output and plan tables. */

@@ -27,7 +27,8 @@ export function planAliasMoves(
     .map((alias) => ({ repository, alias, from, expect: digestOf(alias) ?? null, rank }));
 }
 
-export type AliasDecision = { readonly move: true; readonly reason: string } | { readonly move: false; readonly reason: string };
+export type AliasDecision =
+  { readonly move: true; readonly reason: string } | { readonly move: false; readonly reason: string };
 
 /**
  * Decides, just before moving, whether `move` still should: yes when the alias still
@@ -41,11 +42,20 @@ export function decideAliasMove(move: AliasMove, current: TagRecord | null, targ
   if (current === null) return { move: true, reason: `${ref} was deleted since the plan; recreating it` };
   const comparison = compareRank(move.rank, current);
   if (comparison === undefined) {
-    return { move: false, reason: `${ref} was moved by another run to something charthouse cannot rank against this run's ${describeRank(move.rank)}; leaving it` };
+    return {
+      move: false,
+      reason: `${ref} was moved by another run to something charthouse cannot rank against this run's ${describeRank(move.rank)}; leaving it`,
+    };
   }
   return comparison > 0
-    ? { move: true, reason: `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ${describeRank(move.rank)} is newer` }
-    : { move: false, reason: `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this run's ${describeRank(move.rank)}; leaving it` };
+    ? {
+        move: true,
+        reason: `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ${describeRank(move.rank)} is newer`,
+      }
+    : {
+        move: false,
+        reason: `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this run's ${describeRank(move.rank)}; leaving it`,
+      };
 }
 
 /** >0 when `rank` is newer than what `current` holds; undefined when `current` cannot be ranked. */

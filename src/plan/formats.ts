@@ -39,7 +39,10 @@ export function shortCommit(commit: string): string {
 
 /** Branch names may hold `/`, which a tag cannot: `release/5.x` → `release-5.x`. */
 export function aliasForBranch(branch: string): string {
-  return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
+  return branch
+    .replace(/[^A-Za-z0-9_.-]/g, "-")
+    .replace(/^[.-]+/, "")
+    .slice(0, 128);
 }
 
 /**
@@ -57,7 +60,8 @@ export function releaseAliases(version: string, tags: Iterable<string>): string[
     return top === undefined || semver.gte(version, top);
   };
   const aliases: string[] = [];
-  if (atLeast(releases.filter((v) => semver.major(v) === major && semver.minor(v) === minor))) aliases.push(`${major}.${minor}`);
+  if (atLeast(releases.filter((v) => semver.major(v) === major && semver.minor(v) === minor)))
+    aliases.push(`${major}.${minor}`);
   if (atLeast(releases.filter((v) => semver.major(v) === major))) aliases.push(`${major}`);
   if (atLeast(releases)) aliases.push("latest");
   return aliases;
@@ -159,7 +163,9 @@ export function circleTagFilter(patterns: { readonly releaseTag: string; readonl
 
 /** GitHub Actions `push: tags:` globs for the two patterns. */
 export function githubTagGlobs(patterns: { readonly releaseTag: string; readonly chartReleaseTag: string }): string[] {
-  return [patterns.releaseTag, patterns.chartReleaseTag].map((p) => p.replace("{version}", "[0-9]+.[0-9]+.[0-9]+*").replace("{chart}", "*"));
+  return [patterns.releaseTag, patterns.chartReleaseTag].map((p) =>
+    p.replace("{version}", "[0-9]+.[0-9]+.[0-9]+*").replace("{chart}", "*"),
+  );
 }
 
 /** Chart names the ambiguity check assumes when a file declares none yet: charts may be added later. */
@@ -174,15 +180,26 @@ const SAMPLE_CHARTS = ["app", "my-app", "my.app"];
  * from the other pattern's literal text, and every release tag likewise; a collision
  * needs one side's literal text inside the other's version, so these find it.
  */
-export function tagReadTwice(patterns: { readonly releaseTag: string; readonly chartReleaseTag: string }, charts: readonly string[]): string | undefined {
+export function tagReadTwice(
+  patterns: { readonly releaseTag: string; readonly chartReleaseTag: string },
+  charts: readonly string[],
+): string | undefined {
   const names = charts.length ? charts : SAMPLE_CHARTS;
-  const literals = (pattern: string) => pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
-  const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [l, `${l}.1`, `1-${l}`]);
+  const literals = (pattern: string) =>
+    pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
+  const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [
+    l,
+    `${l}.1`,
+    `1-${l}`,
+  ]);
   const versions = ["1.2.3", "1.2.3-rc.1", "10.0.0-beta.2", ...suffixes.map((s) => `1.2.3-${s}`)].filter(isSemver);
   const chartTags = names.flatMap((chart) => versions.map((v) => fillTagPattern(patterns.chartReleaseTag, chart, v)));
   const releaseTags = versions.map((v) => fillTagPattern(patterns.releaseTag, names[0]!, v));
   const readsAsRelease = (tag: string) => semverOf(tagPatternRegex(patterns.releaseTag).exec(tag)) !== undefined;
-  const readsAsChart = (tag: string) => names.some((chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== undefined);
+  const readsAsChart = (tag: string) =>
+    names.some(
+      (chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== undefined,
+    );
   return [...chartTags, ...releaseTags].find((tag) => readsAsRelease(tag) && readsAsChart(tag));
 }
 

@@ -15,11 +15,17 @@ export type ImmutableKind = "release" | "nightly" | "commit";
 
 const INSTEAD: Record<ImmutableKind, string> = {
   release: "release a new version (bump it) instead",
-  nightly: "a nightly is one per day: let the next day's run publish, or delete the tag from the registry if it is wrong",
+  nightly:
+    "a nightly is one per day: let the next day's run publish, or delete the tag from the registry if it is wrong",
   commit: "a commit's tag names that commit only: delete the tag from the registry if it is wrong",
 };
 
-export function decideImmutable(reference: string, existing: TagRecord | undefined, commit: string, kind: ImmutableKind = "release"): ImmutableDecision {
+export function decideImmutable(
+  reference: string,
+  existing: TagRecord | undefined,
+  commit: string,
+  kind: ImmutableKind = "release",
+): ImmutableDecision {
   if (!existing) return { action: "push" };
   if (existing.revision === commit) return { action: "skip", digest: existing.digest };
   if (existing.revision === undefined) {

@@ -2,7 +2,15 @@ import { posix, sep } from "node:path";
 import type { ChartConfig, Config, ImageConfig } from "../config/types.js";
 import type { RunContext } from "../context/types.js";
 import { planAliasMoves } from "./aliases.js";
-import { aliasForBranch, NIGHTLY_ALIAS, nightlyTag, prereleaseChartVersion, releaseAliases, shaTag, versionToTag } from "./formats.js";
+import {
+  aliasForBranch,
+  NIGHTLY_ALIAS,
+  nightlyTag,
+  prereleaseChartVersion,
+  releaseAliases,
+  shaTag,
+  versionToTag,
+} from "./formats.js";
 import { chartReleaseProblem, nightlyChartVersion } from "./chart-version.js";
 import { decideImmutable } from "./immutability.js";
 import { ociAnnotations } from "./labels.js";
@@ -56,7 +64,10 @@ export function planRelease({ config, context, state }: PlanInput): PlanResult {
     ...(config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images) } : {}),
     charts,
     aliases,
-    warnings: config.images.length === 0 && config.charts.length === 0 ? ["charthouse.yaml declares no images and no charts: nothing to build or publish"] : [],
+    warnings:
+      config.images.length === 0 && config.charts.length === 0
+        ? ["charthouse.yaml declares no images and no charts: nothing to build or publish"]
+        : [],
   };
   return { ok: true, plan };
 }
@@ -83,14 +94,20 @@ function imageTagFor(trigger: Trigger, commit: string): string {
 }
 
 /** Moving tags of an image for this trigger, with how to rank them against a racing run. */
-function imageAliases(trigger: Trigger, context: RunContext, tags: Iterable<string>): { names: string[]; rank: AliasRank } | undefined {
+function imageAliases(
+  trigger: Trigger,
+  context: RunContext,
+  tags: Iterable<string>,
+): { names: string[]; rank: AliasRank } | undefined {
   switch (trigger.kind) {
     case "nightly":
       return { names: [NIGHTLY_ALIAS], rank: { scheme: "nightly", date: trigger.stamp } };
     case "release":
       return { names: releaseAliases(trigger.version, tags), rank: { scheme: "semver", version: trigger.version } };
     case "branch":
-      return trigger.isDefault ? { names: [aliasForBranch(trigger.branch)], rank: { scheme: "commit-time", created: context.created } } : undefined;
+      return trigger.isDefault
+        ? { names: [aliasForBranch(trigger.branch)], rank: { scheme: "commit-time", created: context.created } }
+        : undefined;
     default:
       return undefined;
   }
@@ -113,7 +130,14 @@ function planImage(image: ImageConfig, facts: Facts & { tag: string }): { image:
     else publication = decision;
     const moving = imageAliases(trigger, context, Object.keys(tags));
     if (moving && decision.action !== "refuse") {
-      aliases = planAliasMoves(repository, tag, moving.names, moving.rank, tags, decision.action === "skip" ? decision.digest : undefined);
+      aliases = planAliasMoves(
+        repository,
+        tag,
+        moving.names,
+        moving.rank,
+        tags,
+        decision.action === "skip" ? decision.digest : undefined,
+      );
     }
   }
   return {
@@ -153,7 +177,9 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
       break;
     case "chart-release":
       if (trigger.version !== chart.version) {
-        refusals.push(`tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`);
+        refusals.push(
+          `tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`,
+        );
         return [];
       }
       break;
@@ -164,7 +190,12 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   let publication: Publication = { action: "none" };
   if (publishes) {
     const problem = chartReleaseProblem(chart.name, version, chart.relativePath);
-    const decision = decideImmutable(`${repository}:${version}`, recordOf(tags, versionToTag(version), repository), context.commit, trigger.kind === "nightly" ? "nightly" : "release");
+    const decision = decideImmutable(
+      `${repository}:${version}`,
+      recordOf(tags, versionToTag(version), repository),
+      context.commit,
+      trigger.kind === "nightly" ? "nightly" : "release",
+    );
     if (decision.action === "refuse") refusals.push(decision.reason);
     else if (decision.action === "push" && problem && trigger.kind !== "nightly") refusals.push(problem);
     else publication = decision;
@@ -175,7 +206,15 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
     const image = byName.get(pin.image);
     if (!image) return []; // a chart-only release rebuilds no image: values stay as committed
     const digest = image.publication.action === "skip" ? image.publication.digest : undefined;
-    return [{ image: image.name, repository: image.repository, tag: image.tag, ...(digest ? { digest } : {}), keys: { repository: pin.repository, tag: pin.tag, digest: pin.digest } }];
+    return [
+      {
+        image: image.name,
+        repository: image.repository,
+        tag: image.tag,
+        ...(digest ? { digest } : {}),
+        keys: { repository: pin.repository, tag: pin.tag, digest: pin.digest },
+      },
+    ];
   });
 
   return [
@@ -230,7 +269,11 @@ function chartVersionFor(chart: ChartConfig, trigger: Trigger, publishedTags: re
  * given only the tag names the registry lists: the run's immutable tags and the aliases
  * it would move. A state reader inspects just these instead of every tag.
  */
-export function inspectionTargets(config: Config, context: RunContext, tagNames: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+export function inspectionTargets(
+  config: Config,
+  context: RunContext,
+  tagNames: ReadonlyMap<string, readonly string[]>,
+): Map<string, string[]> {
   const targets = new Map<string, string[]>();
   const resolved = resolveTrigger(config, context);
   if (!resolved.ok) return targets;

@@ -13,9 +13,14 @@ export function tagsOf(state: RegistryState, repository: string): Readonly<Recor
  * listed but not inspected is a bug in whoever read the state (it must inspect every
  * tag `inspectionTargets` names), never a quiet empty digest.
  */
-export function recordOf(tags: Readonly<Record<string, TagRecord | typeof LISTED>>, tag: string, repository: string): TagRecord | undefined {
+export function recordOf(
+  tags: Readonly<Record<string, TagRecord | typeof LISTED>>,
+  tag: string,
+  repository: string,
+): TagRecord | undefined {
   const entry = tags[tag];
-  if (entry === LISTED) throw new Error(`bug: the registry state lists ${repository}:${tag} but did not inspect it, and the plan reads it`);
+  if (entry === LISTED)
+    throw new Error(`bug: the registry state lists ${repository}:${tag} but did not inspect it, and the plan reads it`);
   return entry;
 }
 
@@ -28,10 +33,15 @@ export function parseRegistryState(text: string, file: string): RegistryState {
   try {
     data = JSON.parse(text);
   } catch (cause) {
-    throw new ConfigError(`${file}: not JSON (${(cause as Error).message}). Write it by hand in the shape below, or use charthouse plan --online to read the registry itself.`, { cause });
+    throw new ConfigError(
+      `${file}: not JSON (${(cause as Error).message}). Write it by hand in the shape below, or use charthouse plan --online to read the registry itself.`,
+      { cause },
+    );
   }
   const fail = (where: string, what: string): never => {
-    throw new ConfigError(`${file}: ${where} ${what}. Expected {"version": 1, "repositories": {"<registry>/<repo>": {"<tag>": {"digest": "sha256:…", "revision": "<commit>"}}}}.`);
+    throw new ConfigError(
+      `${file}: ${where} ${what}. Expected {"version": 1, "repositories": {"<registry>/<repo>": {"<tag>": {"digest": "sha256:…", "revision": "<commit>"}}}}.`,
+    );
   };
   if (!isObject(data)) return fail("the top level", "must be an object");
   if (data.version !== 1) fail("version", `must be 1 (found ${JSON.stringify(data.version)})`);
@@ -43,7 +53,8 @@ export function parseRegistryState(text: string, file: string): RegistryState {
     for (const [tag, record] of Object.entries(tags)) {
       const where = `repositories["${repo}"]["${tag}"]`;
       if (!isObject(record)) return fail(where, "must be an object");
-      if (typeof record.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(record.digest)) fail(`${where}.digest`, "must be sha256:<64 hex>");
+      if (typeof record.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(record.digest))
+        fail(`${where}.digest`, "must be sha256:<64 hex>");
       for (const key of ["revision", "version", "created"] as const) {
         if (record[key] !== undefined && typeof record[key] !== "string") fail(`${where}.${key}`, "must be a string");
       }

@@ -24,7 +24,10 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
   const match = tagPatternRegex(policy.releaseTag).exec(tag)?.groups;
   if (match && !versionProblem(tag, match.version!)) return { kind: "release", version: match.version! };
   if (chartMatch && chart === undefined) {
-    return { kind: "refused", reason: `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}` };
+    return {
+      kind: "refused",
+      reason: `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}`,
+    };
   }
   if (chartMatch && chart !== undefined && !chartNames.includes(chart)) {
     return {
@@ -32,7 +35,11 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
       reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`,
     };
   }
-  const problem = chartMatch ? versionProblem(tag, chartMatch.version!) : match ? versionProblem(tag, match.version!) : undefined;
+  const problem = chartMatch
+    ? versionProblem(tag, chartMatch.version!)
+    : match
+      ? versionProblem(tag, match.version!)
+      : undefined;
   if (problem) return { kind: "refused", reason: problem };
   return {
     kind: "refused",

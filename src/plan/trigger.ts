@@ -13,7 +13,8 @@ export type Trigger =
   | { readonly kind: "local" }
   | { readonly kind: "other"; readonly name: string };
 
-export type TriggerResult = { readonly ok: true; readonly trigger: Trigger } | { readonly ok: false; readonly reason: string };
+export type TriggerResult =
+  { readonly ok: true; readonly trigger: Trigger } | { readonly ok: false; readonly reason: string };
 
 export function resolveTrigger(config: Config, context: RunContext): TriggerResult {
   const event = context.event;
@@ -21,14 +22,24 @@ export function resolveTrigger(config: Config, context: RunContext): TriggerResu
     case "nightly":
       return { ok: true, trigger: { kind: "nightly", stamp: dateStamp(context.date) } };
     case "release": {
-      const meaning = readReleaseTag(event.tag, config.policy, config.charts.map((c) => c.name));
+      const meaning = readReleaseTag(
+        event.tag,
+        config.policy,
+        config.charts.map((c) => c.name),
+      );
       if (meaning.kind === "refused") return { ok: false, reason: meaning.reason };
       return { ok: true, trigger: meaning };
     }
     case "push":
-      return { ok: true, trigger: { kind: "branch", branch: event.branch, isDefault: event.branch === config.policy.defaultBranch } };
+      return {
+        ok: true,
+        trigger: { kind: "branch", branch: event.branch, isDefault: event.branch === config.policy.defaultBranch },
+      };
     case "pull-request":
-      return { ok: true, trigger: event.number === undefined ? { kind: "pull-request" } : { kind: "pull-request", number: event.number } };
+      return {
+        ok: true,
+        trigger: event.number === undefined ? { kind: "pull-request" } : { kind: "pull-request", number: event.number },
+      };
     case "local":
       return { ok: true, trigger: { kind: "local" } };
     case "other":
@@ -46,7 +57,9 @@ export function describeTrigger(trigger: Trigger): string {
     case "chart-release":
       return `chart release ${trigger.chart} ${trigger.version}`;
     case "branch":
-      return trigger.isDefault ? `push to ${trigger.branch}` : `push to ${trigger.branch} (gates only: not the default branch)`;
+      return trigger.isDefault
+        ? `push to ${trigger.branch}`
+        : `push to ${trigger.branch} (gates only: not the default branch)`;
     case "pull-request":
       return `pull request${trigger.number === undefined ? "" : ` #${trigger.number}`} (gates only)`;
     case "local":

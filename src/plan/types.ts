@@ -118,5 +118,4 @@ export interface Plan {
 }
 
 export type PlanResult =
-  | { readonly ok: true; readonly plan: Plan }
-  | { readonly ok: false; readonly refusals: readonly string[] };
+  { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly refusals: readonly string[] };

@@ -71,7 +71,8 @@ export class Authorizer {
     }
     this.scheme = "bearer";
     const realm = challenge.params.realm;
-    if (!realm) throw new RegistryError(`authenticating to ${this.host}: the registry's Bearer challenge names no realm`);
+    if (!realm)
+      throw new RegistryError(`authenticating to ${this.host}: the registry's Bearer challenge names no realm`);
     this.realm = { url: realm, service: challenge.params.service };
     const token = await this.token(scope);
     return `Bearer ${token.value}`;
@@ -90,7 +91,9 @@ export class Authorizer {
     const attempt = await withRetry((signal) => this.fetchImpl(url, { headers, signal }), this.retry);
     const who = this.credentials ? ` as ${this.credentials.username}` : " anonymously";
     if (attempt.kind === "error") {
-      throw new RegistryError(`authenticating to ${this.host}${who} for ${scope}: token service ${url.origin} unreachable (${describeNetworkError(attempt.error)})`);
+      throw new RegistryError(
+        `authenticating to ${this.host}${who} for ${scope}: token service ${url.origin} unreachable (${describeNetworkError(attempt.error)})`,
+      );
     }
     const response = attempt.response;
     this.onRequest?.({ method: "GET", url: `${url.origin}${url.pathname}`, status: response.status });
@@ -103,8 +106,13 @@ export class Authorizer {
     }
     const body = (await response.json()) as { token?: string; access_token?: string; expires_in?: number };
     const value = body.token ?? body.access_token;
-    if (!value) throw new RegistryError(`authenticating to ${this.host}${who} for ${scope}: the token service returned no token`);
-    const token: Token = { value, expiresAt: Date.now() + (body.expires_in ?? 60) * 1000, granted: grantedScopes(value) };
+    if (!value)
+      throw new RegistryError(`authenticating to ${this.host}${who} for ${scope}: the token service returned no token`);
+    const token: Token = {
+      value,
+      expiresAt: Date.now() + (body.expires_in ?? 60) * 1000,
+      granted: grantedScopes(value),
+    };
     this.tokens.set(scope, token);
     return token;
   }
@@ -123,10 +131,13 @@ export function grantedScopes(token: string): ReadonlyMap<string, readonly strin
   const parts = token.split(".");
   if (parts.length !== 3) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as { access?: { type: string; name: string; actions: string[] }[] };
+    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as {
+      access?: { type: string; name: string; actions: string[] }[];
+    };
     if (!Array.isArray(claims.access)) return undefined;
     const granted = new Map<string, string[]>();
-    for (const a of claims.access) if (a.type === "repository") granted.set(a.name, [...(granted.get(a.name) ?? []), ...a.actions]);
+    for (const a of claims.access)
+      if (a.type === "repository") granted.set(a.name, [...(granted.get(a.name) ?? []), ...a.actions]);
     return granted;
   } catch {
     return undefined;

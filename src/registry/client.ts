@@ -13,7 +13,12 @@ export const MEDIA_TYPES = {
   helmConfig: "application/vnd.cncf.helm.config.v1+json",
 } as const;
 
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest].join(", ");
+const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerList,
+  MEDIA_TYPES.dockerManifest,
+].join(", ");
 
 /** A manifest exactly as the registry holds it: the bytes are what a copy PUTs back. */
 export interface Manifest {
@@ -63,7 +68,9 @@ export class RegistryClient {
     const tags: string[] = [];
     let path: string | undefined = `/v2/${name}/tags/list?n=${pageSize}`;
     while (path) {
-      const response = await this.send(host, name, "GET", path, ["pull"], `listing tags of ${repository}`, { allow404: true });
+      const response = await this.send(host, name, "GET", path, ["pull"], `listing tags of ${repository}`, {
+        allow404: true,
+      });
       if (response.status === 404) {
         await response.arrayBuffer();
         return tags;
@@ -78,10 +85,18 @@ export class RegistryClient {
   /** The digest a tag or digest resolves to, or null when absent. */
   async headManifest(repository: string, reference: string): Promise<{ digest: string; mediaType: string } | null> {
     const { host, name } = parseRepository(repository);
-    const response = await this.send(host, name, "HEAD", `/v2/${name}/manifests/${reference}`, ["pull"], `reading ${repository}:${reference}`, {
-      allow404: true,
-      headers: { accept: MANIFEST_ACCEPT },
-    });
+    const response = await this.send(
+      host,
+      name,
+      "HEAD",
+      `/v2/${name}/manifests/${reference}`,
+      ["pull"],
+      `reading ${repository}:${reference}`,
+      {
+        allow404: true,
+        headers: { accept: MANIFEST_ACCEPT },
+      },
+    );
     if (response.status === 404) return null;
     const digest = response.headers.get("docker-content-digest");
     if (!digest) {
@@ -95,52 +110,104 @@ export class RegistryClient {
   /** The manifest at a tag or digest, as bytes with its digest, or null when absent. */
   async getManifest(repository: string, reference: string): Promise<Manifest | null> {
     const { host, name } = parseRepository(repository);
-    const response = await this.send(host, name, "GET", `/v2/${name}/manifests/${reference}`, ["pull"], `reading ${repository}:${reference}`, {
-      allow404: true,
-      headers: { accept: MANIFEST_ACCEPT },
-    });
+    const response = await this.send(
+      host,
+      name,
+      "GET",
+      `/v2/${name}/manifests/${reference}`,
+      ["pull"],
+      `reading ${repository}:${reference}`,
+      {
+        allow404: true,
+        headers: { accept: MANIFEST_ACCEPT },
+      },
+    );
     if (response.status === 404) {
       await response.arrayBuffer();
       return null;
     }
     const bytes = Buffer.from(await response.arrayBuffer());
     const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-    const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim() || (JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType || "";
+    const mediaType =
+      response.headers.get("content-type")?.split(";")[0]?.trim() ||
+      (JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType ||
+      "";
     return { digest, mediaType, bytes };
   }
 
   /** Puts `manifest` at `tag`; returns the digest the registry stored it under. */
   async putManifest(repository: string, tag: string, manifest: Pick<Manifest, "mediaType" | "bytes">): Promise<string> {
     const { host, name } = parseRepository(repository);
-    const response = await this.send(host, name, "PUT", `/v2/${name}/manifests/${tag}`, ["pull", "push"], `pushing ${repository}:${tag}`, {
-      headers: { "content-type": manifest.mediaType },
-      body: manifest.bytes,
-    });
+    const response = await this.send(
+      host,
+      name,
+      "PUT",
+      `/v2/${name}/manifests/${tag}`,
+      ["pull", "push"],
+      `pushing ${repository}:${tag}`,
+      {
+        headers: { "content-type": manifest.mediaType },
+        body: manifest.bytes,
+      },
+    );
     await response.arrayBuffer();
-    return response.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(manifest.bytes).digest("hex")}`;
+    return (
+      response.headers.get("docker-content-digest") ??
+      `sha256:${createHash("sha256").update(manifest.bytes).digest("hex")}`
+    );
   }
 
   /** A blob's content (image configs are small). */
   async getBlob(repository: string, digest: string): Promise<Buffer> {
     const { host, name } = parseRepository(repository);
-    const response = await this.send(host, name, "GET", `/v2/${name}/blobs/${digest}`, ["pull"], `reading blob ${digest} of ${repository}`);
+    const response = await this.send(
+      host,
+      name,
+      "GET",
+      `/v2/${name}/blobs/${digest}`,
+      ["pull"],
+      `reading blob ${digest} of ${repository}`,
+    );
     return Buffer.from(await response.arrayBuffer());
   }
 
   /** Uploads a blob in one request pair (POST, then PUT with the digest); skipped when the registry has it. */
   async uploadBlob(repository: string, digest: string, bytes: Buffer): Promise<void> {
     const { host, name } = parseRepository(repository);
-    const exists = await this.send(host, name, "HEAD", `/v2/${name}/blobs/${digest}`, ["pull", "push"], `checking blob ${digest} in ${repository}`, { allow404: true });
+    const exists = await this.send(
+      host,
+      name,
+      "HEAD",
+      `/v2/${name}/blobs/${digest}`,
+      ["pull", "push"],
+      `checking blob ${digest} in ${repository}`,
+      { allow404: true },
+    );
     await exists.arrayBuffer();
     if (exists.status === 200) return;
-    const start = await this.send(host, name, "POST", `/v2/${name}/blobs/uploads/`, ["pull", "push"], `opening an upload to ${repository}`);
+    const start = await this.send(
+      host,
+      name,
+      "POST",
+      `/v2/${name}/blobs/uploads/`,
+      ["pull", "push"],
+      `opening an upload to ${repository}`,
+    );
     await start.arrayBuffer();
     const location = new URL(start.headers.get("location") ?? "", registryBaseUrl(host, this.options.plainHttp));
     location.searchParams.set("digest", digest);
-    const put = await this.send(host, name, "PUT", location.href, ["pull", "push"], `uploading blob ${digest} to ${repository}`, {
-      headers: { "content-type": "application/octet-stream" },
-      body: bytes,
-    });
+    const put = await this.send(
+      host,
+      name,
+      "PUT",
+      location.href,
+      ["pull", "push"],
+      `uploading blob ${digest} to ${repository}`,
+      {
+        headers: { "content-type": "application/octet-stream" },
+        body: bytes,
+      },
+    );
     await put.arrayBuffer();
   }
 
@@ -149,12 +216,16 @@ export class RegistryClient {
    * bearer auth the token for pull,push is read back; otherwise (or when the token is
    * opaque) an upload session is opened and cancelled.
    */
-  async checkPush(repository: string): Promise<{ readonly ok: boolean; readonly scope: string; readonly detail: string }> {
+  async checkPush(
+    repository: string,
+  ): Promise<{ readonly ok: boolean; readonly scope: string; readonly detail: string }> {
     const { host, name } = parseRepository(repository);
     const scope = repositoryScope(name, ["pull", "push"]);
     try {
       // One authenticated request teaches the authorizer the registry's scheme.
-      const probe = await this.send(host, name, "GET", `/v2/${name}/tags/list?n=1`, ["pull"], `reading ${repository}`, { allow404: true });
+      const probe = await this.send(host, name, "GET", `/v2/${name}/tags/list?n=1`, ["pull"], `reading ${repository}`, {
+        allow404: true,
+      });
       await probe.arrayBuffer();
       const auth = this.authorizer(host);
       if (auth.usesBearer) {
@@ -163,19 +234,39 @@ export class RegistryClient {
           const actions = token.granted.get(name) ?? [];
           return actions.includes("push")
             ? { ok: true, scope, detail: `token grants ${actions.join(",")}` }
-            : { ok: false, scope, detail: `token grants ${actions.length ? actions.join(",") : "nothing"} on ${name}, not push` };
+            : {
+                ok: false,
+                scope,
+                detail: `token grants ${actions.length ? actions.join(",") : "nothing"} on ${name}, not push`,
+              };
         }
       }
-      const upload = await this.send(host, name, "POST", `/v2/${name}/blobs/uploads/`, ["pull", "push"], `opening an upload to ${repository}`);
+      const upload = await this.send(
+        host,
+        name,
+        "POST",
+        `/v2/${name}/blobs/uploads/`,
+        ["pull", "push"],
+        `opening an upload to ${repository}`,
+      );
       await upload.arrayBuffer();
       const location = upload.headers.get("location");
       if (location) {
-        const cancel = await this.send(host, name, "DELETE", location, ["pull", "push"], `cancelling the upload to ${repository}`, { allow404: true });
+        const cancel = await this.send(
+          host,
+          name,
+          "DELETE",
+          location,
+          ["pull", "push"],
+          `cancelling the upload to ${repository}`,
+          { allow404: true },
+        );
         await cancel.arrayBuffer();
       }
       return { ok: true, scope, detail: "an upload session was opened and cancelled" };
     } catch (error) {
-      if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) return { ok: false, scope, detail: error.message };
+      if (error instanceof RegistryError && (error.status === 401 || error.status === 403))
+        return { ok: false, scope, detail: error.message };
       throw error;
     }
   }
@@ -217,7 +308,11 @@ export class RegistryClient {
         (info) => this.options.onRetry?.({ url: `${method} ${url.pathname}`, ...info }),
       );
       if (result.kind === "error") {
-        throw new RegistryError(`${operation}: ${host} could not be reached (${describeNetworkError(result.error)}); gave up after ${result.attempts} attempt(s) within the retry budget`, undefined, { cause: result.error });
+        throw new RegistryError(
+          `${operation}: ${host} could not be reached (${describeNetworkError(result.error)}); gave up after ${result.attempts} attempt(s) within the retry budget`,
+          undefined,
+          { cause: result.error },
+        );
       }
       this.options.onRequest?.({ method, url: url.pathname + url.search, status: result.response.status });
       if (isRetryableStatus(result.response.status)) gaveUpAfter = result.attempts;

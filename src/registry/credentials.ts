@@ -24,13 +24,18 @@ export interface CredentialSources {
 export function resolveCredentials(host: string, sources: CredentialSources = {}): Credentials | undefined {
   const env = sources.env ?? {};
   const username = sources.username ?? env.CHARTHOUSE_REGISTRY_USERNAME;
-  const password = sources.password ?? (env.CHARTHOUSE_REGISTRY_PASSWORD ? new Secret(env.CHARTHOUSE_REGISTRY_PASSWORD) : undefined);
+  const password =
+    sources.password ?? (env.CHARTHOUSE_REGISTRY_PASSWORD ? new Secret(env.CHARTHOUSE_REGISTRY_PASSWORD) : undefined);
   if (password && !username) {
-    throw new ConfigError("a registry password was given without a username: pass --registry-username (or set CHARTHOUSE_REGISTRY_USERNAME)");
+    throw new ConfigError(
+      "a registry password was given without a username: pass --registry-username (or set CHARTHOUSE_REGISTRY_USERNAME)",
+    );
   }
   if (username && password) return { username, password };
   if (username && !password) {
-    throw new ConfigError(`registry username ${username} was given without a password: pass it on stdin with --registry-password-stdin, or set CHARTHOUSE_REGISTRY_PASSWORD`);
+    throw new ConfigError(
+      `registry username ${username} was given without a password: pass it on stdin with --registry-password-stdin, or set CHARTHOUSE_REGISTRY_PASSWORD`,
+    );
   }
   return fromDockerConfig(host, env);
 }

@@ -35,19 +35,35 @@ export function imageIndex(children: readonly IndexChild[], annotations: Readonl
     JSON.stringify({
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociIndex,
-      manifests: children.map((c) => ({ mediaType: c.mediaType, digest: c.digest, size: c.size, platform: c.platform })),
+      manifests: children.map((c) => ({
+        mediaType: c.mediaType,
+        digest: c.digest,
+        size: c.size,
+        platform: c.platform,
+      })),
       ...(Object.keys(annotations).length ? { annotations } : {}),
     }),
   );
 }
 
 /** The children of the image index at `reference` (a tag or digest), by platform; null when it holds no index. */
-export async function indexPlatforms(client: RegistryClient, repository: string, reference: string): Promise<PlatformManifest[] | null> {
+export async function indexPlatforms(
+  client: RegistryClient,
+  repository: string,
+  reference: string,
+): Promise<PlatformManifest[] | null> {
   const manifest = await client.getManifest(repository, reference);
   if (!manifest) return null;
-  const json = JSON.parse(manifest.bytes.toString("utf8")) as { mediaType?: string; manifests?: { digest: string; platform?: OciPlatform }[] };
+  const json = JSON.parse(manifest.bytes.toString("utf8")) as {
+    mediaType?: string;
+    manifests?: { digest: string; platform?: OciPlatform }[];
+  };
   const type = manifest.mediaType || json.mediaType;
   if (type !== MEDIA_TYPES.ociIndex && type !== MEDIA_TYPES.dockerList) return null;
   // Entries without a platform (attestations, signatures) are no platform's image.
-  return (json.manifests ?? []).flatMap((m) => (m.platform?.os && m.platform.architecture && m.platform.os !== "unknown" ? [{ platform: platformName(m.platform), digest: m.digest }] : []));
+  return (json.manifests ?? []).flatMap((m) =>
+    m.platform?.os && m.platform.architecture && m.platform.os !== "unknown"
+      ? [{ platform: platformName(m.platform), digest: m.digest }]
+      : [],
+  );
 }

@@ -3,7 +3,9 @@ import { readTag } from "./read-tag.js";
 import { LISTED, type RegistryState, type TagRecord } from "./types.js";
 
 /** Given every tag name the repositories list, the tags to inspect (digest and revision), per repository. */
-export type InspectionTargets = (tagNames: ReadonlyMap<string, readonly string[]>) => ReadonlyMap<string, readonly string[]>;
+export type InspectionTargets = (
+  tagNames: ReadonlyMap<string, readonly string[]>,
+) => ReadonlyMap<string, readonly string[]>;
 
 /**
  * What the registry holds of `repositories`: every tag name of each, and the digest and
@@ -11,7 +13,11 @@ export type InspectionTargets = (tagNames: ReadonlyMap<string, readonly string[]
  * planner names its immutable names and aliases). The others are recorded as LISTED: their
  * names only.
  */
-export async function inspectRegistry(client: RegistryClient, repositories: readonly string[], targets: InspectionTargets): Promise<RegistryState> {
+export async function inspectRegistry(
+  client: RegistryClient,
+  repositories: readonly string[],
+  targets: InspectionTargets,
+): Promise<RegistryState> {
   const names = new Map<string, string[]>();
   for (const repository of repositories) names.set(repository, await client.listTags(repository));
   const inspect = targets(names);

@@ -14,7 +14,9 @@ export interface PreflightResult {
  */
 export async function preflight(client: RegistryClient, repositories: readonly string[]): Promise<PreflightResult[]> {
   // All at once: against a distant registry each answer is a round trip or three.
-  return Promise.all([...new Set(repositories)].map(async (repository) => ({ repository, ...(await client.checkPush(repository)) })));
+  return Promise.all(
+    [...new Set(repositories)].map(async (repository) => ({ repository, ...(await client.checkPush(repository)) })),
+  );
 }
 
 /**

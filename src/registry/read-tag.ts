@@ -25,18 +25,26 @@ export async function readTag(client: RegistryClient, repository: string, tag: s
   };
 }
 
-async function labelsOf(client: RegistryClient, repository: string, manifest: Manifest): Promise<Record<string, string>> {
+async function labelsOf(
+  client: RegistryClient,
+  repository: string,
+  manifest: Manifest,
+): Promise<Record<string, string>> {
   let json = JSON.parse(manifest.bytes.toString("utf8")) as ManifestJson;
   const type = manifest.mediaType || json.mediaType;
   if ((type === MEDIA_TYPES.ociIndex || type === MEDIA_TYPES.dockerList) && json.manifests?.length) {
     if (json.annotations?.[OCI.revision]) return json.annotations;
-    const child = json.manifests.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64") ?? json.manifests[0]!;
+    const child =
+      json.manifests.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64") ??
+      json.manifests[0]!;
     const childManifest = await client.getManifest(repository, child.digest);
     if (!childManifest) return {};
     json = JSON.parse(childManifest.bytes.toString("utf8")) as ManifestJson;
   }
   const annotations = json.annotations ?? {};
   if (!json.config || json.config.mediaType === MEDIA_TYPES.helmConfig || annotations[OCI.revision]) return annotations;
-  const config = JSON.parse((await client.getBlob(repository, json.config.digest)).toString("utf8")) as { config?: { Labels?: Record<string, string> | null } };
+  const config = JSON.parse((await client.getBlob(repository, json.config.digest)).toString("utf8")) as {
+    config?: { Labels?: Record<string, string> | null };
+  };
   return { ...annotations, ...(config.config?.Labels ?? {}) };
 }

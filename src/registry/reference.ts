@@ -6,7 +6,10 @@ export interface Repository {
 
 export function parseRepository(repository: string): Repository {
   const slash = repository.indexOf("/");
-  if (slash <= 0) throw new Error(`repository ${repository} names no registry host (expected host/path, e.g. ghcr.io/samvera/dassie)`);
+  if (slash <= 0)
+    throw new Error(
+      `repository ${repository} names no registry host (expected host/path, e.g. ghcr.io/samvera/dassie)`,
+    );
   return { host: repository.slice(0, slash), name: repository.slice(slash + 1) };
 }
 

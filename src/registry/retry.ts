@@ -11,9 +11,17 @@ export interface RetryPolicy {
   readonly timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, initialDelayMs: 250, maxDelayMs: 10_000, budgetMs: 60_000, timeoutMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 6,
+  initialDelayMs: 250,
+  maxDelayMs: 10_000,
+  budgetMs: 60_000,
+  timeoutMs: 60_000,
+};
 
-export type Attempt = ({ readonly kind: "response"; readonly response: Response } | { readonly kind: "error"; readonly error: unknown }) & {
+export type Attempt = (
+  { readonly kind: "response"; readonly response: Response } | { readonly kind: "error"; readonly error: unknown }
+) & {
   /** How many attempts were made in all. */
   readonly attempts: number;
 };
@@ -61,7 +69,11 @@ export async function withRetry(
     if (waited + waitMs > policy.budgetMs) break;
     // Drain the body so the connection can be reused.
     if (last.kind === "response") await last.response.arrayBuffer().catch(() => undefined);
-    onRetry?.({ attempt: n, waitMs, reason: last.kind === "response" ? `HTTP ${last.response.status}` : describeNetworkError(last.error) });
+    onRetry?.({
+      attempt: n,
+      waitMs,
+      reason: last.kind === "response" ? `HTTP ${last.response.status}` : describeNetworkError(last.error),
+    });
     await sleep(waitMs);
     waited += waitMs;
   }

@@ -118,7 +118,11 @@ export interface ServiceStart<Image> {
 }
 
 /** The digest `reference` names in the registry right after `what` pushed it; StepFailed when it is not there. */
-export async function pushedDigest(client: Pick<RegistryClient, "headManifest">, reference: string, what: string): Promise<string> {
+export async function pushedDigest(
+  client: Pick<RegistryClient, "headManifest">,
+  reference: string,
+  what: string,
+): Promise<string> {
   const at = reference.lastIndexOf(":");
   const digest = (await client.headManifest(reference.slice(0, at), reference.slice(at + 1)))?.digest;
   if (!digest) throw new StepFailed(`${reference} is not in the registry after ${what}`);

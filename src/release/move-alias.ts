@@ -22,13 +22,16 @@ export interface AliasOutcome {
 export async function moveAlias(client: RegistryClient, move: AliasMove): Promise<AliasOutcome> {
   const source = await client.getManifest(move.repository, move.from);
   if (!source) {
-    throw new RegistryError(`moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it first`);
+    throw new RegistryError(
+      `moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it first`,
+    );
   }
   const readAt = Date.now();
   const head = await client.headManifest(move.repository, move.alias);
   let current: TagRecord | null = head && { digest: head.digest };
   // Only a race needs the alias's labels, to rank it against this run.
-  if (head && head.digest !== move.expect && head.digest !== source.digest) current = await readTag(client, move.repository, move.alias);
+  if (head && head.digest !== move.expect && head.digest !== source.digest)
+    current = await readTag(client, move.repository, move.alias);
   const decision: AliasDecision = decideAliasMove(move, current, source.digest);
   if (decision.move) await client.putManifest(move.repository, move.alias, source);
   return { move, moved: decision.move, reason: decision.reason, digest: source.digest, windowMs: Date.now() - readAt };
@@ -63,7 +66,11 @@ export function settleDelay(outcomes: readonly AliasOutcome[], options: SettleOp
  * lower rank overwrote in the window between its read and its write. Two racing runs
  * thus converge on the higher one whichever writes last. Returns the outcomes, updated.
  */
-export async function settleAliases(client: RegistryClient, outcomes: readonly AliasOutcome[], options: SettleOptions = DEFAULT_SETTLE): Promise<AliasOutcome[]> {
+export async function settleAliases(
+  client: RegistryClient,
+  outcomes: readonly AliasOutcome[],
+  options: SettleOptions = DEFAULT_SETTLE,
+): Promise<AliasOutcome[]> {
   const result = [...outcomes];
   const delay = settleDelay(outcomes, options);
   for (let round = 0; round < options.rounds; round++) {

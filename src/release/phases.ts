@@ -44,7 +44,15 @@ async function enginePreflight(state: State): Promise<PhaseOutcome> {
 export function pushedRepositories(steps: readonly Step[]): string[] {
   return [
     ...new Set(
-      steps.flatMap((s) => (s.kind === "push-image" ? [s.image.repository] : s.kind === "push-chart" ? [s.chart.repository] : s.kind === "move-alias" ? [s.move.repository] : [])),
+      steps.flatMap((s) =>
+        s.kind === "push-image"
+          ? [s.image.repository]
+          : s.kind === "push-chart"
+            ? [s.chart.repository]
+            : s.kind === "move-alias"
+              ? [s.move.repository]
+              : [],
+      ),
     ),
   ];
 }
@@ -56,14 +64,17 @@ async function checkPushRights(state: State): Promise<PhaseOutcome> {
   const results = await preflight(state.request.client, repositories);
   const refusal = lackingPushRights(results, "run again; nothing was built or pushed");
   if (refusal) throw refusal;
-  state.reporter.line(`preflight: may push to ${results.length} repositor${results.length === 1 ? "y" : "ies"} of ${state.request.plan.registry}`);
+  state.reporter.line(
+    `preflight: may push to ${results.length} repositor${results.length === 1 ? "y" : "ies"} of ${state.request.plan.registry}`,
+  );
 }
 
 async function startEarlyServices(state: State): Promise<PhaseOutcome> {
   const suite = state.steps.find((s): s is Extract<Step, { kind: "test" }> => s.kind === "test");
   if (!suite || suite.test.services.length === 0) return { skip: "no services" };
   const built = new Set(state.request.plan.images.map((i) => `${i.repository}:${i.tag}`));
-  if (suite.test.services.some((service) => built.has(service.image))) return { skip: "a service runs an image this run builds" };
+  if (suite.test.services.some((service) => built.has(service.image)))
+    return { skip: "a service runs an image this run builds" };
   state.earlyServices = startServices(state, suite);
   // Observed by the test step; a run that fails before it stops them at its end.
   state.earlyServices.catch(() => undefined);
@@ -81,7 +92,13 @@ async function walkSteps(state: State): Promise<PhaseOutcome> {
   const { steps, reporter, request } = state;
   await walkGraph(
     stepGraph(steps, state.traits),
-    (i) => reporter.step(i + 1, steps[i]!, () => doStep(state, steps[i]!)).then(() => undefined, (reason: unknown) => Promise.reject(new FailedStep(steps[i]!, reason))),
+    (i) =>
+      reporter
+        .step(i + 1, steps[i]!, () => doStep(state, steps[i]!))
+        .then(
+          () => undefined,
+          (reason: unknown) => Promise.reject(new FailedStep(steps[i]!, reason)),
+        ),
     () => (request.signal?.aborted ? StepFailed.cancelled() : undefined),
   );
 }
@@ -90,5 +107,7 @@ async function settleMovedAliases(state: State): Promise<PhaseOutcome> {
   if (!state.aliases.some((a) => a.moved)) return { skip: "no alias moved" };
   const started = Date.now();
   state.aliases = await settleAliases(state.request.client, state.aliases, state.request.settle ?? DEFAULT_SETTLE);
-  state.reporter.line(`settle: re-read the moved aliases after ${Date.now() - started} ms (three read-to-write windows): ${state.aliases.filter((a) => a.moved).length} in place`);
+  state.reporter.line(
+    `settle: re-read the moved aliases after ${Date.now() - started} ms (three read-to-write windows): ${state.aliases.filter((a) => a.moved).length} in place`,
+  );
 }

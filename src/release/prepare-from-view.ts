@@ -38,10 +38,20 @@ export function readsRegistry(command: Command | "plan"): boolean {
  */
 export async function prepareFromView(
   view: ProjectView,
-  request: { readonly command: Command | "plan"; readonly configFile: string; readonly flags: ContextFlags; readonly credentials?: Credentials; readonly now: Date },
+  request: {
+    readonly command: Command | "plan";
+    readonly configFile: string;
+    readonly flags: ContextFlags;
+    readonly credentials?: Credentials;
+    readonly now: Date;
+  },
 ): Promise<PreparedRun & { readonly client: RegistryClient }> {
   const at = (path: string) => (path === VIEW_ROOT ? "." : path.slice(VIEW_ROOT.length + 1));
-  const config = requireConfig(await loadConfigLazily(`${VIEW_ROOT}/${request.configFile}`, (path) => view.fetch(at(path))), request.configFile, VIEW_ROOT);
+  const config = requireConfig(
+    await loadConfigLazily(`${VIEW_ROOT}/${request.configFile}`, (path) => view.fetch(at(path))),
+    request.configFile,
+    VIEW_ROOT,
+  );
   const client = new RegistryClient({ credentials: request.credentials });
   const prepared = await prepareRun({
     config,

@@ -5,7 +5,10 @@ import { EMPTY_STATE, inspectionTargets, planRelease, type Plan } from "../plan/
 import { inspectRegistry, type RegistryClient, type RegistryState } from "../registry/index.js";
 
 /** Where what the registry holds comes from: read from it, given (a saved state file), or nothing (an empty registry). */
-export type StateSource = { readonly kind: "registry"; readonly client: RegistryClient } | { readonly kind: "given"; readonly state: RegistryState } | { readonly kind: "none" };
+export type StateSource =
+  | { readonly kind: "registry"; readonly client: RegistryClient }
+  | { readonly kind: "given"; readonly state: RegistryState }
+  | { readonly kind: "none" };
 
 export interface PrepareInput {
   readonly config: Config;
@@ -35,9 +38,16 @@ export async function prepareRun(input: PrepareInput): Promise<PreparedRun> {
   const { config } = input;
   const context = detectContext({ flags: input.flags, env: input.env, git: input.git, now: input.now });
   const state =
-    input.state.kind === "registry" ? await readRunState(input.state.client, config, context) : input.state.kind === "given" ? input.state.state : EMPTY_STATE;
+    input.state.kind === "registry"
+      ? await readRunState(input.state.client, config, context)
+      : input.state.kind === "given"
+        ? input.state.state
+        : EMPTY_STATE;
   const result = planRelease({ config, context, state });
-  if (!result.ok) throw new PolicyRefusal(`charthouse refuses this run; nothing was built or pushed:\n${result.refusals.map((r) => `  - ${r}`).join("\n")}`);
+  if (!result.ok)
+    throw new PolicyRefusal(
+      `charthouse refuses this run; nothing was built or pushed:\n${result.refusals.map((r) => `  - ${r}`).join("\n")}`,
+    );
   return { config, context, state, plan: result.plan };
 }
 
@@ -53,5 +63,9 @@ export function readRunState(client: RegistryClient, config: Config, context: Ru
 /** A loaded config, or ConfigProblemsError with every problem in it at once (paths shown relative to `base`). */
 export function requireConfig(result: ConfigResult, file: string, base: string): Config {
   if (result.ok) return result.config;
-  throw new ConfigProblemsError(file, result.errors, result.errors.map((p) => formatProblem(p, base)));
+  throw new ConfigProblemsError(
+    file,
+    result.errors,
+    result.errors.map((p) => formatProblem(p, base)),
+  );
 }

@@ -83,9 +83,11 @@ export function releaseState<Image, Services, Chart, Package>(
   reporter: Reporter,
 ): ReleaseState<Image, Services, Chart, Package> {
   const digests = new Map<string, string>();
-  for (const image of request.plan.images) if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
+  for (const image of request.plan.images)
+    if (image.publication.action === "skip") digests.set(image.name, image.publication.digest);
   const chartDigests = new Map<string, string>();
-  for (const chart of request.plan.charts) if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
+  for (const chart of request.plan.charts)
+    if (chart.publication.action === "skip") chartDigests.set(chart.name, chart.publication.digest);
   return {
     request,
     steps,

@@ -34,20 +34,43 @@ export class Reporter {
   }
 
   /** Runs step number `n` (from 1), timing it and printing its line; rethrows its error after printing its output. */
-  async step<T>(n: number, step: Step, action: () => Promise<{ note?: string; skipped?: boolean; value?: T }>): Promise<T | undefined> {
+  async step<T>(
+    n: number,
+    step: Step,
+    action: () => Promise<{ note?: string; skipped?: boolean; value?: T }>,
+  ): Promise<T | undefined> {
     const label = `[${String(n).padStart(String(this.total).length)}/${this.total}] ${describeStep(step)}`;
     const started = Date.now();
     try {
       const { note, skipped, value } = await action();
       const durationMs = Date.now() - started;
       const status: StepStatus = skipped ? "skipped" : "ok";
-      this.records.push({ n, record: { kind: step.kind, description: describeStep(step), phase: step.phase, status, durationMs, ...(note ? { note } : {}) } });
+      this.records.push({
+        n,
+        record: {
+          kind: step.kind,
+          description: describeStep(step),
+          phase: step.phase,
+          status,
+          durationMs,
+          ...(note ? { note } : {}),
+        },
+      });
       this.line(`${label} … ${status === "ok" ? "ok" : "skipped"} ${seconds(durationMs)}${note ? ` (${note})` : ""}`);
       return value;
     } catch (error) {
       const durationMs = Date.now() - started;
       const cancelled = (error as { cancelled?: boolean }).cancelled === true;
-      this.records.push({ n, record: { kind: step.kind, description: describeStep(step), phase: step.phase, status: cancelled ? "cancelled" : "failed", durationMs } });
+      this.records.push({
+        n,
+        record: {
+          kind: step.kind,
+          description: describeStep(step),
+          phase: step.phase,
+          status: cancelled ? "cancelled" : "failed",
+          durationMs,
+        },
+      });
       this.line(`${label} … ${cancelled ? "cancelled" : "FAILED"} ${seconds(durationMs)}`);
       const output = (error as { output?: string }).output;
       if (output && !cancelled) this.line(indent(output.trimEnd()));
@@ -61,5 +84,8 @@ function seconds(ms: number): string {
 }
 
 function indent(text: string): string {
-  return text.split("\n").map((l) => `    │ ${l}`).join("\n");
+  return text
+    .split("\n")
+    .map((l) => `    │ ${l}`)
+    .join("\n");
 }

@@ -14,7 +14,12 @@ export interface RunResult {
   readonly status: "published" | "nothing-to-do" | "gates-passed";
   readonly published: readonly Published[];
   readonly skipped: readonly (Published & { readonly reason: string })[];
-  readonly aliases: readonly { readonly reference: string; readonly target: string; readonly moved: boolean; readonly reason: string }[];
+  readonly aliases: readonly {
+    readonly reference: string;
+    readonly target: string;
+    readonly moved: boolean;
+    readonly reason: string;
+  }[];
   /** What the signing steps signed and attested (none when the run had no key). */
   readonly signed: readonly Signed[];
   /** Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went with the run. */
@@ -40,7 +45,9 @@ export interface ReleaseOutcome<Image, Package> {
  * an interruption says what was pushed (RunCancelled). The engine is closed however the
  * run ends.
  */
-export async function runRelease<Image, Services, Chart, Package>(request: ReleaseRequest<Image, Services, Chart, Package>): Promise<ReleaseOutcome<Image, Package>> {
+export async function runRelease<Image, Services, Chart, Package>(
+  request: ReleaseRequest<Image, Services, Chart, Package>,
+): Promise<ReleaseOutcome<Image, Package>> {
   const all = commandSteps(request.command, request.plan, { image: request.image, sign: request.sign });
   request.announce?.(all);
   const steps = request.dryRun ? all.filter((s) => s.phase === "gate") : all;
@@ -62,23 +69,42 @@ export async function runRelease<Image, Services, Chart, Package>(request: Relea
     signal?.removeEventListener("abort", close);
     // Started early, never taken by the test step (an earlier gate failed).
     const early = state.earlyServices;
-    if (early) state.stopping.push(early.then((services) => stopServices(state, services), () => undefined));
+    if (early)
+      state.stopping.push(
+        early.then(
+          (services) => stopServices(state, services),
+          () => undefined,
+        ),
+      );
     await Promise.all(state.stopping);
     await engine.close();
   }
   return { result: resultOf(state, timings), images: state.images, packages: state.packages };
 }
 
-function resultOf<Image, Services, Chart, Package>(state: ReleaseState<Image, Services, Chart, Package>, timings: { preflightMs: number; settleMs: number }): RunResult {
+function resultOf<Image, Services, Chart, Package>(
+  state: ReleaseState<Image, Services, Chart, Package>,
+  timings: { preflightMs: number; settleMs: number },
+): RunResult {
   const { steps, request } = state;
   const kept = request.engine.keptPackage;
   return {
     version: 1,
     summary: request.plan.summary,
-    status: steps.length === 0 ? "nothing-to-do" : request.dryRun || !steps.some((s) => s.phase !== "gate") ? "gates-passed" : "published",
+    status:
+      steps.length === 0
+        ? "nothing-to-do"
+        : request.dryRun || !steps.some((s) => s.phase !== "gate")
+          ? "gates-passed"
+          : "published",
     published: state.published,
     skipped: state.skipped,
-    aliases: state.aliases.map((a) => ({ reference: `${a.move.repository}:${a.move.alias}`, target: a.move.from, moved: a.moved, reason: a.reason })),
+    aliases: state.aliases.map((a) => ({
+      reference: `${a.move.repository}:${a.move.alias}`,
+      target: a.move.from,
+      moved: a.moved,
+      reason: a.reason,
+    })),
     signed: state.signed,
     packages: kept ? [...state.packages.values()].flatMap((p) => kept(p) ?? []) : [],
     steps: state.reporter.steps,
@@ -91,14 +117,24 @@ function failure(error: unknown, step: Step | undefined, published: readonly Pub
   if (aborted || (error instanceof StepFailed && error.cancelled)) {
     return new RunCancelled(
       `interrupted${step ? ` during: ${describeStep(step)}` : ""}; the run's containers and network were removed and no alias was moved.` +
-        (published.length ? ` Pushed before the interruption: ${published.map((p) => p.reference).join(", ")}.` : " Nothing was pushed."),
+        (published.length
+          ? ` Pushed before the interruption: ${published.map((p) => p.reference).join(", ")}.`
+          : " Nothing was pushed."),
     );
   }
   // Before the first step (the preflights), errors speak for themselves.
   if (!step) return error as Error;
   const message = (error as Error).message;
-  if (step.phase === "gate") return new GateFailure(`gate failed: ${describeStep(step)}: ${message}. Nothing was published.`, { cause: error });
-  const pushedText = published.length ? `Pushed: ${published.map((p) => `${p.reference}@${p.digest}`).join(", ")}.` : "Nothing was pushed.";
-  const aliasText = step.phase === "alias" ? "Some aliases may have moved; rerun to finish them." : "No alias was moved.";
-  return new PublishFailure(`publish failed: ${describeStep(step)}: ${message}. ${pushedText} ${aliasText}`, published.map((p) => p.reference), { cause: error });
+  if (step.phase === "gate")
+    return new GateFailure(`gate failed: ${describeStep(step)}: ${message}. Nothing was published.`, { cause: error });
+  const pushedText = published.length
+    ? `Pushed: ${published.map((p) => `${p.reference}@${p.digest}`).join(", ")}.`
+    : "Nothing was pushed.";
+  const aliasText =
+    step.phase === "alias" ? "Some aliases may have moved; rerun to finish them." : "No alias was moved.";
+  return new PublishFailure(
+    `publish failed: ${describeStep(step)}: ${message}. ${pushedText} ${aliasText}`,
+    published.map((p) => p.reference),
+    { cause: error },
+  );
 }

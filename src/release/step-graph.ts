@@ -19,7 +19,8 @@ const CONCURRENT: ReadonlySet<Step["kind"]> = new Set(["push-image", "sign-image
 export function stepGraph(steps: readonly Step[], traits: EngineTraits): number[][] {
   const earlier = (i: number, match: (s: Step) => boolean): number => steps.findLastIndex((s, j) => j < i && match(s));
   const present = (...indices: number[]): number[] => indices.filter((j) => j >= 0);
-  const buildOf = (i: number, matches: (image: ImagePlan) => boolean) => earlier(i, (s) => s.kind === "build" && matches(s.image));
+  const buildOf = (i: number, matches: (image: ImagePlan) => boolean) =>
+    earlier(i, (s) => s.kind === "build" && matches(s.image));
   const after: number[][] = [];
   let group: number[] = []; // the publishing steps that go together, the latest run of them
   steps.forEach((step, i) => {
@@ -32,9 +33,23 @@ export function stepGraph(steps: readonly Step[], traits: EngineTraits): number[
         return;
       case "test": {
         // Every platform's smoke test: the suite runs on one, but a variant failing its smoke test fails the image.
-        const smokes = steps.flatMap((s, j) => (j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : []));
-        const services = step.test.services.map((service) => buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image));
-        after.push([...new Set(present(buildOf(i, (image) => image.name === step.image.name), ...smokes, ...services))].sort((a, b) => a - b));
+        const smokes = steps.flatMap((s, j) =>
+          j < i && s.kind === "smoke" && s.image.name === step.image.name ? [j] : [],
+        );
+        const services = step.test.services.map((service) =>
+          buildOf(i, (image) => `${image.repository}:${image.tag}` === service.image),
+        );
+        after.push(
+          [
+            ...new Set(
+              present(
+                buildOf(i, (image) => image.name === step.image.name),
+                ...smokes,
+                ...services,
+              ),
+            ),
+          ].sort((a, b) => a - b),
+        );
         return;
       }
       case "chart-deps":
@@ -48,7 +63,9 @@ export function stepGraph(steps: readonly Step[], traits: EngineTraits): number[
           after.push(after[i - 1]!);
           group.push(i);
         } else {
-          after.push(previous === undefined || previous.phase === "gate" ? Array.from({ length: i }, (_, j) => j) : [...group]);
+          after.push(
+            previous === undefined || previous.phase === "gate" ? Array.from({ length: i }, (_, j) => j) : [...group],
+          );
           group = [i];
         }
       }

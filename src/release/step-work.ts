@@ -65,7 +65,11 @@ async function test(state: State, step: StepOf<"test">): Promise<StepNote> {
   state.earlyServices = undefined;
   const services = await starting;
   try {
-    await state.request.engine.exec(builtImage(state, step.image.name), step.test.command, { env: step.test.env, caches: step.test.caches, services });
+    await state.request.engine.exec(builtImage(state, step.image.name), step.test.command, {
+      env: step.test.env,
+      caches: step.test.caches,
+      services,
+    });
   } finally {
     // Teardown is no gate: the pushes go beside it, the run's end waits for it.
     state.stopping.push(stopServices(state, services));
@@ -74,7 +78,10 @@ async function test(state: State, step: StepOf<"test">): Promise<StepNote> {
 }
 
 /** The suite's services: an image this run built by its handle, any other by its reference. */
-export function startServices<Services>(state: ReleaseState<unknown, Services, unknown, unknown>, step: StepOf<"test">): Promise<Services> {
+export function startServices<Services>(
+  state: ReleaseState<unknown, Services, unknown, unknown>,
+  step: StepOf<"test">,
+): Promise<Services> {
   const byReference = new Map(state.request.plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
   return state.request.engine.startServices(
     step.test.services.map((service) => {
@@ -84,13 +91,21 @@ export function startServices<Services>(state: ReleaseState<unknown, Services, u
   );
 }
 
-export function stopServices<Services>(state: ReleaseState<unknown, Services, unknown, unknown>, services: Services): Promise<void> {
+export function stopServices<Services>(
+  state: ReleaseState<unknown, Services, unknown, unknown>,
+  services: Services,
+): Promise<void> {
   return state.request.engine
     .stopServices(services)
-    .catch((error: unknown) => state.reporter.line(`stopping the suite's services failed (${(error as Error).message}); the engine's close removes what is left`));
+    .catch((error: unknown) =>
+      state.reporter.line(
+        `stopping the suite's services failed (${(error as Error).message}); the engine's close removes what is left`,
+      ),
+    );
 }
 
-const recipe = (state: State, step: StepOf<"chart-deps" | "package-chart">) => chartStage(step.chart, state.request.read, state.digests);
+const recipe = (state: State, step: StepOf<"chart-deps" | "package-chart">) =>
+  chartStage(step.chart, state.request.read, state.digests);
 
 async function stageChart(state: State, step: StepOf<"chart-deps">): Promise<StepNote> {
   state.staged.set(step.chart.name, await state.request.engine.stageChart(await recipe(state, step)));
@@ -103,7 +118,9 @@ async function lint(state: State, step: StepOf<"lint">): Promise<StepNote> {
 }
 
 async function template(state: State, step: StepOf<"template">): Promise<StepNote> {
-  const rendered = await state.request.engine.helm(stagedChart(state, step.chart.name), (dir) => helmArgs.template(step.chart.name, dir));
+  const rendered = await state.request.engine.helm(stagedChart(state, step.chart.name), (dir) =>
+    helmArgs.template(step.chart.name, dir),
+  );
   if (rendered.trim() === "") throw new StepFailed(`helm template of ${step.chart.name} rendered nothing`);
   return {};
 }
@@ -120,7 +137,8 @@ const ALREADY = "already published from this commit";
 
 /** An engine's push answered with the manifest's digest, or the step fails. */
 function requireDigest(digest: string, reference: string): string {
-  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new StepFailed(`pushing ${reference} gave no digest (${JSON.stringify(digest)})`);
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+    throw new StepFailed(`pushing ${reference} gave no digest (${JSON.stringify(digest)})`);
   return digest;
 }
 
@@ -142,7 +160,8 @@ async function pushImage(state: State, step: StepOf<"push-image">): Promise<Step
   // Several platforms: the tag must hold an index of every one; its children are what signatures name.
   const platforms = await indexPlatforms(state.request.client, repository, digest);
   const missing = step.image.build.platforms.filter((p) => !platforms?.some((m) => m.platform === p));
-  if (!platforms || missing.length) throw new StepFailed(`${reference} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
+  if (!platforms || missing.length)
+    throw new StepFailed(`${reference} is not an image index holding ${missing.join(", ")} after the push (${digest})`);
   state.published.push({ reference, digest, platforms });
   return { note: `${digest}, an index of ${platforms.map((p) => p.platform).join(", ")}` };
 }
@@ -166,7 +185,10 @@ async function pushChart(state: State, step: StepOf<"push-chart">): Promise<Step
   }
   const pkg = state.packages.get(name);
   if (pkg === undefined) throw new Error(`bug: chart ${name} pushed before it was packaged`);
-  const digest = requireDigest(await state.request.engine.pushChart(pkg, pushTo, `${repository}:${tag}`), `${repository}:${version}`);
+  const digest = requireDigest(
+    await state.request.engine.pushChart(pkg, pushTo, `${repository}:${tag}`),
+    `${repository}:${version}`,
+  );
   state.chartDigests.set(name, digest);
   state.published.push({ reference: `${repository}:${version}`, digest });
   return { note: digest };
@@ -174,24 +196,52 @@ async function pushChart(state: State, step: StepOf<"push-chart">): Promise<Step
 
 async function signImage(state: State, step: StepOf<"sign-image">): Promise<StepNote> {
   const { repository, tag, name, build, labels } = step.image;
-  const artifact = { kind: "image" as const, name, reference: `${repository}:${tag}`, target: build.target, platforms: build.platforms };
-  return sign(state, `${repository}:${tag}`, state.digests.get(name), artifact, labels["org.opencontainers.image.revision"]);
+  const artifact = {
+    kind: "image" as const,
+    name,
+    reference: `${repository}:${tag}`,
+    target: build.target,
+    platforms: build.platforms,
+  };
+  return sign(
+    state,
+    `${repository}:${tag}`,
+    state.digests.get(name),
+    artifact,
+    labels["org.opencontainers.image.revision"],
+  );
 }
 
 async function signChart(state: State, step: StepOf<"sign-chart">): Promise<StepNote> {
   const { repository, version, name, annotations } = step.chart;
   const artifact = { kind: "chart" as const, name, reference: `${repository}:${version}`, version };
-  return sign(state, `${repository}:${versionToTag(version)}`, state.chartDigests.get(name), artifact, annotations["org.opencontainers.image.revision"]);
+  return sign(
+    state,
+    `${repository}:${versionToTag(version)}`,
+    state.chartDigests.get(name),
+    artifact,
+    annotations["org.opencontainers.image.revision"],
+  );
 }
 
 /** Signs and attests what `reference` stands for at `digest`, skipping what its repository holds already. */
-async function sign(state: State, reference: string, digest: string | undefined, artifact: Parameters<typeof signPushed>[3], revision: string | undefined): Promise<StepNote> {
+async function sign(
+  state: State,
+  reference: string,
+  digest: string | undefined,
+  artifact: Parameters<typeof signPushed>[3],
+  revision: string | undefined,
+): Promise<StepNote> {
   if (digest === undefined) throw new Error(`bug: ${reference} signed before it was pushed`);
   const { request, steps } = state;
   const context = {
     client: request.client,
     engine: request.engine,
-    facts: { context: request.plan.context, gates: steps.filter((s) => s.phase === "gate").map(describeStep), builderVersion: request.builderVersion ?? "unknown" },
+    facts: {
+      context: request.plan.context,
+      gates: steps.filter((s) => s.phase === "gate").map(describeStep),
+      builderVersion: request.builderVersion ?? "unknown",
+    },
   };
   const outcome = await signPushed(context, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
   state.signed.push({ reference, digest, ...outcome });

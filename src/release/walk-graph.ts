@@ -5,7 +5,11 @@
  * failure of the lowest-index task that failed (so which one is reported does not depend
  * on timing), else with the stop reason.
  */
-export function walkGraph(after: readonly (readonly number[])[], start: (i: number) => Promise<void>, stop: () => Error | undefined): Promise<void> {
+export function walkGraph(
+  after: readonly (readonly number[])[],
+  start: (i: number) => Promise<void>,
+  stop: () => Error | undefined,
+): Promise<void> {
   const state = after.map((): "waiting" | "running" | "passed" => "waiting");
   const failures = new Map<number, unknown>();
   let running = 0;

@@ -5,7 +5,11 @@ import type { Plan, Publication } from "../plan/index.js";
 export function renderPlan(plan: Plan, steps: readonly Step[]): string {
   const out: string[] = [];
   const { context } = plan;
-  out.push(`charthouse plan: ${plan.summary}`, `commit ${context.commit.slice(0, 7)} · date ${context.date} · created ${context.created} · ${context.ci}`, "");
+  out.push(
+    `charthouse plan: ${plan.summary}`,
+    `commit ${context.commit.slice(0, 7)} · date ${context.date} · created ${context.created} · ${context.ci}`,
+    "",
+  );
 
   if (plan.images.length) {
     out.push(
@@ -20,7 +24,13 @@ export function renderPlan(plan: Plan, steps: readonly Step[]): string {
     out.push(
       table(
         ["CHART", "VERSION", "APP VERSION", "REFERENCE", "PUBLISH"],
-        plan.charts.map((c) => [c.name, c.version, c.appVersion ?? "-", `oci://${c.repository}`, publication(c.publication)]),
+        plan.charts.map((c) => [
+          c.name,
+          c.version,
+          c.appVersion ?? "-",
+          `oci://${c.repository}`,
+          publication(c.publication),
+        ]),
       ),
       "",
     );
@@ -43,7 +53,12 @@ export function renderPlan(plan: Plan, steps: readonly Step[]): string {
     steps.forEach((s, n) => out.push(`${String(n + 1).padStart(width)}. ${s.phase.padEnd(7)} ${describeStep(s)}`));
   }
   const pushes = steps.filter((s) => s.phase !== "gate").length;
-  out.push("", pushes === 0 ? "Publishes nothing." : `Publishes ${pushes} change${pushes === 1 ? "" : "s"} after ${steps.length - pushes} gate step${steps.length - pushes === 1 ? "" : "s"}.`);
+  out.push(
+    "",
+    pushes === 0
+      ? "Publishes nothing."
+      : `Publishes ${pushes} change${pushes === 1 ? "" : "s"} after ${steps.length - pushes} gate step${steps.length - pushes === 1 ? "" : "s"}.`,
+  );
   return out.join("\n") + "\n";
 }
 
@@ -55,6 +70,7 @@ function publication(p: Publication): string {
 
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
   return [line(headers), ...rows.map(line)].join("\n");
 }

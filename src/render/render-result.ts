@@ -18,15 +18,47 @@ export function renderResult(result: RunResult, command: Command = "publish"): s
     out.push(`Nothing to ${command === "publish" ? "do" : command} for ${result.summary}: ${NOTHING[command]}.`);
     return out.join("\n") + "\n";
   }
-  if (result.published.length) out.push("Published:", table(["REFERENCE", "DIGEST"], result.published.map((p) => [p.reference, p.digest])), "");
-  if (result.skipped.length) out.push("Already there from this commit (skipped):", table(["REFERENCE", "DIGEST"], result.skipped.map((p) => [p.reference, p.digest])), "");
+  if (result.published.length)
+    out.push(
+      "Published:",
+      table(
+        ["REFERENCE", "DIGEST"],
+        result.published.map((p) => [p.reference, p.digest]),
+      ),
+      "",
+    );
+  if (result.skipped.length)
+    out.push(
+      "Already there from this commit (skipped):",
+      table(
+        ["REFERENCE", "DIGEST"],
+        result.skipped.map((p) => [p.reference, p.digest]),
+      ),
+      "",
+    );
   if (result.aliases.length) {
-    out.push("Aliases:", table(["ALIAS", "TARGET", "RESULT"], result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`])), "");
+    out.push(
+      "Aliases:",
+      table(
+        ["ALIAS", "TARGET", "RESULT"],
+        result.aliases.map((a) => [a.reference, a.target, a.moved ? "moved" : `kept: ${a.reason}`]),
+      ),
+      "",
+    );
   }
   if (result.signed.length) {
     out.push(
       "Signed (cosign):",
-      table(["REFERENCE", "DIGEST", "WRITTEN"], result.signed.map((s) => [s.reference, s.digest, s.signatures + s.attestations === 0 ? "there already" : `${s.signatures} signature(s), ${s.attestations} attestation(s)`])),
+      table(
+        ["REFERENCE", "DIGEST", "WRITTEN"],
+        result.signed.map((s) => [
+          s.reference,
+          s.digest,
+          s.signatures + s.attestations === 0
+            ? "there already"
+            : `${s.signatures} signature(s), ${s.attestations} attestation(s)`,
+        ]),
+      ),
       "",
     );
   }

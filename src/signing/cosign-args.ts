@@ -40,7 +40,12 @@ export const cosignArgs = {
     ...http(opts),
     reference,
   ],
-  verifyAttestation: (publicKey: string, reference: string, type: string, opts: { plainHttp?: boolean } = {}): string[] => [
+  verifyAttestation: (
+    publicKey: string,
+    reference: string,
+    type: string,
+    opts: { plainHttp?: boolean } = {},
+  ): string[] => [
     "verify-attestation",
     "--key",
     publicKey,

@@ -17,7 +17,13 @@ export interface ChartMetadata {
 export function provenanceMessage(chart: ChartMetadata, fileName: string, sha256Hex: string): string {
   if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new Error(`bug: ${JSON.stringify(sha256Hex)} is not a SHA-256`);
   if (/[\s/]/.test(fileName)) throw new Error(`bug: ${JSON.stringify(fileName)} is not a package file name`);
-  const field = (key: string, value: string | undefined) => (value === undefined ? [] : [`${key}: ${JSON.stringify(value)}`]);
-  const metadata = [...field("apiVersion", chart.apiVersion), ...field("appVersion", chart.appVersion), ...field("name", chart.name), ...field("version", chart.version)];
+  const field = (key: string, value: string | undefined) =>
+    value === undefined ? [] : [`${key}: ${JSON.stringify(value)}`];
+  const metadata = [
+    ...field("apiVersion", chart.apiVersion),
+    ...field("appVersion", chart.appVersion),
+    ...field("name", chart.name),
+    ...field("version", chart.version),
+  ];
   return `${metadata.join("\n")}\n\n...\nfiles:\n  ${fileName}: sha256:${sha256Hex}\n`;
 }

@@ -1,6 +1,23 @@
 export { signatureTag, attestationTag, isSigstoreTag } from "./tags.js";
-export { signingSubjects, signingWork, wantedAttestations, stateTags, attestedTypes, type ManifestView, type Subject, type SubjectState, type SubjectWork } from "./subjects.js";
+export {
+  signingSubjects,
+  signingWork,
+  wantedAttestations,
+  stateTags,
+  attestedTypes,
+  type ManifestView,
+  type Subject,
+  type SubjectState,
+  type SubjectWork,
+} from "./subjects.js";
 export { provenancePredicate, PREDICATE, COSIGN_TYPE, type ProvenanceFacts } from "./provenance.js";
 export { provenanceMessage, type ChartMetadata } from "./helm-provenance.js";
 export { cosignArgs } from "./cosign-args.js";
-export { verifySignatureLayers, parsePinnedImages, SIGNATURE_ANNOTATION, type PinnedImage, type SignatureLayer, type Verdict } from "./simple-signing.js";
+export {
+  verifySignatureLayers,
+  parsePinnedImages,
+  SIGNATURE_ANNOTATION,
+  type PinnedImage,
+  type SignatureLayer,
+  type Verdict,
+} from "./simple-signing.js";

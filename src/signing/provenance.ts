@@ -9,14 +9,23 @@ export const PREDICATE = {
 } as const;
 
 /** `cosign attest --type` for each predicate type. */
-export const COSIGN_TYPE: Readonly<Record<string, string>> = { [PREDICATE.provenance]: "slsaprovenance1", [PREDICATE.sbom]: "spdxjson" };
+export const COSIGN_TYPE: Readonly<Record<string, string>> = {
+  [PREDICATE.provenance]: "slsaprovenance1",
+  [PREDICATE.sbom]: "spdxjson",
+};
 
 /** What charthouse knows of how one artifact came to be, when it signs it. */
 export interface ProvenanceFacts {
   readonly context: RunContext;
   /** What the artifact is: an image of the plan (its Dockerfile target) or a chart. */
   readonly artifact:
-    | { readonly kind: "image"; readonly name: string; readonly reference: string; readonly target?: string; readonly platforms: readonly string[] }
+    | {
+        readonly kind: "image";
+        readonly name: string;
+        readonly reference: string;
+        readonly target?: string;
+        readonly platforms: readonly string[];
+      }
     | { readonly kind: "chart"; readonly name: string; readonly reference: string; readonly version: string };
   /** org.opencontainers.image.revision as the artifact carries it. */
   readonly revision?: string;
@@ -49,11 +58,15 @@ export function provenancePredicate(f: ProvenanceFacts): Record<string, unknown>
         ...(f.revision ? { revision: f.revision } : {}),
       },
       internalParameters: { gates: f.gates, ci: f.context.ci },
-      resolvedDependencies: [{ uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } }],
+      resolvedDependencies: [
+        { uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } },
+      ],
     },
     runDetails: {
       builder: { id: `${BUILD_TYPE}#charthouse@${f.builderVersion}` },
-      byproducts: f.configDigest ? [{ name: "config", digest: { sha256: f.configDigest.replace(/^sha256:/, "") } }] : [],
+      byproducts: f.configDigest
+        ? [{ name: "config", digest: { sha256: f.configDigest.replace(/^sha256:/, "") } }]
+        : [],
     },
   };
 }

@@ -22,7 +22,11 @@ export const SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
  * key-pair mode without a transparency log, without cosign: the updater needs only the
  * registry and this. The reason of a refusal names the first thing wrong, most telling first.
  */
-export function verifySignatureLayers(layers: readonly SignatureLayer[], digest: string, publicKeyPem: string): Verdict {
+export function verifySignatureLayers(
+  layers: readonly SignatureLayer[],
+  digest: string,
+  publicKeyPem: string,
+): Verdict {
   if (layers.length === 0) return { ok: false, reason: "it is not signed (no cosign signature in the registry)" };
   const key = createPublicKey(publicKeyPem);
   const reasons: string[] = [];
@@ -33,7 +37,9 @@ export function verifySignatureLayers(layers: readonly SignatureLayer[], digest:
     }
     let signed: unknown;
     try {
-      signed = (JSON.parse(layer.payload.toString("utf8")) as { critical?: { image?: { "docker-manifest-digest"?: unknown } } }).critical?.image?.["docker-manifest-digest"];
+      signed = (
+        JSON.parse(layer.payload.toString("utf8")) as { critical?: { image?: { "docker-manifest-digest"?: unknown } } }
+      ).critical?.image?.["docker-manifest-digest"];
     } catch {
       reasons.push("a signature payload is not JSON");
       continue;

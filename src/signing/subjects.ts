@@ -7,7 +7,10 @@ export interface ManifestView {
   readonly body: unknown;
 }
 
-const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+const INDEX_TYPES = new Set([
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+]);
 
 /**
  * One digest to sign, and what it is: a platform image (signed, with an SBOM and a
@@ -30,7 +33,8 @@ export interface Subject {
 export function signingSubjects(digest: string, manifest: ManifestView, artifact: "image" | "chart"): Subject[] {
   if (artifact === "chart") return [{ digest, kind: "chart" }];
   if (!INDEX_TYPES.has(manifest.mediaType)) return [{ digest, kind: "image" }];
-  const listed = (manifest.body as { manifests?: { digest?: unknown; annotations?: Record<string, unknown> }[] }).manifests ?? [];
+  const listed =
+    (manifest.body as { manifests?: { digest?: unknown; annotations?: Record<string, unknown> }[] }).manifests ?? [];
   const children = new Map<string, Subject>();
   for (const m of listed) {
     if (typeof m.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(m.digest) || children.has(m.digest)) continue;
@@ -74,7 +78,11 @@ export interface SubjectWork {
  */
 export function signingWork(states: readonly SubjectState[]): SubjectWork[] {
   return states
-    .map((s) => ({ digest: s.digest, sign: !s.signed, attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t)) }))
+    .map((s) => ({
+      digest: s.digest,
+      sign: !s.signed,
+      attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t)),
+    }))
     .filter((w) => w.sign || w.attest.length > 0);
 }
 
@@ -90,5 +98,7 @@ export function stateTags(digest: string): { readonly signature: string; readonl
 export function attestedTypes(manifest: ManifestView | null): string[] {
   if (!manifest) return [];
   const layers = (manifest.body as { layers?: { annotations?: Record<string, unknown> }[] }).layers ?? [];
-  return [...new Set(layers.map((l) => l.annotations?.predicateType).filter((t): t is string => typeof t === "string"))];
+  return [
+    ...new Set(layers.map((l) => l.annotations?.predicateType).filter((t): t is string => typeof t === "string")),
+  ];
 }

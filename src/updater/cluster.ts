@@ -11,7 +11,9 @@ export interface DeployedRelease {
   readonly status: string;
 }
 
-export type UpgradeOutcome = { readonly ok: true; readonly output: string } | { readonly ok: false; readonly rolledBack: boolean; readonly output: string };
+export type UpgradeOutcome =
+  | { readonly ok: true; readonly output: string }
+  | { readonly ok: false; readonly rolledBack: boolean; readonly output: string };
 
 /**
  * The narrow interface to the cluster: the one part charthouse cannot run where it is
@@ -34,8 +36,17 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
   const run = (bin: string, args: readonly string[]) => runProcess(bin, args, { env: opts.env });
   return {
     async deployed(release, namespace) {
-      const result = await run(opts.helm, ["list", "--namespace", namespace, "--filter", `^${release}$`, "--output", "json"]);
-      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `helm list failed: ${result.output.trim()}`);
+      const result = await run(opts.helm, [
+        "list",
+        "--namespace",
+        namespace,
+        "--filter",
+        `^${release}$`,
+        "--output",
+        "json",
+      ]);
+      if (result.code !== 0)
+        throw new Error(plainClusterFailure(result.output) ?? `helm list failed: ${result.output.trim()}`);
       const [entry] = JSON.parse(result.stdout || "[]") as { chart: string; status: string; app_version: string }[];
       if (!entry) return null;
       return { ...splitChart(entry.chart), status: entry.status };
@@ -43,13 +54,29 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
     async history(release, namespace) {
       const result = await run(opts.helm, ["history", release, "--namespace", namespace, "--output", "json"]);
       if (result.code !== 0 && /release: not found/.test(result.output)) return [];
-      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `helm history failed: ${result.output.trim()}`);
+      if (result.code !== 0)
+        throw new Error(plainClusterFailure(result.output) ?? `helm history failed: ${result.output.trim()}`);
       return parseHistory(result.stdout);
     },
     async controls(release, namespace) {
-      const result = await run(opts.kubectl, ["get", "configmap", controlsConfigMap(release), "--namespace", namespace, "--output", "json", "--ignore-not-found"]);
-      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `reading ConfigMap ${controlsConfigMap(release)} failed: ${result.output.trim()}`);
-      return parseControls(result.stdout.trim() ? (JSON.parse(result.stdout) as { data?: Record<string, string> }).data : undefined);
+      const result = await run(opts.kubectl, [
+        "get",
+        "configmap",
+        controlsConfigMap(release),
+        "--namespace",
+        namespace,
+        "--output",
+        "json",
+        "--ignore-not-found",
+      ]);
+      if (result.code !== 0)
+        throw new Error(
+          plainClusterFailure(result.output) ??
+            `reading ConfigMap ${controlsConfigMap(release)} failed: ${result.output.trim()}`,
+        );
+      return parseControls(
+        result.stdout.trim() ? (JSON.parse(result.stdout) as { data?: Record<string, string> }).data : undefined,
+      );
     },
     async helm(args) {
       const result = await run(opts.helm, args);
@@ -64,10 +91,21 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
       return result.stdout;
     },
     async granted(namespace) {
-      const review = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace } });
+      const review = JSON.stringify({
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SelfSubjectRulesReview",
+        spec: { namespace },
+      });
       // --validate=false: client-side validation lists CRDs cluster-wide, which a least-privilege updater may not.
-      const result = await runProcess(opts.kubectl, ["create", "--validate=false", "-f", "-", "--output", "json"], { env: opts.env, input: review });
-      if (result.code !== 0) throw new Error(plainClusterFailure(result.output) ?? `asking the API server what the updater may do failed: ${result.output.trim()}`);
+      const result = await runProcess(opts.kubectl, ["create", "--validate=false", "-f", "-", "--output", "json"], {
+        env: opts.env,
+        input: review,
+      });
+      if (result.code !== 0)
+        throw new Error(
+          plainClusterFailure(result.output) ??
+            `asking the API server what the updater may do failed: ${result.output.trim()}`,
+        );
       return (JSON.parse(result.stdout) as { status?: { resourceRules?: GrantedRule[] } }).status?.resourceRules ?? [];
     },
   };

@@ -25,7 +25,10 @@ export const MANAGE = ["get", "list", "watch", "create", "update", "patch", "del
 const READ = ["get", "list", "watch"] as const;
 /** helm --wait reads these besides the workload to tell whether it is ready (helm 3's ready checker, helm 4's kstatus readers). */
 const WAIT_READS: Readonly<Record<string, readonly (readonly [group: string, resource: string])[]>> = {
-  "apps/deployments": [["apps", "replicasets"], ["", "pods"]],
+  "apps/deployments": [
+    ["apps", "replicasets"],
+    ["", "pods"],
+  ],
   "apps/statefulsets": [["", "pods"]],
   "apps/daemonsets": [["", "pods"]],
   "batch/jobs": [["", "pods"]],
@@ -52,17 +55,22 @@ export function renderedKinds(manifests: string): RenderedKind[] {
 export function deriveRole(objects: readonly RenderedKind[], release: string): RoleDerivation {
   const manage = new Map<string, Set<string>>();
   const read = new Map<string, Set<string>>();
-  const add = (to: Map<string, Set<string>>, group: string, resource: string) => to.set(group, (to.get(group) ?? new Set()).add(resource));
+  const add = (to: Map<string, Set<string>>, group: string, resource: string) =>
+    to.set(group, (to.get(group) ?? new Set()).add(resource));
   const problems: string[] = [];
   const kinds = new Set<string>();
   for (const { apiVersion, kind } of objects) {
     const info = kindInfo(apiVersion, kind);
     if (!info) {
-      problems.push(`${kind} (${apiVersion}) is not a built-in kind: charthouse cannot tell its resource name or scope; grant it in the updater chart's rbac.rules yourself`);
+      problems.push(
+        `${kind} (${apiVersion}) is not a built-in kind: charthouse cannot tell its resource name or scope; grant it in the updater chart's rbac.rules yourself`,
+      );
       continue;
     }
     if (!info.namespaced) {
-      problems.push(`${kind} (${apiVersion}) is cluster-scoped: a Role in the release's namespace cannot grant it; install it once outside the updater and leave it out of what the updater upgrades`);
+      problems.push(
+        `${kind} (${apiVersion}) is cluster-scoped: a Role in the release's namespace cannot grant it; install it once outside the updater and leave it out of what the updater upgrades`,
+      );
       continue;
     }
     kinds.add(kind);
@@ -72,13 +80,21 @@ export function deriveRole(objects: readonly RenderedKind[], release: string): R
   if (problems.length) return { ok: false, problems: [...new Set(problems)] };
 
   const rules: PolicyRule[] = [];
-  for (const group of [...manage.keys()].sort()) rules.push({ apiGroups: [group], resources: [...manage.get(group)!].sort(), verbs: [...MANAGE] });
+  for (const group of [...manage.keys()].sort())
+    rules.push({ apiGroups: [group], resources: [...manage.get(group)!].sort(), verbs: [...MANAGE] });
   for (const group of [...read.keys()].sort()) {
     // One read-only resource per group today (pods, replicasets): no order to settle.
     const resources = [...read.get(group)!].filter((r) => !manage.get(group)?.has(r));
     if (resources.length) rules.push({ apiGroups: [group], resources, verbs: [...READ] });
   }
-  if (!manage.get("")?.has("secrets")) rules.push({ apiGroups: [""], resources: ["secrets"], verbs: [...HELM_STORAGE] });
-  if (!manage.get("")?.has("configmaps")) rules.push({ apiGroups: [""], resources: ["configmaps"], resourceNames: [controlsConfigMap(release)], verbs: ["get"] });
+  if (!manage.get("")?.has("secrets"))
+    rules.push({ apiGroups: [""], resources: ["secrets"], verbs: [...HELM_STORAGE] });
+  if (!manage.get("")?.has("configmaps"))
+    rules.push({
+      apiGroups: [""],
+      resources: ["configmaps"],
+      resourceNames: [controlsConfigMap(release)],
+      verbs: ["get"],
+    });
   return { ok: true, rules, kinds: [...kinds].sort() };
 }

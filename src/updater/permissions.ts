@@ -21,13 +21,18 @@ export function permissionsOf(rules: readonly PolicyRule[]): Permission[] {
   return rules.flatMap((rule) =>
     rule.apiGroups.flatMap((group) =>
       rule.resources.flatMap((resource) =>
-        rule.verbs.flatMap((verb) => (rule.resourceNames?.length ? rule.resourceNames.map((name) => ({ group, resource, verb, name })) : [{ group, resource, verb }])),
+        rule.verbs.flatMap((verb) =>
+          rule.resourceNames?.length
+            ? rule.resourceNames.map((name) => ({ group, resource, verb, name }))
+            : [{ group, resource, verb }],
+        ),
       ),
     ),
   );
 }
 
-const covers = (list: readonly string[] | undefined, value: string) => list?.some((v) => v === "*" || v === value) === true;
+const covers = (list: readonly string[] | undefined, value: string) =>
+  list?.some((v) => v === "*" || v === value) === true;
 
 /** Whether `granted` allows `p`: a rule limited to names allows only a request for one of them. */
 export function allows(granted: readonly GrantedRule[], p: Permission): boolean {
@@ -50,7 +55,12 @@ export function missingRules(required: readonly PolicyRule[], granted: readonly 
     entry.verbs.push(p.verb);
     byResource.set(key, entry);
   }
-  return [...byResource.values()].map((e) => ({ apiGroups: [e.group], resources: [e.resource], verbs: e.verbs, ...(e.name !== undefined ? { resourceNames: [e.name] } : {}) }));
+  return [...byResource.values()].map((e) => ({
+    apiGroups: [e.group],
+    resources: [e.resource],
+    verbs: e.verbs,
+    ...(e.name !== undefined ? { resourceNames: [e.name] } : {}),
+  }));
 }
 
 /** `create, patch networkpolicies.networking.k8s.io` — a rule as one phrase. */

@@ -8,7 +8,10 @@ import { describeRule, missingRules } from "./permissions.js";
  * this identity may do in the namespace (a SelfSubjectRulesReview). Returns why not, naming
  * each missing rule, or undefined when nothing is missing.
  */
-export async function checkPermissions(cluster: Cluster, o: { release: string; namespace: string; version: string; renderArgs: readonly string[] }): Promise<string | undefined> {
+export async function checkPermissions(
+  cluster: Cluster,
+  o: { release: string; namespace: string; version: string; renderArgs: readonly string[] },
+): Promise<string | undefined> {
   const [manifests, granted] = await Promise.all([cluster.render(o.renderArgs), cluster.granted(o.namespace)]);
   const role = deriveRole(renderedKinds(manifests), o.release);
   if (!role.ok) return `${o.version} renders what the updater cannot be granted: ${role.problems.join("; ")}`;

@@ -13,7 +13,11 @@ export function splitChart(chart: string): { chart: string; version: string } {
 
 /** `helm history <release> --output json` → revisions. */
 export function parseHistory(json: string): Revision[] {
-  return (JSON.parse(json) as { revision: number; status: string; chart: string }[]).map((e) => ({ revision: e.revision, version: splitChart(e.chart).version, status: e.status }));
+  return (JSON.parse(json) as { revision: number; status: string; chart: string }[]).map((e) => ({
+    revision: e.revision,
+    version: splitChart(e.chart).version,
+    status: e.status,
+  }));
 }
 
 /**
@@ -24,5 +28,7 @@ export function parseHistory(json: string): Revision[] {
 export function failedVersions(history: readonly Revision[]): { version: string; revision: number }[] {
   const last = new Map<string, Revision>();
   for (const r of [...history].sort((a, b) => a.revision - b.revision)) last.set(r.version, r);
-  return [...last.values()].filter((r) => r.status === "failed").map((r) => ({ version: r.version, revision: r.revision }));
+  return [...last.values()]
+    .filter((r) => r.status === "failed")
+    .map((r) => ({ version: r.version, revision: r.revision }));
 }

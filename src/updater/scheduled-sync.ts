@@ -19,7 +19,13 @@ export interface SyncReport {
  */
 export async function scheduledSync(
   options: SyncOptions,
-  deps: { readonly client: RegistryClient; readonly cluster: Cluster; readonly webhook?: string; readonly now: Date; readonly fetch?: typeof fetch },
+  deps: {
+    readonly client: RegistryClient;
+    readonly cluster: Cluster;
+    readonly webhook?: string;
+    readonly now: Date;
+    readonly fetch?: typeof fetch;
+  },
 ): Promise<SyncReport> {
   let result: SyncResult;
   try {
@@ -36,7 +42,13 @@ export async function scheduledSync(
       message: `check failed: ${(error as Error).message}`,
     };
   }
-  const notifyError = deps.webhook && result.action !== "up-to-date" ? await notifyWebhook(deps.webhook, result, deps.fetch) : undefined;
-  const line = JSON.stringify({ version: 1, ts: deps.now.toISOString(), ...result, ...(notifyError ? { webhook: notifyError } : {}) });
+  const notifyError =
+    deps.webhook && result.action !== "up-to-date" ? await notifyWebhook(deps.webhook, result, deps.fetch) : undefined;
+  const line = JSON.stringify({
+    version: 1,
+    ts: deps.now.toISOString(),
+    ...result,
+    ...(notifyError ? { webhook: notifyError } : {}),
+  });
   return { result, line, exitCode: SYNC_EXIT[result.action] };
 }

@@ -3,9 +3,7 @@ import { isNightlyPrerelease, tagToVersion } from "../plan/formats.js";
 
 /** Which versions a release follows. */
 export type SyncPolicy =
-  | { readonly kind: "stable" }
-  | { readonly kind: "nightly" }
-  | { readonly kind: "range"; readonly range: string };
+  { readonly kind: "stable" } | { readonly kind: "nightly" } | { readonly kind: "range"; readonly range: string };
 
 /** `stable`, `nightly`, or a semver range (`~5.0`, `^5`, `>=3.7 <4`). */
 export function parsePolicy(text: string): SyncPolicy | undefined {
@@ -43,12 +41,19 @@ export interface Selection {
  * deployed version, never a skipped one; tags that are not semver (`latest`, `nightly`)
  * are ignored, and helm's `_` for `+` is read back.
  */
-export function selectVersions(input: { tags: readonly string[]; policy: SyncPolicy; deployed?: string; skip?: readonly string[] }): Selection {
+export function selectVersions(input: {
+  tags: readonly string[];
+  policy: SyncPolicy;
+  deployed?: string;
+  skip?: readonly string[];
+}): Selection {
   const skip = new Set(input.skip ?? []);
   const allowed = input.tags
     .map((tag) => ({ tag, version: tagToVersion(tag) }))
     .filter((c): c is { tag: string; version: string } => c.version !== undefined && allowedBy(input.policy, c.version))
     .sort((a, b) => semver.rcompare(a.version, b.version));
-  const candidates = allowed.filter((c) => !skip.has(c.version) && (input.deployed === undefined || semver.gt(c.version, input.deployed)));
+  const candidates = allowed.filter(
+    (c) => !skip.has(c.version) && (input.deployed === undefined || semver.gt(c.version, input.deployed)),
+  );
   return { candidates, ...(allowed[0] ? { newest: allowed[0].version } : {}) };
 }

@@ -18,12 +18,20 @@ export interface UpdaterRoleOptions {
  * release name, namespace and values the upgrade will use) and derives the rules from the
  * kinds it renders.
  */
-export async function deriveUpdaterRole(o: UpdaterRoleOptions, render: (args: readonly string[]) => Promise<string>): Promise<RoleDerivation> {
+export async function deriveUpdaterRole(
+  o: UpdaterRoleOptions,
+  render: (args: readonly string[]) => Promise<string>,
+): Promise<RoleDerivation> {
   const oci = o.chart.startsWith("oci://");
   const plainHttp = oci && isLoopbackHost(parseRepository(o.chart.slice("oci://".length)).host);
   const args = o.version
     ? helmArgs.render(o.release, o.chart, o.version, { namespace: o.namespace, values: o.values, plainHttp })
-    : [...helmArgs.template(o.release, o.chart), "--namespace", o.namespace, ...(o.values ? ["--values", o.values] : [])];
+    : [
+        ...helmArgs.template(o.release, o.chart),
+        "--namespace",
+        o.namespace,
+        ...(o.values ? ["--values", o.values] : []),
+      ];
   return deriveRole(renderedKinds(await render(args)), o.release);
 }
 

@@ -26,7 +26,10 @@ export async function pushBaseIndex(client: RegistryClient, host: string): Promi
   const at = reference.lastIndexOf(":");
   const [repository, tag] = [reference.slice(0, at), reference.slice(at + 1)];
   const children = [];
-  for (const [architecture, busybox] of [["amd64", requireTool("busybox")], ["arm64", arm64Busybox()]] as const) {
+  for (const [architecture, busybox] of [
+    ["amd64", requireTool("busybox")],
+    ["arm64", arm64Busybox()],
+  ] as const) {
     const tar = rootfsTar(busybox);
     const layer = gzipSync(tar);
     const config = Buffer.from(
@@ -44,11 +47,21 @@ export async function pushBaseIndex(client: RegistryClient, host: string): Promi
         schemaVersion: 2,
         mediaType: MEDIA_TYPES.ociManifest,
         config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-        layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+        layers: [
+          { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length },
+        ],
       }),
     );
-    const digest = await client.putManifest(repository, sha256(manifest), { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
-    children.push({ mediaType: MEDIA_TYPES.ociManifest, digest, size: manifest.length, platform: { architecture, os: "linux" } });
+    const digest = await client.putManifest(repository, sha256(manifest), {
+      mediaType: MEDIA_TYPES.ociManifest,
+      bytes: manifest,
+    });
+    children.push({
+      mediaType: MEDIA_TYPES.ociManifest,
+      digest,
+      size: manifest.length,
+      platform: { architecture, os: "linux" },
+    });
   }
   const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: children }));
   await client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociIndex, bytes: index });
@@ -64,10 +77,16 @@ function rootfsTar(busybox: string): Buffer {
     chmodSync(join(root, "bin", "busybox"), 0o755);
     chmodSync(join(root, "tmp"), 0o1777);
     // The host's busybox names the applets: both halves are the same Debian version.
-    const applets = execFileSync(requireTool("busybox"), ["--list"], { encoding: "utf8" }).split("\n").filter((a) => a && a !== "busybox");
+    const applets = execFileSync(requireTool("busybox"), ["--list"], { encoding: "utf8" })
+      .split("\n")
+      .filter((a) => a && a !== "busybox");
     for (const applet of applets) symlinkSync("busybox", join(root, "bin", applet));
     symlinkSync("/bin/env", join(root, "usr/bin/env"));
-    return execFileSync("tar", ["-C", root, "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-c", "."], { maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(
+      "tar",
+      ["-C", root, "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-c", "."],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -47,7 +47,11 @@ export function config(overrides: Partial<Config> = {}): Config {
     registry: "ghcr.io/samvera",
     source: "https://github.com/samvera/hyrax",
     images: [image("dassie")],
-    charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", repository: "image.repository", tag: "image.tag", digest: "image.digest" }] })],
+    charts: [
+      chart("hyrax", "3.7.4", {
+        pins: [{ image: "dassie", repository: "image.repository", tag: "image.tag", digest: "image.digest" }],
+      }),
+    ],
     policy: DEFAULT_POLICY,
     ...overrides,
   };
@@ -61,7 +65,11 @@ export function context(event: RunEvent, overrides: Partial<RunContext> = {}): R
 export class StateBuilder {
   private readonly repos: Record<string, Record<string, TagRecord>> = {};
   tag(repository: string, tag: string, record: Partial<TagRecord> = {}): this {
-    (this.repos[repository] ??= {})[tag] = { digest: digestOf(`${repository}:${tag}`), revision: OTHER_COMMIT, ...record };
+    (this.repos[repository] ??= {})[tag] = {
+      digest: digestOf(`${repository}:${tag}`),
+      revision: OTHER_COMMIT,
+      ...record,
+    };
     return this;
   }
   /** A release and the aliases it holds, as a previous charthouse run would leave them. */
@@ -81,7 +89,13 @@ export const state = (): StateBuilder => new StateBuilder();
 export const threeImageProject = (): Config =>
   config({
     images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],
-    test: { image: "dassie", command: ["rspec"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: ["/usr/local/bundle"] },
+    test: {
+      image: "dassie",
+      command: ["rspec"],
+      env: {},
+      services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }],
+      caches: ["/usr/local/bundle"],
+    },
     charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag" }] }), chart("updater", "0.1.0")],
   });
 
@@ -89,7 +103,13 @@ export const threeImageProject = (): Config =>
 export const twoImageProject = (): Config =>
   config({
     images: [image("hyrax-base", { smoke: undefined, target: undefined }), image("dassie")],
-    test: { image: "dassie", command: ["rspec", "--tag", "not fast"], env: {}, services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }], caches: [] },
+    test: {
+      image: "dassie",
+      command: ["rspec", "--tag", "not fast"],
+      env: {},
+      services: [{ name: "solr", image: "dassie", port: 8983, env: {}, readyTimeoutSeconds: 60 }],
+      caches: [],
+    },
     charts: [chart("hyrax", "3.7.4", { appVersion: undefined })],
   });
 

@@ -12,7 +12,9 @@ const SETUP = "run `bash .ci/run` (or `node scripts/tools/build-tools.mjs buildx
 /** The buildx binary built by scripts/tools at the version it pins. */
 export function buildxBinary(): string {
   // From test/kit, or from dist/test/kit when the benches run compiled.
-  const versions = ["../../scripts/tools/versions.json", "../../../scripts/tools/versions.json"].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u));
+  const versions = ["../../scripts/tools/versions.json", "../../../scripts/tools/versions.json"]
+    .map((p) => new URL(p, import.meta.url))
+    .find((u) => existsSync(u));
   if (!versions) throw new Error(`scripts/tools/versions.json is missing: buildx cannot be found; ${SETUP}`);
   const { version } = (JSON.parse(readFileSync(versions, "utf8")) as Record<string, { version: string }>).buildx!;
   const binary = join(cache(), "tools", `buildx-${version}`, "docker-buildx");
@@ -50,7 +52,8 @@ export function arm64Emulated(): boolean {
 
 /** Throws, saying how to provide it, unless arm64 programs run here. */
 export function requireArm64Emulation(): void {
-  if (!arm64Emulated()) throw new Error(`qemu-aarch64 is not registered with binfmt_misc (F flag): arm64 images cannot run here; ${SETUP}`);
+  if (!arm64Emulated())
+    throw new Error(`qemu-aarch64 is not registered with binfmt_misc (F flag): arm64 images cannot run here; ${SETUP}`);
 }
 
 /** Debian's static busybox for arm64, unpacked by scripts/ci/emulation.sh. */

@@ -7,7 +7,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with a clean environment and a fixed clock. */
-export async function charthouse(args: string[], opts: { env?: Record<string, string>; cwd?: string; now?: Date; stdin?: string } = {}): Promise<CliRun> {
+export async function charthouse(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; now?: Date; stdin?: string } = {},
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await runCli(args, {

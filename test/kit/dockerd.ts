@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync, chmodSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  copyFileSync,
+  chmodSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { waitFor } from "./free-port.js";
@@ -20,7 +29,9 @@ export interface DockerEngine {
 /** Whether a Docker engine answers at `host`. */
 export async function dockerAnswers(host: string): Promise<boolean> {
   try {
-    await execTool(requireTool("docker"), ["version", "--format", "{{.Server.Version}}"], { env: { ...process.env, DOCKER_HOST: host } });
+    await execTool(requireTool("docker"), ["version", "--format", "{{.Server.Version}}"], {
+      env: { ...process.env, DOCKER_HOST: host },
+    });
     return true;
   } catch {
     return false;
@@ -47,20 +58,38 @@ export async function ensureDockerEngine(opts: { dir?: string; env?: NodeJS.Proc
   if (existsSync(pidfile)) rmSync(pidfile);
   const child = spawn(
     dockerd,
-    ["--data-root", join(dir, "data"), "--exec-root", join(dir, "exec"), "--host", host, "--pidfile", pidfile, "--log-level", "warn"],
+    [
+      "--data-root",
+      join(dir, "data"),
+      "--exec-root",
+      join(dir, "exec"),
+      "--host",
+      host,
+      "--pidfile",
+      pidfile,
+      "--log-level",
+      "warn",
+    ],
     { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let log = "";
   child.stderr?.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   child.unref();
   try {
-    await waitFor("dockerd", async () => {
-      if (child.exitCode !== null) throw new Error(`dockerd exited ${child.exitCode}: ${log}`);
-      return dockerAnswers(host);
-    }, 60_000, 250);
+    await waitFor(
+      "dockerd",
+      async () => {
+        if (child.exitCode !== null) throw new Error(`dockerd exited ${child.exitCode}: ${log}`);
+        return dockerAnswers(host);
+      },
+      60_000,
+      250,
+    );
   } catch (error) {
     child.kill("SIGKILL");
-    throw new Error(`starting dockerd failed (is this machine allowed to run containers?): ${(error as Error).message}`);
+    throw new Error(
+      `starting dockerd failed (is this machine allowed to run containers?): ${(error as Error).message}`,
+    );
   }
   (child.stderr as NodeJS.ReadableStream & { unref?: () => void })?.unref?.();
   return {
@@ -79,7 +108,9 @@ export async function ensureDockerEngine(opts: { dir?: string; env?: NodeJS.Proc
       } catch {
         return;
       }
-      await waitFor("dockerd to stop", async () => !(await alive(pid!)), 20_000, 200).catch(() => process.kill(pid!, "SIGKILL"));
+      await waitFor("dockerd to stop", async () => !(await alive(pid!)), 20_000, 200).catch(() =>
+        process.kill(pid!, "SIGKILL"),
+      );
     },
   };
 }
@@ -98,22 +129,32 @@ export const NODE_BASE_IMAGE = "localhost/charthouse/node:20";
 
 /** Imports NODE_BASE_IMAGE unless it is there already: the host's node binary and its shared libraries over busybox. */
 export async function ensureNodeBaseImage(dockerHost: string): Promise<void> {
-  const node = (await execTool("sh", ["-c", "readlink -f \"$(command -v node)\""])).stdout.trim();
+  const node = (await execTool("sh", ["-c", 'readlink -f "$(command -v node)"'])).stdout.trim();
   const libs = (await execTool("ldd", [node])).stdout
     .split("\n")
     .map((line) => line.match(/(\/\S+\.so[^\s]*)/)?.[1])
     .filter((p): p is string => p !== undefined);
-  await ensureBaseImage(dockerHost, NODE_BASE_IMAGE, [{ from: node, to: "usr/bin/node" }, ...libs.map((lib) => ({ from: lib, to: lib.slice(1) }))]);
+  await ensureBaseImage(dockerHost, NODE_BASE_IMAGE, [
+    { from: node, to: "usr/bin/node" },
+    ...libs.map((lib) => ({ from: lib, to: lib.slice(1) })),
+  ]);
 }
 
 /**
  * Imports BASE_IMAGE into the engine from Debian's static busybox with every applet
  * linked (and any `extra` host files), unless it is there already. Nothing is pulled.
  */
-export async function ensureBaseImage(dockerHost: string, tag = BASE_IMAGE, extra: readonly { from: string; to: string }[] = []): Promise<void> {
+export async function ensureBaseImage(
+  dockerHost: string,
+  tag = BASE_IMAGE,
+  extra: readonly { from: string; to: string }[] = [],
+): Promise<void> {
   const docker = requireTool("docker");
   const env = { ...process.env, DOCKER_HOST: dockerHost };
-  const present = await execTool(docker, ["image", "inspect", "--format", "{{.Id}}", tag], { env }).then(() => true, () => false);
+  const present = await execTool(docker, ["image", "inspect", "--format", "{{.Id}}", tag], { env }).then(
+    () => true,
+    () => false,
+  );
   if (present) return;
   const busybox = requireTool("busybox");
   const root = mkdtempSync(join(tmpdir(), "charthouse-rootfs-"));
@@ -131,7 +172,11 @@ export async function ensureBaseImage(dockerHost: string, tag = BASE_IMAGE, extr
       chmodSync(join(root, file.to), 0o755);
     }
     const tar = spawn("tar", ["-C", root, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
-    const importer = spawn(docker, ["import", "--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin", "--change", 'CMD ["sh"]', "-", tag], { env, stdio: ["pipe", "ignore", "pipe"] });
+    const importer = spawn(
+      docker,
+      ["import", "--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin", "--change", 'CMD ["sh"]', "-", tag],
+      { env, stdio: ["pipe", "ignore", "pipe"] },
+    );
     tar.stdout.pipe(importer.stdin);
     let err = "";
     importer.stderr.on("data", (d: Buffer) => (err += d.toString()));

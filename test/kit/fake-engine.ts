@@ -11,7 +11,16 @@ import { Kind, parse, valueFromASTUntyped, type FieldNode, type SelectionSetNode
  * containers as chains of the calls made on them. No container ever runs.
  */
 export interface Effect {
-  readonly kind: "build" | "exec" | "publish" | "registry-auth" | "service-binding" | "service-start" | "secret-variable" | "cache" | "mount";
+  readonly kind:
+    | "build"
+    | "exec"
+    | "publish"
+    | "registry-auth"
+    | "service-binding"
+    | "service-start"
+    | "secret-variable"
+    | "cache"
+    | "mount";
   readonly detail: Record<string, unknown>;
 }
 
@@ -43,7 +52,8 @@ export interface FunctionCall {
 }
 
 /** What the module handed back: a value (JSON text) or an error. */
-export type Returned = { readonly value: string } | { readonly error: { message: string; values: Record<string, string> } };
+export type Returned =
+  { readonly value: string } | { readonly error: { message: string; values: Record<string, string> } };
 
 export interface FakeEngine {
   readonly port: number;
@@ -67,7 +77,11 @@ export interface FakeEngine {
    * Told of every publish, before it answers (e.g. to put a real image in a real registry);
    * with `platformVariants`, each platform's container in `platforms` (an index is published).
    */
-  onPublish: (address: string, labels: Record<string, string>, platforms: readonly PublishedPlatform[]) => Promise<string | void>;
+  onPublish: (
+    address: string,
+    labels: Record<string, string>,
+    platforms: readonly PublishedPlatform[],
+  ) => Promise<string | void>;
   /** The call the next entrypoint run is told about (`currentFunctionCall`); undefined: registration. */
   call: FunctionCall | undefined;
   /** What the module returned for the last call (returnValue / returnError). */
@@ -151,7 +165,10 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
   };
 
   class FieldError extends Error {
-    constructor(message: string, readonly extensions?: Record<string, unknown>) {
+    constructor(
+      message: string,
+      readonly extensions?: Record<string, unknown>,
+    ) {
       super(message);
     }
   }
@@ -176,7 +193,8 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
     if (name.startsWith("load") && name.endsWith("FromID")) return obj(args.id);
     switch (parent.type) {
       case "Query":
-        if (name === "container") return { type: "Container", labels: {}, execs: [], detail: { platform: args.platform } };
+        if (name === "container")
+          return { type: "Container", labels: {}, execs: [], detail: { platform: args.platform } };
         if (name === "defaultPlatform") return engine.defaultPlatform;
         if (name === "host") return { type: "Host" };
         if (name === "directory") return { type: "Directory", virtualFiles: {} };
@@ -190,15 +208,24 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "module") return { type: "Module", detail: { objects: [] } };
         if (name === "typeDef") return { type: "TypeDef", detail: {} };
         if (name === "sourceMap") return { type: "SourceMap", detail: { ...args } };
-        if (name === "function") return { type: "Function", detail: { name: args.name, returnType: obj(args.returnType).detail, args: [], check: false } };
+        if (name === "function")
+          return {
+            type: "Function",
+            detail: { name: args.name, returnType: obj(args.returnType).detail, args: [], check: false },
+          };
         break;
       case "FunctionCall": {
         const call = engine.call;
-        if (!call && name !== "parentName" && name !== "returnValue" && name !== "returnError") throw new FieldError(`no function call: ${name}`);
+        if (!call && name !== "parentName" && name !== "returnValue" && name !== "returnError")
+          throw new FieldError(`no function call: ${name}`);
         if (name === "parentName") return call?.parentName ?? "";
         if (name === "name") return call!.name;
         if (name === "parent") return call!.parent ?? "{}";
-        if (name === "inputArgs") return Object.entries(call!.args).map(([argName, value]) => ({ type: "FunctionCallArgValue", detail: { name: argName, value: JSON.stringify(value) } }));
+        if (name === "inputArgs")
+          return Object.entries(call!.args).map(([argName, value]) => ({
+            type: "FunctionCallArgValue",
+            detail: { name: argName, value: JSON.stringify(value) },
+          }));
         if (name === "returnValue") {
           engine.returned = { value: String(args.value) };
           return null;
@@ -213,15 +240,24 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "name" || name === "value") return parent.detail?.[name];
         break;
       case "Error":
-        if (name === "withValue") return { type: "Error", detail: { ...parent.detail, values: { ...(parent.detail?.values as object), [String(args.name)]: args.value } } };
+        if (name === "withValue")
+          return {
+            type: "Error",
+            detail: {
+              ...parent.detail,
+              values: { ...(parent.detail?.values as object), [String(args.name)]: args.value },
+            },
+          };
         break;
       case "SourceMap":
         break;
       case "Module": {
         const d = parent.detail as { objects: unknown[] };
         if (name === "withDescription") return { type: "Module", detail: { ...d, description: args.description } };
-        if (name === "withObject") return { type: "Module", detail: { ...d, objects: [...d.objects, obj(args.object).detail] } };
-        if (name === "withEnum" || name === "withInterface") throw new FieldError(`the fake engine does not model Module.${name}`);
+        if (name === "withObject")
+          return { type: "Module", detail: { ...d, objects: [...d.objects, obj(args.object).detail] } };
+        if (name === "withEnum" || name === "withInterface")
+          throw new FieldError(`the fake engine does not model Module.${name}`);
         break;
       }
       case "TypeDef": {
@@ -229,12 +265,14 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         const typeDef = (detail: Record<string, unknown>): Obj => ({ type: "TypeDef", detail: { ...d, ...detail } });
         if (name === "withKind") return typeDef({ kind: args.kind });
         if (name === "withOptional") return typeDef({ optional: args.optional });
-        if (name === "withObject") return typeDef({ kind: "OBJECT_KIND", name: args.name, description: args.description, functions: [] });
+        if (name === "withObject")
+          return typeDef({ kind: "OBJECT_KIND", name: args.name, description: args.description, functions: [] });
         if (name === "withListOf") return typeDef({ kind: "LIST_KIND", elementType: obj(args.elementType).detail });
         if (name === "withScalar") return typeDef({ kind: "SCALAR_KIND", name: args.name });
         if (name === "withEnum") return typeDef({ kind: "ENUM_KIND", name: args.name });
         if (name === "withInterface") return typeDef({ kind: "INTERFACE_KIND", name: args.name });
-        if (name === "withFunction") return typeDef({ functions: [...((d.functions as unknown[]) ?? []), obj(args.function).detail] });
+        if (name === "withFunction")
+          return typeDef({ functions: [...((d.functions as unknown[]) ?? []), obj(args.function).detail] });
         if (name === "withConstructor") {
           const { returnType: _returnType, ...construct } = obj(args.function).detail as Record<string, unknown>;
           return typeDef({ construct });
@@ -248,7 +286,10 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "withDescription") return fn({ description: args.description });
         if (name === "withSourceMap" || name === "withDeprecated") return fn({});
         if (name === "withCheck") return fn({ check: true });
-        if (name === "withCachePolicy") return fn({ cachePolicy: { policy: args.policy, ...(args.timeToLive ? { timeToLive: args.timeToLive } : {}) } });
+        if (name === "withCachePolicy")
+          return fn({
+            cachePolicy: { policy: args.policy, ...(args.timeToLive ? { timeToLive: args.timeToLive } : {}) },
+          });
         if (name === "withArg") {
           const { name: argName, typeDef, sourceMap: _sourceMap, ...rest } = args;
           return fn({ args: [...(d.args as unknown[]), { name: argName, type: obj(typeDef).detail, ...rest }] });
@@ -273,29 +314,62 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
             throw new FieldError(`lstat ${parent.path}: no such file or directory`);
           }
         }
-        const tree = (change: Record<string, unknown>): Obj => ({ type: "Directory", virtualFiles: parent.virtualFiles, detail: { ...parent.detail, ...change } });
-        if (name === "withDirectory") return tree({ trees: [...((parent.detail?.trees as unknown[]) ?? []), { path: args.path, from: obj(args.source ?? args.directory).path }] });
-        if (name === "withNewFile") return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: args.contents } });
-        if (name === "withFile") return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: `<file ${obj(args.source).path}>` } });
+        const tree = (change: Record<string, unknown>): Obj => ({
+          type: "Directory",
+          virtualFiles: parent.virtualFiles,
+          detail: { ...parent.detail, ...change },
+        });
+        if (name === "withDirectory")
+          return tree({
+            trees: [
+              ...((parent.detail?.trees as unknown[]) ?? []),
+              { path: args.path, from: obj(args.source ?? args.directory).path },
+            ],
+          });
+        if (name === "withNewFile")
+          return tree({ files: { ...(parent.detail?.files as object), [String(args.path)]: args.contents } });
+        if (name === "withFile")
+          return tree({
+            files: { ...(parent.detail?.files as object), [String(args.path)]: `<file ${obj(args.source).path}>` },
+          });
         if (name === "withFiles") {
-          const files = (args.sources as string[]).map((id) => [join(String(args.path), String(obj(id).detail?.name ?? basename(obj(id).path ?? "file"))), `<file ${obj(id).path}>`]);
+          const files = (args.sources as string[]).map((id) => [
+            join(String(args.path), String(obj(id).detail?.name ?? basename(obj(id).path ?? "file"))),
+            `<file ${obj(id).path}>`,
+          ]);
           return tree({ files: { ...(parent.detail?.files as object), ...Object.fromEntries(files) } });
         }
         if (name === "withTimestamps") return tree({ timestamps: args.timestamp });
-        if (name === "withoutDirectory") return { ...tree({ without: [...((parent.detail?.without as unknown[]) ?? []), args.path] }), path: parent.path };
+        if (name === "withoutDirectory")
+          return {
+            ...tree({ without: [...((parent.detail?.without as unknown[]) ?? []), args.path] }),
+            path: parent.path,
+          };
         if (name === "exists") {
-          if (!parent.path) return Boolean((parent.detail?.files as Record<string, string> | undefined)?.[String(args.path)]);
+          if (!parent.path)
+            return Boolean((parent.detail?.files as Record<string, string> | undefined)?.[String(args.path)]);
           try {
             const stat = statSync(join(parent.path, String(args.path)));
-            return args.expectedType === "DIRECTORY_TYPE" ? stat.isDirectory() : args.expectedType === "REGULAR_TYPE" ? stat.isFile() : true;
+            return args.expectedType === "DIRECTORY_TYPE"
+              ? stat.isDirectory()
+              : args.expectedType === "REGULAR_TYPE"
+                ? stat.isFile()
+                : true;
           } catch {
             return false;
           }
         }
         if (name === "dockerBuild") {
-          const detail = { context: parent.path, dockerfile: args.dockerfile, target: args.target, platform: args.platform, buildArgs: args.buildArgs ?? [] };
+          const detail = {
+            context: parent.path,
+            dockerfile: args.dockerfile,
+            target: args.target,
+            platform: args.platform,
+            buildArgs: args.buildArgs ?? [],
+          };
           // Later queries repeat the whole chain: a build is recorded once, as an engine would run it once.
-          if (!engine.effects.some((e) => e.kind === "build" && JSON.stringify(e.detail) === JSON.stringify(detail))) engine.effects.push({ kind: "build", detail });
+          if (!engine.effects.some((e) => e.kind === "build" && JSON.stringify(e.detail) === JSON.stringify(detail)))
+            engine.effects.push({ kind: "build", detail });
           return { type: "Container", labels: {}, execs: [], detail };
         }
         break;
@@ -327,33 +401,80 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         if (name === "stop") return idOf(parent);
         break;
       case "Container": {
-        if (name === "withLabel") return container(parent, { labels: { ...parent.labels, [String(args.name)]: String(args.value) } });
-        if (name === "withAnnotation") return container(parent, { detail: { ...parent.detail, annotations: { ...(parent.detail?.annotations as object), [String(args.name)]: String(args.value) } } });
+        if (name === "withLabel")
+          return container(parent, { labels: { ...parent.labels, [String(args.name)]: String(args.value) } });
+        if (name === "withAnnotation")
+          return container(parent, {
+            detail: {
+              ...parent.detail,
+              annotations: { ...(parent.detail?.annotations as object), [String(args.name)]: String(args.value) },
+            },
+          });
         if (name === "withExec") {
           const cmd = (args.args as string[]) ?? [];
-          engine.effects.push({ kind: "exec", detail: { args: cmd, image: parent.detail, useEntrypoint: args.useEntrypoint === true } });
-          return container(parent, { execs: [...(parent.execs ?? []), cmd], failure: parent.failure ?? (engine.failExec(cmd) ? { cmd } : undefined) });
+          engine.effects.push({
+            kind: "exec",
+            detail: { args: cmd, image: parent.detail, useEntrypoint: args.useEntrypoint === true },
+          });
+          return container(parent, {
+            execs: [...(parent.execs ?? []), cmd],
+            failure: parent.failure ?? (engine.failExec(cmd) ? { cmd } : undefined),
+          });
         }
         if (name === "withRegistryAuth") {
-          engine.effects.push({ kind: "registry-auth", detail: { address: args.address, username: args.username, secret: args.secret } });
+          engine.effects.push({
+            kind: "registry-auth",
+            detail: { address: args.address, username: args.username, secret: args.secret },
+          });
           return container(parent, {});
         }
         if (name === "withServiceBinding") {
-          engine.effects.push({ kind: "service-binding", detail: { alias: args.alias, service: obj(args.service).detail } });
+          engine.effects.push({
+            kind: "service-binding",
+            detail: { alias: args.alias, service: obj(args.service).detail },
+          });
           return container(parent, {});
         }
         if (name === "withMountedCache") {
           const source = args.source === undefined ? undefined : obj(args.source).detail;
-          engine.effects.push({ kind: "cache", detail: { path: args.path, cache: obj(args.cache).detail, ...(source ? { source } : {}), ...(args.owner ? { owner: args.owner } : {}) } });
+          engine.effects.push({
+            kind: "cache",
+            detail: {
+              path: args.path,
+              cache: obj(args.cache).detail,
+              ...(source ? { source } : {}),
+              ...(args.owner ? { owner: args.owner } : {}),
+            },
+          });
           return container(parent, {});
         }
         if (name === "withMountedDirectory") {
           const mounted = obj(args.source);
-          engine.effects.push({ kind: "mount", detail: { path: args.path, from: mounted.path, trees: mounted.detail?.trees, files: mounted.detail?.files, timestamps: mounted.detail?.timestamps } });
-          return container(parent, { detail: { ...parent.detail, mounts: { ...(parent.detail?.mounts as object), [String(args.path)]: mounted.path } } });
+          engine.effects.push({
+            kind: "mount",
+            detail: {
+              path: args.path,
+              from: mounted.path,
+              trees: mounted.detail?.trees,
+              files: mounted.detail?.files,
+              timestamps: mounted.detail?.timestamps,
+            },
+          });
+          return container(parent, {
+            detail: {
+              ...parent.detail,
+              mounts: { ...(parent.detail?.mounts as object), [String(args.path)]: mounted.path },
+            },
+          });
         }
-        if (name === "withEnvVariable") return container(parent, { detail: { ...parent.detail, env: { ...(parent.detail?.env as object), [String(args.name)]: args.value } } });
-        if (name === "withExposedPort") return container(parent, { detail: { ...parent.detail, ports: [...((parent.detail?.ports as unknown[]) ?? []), args.port] } });
+        if (name === "withEnvVariable")
+          return container(parent, {
+            detail: { ...parent.detail, env: { ...(parent.detail?.env as object), [String(args.name)]: args.value } },
+          });
+        if (name === "withExposedPort")
+          return container(parent, {
+            detail: { ...parent.detail, ports: [...((parent.detail?.ports as unknown[]) ?? []), args.port] },
+          });
         if (name === "withDockerHealthcheck") {
           const { args: check, ...options } = args;
           return container(parent, { detail: { ...parent.detail, healthcheck: { args: check, ...options } } });
@@ -364,32 +485,71 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
           engine.effects.push({ kind: "secret-variable", detail: { name: args.name, secret: args.secret } });
           return container(parent, {});
         }
-        if (name === "asService") return { type: "Service", detail: { ...parent.detail, args: args.args, useEntrypoint: args.useEntrypoint === true, execs: parent.execs } };
+        if (name === "asService")
+          return {
+            type: "Service",
+            detail: {
+              ...parent.detail,
+              args: args.args,
+              useEntrypoint: args.useEntrypoint === true,
+              execs: parent.execs,
+            },
+          };
         if (name === "from") return container(parent, { detail: { from: args.address } });
         if (name === "file") return { type: "File", detail: { name: basename(String(args.path)) } };
-        if (name === "directory") return { type: "Directory", virtualFiles: {}, detail: { fromContainer: { path: args.path, image: parent.detail?.from ?? parent.detail?.target } } };
+        if (name === "directory")
+          return {
+            type: "Directory",
+            virtualFiles: {},
+            detail: { fromContainer: { path: args.path, image: parent.detail?.from ?? parent.detail?.target } },
+          };
         if (name === "sync" || name === "stdout" || name === "exitCode") {
           if (parent.failure) {
-            throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully: exit code: 1`, {
-              _type: "EXEC_ERROR",
-              cmd: parent.failure.cmd,
-              exitCode: 1,
-              stdout: "",
-              stderr: engine.failStderr,
-            });
+            throw new FieldError(
+              `process "${parent.failure.cmd.join(" ")}" did not complete successfully: exit code: 1`,
+              {
+                _type: "EXEC_ERROR",
+                cmd: parent.failure.cmd,
+                exitCode: 1,
+                stdout: "",
+                stderr: engine.failStderr,
+              },
+            );
           }
           const last = parent.execs?.at(-1);
           if (last) await engine.onRun(last);
-          return name === "sync" ? idOf(parent) : name === "stdout" ? (last ? engine.execStdout(last, (parent.detail?.mounts ?? {}) as Record<string, string>) : "") : 0;
+          return name === "sync"
+            ? idOf(parent)
+            : name === "stdout"
+              ? last
+                ? engine.execStdout(last, (parent.detail?.mounts ?? {}) as Record<string, string>)
+                : ""
+              : 0;
         }
         if (name === "publish") {
-          if (parent.failure) throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully`, { _type: "EXEC_ERROR", cmd: parent.failure.cmd, exitCode: 1 });
+          if (parent.failure)
+            throw new FieldError(`process "${parent.failure.cmd.join(" ")}" did not complete successfully`, {
+              _type: "EXEC_ERROR",
+              cmd: parent.failure.cmd,
+              exitCode: 1,
+            });
           const address = String(args.address);
           const others = ((args.platformVariants as string[] | undefined) ?? []).map(obj);
           // Each platform's container: what it was built for, its labels (config) and annotations (manifest).
-          const platforms = [parent, ...others].map((c) => ({ platform: String(c.detail?.platform ?? ""), labels: c.labels ?? {}, annotations: (c.detail?.annotations ?? {}) as Record<string, string> }));
-          engine.effects.push({ kind: "publish", detail: { address, variants: others.length, labels: parent.labels, platforms } });
-          const digest = (await engine.onPublish(address, parent.labels ?? {}, others.length ? platforms : [])) || `sha256:${createHash("sha256").update(address + JSON.stringify(parent.labels)).digest("hex")}`;
+          const platforms = [parent, ...others].map((c) => ({
+            platform: String(c.detail?.platform ?? ""),
+            labels: c.labels ?? {},
+            annotations: (c.detail?.annotations ?? {}) as Record<string, string>,
+          }));
+          engine.effects.push({
+            kind: "publish",
+            detail: { address, variants: others.length, labels: parent.labels, platforms },
+          });
+          const digest =
+            (await engine.onPublish(address, parent.labels ?? {}, others.length ? platforms : [])) ||
+            `sha256:${createHash("sha256")
+              .update(address + JSON.stringify(parent.labels))
+              .digest("hex")}`;
           return `${address}@${digest}`;
         }
         if (name.startsWith("with")) return container(parent, {});
@@ -399,7 +559,8 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
     throw new FieldError(`the fake engine does not model ${parent.type}.${name}`);
   }
 
-  const isObj = (value: unknown): value is Obj => Boolean(value) && typeof value === "object" && "type" in (value as object);
+  const isObj = (value: unknown): value is Obj =>
+    Boolean(value) && typeof value === "object" && "type" in (value as object);
 
   async function select(parent: Obj, set: SelectionSetNode): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
@@ -414,7 +575,8 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
       const args = Object.fromEntries((field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
       const value = await resolve(parent, field.name.value, args);
       const key = field.alias?.value ?? field.name.value;
-      if (field.selectionSet && Array.isArray(value)) out[key] = await Promise.all(value.map((v) => (isObj(v) ? select(v, field.selectionSet!) : v)));
+      if (field.selectionSet && Array.isArray(value))
+        out[key] = await Promise.all(value.map((v) => (isObj(v) ? select(v, field.selectionSet!) : v)));
       else out[key] = field.selectionSet && isObj(value) ? await select(value, field.selectionSet) : value;
     }
     return out;
@@ -437,7 +599,9 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data }));
       } catch (error) {
         const e = error as FieldError;
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: null, errors: [{ message: e.message, extensions: e.extensions }] }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ data: null, errors: [{ message: e.message, extensions: e.extensions }] }));
       }
     });
   });

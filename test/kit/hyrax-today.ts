@@ -143,10 +143,13 @@ jobs:
     healthcheck:
       test: ["CMD-SHELL", "redis-cli -a \\"$$REDIS_PASSWORD\\" ping | grep -q PONG"]
 `,
-    "docker-compose-koppie.yml": "services:\n  web:\n    build: { context: ., target: hyrax-engine-dev }\n    depends_on: [db]\n  db:\n    image: postgres:16\n",
-    "chart/hyrax/values.yaml": "image:\n  repository: ghcr.io/samvera/hyrax/dassie\n  tag: \"\"\nworker:\n  image:\n    repository: ghcr.io/samvera/hyrax/dassie-worker\n    tag: \"\"\n",
+    "docker-compose-koppie.yml":
+      "services:\n  web:\n    build: { context: ., target: hyrax-engine-dev }\n    depends_on: [db]\n  db:\n    image: postgres:16\n",
+    "chart/hyrax/values.yaml":
+      'image:\n  repository: ghcr.io/samvera/hyrax/dassie\n  tag: ""\nworker:\n  image:\n    repository: ghcr.io/samvera/hyrax/dassie-worker\n    tag: ""\n',
   });
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project, stdio: "ignore" });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project, stdio: "ignore" });
   git("init", "-q");
   git("remote", "add", "origin", "https://github.com/samvera/hyrax.git");
   // Learning reads the GitHub address; pushes (the guide's `git push`) go to a local repository.
@@ -155,4 +158,3 @@ jobs:
   git("commit", "-qm", "snapshot");
   for (const tag of ["v5.0.5", "v.5.0.4", "hyrax-v5.2.0", "hyrax-v5.3.0", "hyrax-chart-3.7.4"]) git("tag", tag);
 }
-

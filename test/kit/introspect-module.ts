@@ -1,4 +1,10 @@
-import { startFakeEngine, type RegisteredArg, type RegisteredFunction, type RegisteredModule, type RegisteredObject } from "./fake-engine.js";
+import {
+  startFakeEngine,
+  type RegisteredArg,
+  type RegisteredFunction,
+  type RegisteredModule,
+  type RegisteredObject,
+} from "./fake-engine.js";
 import { removeStage, runEntrypoint, stageModule } from "./module-runtime/stage.js";
 
 export interface Arg {
@@ -32,7 +38,8 @@ export function registerModule(): Promise<RegisteredModule> {
     const engine = await startFakeEngine({ moduleSource: stage.moduleDir });
     try {
       const run = await runEntrypoint(stage, engine);
-      if (run.code !== 0) throw new Error(`the module's entrypoint failed to register it (exit ${run.code}):\n${run.output}`);
+      if (run.code !== 0)
+        throw new Error(`the module's entrypoint failed to register it (exit ${run.code}):\n${run.output}`);
       return engine.registered();
     } finally {
       await engine.stop();
@@ -46,7 +53,8 @@ export function registerModule(): Promise<RegisteredModule> {
 export async function mainObject(): Promise<RegisteredObject> {
   const module = await registerModule();
   const main = module.objects.find((o) => o.name === "Charthouse");
-  if (!main) throw new Error(`the module registered no Charthouse object: ${module.objects.map((o) => o.name).join(", ")}`);
+  if (!main)
+    throw new Error(`the module registered no Charthouse object: ${module.objects.map((o) => o.name).join(", ")}`);
   return main;
 }
 
@@ -59,7 +67,15 @@ const asFn = (f: RegisteredFunction): Fn => ({
   arguments: Object.fromEntries(
     f.args.map((a): [string, Arg] => [
       a.name,
-      { name: a.name, description: a.description ?? "", type: a.type, isOptional: Boolean(a.type.optional) || a.defaultValue !== undefined || a.defaultPath !== undefined, defaultValue: a.defaultValue, defaultPath: a.defaultPath, ignore: a.ignore },
+      {
+        name: a.name,
+        description: a.description ?? "",
+        type: a.type,
+        isOptional: Boolean(a.type.optional) || a.defaultValue !== undefined || a.defaultPath !== undefined,
+        defaultValue: a.defaultValue,
+        defaultPath: a.defaultPath,
+        ignore: a.ignore,
+      },
     ]),
   ),
 });
@@ -72,6 +88,8 @@ export async function introspect(): Promise<{ description?: string; functions: R
   const module = await registerModule();
   const main = await mainObject();
   const functions = Object.fromEntries(main.functions.map((f): [string, Fn] => [f.name, asFn(f)]));
-  const construct = asFn(main.construct ?? { name: "", returnType: { kind: "OBJECT_KIND", name: main.name }, args: [], check: false });
+  const construct = asFn(
+    main.construct ?? { name: "", returnType: { kind: "OBJECT_KIND", name: main.name }, args: [], check: false },
+  );
   return { description: module.description, functions, construct };
 }

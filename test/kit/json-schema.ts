@@ -7,7 +7,8 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
 const validator = (name: string) => {
-  if (!compiled.has(name)) compiled.set(name, ajv.compile(JSON.parse(readFileSync(join(ROOT, "schemas", `${name}.schema.json`), "utf8"))));
+  if (!compiled.has(name))
+    compiled.set(name, ajv.compile(JSON.parse(readFileSync(join(ROOT, "schemas", `${name}.schema.json`), "utf8"))));
   return compiled.get(name)!;
 };
 /** The output parsed and validated against the shipped schema; fails listing every violation. */

@@ -24,7 +24,11 @@ export interface ModuleHarness {
    * engine starts one per call; `source` and the Secret arguments passed as IDs, as the
    * engine passes them. `setup` adjusts the fake engine first (what an image holds, …).
    */
-  call(fn: string, args: Record<string, unknown> & { source: string }, setup?: (engine: FakeEngine) => void): Promise<DaggerCall>;
+  call(
+    fn: string,
+    args: Record<string, unknown> & { source: string },
+    setup?: (engine: FakeEngine) => void,
+  ): Promise<DaggerCall>;
 }
 
 export const harnessCredentials = creds("ci", CANARY);
@@ -64,7 +68,8 @@ export function useModuleHarness(): ModuleHarness {
       engine.onPublish = async (address, labels, platforms) => {
         timeline.push(`publish ${address}`);
         const at = address.lastIndexOf(":");
-        if (platforms.length) return pushImageIndex(address.slice(0, at), address.slice(at + 1), platforms, harnessCredentials);
+        if (platforms.length)
+          return pushImageIndex(address.slice(0, at), address.slice(at + 1), platforms, harnessCredentials);
         return pushImage(proxy.host, address.slice(0, at), address.slice(at + 1), labels, harnessCredentials);
       };
       // A chart push (`helm push PACKAGE oci://REGISTRY/NAMESPACE` in a shell): put such a chart in the real registry.
@@ -78,7 +83,14 @@ export function useModuleHarness(): ModuleHarness {
       };
       setup?.(engine);
       const ids = Object.fromEntries(
-        Object.entries(args).map(([k, v]) => [k, k === "source" ? engine.directoryId(String(v)) : SECRET_ARGUMENTS.includes(k) ? engine.secretId(String(v)) : v]),
+        Object.entries(args).map(([k, v]) => [
+          k,
+          k === "source"
+            ? engine.directoryId(String(v))
+            : SECRET_ARGUMENTS.includes(k)
+              ? engine.secretId(String(v))
+              : v,
+        ]),
       );
       // As the engine calls a function of an object with a constructor: the constructor first
       // (its own runtime process), with the arguments it declares; then the function on the
@@ -89,7 +101,8 @@ export function useModuleHarness(): ModuleHarness {
         if (declared.size) {
           engine.call = { parentName: "Charthouse", name: "", args: split(true) };
           const constructed = await runEntrypoint(stage, engine);
-          if (!engine.returned || !("value" in engine.returned)) return { engine, run: constructed, returned: engine.returned, timeline, effects: engine.effects };
+          if (!engine.returned || !("value" in engine.returned))
+            return { engine, run: constructed, returned: engine.returned, timeline, effects: engine.effects };
           parent = engine.returned.value;
           engine.returned = undefined;
         }
@@ -105,9 +118,12 @@ export function useModuleHarness(): ModuleHarness {
 
 /** The value a call returned (JSON-decoded), or an error with what it returned instead and its output. */
 export function returnedValue(call: DaggerCall): unknown {
-  if (!call.returned || !("value" in call.returned)) throw new Error(`${JSON.stringify(call.returned)}\n${call.run.output}`);
+  if (!call.returned || !("value" in call.returned))
+    throw new Error(`${JSON.stringify(call.returned)}\n${call.run.output}`);
   return JSON.parse(call.returned.value);
 }
 
-export const publishes = (call: DaggerCall): string[] => call.effects.filter((e) => e.kind === "publish").map((e) => e.detail.address as string);
-export const execs = (call: DaggerCall): string[] => call.effects.filter((e) => e.kind === "exec").map((e) => (e.detail.args as string[]).join(" "));
+export const publishes = (call: DaggerCall): string[] =>
+  call.effects.filter((e) => e.kind === "publish").map((e) => e.detail.address as string);
+export const execs = (call: DaggerCall): string[] =>
+  call.effects.filter((e) => e.kind === "exec").map((e) => (e.detail.args as string[]).join(" "));

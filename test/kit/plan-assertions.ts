@@ -13,7 +13,11 @@ export function mustPlan(event: RunEvent, state: RegistryState = { repositories:
 }
 
 /** Plans and expects a refusal; returns its reasons. */
-export function mustRefuse(event: RunEvent, state: RegistryState = { repositories: {} }, cfg: Config = config()): readonly string[] {
+export function mustRefuse(
+  event: RunEvent,
+  state: RegistryState = { repositories: {} },
+  cfg: Config = config(),
+): readonly string[] {
   const result = planRelease({ config: cfg, context: context(event), state });
   if (result.ok) expect.fail("expected a refusal, got a plan");
   return result.refusals;

@@ -3,7 +3,12 @@ import { createServer, request, type IncomingMessage, type Server } from "node:h
 /** What the proxy does with one request: pass it on, answer it itself, drop it, or stall first. */
 export type Fault =
   | { readonly kind: "pass" }
-  | { readonly kind: "respond"; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  | {
+      readonly kind: "respond";
+      readonly status: number;
+      readonly headers?: Record<string, string>;
+      readonly body?: string;
+    }
   | { readonly kind: "drop" }
   | { readonly kind: "delay"; readonly ms: number };
 
@@ -67,7 +72,9 @@ export async function startProxy(target: string): Promise<Proxy> {
     if (fault.kind === "respond") {
       req.resume();
       proxy.recorded.push({ method, path, status: fault.status });
-      res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers }).end(fault.body ?? '{"errors":[{"code":"UNAVAILABLE","message":"injected"}]}');
+      res
+        .writeHead(fault.status, { "content-type": "application/json", ...fault.headers })
+        .end(fault.body ?? '{"errors":[{"code":"UNAVAILABLE","message":"injected"}]}');
     } else if (fault.kind === "drop") {
       proxy.recorded.push({ method, path, status: "dropped" });
       req.socket.destroy();
@@ -92,27 +99,37 @@ export async function startProxy(target: string): Promise<Proxy> {
 }
 
 /** Fetches the whole list from the registry and answers one page of it. */
-function paginateTags(target: string, url: URL, req: IncomingMessage, res: import("node:http").ServerResponse, recorded: Recorded[]): void {
+function paginateTags(
+  target: string,
+  url: URL,
+  req: IncomingMessage,
+  res: import("node:http").ServerResponse,
+  recorded: Recorded[],
+): void {
   const n = Number(url.searchParams.get("n"));
   const last = url.searchParams.get("last");
   const [host, port] = target.split(":");
-  const upstream = request({ host, port: Number(port), method: "GET", path: url.pathname, headers: req.headers }, (up) => {
-    let body = "";
-    up.on("data", (d: Buffer) => (body += d.toString()));
-    up.on("end", () => {
-      recorded.push({ method: "GET", path: url.pathname + url.search, status: up.statusCode ?? 0 });
-      if (up.statusCode !== 200) {
-        res.writeHead(up.statusCode ?? 502, up.headers).end(body);
-        return;
-      }
-      const all = ((JSON.parse(body) as { tags: string[] | null }).tags ?? []).sort();
-      const from = last ? all.findIndex((t) => t > last) : 0;
-      const page = from < 0 ? [] : all.slice(from, from + n);
-      const headers: Record<string, string> = { "content-type": "application/json" };
-      if (from >= 0 && from + n < all.length) headers.link = `<${url.pathname}?n=${n}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"`;
-      res.writeHead(200, headers).end(JSON.stringify({ name: url.pathname.slice(4, -10), tags: page }));
-    });
-  });
+  const upstream = request(
+    { host, port: Number(port), method: "GET", path: url.pathname, headers: req.headers },
+    (up) => {
+      let body = "";
+      up.on("data", (d: Buffer) => (body += d.toString()));
+      up.on("end", () => {
+        recorded.push({ method: "GET", path: url.pathname + url.search, status: up.statusCode ?? 0 });
+        if (up.statusCode !== 200) {
+          res.writeHead(up.statusCode ?? 502, up.headers).end(body);
+          return;
+        }
+        const all = ((JSON.parse(body) as { tags: string[] | null }).tags ?? []).sort();
+        const from = last ? all.findIndex((t) => t > last) : 0;
+        const page = from < 0 ? [] : all.slice(from, from + n);
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (from >= 0 && from + n < all.length)
+          headers.link = `<${url.pathname}?n=${n}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"`;
+        res.writeHead(200, headers).end(JSON.stringify({ name: url.pathname.slice(4, -10), tags: page }));
+      });
+    },
+  );
   upstream.on("error", () => res.destroy());
   upstream.end();
 }

@@ -7,7 +7,13 @@ import { sha256 } from "./registry-content.js";
 // The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
 // what runs side by side and what waits is runRelease's, whatever the engine.
 export function recordingEngine(
-  opts: { failBuild?: string; failSign?: string; registry?: ReturnType<typeof memoryRegistry>; platform?: string; pushedPlatforms?: readonly string[] } = {},
+  opts: {
+    failBuild?: string;
+    failSign?: string;
+    registry?: ReturnType<typeof memoryRegistry>;
+    platform?: string;
+    pushedPlatforms?: readonly string[];
+  } = {},
 ) {
   const events: string[] = [];
   const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -27,7 +33,9 @@ export function recordingEngine(
       events.push(`run ${img} ${command.join(" ")}${o.platform ? ` on ${o.platform}` : ""}`);
     },
     startServices: async (services) => {
-      events.push(`start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`);
+      events.push(
+        `start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`,
+      );
       await tick();
       return "services";
     },
@@ -69,7 +77,10 @@ export function recordingEngine(
       const tag = attestationTag(digest);
       const before = opts.registry?.body(repository, tag) as { layers: unknown[] } | undefined;
       const predicateType = type === "spdxjson" ? "https://spdx.dev/Document" : "https://slsa.dev/provenance/v1";
-      opts.registry?.put(repository, tag, { schemaVersion: 2, layers: [...(before?.layers ?? []), { annotations: { predicateType } }] });
+      opts.registry?.put(repository, tag, {
+        schemaVersion: 2,
+        layers: [...(before?.layers ?? []), { annotations: { predicateType } }],
+      });
     },
     sbom: async (subject) => {
       events.push(`sbom ${subject}`);
@@ -95,7 +106,11 @@ export function memoryRegistry() {
     },
     getManifest: async (repository: string, reference: string) => manifests.get(at(repository, reference)) ?? null,
     headManifest: async (repository: string, tag: string) => manifests.get(at(repository, tag)) ?? null,
-    putManifest: async (repository: string, tag: string, m: Manifest) => (manifests.set(at(repository, tag), m), manifests.set(at(repository, m.digest), m), m.digest),
+    putManifest: async (repository: string, tag: string, m: Manifest) => (
+      manifests.set(at(repository, tag), m),
+      manifests.set(at(repository, m.digest), m),
+      m.digest
+    ),
   } as unknown as RegistryClient;
   /** Names a test wants pushed as an image index of one manifest per platform, by `repository:tag`. */
   const indexes = new Map<string, readonly string[]>();
@@ -107,10 +122,19 @@ export function memoryRegistry() {
       const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, platform: p, of: reference }));
       const child = { digest: sha256(`${reference} ${p}`), mediaType: MEDIA_TYPES.ociManifest, bytes };
       manifests.set(at(repository, child.digest), child);
-      return { mediaType: child.mediaType, digest: child.digest, size: bytes.length, platform: { os: p.split("/")[0], architecture: p.split("/")[1] } };
+      return {
+        mediaType: child.mediaType,
+        digest: child.digest,
+        size: bytes.length,
+        platform: { os: p.split("/")[0], architecture: p.split("/")[1] },
+      };
     });
     const index = children && { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: children };
-    const manifest = { digest, mediaType: index ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify(index ?? { schemaVersion: 2, annotations: {} })) };
+    const manifest = {
+      digest,
+      mediaType: index ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest,
+      bytes: Buffer.from(JSON.stringify(index ?? { schemaVersion: 2, annotations: {} })),
+    };
     manifests.set(reference, manifest);
     manifests.set(at(repository, digest), manifest);
     return digest;
@@ -129,4 +153,3 @@ export function memoryRegistry() {
   const tags = (): string[] => [...manifests.keys()];
   return { client, pushed, put, body, tags, checks, indexes };
 }
-

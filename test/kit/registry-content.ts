@@ -11,10 +11,23 @@ export const sha256 = (b: Buffer | string): string => `sha256:${createHash("sha2
  * Pushes a small but real image (one empty layer, a config with `labels`) straight
  * through the distribution API, for suites that need registry content but not a build.
  */
-export async function pushImage(_host: string, repository: string, tag: string, labels: Record<string, string>, credentials?: Credentials): Promise<string> {
+export async function pushImage(
+  _host: string,
+  repository: string,
+  tag: string,
+  labels: Record<string, string>,
+  credentials?: Credentials,
+): Promise<string> {
   const client = new RegistryClient({ credentials });
   const layer = gzipSync(Buffer.alloc(1024)); // an empty tar
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: { Labels: labels }, rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] } }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: "amd64",
+      os: "linux",
+      config: { Labels: labels },
+      rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] },
+    }),
+  );
   for (const blob of [layer, config]) await client.uploadBlob(repository, sha256(blob), blob);
   const manifest = Buffer.from(
     JSON.stringify({
@@ -31,24 +44,46 @@ export async function pushImage(_host: string, repository: string, tag: string, 
  * Pushes an image index of small real images, one per platform (`os/arch`) with its
  * labels, each by digest, the index at `tag`: what a multi-platform publish leaves.
  */
-export async function pushImageIndex(repository: string, tag: string, platforms: readonly { platform: string; labels: Record<string, string> }[], credentials?: Credentials): Promise<string> {
+export async function pushImageIndex(
+  repository: string,
+  tag: string,
+  platforms: readonly { platform: string; labels: Record<string, string> }[],
+  credentials?: Credentials,
+): Promise<string> {
   const client = new RegistryClient({ credentials });
   const manifests = [];
   for (const { platform, labels } of platforms) {
     const [os, architecture] = platform.split("/");
     const layer = gzipSync(Buffer.alloc(1024));
-    const config = Buffer.from(JSON.stringify({ architecture, os, config: { Labels: labels }, rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] } }));
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture,
+        os,
+        config: { Labels: labels },
+        rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] },
+      }),
+    );
     for (const blob of [layer, config]) await client.uploadBlob(repository, sha256(blob), blob);
     const manifest = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
         mediaType: MEDIA_TYPES.ociManifest,
         config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-        layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+        layers: [
+          { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length },
+        ],
       }),
     );
-    const digest = await client.putManifest(repository, sha256(manifest), { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
-    manifests.push({ mediaType: MEDIA_TYPES.ociManifest, digest, size: manifest.length, platform: { os, architecture } });
+    const digest = await client.putManifest(repository, sha256(manifest), {
+      mediaType: MEDIA_TYPES.ociManifest,
+      bytes: manifest,
+    });
+    manifests.push({
+      mediaType: MEDIA_TYPES.ociManifest,
+      digest,
+      size: manifest.length,
+      platform: { os, architecture },
+    });
   }
   const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }));
   return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociIndex, bytes: index });
@@ -65,20 +100,40 @@ export const SIGNING_CANARY = "signing-canary-5e1d8b-DO-NOT-LEAK";
 export const GPG_CANARY = "gpg-canary-93c2af-DO-NOT-LEAK";
 
 /** A chart as helm pushes one (helm config + chart layer), or, with `notAChart`, an image under a chart's name. */
-export async function pushChartVersion(repository: string, tag: string, opts: { notAChart?: boolean; credentials?: Credentials; annotations?: Record<string, string> } = {}): Promise<string> {
+export async function pushChartVersion(
+  repository: string,
+  tag: string,
+  opts: { notAChart?: boolean; credentials?: Credentials; annotations?: Record<string, string> } = {},
+): Promise<string> {
   const client = new RegistryClient({ credentials: opts.credentials });
   const name = repository.split("/").pop()!;
-  const config = Buffer.from(JSON.stringify({ name, version: tag.replace("_", "+"), apiVersion: "v2", ...(opts.annotations ? { annotations: opts.annotations } : {}) }));
+  const config = Buffer.from(
+    JSON.stringify({
+      name,
+      version: tag.replace("_", "+"),
+      apiVersion: "v2",
+      ...(opts.annotations ? { annotations: opts.annotations } : {}),
+    }),
+  );
   const layer = gzipSync(Buffer.from(`chart ${name} ${tag}`));
   await client.uploadBlob(repository, sha256(config), config);
   await client.uploadBlob(repository, sha256(layer), layer);
   const manifest = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,
-    config: { mediaType: opts.notAChart ? "application/vnd.oci.image.config.v1+json" : MEDIA_TYPES.helmConfig, digest: sha256(config), size: config.length },
-    layers: [{ mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+    config: {
+      mediaType: opts.notAChart ? "application/vnd.oci.image.config.v1+json" : MEDIA_TYPES.helmConfig,
+      digest: sha256(config),
+      size: config.length,
+    },
+    layers: [
+      { mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", digest: sha256(layer), size: layer.length },
+    ],
   };
-  return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociManifest, bytes: Buffer.from(JSON.stringify(manifest)) });
+  return client.putManifest(repository, tag, {
+    mediaType: MEDIA_TYPES.ociManifest,
+    bytes: Buffer.from(JSON.stringify(manifest)),
+  });
 }
 
 /** A real registry with basic auth for user `ci` and the CANARY password, started for the suite that calls this. */

@@ -12,7 +12,13 @@ export type RegistryAuth =
   /** Basic auth: these users, passwords hashed with bcrypt into an htpasswd file. */
   | { readonly kind: "htpasswd"; readonly users: Readonly<Record<string, string>> }
   /** Bearer tokens from `realm`, signed by the key of the certificate in `rootCertBundle`. */
-  | { readonly kind: "token"; readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
+  | {
+      readonly kind: "token";
+      readonly realm: string;
+      readonly service: string;
+      readonly issuer: string;
+      readonly rootCertBundle: string;
+    };
 
 export interface LocalRegistry {
   /** `127.0.0.1:PORT`, the host part of every reference. */
@@ -26,7 +32,10 @@ export interface LocalRegistry {
  * Starts CNCF distribution (Debian's docker-registry) on a free loopback port with its
  * own config and storage in a temp dir. Stop removes both.
  */
-export async function startRegistry(auth: RegistryAuth = { kind: "none" }, opts: { dir?: string } = {}): Promise<LocalRegistry> {
+export async function startRegistry(
+  auth: RegistryAuth = { kind: "none" },
+  opts: { dir?: string } = {},
+): Promise<LocalRegistry> {
   const binary = requireTool("docker-registry");
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "charthouse-registry-"));
   mkdirSync(join(dir, "data"), { recursive: true });
@@ -35,7 +44,11 @@ export async function startRegistry(auth: RegistryAuth = { kind: "none" }, opts:
   const config: Record<string, unknown> = {
     version: 0.1,
     log: { level: "error", accesslog: { disabled: true } },
-    storage: { filesystem: { rootdirectory: join(dir, "data") }, delete: { enabled: true }, cache: { blobdescriptor: "inmemory" } },
+    storage: {
+      filesystem: { rootdirectory: join(dir, "data") },
+      delete: { enabled: true },
+      cache: { blobdescriptor: "inmemory" },
+    },
     http: { addr: host, secret: "charthouse-local-registry" },
   };
   if (auth.kind === "htpasswd") {
@@ -48,11 +61,15 @@ export async function startRegistry(auth: RegistryAuth = { kind: "none" }, opts:
     writeFileSync(join(dir, "htpasswd"), lines, { mode: 0o600 });
     config.auth = { htpasswd: { realm: "charthouse", path: join(dir, "htpasswd") } };
   } else if (auth.kind === "token") {
-    config.auth = { token: { realm: auth.realm, service: auth.service, issuer: auth.issuer, rootcertbundle: auth.rootCertBundle } };
+    config.auth = {
+      token: { realm: auth.realm, service: auth.service, issuer: auth.issuer, rootcertbundle: auth.rootCertBundle },
+    };
   }
   writeFileSync(join(dir, "config.yml"), stringify(config));
 
-  const child: ChildProcess = spawn(binary, ["serve", join(dir, "config.yml")], { stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn(binary, ["serve", join(dir, "config.yml")], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   child.stderr?.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -17,12 +17,22 @@ export const COMMITS: Record<string, string> = {
 /** A one-image config publishing to the local registry `host`: the builders' config, with no chart and no target. */
 export function imageConfig(host: string): Config {
   const dassie = image("dassie", { context: "/p", dockerfile: "/p/Dockerfile", target: undefined, smoke: undefined });
-  return config({ file: "/p/charthouse.yaml", root: "/p", registry: `${host}/samvera`, source: undefined, images: [dassie], charts: [] });
+  return config({
+    file: "/p/charthouse.yaml",
+    root: "/p",
+    registry: `${host}/samvera`,
+    source: undefined,
+    images: [dassie],
+    charts: [],
+  });
 }
 
 /** The run of release `version`'s tag, from the commit COMMITS names for it. */
 export function releaseContext(version: string): RunContext {
-  return context({ kind: "release", tag: `v${version}` }, { commit: COMMITS[version]!, created: "2026-11-24T00:00:00Z" });
+  return context(
+    { kind: "release", tag: `v${version}` },
+    { commit: COMMITS[version]!, created: "2026-11-24T00:00:00Z" },
+  );
 }
 
 /** Plans a release against what the real registry holds now. */
@@ -36,8 +46,14 @@ export async function planAgainstRegistry(client: RegistryClient, host: string, 
 
 /** Pushes the release's image (its immutable tag) as charthouse's build would label it. */
 export function pushRelease(host: string, version: string, credentials?: Credentials): Promise<string> {
-  return pushImage(host, `${host}/samvera/dassie`, version, {
-    "org.opencontainers.image.revision": COMMITS[version]!,
-    "org.opencontainers.image.version": version,
-  }, credentials);
+  return pushImage(
+    host,
+    `${host}/samvera/dassie`,
+    version,
+    {
+      "org.opencontainers.image.revision": COMMITS[version]!,
+      "org.opencontainers.image.version": version,
+    },
+    credentials,
+  );
 }

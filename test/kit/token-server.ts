@@ -30,9 +30,25 @@ export async function startTokenServer(users: Readonly<Record<string, TokenUser>
   const dir = mkdtempSync(join(tmpdir(), "charthouse-token-"));
   const keyFile = join(dir, "key.pem");
   const certFile = join(dir, "cert.pem");
-  await execTool("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-subj", "/CN=charthouse-test-token", "-days", "2"]);
+  await execTool("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+    "-subj",
+    "/CN=charthouse-test-token",
+    "-days",
+    "2",
+  ]);
   const key = readFileSync(keyFile, "utf8");
-  const certDer = readFileSync(certFile, "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  const certDer = readFileSync(certFile, "utf8")
+    .replace(/-----[^-]+-----/g, "")
+    .replace(/\s+/g, "");
   const service = "charthouse-test-registry";
   const issuer = "charthouse-test-issuer";
   const requests: TokenServer["requests"] = [];
@@ -61,11 +77,22 @@ export async function startTokenServer(users: Readonly<Record<string, TokenUser>
     const now = Math.floor(Date.now() / 1000);
     const token = sign(
       { typ: "JWT", alg: "RS256", x5c: [certDer] },
-      { iss: issuer, sub: account ?? "", aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access },
+      {
+        iss: issuer,
+        sub: account ?? "",
+        aud: service,
+        exp: now + 300,
+        nbf: now - 10,
+        iat: now,
+        jti: randomUUID(),
+        access,
+      },
       key,
     );
     requests.push({ account, scopes, status: 200 });
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

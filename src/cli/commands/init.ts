@@ -25,7 +25,11 @@ export function registerInit(program: Command, io: CliIo): void {
     )
     .argument("[dir]", "the project's directory", ".")
     .addOption(new Option("--ci <system>", "which CI file to write").choices(["circleci", "github"]).default("github"))
-    .option("--module <ref>", "the charthouse Dagger module dagger.json names as the blueprint, a git address at a release", DEFAULT_MODULE)
+    .option(
+      "--module <ref>",
+      "the charthouse Dagger module dagger.json names as the blueprint, a git address at a release",
+      DEFAULT_MODULE,
+    )
     .option("--force", "overwrite files that exist")
     .option("--dry-run", "print the files init would write, and what it learned, without writing anything")
     .action((dir: string, opts: { ci: CiKind; module: string; force?: boolean; dryRun?: boolean }) => {
@@ -33,7 +37,8 @@ export function registerInit(program: Command, io: CliIo): void {
       const options = { root, ci: opts.ci, module: opts.module, force: opts.force };
       const plan = opts.dryRun ? planInit(options) : initProject(options);
       if (opts.dryRun) {
-        for (const [path, content] of Object.entries(plan.files)) io.stdout(`--- ${path} (not written)\n${content.endsWith("\n") ? content : `${content}\n`}`);
+        for (const [path, content] of Object.entries(plan.files))
+          io.stdout(`--- ${path} (not written)\n${content.endsWith("\n") ? content : `${content}\n`}`);
       } else {
         io.stdout(`wrote ${Object.keys(plan.files).join(", ")} in ${root}\n`);
       }
@@ -44,13 +49,17 @@ export function registerInit(program: Command, io: CliIo): void {
 /** The closing report: a table of what init learned and where, then what it left out and what is left to do. */
 export function renderInitReport(plan: InitPlan): string {
   const lines: string[] = ["", "learned:"];
-  const width = (pick: (r: InitPlan["learned"][number]) => string) => Math.min(48, Math.max(...plan.learned.map((r) => pick(r).length), 0));
+  const width = (pick: (r: InitPlan["learned"][number]) => string) =>
+    Math.min(48, Math.max(...plan.learned.map((r) => pick(r).length), 0));
   const w1 = width((r) => r.what);
   const w2 = width((r) => r.value);
   for (const r of plan.learned) lines.push(`  ${r.what.padEnd(w1)}  ${r.value.padEnd(w2)}  ${r.source}`);
   for (const s of plan.stale) lines.push(`stale, left out: ${s}`);
   for (const n of plan.notes) lines.push(`note: ${n}`);
-  if (plan.supersedes.length) lines.push(`the new CI file supersedes (left untouched; remove them once charthouse publishes): ${plan.supersedes.join(", ")}`);
+  if (plan.supersedes.length)
+    lines.push(
+      `the new CI file supersedes (left untouched; remove them once charthouse publishes): ${plan.supersedes.join(", ")}`,
+    );
   for (const t of plan.todo) lines.push(`TODO: ${t}`);
   lines.push("next: edit charthouse.yaml where it says TODO, then run charthouse check and charthouse plan --nightly");
   return `${lines.join("\n")}\n`;

@@ -5,7 +5,13 @@ import { readGitFacts } from "../../context/index.js";
 import { ConfigError } from "../../errors.js";
 import { planSteps } from "../../pipeline/index.js";
 import { prepareRun, type PreparedRun, type StateSource } from "../../release/index.js";
-import { addRegistryOptions, cliClient, readCredentials, registryHost, type RegistryOptions } from "../registry-options.js";
+import {
+  addRegistryOptions,
+  cliClient,
+  readCredentials,
+  registryHost,
+  type RegistryOptions,
+} from "../registry-options.js";
 import type { CliIo } from "../io.js";
 import { readConfig, readRegistryStateFile } from "../read-inputs.js";
 import { renderPlan } from "../../render/render-plan.js";
@@ -26,7 +32,11 @@ export function addContextOptions(command: Command): Command {
     .option("-c, --config <file>", "the project's charthouse.yaml", once("--config"), "charthouse.yaml")
     .option("--nightly", "plan a nightly run: nightly-YYYYMMDD and nightly tags, a -nightly.YYYYMMDD chart")
     .option("--tag <tag>", "plan the run for a pushed git tag, e.g. v5.0.1 or hyrax-chart-v3.7.5", once("--tag"))
-    .option("--branch <branch>", "plan the run for a push to this branch (the default branch publishes sha-<commit>)", once("--branch"))
+    .option(
+      "--branch <branch>",
+      "plan the run for a push to this branch (the default branch publishes sha-<commit>)",
+      once("--branch"),
+    )
     .option("--pr [number]", "plan a pull request's run: every gate, nothing published", parsePr)
     .option("--sha <commit>", "the commit the run builds (default: the CI's, else git HEAD)", once("--sha"))
     .option("--date <YYYY-MM-DD>", "the run's UTC date, for the nightly datestamp (default: today)", once("--date"));
@@ -55,31 +65,47 @@ export interface StateOptions extends RegistryOptions {
 
 /** Where the run's registry state comes from: the registry itself (--online), a saved file, or nothing. */
 async function stateSource(opts: StateOptions, config: Config, io: CliIo): Promise<StateSource> {
-  if (opts.online && opts.registryState) throw new ConfigError("--online and --registry-state both say where the registry state comes from: pass one");
-  if (opts.online) return { kind: "registry", client: cliClient(await readCredentials(opts, registryHost(config), io), io) };
-  return opts.registryState ? { kind: "given", state: readRegistryStateFile(opts.registryState, io) } : { kind: "none" };
+  if (opts.online && opts.registryState)
+    throw new ConfigError("--online and --registry-state both say where the registry state comes from: pass one");
+  if (opts.online)
+    return { kind: "registry", client: cliClient(await readCredentials(opts, registryHost(config), io), io) };
+  return opts.registryState
+    ? { kind: "given", state: readRegistryStateFile(opts.registryState, io) }
+    : { kind: "none" };
 }
 
 /** Reads config, the run's facts and the registry state, and plans (prepareRun); a refusal throws with every reason. */
 export async function computePlan(opts: ContextOptions & StateOptions, io: CliIo): Promise<PreparedRun> {
   const config = readConfig(opts.config, io);
-  return prepareRun({ config, flags: opts, env: io.env, git: readGitFacts(dirname(config.file)), now: io.now(), state: await stateSource(opts, config, io) });
+  return prepareRun({
+    config,
+    flags: opts,
+    env: io.env,
+    git: readGitFacts(dirname(config.file)),
+    now: io.now(),
+    state: await stateSource(opts, config, io),
+  });
 }
 
 export function registerPlan(program: Command, io: CliIo): void {
-  addRegistryOptions(addContextOptions(
-    program
-      .command("plan")
-      .summary("print what a run would build, gate and publish, touching nothing")
-      .description(
-        "Works out the release plan from charthouse.yaml, the run's facts (flags, CI environment, git) and " +
-          "what the registry holds (--registry-state), and prints it: images and their tags, charts and their " +
-          "versions, alias moves, and the ordered steps. Builds and pushes nothing; with --online it reads (only reads) the registry.",
-      ),
-  ))
+  addRegistryOptions(
+    addContextOptions(
+      program
+        .command("plan")
+        .summary("print what a run would build, gate and publish, touching nothing")
+        .description(
+          "Works out the release plan from charthouse.yaml, the run's facts (flags, CI environment, git) and " +
+            "what the registry holds (--registry-state), and prints it: images and their tags, charts and their " +
+            "versions, alias moves, and the ordered steps. Builds and pushes nothing; with --online it reads (only reads) the registry.",
+        ),
+    ),
+  )
     .option("--registry-state <file>", "JSON of what the registry holds now (default: empty registry)")
-    .option("--online", "read what the registry holds now: tag lists, and the revision of the tags this run would write")
-    .option("--json", "print the plan as JSON (with \"version\": 1) for machines")
+    .option(
+      "--online",
+      "read what the registry holds now: tag lists, and the revision of the tags this run would write",
+    )
+    .option("--json", 'print the plan as JSON (with "version": 1) for machines')
     .action(async (opts: ContextOptions & StateOptions & { json?: boolean }) => {
       const { plan } = await computePlan(opts, io);
       const steps = planSteps(plan);

@@ -32,8 +32,15 @@ interface ExecutorSpec {
 /** A command that prepares a run and walks its steps (runRelease) on the Docker engine: parse, call, render. */
 function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void {
   let command = addContextOptions(program.command(spec.name).summary(spec.summary).description(spec.description));
-  if (spec.publishes) command = addSigningOptions(addRegistryOptions(command).option("--dry-run", "run every gate but push nothing and move nothing; print the plan"));
-  if (spec.output) command = command.option("-o, --output <dir>", "where to write the chart packages", "charthouse-packages");
+  if (spec.publishes)
+    command = addSigningOptions(
+      addRegistryOptions(command).option(
+        "--dry-run",
+        "run every gate but push nothing and move nothing; print the plan",
+      ),
+    );
+  if (spec.output)
+    command = command.option("-o, --output <dir>", "where to write the chart packages", "charthouse-packages");
   command.option("--json", "print the closing summary as JSON for machines").action(async (opts: ExecutorOptions) => {
     const { plan, config } = await computePlan({ ...opts, online: readsRegistry(spec.name) }, io);
     const credentials = spec.publishes ? await readCredentials(opts, registryHost(config), io) : undefined;
@@ -59,7 +66,16 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
         plan,
         sign: signing?.cosign !== undefined,
         announce: (steps) => log(`${renderPlan(plan, steps)}\n`),
-        engine: dockerEngine({ projectRoot: config.root, registry: config.registry, credentials, env: io.env, client, signal: controller.signal, packagesDir, signing }),
+        engine: dockerEngine({
+          projectRoot: config.root,
+          registry: config.registry,
+          credentials,
+          env: io.env,
+          client,
+          signal: controller.signal,
+          packagesDir,
+          signing,
+        }),
         client,
         read: projectReader(config.root),
         write: log,
@@ -95,19 +111,22 @@ export function registerPublish(program: Command, io: CliIo): void {
   registerExecutor(program, io, {
     name: "test",
     summary: "build every image and run the smoke tests and the project's test suite",
-    description: "Builds every image of the plan and runs its smoke test, then the project's test suite against its service containers. Pushes nothing.",
+    description:
+      "Builds every image of the plan and runs its smoke test, then the project's test suite against its service containers. Pushes nothing.",
     publishes: false,
   });
   registerExecutor(program, io, {
     name: "lint",
     summary: "helm dependency build, lint --strict and template every chart with its pinned images",
-    description: "Stages every chart with the plan's version and pinned images, builds its dependencies, lints it strictly and renders it. Pushes nothing.",
+    description:
+      "Stages every chart with the plan's version and pinned images, builds its dependencies, lints it strictly and renders it. Pushes nothing.",
     publishes: false,
   });
   registerExecutor(program, io, {
     name: "package",
     summary: "package every chart with the planned version and appVersion",
-    description: "Lints and packages every chart the run would publish into --output, with the plan's version, appVersion, annotations and pins. Pushes nothing.",
+    description:
+      "Lints and packages every chart the run would publish into --output, with the plan's version, appVersion, annotations and pins. Pushes nothing.",
     publishes: false,
     output: true,
   });

@@ -25,7 +25,12 @@ interface SyncFlags extends RegistryOptions {
 }
 
 /** Tests pass a fake cluster; the CLI otherwise talks to the real one through helm and kubectl. */
-export function registerSync(program: Command, io: CliIo, setExitCode: (code: number) => void, cluster?: Cluster): void {
+export function registerSync(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  cluster?: Cluster,
+): void {
   addRegistryOptions(
     program
       .command("sync")
@@ -45,21 +50,48 @@ export function registerSync(program: Command, io: CliIo, setExitCode: (code: nu
       .requiredOption("--policy <policy>", "a semver range (~5.0, ^5), stable, or nightly")
       .option("--values <file>", "values file for the upgrade")
       .option("--timeout <duration>", "how long helm waits for the release to be ready", "10m")
-      .option("--webhook <url>", "Slack-compatible webhook told of every upgrade, skip and failure (default: $CHARTHOUSE_WEBHOOK)")
-      .option("--verify-key <file>", "install only chart versions signed by this cosign public key (cosign.pub); others are refused with the reason (default: the PEM in $CHARTHOUSE_VERIFY_KEY)")
+      .option(
+        "--webhook <url>",
+        "Slack-compatible webhook told of every upgrade, skip and failure (default: $CHARTHOUSE_WEBHOOK)",
+      )
+      .option(
+        "--verify-key <file>",
+        "install only chart versions signed by this cosign public key (cosign.pub); others are refused with the reason (default: the PEM in $CHARTHOUSE_VERIFY_KEY)",
+      )
       .option("--dry-run", "decide and print, change nothing")
       .option("--json", "print only the JSON log line")
-      .option("--zero-exit-on-upgrade", "exit 0 when upgraded too: a Kubernetes Job counts only 0 as success (the updater chart's CronJob sets it)"),
+      .option(
+        "--zero-exit-on-upgrade",
+        "exit 0 when upgraded too: a Kubernetes Job counts only 0 as success (the updater chart's CronJob sets it)",
+      ),
   ).action(async (opts: SyncFlags) => {
     const policy = parsePolicy(opts.policy);
-    if (!policy) throw new ConfigError(`--policy ${opts.policy} is neither stable, nightly, nor a semver range: write e.g. ~5.0, ^5 or stable`);
-    if (!opts.chart.startsWith("oci://")) throw new ConfigError(`--chart ${opts.chart} is not an OCI reference: write oci://<registry>/<path>/<chart>`);
+    if (!policy)
+      throw new ConfigError(
+        `--policy ${opts.policy} is neither stable, nightly, nor a semver range: write e.g. ~5.0, ^5 or stable`,
+      );
+    if (!opts.chart.startsWith("oci://"))
+      throw new ConfigError(`--chart ${opts.chart} is not an OCI reference: write oci://<registry>/<path>/<chart>`);
     const host = opts.chart.slice("oci://".length).split("/")[0]!;
     const credentials = await readCredentials(opts, host, io);
     const target = cluster ?? helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: io.env });
     const verifyKey = readVerifyKey(opts.verifyKey, io);
-    const options = { chart: opts.chart, release: opts.release, namespace: opts.namespace, policy, values: opts.values, timeout: opts.timeout, dryRun: opts.dryRun, verifyKey };
-    const report = await scheduledSync(options, { client: new RegistryClient({ credentials }), cluster: target, webhook: opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK, now: io.now() });
+    const options = {
+      chart: opts.chart,
+      release: opts.release,
+      namespace: opts.namespace,
+      policy,
+      values: opts.values,
+      timeout: opts.timeout,
+      dryRun: opts.dryRun,
+      verifyKey,
+    };
+    const report = await scheduledSync(options, {
+      client: new RegistryClient({ credentials }),
+      cluster: target,
+      webhook: opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK,
+      now: io.now(),
+    });
     if (opts.json) io.stdout(`${report.line}\n`);
     else {
       io.stdout(`${report.result.action}: ${report.result.message}\n`);
@@ -75,14 +107,19 @@ function readVerifyKey(file: string | undefined, io: CliIo): string | undefined 
   let pem: string | undefined;
   if (file) {
     const path = resolve(io.cwd, file);
-    if (!existsSync(path)) throw new ConfigError(`--verify-key ${file}: no such file. Give the cosign public key (cosign.pub) the pipeline signs for`);
+    if (!existsSync(path))
+      throw new ConfigError(
+        `--verify-key ${file}: no such file. Give the cosign public key (cosign.pub) the pipeline signs for`,
+      );
     pem = readFileSync(path, "utf8");
   } else pem = io.env.CHARTHOUSE_VERIFY_KEY || undefined;
   if (pem === undefined) return undefined;
   try {
     if (/PRIVATE KEY/.test(pem) || createPublicKey(pem).type !== "public") throw new Error("not public");
   } catch {
-    throw new ConfigError(`${source} is not a public key in PEM form: give cosign.pub (the private cosign.key stays with the pipeline)`);
+    throw new ConfigError(
+      `${source} is not a public key in PEM form: give cosign.pub (the private cosign.key stays with the pipeline)`,
+    );
   }
   return pem;
 }
@@ -104,12 +141,18 @@ export function registerUpdaterRole(program: Command, io: CliIo): void {
     .requiredOption("--namespace <ns>", "the release's namespace")
     .option("--values <file>", "values file the upgrade uses")
     .action(async (opts: { chart: string; version?: string; release: string; namespace: string; values?: string }) => {
-      if (opts.chart.startsWith("oci://") && !opts.version) throw new ConfigError(`--chart ${opts.chart} is an OCI reference: add --version <the version the updater will install>`);
+      if (opts.chart.startsWith("oci://") && !opts.version)
+        throw new ConfigError(
+          `--chart ${opts.chart} is an OCI reference: add --version <the version the updater will install>`,
+        );
       const render = helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: io.env }).render;
       const role = await deriveUpdaterRole(opts, render).catch((e: Error) => {
         throw new ConfigError(`rendering ${opts.chart} failed: ${e.message.replace(/^helm template failed: /, "")}`);
       });
-      if (!role.ok) throw new ConfigError(`the updater cannot be given a Role for ${opts.chart}:\n  - ${role.problems.join("\n  - ")}`);
+      if (!role.ok)
+        throw new ConfigError(
+          `the updater cannot be given a Role for ${opts.chart}:\n  - ${role.problems.join("\n  - ")}`,
+        );
       io.stdout(updaterRoleValues(opts, role));
     });
 }

@@ -19,7 +19,10 @@ export function daggerBuildOptions(build: BuildSpec, platform: string) {
  */
 export function daggerHealthcheck(service: ServicePlan) {
   if (!service.ready) return undefined;
-  return { args: [...service.ready], opts: { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 } };
+  return {
+    args: [...service.ready],
+    opts: { startPeriod: `${service.readyTimeoutSeconds}s`, startInterval: "250ms", interval: "1s", retries: 1 },
+  };
 }
 
 /** The registry host of a reference, by tag (`host/ns/name:tag`) or by digest (`host/ns/name@sha256:…`). */
@@ -31,7 +34,9 @@ export function registryHostOf(reference: string): string {
 
 /** `run`, after a registry login that reads the password from $CHARTHOUSE_REGISTRY_PASSWORD on stdin (never argv or a file). */
 function afterLogin(login: string[] | undefined, run: string[]): string {
-  return login ? `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${shellQuote(login)} && ${shellQuote(run)}` : shellQuote(run);
+  return login
+    ? `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${shellQuote(login)} && ${shellQuote(run)}`
+    : shellQuote(run);
 }
 
 /** The shell command that pushes a chart package with helm, logged in first when there is a username. */
@@ -44,7 +49,10 @@ export function helmPushScript(file: string, pushTo: string, username?: string):
 
 /** The shell command that runs cosign `args` on `subject`, logged in to its registry first when there is a username. */
 export function cosignScript(subject: string, args: readonly string[], username?: string): string {
-  const login = username === undefined ? undefined : ["cosign", "login", registryHostOf(subject), "--username", username, "--password-stdin"];
+  const login =
+    username === undefined
+      ? undefined
+      : ["cosign", "login", registryHostOf(subject), "--username", username, "--password-stdin"];
   return afterLogin(login, ["cosign", ...args]);
 }
 
@@ -59,8 +67,14 @@ export function syftEnvironment(subject: string, username?: string): Record<stri
 }
 
 /** The variant of a built image to run for `platform`; without one, the engine's own where built for it, else the first. */
-export function pickVariant<V extends { readonly platform: string }>(variants: readonly V[], platform: string | undefined, enginePlatform: string): V {
-  const found = variants.find((v) => v.platform === (platform ?? enginePlatform)) ?? (platform === undefined ? variants[0] : undefined);
+export function pickVariant<V extends { readonly platform: string }>(
+  variants: readonly V[],
+  platform: string | undefined,
+  enginePlatform: string,
+): V {
+  const found =
+    variants.find((v) => v.platform === (platform ?? enginePlatform)) ??
+    (platform === undefined ? variants[0] : undefined);
   if (!found) throw new Error(`bug: the image was not built for ${platform}`);
   return found;
 }

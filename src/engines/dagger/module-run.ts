@@ -4,9 +4,23 @@ import { runRelease, StepFailed, type ReleaseOutcome, type ReleaseRequest } from
 import { renderResult } from "../../render/render-result.js";
 
 /** A Dagger function's run arguments as flags: "" and false are arguments not given. */
-export function givenFlags(given: { nightly?: boolean; tag?: string; branch?: string; pr?: boolean; sha?: string; date?: string }): ContextFlags {
+export function givenFlags(given: {
+  nightly?: boolean;
+  tag?: string;
+  branch?: string;
+  pr?: boolean;
+  sha?: string;
+  date?: string;
+}): ContextFlags {
   const { nightly, tag, branch, pr, sha, date } = given;
-  return { nightly, tag: tag || undefined, branch: branch || undefined, pr: pr || undefined, sha: sha || undefined, date: date || undefined };
+  return {
+    nightly,
+    tag: tag || undefined,
+    branch: branch || undefined,
+    pr: pr || undefined,
+    sha: sha || undefined,
+    date: date || undefined,
+  };
 }
 
 /**
@@ -25,7 +39,10 @@ export async function runReleaseLogged<Image, Services, Chart, Package>(
 }
 
 /** The registry credentials a function was given: none without a password; a password needs its username. */
-export function givenCredentials<S>(username: string, password: S | undefined): { readonly username: string; readonly password: S } | undefined {
+export function givenCredentials<S>(
+  username: string,
+  password: S | undefined,
+): { readonly username: string; readonly password: S } | undefined {
   if (!password) return undefined;
   if (!username) throw new Error("--registry-password needs --registry-username (the account the token belongs to)");
   return { username, password };

@@ -29,7 +29,11 @@ export function chooseBuilder(buildxInstalled: boolean, env: NodeJS.ProcessEnv):
 
 /** The builder in a few words, for the progress. */
 export function describeBuilder(builder: Builder, enginePlatform: string): string {
-  const name = { buildx: "BuildKit (buildx)", buildkit: "BuildKit (DOCKER_BUILDKIT=1)", classic: "Docker's classic builder" }[builder];
+  const name = {
+    buildx: "BuildKit (buildx)",
+    buildkit: "BuildKit (DOCKER_BUILDKIT=1)",
+    classic: "Docker's classic builder",
+  }[builder];
   return `${name} on ${enginePlatform}`;
 }
 
@@ -43,19 +47,30 @@ const ON_BUILDKIT =
  * binfmt_misc); the classic builder only the engine's own, so a second platform, or
  * another one, is refused before anything runs.
  */
-export function builderProblems(images: readonly ImagePlan[], builder: Builder, enginePlatform: string, clientVersion: string): string[] {
+export function builderProblems(
+  images: readonly ImagePlan[],
+  builder: Builder,
+  enginePlatform: string,
+  clientVersion: string,
+): string[] {
   // Docker 23 and later reach BuildKit only through buildx; DOCKER_BUILDKIT=1 without it fails every build.
   if (builder === "buildkit" && Number(clientVersion.split(".")[0]) >= 23) {
-    return [`DOCKER_BUILDKIT=1 asks for BuildKit, but the docker client (${clientVersion}) reaches it only through buildx, which is not installed: install buildx as a Docker CLI plugin, or unset DOCKER_BUILDKIT for the classic builder`];
+    return [
+      `DOCKER_BUILDKIT=1 asks for BuildKit, but the docker client (${clientVersion}) reaches it only through buildx, which is not installed: install buildx as a Docker CLI plugin, or unset DOCKER_BUILDKIT for the classic builder`,
+    ];
   }
   if (builder !== "classic") return [];
   return images.flatMap((image) => {
     const platforms = image.build.platforms;
     if (platforms.length > 1) {
-      return [`image ${image.name} builds for ${platforms.join(", ")}, but Docker's classic builder builds one platform: ${ON_BUILDKIT}; or publish it with \`dagger call publish\``];
+      return [
+        `image ${image.name} builds for ${platforms.join(", ")}, but Docker's classic builder builds one platform: ${ON_BUILDKIT}; or publish it with \`dagger call publish\``,
+      ];
     }
     if (platforms[0] !== enginePlatform) {
-      return [`image ${image.name} builds for ${platforms[0]}, but the Docker engine is ${enginePlatform} and the classic builder builds only its platform: ${ON_BUILDKIT}; or run charthouse on a ${platforms[0]} engine`];
+      return [
+        `image ${image.name} builds for ${platforms[0]}, but the Docker engine is ${enginePlatform} and the classic builder builds only its platform: ${ON_BUILDKIT}; or run charthouse on a ${platforms[0]} engine`,
+      ];
     }
     return [];
   });
@@ -82,7 +97,11 @@ export function platformTag(image: ImagePlan, platform: string): string {
 export function buildxPlatforms(inspect: string): string[] | undefined {
   const line = inspect.split("\n").find((l) => /^\s*Platforms:/.test(l));
   if (!line) return undefined;
-  return line.slice(line.indexOf(":") + 1).split(",").map((p) => p.trim().replace(/\*$/, "")).filter(Boolean);
+  return line
+    .slice(line.indexOf(":") + 1)
+    .split(",")
+    .map((p) => p.trim().replace(/\*$/, ""))
+    .filter(Boolean);
 }
 
 /**
@@ -101,4 +120,3 @@ export function platformProblems(images: readonly ImagePlan[], supported: readon
     ];
   });
 }
-

@@ -11,8 +11,15 @@ export const RUN_LABEL = "dev.charthouse.run";
  * result into the engine's image store (`--load`); the classic builder builds the
  * engine's own platform and takes no platform.
  */
-export function dockerBuildArgs(image: ImagePlan, opts: { root: string; builder: Builder; platform: string; tags: readonly string[] }): string[] {
-  const args = [...(opts.builder === "buildx" ? ["buildx", "build", "--load"] : ["build"]), "--file", join(opts.root, image.build.dockerfile)];
+export function dockerBuildArgs(
+  image: ImagePlan,
+  opts: { root: string; builder: Builder; platform: string; tags: readonly string[] },
+): string[] {
+  const args = [
+    ...(opts.builder === "buildx" ? ["buildx", "build", "--load"] : ["build"]),
+    "--file",
+    join(opts.root, image.build.dockerfile),
+  ];
   if (opts.builder !== "classic") args.push("--platform", opts.platform);
   if (image.build.target) args.push("--target", image.build.target);
   for (const [key, value] of Object.entries(image.build.buildArgs)) args.push("--build-arg", `${key}=${value}`);
@@ -38,8 +45,24 @@ export function dockerRunArgs(
 }
 
 /** `docker run -d` of a service the test gate needs (from `image`), reachable on the run's network by its name. */
-export function dockerServiceArgs(runId: string, network: string, service: ServicePlan, image: string = service.image): string[] {
-  const args = ["run", "--detach", "--name", serviceContainer(runId, service.name), "--label", `${RUN_LABEL}=${runId}`, "--network", network, "--network-alias", service.name];
+export function dockerServiceArgs(
+  runId: string,
+  network: string,
+  service: ServicePlan,
+  image: string = service.image,
+): string[] {
+  const args = [
+    "run",
+    "--detach",
+    "--name",
+    serviceContainer(runId, service.name),
+    "--label",
+    `${RUN_LABEL}=${runId}`,
+    "--network",
+    network,
+    "--network-alias",
+    service.name,
+  ];
   for (const [key, value] of Object.entries(service.env)) args.push("--env", `${key}=${value}`);
   args.push(image, ...(service.command ?? []));
   return args;

@@ -12,8 +12,24 @@ import type { Step } from "../../pipeline/index.js";
 import type { ImagePlan, ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
 import { isLoopbackHost, parseRepository } from "../../registry/index.js";
-import { pushedDigest, StepFailed, type Engine, type EngineTraits, type ExecOptions, type ServiceStart } from "../../release/engine.js";
-import { builderProblems, buildxPlatforms, chooseBuilder, describeBuilder, platformProblems, platformTag, primaryPlatform, type Builder } from "./builder.js";
+import {
+  pushedDigest,
+  StepFailed,
+  type Engine,
+  type EngineTraits,
+  type ExecOptions,
+  type ServiceStart,
+} from "../../release/engine.js";
+import {
+  builderProblems,
+  buildxPlatforms,
+  chooseBuilder,
+  describeBuilder,
+  platformProblems,
+  platformTag,
+  primaryPlatform,
+  type Builder,
+} from "./builder.js";
 import { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
 import { pushIndex } from "./push-index.js";
 import { cosignSigner, writeHelmProvenance, type SigningKeys } from "./signing.js";
@@ -73,14 +89,22 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
   const stageRoots = new Map<string, string>();
   let networks = 0;
   let buildx: Promise<boolean> | undefined;
-  const hasBuildx = () => (buildx ??= result(docker(), ["buildx", "version"]).then((r) => r.code === 0, () => false));
+  const hasBuildx = () =>
+    (buildx ??= result(docker(), ["buildx", "version"]).then(
+      (r) => r.code === 0,
+      () => false,
+    ));
   const builder = async (): Promise<Builder> => chooseBuilder(await hasBuildx(), o.env);
   // The engine's own platform, from the preflight: the one builds and runs need no emulation for.
   let enginePlatform: string | undefined;
   let saves = 0;
   const signer = cosignSigner({ keys: o.signing ?? {}, env, plainHttp: isLoopbackHost(host), signal: o.signal });
 
-  const result = (bin: string, args: string[], opts: { input?: string; ignoreAbort?: boolean } = {}): Promise<ProcessResult> =>
+  const result = (
+    bin: string,
+    args: string[],
+    opts: { input?: string; ignoreAbort?: boolean } = {},
+  ): Promise<ProcessResult> =>
     runProcess(bin, args, { env, signal: opts.ignoreAbort ? undefined : o.signal, input: opts.input });
   const succeed = async (bin: string, args: string[], what: string): Promise<ProcessResult> => {
     const done = await result(bin, args);
@@ -89,7 +113,10 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
     return done;
   };
   const removeContainers = async (filter: string): Promise<void> => {
-    const found = (args: string[]) => result(docker(), [...args, "--quiet", "--filter", filter], { ignoreAbort: true }).then((r) => r.stdout.split("\n").filter(Boolean));
+    const found = (args: string[]) =>
+      result(docker(), [...args, "--quiet", "--filter", filter], { ignoreAbort: true }).then((r) =>
+        r.stdout.split("\n").filter(Boolean),
+      );
     const containers = await found(["ps", "--all"]);
     if (containers.length) await result(docker(), ["rm", "--force", "--volumes", ...containers], { ignoreAbort: true });
     const nets = await found(["network", "ls"]);
@@ -135,7 +162,9 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
     try {
       return await pushIndex(o.client, reference, variants, image.plan.labels);
     } catch (error) {
-      throw new StepFailed(`pushing ${reference} (${variants.map((v) => v.platform).join(", ")}) failed: ${(error as Error).message}`);
+      throw new StepFailed(
+        `pushing ${reference} (${variants.map((v) => v.platform).join(", ")}) failed: ${(error as Error).message}`,
+      );
     } finally {
       for (const v of variants) rmSync(v.dir, { recursive: true, force: true });
     }
@@ -147,20 +176,35 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
       if (images.length === 0) return { sharedBuilds: true };
       void hasBuildx(); // asked beside `docker version`, awaited below
-      const version = await result(docker(), ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}} {{.Client.Version}}"]);
-      if (version.code !== 0) throw new ConfigError(`no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`);
+      const version = await result(docker(), [
+        "version",
+        "--format",
+        "{{.Server.Os}}/{{.Server.Arch}} {{.Client.Version}}",
+      ]);
+      if (version.code !== 0)
+        throw new ConfigError(
+          `no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`,
+        );
       const [platform = "", client = ""] = version.stdout.trim().split(" ");
       enginePlatform = platform;
       const chosen = await builder();
       const problems = builderProblems(images, chosen, enginePlatform, client);
       // Another platform needs an emulator; buildx says which platforms its BuildKit runs.
-      if (problems.length === 0 && chosen === "buildx" && images.some((i) => i.build.platforms.some((p) => p !== enginePlatform))) {
+      if (
+        problems.length === 0 &&
+        chosen === "buildx" &&
+        images.some((i) => i.build.platforms.some((p) => p !== enginePlatform))
+      ) {
         const supported = buildxPlatforms((await result(docker(), ["buildx", "inspect"])).stdout);
         if (supported) problems.push(...platformProblems(images, supported));
       }
       if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
       // BuildKit shares stages between builds in flight; the classic builder does not.
-      return { sharedBuilds: chosen !== "classic", platform: enginePlatform, builder: describeBuilder(chosen, enginePlatform) };
+      return {
+        sharedBuilds: chosen !== "classic",
+        platform: enginePlatform,
+        builder: describeBuilder(chosen, enginePlatform),
+      };
     },
 
     async build(image) {
@@ -169,12 +213,18 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       const reference = `${image.repository}:${image.tag}`;
       const multi = image.build.platforms.length > 1;
       // One build per platform, side by side: the engine's image store holds one platform per tag.
-      const tags = Object.fromEntries(image.build.platforms.map((platform) => [platform, multi ? platformTag(image, platform) : reference]));
+      const tags = Object.fromEntries(
+        image.build.platforms.map((platform) => [platform, multi ? platformTag(image, platform) : reference]),
+      );
       await Promise.all(
         image.build.platforms.map((platform) => {
           const names = platform === primary && multi ? [tags[platform]!, reference] : [tags[platform]!];
           const what = `docker build of ${image.name}${multi ? ` for ${platform}` : ""}`;
-          return succeed(docker(), dockerBuildArgs(image, { root: o.projectRoot, builder: chosen, platform, tags: names }), what);
+          return succeed(
+            docker(),
+            dockerBuildArgs(image, { root: o.projectRoot, builder: chosen, platform, tags: names }),
+            what,
+          );
         }),
       );
       return { plan: image, primary, tags };
@@ -183,18 +233,38 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
     async exec(image, command, opts: ExecOptions<DockerServices> = {}) {
       const tag = image.tags[opts.platform ?? image.primary];
       if (tag === undefined) throw new Error(`bug: ${image.plan.name} was not built for ${opts.platform}`);
-      const done = await result(docker(), dockerRunArgs(runId, tag, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }));
+      const done = await result(
+        docker(),
+        dockerRunArgs(runId, tag, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }),
+      );
       if (o.signal?.aborted) throw StepFailed.cancelled();
-      if (done.code !== 0) throw new StepFailed(`\`${shellQuote(command)}\` in ${tag} failed (exit ${done.code ?? done.signal})`, done.output);
+      if (done.code !== 0)
+        throw new StepFailed(
+          `\`${shellQuote(command)}\` in ${tag} failed (exit ${done.code ?? done.signal})`,
+          done.output,
+        );
     },
 
     async startServices(services: readonly ServiceStart<DockerImage>[]) {
       const network = `${runId}-net${++networks}`;
-      await succeed(docker(), ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network], "creating the services' network");
+      await succeed(
+        docker(),
+        ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network],
+        "creating the services' network",
+      );
       const containers = services.map(({ service }) => serviceContainer(runId, service.name));
       await Promise.all(
         services.map(({ service, image }) =>
-          succeed(docker(), dockerServiceArgs(runId, network, service, "built" in image ? image.built.tags[image.built.primary] : image.reference), `starting service ${service.name} (${service.image})`),
+          succeed(
+            docker(),
+            dockerServiceArgs(
+              runId,
+              network,
+              service,
+              "built" in image ? image.built.tags[image.built.primary] : image.reference,
+            ),
+            `starting service ${service.name} (${service.image})`,
+          ),
         ),
       );
       await Promise.all(services.map(({ service }, i) => waitReady(service, containers[i]!)));
@@ -202,7 +272,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
     },
 
     async stopServices(services) {
-      if (services.containers.length) await result(docker(), ["rm", "--force", "--volumes", ...services.containers], { ignoreAbort: true });
+      if (services.containers.length)
+        await result(docker(), ["rm", "--force", "--volumes", ...services.containers], { ignoreAbort: true });
       await result(docker(), ["network", "rm", services.network], { ignoreAbort: true });
     },
 
@@ -239,7 +310,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       const file = join(packagesDir, readdirSync(packagesDir).find((f) => !before.has(f)) ?? fileName);
       canonicalizePackage(file);
       // Signed as it ships: the provenance names the canonical bytes. helm push takes the .prov beside it.
-      if (o.signing?.gpg) await writeHelmProvenance({ packageFile: file, chartDir: chart, gpg: o.signing.gpg, env, workDir: work });
+      if (o.signing?.gpg)
+        await writeHelmProvenance({ packageFile: file, chartDir: chart, gpg: o.signing.gpg, env, workDir: work });
       return file;
     },
 

@@ -1,5 +1,14 @@
 export { dockerEngine, type DockerEngineOptions, type DockerImage, type DockerServices } from "./docker-engine.js";
 export { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL } from "./docker-args.js";
-export { builderProblems, buildxPlatforms, chooseBuilder, platformProblems, describeBuilder, platformTag, primaryPlatform, type Builder } from "./builder.js";
+export {
+  builderProblems,
+  buildxPlatforms,
+  chooseBuilder,
+  platformProblems,
+  describeBuilder,
+  platformTag,
+  primaryPlatform,
+  type Builder,
+} from "./builder.js";
 export { toolEnvironment } from "./tool-env.js";
 export { signingTool, type SigningKeys } from "./signing.js";

@@ -8,7 +8,10 @@ import { imageIndex, MEDIA_TYPES, type IndexChild, type RegistryClient } from ".
 const gzipAsync = promisify(gzip);
 const sha256 = (bytes: Buffer): string => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-const OCI_LAYER = { gzip: "application/vnd.oci.image.layer.v1.tar+gzip", zstd: "application/vnd.oci.image.layer.v1.tar+zstd" } as const;
+const OCI_LAYER = {
+  gzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  zstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+} as const;
 
 /** One platform's build, as `docker save` wrote it and `tar -x` unpacked it into `dir`. */
 export interface SavedVariant {
@@ -24,16 +27,27 @@ export interface SavedVariant {
  * platform per tag and `docker push` pushes tags, so the registry API does the pushing;
  * blobs the registry holds already are not sent again.
  */
-export async function pushIndex(client: RegistryClient, reference: string, variants: readonly SavedVariant[], annotations: Readonly<Record<string, string>>): Promise<string> {
+export async function pushIndex(
+  client: RegistryClient,
+  reference: string,
+  variants: readonly SavedVariant[],
+  annotations: Readonly<Record<string, string>>,
+): Promise<string> {
   const at = reference.lastIndexOf(":");
   const [repository, tag] = [reference.slice(0, at), reference.slice(at + 1)];
   const children: IndexChild[] = [];
   for (const variant of variants) children.push(await pushVariant(client, repository, variant));
-  return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociIndex, bytes: imageIndex(children, annotations) });
+  return client.putManifest(repository, tag, {
+    mediaType: MEDIA_TYPES.ociIndex,
+    bytes: imageIndex(children, annotations),
+  });
 }
 
 async function pushVariant(client: RegistryClient, repository: string, variant: SavedVariant): Promise<IndexChild> {
-  const [saved] = JSON.parse(readFileSync(join(variant.dir, "manifest.json"), "utf8")) as { Config: string; Layers: string[] }[];
+  const [saved] = JSON.parse(readFileSync(join(variant.dir, "manifest.json"), "utf8")) as {
+    Config: string;
+    Layers: string[];
+  }[];
   if (!saved) throw new Error(`bug: docker save of ${variant.platform} wrote no image`);
   const config = readFileSync(join(variant.dir, saved.Config));
   const image = JSON.parse(config.toString("utf8")) as { os: string; architecture: string; variant?: string };
@@ -46,10 +60,22 @@ async function pushVariant(client: RegistryClient, repository: string, variant: 
   }
   await client.uploadBlob(repository, sha256(config), config);
   const manifest = Buffer.from(
-    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociManifest, config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length }, layers }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociManifest,
+      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
+      layers,
+    }),
   );
-  const digest = await client.putManifest(repository, sha256(manifest), { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
-  const platform = { os: image.os, architecture: image.architecture, ...(image.variant ? { variant: image.variant } : {}) };
+  const digest = await client.putManifest(repository, sha256(manifest), {
+    mediaType: MEDIA_TYPES.ociManifest,
+    bytes: manifest,
+  });
+  const platform = {
+    os: image.os,
+    architecture: image.architecture,
+    ...(image.variant ? { variant: image.variant } : {}),
+  };
   return { mediaType: MEDIA_TYPES.ociManifest, digest, size: manifest.length, platform };
 }
 
@@ -61,6 +87,7 @@ async function pushVariant(client: RegistryClient, repository: string, variant: 
  */
 async function layerBlob(layer: Buffer): Promise<{ bytes: Buffer; mediaType: string }> {
   if (layer[0] === 0x1f && layer[1] === 0x8b) return { bytes: layer, mediaType: OCI_LAYER.gzip };
-  if (layer.subarray(0, 4).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))) return { bytes: layer, mediaType: OCI_LAYER.zstd };
+  if (layer.subarray(0, 4).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd])))
+    return { bytes: layer, mediaType: OCI_LAYER.zstd };
   return { bytes: await gzipAsync(layer), mediaType: OCI_LAYER.gzip };
 }

@@ -35,19 +35,36 @@ export function signingTool(tool: "cosign" | "syft" | "gpg", env: NodeJS.Process
       // not here
     }
   }
-  const how = tool === "gpg" ? "apt-get install gnupg" : `put ${tool} on PATH or set CHARTHOUSE_${tool.toUpperCase()} (node scripts/tools/build-tools.mjs ${tool} builds it)`;
+  const how =
+    tool === "gpg"
+      ? "apt-get install gnupg"
+      : `put ${tool} on PATH or set CHARTHOUSE_${tool.toUpperCase()} (node scripts/tools/build-tools.mjs ${tool} builds it)`;
   throw new ConfigError(`signing needs ${tool}, which is not installed: ${how}. Nothing was built or pushed.`);
 }
 
 /** cosign and syft on what a run pushed, with the run's key: the Docker adapter's sign, attest and sbom. */
-export function cosignSigner(o: { keys: SigningKeys; env: NodeJS.ProcessEnv; plainHttp: boolean; signal?: AbortSignal }) {
+export function cosignSigner(o: {
+  keys: SigningKeys;
+  env: NodeJS.ProcessEnv;
+  plainHttp: boolean;
+  signal?: AbortSignal;
+}) {
   const cosign = o.keys.cosign;
   const keyEnv = (): NodeJS.ProcessEnv => {
     if (!cosign) throw new StepFailed("no cosign key was given: pass --signing-key or set CHARTHOUSE_SIGNING_KEY");
-    return { ...o.env, COSIGN_PASSWORD: cosign.password.reveal(), ...("pem" in cosign.key ? { [KEY_VAR]: cosign.key.pem.reveal() } : {}) };
+    return {
+      ...o.env,
+      COSIGN_PASSWORD: cosign.password.reveal(),
+      ...("pem" in cosign.key ? { [KEY_VAR]: cosign.key.pem.reveal() } : {}),
+    };
   };
   const keyRef = () => (cosign && "file" in cosign.key ? cosign.key.file : `env://${KEY_VAR}`);
-  const exec = async (bin: string, args: string[], what: string, opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<ProcessResult> => {
+  const exec = async (
+    bin: string,
+    args: string[],
+    what: string,
+    opts: { env?: NodeJS.ProcessEnv; input?: string } = {},
+  ): Promise<ProcessResult> => {
     const done = await runProcess(bin, args, { env: opts.env ?? o.env, input: opts.input, signal: o.signal });
     if (o.signal?.aborted) throw StepFailed.cancelled();
     if (done.code !== 0) throw new StepFailed(`${what} failed (exit ${done.code ?? done.signal})`, done.output);
@@ -60,19 +77,46 @@ export function cosignSigner(o: { keys: SigningKeys; env: NodeJS.ProcessEnv; pla
       if (attestSboms) signingTool("syft", o.env);
       const done = await runProcess(bin, ["public-key", "--key", keyRef()], { env: keyEnv(), signal: o.signal });
       if (done.code !== 0) {
-        const why = done.output.split("\n").find((l) => /error/i.test(l))?.trim() ?? `exit ${done.code}`;
-        throw new ConfigError(`the cosign signing key does not open with its password (${why}): check CHARTHOUSE_SIGNING_PASSWORD. Nothing was built or pushed.`);
+        const why =
+          done.output
+            .split("\n")
+            .find((l) => /error/i.test(l))
+            ?.trim() ?? `exit ${done.code}`;
+        throw new ConfigError(
+          `the cosign signing key does not open with its password (${why}): check CHARTHOUSE_SIGNING_PASSWORD. Nothing was built or pushed.`,
+        );
       }
     },
     async sign(subject: string): Promise<void> {
-      await exec(signingTool("cosign", o.env), cosignArgs.sign(keyRef(), subject, { plainHttp: o.plainHttp }), `cosign sign of ${subject}`, { env: keyEnv() });
+      await exec(
+        signingTool("cosign", o.env),
+        cosignArgs.sign(keyRef(), subject, { plainHttp: o.plainHttp }),
+        `cosign sign of ${subject}`,
+        { env: keyEnv() },
+      );
     },
     async attest(subject: string, type: string, predicate: string): Promise<void> {
-      await exec(signingTool("cosign", o.env), cosignArgs.attest(keyRef(), subject, type, { plainHttp: o.plainHttp }), `cosign attest (${type}) of ${subject}`, { env: keyEnv(), input: predicate });
+      await exec(
+        signingTool("cosign", o.env),
+        cosignArgs.attest(keyRef(), subject, type, { plainHttp: o.plainHttp }),
+        `cosign attest (${type}) of ${subject}`,
+        { env: keyEnv(), input: predicate },
+      );
     },
     async sbom(subject: string): Promise<string> {
-      const env = { ...o.env, SYFT_CHECK_FOR_APP_UPDATE: "false", ...(o.plainHttp ? { SYFT_REGISTRY_INSECURE_USE_HTTP: "true" } : {}) };
-      return (await exec(signingTool("syft", o.env), ["scan", `registry:${subject}`, "--output", "spdx-json", "--quiet"], `syft SBOM of ${subject}`, { env })).stdout;
+      const env = {
+        ...o.env,
+        SYFT_CHECK_FOR_APP_UPDATE: "false",
+        ...(o.plainHttp ? { SYFT_REGISTRY_INSECURE_USE_HTTP: "true" } : {}),
+      };
+      return (
+        await exec(
+          signingTool("syft", o.env),
+          ["scan", `registry:${subject}`, "--output", "spdx-json", "--quiet"],
+          `syft SBOM of ${subject}`,
+          { env },
+        )
+      ).stdout;
     },
   };
 }
@@ -83,12 +127,28 @@ export function cosignSigner(o: { keys: SigningKeys; env: NodeJS.ProcessEnv; pla
  * GnuPG home of its own under `workDir` (the secret key stays encrypted under its
  * passphrase there) and removed with its agent; the passphrase goes on gpg's stdin.
  */
-export async function writeHelmProvenance(o: { packageFile: string; chartDir: string; gpg: NonNullable<SigningKeys["gpg"]>; env: NodeJS.ProcessEnv; workDir: string }): Promise<string> {
+export async function writeHelmProvenance(o: {
+  packageFile: string;
+  chartDir: string;
+  gpg: NonNullable<SigningKeys["gpg"]>;
+  env: NodeJS.ProcessEnv;
+  workDir: string;
+}): Promise<string> {
   const gpgBin = signingTool("gpg", o.env);
-  const meta = parse(readFileSync(join(o.chartDir, "Chart.yaml"), "utf8")) as { apiVersion?: string; name: string; version: string; appVersion?: unknown };
+  const meta = parse(readFileSync(join(o.chartDir, "Chart.yaml"), "utf8")) as {
+    apiVersion?: string;
+    name: string;
+    version: string;
+    appVersion?: unknown;
+  };
   const sum = createHash("sha256").update(readFileSync(o.packageFile)).digest("hex");
   const message = provenanceMessage(
-    { apiVersion: meta.apiVersion ?? "v2", name: meta.name, version: String(meta.version), appVersion: meta.appVersion === undefined ? undefined : String(meta.appVersion) },
+    {
+      apiVersion: meta.apiVersion ?? "v2",
+      name: meta.name,
+      version: String(meta.version),
+      appVersion: meta.appVersion === undefined ? undefined : String(meta.appVersion),
+    },
     basename(o.packageFile),
     sum,
   );
@@ -104,7 +164,20 @@ export async function writeHelmProvenance(o: { packageFile: string; chartDir: st
     writeFileSync(body, message);
     const prov = `${o.packageFile}.prov`;
     await gpg(
-      ["--pinentry-mode", "loopback", "--passphrase-fd", "0", "--local-user", o.gpg.name, "--digest-algo", "SHA512", "--clearsign", "--output", prov, body],
+      [
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase-fd",
+        "0",
+        "--local-user",
+        o.gpg.name,
+        "--digest-algo",
+        "SHA512",
+        "--clearsign",
+        "--output",
+        prov,
+        body,
+      ],
       `signing the provenance of ${basename(o.packageFile)} with the GnuPG key ${o.gpg.name}`,
       `${o.gpg.passphrase.reveal()}\n`,
     );

@@ -6,7 +6,11 @@ import type { Credentials } from "../../registry/credentials.js";
 
 /** Where `docker-credential-charthouse` lives: the package's bin/ (from src/engines/docker, dist/src/engines/docker, or the bundled dist/cli). */
 function binDirs(): string[] {
-  return [fileURLToPath(new URL("../../../bin", import.meta.url)), fileURLToPath(new URL("../../../../bin", import.meta.url)), fileURLToPath(new URL("../../bin", import.meta.url))];
+  return [
+    fileURLToPath(new URL("../../../bin", import.meta.url)),
+    fileURLToPath(new URL("../../../../bin", import.meta.url)),
+    fileURLToPath(new URL("../../bin", import.meta.url)),
+  ];
 }
 
 /**
@@ -15,13 +19,21 @@ function binDirs(): string[] {
  * the charthouse credential helper for `registryHost`, which reads them from this
  * environment. No password is written to any file.
  */
-export function toolEnvironment(workDir: string, registryHost: string, credentials: Credentials | undefined, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function toolEnvironment(
+  workDir: string,
+  registryHost: string,
+  credentials: Credentials | undefined,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const dockerConfig = join(workDir, "docker");
   const helmHome = join(workDir, "helm");
-  for (const dir of [dockerConfig, join(helmHome, "cache"), join(helmHome, "config"), join(helmHome, "data")]) mkdirSync(dir, { recursive: true });
+  for (const dir of [dockerConfig, join(helmHome, "cache"), join(helmHome, "config"), join(helmHome, "data")])
+    mkdirSync(dir, { recursive: true });
   const helpers = credentials ? { credHelpers: { [registryHost]: "charthouse" } } : {};
   // docker looks for CLI plugins (buildx) beside its config: keep finding the user's.
-  const plugins = { cliPluginsExtraDirs: [join(base.DOCKER_CONFIG || join(base.HOME || homedir(), ".docker"), "cli-plugins")] };
+  const plugins = {
+    cliPluginsExtraDirs: [join(base.DOCKER_CONFIG || join(base.HOME || homedir(), ".docker"), "cli-plugins")],
+  };
   writeFileSync(join(dockerConfig, "config.json"), JSON.stringify({ ...helpers, ...plugins }));
   writeFileSync(join(helmHome, "registry.json"), JSON.stringify(helpers));
   const env: NodeJS.ProcessEnv = {

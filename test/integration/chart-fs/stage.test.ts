@@ -27,8 +27,14 @@ function exampleConfig(): Config {
 }
 
 /** Stages, pins, builds dependencies, lints, templates and packages the chart with the exact argument lists. */
-async function buildChart(chart: ChartPlan, digests: Map<string, string>, work: string, env: NodeJS.ProcessEnv): Promise<{ packageFile: string; rendered: string }> {
-  const helm = (args: string[]) => execFileSync(helmBinary(), args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+async function buildChart(
+  chart: ChartPlan,
+  digests: Map<string, string>,
+  work: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ packageFile: string; rendered: string }> {
+  const helm = (args: string[]) =>
+    execFileSync(helmBinary(), args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
   const recipe = await chartStage(chart, projectReader(EXAMPLE), digests);
   const staged = writeChartStage(EXAMPLE, recipe, join(work, "stage"));
   helm(helmArgs.dependencyBuild(staged));
@@ -55,32 +61,54 @@ describe("the chart stage end to end: real helm, real registry", () => {
     const work = tempTree();
     const env = toolEnvironment(join(work, "tools"), canaryRegistry().host, ci);
     const { packageFile, rendered } = await buildChart(chart, digests, work, env);
-    expect(rendered).toContain(`image: "${canaryRegistry().host}/samvera/dassie:nightly-20261124@${digests.get("dassie")}"`);
+    expect(rendered).toContain(
+      `image: "${canaryRegistry().host}/samvera/dassie:nightly-20261124@${digests.get("dassie")}"`,
+    );
 
-    const push = execFileSync(helmBinary(), helmArgs.push(packageFile, chart.pushTo, { plainHttp: true }), { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+    const push = execFileSync(helmBinary(), helmArgs.push(packageFile, chart.pushTo, { plainHttp: true }), {
+      encoding: "utf8",
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     expect(push).toBe("");
 
     // Pull it back and look inside.
     const pulled = join(work, "pulled");
     mkdirSync(pulled);
-    execFileSync(helmBinary(), helmArgs.pull(`oci://${chart.repository}`, chart.version, pulled, { plainHttp: true }), { env, stdio: "pipe" });
+    execFileSync(helmBinary(), helmArgs.pull(`oci://${chart.repository}`, chart.version, pulled, { plainHttp: true }), {
+      env,
+      stdio: "pipe",
+    });
     execFileSync("tar", ["-xzf", join(pulled, `hyrax-${chart.version}.tgz`), "-C", pulled]);
     const chartYaml = parse(readFileSync(join(pulled, "hyrax/Chart.yaml"), "utf8"));
     expect(chartYaml.version).toBe("3.7.4-nightly.20261124");
     expect(chartYaml.appVersion).toBe("nightly-20261124");
     expect(chartYaml.annotations["org.opencontainers.image.revision"]).toBe(context({ kind: "nightly" }).commit);
     const values = parse(readFileSync(join(pulled, "hyrax/values.yaml"), "utf8"));
-    expect(values.image).toMatchObject({ repository: `${canaryRegistry().host}/samvera/dassie`, tag: "nightly-20261124", digest: digests.get("dassie") });
+    expect(values.image).toMatchObject({
+      repository: `${canaryRegistry().host}/samvera/dassie`,
+      tag: "nightly-20261124",
+      digest: digests.get("dassie"),
+    });
     expect(values.worker.image).toMatchObject({ tag: "nightly-20261124", digest: digests.get("dassie-worker") });
 
     // The chart's revision is readable from the registry, as the planner needs it.
     const record = await readTag(new RegistryClient({ credentials: ci }), chart.repository, chart.version);
-    expect(record).toMatchObject({ revision: context({ kind: "nightly" }).commit, version: "3.7.4-nightly.20261124", created: "2026-11-23T18:00:00Z" });
+    expect(record).toMatchObject({
+      revision: context({ kind: "nightly" }).commit,
+      version: "3.7.4-nightly.20261124",
+      created: "2026-11-23T18:00:00Z",
+    });
 
     // Packaging and pushing the same chart again gives the very same manifest digest.
     const again = await buildChart(chart, digests, tempTree(), env);
-    execFileSync(helmBinary(), helmArgs.push(again.packageFile, chart.pushTo, { plainHttp: true }), { env, stdio: "pipe" });
-    expect((await readTag(new RegistryClient({ credentials: ci }), chart.repository, chart.version))!.digest).toBe(record!.digest);
+    execFileSync(helmBinary(), helmArgs.push(again.packageFile, chart.pushTo, { plainHttp: true }), {
+      env,
+      stdio: "pipe",
+    });
+    expect((await readTag(new RegistryClient({ credentials: ci }), chart.repository, chart.version))!.digest).toBe(
+      record!.digest,
+    );
     expect(readFileSync(again.packageFile).equals(readFileSync(packageFile))).toBe(true);
 
     // The credentials reached helm only through the environment: no file written holds them.

@@ -16,21 +16,42 @@ describe("the example chart through the real helm, with the exact argument lists
     const example = new URL("../../../examples/hyrax/", import.meta.url).pathname;
     const loaded = loadConfig(join(example, "charthouse.yaml"));
     if (!loaded.ok) throw new Error("example config invalid");
-    const result = planRelease({ config: loaded.config, context: context({ kind: "nightly" }), state: { repositories: {} } });
+    const result = planRelease({
+      config: loaded.config,
+      context: context({ kind: "nightly" }),
+      state: { repositories: {} },
+    });
     if (!result.ok) throw new Error(result.refusals.join());
     const chartPlan = result.plan.charts[0]!;
 
     const stage = tempTree();
-    const recipe = await chartStage(chartPlan, projectReader(example), new Map([["dassie", digestOf("dassie")], ["dassie-worker", digestOf("worker")]]));
+    const recipe = await chartStage(
+      chartPlan,
+      projectReader(example),
+      new Map([
+        ["dassie", digestOf("dassie")],
+        ["dassie-worker", digestOf("worker")],
+      ]),
+    );
     expect(recipe.dirs).toEqual(["chart/hyrax", "chart/solr", "chart/postgresql", "chart/redis", "chart/fcrepo"]);
     expect(Object.keys(recipe.files)).toEqual(["chart/hyrax/Chart.yaml", "chart/hyrax/values.yaml"]);
     const staged = writeChartStage(example, recipe, stage);
     expect(staged).toBe(join(stage, "chart/hyrax"));
-    for (const sub of ["solr", "postgresql", "redis", "fcrepo"]) expect(existsSync(join(stage, "chart", sub, "Chart.yaml"))).toBe(true);
+    for (const sub of ["solr", "postgresql", "redis", "fcrepo"])
+      expect(existsSync(join(stage, "chart", sub, "Chart.yaml"))).toBe(true);
 
-    const helm = (args: string[]) => execFileSync(helmBinary(), args, { encoding: "utf8", env: { ...process.env, HELM_CACHE_HOME: join(stage, ".helm") } });
+    const helm = (args: string[]) =>
+      execFileSync(helmBinary(), args, {
+        encoding: "utf8",
+        env: { ...process.env, HELM_CACHE_HOME: join(stage, ".helm") },
+      });
     helm(helmArgs.dependencyBuild(staged));
-    expect(readdirSync(join(staged, "charts")).sort()).toEqual(["fcrepo-0.1.0.tgz", "postgresql-0.1.0.tgz", "redis-0.1.0.tgz", "solr-0.1.0.tgz"]);
+    expect(readdirSync(join(staged, "charts")).sort()).toEqual([
+      "fcrepo-0.1.0.tgz",
+      "postgresql-0.1.0.tgz",
+      "redis-0.1.0.tgz",
+      "solr-0.1.0.tgz",
+    ]);
     expect(helm(helmArgs.lint(staged))).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
     const rendered = helm(helmArgs.template("hyrax", staged));
     expect(rendered).toContain(`image: "ghcr.io/samvera/dassie:nightly-20261124@${digestOf("dassie")}"`);
@@ -47,7 +68,9 @@ describe("the example chart through the real helm, with the exact argument lists
       "c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
       "c/templates/x.yaml": "kind: ConfigMap\nmetadata:\n  name: {{ .Values.missing.key }}\n",
     });
-    expect(() => execFileSync(helmBinary(), helmArgs.lint(join(root, "c")), { stdio: "pipe" })).toThrow(/1 chart\(s\) failed/);
+    expect(() => execFileSync(helmBinary(), helmArgs.lint(join(root, "c")), { stdio: "pipe" })).toThrow(
+      /1 chart\(s\) failed/,
+    );
   });
 });
 
@@ -67,7 +90,17 @@ describe("canonical chart packages", () => {
     const beta = (inner: string[]) => ["c/charts/beta/Chart.yaml", ...inner];
     const [gamma, delta] = [["c/charts/beta/charts/gamma/Chart.yaml"], ["c/charts/beta/charts/delta/Chart.yaml"]];
     const pack = (name: string, files: string[]) => {
-      execFileSync("tar", ["-czf", join(root, name), "--mtime=2026-11-23 18:00:00Z", "--owner=0", "--group=0", "--numeric-owner", "-C", root, ...files]);
+      execFileSync("tar", [
+        "-czf",
+        join(root, name),
+        "--mtime=2026-11-23 18:00:00Z",
+        "--owner=0",
+        "--group=0",
+        "--numeric-owner",
+        "-C",
+        root,
+        ...files,
+      ]);
       return readFileSync(join(root, name));
     };
     const a = pack("a.tgz", [...own, ...alpha, ...beta([...gamma, ...delta])]);
@@ -78,7 +111,9 @@ describe("canonical chart packages", () => {
     // Idempotent, and a package helm reads like the original.
     expect(canonicalPackageBytes(canonicalA).equals(canonicalA)).toBe(true);
     writeFileSync(join(root, "canonical.tgz"), canonicalA);
-    const rendered = execFileSync(helmBinary(), helmArgs.template("r", join(root, "canonical.tgz")), { encoding: "utf8" });
+    const rendered = execFileSync(helmBinary(), helmArgs.template("r", join(root, "canonical.tgz")), {
+      encoding: "utf8",
+    });
     expect(rendered).toContain("name: alpha");
     expect(rendered).toContain("name: c");
   });

@@ -26,7 +26,13 @@ beforeAll(async () => {
     // Like a token missing write access to one package.
     partial: { password: CANARY, grants: (repo) => (repo === "samvera/dassie-worker" ? ["pull"] : ["pull", "push"]) },
   });
-  registry = await startRegistry({ kind: "token", realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCertBundle: tokens.certFile });
+  registry = await startRegistry({
+    kind: "token",
+    realm: tokens.realm,
+    service: tokens.service,
+    issuer: tokens.issuer,
+    rootCertBundle: tokens.certFile,
+  });
   project = exampleProject(`${registry.host}/samvera`);
 });
 afterAll(async () => {
@@ -36,18 +42,38 @@ afterAll(async () => {
 
 describe("charthouse check --online: the permissions preflight", () => {
   it("names the repository and scope the credentials lack, and exits 2", async () => {
-    const result = await run(["check", "--online", "--registry-username", "partial", "--registry-password-stdin"], {}, `${CANARY}\n`);
+    const result = await run(
+      ["check", "--online", "--registry-username", "partial", "--registry-password-stdin"],
+      {},
+      `${CANARY}\n`,
+    );
     expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(new RegExp(`${registry.host}/samvera/dassie-worker +repository:samvera/dassie-worker:pull,push +lacking: token grants pull on samvera/dassie-worker, not push`));
-    expect(result.stdout).toMatch(new RegExp(`${registry.host}/samvera/dassie +repository:samvera/dassie:pull,push +ok`));
-    expect(result.stderr).toContain(`may not push to ${registry.host}/samvera/dassie-worker: grant them repository:samvera/dassie-worker:pull,push`);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `${registry.host}/samvera/dassie-worker +repository:samvera/dassie-worker:pull,push +lacking: token grants pull on samvera/dassie-worker, not push`,
+      ),
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(`${registry.host}/samvera/dassie +repository:samvera/dassie:pull,push +ok`),
+    );
+    expect(result.stderr).toContain(
+      `may not push to ${registry.host}/samvera/dassie-worker: grant them repository:samvera/dassie-worker:pull,push`,
+    );
     // Nothing was pushed anywhere.
-    const list = await run(["plan", "--online", "--sha", SHA, "--nightly", "--json"], { CHARTHOUSE_REGISTRY_USERNAME: "maintainer", CHARTHOUSE_REGISTRY_PASSWORD: CANARY });
-    expect(JSON.parse(list.stdout).images.every((i: { publication: { action: string } }) => i.publication.action === "push")).toBe(true);
+    const list = await run(["plan", "--online", "--sha", SHA, "--nightly", "--json"], {
+      CHARTHOUSE_REGISTRY_USERNAME: "maintainer",
+      CHARTHOUSE_REGISTRY_PASSWORD: CANARY,
+    });
+    expect(
+      JSON.parse(list.stdout).images.every((i: { publication: { action: string } }) => i.publication.action === "push"),
+    ).toBe(true);
   });
 
   it("passes with credentials that may push everywhere, from the environment", async () => {
-    const result = await run(["check", "--online"], { CHARTHOUSE_REGISTRY_USERNAME: "maintainer", CHARTHOUSE_REGISTRY_PASSWORD: CANARY });
+    const result = await run(["check", "--online"], {
+      CHARTHOUSE_REGISTRY_USERNAME: "maintainer",
+      CHARTHOUSE_REGISTRY_PASSWORD: CANARY,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout.match(/ ok$/gm)).toHaveLength(5);
   });
@@ -64,8 +90,21 @@ describe("charthouse plan --online reads the registry's state", () => {
     const pusher = creds("maintainer", CANARY);
     for (const name of IMAGES) {
       const repo = `${registry.host}/samvera/${name}`;
-      const digest = await pushImage(registry.host, repo, "5.0.0", { "org.opencontainers.image.revision": "0".repeat(40), "org.opencontainers.image.version": "5.0.0" }, pusher);
-      for (const alias of ["5.0", "5", "latest"]) await pushImage(registry.host, repo, alias, { "org.opencontainers.image.revision": "0".repeat(40), "org.opencontainers.image.version": "5.0.0" }, pusher);
+      const digest = await pushImage(
+        registry.host,
+        repo,
+        "5.0.0",
+        { "org.opencontainers.image.revision": "0".repeat(40), "org.opencontainers.image.version": "5.0.0" },
+        pusher,
+      );
+      for (const alias of ["5.0", "5", "latest"])
+        await pushImage(
+          registry.host,
+          repo,
+          alias,
+          { "org.opencontainers.image.revision": "0".repeat(40), "org.opencontainers.image.version": "5.0.0" },
+          pusher,
+        );
       expect(digest).toMatch(/^sha256:/);
     }
     const env = { CHARTHOUSE_REGISTRY_USERNAME: "maintainer", CHARTHOUSE_REGISTRY_PASSWORD: CANARY };
@@ -76,9 +115,16 @@ describe("charthouse plan --online reads the registry's state", () => {
     // The registry now holds 5.0.1 from this commit: a rerun has nothing to do.
     for (const name of IMAGES) {
       const labels = { "org.opencontainers.image.revision": SHA, "org.opencontainers.image.version": "5.0.1" };
-      for (const tag of ["5.0.1", "5.0", "5", "latest"]) await pushImage(registry.host, `${registry.host}/samvera/${name}`, tag, labels, pusher);
+      for (const tag of ["5.0.1", "5.0", "5", "latest"])
+        await pushImage(registry.host, `${registry.host}/samvera/${name}`, tag, labels, pusher);
     }
-    await pushImage(registry.host, `${registry.host}/samvera/charts/hyrax`, "3.7.4", { "org.opencontainers.image.revision": SHA }, pusher);
+    await pushImage(
+      registry.host,
+      `${registry.host}/samvera/charts/hyrax`,
+      "3.7.4",
+      { "org.opencontainers.image.revision": SHA },
+      pusher,
+    );
     const rerun = await run(["plan", "--online", "--sha", SHA, "--tag", "v5.0.1"], env);
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain("Nothing to do: every artifact of this run is already published from this commit.");

@@ -16,7 +16,10 @@ beforeAll(async () => {
 afterAll(async () => registry?.stop());
 
 function docker(args: string[]): string {
-  return execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: inject("dockerHost") }, encoding: "utf8" }).trim();
+  return execFileSync("docker", args, {
+    env: { ...process.env, DOCKER_HOST: inject("dockerHost") },
+    encoding: "utf8",
+  }).trim();
 }
 
 describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
@@ -24,18 +27,28 @@ describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
     // A service that is never ready holds the run in the test gate.
     const project = exampleProject(`${registry.host}/samvera`);
     const file = join(project, "charthouse.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace('ready: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]', 'ready: ["false"]\n      readyTimeoutSeconds: 600'));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        'ready: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]',
+        'ready: ["false"]\n      readyTimeoutSeconds: 600',
+      ),
+    );
     // Containers another (failed) run left behind are not this run's.
     const before = new Set([
       ...docker(["ps", "--all", "--quiet", "--filter", `label=${RUN_LABEL}`]).split("\n"),
       ...docker(["network", "ls", "--quiet", "--filter", `label=${RUN_LABEL}`]).split("\n"),
     ]);
     const ours = (ids: string) => ids.split("\n").filter((id) => id && !before.has(id));
-    const child = spawn(process.execPath, [BIN, "publish", "--nightly", "--date", "2026-11-24", "--sha", "b".repeat(40)], {
-      cwd: project,
-      env: { ...process.env, DOCKER_HOST: inject("dockerHost") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, "publish", "--nightly", "--date", "2026-11-24", "--sha", "b".repeat(40)],
+      {
+        cwd: project,
+        env: { ...process.env, DOCKER_HOST: inject("dockerHost") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -50,17 +63,21 @@ describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
     const running = () => ours(docker(["ps", "--quiet", "--filter", `label=${RUN_LABEL}`]));
     const smoked = () => (output.match(/smoke-test .* … ok/g) ?? []).length;
     const deadline = Date.now() + 60_000;
-    while ((running().length < 4 || smoked() < 4) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((running().length < 4 || smoked() < 4) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(running()).toHaveLength(4);
     expect(smoked()).toBe(4);
     child.kill("SIGINT");
 
     expect(await exited).toBe(130);
     expect(output).toMatch(/interrupted; removing the run's containers and network/);
-    expect(output).toMatch(/charthouse: interrupted during: test in dassie .*; the run's containers and network were removed and no alias was moved\. Nothing was pushed\./);
+    expect(output).toMatch(
+      /charthouse: interrupted during: test in dassie .*; the run's containers and network were removed and no alias was moved\. Nothing was pushed\./,
+    );
     expect(ours(docker(["ps", "--all", "--quiet", "--filter", `label=${RUN_LABEL}`]))).toEqual([]);
     expect(ours(docker(["network", "ls", "--quiet", "--filter", `label=${RUN_LABEL}`]))).toEqual([]);
     const client = new RegistryClient();
-    for (const name of ["hyrax-base", "dassie"]) expect(await client.listTags(`${registry.host}/samvera/${name}`)).toEqual([]);
+    for (const name of ["hyrax-base", "dassie"])
+      expect(await client.listTags(`${registry.host}/samvera/${name}`)).toEqual([]);
   });
 });

@@ -12,14 +12,23 @@ import { CANARY, creds } from "../../kit/registry-content.js";
 import { exampleProject, filesContaining, tempTree } from "../../kit/temp-dir.js";
 import { startProxy, type Proxy } from "../../kit/proxy.js";
 
-const SHA = { nightly: "aaaa000000000000000000000000000000000001", v510: "aaaa000000000000000000000000000000000510", v501: "aaaa000000000000000000000000000000000501" };
+const SHA = {
+  nightly: "aaaa000000000000000000000000000000000001",
+  v510: "aaaa000000000000000000000000000000000510",
+  v501: "aaaa000000000000000000000000000000000501",
+};
 const IMAGES = ["hyrax-base", "hyrax-worker-base", "dassie", "dassie-worker"];
 let registry: LocalRegistry;
 let proxy: Proxy;
 let project: string;
 const ci = creds("ci", CANARY);
 const runs: CliRun[] = [];
-const env = () => ({ DOCKER_HOST: inject("dockerHost"), CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY, HOME: process.env.HOME ?? "/root" });
+const env = () => ({
+  DOCKER_HOST: inject("dockerHost"),
+  CHARTHOUSE_REGISTRY_USERNAME: "ci",
+  CHARTHOUSE_REGISTRY_PASSWORD: CANARY,
+  HOME: process.env.HOME ?? "/root",
+});
 const repo = (name: string) => `${proxy.host}/samvera/${name}`;
 const client = () => new RegistryClient({ credentials: ci });
 
@@ -64,17 +73,35 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     const tools = toolEnvironment(join(work, "tools"), proxy.host, ci);
     mkdirSync(join(work, "pulled"));
     // Async: the proxy in front of the registry runs in this process and must keep answering.
-    await execTool(helmBinary(), helmArgs.pull(`oci://${proxy.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", join(work, "pulled"), { plainHttp: true }), { env: tools });
-    const rendered = (await execTool(helmBinary(), helmArgs.template("hyrax", join(work, "pulled", "hyrax-3.7.4-nightly.20261124.tgz")), { env: tools })).stdout;
-    expect(rendered).toContain(`image: "${repo("dassie")}:nightly-20261124@${await digest("dassie", "nightly-20261124")}"`);
-    expect(rendered).toContain(`image: "${repo("dassie-worker")}:nightly-20261124@${await digest("dassie-worker", "nightly-20261124")}"`);
+    await execTool(
+      helmBinary(),
+      helmArgs.pull(`oci://${proxy.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", join(work, "pulled"), {
+        plainHttp: true,
+      }),
+      { env: tools },
+    );
+    const rendered = (
+      await execTool(
+        helmBinary(),
+        helmArgs.template("hyrax", join(work, "pulled", "hyrax-3.7.4-nightly.20261124.tgz")),
+        { env: tools },
+      )
+    ).stdout;
+    expect(rendered).toContain(
+      `image: "${repo("dassie")}:nightly-20261124@${await digest("dassie", "nightly-20261124")}"`,
+    );
+    expect(rendered).toContain(
+      `image: "${repo("dassie-worker")}:nightly-20261124@${await digest("dassie-worker", "nightly-20261124")}"`,
+    );
   });
 
   it("an unchanged rerun pushes no blob, writes nothing and moves nothing", async () => {
     proxy.recorded.length = 0;
     const run = await publish(["--nightly", "--date", "2026-11-24", "--sha", SHA.nightly]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Nothing to do for nightly 20261124: every artifact is already published from this commit.");
+    expect(run.stdout).toContain(
+      "Nothing to do for nightly 20261124: every artifact is already published from this commit.",
+    );
     expect(writes()).toEqual([]);
   });
 
@@ -85,7 +112,11 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     const first = await publish(["--tag", "v5.1.0", "--sha", SHA.v510]);
     expect(first.code, first.stderr).toBe(0);
     const d510 = await digest("dassie", "5.1.0");
-    expect({ latest: await digest("dassie", "latest"), 5: await digest("dassie", "5"), 5.1: await digest("dassie", "5.1") }).toEqual({ latest: d510, 5: d510, 5.1: d510 });
+    expect({
+      latest: await digest("dassie", "latest"),
+      5: await digest("dassie", "5"),
+      5.1: await digest("dassie", "5.1"),
+    }).toEqual({ latest: d510, 5: d510, 5.1: d510 });
 
     // The 5.0.x line's patch release comes from its own branch, whose chart is at 3.7.5.
     writeFileSync(chartFile, original.replace("version: 3.7.4", "version: 3.7.5"));
@@ -93,11 +124,18 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     expect(second.code, second.stderr).toBe(0);
     const d501 = await digest("dassie", "5.0.1");
     expect(d501).not.toBe(d510);
-    expect({ latest: await digest("dassie", "latest"), 5: await digest("dassie", "5"), "5.0": await digest("dassie", "5.0") }).toEqual({ latest: d510, 5: d510, "5.0": d501 });
+    expect({
+      latest: await digest("dassie", "latest"),
+      5: await digest("dassie", "5"),
+      "5.0": await digest("dassie", "5.0"),
+    }).toEqual({ latest: d510, 5: d510, "5.0": d501 });
     const charts = await client().listTags(repo("charts/hyrax"));
     expect(charts).toEqual(expect.arrayContaining(["3.8.0", "3.7.5"]));
     // What `charthouse sync --policy stable` decides for an installation at 3.8.0: nothing newer.
-    expect(selectVersions({ tags: charts, policy: { kind: "stable" }, deployed: "3.8.0" })).toEqual({ candidates: [], newest: "3.8.0" });
+    expect(selectVersions({ tags: charts, policy: { kind: "stable" }, deployed: "3.8.0" })).toEqual({
+      candidates: [],
+      newest: "3.8.0",
+    });
     writeFileSync(chartFile, original);
   });
 
@@ -105,7 +143,9 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     proxy.recorded.length = 0;
     const run = await publish(["--tag", "v5.1.0", "--sha", SHA.v501]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain(`${repo("hyrax-base")}:5.1.0 is already published from commit aaaa000, and this run builds aaaa000`);
+    expect(run.stderr).toContain(
+      `${repo("hyrax-base")}:5.1.0 is already published from commit aaaa000, and this run builds aaaa000`,
+    );
     expect(run.stdout).toBe("");
     expect(writes()).toEqual([]);
   });
@@ -116,11 +156,21 @@ describe("what the classic builder cannot build", () => {
   it("refuses a multi-platform image before building or pushing anything (exit 2), pointing at BuildKit and dagger", async () => {
     const multi = exampleProject(`${proxy.host}/samvera`);
     const file = join(multi, "charthouse.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace("  - name: dassie\n    target: dassie\n", "  - name: dassie\n    target: dassie\n    platforms: [linux/amd64, linux/arm64]\n"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "  - name: dassie\n    target: dassie\n",
+        "  - name: dassie\n    target: dassie\n    platforms: [linux/amd64, linux/arm64]\n",
+      ),
+    );
     proxy.recorded.length = 0;
-    const run = await publish(["--nightly", "--date", "2026-12-03", "--sha", SHA.nightly], multi, { DOCKER_BUILDKIT: "0" });
+    const run = await publish(["--nightly", "--date", "2026-12-03", "--sha", SHA.nightly], multi, {
+      DOCKER_BUILDKIT: "0",
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/image dassie builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: install buildx .*; or publish it with `dagger call publish`.*Nothing was built or pushed\./);
+    expect(run.stderr).toMatch(
+      /image dassie builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: install buildx .*; or publish it with `dagger call publish`.*Nothing was built or pushed\./,
+    );
     expect(run.stdout).not.toMatch(/\[ 1\/\d+\] build/);
     expect(writes()).toEqual([]);
   });
@@ -128,21 +178,46 @@ describe("what the classic builder cannot build", () => {
 
 describe("a failing gate publishes nothing (exit 4)", () => {
   const cases = [
-    { name: "a failing smoke test", edit: (yaml: string) => yaml.replace('smoke: ["sh", "-c", "sh /app/samvera/bin/smoke && test -f APP"]', 'smoke: ["sh", "-c", "test -f /no/such/file"]'), step: /smoke-test dassie: .* … FAILED/ },
-    { name: "a service that never becomes ready", edit: (yaml: string) => yaml.replace('ready: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]', 'ready: ["false"]\n      readyTimeoutSeconds: 3'), step: /service fcrepo did not become ready within 3s/ },
+    {
+      name: "a failing smoke test",
+      edit: (yaml: string) =>
+        yaml.replace(
+          'smoke: ["sh", "-c", "sh /app/samvera/bin/smoke && test -f APP"]',
+          'smoke: ["sh", "-c", "test -f /no/such/file"]',
+        ),
+      step: /smoke-test dassie: .* … FAILED/,
+    },
+    {
+      name: "a service that never becomes ready",
+      edit: (yaml: string) =>
+        yaml.replace(
+          'ready: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]',
+          'ready: ["false"]\n      readyTimeoutSeconds: 3',
+        ),
+      step: /service fcrepo did not become ready within 3s/,
+    },
     {
       name: "a service that exits before it is ready",
       edit: (yaml: string) => yaml.replace('exec httpd -f -p 6379 -h /srv"]', 'echo redis gave up >&2; exit 3"]'),
       // Its log under the failing step (stdout), then the failure (stderr).
       step: /redis gave up[\s\S]*service redis \(localhost\/charthouse\/busybox:1\.35\) exited before it was ready/,
     },
-    { name: "a chart helm lint rejects", edit: (yaml: string) => yaml, chart: true, step: /helm lint --strict hyrax … FAILED/ },
+    {
+      name: "a chart helm lint rejects",
+      edit: (yaml: string) => yaml,
+      chart: true,
+      step: /helm lint --strict hyrax … FAILED/,
+    },
   ];
 
   it.each(cases)("$name", async ({ edit, chart, step }) => {
     const broken = exampleProject(`${proxy.host}/samvera`);
     writeFileSync(join(broken, "charthouse.yaml"), edit(readFileSync(join(broken, "charthouse.yaml"), "utf8")));
-    if (chart) writeFileSync(join(broken, "chart/hyrax/templates/broken.yaml"), "kind: ConfigMap\nmetadata:\n  name: {{ .Values.nothing.here }}\n");
+    if (chart)
+      writeFileSync(
+        join(broken, "chart/hyrax/templates/broken.yaml"),
+        "kind: ConfigMap\nmetadata:\n  name: {{ .Values.nothing.here }}\n",
+      );
     proxy.recorded.length = 0;
     const run = await publish(["--nightly", "--date", "2026-12-01", "--sha", SHA.nightly], broken);
     expect(run.code).toBe(4);
@@ -152,7 +227,9 @@ describe("a failing gate publishes nothing (exit 4)", () => {
     expect(writes().every((w) => w.path.includes("/blobs/uploads/"))).toBe(true);
     expect(await digest("dassie", "nightly-20261201")).toBeUndefined();
     expect(await digest("dassie", "nightly")).toBe(await digest("dassie", "nightly-20261124"));
-    const left = await execTool("docker", ["ps", "-a", "--quiet", "--filter", `label=${RUN_LABEL}`], { env: { ...process.env, DOCKER_HOST: inject("dockerHost") } });
+    const left = await execTool("docker", ["ps", "-a", "--quiet", "--filter", `label=${RUN_LABEL}`], {
+      env: { ...process.env, DOCKER_HOST: inject("dockerHost") },
+    });
     expect(left.stdout.trim()).toBe("");
   });
 });
@@ -161,11 +238,17 @@ describe("a push the registry refuses half way (exit 5)", () => {
   it("reports what was pushed and leaves every alias where it was", async () => {
     const before = Object.fromEntries(await Promise.all(IMAGES.map(async (n) => [n, await digest(n, "nightly")])));
     proxy.fault = ({ method, path }) =>
-      method === "PUT" && path.startsWith("/v2/samvera/hyrax-worker-base/manifests/") ? { kind: "respond", status: 403, body: '{"errors":[{"code":"DENIED","message":"quota exceeded"}]}' } : { kind: "pass" };
+      method === "PUT" && path.startsWith("/v2/samvera/hyrax-worker-base/manifests/")
+        ? { kind: "respond", status: 403, body: '{"errors":[{"code":"DENIED","message":"quota exceeded"}]}' }
+        : { kind: "pass" };
     try {
       const run = await publish(["--nightly", "--date", "2026-12-02", "--sha", SHA.nightly]);
       expect(run.code).toBe(5);
-      expect(run.stderr).toMatch(new RegExp(`publish failed: push ${repo("hyrax-worker-base")}:nightly-20261202: docker push .* failed \\(exit 1\\)\\. Pushed: .*\\. No alias was moved\\.`));
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `publish failed: push ${repo("hyrax-worker-base")}:nightly-20261202: docker push .* failed \\(exit 1\\)\\. Pushed: .*\\. No alias was moved\\.`,
+        ),
+      );
       // The other images' pushes ran side by side and landed: the error names each of them with its digest.
       for (const name of ["hyrax-base", "dassie", "dassie-worker"]) {
         const d = await digest(name, "nightly-20261202");

@@ -21,10 +21,16 @@ describe("charthouse lint, package and test on the example (real helm, real Dock
 
   it("package: the chart .tgz with the planned version and appVersion, in --output", async () => {
     const out = tempTree();
-    const run = await charthouse(["package", ...EXAMPLE, "--nightly", "--date", "2026-11-24", "--output", out], { env: env() });
+    const run = await charthouse(["package", ...EXAMPLE, "--nightly", "--date", "2026-11-24", "--output", out], {
+      env: env(),
+    });
     expect(run.code).toBe(0);
     expect(readdirSync(out)).toEqual(["hyrax-3.7.4-nightly.20261124.tgz"]);
-    const chart = parse(execFileSync("tar", ["-xzOf", join(out, "hyrax-3.7.4-nightly.20261124.tgz"), "hyrax/Chart.yaml"], { encoding: "utf8" }));
+    const chart = parse(
+      execFileSync("tar", ["-xzOf", join(out, "hyrax-3.7.4-nightly.20261124.tgz"), "hyrax/Chart.yaml"], {
+        encoding: "utf8",
+      }),
+    );
     expect(chart).toMatchObject({ version: "3.7.4-nightly.20261124", appVersion: "nightly-20261124" });
     expect(run.stdout).toContain(join(out, "hyrax-3.7.4-nightly.20261124.tgz"));
   });

@@ -29,15 +29,29 @@ const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
 };
 
 /** The multi-platform project's base: an index of busybox for both platforms in the harness's registry. */
-const multiPlatformBase = once(async () => pushBaseIndex(new RegistryClient({ credentials: harnessCredentials }), harness.host()));
+const multiPlatformBase = once(async () =>
+  pushBaseIndex(new RegistryClient({ credentials: harnessCredentials }), harness.host()),
+);
 
-function dockerRun(args: string[], opts: { failingSmoke?: boolean; multiPlatform?: boolean; env?: () => Record<string, string> } = {}): () => Promise<DockerRun> {
+function dockerRun(
+  args: string[],
+  opts: { failingSmoke?: boolean; multiPlatform?: boolean; env?: () => Record<string, string> } = {},
+): () => Promise<DockerRun> {
   return once(async () => {
     const namespace = `conformance-docker${++namespaces}`;
-    const project = conformanceProject(`${harness.host()}/${namespace}`, { failingSmoke: opts.failingSmoke, ...(opts.multiPlatform ? { multiPlatform: { base: await multiPlatformBase() } } : {}) });
+    const project = conformanceProject(`${harness.host()}/${namespace}`, {
+      failingSmoke: opts.failingSmoke,
+      ...(opts.multiPlatform ? { multiPlatform: { base: await multiPlatformBase() } } : {}),
+    });
     const run = await charthouse(args, {
       cwd: project,
-      env: { DOCKER_HOST: inject("dockerHost"), CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY, HOME: process.env.HOME ?? "/root", ...opts.env?.() },
+      env: {
+        DOCKER_HOST: inject("dockerHost"),
+        CHARTHOUSE_REGISTRY_USERNAME: "ci",
+        CHARTHOUSE_REGISTRY_PASSWORD: CANARY,
+        HOME: process.env.HOME ?? "/root",
+        ...opts.env?.(),
+      },
     });
     const client = new RegistryClient({ credentials: harnessCredentials });
     const repo = (name: string) => `${harness.host()}/${namespace}/${name}`;
@@ -49,33 +63,60 @@ function dockerRun(args: string[], opts: { failingSmoke?: boolean; multiPlatform
       digest: async (name, tag) => (await client.headManifest(repo(name), tag))?.digest,
       index: async (name, tag) => {
         const top = await client.getManifest(repo(name), tag);
-        const json = top && (JSON.parse(top.bytes.toString("utf8")) as { manifests?: { digest: string; platform: { os: string; architecture: string } }[]; annotations?: Record<string, string> });
+        const json =
+          top &&
+          (JSON.parse(top.bytes.toString("utf8")) as {
+            manifests?: { digest: string; platform: { os: string; architecture: string } }[];
+            annotations?: Record<string, string>;
+          });
         if (!json?.manifests) return null;
         const childRevisions = await Promise.all(
           json.manifests.map(async (m) => {
-            const child = JSON.parse((await client.getManifest(repo(name), m.digest))!.bytes.toString("utf8")) as { config: { digest: string } };
-            const config = JSON.parse((await client.getBlob(repo(name), child.config.digest)).toString("utf8")) as { config: { Labels?: Record<string, string> } };
+            const child = JSON.parse((await client.getManifest(repo(name), m.digest))!.bytes.toString("utf8")) as {
+              config: { digest: string };
+            };
+            const config = JSON.parse((await client.getBlob(repo(name), child.config.digest)).toString("utf8")) as {
+              config: { Labels?: Record<string, string> };
+            };
             return config.config.Labels?.["org.opencontainers.image.revision"];
           }),
         );
-        return { platforms: json.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`), childRevisions, revision: json.annotations?.["org.opencontainers.image.revision"] };
+        return {
+          platforms: json.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`),
+          childRevisions,
+          revision: json.annotations?.["org.opencontainers.image.revision"],
+        };
       },
       chartValues: async (name, version) => {
-        const manifest = JSON.parse((await client.getManifest(repo(name), versionToTag(version)))!.bytes.toString("utf8")) as { layers: { digest: string }[] };
+        const manifest = JSON.parse(
+          (await client.getManifest(repo(name), versionToTag(version)))!.bytes.toString("utf8"),
+        ) as { layers: { digest: string }[] };
         const tgz = await client.getBlob(repo(name), manifest.layers[0]!.digest);
-        return execFileSync("tar", ["-xzO", "-f", "-", `${name.split("/").pop()}/values.yaml`], { input: tgz, encoding: "utf8" });
+        return execFileSync("tar", ["-xzO", "-f", "-", `${name.split("/").pop()}/values.yaml`], {
+          input: tgz,
+          encoding: "utf8",
+        });
       },
     };
   });
 }
 
 /** The module's call on the conformance project; the fake engine answers the one exec whose output matters (the commit time) by running it. */
-function daggerRun(fn: string, args: Record<string, unknown>, opts: { failingSmoke?: boolean; multiPlatform?: boolean; project?: () => string } = {}): () => Promise<DaggerRun & { call: DaggerCall }> {
+function daggerRun(
+  fn: string,
+  args: Record<string, unknown>,
+  opts: { failingSmoke?: boolean; multiPlatform?: boolean; project?: () => string } = {},
+): () => Promise<DaggerRun & { call: DaggerCall }> {
   return once(async () => {
     const namespace = `conformance-dagger${++namespaces}`;
     // The fake engine pulls nothing: the base only has to be named.
     const multiPlatform = opts.multiPlatform ? { base: `${harness.host()}/charthouse/busybox:1.35` } : undefined;
-    const project = opts.project?.() ?? conformanceProject(`${harness.host()}/${namespace}`, { failingSmoke: opts.failingSmoke, ...(multiPlatform ? { multiPlatform } : {}) });
+    const project =
+      opts.project?.() ??
+      conformanceProject(`${harness.host()}/${namespace}`, {
+        failingSmoke: opts.failingSmoke,
+        ...(multiPlatform ? { multiPlatform } : {}),
+      });
     const call = await harness.call(fn, { source: project, ...args }, (engine) => {
       engine.imageUser = "1000:1000";
       // The fake runs no command: the smoke test that must fail fails there as it does on Docker.
@@ -83,11 +124,14 @@ function daggerRun(fn: string, args: Record<string, unknown>, opts: { failingSmo
       const template = engine.execStdout;
       engine.execStdout = (exec, mounts) => {
         const commit = exec.join(" ").match(/commitTimeFromObjects\("\/git", "([0-9a-f]{40})"\)/)?.[1];
-        return commit && mounts["/git"] ? (commitTimeFromObjects(mounts["/git"], commit) ?? "") : template(exec, mounts);
+        return commit && mounts["/git"]
+          ? (commitTimeFromObjects(mounts["/git"], commit) ?? "")
+          : template(exec, mounts);
       };
     });
     const client = new RegistryClient({ credentials: harnessCredentials });
-    const digest = async (name: string, tag: string) => (await client.headManifest(`${harness.host()}/${namespace}/${name}`, tag))?.digest;
+    const digest = async (name: string, tag: string) =>
+      (await client.headManifest(`${harness.host()}/${namespace}/${name}`, tag))?.digest;
     // What `dagger call publish` prints: the function's return value (the run's progress and result).
     const output = call.returned && "value" in call.returned ? String(JSON.parse(call.returned.value)) : "";
     return { call, failed: call.run.code !== 0, effects: call.effects, digest, output };
@@ -96,7 +140,8 @@ function daggerRun(fn: string, args: Record<string, unknown>, opts: { failingSmo
 
 /** The chart the Dagger adapter staged (its recorded tree), packaged by replaying its recorded helm calls with the real helm. */
 function replayChartPackage(effects: readonly Effect[]): Buffer {
-  const stage = effects.filter((e) => e.kind === "mount" && e.detail.path === "/src" && e.detail.trees).at(-1)!.detail as {
+  const stage = effects.filter((e) => e.kind === "mount" && e.detail.path === "/src" && e.detail.trees).at(-1)!
+    .detail as {
     trees: { path: string; from: string }[];
     files: Record<string, string>;
     timestamps: number;
@@ -113,10 +158,17 @@ function replayChartPackage(effects: readonly Effect[]): Buffer {
   for (const [path, content] of Object.entries(stage.files)) writeFileSync(join(root, path), content);
   const time = new Date(stage.timestamps * 1000);
   stampTimes(root, time);
-  const helm = (args: string[]) => execFileSync(helmBinary(), args, { env: { ...process.env, HELM_CACHE_HOME: join(root, ".helm-cache") }, stdio: "pipe" });
+  const helm = (args: string[]) =>
+    execFileSync(helmBinary(), args, {
+      env: { ...process.env, HELM_CACHE_HOME: join(root, ".helm-cache") },
+      stdio: "pipe",
+    });
   const chartDir = join(root, "chart/app");
   helm(helmArgs.dependencyBuild(chartDir));
-  settleChartStage({ chartDir: "chart/app", dirs: stage.trees.map((t) => t.path), files: stage.files, time: time.toISOString() }, root);
+  settleChartStage(
+    { chartDir: "chart/app", dirs: stage.trees.map((t) => t.path), files: stage.files, time: time.toISOString() },
+    root,
+  );
   const out = tempTree();
   helm(helmArgs.package(chartDir, out));
   const file = join(out, readdirSync(out)[0]!);
@@ -160,23 +212,59 @@ const worlds: Worlds = {
     signedPublish: dockerRun(["publish", ...nightly], { env: signingEnv }),
     chartPackage: once(async () => {
       const out = tempTree();
-      const run = await charthouse(["package", ...nightly, "--output", out], { cwd: packageProject, env: { HOME: process.env.HOME ?? "/root" } });
+      const run = await charthouse(["package", ...nightly, "--output", out], {
+        cwd: packageProject,
+        env: { HOME: process.env.HOME ?? "/root" },
+      });
       expect(run.code, run.stderr).toBe(0);
       return readFileSync(join(out, "app-1.0.0-nightly.20261124.tgz"));
     }),
     multiPlatform: dockerRun(["publish", ...nightly], { multiPlatform: true }),
   },
   dagger: {
-    publish: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }),
-    failingGate: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }, { failingSmoke: true }),
-    dryRun: daggerRun("publish", { nightly: true, date: "2026-11-24", dryRun: true, registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }),
+    publish: daggerRun("publish", {
+      nightly: true,
+      date: "2026-11-24",
+      registryUsername: "ci",
+      registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN",
+    }),
+    failingGate: daggerRun(
+      "publish",
+      {
+        nightly: true,
+        date: "2026-11-24",
+        registryUsername: "ci",
+        registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN",
+      },
+      { failingSmoke: true },
+    ),
+    dryRun: daggerRun("publish", {
+      nightly: true,
+      date: "2026-11-24",
+      dryRun: true,
+      registryUsername: "ci",
+      registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN",
+    }),
     signedPublish: daggerSigned,
     chartPackage: once(async () => {
-      const { call, effects } = await daggerRun("package", { nightly: true, date: "2026-11-24" }, { project: () => packageProject })();
+      const { call, effects } = await daggerRun(
+        "package",
+        { nightly: true, date: "2026-11-24" },
+        { project: () => packageProject },
+      )();
       expect(call.run.code, call.run.output).toBe(0);
       return replayChartPackage(effects);
     }),
-    multiPlatform: daggerRun("publish", { nightly: true, date: "2026-11-24", registryUsername: "ci", registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN" }, { multiPlatform: true }),
+    multiPlatform: daggerRun(
+      "publish",
+      {
+        nightly: true,
+        date: "2026-11-24",
+        registryUsername: "ci",
+        registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN",
+      },
+      { multiPlatform: true },
+    ),
   },
 };
 
@@ -199,10 +287,13 @@ describe("the signing secrets on Dagger", () => {
     const { call } = await daggerSigned();
     const pemLine = signingPem.split("\n")[1]!;
     expect(call.engine.queries.length).toBeGreaterThan(20);
-    for (const q of call.engine.queries) for (const needle of [SIGNING_CANARY, pemLine]) expect(q).not.toContain(needle);
+    for (const q of call.engine.queries)
+      for (const needle of [SIGNING_CANARY, pemLine]) expect(q).not.toContain(needle);
     expect(call.run.output).not.toContain(SIGNING_CANARY);
     expect(call.run.output).not.toContain(pemLine);
-    const secrets = call.effects.filter((e) => e.kind === "secret-variable" && String(e.detail.name).startsWith("COSIGN_"));
+    const secrets = call.effects.filter(
+      (e) => e.kind === "secret-variable" && String(e.detail.name).startsWith("COSIGN_"),
+    );
     for (const s of secrets) expect(String(s.detail.secret)).toMatch(/^fake-Secret-\d+$/);
   });
 });

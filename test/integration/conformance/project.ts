@@ -15,9 +15,12 @@ export const COMMIT_TIME = "2026-11-20T07:30:00Z";
  * has a local dependency and pins the image. One git commit at COMMIT_TIME. With
  * `multiPlatform`, the image builds for linux/amd64 and linux/arm64 from that base (an index).
  */
-export function conformanceProject(registry: string, opts: { failingSmoke?: boolean; multiPlatform?: { base: string } } = {}): string {
+export function conformanceProject(
+  registry: string,
+  opts: { failingSmoke?: boolean; multiPlatform?: { base: string } } = {},
+): string {
   const root = tempTree({
-    "Dockerfile": [
+    Dockerfile: [
       `FROM ${opts.multiPlatform?.base ?? "localhost/charthouse/busybox:1.35"} AS app`,
       "COPY entry.sh /entry.sh",
       "RUN mkdir -p /app/cache && echo seed > /app/cache/seed && chown -R 1000:1000 /app && chmod 1777 /tmp",
@@ -56,9 +59,11 @@ charts:
         tag: image.tag
         digest: image.digest
 `,
-    "chart/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: dep\n    version: 0.1.0\n    repository: file://../dep\n",
+    "chart/app/Chart.yaml":
+      "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: dep\n    version: 0.1.0\n    repository: file://../dep\n",
     "chart/app/values.yaml": "image:\n  tag: latest\n",
-    "chart/app/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  image: {{ .Values.image.tag | quote }}\n",
+    "chart/app/templates/cm.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  image: {{ .Values.image.tag | quote }}\n",
     "chart/dep/Chart.yaml": "apiVersion: v2\nname: dep\nversion: 0.1.0\n",
     "chart/dep/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dep\n",
   });
@@ -67,7 +72,15 @@ charts:
     execFileSync("git", args, {
       cwd: root,
       stdio: "pipe",
-      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org", GIT_COMMITTER_DATE: "2026-11-20T08:30:00+01:00", GIT_AUTHOR_DATE: "2026-11-20T08:30:00+01:00" },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.org",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.org",
+        GIT_COMMITTER_DATE: "2026-11-20T08:30:00+01:00",
+        GIT_AUTHOR_DATE: "2026-11-20T08:30:00+01:00",
+      },
     });
   git("init", "-q", "-b", "main");
   git("add", "-A");

@@ -18,7 +18,10 @@ export interface DockerRun {
   /** The digest a tag holds. */
   digest(name: string, tag: string): Promise<string | undefined>;
   /** The platforms of the image index a tag holds (`linux/arm64`), each child's revision label, and the index's annotation; null when no index. */
-  index(name: string, tag: string): Promise<{ platforms: string[]; childRevisions: (string | undefined)[]; revision?: string } | null>;
+  index(
+    name: string,
+    tag: string,
+  ): Promise<{ platforms: string[]; childRevisions: (string | undefined)[]; revision?: string } | null>;
   /** values.yaml of a pushed chart version. */
   chartValues(name: string, version: string): Promise<string>;
 }
@@ -58,7 +61,10 @@ export interface Scenario {
   readonly dagger: (w: Worlds["dagger"]) => Promise<void>;
 }
 
-type Expect = (actual: unknown, message?: string) => {
+type Expect = (
+  actual: unknown,
+  message?: string,
+) => {
   toBe(v: unknown): void;
   toEqual(v: unknown): void;
   toBeGreaterThan(v: number): void;
@@ -70,10 +76,28 @@ type Expect = (actual: unknown, message?: string) => {
 
 const REVISION = "org.opencontainers.image.revision";
 const publishesOf = (run: DaggerRun) =>
-  run.effects.filter((e) => e.kind === "publish").map((e) => e.detail as { address: string; variants: number; platforms: { platform: string; labels: Record<string, string>; annotations: Record<string, string> }[] });
+  run.effects
+    .filter((e) => e.kind === "publish")
+    .map(
+      (e) =>
+        e.detail as {
+          address: string;
+          variants: number;
+          platforms: { platform: string; labels: Record<string, string>; annotations: Record<string, string> }[];
+        },
+    );
 
-const execsOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "exec").map((e) => e.detail as { args: string[]; useEntrypoint: boolean; image?: { platform?: string } });
-const servicesOf = (run: DaggerRun) => run.effects.filter((e) => e.kind === "service-start").map((e) => e.detail as { hostname?: string; useEntrypoint?: boolean; args?: string[]; healthcheck?: { args: string[] } });
+const execsOf = (run: DaggerRun) =>
+  run.effects
+    .filter((e) => e.kind === "exec")
+    .map((e) => e.detail as { args: string[]; useEntrypoint: boolean; image?: { platform?: string } });
+const servicesOf = (run: DaggerRun) =>
+  run.effects
+    .filter((e) => e.kind === "service-start")
+    .map(
+      (e) =>
+        e.detail as { hostname?: string; useEntrypoint?: boolean; args?: string[]; healthcheck?: { args: string[] } },
+    );
 const isProjectCommand = (args: string[]) => args.join(" ").includes("WRAPPED");
 
 export function scenarios(expect: Expect, commitTime: string, signingPem: () => string): Scenario[] {
@@ -94,10 +118,16 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
       dagger: async (w) => {
         const run = await w.signedPublish();
         expect(run.failed).toBe(false);
-        const cosign = execsOf(run).map((e) => e.args.join(" ")).filter((a) => a.includes("cosign "));
-        const signs = cosign.filter((a) => a.includes("cosign sign --key env://COSIGN_PRIVATE_KEY --tlog-upload=false"));
+        const cosign = execsOf(run)
+          .map((e) => e.args.join(" "))
+          .filter((a) => a.includes("cosign "));
+        const signs = cosign.filter((a) =>
+          a.includes("cosign sign --key env://COSIGN_PRIVATE_KEY --tlog-upload=false"),
+        );
         expect(signs.length).toBe(2); // the image and the chart
-        expect(cosign.filter((a) => a.includes("cosign attest --key env://COSIGN_PRIVATE_KEY --type spdxjson")).length).toBe(1);
+        expect(
+          cosign.filter((a) => a.includes("cosign attest --key env://COSIGN_PRIVATE_KEY --type spdxjson")).length,
+        ).toBe(1);
         expect(cosign.filter((a) => a.includes("--type slsaprovenance1")).length).toBe(2);
         const secrets = run.effects.filter((e) => e.kind === "secret-variable").map((e) => e.detail.name);
         expect(secrets).toContain("COSIGN_PRIVATE_KEY");
@@ -122,7 +152,9 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
       // The suite runs as uid 1000: it reads /app/cache/seed (the image's) and writes beside it.
       docker: async (w) => expect((await w.publish()).code).toBe(0),
       dagger: async (w) => {
-        const caches = (await w.publish()).effects.filter((e) => e.kind === "cache").map((e) => e.detail as { path: string; source?: { fromContainer?: { path: string } }; owner?: string });
+        const caches = (await w.publish()).effects
+          .filter((e) => e.kind === "cache")
+          .map((e) => e.detail as { path: string; source?: { fromContainer?: { path: string } }; owner?: string });
         const cache = caches.find((c) => c.path === "/app/cache");
         expect(cache?.source?.fromContainer?.path, "seeded from the image's /app/cache").toBe("/app/cache");
         expect(cache?.owner, "owned as the image's user").toBe("1000:1000");
@@ -134,7 +166,11 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
       docker: async (w) => expect((await w.publish()).code).toBe(0),
       dagger: async (w) => {
         const run = await w.publish();
-        expect(servicesOf(run).map((s) => s.hostname).sort()).toEqual(["a", "b"]);
+        expect(
+          servicesOf(run)
+            .map((s) => s.hostname)
+            .sort(),
+        ).toEqual(["a", "b"]);
         const bound = run.effects.filter((e) => e.kind === "service-binding").map((e) => e.detail.alias as string);
         expect([...new Set(bound)].sort()).toEqual(["a", "b"]);
       },
@@ -146,7 +182,11 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
       dagger: async (w) => {
         const services = servicesOf(await w.publish());
         const b = services.find((s) => s.hostname === "b");
-        expect(b?.healthcheck?.args, "b's ready command as its container's healthcheck").toEqual(["sh", "-c", "grep -q from-a /tmp/www/index.html && wget -q -O /dev/null http://127.0.0.1:8001/"]);
+        expect(b?.healthcheck?.args, "b's ready command as its container's healthcheck").toEqual([
+          "sh",
+          "-c",
+          "grep -q from-a /tmp/www/index.html && wget -q -O /dev/null http://127.0.0.1:8001/",
+        ]);
       },
     },
     {
@@ -158,10 +198,14 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
       },
       dagger: async (w) => {
         const run = await w.publish();
-        const labels = run.effects.filter((e) => e.kind === "publish").map((e) => (e.detail.labels as Record<string, string>)["org.opencontainers.image.created"]);
+        const labels = run.effects
+          .filter((e) => e.kind === "publish")
+          .map((e) => (e.detail.labels as Record<string, string>)["org.opencontainers.image.created"]);
         expect(labels).toEqual([commitTime]);
         const stage = run.effects.find((e) => e.kind === "mount" && e.detail.trees);
-        expect(stage?.detail.timestamps, "staged chart files carry the commit's time").toBe(Date.parse(commitTime) / 1000);
+        expect(stage?.detail.timestamps, "staged chart files carry the commit's time").toBe(
+          Date.parse(commitTime) / 1000,
+        );
       },
     },
     {
@@ -199,13 +243,20 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
         expect(run.output).toMatch(/smoke-test app on linux\/arm64: .* … ok \d+\.\ds \(emulated on linux\/amd64\)/);
         expect(run.output).toMatch(/smoke-test app on linux\/amd64: .* … ok \d+\.\ds\n/);
         // The smoke test ran on each platform's container.
-        const smokes = execsOf(run).filter((e) => e.args.join(" ").includes('"$WRAPPED" = yes') && !e.args.join(" ").includes("wget"));
+        const smokes = execsOf(run).filter(
+          (e) => e.args.join(" ").includes('"$WRAPPED" = yes') && !e.args.join(" ").includes("wget"),
+        );
         expect(smokes.map((e) => e.image?.platform).sort()).toEqual(["linux/amd64", "linux/arm64"]);
         const digest = await run.digest("app", "nightly-20261124");
         expect(digest).toMatch(/^sha256:/);
         expect(await run.digest("app", "nightly")).toBe(digest);
-        const staged = run.effects.filter((e) => e.kind === "mount" && e.detail.files).map((e) => (e.detail.files as Record<string, string>)["chart/app/values.yaml"] ?? "");
-        expect(staged.some((values) => values.includes(digest!)), "the packaged chart's values pin the index digest").toBe(true);
+        const staged = run.effects
+          .filter((e) => e.kind === "mount" && e.detail.files)
+          .map((e) => (e.detail.files as Record<string, string>)["chart/app/values.yaml"] ?? "");
+        expect(
+          staged.some((values) => values.includes(digest!)),
+          "the packaged chart's values pin the index digest",
+        ).toBe(true);
       },
     },
     {

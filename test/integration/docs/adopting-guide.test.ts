@@ -10,7 +10,9 @@ import { writeHyraxToday } from "../../kit/hyrax-today.js";
 
 const ROOT = new URL("../../..", import.meta.url).pathname;
 const guide = readFileSync(join(ROOT, "docs/adopting.md"), "utf8");
-const commands = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split("\n").filter((l) => l.trim() !== ""));
+const commands = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+  m[1]!.split("\n").filter((l) => l.trim() !== ""),
+);
 
 let api: Record<string, Fn>;
 let construct: Fn;
@@ -30,9 +32,22 @@ function sandbox(): { project: string; origin: string; env: NodeJS.ProcessEnv } 
   execFileSync("git", ["init", "-q", "--bare", join(root, "origin.git")]);
   writeHyraxToday(project, { pushTo: join(root, "origin.git") });
   mkdirSync(join(root, "bin"));
-  writeFileSync(join(root, "bin/charthouse"), `#!/bin/sh\nexec ${process.execPath} ${join(ROOT, "bin/charthouse.js")} "$@"\n`);
+  writeFileSync(
+    join(root, "bin/charthouse"),
+    `#!/bin/sh\nexec ${process.execPath} ${join(ROOT, "bin/charthouse.js")} "$@"\n`,
+  );
   chmodSync(join(root, "bin/charthouse"), 0o755);
-  return { project, origin: join(root, "origin.git"), env: { ...process.env, PATH: `${join(root, "bin")}:${process.env.PATH}`, DOCKER_HOST: inject("dockerHost"), GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" } };
+  return {
+    project,
+    origin: join(root, "origin.git"),
+    env: {
+      ...process.env,
+      PATH: `${join(root, "bin")}:${process.env.PATH}`,
+      DOCKER_HOST: inject("dockerHost"),
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.org",
+    },
+  };
 }
 
 describe("docs/adopting.md", () => {
@@ -56,7 +71,13 @@ describe("docs/adopting.md", () => {
       // A local registry in place of the one init learned, so nothing leaves this machine.
       if (command === "charthouse check") {
         const file = join(project, "charthouse.yaml");
-        writeFileSync(file, readFileSync(file, "utf8").replace("registry: ghcr.io/samvera/hyrax", `registry: ${registry.host}/samvera/hyrax`));
+        writeFileSync(
+          file,
+          readFileSync(file, "utf8").replace(
+            "registry: ghcr.io/samvera/hyrax",
+            `registry: ${registry.host}/samvera/hyrax`,
+          ),
+        );
       }
       try {
         execFileSync("bash", ["-c", command], { cwd: project, env, stdio: "pipe", timeout: 120_000 });
@@ -67,7 +88,15 @@ describe("docs/adopting.md", () => {
     }
     // What the guide says init learns, it learned; the tag reached origin.
     const config = readFileSync(join(project, "charthouse.yaml"), "utf8");
-    for (const line of ["  - name: dassie\n    target: hyrax-engine-dev", '  releaseTag: "hyrax-v{version}"', '  chartReleaseTag: "hyrax-chart-{version}"', "      - { image: dassie, repository: image.repository, tag: image.tag }"]) expect(config).toContain(line);
-    expect(execFileSync("git", ["ls-remote", "--tags", origin], { cwd: project, encoding: "utf8" })).toContain("refs/tags/hyrax-v5.4.0");
+    for (const line of [
+      "  - name: dassie\n    target: hyrax-engine-dev",
+      '  releaseTag: "hyrax-v{version}"',
+      '  chartReleaseTag: "hyrax-chart-{version}"',
+      "      - { image: dassie, repository: image.repository, tag: image.tag }",
+    ])
+      expect(config).toContain(line);
+    expect(execFileSync("git", ["ls-remote", "--tags", origin], { cwd: project, encoding: "utf8" })).toContain(
+      "refs/tags/hyrax-v5.4.0",
+    );
   });
 });

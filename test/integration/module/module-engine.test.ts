@@ -6,7 +6,14 @@ import { DEFAULT_MODULE } from "../../../src/cli/commands/init.js";
 import { blueprintConfig } from "../../../src/init/init-project.js";
 import { RegistryClient } from "../../../src/registry/index.js";
 import { introspect, type Fn } from "../../kit/introspect-module.js";
-import { execs, harnessCredentials, publishes, returnedValue, useModuleHarness, type DaggerCall } from "../../kit/module-harness.js";
+import {
+  execs,
+  harnessCredentials,
+  publishes,
+  returnedValue,
+  useModuleHarness,
+  type DaggerCall,
+} from "../../kit/module-harness.js";
 import { CANARY } from "../../kit/registry-content.js";
 import { exampleProject } from "../../kit/temp-dir.js";
 import { removeStage, stageModule, type StagedModule } from "../../kit/module-runtime/stage.js";
@@ -30,9 +37,17 @@ afterAll(() => removeStage(stage));
 
 /** The call on a copy of examples/hyrax publishing to a namespace of its own. */
 type Call = DaggerCall & { readonly project: string; readonly namespace: string };
-const proxy = { get host() { return harness.host(); } };
+const proxy = {
+  get host() {
+    return harness.host();
+  },
+};
 
-async function daggerCall(fn: string, args: Record<string, unknown>, opts: { failExec?: (args: string[]) => boolean; failStderr?: string; adopter?: boolean } = {}): Promise<Call> {
+async function daggerCall(
+  fn: string,
+  args: Record<string, unknown>,
+  opts: { failExec?: (args: string[]) => boolean; failStderr?: string; adopter?: boolean } = {},
+): Promise<Call> {
   const namespace = `samvera${++runs}`;
   const project = exampleProject(`${harness.host()}/${namespace}`);
   // An adopting repository: its dagger.json (what `charthouse init` writes) makes charthouse its blueprint.
@@ -64,7 +79,10 @@ describe("the module as the engine stages it", () => {
           continue;
         }
         const target = resolve(file, "..", spec);
-        expect(relative(stage.moduleDir, target).startsWith(".."), `${relative(stage.root, file)} imports ${spec}, outside the module source`).toBe(false);
+        expect(
+          relative(stage.moduleDir, target).startsWith(".."),
+          `${relative(stage.root, file)} imports ${spec}, outside the module source`,
+        ).toBe(false);
       }
     }
   });
@@ -87,35 +105,72 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
     expect(Object.keys(functions).sort()).toEqual(["build", "lint", "package", "plan", "publish", "test"]);
     for (const fn of Object.values(functions)) {
       expect(fn.description.length, `${fn.name} has no doc comment`).toBeGreaterThan(20);
-      for (const arg of Object.values(fn.arguments)) expect(arg.description.length, `${fn.name}(${arg.name}) is undocumented`).toBeGreaterThan(5);
+      for (const arg of Object.values(fn.arguments))
+        expect(arg.description.length, `${fn.name}(${arg.name}) is undocumented`).toBeGreaterThan(5);
     }
-    for (const arg of Object.values(construct.arguments)) expect(arg.description.length, `the constructor's ${arg.name} is undocumented`).toBeGreaterThan(5);
+    for (const arg of Object.values(construct.arguments))
+      expect(arg.description.length, `the constructor's ${arg.name} is undocumented`).toBeGreaterThan(5);
     expect(description).toMatch(/^charthouse: build, test and publish/);
   });
 
   it("never caches what reads the registry or pushes; caches per session what reads the clock; caches the gates", () => {
-    const policies = Object.fromEntries(Object.values(functions).map((f) => [f.name, f.cachePolicy?.policy ?? "unset"]));
-    expect(policies).toEqual({ plan: "Never", publish: "Never", build: "PerSession", package: "PerSession", test: "Default", lint: "Default" });
+    const policies = Object.fromEntries(
+      Object.values(functions).map((f) => [f.name, f.cachePolicy?.policy ?? "unset"]),
+    );
+    expect(policies).toEqual({
+      plan: "Never",
+      publish: "Never",
+      build: "PerSession",
+      package: "PerSession",
+      test: "Default",
+      lint: "Default",
+    });
   });
 
   it("offers the gates, test and lint, to `dagger check`, and nothing else", () => {
-    expect(Object.values(functions).filter((f) => f.check).map((f) => f.name).sort()).toEqual(["lint", "test"]);
+    expect(
+      Object.values(functions)
+        .filter((f) => f.check)
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(["lint", "test"]);
     // A check runs with no arguments: every argument has a default.
-    for (const name of ["lint", "test"]) for (const arg of Object.values(functions[name]!.arguments)) expect(arg.isOptional, `${name}(${arg.name})`).toBe(true);
+    for (const name of ["lint", "test"])
+      for (const arg of Object.values(functions[name]!.arguments))
+        expect(arg.isOptional, `${name}(${arg.name})`).toBe(true);
     for (const arg of Object.values(construct.arguments)) expect(arg.isOptional, `constructor(${arg.name})`).toBe(true);
   });
 
   it("declares the source, the config and the commit once, in the constructor: `dagger call [--sha C] publish`", () => {
     expect(Object.keys(construct.arguments)).toEqual(["source", "config", "sha"]);
-    for (const fn of Object.values(functions)) expect(Object.keys(fn.arguments).filter((a) => a in construct.arguments), fn.name).toEqual([]);
+    for (const fn of Object.values(functions))
+      expect(
+        Object.keys(fn.arguments).filter((a) => a in construct.arguments),
+        fn.name,
+      ).toEqual([]);
     expect(construct.arguments.sha).toMatchObject({ type: { kind: "STRING" }, defaultValue: '""' });
   });
 
   it("makes `dagger call publish --nightly` a valid call with the documented arguments and defaults", () => {
     const publish = functions.publish!;
-    expect(Object.keys(publish.arguments)).toEqual(["nightly", "tag", "branch", "dryRun", "registryUsername", "registryPassword", "date", "signingKey", "signingPassword"]);
-    expect(construct.arguments.source).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Directory" }, defaultPath: "/" });
-    expect(construct.arguments.source!.ignore).toEqual(expect.arrayContaining(["**/node_modules", "**/dist", ".git/logs"]));
+    expect(Object.keys(publish.arguments)).toEqual([
+      "nightly",
+      "tag",
+      "branch",
+      "dryRun",
+      "registryUsername",
+      "registryPassword",
+      "date",
+      "signingKey",
+      "signingPassword",
+    ]);
+    expect(construct.arguments.source).toMatchObject({
+      type: { kind: "OBJECT_KIND", name: "Directory" },
+      defaultPath: "/",
+    });
+    expect(construct.arguments.source!.ignore).toEqual(
+      expect.arrayContaining(["**/node_modules", "**/dist", ".git/logs"]),
+    );
     // git's objects stay: the module reads the commit's time from them.
     expect(construct.arguments.source!.ignore).not.toContain(".git/objects");
     expect(publish.arguments.nightly).toMatchObject({ type: { kind: "BOOLEAN" }, defaultValue: "false" });
@@ -123,19 +178,29 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
     expect(publish.arguments.tag).toMatchObject({ type: { kind: "STRING" }, defaultValue: '""' });
     expect(construct.arguments.config).toMatchObject({ type: { kind: "STRING" }, defaultValue: '"charthouse.yaml"' });
     // The password is a Secret end to end: never a string argument.
-    expect(publish.arguments.registryPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
+    expect(publish.arguments.registryPassword).toMatchObject({
+      type: { kind: "OBJECT_KIND", name: "Secret", optional: true },
+    });
     // The signing key and its password are Secrets too: never a string argument a process list shows.
-    expect(publish.arguments.signingKey).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
-    expect(publish.arguments.signingPassword).toMatchObject({ type: { kind: "OBJECT_KIND", name: "Secret", optional: true } });
+    expect(publish.arguments.signingKey).toMatchObject({
+      type: { kind: "OBJECT_KIND", name: "Secret", optional: true },
+    });
+    expect(publish.arguments.signingPassword).toMatchObject({
+      type: { kind: "OBJECT_KIND", name: "Secret", optional: true },
+    });
     expect(publish.returnType).toMatchObject({ kind: "STRING" });
     expect(functions.package!.returnType).toMatchObject({ kind: "OBJECT_KIND", name: "Directory" });
-    expect(functions.build!.returnType).toMatchObject({ kind: "LIST_KIND", elementType: { kind: "OBJECT_KIND", name: "Container" } });
+    expect(functions.build!.returnType).toMatchObject({
+      kind: "LIST_KIND",
+      elementType: { kind: "OBJECT_KIND", name: "Container" },
+    });
   });
 
   it("takes no secret as a plain string anywhere", () => {
     for (const fn of [...Object.values(functions), construct]) {
       for (const arg of Object.values(fn.arguments)) {
-        if (/password|token|secret/i.test(arg.name)) expect(arg.type, `${fn.name}(${arg.name})`).toMatchObject({ name: "Secret" });
+        if (/password|token|secret/i.test(arg.name))
+          expect(arg.type, `${fn.name}(${arg.name})`).toMatchObject({ name: "Secret" });
       }
     }
   });
@@ -156,24 +221,39 @@ describe("invocation: `dagger call publish --nightly`, through the SDK's entrypo
   it("builds each Dockerfile target of the plan with its build args and OCI labels", () => {
     const builds = call.effects.filter((e) => e.kind === "build").map((e) => e.detail);
     expect(builds.map((b) => b.target)).toEqual(IMAGES);
-    for (const b of builds) expect(b).toMatchObject({ context: call.project, dockerfile: "Dockerfile", platform: "linux/amd64", buildArgs: [] });
+    for (const b of builds)
+      expect(b).toMatchObject({
+        context: call.project,
+        dockerfile: "Dockerfile",
+        platform: "linux/amd64",
+        buildArgs: [],
+      });
     const labels = call.effects.find((e) => e.kind === "publish")!.detail.labels as Record<string, string>;
-    expect(labels).toMatchObject({ "org.opencontainers.image.revision": SHA, "org.opencontainers.image.version": "nightly-20261124" });
+    expect(labels).toMatchObject({
+      "org.opencontainers.image.revision": SHA,
+      "org.opencontainers.image.version": "nightly-20261124",
+    });
   });
 
   it("publishes exactly the immutable images, pushes the chart with helm, then moves every alias after the last push", async () => {
     // Pushed side by side: in any order.
-    expect(publishes(call).sort()).toEqual(IMAGES.map((n) => `${proxy.host}/${call.namespace}/${n}:nightly-20261124`).sort());
+    expect(publishes(call).sort()).toEqual(
+      IMAGES.map((n) => `${proxy.host}/${call.namespace}/${n}:nightly-20261124`).sort(),
+    );
     const helmPush = execs(call).filter((e) => e.includes("helm push"));
     expect(helmPush).toHaveLength(1);
-    expect(helmPush[0]).toMatch(/helm registry login 127\.0\.0\.1:\d+ --username ci --password-stdin --plain-http && helm push \/charts\/hyrax-3\.7\.4-nightly\.20261124\.tgz oci:\/\/127\.0\.0\.1:\d+\/samvera\d+\/charts --plain-http$/);
+    expect(helmPush[0]).toMatch(
+      /helm registry login 127\.0\.0\.1:\d+ --username ci --password-stdin --plain-http && helm push \/charts\/hyrax-3\.7\.4-nightly\.20261124\.tgz oci:\/\/127\.0\.0\.1:\d+\/samvera\d+\/charts --plain-http$/,
+    );
     expect(call.timeline.filter((t) => /^PUT .*manifests\/nightly$/.test(t))).toHaveLength(4);
     const lastPublish = call.timeline.map((t) => t.startsWith("publish ")).lastIndexOf(true);
     expect(call.timeline.findIndex((t) => /manifests\/nightly$/.test(t))).toBeGreaterThan(lastPublish);
     const client = new RegistryClient({ credentials: ci });
     for (const n of IMAGES) {
       const repo = `${proxy.host}/${call.namespace}/${n}`;
-      expect((await client.headManifest(repo, "nightly"))?.digest).toBe((await client.headManifest(repo, "nightly-20261124"))?.digest);
+      expect((await client.headManifest(repo, "nightly"))?.digest).toBe(
+        (await client.headManifest(repo, "nightly-20261124"))?.digest,
+      );
     }
   });
 
@@ -181,7 +261,12 @@ describe("invocation: `dagger call publish --nightly`, through the SDK's entrypo
     const bindings = call.effects.filter((e) => e.kind === "service-binding").map((e) => e.detail.alias);
     expect(new Set(bindings)).toEqual(new Set(["solr", "postgres", "redis", "fcrepo"]));
     const caches = call.effects.filter((e) => e.kind === "cache").map((e) => e.detail);
-    expect(caches).toContainEqual(expect.objectContaining({ path: "/app/samvera/.cache", cache: { key: `charthouse-${proxy.host.replace(":", "-")}-${call.namespace}-app-samvera-.cache` } }));
+    expect(caches).toContainEqual(
+      expect.objectContaining({
+        path: "/app/samvera/.cache",
+        cache: { key: `charthouse-${proxy.host.replace(":", "-")}-${call.namespace}-app-samvera-.cache` },
+      }),
+    );
   });
 
   it("stages charts from the chart and its local dependencies only, not the whole source", () => {
@@ -217,7 +302,11 @@ describe("invocation: every other function as `dagger call` calls it", () => {
   });
 
   it("publish --dry-run in an adopting repository (charthouse its blueprint) runs every gate there and publishes nothing", async () => {
-    const call = await daggerCall("publish", { nightly: true, dryRun: true, sha: SHA, date: "2026-11-24", ...credentials }, { adopter: true });
+    const call = await daggerCall(
+      "publish",
+      { nightly: true, dryRun: true, sha: SHA, date: "2026-11-24", ...credentials },
+      { adopter: true },
+    );
     expect(value(call)).toMatch(/All 12 gate step\(s\) passed for nightly 20261124; nothing was pushed\./);
     expect(publishes(call)).toEqual([]);
     expect(call.timeline).toEqual([]);
@@ -225,7 +314,11 @@ describe("invocation: every other function as `dagger call` calls it", () => {
   });
 
   it("a gate that fails (an exec error from the engine) is returned as the function's error, and nothing is published", async () => {
-    const call = await daggerCall("publish", { nightly: true, sha: SHA, date: "2026-11-24", ...credentials }, { failExec: (args) => args.join(" ").includes("test -f APP") });
+    const call = await daggerCall(
+      "publish",
+      { nightly: true, sha: SHA, date: "2026-11-24", ...credentials },
+      { failExec: (args) => args.join(" ").includes("test -f APP") },
+    );
     expect(call.run.code).toBe(1);
     expect(call.returned).toMatchObject({ error: { message: expect.stringMatching(/did not complete successfully/) } });
     expect(publishes(call)).toEqual([]);
@@ -236,7 +329,10 @@ describe("invocation: every other function as `dagger call` calls it", () => {
     const call = await daggerCall(
       "publish",
       { nightly: true, sha: SHA, date: "2026-11-24", ...credentials },
-      { failExec: (args) => args.join(" ").includes("test -f APP"), failStderr: `env dump: CHARTHOUSE_REGISTRY_PASSWORD=${CANARY}\n` },
+      {
+        failExec: (args) => args.join(" ").includes("test -f APP"),
+        failStderr: `env dump: CHARTHOUSE_REGISTRY_PASSWORD=${CANARY}\n`,
+      },
     );
     expect(call.run.code).toBe(1);
     expect(JSON.stringify(call.returned)).toMatch(/did not complete successfully/);
@@ -248,8 +344,12 @@ describe("invocation: every other function as `dagger call` calls it", () => {
 
   it("plan returns the plan as JSON with its steps, and pushes nothing", async () => {
     const call = await daggerCall("plan", { nightly: true, sha: SHA, date: "2026-11-24", ...credentials });
-    const plan = JSON.parse(value(call) as string) as { steps: { kind: string; image?: { repository: string; tag: string } }[] };
-    expect(plan.steps.filter((s) => s.kind === "push-image").map((s) => `${s.image!.repository}:${s.image!.tag}`)).toEqual(IMAGES.map((n) => `${proxy.host}/${call.namespace}/${n}:nightly-20261124`));
+    const plan = JSON.parse(value(call) as string) as {
+      steps: { kind: string; image?: { repository: string; tag: string } }[];
+    };
+    expect(
+      plan.steps.filter((s) => s.kind === "push-image").map((s) => `${s.image!.repository}:${s.image!.tag}`),
+    ).toEqual(IMAGES.map((n) => `${proxy.host}/${call.namespace}/${n}:nightly-20261124`));
     expect(call.effects.filter((e) => e.kind === "build" || e.kind === "publish")).toEqual([]);
   });
 
@@ -271,7 +371,9 @@ describe("invocation: every other function as `dagger call` calls it", () => {
     const call = await daggerCall("lint", { sha: SHA });
     expect(value(call)).toMatch(/helm lint --strict hyrax … ok/);
     expect(call.effects.filter((e) => e.kind === "build")).toEqual([]);
-    expect(new Set(execs(call).flatMap((e) => /^helm (dependency build|lint|template)/.exec(e)?.[1] ?? []))).toEqual(new Set(["dependency build", "lint", "template"]));
+    expect(new Set(execs(call).flatMap((e) => /^helm (dependency build|lint|template)/.exec(e)?.[1] ?? []))).toEqual(
+      new Set(["dependency build", "lint", "template"]),
+    );
   });
 
   it("package returns a directory of charts", async () => {

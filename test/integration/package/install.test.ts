@@ -11,24 +11,50 @@ describe("charthouse installed as a user installs it: npm pack, then npm install
   it("the installed charthouse answers --version, plans the example and inits a repository", () => {
     const work = tempTree();
     // npm pack runs `prepare`, which builds dist/: the tarball carries the compiled CLI.
-    const tarball = execFileSync("npm", ["pack", "--pack-destination", work, "--silent"], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+    const tarball = execFileSync("npm", ["pack", "--pack-destination", work, "--silent"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n")
+      .pop()!;
     // The test kit (throwaway registries, dockerd starter, fakes) is for charthouse's own tests: never shipped,
     // not even as a stale build left in dist/ by an older layout.
-    const shipped = execFileSync("tar", ["-tzf", join(work, tarball)], { encoding: "utf8" }).split("\n").filter(Boolean);
+    const shipped = execFileSync("tar", ["-tzf", join(work, tarball)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
     expect(shipped).toContain("package/dist/cli/main.js");
-    expect(shipped.filter((f) => /^package\/(test|dist\/test|dist\/src\/local)\/|registry-server|free-port|dockerd/.test(f))).toEqual([]);
+    expect(
+      shipped.filter((f) => /^package\/(test|dist\/test|dist\/src\/local)\/|registry-server|free-port|dockerd/.test(f)),
+    ).toEqual([]);
     const prefix = join(work, "prefix");
-    execFileSync("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", join(work, tarball)], { cwd: work, stdio: "pipe" });
-    const charthouse = (args: string[], cwd = work) => execFileSync(join(prefix, "bin/charthouse"), args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync(
+      "npm",
+      ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", join(work, tarball)],
+      { cwd: work, stdio: "pipe" },
+    );
+    const charthouse = (args: string[], cwd = work) =>
+      execFileSync(join(prefix, "bin/charthouse"), args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
     expect(charthouse(["--version"]).trim()).toBe(pkg.version);
-    const plan = charthouse(["plan", "--config", join(ROOT, "examples/hyrax/charthouse.yaml"), "--nightly", "--date", "2026-11-24", "--sha", "1".repeat(40)]);
+    const plan = charthouse([
+      "plan",
+      "--config",
+      join(ROOT, "examples/hyrax/charthouse.yaml"),
+      "--nightly",
+      "--date",
+      "2026-11-24",
+      "--sha",
+      "1".repeat(40),
+    ]);
     expect(plan).toMatch(/^charthouse plan: nightly 20261124/);
 
     const repo = join(work, "repo");
     cpSync(join(ROOT, "examples/hyrax"), repo, { recursive: true });
     rmSync(join(repo, "charthouse.yaml"));
-    expect(charthouse(["init", repo])).toMatch(/wrote charthouse\.yaml, dagger\.json, \.github\/workflows\/charthouse\.yml/);
+    expect(charthouse(["init", repo])).toMatch(
+      /wrote charthouse\.yaml, dagger\.json, \.github\/workflows\/charthouse\.yml/,
+    );
     expect(readdirSync(repo)).toEqual(expect.arrayContaining(["charthouse.yaml", "dagger.json"]));
   }, 180_000);
 });

@@ -45,7 +45,7 @@ describe("tag lists (real registry, basic auth)", () => {
 
   it.each([
     ['</v2/x/tags/list?last=b&n=2>; rel="next"', "/v2/x/tags/list?last=b&n=2"],
-    ['<https://r.example/v2/x/tags/list?n=2&last=b>; rel=next', "https://r.example/v2/x/tags/list?n=2&last=b"],
+    ["<https://r.example/v2/x/tags/list?n=2&last=b>; rel=next", "https://r.example/v2/x/tags/list?n=2&last=b"],
     [null, undefined],
   ])("Link %s → %s", (header, path) => {
     expect(nextLink(header)).toBe(path);
@@ -55,13 +55,24 @@ describe("tag lists (real registry, basic auth)", () => {
 describe("manifests and revisions", () => {
   it("reads an image's revision, version and created from its config labels", async () => {
     const repo = `${canaryRegistry().host}/samvera/dassie`;
-    const digest = await pushImage(canaryRegistry().host, repo, "5.0.1", {
-      "org.opencontainers.image.revision": COMMIT,
-      "org.opencontainers.image.version": "5.0.1",
-      "org.opencontainers.image.created": "2026-11-23T18:00:00Z",
-    }, ci);
+    const digest = await pushImage(
+      canaryRegistry().host,
+      repo,
+      "5.0.1",
+      {
+        "org.opencontainers.image.revision": COMMIT,
+        "org.opencontainers.image.version": "5.0.1",
+        "org.opencontainers.image.created": "2026-11-23T18:00:00Z",
+      },
+      ci,
+    );
     const client = new RegistryClient({ credentials: ci });
-    expect(await readTag(client, repo, "5.0.1")).toEqual({ digest, revision: COMMIT, version: "5.0.1", created: "2026-11-23T18:00:00Z" });
+    expect(await readTag(client, repo, "5.0.1")).toEqual({
+      digest,
+      revision: COMMIT,
+      version: "5.0.1",
+      created: "2026-11-23T18:00:00Z",
+    });
     expect(await readTag(client, repo, "9.9.9")).toBeNull();
     expect((await client.headManifest(repo, "5.0.1"))?.digest).toBe(digest);
     expect(await client.headManifest(repo, "9.9.9")).toBeNull();
@@ -78,16 +89,26 @@ describe("manifests and revisions", () => {
   });
 
   it("asks for credentials when there are none", async () => {
-    const error = await new RegistryClient().listTags(`${canaryRegistry().host}/samvera/dassie`).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/denied repository:samvera\/dassie:pull anonymously \(HTTP 401.*; pass registry credentials$/);
+    const error = await new RegistryClient()
+      .listTags(`${canaryRegistry().host}/samvera/dassie`)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /denied repository:samvera\/dassie:pull anonymously \(HTTP 401.*; pass registry credentials$/,
+    );
   });
 });
 
 describe("push preflight with basic auth", () => {
   it("opens and cancels an upload session: ok for a user with push rights", async () => {
     const check = await new RegistryClient({ credentials: ci }).checkPush(`${canaryRegistry().host}/samvera/new-repo`);
-    expect(check).toEqual({ ok: true, scope: "repository:samvera/new-repo:pull,push", detail: "an upload session was opened and cancelled" });
+    expect(check).toEqual({
+      ok: true,
+      scope: "repository:samvera/new-repo:pull,push",
+      detail: "an upload session was opened and cancelled",
+    });
     // Nothing was left behind.
-    expect(await new RegistryClient({ credentials: ci }).listTags(`${canaryRegistry().host}/samvera/new-repo`)).toEqual([]);
+    expect(await new RegistryClient({ credentials: ci }).listTags(`${canaryRegistry().host}/samvera/new-repo`)).toEqual(
+      [],
+    );
   });
 });

@@ -21,7 +21,8 @@ beforeEach(async () => {
   proxy.fault = () => ({ kind: "pass" });
   const client = new RegistryClient();
   const previous = (await client.getManifest(`${registry.host}/samvera/dassie`, "5.0.0"))!;
-  for (const alias of ["5.0", "5", "latest"]) await client.putManifest(`${registry.host}/samvera/dassie`, alias, previous);
+  for (const alias of ["5.0", "5", "latest"])
+    await client.putManifest(`${registry.host}/samvera/dassie`, alias, previous);
   proxy.recorded.length = 0;
 });
 afterAll(async () => {
@@ -47,26 +48,44 @@ async function releaseAliases(client: RegistryClient) {
 
 describe("a faulty registry is survived", () => {
   it.each([
-    { name: "429 with Retry-After", match: /PUT .*manifests\/latest/, fault: { kind: "respond", status: 429, headers: { "retry-after": "1" } } as Fault, times: 1 },
+    {
+      name: "429 with Retry-After",
+      match: /PUT .*manifests\/latest/,
+      fault: { kind: "respond", status: 429, headers: { "retry-after": "1" } } as Fault,
+      times: 1,
+    },
     { name: "503 twice", match: /GET .*manifests/, fault: { kind: "respond", status: 503 } as Fault, times: 2 },
     { name: "dropped connections", match: /HEAD .*manifests/, fault: { kind: "drop" } as Fault, times: 2 },
-    { name: "a slow answer past the timeout", match: /GET .*tags\/list/, fault: { kind: "delay", ms: 1500 } as Fault, times: 1 },
+    {
+      name: "a slow answer past the timeout",
+      match: /GET .*tags\/list/,
+      fault: { kind: "delay", ms: 1500 } as Fault,
+      times: 1,
+    },
   ])("$name", async ({ match, fault, times }) => {
     const seen = faultFirst(times, match, fault);
     proxy.recorded.length = 0;
     const started = Date.now();
     const outcomes = await releaseAliases(new RegistryClient({ retry: fast }));
-    expect(outcomes.map((o) => [o.move.alias, o.moved])).toEqual([["5.0", true], ["5", true], ["latest", true]]);
+    expect(outcomes.map((o) => [o.move.alias, o.moved])).toEqual([
+      ["5.0", true],
+      ["5", true],
+      ["latest", true],
+    ]);
     // Every alias holds exactly the release's manifest: nothing half-published.
     const client = new RegistryClient();
     const target = (await client.headManifest(`${registry.host}/samvera/dassie`, "5.0.1"))!.digest;
-    for (const alias of ["5.0", "5", "latest"]) expect((await client.headManifest(`${registry.host}/samvera/dassie`, alias))?.digest).toBe(target);
+    for (const alias of ["5.0", "5", "latest"])
+      expect((await client.headManifest(`${registry.host}/samvera/dassie`, alias))?.digest).toBe(target);
     const matching = proxy.recorded.filter((r) => match.test(`${r.method} ${r.path}`));
-    const faulted = matching.filter((r) => r.status === "dropped" || r.status === "delayed" || r.status === 429 || r.status === 503);
+    const faulted = matching.filter(
+      (r) => r.status === "dropped" || r.status === "delayed" || r.status === 429 || r.status === 503,
+    );
     expect(faulted.length).toBe(times);
     // Each fault was retried: more such requests came than were faulted (a timed-out one too, whose answer came too late).
     expect(seen()).toBeGreaterThan(times);
-    if (fault.kind === "respond" && fault.headers?.["retry-after"]) expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    if (fault.kind === "respond" && fault.headers?.["retry-after"])
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 });
 
@@ -76,22 +95,33 @@ describe("a registry that stays broken", () => {
     const before = (await client.headManifest(`${registry.host}/samvera/dassie`, "latest"))?.digest;
     const plan = await planAgainstRegistry(new RegistryClient(), proxy.host, "5.0.1");
     proxy.fault = ({ method }) => (method === "PUT" ? { kind: "respond", status: 503 } : { kind: "pass" });
-    const error = await moveAlias(new RegistryClient({ retry: fast }), plan.aliases.find((a) => a.alias === "latest")!).catch((e: unknown) => e);
+    const error = await moveAlias(
+      new RegistryClient({ retry: fast }),
+      plan.aliases.find((a) => a.alias === "latest")!,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
-    expect((error as Error).message).toMatch(/^pushing 127\.0\.0\.1:\d+\/samvera\/dassie:latest: HTTP 503: UNAVAILABLE injected; gave up after 5 attempt\(s\) within the retry budget$/);
+    expect((error as Error).message).toMatch(
+      /^pushing 127\.0\.0\.1:\d+\/samvera\/dassie:latest: HTTP 503: UNAVAILABLE injected; gave up after 5 attempt\(s\) within the retry budget$/,
+    );
     expect((await client.headManifest(`${registry.host}/samvera/dassie`, "latest"))?.digest).toBe(before);
   });
 
   it("gives up on a registry that drops every connection, naming the cause", async () => {
     proxy.fault = () => ({ kind: "drop" });
-    const error = await new RegistryClient({ retry: fast }).listTags(`${proxy.host}/samvera/dassie`).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/^listing tags of 127\.0\.0\.1:\d+\/samvera\/dassie: 127\.0\.0\.1:\d+ could not be reached \((ECONNRESET|UND_ERR_SOCKET|other side closed)\); gave up after 5 attempt\(s\)/);
+    const error = await new RegistryClient({ retry: fast })
+      .listTags(`${proxy.host}/samvera/dassie`)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /^listing tags of 127\.0\.0\.1:\d+\/samvera\/dassie: 127\.0\.0\.1:\d+ could not be reached \((ECONNRESET|UND_ERR_SOCKET|other side closed)\); gave up after 5 attempt\(s\)/,
+    );
   });
 
   it("never waits past its budget, whatever Retry-After asks", async () => {
     proxy.fault = () => ({ kind: "respond", status: 429, headers: { "retry-after": "3600" } });
     const started = Date.now();
-    const error = await new RegistryClient({ retry: fast }).listTags(`${proxy.host}/samvera/dassie`).catch((e: unknown) => e);
+    const error = await new RegistryClient({ retry: fast })
+      .listTags(`${proxy.host}/samvera/dassie`)
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/HTTP 429/);
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -103,7 +133,11 @@ describe("the state reader under faults", () => {
     const direct = await readRunState(new RegistryClient(), config, releaseContext("5.0.1"));
     let n = 0;
     proxy.fault = () => (++n % 3 === 0 ? { kind: "respond", status: 503 } : { kind: "pass" });
-    const viaProxy = await readRunState(new RegistryClient({ retry: fast }), imageConfig(proxy.host), releaseContext("5.0.1"));
+    const viaProxy = await readRunState(
+      new RegistryClient({ retry: fast }),
+      imageConfig(proxy.host),
+      releaseContext("5.0.1"),
+    );
     expect(Object.values(viaProxy.repositories)).toEqual(Object.values(direct.repositories));
   });
 });
@@ -130,7 +164,9 @@ describe("a registry name that does not resolve (stub fetch: no lookup leaves th
       }) as typeof fetch,
     });
     const error = await client.listTags("registry.invalid/samvera/dassie").catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/registry\.invalid could not be reached \(ENOTFOUND\); gave up after 1 attempt/);
+    expect((error as Error).message).toMatch(
+      /registry\.invalid could not be reached \(ENOTFOUND\); gave up after 1 attempt/,
+    );
     expect(calls).toBe(1);
   });
 });

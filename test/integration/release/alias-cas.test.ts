@@ -37,20 +37,31 @@ async function digestsOf(tags: string[]): Promise<Record<string, string | undefi
 }
 
 describe("two release runs racing against the real registry", () => {
-  it.each([
-    { order: ["5.1.0", "5.0.1"] },
-    { order: ["5.0.1", "5.1.0"] },
-  ])("finishing $order.0 first still ends with latest and 5 at 5.1.0", async ({ order }) => {
-    // Both runs plan while 5.0.0 is the highest, and push their immutable tags.
-    const plans = { "5.0.1": await planAgainstRegistry(client, host, "5.0.1"), "5.1.0": await planAgainstRegistry(client, host, "5.1.0") };
-    expect(plans["5.0.1"].aliases.map((a) => a.alias)).toEqual(["5.0", "5", "latest"]);
-    const digest = { "5.0.1": await pushRelease(host, "5.0.1"), "5.1.0": await pushRelease(host, "5.1.0") };
-    for (const version of order as ("5.0.1" | "5.1.0")[]) await moveAll(plans[version].aliases);
-    expect(await digestsOf(["latest", "5", "5.0", "5.1"])).toEqual({ latest: digest["5.1.0"], 5: digest["5.1.0"], "5.0": digest["5.0.1"], "5.1": digest["5.1.0"] });
-  });
+  it.each([{ order: ["5.1.0", "5.0.1"] }, { order: ["5.0.1", "5.1.0"] }])(
+    "finishing $order.0 first still ends with latest and 5 at 5.1.0",
+    async ({ order }) => {
+      // Both runs plan while 5.0.0 is the highest, and push their immutable tags.
+      const plans = {
+        "5.0.1": await planAgainstRegistry(client, host, "5.0.1"),
+        "5.1.0": await planAgainstRegistry(client, host, "5.1.0"),
+      };
+      expect(plans["5.0.1"].aliases.map((a) => a.alias)).toEqual(["5.0", "5", "latest"]);
+      const digest = { "5.0.1": await pushRelease(host, "5.0.1"), "5.1.0": await pushRelease(host, "5.1.0") };
+      for (const version of order as ("5.0.1" | "5.1.0")[]) await moveAll(plans[version].aliases);
+      expect(await digestsOf(["latest", "5", "5.0", "5.1"])).toEqual({
+        latest: digest["5.1.0"],
+        5: digest["5.1.0"],
+        "5.0": digest["5.0.1"],
+        "5.1": digest["5.1.0"],
+      });
+    },
+  );
 
   it("run concurrently, they end the same way", async () => {
-    const [a, b] = await Promise.all([planAgainstRegistry(client, host, "5.0.1"), planAgainstRegistry(client, host, "5.1.0")]);
+    const [a, b] = await Promise.all([
+      planAgainstRegistry(client, host, "5.0.1"),
+      planAgainstRegistry(client, host, "5.1.0"),
+    ]);
     const [, d510] = await Promise.all([pushRelease(host, "5.0.1"), pushRelease(host, "5.1.0")]);
     // Both read every alias before either writes: the window compare-and-set alone cannot close.
     await Promise.all([moveAll(a.aliases), moveAll(b.aliases)]);
@@ -58,12 +69,18 @@ describe("two release runs racing against the real registry", () => {
     expect(after).toEqual({ latest: d510, 5: d510 });
   });
 
-  it.each([1, 2, 3, 4, 5])("run concurrently with the default settle (three read-to-write windows, not a fixed wait), they end the same way (round %i)", async () => {
-    const [a, b] = await Promise.all([planAgainstRegistry(client, host, "5.0.1"), planAgainstRegistry(client, host, "5.1.0")]);
-    const [, d510] = await Promise.all([pushRelease(host, "5.0.1"), pushRelease(host, "5.1.0")]);
-    await Promise.all([moveAll(a.aliases, DEFAULT_SETTLE), moveAll(b.aliases, DEFAULT_SETTLE)]);
-    expect(await digestsOf(["latest", "5"])).toEqual({ latest: d510, 5: d510 });
-  });
+  it.each([1, 2, 3, 4, 5])(
+    "run concurrently with the default settle (three read-to-write windows, not a fixed wait), they end the same way (round %i)",
+    async () => {
+      const [a, b] = await Promise.all([
+        planAgainstRegistry(client, host, "5.0.1"),
+        planAgainstRegistry(client, host, "5.1.0"),
+      ]);
+      const [, d510] = await Promise.all([pushRelease(host, "5.0.1"), pushRelease(host, "5.1.0")]);
+      await Promise.all([moveAll(a.aliases, DEFAULT_SETTLE), moveAll(b.aliases, DEFAULT_SETTLE)]);
+      expect(await digestsOf(["latest", "5"])).toEqual({ latest: d510, 5: d510 });
+    },
+  );
 
   it("never moves an alias backwards that someone else moved since the plan", async () => {
     const plan = await planAgainstRegistry(client, host, "5.0.1");
@@ -72,8 +89,14 @@ describe("two release runs racing against the real registry", () => {
     const d520 = await pushRelease(host, "5.2.0");
     await moveAll((await planAgainstRegistry(client, host, "5.2.0")).aliases);
     const outcomes = await moveAll(plan.aliases);
-    expect(outcomes.map((o) => [o.move.alias, o.moved])).toEqual([["5.0", true], ["5", false], ["latest", false]]);
-    expect(outcomes[2]!.reason).toMatch(/was moved by another run to 5\.2\.0, not older than this run's version 5\.0\.1; leaving it/);
+    expect(outcomes.map((o) => [o.move.alias, o.moved])).toEqual([
+      ["5.0", true],
+      ["5", false],
+      ["latest", false],
+    ]);
+    expect(outcomes[2]!.reason).toMatch(
+      /was moved by another run to 5\.2\.0, not older than this run's version 5\.0\.1; leaving it/,
+    );
     expect(await digestsOf(["latest", "5"])).toEqual({ latest: d520, 5: d520 });
   });
 });
@@ -87,7 +110,9 @@ describe("an alias move's cost", () => {
       const move = { ...plan.aliases.find((a) => a.alias === "latest")!, repository: `${proxy.host}/samvera/dassie` };
       const outcome = await moveAlias(new RegistryClient(), move);
       expect(outcome.moved).toBe(true);
-      expect(proxy.recorded.map((r) => `${r.method} ${r.path.replace(/sha256:[0-9a-f]+/, "DIGEST")} ${r.status}`)).toEqual([
+      expect(
+        proxy.recorded.map((r) => `${r.method} ${r.path.replace(/sha256:[0-9a-f]+/, "DIGEST")} ${r.status}`),
+      ).toEqual([
         "GET /v2/samvera/dassie/manifests/5.0.1 200",
         "HEAD /v2/samvera/dassie/manifests/latest 200",
         "PUT /v2/samvera/dassie/manifests/latest 201",

@@ -33,7 +33,10 @@ const runs: CliRun[] = [];
 const repo = (name: string) => `${registry.host}/samvera/${name}`;
 const client = () => new RegistryClient({ credentials: ci });
 /** docker, helm, cosign and syft for the verifiers: the registry login through the credential helper, never a file. */
-const tools = () => ({ ...toolEnvironment(join(work, "tools"), registry.host, ci), PATH: `${dirname(builtTool("cosign"))}:${toolEnvironment(join(work, "tools"), registry.host, ci).PATH}` });
+const tools = () => ({
+  ...toolEnvironment(join(work, "tools"), registry.host, ci),
+  PATH: `${dirname(builtTool("cosign"))}:${toolEnvironment(join(work, "tools"), registry.host, ci).PATH}`,
+});
 
 function signingEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -70,11 +73,28 @@ afterAll(async () => {
 
 describe("charthouse publish signs what it publishes", () => {
   it("nightly with a cosign key and a GnuPG key: every image digest and the chart signed and attested before the aliases move", async () => {
-    const run = await publish(["--nightly", "--date", "2026-11-24", "--sha", SHA, "--gpg-keyring", gpg.secring, "--gpg-key", "charthouse signing test"]);
+    const run = await publish([
+      "--nightly",
+      "--date",
+      "2026-11-24",
+      "--sha",
+      SHA,
+      "--gpg-keyring",
+      gpg.secring,
+      "--gpg-key",
+      "charthouse signing test",
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    for (const name of IMAGES) expect(run.stdout).toMatch(new RegExp(`sign and attest ${repo(name)}:nightly-20261124 … ok .*1 signature\\(s\\), 2 attestation\\(s\\)`));
-    expect(run.stdout).toMatch(new RegExp(`sign and attest ${repo("charts/hyrax")}:3.7.4-nightly.20261124 … ok .*1 signature\\(s\\), 1 attestation\\(s\\)`));
+    for (const name of IMAGES)
+      expect(run.stdout).toMatch(
+        new RegExp(`sign and attest ${repo(name)}:nightly-20261124 … ok .*1 signature\\(s\\), 2 attestation\\(s\\)`),
+      );
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `sign and attest ${repo("charts/hyrax")}:3.7.4-nightly.20261124 … ok .*1 signature\\(s\\), 1 attestation\\(s\\)`,
+      ),
+    );
     // The order: the last signature before the first alias move.
     const lines = run.stdout.split("\n");
     const lastSign = lines.findLastIndex((l) => l.includes("sign and attest"));
@@ -90,87 +110,168 @@ describe("charthouse publish signs what it publishes", () => {
   it("cosign verify --key accepts every image and the chart by tag; a different key is refused", async () => {
     for (const name of [...IMAGES, "charts/hyrax"]) {
       const tag = name === "charts/hyrax" ? "3.7.4-nightly.20261124" : "nightly-20261124";
-      const out = await must(builtTool("cosign"), cosignArgs.verify(keys.publicKey, `${repo(name)}:${tag}`, { plainHttp: true }), { env: tools() });
+      const out = await must(
+        builtTool("cosign"),
+        cosignArgs.verify(keys.publicKey, `${repo(name)}:${tag}`, { plainHttp: true }),
+        { env: tools() },
+      );
       expect(out).toContain(`"docker-manifest-digest":"${await digest(name, tag.replace("+", "_"))}"`);
     }
     const other = await cosignKeyPair(join(work, "other"), "other-password");
-    const refused = await runProcess(builtTool("cosign"), cosignArgs.verify(other.publicKey, `${repo("dassie")}:nightly-20261124`, { plainHttp: true }), { env: tools() });
+    const refused = await runProcess(
+      builtTool("cosign"),
+      cosignArgs.verify(other.publicKey, `${repo("dassie")}:nightly-20261124`, { plainHttp: true }),
+      { env: tools() },
+    );
     expect(refused.code).not.toBe(0);
     expect(refused.output).toMatch(/no matching signatures|invalid signature/i);
   });
 
   it("cosign verify-attestation accepts the SBOM and the provenance, which names the commit and the gates", async () => {
     const reference = `${repo("dassie")}:nightly-20261124`;
-    const sbom = await must(builtTool("cosign"), cosignArgs.verifyAttestation(keys.publicKey, reference, "spdxjson", { plainHttp: true }), { env: tools() });
-    const sbomStatement = JSON.parse(Buffer.from(JSON.parse(sbom.trim().split("\n").pop()!).payload, "base64").toString("utf8"));
+    const sbom = await must(
+      builtTool("cosign"),
+      cosignArgs.verifyAttestation(keys.publicKey, reference, "spdxjson", { plainHttp: true }),
+      { env: tools() },
+    );
+    const sbomStatement = JSON.parse(
+      Buffer.from(JSON.parse(sbom.trim().split("\n").pop()!).payload, "base64").toString("utf8"),
+    );
     expect(sbomStatement.predicateType).toBe("https://spdx.dev/Document");
     expect(sbomStatement.predicate.spdxVersion).toMatch(/^SPDX-2\./);
-    const prov = await must(builtTool("cosign"), cosignArgs.verifyAttestation(keys.publicKey, reference, "slsaprovenance1", { plainHttp: true }), { env: tools() });
-    const statement = JSON.parse(Buffer.from(JSON.parse(prov.trim().split("\n").pop()!).payload, "base64").toString("utf8"));
+    const prov = await must(
+      builtTool("cosign"),
+      cosignArgs.verifyAttestation(keys.publicKey, reference, "slsaprovenance1", { plainHttp: true }),
+      { env: tools() },
+    );
+    const statement = JSON.parse(
+      Buffer.from(JSON.parse(prov.trim().split("\n").pop()!).payload, "base64").toString("utf8"),
+    );
     expect(statement.subject[0].digest.sha256).toBe((await digest("dassie", "nightly-20261124"))!.slice(7));
     expect(statement.predicate.buildDefinition.resolvedDependencies[0].digest.gitCommit).toBe(SHA);
-    expect(statement.predicate.buildDefinition.internalParameters.gates).toEqual(expect.arrayContaining([expect.stringMatching(/^build dassie/), expect.stringMatching(/^test in dassie/)]));
+    expect(statement.predicate.buildDefinition.internalParameters.gates).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^build dassie/), expect.stringMatching(/^test in dassie/)]),
+    );
     expect(statement.predicate.runDetails.byproducts[0].name).toBe("config");
   });
 
   it("helm pull --verify checks the chart's provenance against the public keyring", async () => {
     const dest = join(work, "pulled");
     mkdirSync(dest);
-    const pulled = await runProcess(helmBinary(), [...helmArgs.pull(`oci://${registry.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", dest, { plainHttp: true }), "--verify", "--keyring", gpg.pubring], { env: tools() });
+    const pulled = await runProcess(
+      helmBinary(),
+      [
+        ...helmArgs.pull(`oci://${registry.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", dest, {
+          plainHttp: true,
+        }),
+        "--verify",
+        "--keyring",
+        gpg.pubring,
+      ],
+      { env: tools() },
+    );
     expect(pulled.output).toMatch(/Signed by: charthouse signing test/);
     expect(pulled.code).toBe(0);
-    expect(readFileSync(join(dest, "hyrax-3.7.4-nightly.20261124.tgz.prov"), "utf8")).toMatch(/^-----BEGIN PGP SIGNED MESSAGE-----/);
+    expect(readFileSync(join(dest, "hyrax-3.7.4-nightly.20261124.tgz.prov"), "utf8")).toMatch(
+      /^-----BEGIN PGP SIGNED MESSAGE-----/,
+    );
   });
 
   it("sync --verify-key installs the chart the pipeline signed; a newer one pushed by a token holder without the key is refused and the release stays", async () => {
     const sync = async (cluster: FakeCluster, extra: string[] = []) => {
       let stdout = "";
       let stderr = "";
-      const args = ["sync", "--chart", `oci://${repo("charts/hyrax")}`, "--release", "hyrax", "--namespace", "samvera", "--policy", "nightly", "--verify-key", keys.publicKey, "--json", ...extra];
-      const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env: { CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY }, cwd: "/", now: () => new Date("2026-11-26T03:00:00Z") };
+      const args = [
+        "sync",
+        "--chart",
+        `oci://${repo("charts/hyrax")}`,
+        "--release",
+        "hyrax",
+        "--namespace",
+        "samvera",
+        "--policy",
+        "nightly",
+        "--verify-key",
+        keys.publicKey,
+        "--json",
+        ...extra,
+      ];
+      const io = {
+        stdout: (t: string) => void (stdout += t),
+        stderr: (t: string) => void (stderr += t),
+        env: { CHARTHOUSE_REGISTRY_USERNAME: "ci", CHARTHOUSE_REGISTRY_PASSWORD: CANARY },
+        cwd: "/",
+        now: () => new Date("2026-11-26T03:00:00Z"),
+      };
       const code = await runCli(args, io, cluster);
       const result = { code, stdout, stderr };
       runs.push(result);
       return { code: result.code, line: JSON.parse(result.stdout.trim().split("\n").pop()!) };
     };
     // The chart names the images it pins, and sync checks their signatures too.
-    const manifest = JSON.parse((await client().getManifest(repo("charts/hyrax"), "3.7.4-nightly.20261124"))!.bytes.toString("utf8"));
+    const manifest = JSON.parse(
+      (await client().getManifest(repo("charts/hyrax"), "3.7.4-nightly.20261124"))!.bytes.toString("utf8"),
+    );
     const config = JSON.parse((await client().getBlob(repo("charts/hyrax"), manifest.config.digest)).toString("utf8"));
-    expect(config.annotations[PINNED_IMAGES_ANNOTATION]).toContain(`${repo("dassie")}:nightly-20261124@${await digest("dassie", "nightly-20261124")}`);
+    expect(config.annotations[PINNED_IMAGES_ANNOTATION]).toContain(
+      `${repo("dassie")}:nightly-20261124@${await digest("dassie", "nightly-20261124")}`,
+    );
     const fresh = new FakeCluster(null);
     const first = await sync(fresh, ["--dry-run"]);
-    expect(first.line).toMatchObject({ action: "upgraded", installed: "3.7.4-nightly.20261124", digest: await digest("charts/hyrax", "3.7.4-nightly.20261124") });
+    expect(first.line).toMatchObject({
+      action: "upgraded",
+      installed: "3.7.4-nightly.20261124",
+      digest: await digest("charts/hyrax", "3.7.4-nightly.20261124"),
+    });
 
     // Someone with the registry token, but not the key, pushes a newer nightly.
     await pushChartVersion(repo("charts/hyrax"), "3.7.5-nightly.20261126", { credentials: ci });
     const cluster = new FakeCluster({ chart: "hyrax", version: "3.7.4-nightly.20261124", status: "deployed" });
     const refused = await sync(cluster);
     expect(refused.code).toBe(22);
-    expect(refused.line.skipped).toEqual([{ version: "3.7.5-nightly.20261126", reason: "refused: it is not signed (no cosign signature in the registry)" }]);
+    expect(refused.line.skipped).toEqual([
+      { version: "3.7.5-nightly.20261126", reason: "refused: it is not signed (no cosign signature in the registry)" },
+    ]);
     expect(cluster.helmCalls).toEqual([]);
   });
 
   it("a wrong password is refused before anything is built or pushed (exit 2)", async () => {
-    const run = await publish(["--nightly", "--date", "2026-11-25", "--sha", SHA], signingEnv({ CHARTHOUSE_SIGNING_PASSWORD: "wrong-password" }));
+    const run = await publish(
+      ["--nightly", "--date", "2026-11-25", "--sha", SHA],
+      signingEnv({ CHARTHOUSE_SIGNING_PASSWORD: "wrong-password" }),
+    );
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/the cosign signing key does not open with its password .*check CHARTHOUSE_SIGNING_PASSWORD\. Nothing was built or pushed\./);
+    expect(run.stderr).toMatch(
+      /the cosign signing key does not open with its password .*check CHARTHOUSE_SIGNING_PASSWORD\. Nothing was built or pushed\./,
+    );
     for (const name of IMAGES) expect(await digest(name, "nightly-20261125")).toBeUndefined();
   });
 
   it("a key given two ways, or a public key for a private one, is a usage error naming the fix (exit 2)", async () => {
     const twice = await publish(["--nightly", "--sha", SHA, "--signing-key", keys.privateKey]);
     expect(twice.code).toBe(2);
-    expect(twice.stderr).toMatch(/the cosign signing key was given 2 ways \(--signing-key, CHARTHOUSE_SIGNING_KEY\): give it one way/);
-    const pub = await publish(["--nightly", "--sha", SHA], signingEnv({ CHARTHOUSE_SIGNING_KEY: readFileSync(keys.publicKey, "utf8") }));
+    expect(twice.stderr).toMatch(
+      /the cosign signing key was given 2 ways \(--signing-key, CHARTHOUSE_SIGNING_KEY\): give it one way/,
+    );
+    const pub = await publish(
+      ["--nightly", "--sha", SHA],
+      signingEnv({ CHARTHOUSE_SIGNING_KEY: readFileSync(keys.publicKey, "utf8") }),
+    );
     expect(pub.code).toBe(2);
-    expect(pub.stderr).toMatch(/the signing key from CHARTHOUSE_SIGNING_KEY is a public key \(cosign\.pub\); sign with the private one/);
+    expect(pub.stderr).toMatch(
+      /the signing key from CHARTHOUSE_SIGNING_KEY is a public key \(cosign\.pub\); sign with the private one/,
+    );
   });
 });
 
 describe("the canaries: the signing key, its password, the GnuPG passphrase and the registry password", () => {
   it("appear in no output, no file of the project, and no blob or layer of the registry", () => {
     expect(runs.length).toBeGreaterThan(3);
-    const pemBody = keys.pem.split("\n").filter((l) => l && !l.startsWith("-----")).join("").slice(0, 40);
+    const pemBody = keys.pem
+      .split("\n")
+      .filter((l) => l && !l.startsWith("-----"))
+      .join("")
+      .slice(0, 40);
     for (const needle of [PASSWORD, PASSPHRASE, pemBody, CANARY]) {
       for (const r of runs) expect(`${r.stdout}${r.stderr}`).not.toContain(needle);
       expect(filesContaining(project, needle)).toEqual([]);

@@ -7,29 +7,63 @@ import { helmBinary } from "../../../src/exec/index.js";
 const CHART = new URL("../../../deploy/updater", import.meta.url).pathname;
 
 function render(...sets: string[]): Record<string, any>[] {
-  const out = execFileSync(helmBinary(), [...helmArgs.template("upd", CHART), "--namespace", "ops", ...sets.flatMap((s) => ["--set", s])], { encoding: "utf8" });
-  return parseAllDocuments(out).map((d) => d.toJS()).filter(Boolean);
+  const out = execFileSync(
+    helmBinary(),
+    [...helmArgs.template("upd", CHART), "--namespace", "ops", ...sets.flatMap((s) => ["--set", s])],
+    { encoding: "utf8" },
+  );
+  return parseAllDocuments(out)
+    .map((d) => d.toJS())
+    .filter(Boolean);
 }
 
 describe("deploy/updater, the updater's own chart (real helm)", () => {
   it("lints strictly", () => {
-    expect(execFileSync(helmBinary(), helmArgs.lint(CHART), { encoding: "utf8" })).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    expect(execFileSync(helmBinary(), helmArgs.lint(CHART), { encoding: "utf8" })).toMatch(
+      /1 chart\(s\) linted, 0 chart\(s\) failed/,
+    );
   });
 
   it("renders with default values a valid CronJob, ServiceAccount, Role and RoleBinding", () => {
     const docs = render();
-    expect(docs.map((d) => `${d.apiVersion}/${d.kind}`).sort()).toEqual(["batch/v1/CronJob", "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding", "v1/ServiceAccount"]);
+    expect(docs.map((d) => `${d.apiVersion}/${d.kind}`).sort()).toEqual([
+      "batch/v1/CronJob",
+      "rbac.authorization.k8s.io/v1/Role",
+      "rbac.authorization.k8s.io/v1/RoleBinding",
+      "v1/ServiceAccount",
+    ]);
     const cron = docs.find((d) => d.kind === "CronJob")!;
-    expect(cron.spec).toMatchObject({ schedule: "17 * * * *", concurrencyPolicy: "Forbid", jobTemplate: { spec: { backoffLimit: 0 } } });
+    expect(cron.spec).toMatchObject({
+      schedule: "17 * * * *",
+      concurrencyPolicy: "Forbid",
+      jobTemplate: { spec: { backoffLimit: 0 } },
+    });
     const pod = cron.spec.jobTemplate.spec.template.spec;
     expect(pod.serviceAccountName).toBe("upd-charthouse-updater");
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
     const container = pod.containers[0];
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(container.resources.limits).toEqual({ cpu: "500m", memory: "512Mi" });
     expect(container.image).toBe("ghcr.io/samvera-labs/charthouse:0.1.0");
     expect(container.command).toEqual(["charthouse"]);
-    expect(container.args).toEqual(["sync", "--chart", "oci://ghcr.io/samvera/charts/hyrax", "--release", "hyrax", "--namespace", "ops", "--policy", "stable", "--timeout", "10m", "--zero-exit-on-upgrade"]);
+    expect(container.args).toEqual([
+      "sync",
+      "--chart",
+      "oci://ghcr.io/samvera/charts/hyrax",
+      "--release",
+      "hyrax",
+      "--namespace",
+      "ops",
+      "--policy",
+      "stable",
+      "--timeout",
+      "10m",
+      "--zero-exit-on-upgrade",
+    ]);
     expect(pod.imagePullSecrets).toBeUndefined();
   });
 
@@ -38,10 +72,20 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     const role = docs.find((d) => d.kind === "Role")!;
     const binding = docs.find((d) => d.kind === "RoleBinding")!;
     expect(role.metadata.namespace).toBe("samvera");
-    expect(role.rules.flatMap((r: { resources: string[] }) => r.resources)).toEqual(expect.arrayContaining(["secrets", "configmaps", "deployments"]));
-    expect(role.rules.some((r: { resources: string[] }) => r.resources.includes("clusterroles") || r.resources.includes("*"))).toBe(false);
+    expect(role.rules.flatMap((r: { resources: string[] }) => r.resources)).toEqual(
+      expect.arrayContaining(["secrets", "configmaps", "deployments"]),
+    );
+    expect(
+      role.rules.some(
+        (r: { resources: string[] }) => r.resources.includes("clusterroles") || r.resources.includes("*"),
+      ),
+    ).toBe(false);
     expect(binding.metadata.namespace).toBe("samvera");
-    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "upd-charthouse-updater" });
+    expect(binding.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "Role",
+      name: "upd-charthouse-updater",
+    });
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "upd-charthouse-updater", namespace: "ops" }]);
   });
 
@@ -50,17 +94,35 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     const docs = render(`target.release=${hostile.replace(/,/g, "\\,")}`, "target.valuesConfigMap=hyrax-values");
     const container = docs.find((d) => d.kind === "CronJob")!.spec.jobTemplate.spec.template.spec.containers[0];
     expect(container.command).toEqual(["charthouse"]);
-    expect(container.args.slice(0, 5)).toEqual(["sync", "--chart", "oci://ghcr.io/samvera/charts/hyrax", "--release", hostile]);
+    expect(container.args.slice(0, 5)).toEqual([
+      "sync",
+      "--chart",
+      "oci://ghcr.io/samvera/charts/hyrax",
+      "--release",
+      hostile,
+    ]);
     expect(container.args.slice(-3)).toEqual(["--values", "/etc/charthouse/values.yaml", "--zero-exit-on-upgrade"]);
   });
 
   it("takes an imagePullSecret, registry credentials and a webhook from Secrets, a pinned digest, a schedule", () => {
-    const docs = render("imagePullSecrets[0].name=ghcr-pull", "registrySecret=ghcr-read", "webhook.secretName=slack", "image.digest=sha256:" + "a".repeat(64), "schedule=0 4 * * *", "target.policy=~5.0");
+    const docs = render(
+      "imagePullSecrets[0].name=ghcr-pull",
+      "registrySecret=ghcr-read",
+      "webhook.secretName=slack",
+      "image.digest=sha256:" + "a".repeat(64),
+      "schedule=0 4 * * *",
+      "target.policy=~5.0",
+    );
     const cron = docs.find((d) => d.kind === "CronJob")!;
     const pod = cron.spec.jobTemplate.spec.template.spec;
     expect(cron.spec.schedule).toBe("0 4 * * *");
     expect(pod.imagePullSecrets).toEqual([{ name: "ghcr-pull" }]);
-    const env = Object.fromEntries(pod.containers[0].env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.valueFrom ?? e.value]));
+    const env = Object.fromEntries(
+      pod.containers[0].env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [
+        e.name,
+        e.valueFrom ?? e.value,
+      ]),
+    );
     expect(env.CHARTHOUSE_REGISTRY_PASSWORD).toEqual({ secretKeyRef: { name: "ghcr-read", key: "password" } });
     expect(env.CHARTHOUSE_WEBHOOK).toEqual({ secretKeyRef: { name: "slack", key: "url" } });
     expect(pod.containers[0].image).toBe(`ghcr.io/samvera-labs/charthouse:0.1.0@sha256:${"a".repeat(64)}`);

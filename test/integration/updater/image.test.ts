@@ -10,8 +10,13 @@ describe("the updater's image, built on the real Docker engine", () => {
     await ensureNodeBaseImage(env.DOCKER_HOST);
     execFileSync(process.execPath, ["scripts/pack-image.mjs"], { cwd: ROOT, stdio: "pipe" });
     const tag = "localhost/charthouse/charthouse:test";
-    execFileSync("docker", ["build", "--target", "charthouse-prebuilt", "--build-arg", `NODE_IMAGE=${NODE_BASE_IMAGE}`, "--tag", tag, "."], { cwd: ROOT, env, stdio: "pipe" });
-    const run = (...args: string[]) => execFileSync("docker", ["run", "--rm", "--network", "none", ...args], { env, encoding: "utf8" });
+    execFileSync(
+      "docker",
+      ["build", "--target", "charthouse-prebuilt", "--build-arg", `NODE_IMAGE=${NODE_BASE_IMAGE}`, "--tag", tag, "."],
+      { cwd: ROOT, env, stdio: "pipe" },
+    );
+    const run = (...args: string[]) =>
+      execFileSync("docker", ["run", "--rm", "--network", "none", ...args], { env, encoding: "utf8" });
     const help = run(tag, "sync", "--help");
     expect(help).toMatch(/^Usage: charthouse sync \[options\]/);
     expect(help).toContain("--policy <policy>");

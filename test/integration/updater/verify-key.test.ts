@@ -24,19 +24,46 @@ const digests = new Map<string, string>();
 const PASSWORD = "verify-suite-password";
 
 async function sign(version: string, key: { privateKey: string }, password: string): Promise<void> {
-  await must(builtTool("cosign"), cosignArgs.sign(key.privateKey, `${chart}@${digests.get(version)}`, { plainHttp: true }), { env: { ...process.env, COSIGN_PASSWORD: password } });
+  await must(
+    builtTool("cosign"),
+    cosignArgs.sign(key.privateKey, `${chart}@${digests.get(version)}`, { plainHttp: true }),
+    { env: { ...process.env, COSIGN_PASSWORD: password } },
+  );
 }
 
-async function sync(cluster: FakeCluster, env: Record<string, string>, extra: string[] = []): Promise<{ code: number; result: SyncResult; stderr: string }> {
+async function sync(
+  cluster: FakeCluster,
+  env: Record<string, string>,
+  extra: string[] = [],
+): Promise<{ code: number; result: SyncResult; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await runCli(
-    ["sync", "--chart", `oci://${chart}`, "--release", "hyrax", "--namespace", "samvera", "--policy", "^3", "--json", ...extra],
-    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: "/", now: () => new Date("2026-11-25T03:00:00Z") },
+    [
+      "sync",
+      "--chart",
+      `oci://${chart}`,
+      "--release",
+      "hyrax",
+      "--namespace",
+      "samvera",
+      "--policy",
+      "^3",
+      "--json",
+      ...extra,
+    ],
+    {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      env,
+      cwd: "/",
+      now: () => new Date("2026-11-25T03:00:00Z"),
+    },
     cluster,
   );
   // A usage error is no sync decision: its JSON is the error's (schemas/error.schema.json).
-  if (code === 2 && !stdout.includes('"action"')) return { code, result: undefined as never, stderr: `${stdout}${stderr}` };
+  if (code === 2 && !stdout.includes('"action"'))
+    return { code, result: undefined as never, stderr: `${stdout}${stderr}` };
   return { code, result: valid("sync", stdout.trim().split("\n").pop()!), stderr };
 }
 
@@ -46,7 +73,8 @@ beforeAll(async () => {
   const keys = tempTree();
   ours = await cosignKeyPair(join(keys, "ours"), PASSWORD);
   theirs = await cosignKeyPair(join(keys, "theirs"), "their-password");
-  for (const version of ["3.7.4", "3.7.5", "3.8.0", "3.9.0"]) digests.set(version, await pushChartVersion(chart, version));
+  for (const version of ["3.7.4", "3.7.5", "3.8.0", "3.9.0"])
+    digests.set(version, await pushChartVersion(chart, version));
   await sign("3.7.4", ours, PASSWORD);
 });
 afterAll(async () => registry?.stop());
@@ -65,11 +93,19 @@ describe("charthouse sync --verify-key", () => {
     expect(code).toBe(22);
     expect(result.action).toBe("refused");
     expect(result.skipped).toEqual([
-      { version: "3.9.0", reason: `refused: its signature is of ${digests.get("3.7.4")}, not of ${digests.get("3.9.0")}` },
-      { version: "3.8.0", reason: "refused: its signature does not verify with the key (signed by another key, or altered)" },
+      {
+        version: "3.9.0",
+        reason: `refused: its signature is of ${digests.get("3.7.4")}, not of ${digests.get("3.9.0")}`,
+      },
+      {
+        version: "3.8.0",
+        reason: "refused: its signature does not verify with the key (signed by another key, or altered)",
+      },
       { version: "3.7.5", reason: "refused: it is not signed (no cosign signature in the registry)" },
     ]);
-    expect(result.message).toMatch(/^refused every newer version: 3\.9\.0 \(.*\); 3\.8\.0 \(.*\); 3\.7\.5 \(.*\); 3\.7\.4 stays installed$/);
+    expect(result.message).toMatch(
+      /^refused every newer version: 3\.9\.0 \(.*\); 3\.8\.0 \(.*\); 3\.7\.5 \(.*\); 3\.7\.4 stays installed$/,
+    );
   });
 
   it("installs the newest version the key signed, by digest, naming what it refused on the way (the key from the environment)", async () => {
@@ -93,15 +129,25 @@ describe("charthouse sync --verify-key", () => {
     const image = `${registry.host}/samvera/dassie`;
     const imageDigest = await pushImage(registry.host, image, "nightly-20261126", {});
     const pinned = `${image}:nightly-20261126@${imageDigest}`;
-    digests.set("4.0.0", await pushChartVersion(chart, "4.0.0", { annotations: { [PINNED_IMAGES_ANNOTATION]: pinned } }));
+    digests.set(
+      "4.0.0",
+      await pushChartVersion(chart, "4.0.0", { annotations: { [PINNED_IMAGES_ANNOTATION]: pinned } }),
+    );
     await sign("4.0.0", ours, PASSWORD);
     const cluster = new FakeCluster({ chart: "hyrax", version: "3.9.0", status: "deployed" });
     const refused = await sync(cluster, {}, ["--verify-key", ours.publicKey, "--policy", "^4"]);
     expect(refused.code).toBe(22);
-    expect(refused.result.skipped).toEqual([{ version: "4.0.0", reason: `refused: the image it pins, ${pinned}: is not signed (no cosign signature in the registry)` }]);
+    expect(refused.result.skipped).toEqual([
+      {
+        version: "4.0.0",
+        reason: `refused: the image it pins, ${pinned}: is not signed (no cosign signature in the registry)`,
+      },
+    ]);
     expect(cluster.helmCalls).toEqual([]);
 
-    await must(builtTool("cosign"), cosignArgs.sign(ours.privateKey, `${image}@${imageDigest}`, { plainHttp: true }), { env: { ...process.env, COSIGN_PASSWORD: PASSWORD } });
+    await must(builtTool("cosign"), cosignArgs.sign(ours.privateKey, `${image}@${imageDigest}`, { plainHttp: true }), {
+      env: { ...process.env, COSIGN_PASSWORD: PASSWORD },
+    });
     const installed = await sync(cluster, {}, ["--verify-key", ours.publicKey, "--policy", "^4"]);
     expect(installed.code).toBe(10);
     expect(installed.result).toMatchObject({ action: "upgraded", installed: "4.0.0" });

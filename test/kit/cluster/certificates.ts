@@ -25,13 +25,42 @@ export interface ClusterPki {
 export async function makeClusterPki(dir: string): Promise<ClusterPki> {
   const openssl = requireTool("openssl");
   const f = (name: string) => join(dir, name);
-  const key = (name: string) => run(openssl, ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(name)]);
+  const key = (name: string) =>
+    run(openssl, ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(name)]);
   await Promise.all([key("ca.key"), key("apiserver.key"), key("admin.key"), key("sa.key")]);
-  await run(openssl, ["req", "-x509", "-new", "-key", f("ca.key"), "-out", f("ca.crt"), "-days", "1", "-subj", "/CN=charthouse-test-ca"]);
+  await run(openssl, [
+    "req",
+    "-x509",
+    "-new",
+    "-key",
+    f("ca.key"),
+    "-out",
+    f("ca.crt"),
+    "-days",
+    "1",
+    "-subj",
+    "/CN=charthouse-test-ca",
+  ]);
   const sign = async (name: string, subject: string, extensions: string) => {
     writeFileSync(f(`${name}.ext`), extensions);
     await run(openssl, ["req", "-new", "-key", f(`${name}.key`), "-out", f(`${name}.csr`), "-subj", subject]);
-    await run(openssl, ["x509", "-req", "-in", f(`${name}.csr`), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f(`${name}.crt`), "-days", "1", "-extfile", f(`${name}.ext`)]);
+    await run(openssl, [
+      "x509",
+      "-req",
+      "-in",
+      f(`${name}.csr`),
+      "-CA",
+      f("ca.crt"),
+      "-CAkey",
+      f("ca.key"),
+      "-CAcreateserial",
+      "-out",
+      f(`${name}.crt`),
+      "-days",
+      "1",
+      "-extfile",
+      f(`${name}.ext`),
+    ]);
   };
   await sign(
     "apiserver",

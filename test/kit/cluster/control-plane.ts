@@ -59,48 +59,137 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
     const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     daemons.push(
-      startDaemon("etcd", bins.etcd, [
-        "--name", "charthouse", "--data-dir", join(dir, "etcd"),
-        "--listen-client-urls", etcdUrl, "--advertise-client-urls", etcdUrl,
-        "--listen-peer-urls", `http://127.0.0.1:${peerPort}`, "--initial-advertise-peer-urls", `http://127.0.0.1:${peerPort}`,
-        "--initial-cluster", `charthouse=http://127.0.0.1:${peerPort}`,
-        // A throwaway store: durability buys nothing and costs seconds on a busy disk.
-        "--unsafe-no-fsync", "--log-level", "warn",
-      ], join(dir, "etcd.log")),
+      startDaemon(
+        "etcd",
+        bins.etcd,
+        [
+          "--name",
+          "charthouse",
+          "--data-dir",
+          join(dir, "etcd"),
+          "--listen-client-urls",
+          etcdUrl,
+          "--advertise-client-urls",
+          etcdUrl,
+          "--listen-peer-urls",
+          `http://127.0.0.1:${peerPort}`,
+          "--initial-advertise-peer-urls",
+          `http://127.0.0.1:${peerPort}`,
+          "--initial-cluster",
+          `charthouse=http://127.0.0.1:${peerPort}`,
+          // A throwaway store: durability buys nothing and costs seconds on a busy disk.
+          "--unsafe-no-fsync",
+          "--log-level",
+          "warn",
+        ],
+        join(dir, "etcd.log"),
+      ),
     );
-    await waitUp(daemons[0]!, "etcd", async () => (await (await fetch(`${etcdUrl}/health`)).json() as { health: string }).health === "true");
+    await waitUp(
+      daemons[0]!,
+      "etcd",
+      async () => ((await (await fetch(`${etcdUrl}/health`)).json()) as { health: string }).health === "true",
+    );
 
     const server = `https://127.0.0.1:${apiPort}`;
     daemons.push(
-      startDaemon("kube-apiserver", bins.apiserver, [
-        "--etcd-servers", etcdUrl, "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", String(apiPort),
-        "--tls-cert-file", pki.serverCert, "--tls-private-key-file", pki.serverKey, "--client-ca-file", pki.caCert,
-        // RBAC is what makes `kubectl auth can-i` and the updater's Role mean something.
-        "--authorization-mode", "Node,RBAC",
-        "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
-        "--service-account-key-file", pki.serviceAccountPub, "--service-account-signing-key-file", pki.serviceAccountKey,
-        "--service-cluster-ip-range", "10.96.0.0/16", "--cert-dir", join(dir, "apiserver-certs"),
-        "--enable-priority-and-fairness=false", "--profiling=false", "--v=1",
-      ], join(dir, "kube-apiserver.log")),
+      startDaemon(
+        "kube-apiserver",
+        bins.apiserver,
+        [
+          "--etcd-servers",
+          etcdUrl,
+          "--bind-address",
+          "127.0.0.1",
+          "--advertise-address",
+          "127.0.0.1",
+          "--secure-port",
+          String(apiPort),
+          "--tls-cert-file",
+          pki.serverCert,
+          "--tls-private-key-file",
+          pki.serverKey,
+          "--client-ca-file",
+          pki.caCert,
+          // RBAC is what makes `kubectl auth can-i` and the updater's Role mean something.
+          "--authorization-mode",
+          "Node,RBAC",
+          "--service-account-issuer",
+          "https://kubernetes.default.svc.cluster.local",
+          "--service-account-key-file",
+          pki.serviceAccountPub,
+          "--service-account-signing-key-file",
+          pki.serviceAccountKey,
+          "--service-cluster-ip-range",
+          "10.96.0.0/16",
+          "--cert-dir",
+          join(dir, "apiserver-certs"),
+          "--enable-priority-and-fairness=false",
+          "--profiling=false",
+          "--v=1",
+        ],
+        join(dir, "kube-apiserver.log"),
+      ),
     );
     const admin = join(dir, "admin.kubeconfig");
-    writeFileSync(admin, kubeconfigYaml({ server, caFile: pki.caCert, credentials: { kind: "certificate", cert: pki.adminCert, key: pki.adminKey } }));
+    writeFileSync(
+      admin,
+      kubeconfigYaml({
+        server,
+        caFile: pki.caCert,
+        credentials: { kind: "certificate", cert: pki.adminCert, key: pki.adminKey },
+      }),
+    );
     await waitUp(daemons[1]!, "kube-apiserver", () => readyz(server, pki), 90_000);
 
     const common = ["--kubeconfig", admin, "--leader-elect=false", "--bind-address", "127.0.0.1", "--v=1"];
     daemons.push(
-      startDaemon("kube-controller-manager", bins.controllerManager, [
-        ...common, "--secure-port", String(await freePort()),
-        "--service-account-private-key-file", pki.serviceAccountKey, "--root-ca-file", pki.caCert,
-        "--cluster-signing-cert-file", pki.caCert, "--cluster-signing-key-file", pki.caKey,
-        // On a loaded machine kwok's heartbeats can lag past the default 50 s; the node-lifecycle
-        // controller would then mark the node NotReady and every pod on it not Ready, stalling a
-        // Deployment's rollout (seen as an --atomic rollback timing out). The controller itself
-        // stays: it lifts the not-ready taint the API server puts on a new node.
-        "--node-monitor-grace-period", "1h",
-      ], join(dir, "kube-controller-manager.log")),
-      startDaemon("kube-scheduler", bins.scheduler, [...common, "--secure-port", String(await freePort())], join(dir, "kube-scheduler.log")),
-      startDaemon("kwok", bins.kwok, ["--kubeconfig", admin, "--manage-all-nodes", "--config", stages, "--cidr", "10.244.0.1/16", "--node-ip", "10.1.0.1"], join(dir, "kwok.log")),
+      startDaemon(
+        "kube-controller-manager",
+        bins.controllerManager,
+        [
+          ...common,
+          "--secure-port",
+          String(await freePort()),
+          "--service-account-private-key-file",
+          pki.serviceAccountKey,
+          "--root-ca-file",
+          pki.caCert,
+          "--cluster-signing-cert-file",
+          pki.caCert,
+          "--cluster-signing-key-file",
+          pki.caKey,
+          // On a loaded machine kwok's heartbeats can lag past the default 50 s; the node-lifecycle
+          // controller would then mark the node NotReady and every pod on it not Ready, stalling a
+          // Deployment's rollout (seen as an --atomic rollback timing out). The controller itself
+          // stays: it lifts the not-ready taint the API server puts on a new node.
+          "--node-monitor-grace-period",
+          "1h",
+        ],
+        join(dir, "kube-controller-manager.log"),
+      ),
+      startDaemon(
+        "kube-scheduler",
+        bins.scheduler,
+        [...common, "--secure-port", String(await freePort())],
+        join(dir, "kube-scheduler.log"),
+      ),
+      startDaemon(
+        "kwok",
+        bins.kwok,
+        [
+          "--kubeconfig",
+          admin,
+          "--manage-all-nodes",
+          "--config",
+          stages,
+          "--cidr",
+          "10.244.0.1/16",
+          "--node-ip",
+          "10.1.0.1",
+        ],
+        join(dir, "kwok.log"),
+      ),
     );
 
     const kubectl = async (args: readonly string[], input?: string) => {
@@ -110,12 +199,27 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
     };
     const nodes = Array.from({ length: opts.nodes ?? 1 }, (_, i) => `kwok-node-${i}`);
     await kubectl(["apply", "-f", "-"], nodes.map(nodeManifest).join("---\n"));
-    await waitUp(daemons[4]!, "the kwok nodes", async () => {
-      const ready = await kubectl(["get", "nodes", "-o", "jsonpath={range .items[*]}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}"]);
-      return ready.split("\n").filter((s) => s === "True").length === nodes.length;
-    }, 60_000);
+    await waitUp(
+      daemons[4]!,
+      "the kwok nodes",
+      async () => {
+        const ready = await kubectl([
+          "get",
+          "nodes",
+          "-o",
+          'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+        ]);
+        return ready.split("\n").filter((s) => s === "True").length === nodes.length;
+      },
+      60_000,
+    );
     // Pods can be created only once the service-account controller made a namespace's `default` account.
-    await waitUp(daemons[2]!, "the controller-manager", async () => (await kubectl(["get", "serviceaccount", "default", "-n", "default", "-o", "name"])).trim() !== "", 60_000);
+    await waitUp(
+      daemons[2]!,
+      "the controller-manager",
+      async () => (await kubectl(["get", "serviceaccount", "default", "-n", "default", "-o", "name"])).trim() !== "",
+      60_000,
+    );
 
     const accounts = join(dir, "accounts");
     mkdirSync(accounts);
@@ -129,7 +233,11 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
       async serviceAccountKubeconfig(namespace, name) {
         const token = (await kubectl(["create", "token", name, "--namespace", namespace, "--duration", "1h"])).trim();
         const path = join(accounts, `${namespace}.${name}.kubeconfig`);
-        writeFileSync(path, kubeconfigYaml({ server, caFile: pki.caCert, credentials: { kind: "token", token }, namespace }), { mode: 0o600 });
+        writeFileSync(
+          path,
+          kubeconfigYaml({ server, caFile: pki.caCert, credentials: { kind: "token", token }, namespace }),
+          { mode: 0o600 },
+        );
         return path;
       },
       stop,
@@ -155,19 +263,33 @@ status:
 }
 
 async function waitUp(daemon: Daemon, what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  await waitFor(what, async () => {
-    if (daemon.exited()) throw new Error(`${daemon.name} exited`);
-    return check();
-  }, timeoutMs, 250);
+  await waitFor(
+    what,
+    async () => {
+      if (daemon.exited()) throw new Error(`${daemon.name} exited`);
+      return check();
+    },
+    timeoutMs,
+    250,
+  );
   if (daemon.exited()) throw new Error(`${daemon.name} exited during start-up`);
 }
 
 function readyz(server: string, pki: ClusterPki): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(`${server}/readyz`, { ca: readFileSync(pki.caCert), cert: readFileSync(pki.adminCert), key: readFileSync(pki.adminKey), timeout: 5000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = request(
+      `${server}/readyz`,
+      {
+        ca: readFileSync(pki.caCert),
+        cert: readFileSync(pki.adminCert),
+        key: readFileSync(pki.adminKey),
+        timeout: 5000,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     req.on("error", () => resolve(false));
     req.on("timeout", () => req.destroy());
     req.end();

@@ -36,7 +36,12 @@ export async function helm(binary: string, args: readonly string[], env: NodeJS.
  * helm (package, push --plain-http), after overriding values and adding templates; returns
  * the digest helm pushed.
  */
-export async function publishChart(fixture: string, repository: string, version: string, opts: { values?: Record<string, unknown>; templates?: Record<string, string> } = {}): Promise<string> {
+export async function publishChart(
+  fixture: string,
+  repository: string,
+  version: string,
+  opts: { values?: Record<string, unknown>; templates?: Record<string, string> } = {},
+): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), "charthouse-chart-"));
   try {
     const name = repository.split("/").pop()!;
@@ -50,7 +55,11 @@ export async function publishChart(fixture: string, repository: string, version:
     const env = { ...clusterEnv("/dev/null", join(work, "home")) };
     await helm(HELM4, helmArgs.package(dir, work), env);
     const pushTo = `oci://${repository.slice(0, repository.lastIndexOf("/"))}`;
-    const out = await runProcess(HELM4, helmArgs.push(join(work, `${name}-${version}.tgz`), pushTo, { plainHttp: true }), { env });
+    const out = await runProcess(
+      HELM4,
+      helmArgs.push(join(work, `${name}-${version}.tgz`), pushTo, { plainHttp: true }),
+      { env },
+    );
     const digest = out.output.match(/Digest: (sha256:[0-9a-f]{64})/)?.[1];
     if (out.code !== 0 || !digest) throw new Error(`helm push ${name} ${version}: ${out.output.trim()}`);
     return digest;

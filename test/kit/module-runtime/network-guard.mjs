@@ -13,7 +13,10 @@ const refuse = (what) => {
 };
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
-  const opts = typeof args[0] === "object" && args[0] !== null && !Array.isArray(args[0]) ? args[0] : { port: args[0], host: typeof args[1] === "string" ? args[1] : undefined };
+  const opts =
+    typeof args[0] === "object" && args[0] !== null && !Array.isArray(args[0])
+      ? args[0]
+      : { port: args[0], host: typeof args[1] === "string" ? args[1] : undefined };
   if (!opts.path && !loopback(opts.host)) refuse(`connect ${opts.host}:${opts.port}`);
   return connect.apply(this, args);
 };

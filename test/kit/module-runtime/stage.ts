@@ -39,7 +39,15 @@ export const RUNTIME_TSX = "4.15.6";
 const REPO = new URL("../../../", import.meta.url).pathname;
 const SDK_PACKAGE = join(REPO, "node_modules/@dagger.io/dagger");
 /** The files the runtime supplies itself rather than take from the module source. */
-const RUNTIME_OWNED = ["package.json", "tsconfig.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "sdk", "node_modules"];
+const RUNTIME_OWNED = [
+  "package.json",
+  "tsconfig.json",
+  "package-lock.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "sdk",
+  "node_modules",
+];
 
 /** package.json as the runtime rewrites it on every load (tsutils/package_json_updator). */
 export function runtimePackageJson(text: string | undefined): PackageJson {
@@ -56,11 +64,20 @@ export function runtimePackageJson(text: string | undefined): PackageJson {
  * when the only dependency is the TypeScript it bundles at exactly its version; else the
  * package manager's install (yarn unless packageManager or a lock file says otherwise).
  */
-export function runtimeInstall(pkg: PackageJson, files: { hasLockFile: (name: string) => boolean }): string | undefined {
+export function runtimeInstall(
+  pkg: PackageJson,
+  files: { hasLockFile: (name: string) => boolean },
+): string | undefined {
   const deps = pkg.dependencies ?? {};
   if (deps.typescript === RUNTIME_TYPESCRIPT && Object.keys(deps).length <= 1) return undefined;
-  const manager = pkg.packageManager?.split("@")[0] ?? (files.hasLockFile("package-lock.json") ? "npm" : files.hasLockFile("pnpm-lock.yaml") ? "pnpm" : "yarn");
-  return manager === "npm" ? "npm install --omit=dev" : manager === "pnpm" ? "pnpm install --prod" : "yarn install --prod";
+  const manager =
+    pkg.packageManager?.split("@")[0] ??
+    (files.hasLockFile("package-lock.json") ? "npm" : files.hasLockFile("pnpm-lock.yaml") ? "pnpm" : "yarn");
+  return manager === "npm"
+    ? "npm install --omit=dev"
+    : manager === "pnpm"
+      ? "pnpm install --prod"
+      : "yarn install --prod";
 }
 
 let sdkCore: Promise<string> | undefined;
@@ -75,15 +92,22 @@ function bundledSdk(): Promise<string> {
     target: "node20",
     external: ["typescript"],
     logLevel: "silent",
-    banner: { js: 'import { createRequire as __sdkRequire } from "node:module"; const require = __sdkRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __sdkRequire } from "node:module"; const require = __sdkRequire(import.meta.url);',
+    },
   }).then((r) => r.outputFiles[0]!.text);
   return sdkCore;
 }
 
 export async function stageModule(repo: string = REPO): Promise<StagedModule> {
-  const config = JSON.parse(readFileSync(join(repo, "dagger.json"), "utf8")) as { source?: string; include?: unknown; exclude?: unknown };
+  const config = JSON.parse(readFileSync(join(repo, "dagger.json"), "utf8")) as {
+    source?: string;
+    include?: unknown;
+    exclude?: unknown;
+  };
   // The harness does not model include/exclude patterns yet: refuse rather than stage something the engine would not.
-  if (config.include || config.exclude) throw new Error("dagger.json include/exclude are not modelled by the module harness");
+  if (config.include || config.exclude)
+    throw new Error("dagger.json include/exclude are not modelled by the module harness");
   const source = config.source ?? ".";
   const root = join(tmpdir(), `charthouse-engine-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const moduleDir = join(root, source);
@@ -92,7 +116,9 @@ export async function stageModule(repo: string = REPO): Promise<StagedModule> {
   const from = join(repo, source);
   cpSync(from, moduleDir, { recursive: true, filter: (path) => !RUNTIME_OWNED.includes(relative(from, path)) });
 
-  const original = existsSync(join(from, "package.json")) ? readFileSync(join(from, "package.json"), "utf8") : undefined;
+  const original = existsSync(join(from, "package.json"))
+    ? readFileSync(join(from, "package.json"), "utf8")
+    : undefined;
   const packageJson = runtimePackageJson(original);
   writeFileSync(join(moduleDir, "package.json"), JSON.stringify(packageJson, null, 2));
   const install = runtimeInstall(packageJson, { hasLockFile: (name) => existsSync(join(from, name)) });
@@ -103,7 +129,10 @@ export async function stageModule(repo: string = REPO): Promise<StagedModule> {
   const sdk = join(moduleDir, "sdk");
   mkdirSync(sdk, { recursive: true });
   writeFileSync(join(sdk, "core.js"), await bundledSdk());
-  const api = readFileSync(join(SDK_PACKAGE, "dist/src/api/client.gen.d.ts"), "utf8").replace(/^import \{ Context \} from "..\/common\/context.js";$/m, 'import type { Context } from "./core.js";');
+  const api = readFileSync(join(SDK_PACKAGE, "dist/src/api/client.gen.d.ts"), "utf8").replace(
+    /^import \{ Context \} from "..\/common\/context.js";$/m,
+    'import type { Context } from "./core.js";',
+  );
   writeFileSync(join(sdk, "client.gen.ts"), `${api}\nexport * from "./core.js";\n`);
   writeFileSync(
     join(sdk, "index.ts"),
@@ -129,24 +158,38 @@ export interface RuntimeRun {
 }
 
 /** Runs the staged module's entrypoint under tsx, the way the runtime container's entrypoint does, against an engine at `port`. */
-export function runEntrypoint(stage: StagedModule, session: { port: number; token: string }, env: Record<string, string> = {}): Promise<RuntimeRun> {
+export function runEntrypoint(
+  stage: StagedModule,
+  session: { port: number; token: string },
+  env: Record<string, string> = {},
+): Promise<RuntimeRun> {
   const log = join(stage.root, "network.log");
   const tsx = join(REPO, "node_modules/tsx/dist/cli.mjs");
   const guard = new URL("./network-guard.mjs", import.meta.url).href;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, "--no-deprecation", "--tsconfig", join(stage.moduleDir, "tsconfig.json"), join(stage.moduleDir, "src/__dagger.entrypoint.ts")], {
-      cwd: stage.moduleDir,
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: stage.root,
-        NODE_OPTIONS: `--import=${guard}`,
-        CHARTHOUSE_NETWORK_LOG: log,
-        DAGGER_SESSION_PORT: String(session.port),
-        DAGGER_SESSION_TOKEN: session.token,
-        ...env,
+    const child = spawn(
+      process.execPath,
+      [
+        tsx,
+        "--no-deprecation",
+        "--tsconfig",
+        join(stage.moduleDir, "tsconfig.json"),
+        join(stage.moduleDir, "src/__dagger.entrypoint.ts"),
+      ],
+      {
+        cwd: stage.moduleDir,
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: stage.root,
+          NODE_OPTIONS: `--import=${guard}`,
+          CHARTHOUSE_NETWORK_LOG: log,
+          DAGGER_SESSION_PORT: String(session.port),
+          DAGGER_SESSION_TOKEN: session.token,
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));

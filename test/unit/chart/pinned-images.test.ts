@@ -8,9 +8,21 @@ import { mustPlan } from "../../kit/plan-assertions.js";
 // its OCI manifest: what the updater checks the signatures of before it installs.
 const cfg = config({
   images: [image("dassie"), image("worker")],
-  charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag", digest: "image.digest" }, { image: "worker", tag: "worker.tag", digest: "worker.digest" }] })],
+  charts: [
+    chart("hyrax", "3.7.4", {
+      pins: [
+        { image: "dassie", tag: "image.tag", digest: "image.digest" },
+        { image: "worker", tag: "worker.tag", digest: "worker.digest" },
+      ],
+    }),
+  ],
 });
-const read = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 0.0.0\n" : path.endsWith("values.yaml") ? "image: {}\n" : undefined);
+const read = async (path: string) =>
+  path.endsWith("Chart.yaml")
+    ? "apiVersion: v2\nname: hyrax\nversion: 0.0.0\n"
+    : path.endsWith("values.yaml")
+      ? "image: {}\n"
+      : undefined;
 const annotations = async (digests: Map<string, string>) => {
   const plan = mustPlan({ kind: "nightly" }, state().build(), cfg);
   const stage = await chartStage(plan.charts[0]!, read, digests);
@@ -19,8 +31,15 @@ const annotations = async (digests: Map<string, string>) => {
 
 describe("the pinned-images annotation", () => {
   it("names every pinned image by repository, tag and digest once the digests are known", async () => {
-    const a = await annotations(new Map([["dassie", digestOf("dassie")], ["worker", digestOf("worker")]]));
-    expect(a[PINNED_IMAGES_ANNOTATION]).toBe(`ghcr.io/samvera/dassie:nightly-20261124@${digestOf("dassie")},ghcr.io/samvera/worker:nightly-20261124@${digestOf("worker")}`);
+    const a = await annotations(
+      new Map([
+        ["dassie", digestOf("dassie")],
+        ["worker", digestOf("worker")],
+      ]),
+    );
+    expect(a[PINNED_IMAGES_ANNOTATION]).toBe(
+      `ghcr.io/samvera/dassie:nightly-20261124@${digestOf("dassie")},ghcr.io/samvera/worker:nightly-20261124@${digestOf("worker")}`,
+    );
     expect(a["org.opencontainers.image.revision"]).toBeDefined();
   });
   it("is absent while no digest is known (the gates' staging, before the pushes)", async () => {

@@ -21,7 +21,14 @@ describe("Chart.yaml and values.yaml rewriting", () => {
     });
     expect(out).toContain("# the chart's name");
     expect(out).toContain('version: "3.7.5-nightly.20261124" # bumped by hand on releases');
-    expect(Object.keys(parse(out))).toEqual(["apiVersion", "name", "version", "appVersion", "dependencies", "annotations"]);
+    expect(Object.keys(parse(out))).toEqual([
+      "apiVersion",
+      "name",
+      "version",
+      "appVersion",
+      "dependencies",
+      "annotations",
+    ]);
     // 5.0 unquoted would read back as the number 5.
     expect(parse(out).appVersion).toBe("5.0");
     expect(parse(out).annotations).toEqual({ "org.opencontainers.image.revision": "abc" });
@@ -36,7 +43,10 @@ describe("Chart.yaml and values.yaml rewriting", () => {
     ]);
     expect(out).toContain("# top comment");
     expect(out).toContain("# which image");
-    expect(parse(out)).toEqual({ image: { repository: "old", tag: "nightly-20261124", digest: "sha256:abc" }, replicas: 1, worker: { image: { tag: "1e3" } } });
+    expect(parse(out)).toEqual({
+      image: { repository: "old", tag: "nightly-20261124", digest: "sha256:abc" },
+      replicas: 1,
+      worker: { image: { tag: "1e3" } },
+    });
   });
 });
-

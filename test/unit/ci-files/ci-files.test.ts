@@ -22,10 +22,18 @@ function variants(): { name: string; circle: string; github: string }[] {
   const project = tempTree();
   cpSync(join(ROOT, "examples/hyrax"), project, { recursive: true });
   rmSync(join(project, "charthouse.yaml"));
-  const circle = initFiles({ root: project, ci: "circleci", module: "github.com/samvera-labs/charthouse@v0.1.0" })[".circleci/config.yml"]!;
-  const github = initFiles({ root: project, ci: "github", module: "github.com/samvera-labs/charthouse@v0.1.0" })[".github/workflows/charthouse.yml"]!;
+  const circle = initFiles({ root: project, ci: "circleci", module: "github.com/samvera-labs/charthouse@v0.1.0" })[
+    ".circleci/config.yml"
+  ]!;
+  const github = initFiles({ root: project, ci: "github", module: "github.com/samvera-labs/charthouse@v0.1.0" })[
+    ".github/workflows/charthouse.yml"
+  ]!;
   return [
-    { name: "charthouse's own", circle: readFileSync(join(ROOT, ".circleci/config.yml"), "utf8"), github: readFileSync(join(ROOT, ".github/workflows/charthouse.yml"), "utf8") },
+    {
+      name: "charthouse's own",
+      circle: readFileSync(join(ROOT, ".circleci/config.yml"), "utf8"),
+      github: readFileSync(join(ROOT, ".github/workflows/charthouse.yml"), "utf8"),
+    },
     { name: "charthouse init for examples/hyrax", circle, github },
   ];
 }
@@ -47,8 +55,12 @@ describe.each(variants())("$name GitHub Actions workflow", ({ github }) => {
     expect(wf.on.schedule[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
     expect(wf.permissions).toEqual({ contents: "read" });
     expect(wf.jobs.gates.permissions).toBeUndefined();
-    for (const job of ["publish-nightly", "publish-release"]) expect(wf.jobs[job].permissions).toEqual({ contents: "read", packages: "write" });
-    expect(wf.jobs["publish-nightly"].concurrency).toEqual({ group: "charthouse-nightly", "cancel-in-progress": false });
+    for (const job of ["publish-nightly", "publish-release"])
+      expect(wf.jobs[job].permissions).toEqual({ contents: "read", packages: "write" });
+    expect(wf.jobs["publish-nightly"].concurrency).toEqual({
+      group: "charthouse-nightly",
+      "cancel-in-progress": false,
+    });
     expect(github).toContain("--registry-password env://GITHUB_TOKEN");
     expect(github).not.toMatch(/run:.*\$\{\{/);
   });
@@ -57,7 +69,8 @@ describe.each(variants())("$name GitHub Actions workflow", ({ github }) => {
     const calls = daggerCalls(github);
     expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
     expect(crossCheck(calls, api, construct)).toEqual([]);
-    for (const c of calls) expect(c.line).toMatch(/^dagger call --sha "\$GITHUB_SHA" publish (--nightly |--tag "\$TAG" |--dry-run$)/);
+    for (const c of calls)
+      expect(c.line).toMatch(/^dagger call --sha "\$GITHUB_SHA" publish (--nightly |--tag "\$TAG" |--dry-run$)/);
     expect(github).not.toMatch(/dagger -m|--source/);
   });
 });
@@ -74,7 +87,8 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
     const release = config.workflows.release.jobs[0]["publish-release"];
     expect(release.filters.branches).toEqual({ ignore: "/.*/" });
     expect(release.filters.tags.only).toBe(circleTagFilter(DEFAULT_POLICY));
-    for (const job of [release, config.workflows.nightly.jobs[0]["publish-nightly"]]) expect(job.context).toBe("charthouse-publish");
+    for (const job of [release, config.workflows.nightly.jobs[0]["publish-nightly"]])
+      expect(job.context).toBe("charthouse-publish");
     expect(circle).toContain("--registry-password env://REGISTRY_TOKEN");
     expect(circle).toContain('dagger call --sha "$CIRCLE_SHA1" publish --dry-run');
     // Installed where the next step finds it: /usr/local/bin is on every step's PATH.
@@ -85,7 +99,10 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
     const calls = daggerCalls(circle);
     expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
     expect(crossCheck(calls, api, construct)).toEqual([]);
-    for (const c of calls) expect(c.line).toMatch(/^dagger call --sha "\$CIRCLE_SHA1" publish (--nightly |--tag "\$CIRCLE_TAG" |--dry-run$)/);
+    for (const c of calls)
+      expect(c.line).toMatch(
+        /^dagger call --sha "\$CIRCLE_SHA1" publish (--nightly |--tag "\$CIRCLE_TAG" |--dry-run$)/,
+      );
     expect(circle).not.toMatch(/dagger -m|--source/);
   });
 });
@@ -95,8 +112,12 @@ describe("tag filters follow the policy", () => {
     const filter = circleTagFilter(DEFAULT_POLICY);
     return new RegExp(filter.slice(1, -1));
   };
-  it.each(["v5.0.1", "v5.1.0-rc.1", "hyrax-chart-v3.7.5"])("release tag %s runs", (tag) => expect(regex().test(tag)).toBe(true));
-  it.each(["5.0.1", "v5", "feature/x", "hyrax-chart-3.7.5", "vv5.0.1"])("%s does not", (tag) => expect(regex().test(tag)).toBe(false));
+  it.each(["v5.0.1", "v5.1.0-rc.1", "hyrax-chart-v3.7.5"])("release tag %s runs", (tag) =>
+    expect(regex().test(tag)).toBe(true),
+  );
+  it.each(["5.0.1", "v5", "feature/x", "hyrax-chart-3.7.5", "vv5.0.1"])("%s does not", (tag) =>
+    expect(regex().test(tag)).toBe(false),
+  );
   it("changes with the policy", () => {
     expect(circleTagFilter({ ...DEFAULT_POLICY, releaseTag: "release-{version}" })).toContain("^release-");
   });
@@ -104,7 +125,9 @@ describe("tag filters follow the policy", () => {
 
 describe("the cross-check catches a renamed function or argument", () => {
   it("reports them", () => {
-    const calls = daggerCalls('dagger call publsh --nightly\ndagger -m x call --source . publish --nightlly\ndagger call --commit x publish');
+    const calls = daggerCalls(
+      "dagger call publsh --nightly\ndagger -m x call --source . publish --nightlly\ndagger call --commit x publish",
+    );
     expect(crossCheck(calls, api, construct)).toEqual([
       "dagger call publsh --nightly: the module has no function publsh",
       "dagger -m x call --source . publish --nightlly: publish has no argument --nightlly",
@@ -120,12 +143,14 @@ describe("the checkers do find problems (so a passing file means something)", ()
   });
 
   it("actionlint flags untrusted input spliced into run:", async () => {
-    const bad = "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n";
+    const bad =
+      "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n";
     expect((await actionlint("bad.yml", bad)).join("\n")).toMatch(/untrusted|potentially untrusted/);
   });
 
   it("the CircleCI checks flag an unknown job, a dangling requires and an undeclared parameter", () => {
-    const bad = "version: 2.1\njobs:\n  a:\n    docker: [{image: x}]\n    steps: [checkout]\nworkflows:\n  w:\n    jobs:\n      - a:\n          requires: [b]\n      - c\nfoo: << pipeline.parameters.missing >>\n";
+    const bad =
+      "version: 2.1\njobs:\n  a:\n    docker: [{image: x}]\n    steps: [checkout]\nworkflows:\n  w:\n    jobs:\n      - a:\n          requires: [b]\n      - c\nfoo: << pipeline.parameters.missing >>\n";
     const problems = checkCircleci(bad).join("\n");
     expect(problems).toMatch(/unknown top-level key foo/);
     expect(problems).toMatch(/runs unknown job c/);

@@ -31,16 +31,31 @@ describe("machine output has a contract: JSON Schemas shipped in schemas/, gener
     const dir = tempTree({ "charthouse.yaml": "registry: ghcr.io/x\nimagse: []\n" });
     const bad = await charthouse(["check", "--json"], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(valid("check", bad.stdout)).toMatchObject({ valid: false, file: "charthouse.yaml", problems: [{ file: "charthouse.yaml", line: 2, column: 1, field: "imagse" }] });
+    expect(valid("check", bad.stdout)).toMatchObject({
+      valid: false,
+      file: "charthouse.yaml",
+      problems: [{ file: "charthouse.yaml", line: 2, column: 1, field: "imagse" }],
+    });
   });
 
   it("a failure under --json is JSON (schemas/error.schema.json), with the exit code and, for config errors, every problem located", async () => {
     const refusal = await charthouse(["plan", ...EXAMPLE, "--nightly", "--tag", "v1.0.0", "--sha", SHA, "--json"]);
     expect(refusal.code).toBe(2);
-    expect(valid("error", refusal.stdout)).toMatchObject({ version: 1, error: { code: 2, kind: "ConfigError", message: expect.stringMatching(/--nightly and --tag name different runs/) } });
+    expect(valid("error", refusal.stdout)).toMatchObject({
+      version: 1,
+      error: {
+        code: 2,
+        kind: "ConfigError",
+        message: expect.stringMatching(/--nightly and --tag name different runs/),
+      },
+    });
     const dir = tempTree({ "charthouse.yaml": "registry: samvera\n" });
     const config = await charthouse(["plan", "--sha", SHA, "--json"], { cwd: dir });
-    expect(valid("error", config.stdout).error).toMatchObject({ code: 2, kind: "ConfigProblemsError", problems: [{ file: "charthouse.yaml", line: 1, field: "registry" }] });
+    expect(valid("error", config.stdout).error).toMatchObject({
+      code: 2,
+      kind: "ConfigProblemsError",
+      problems: [{ file: "charthouse.yaml", line: 1, field: "registry" }],
+    });
   });
 
   it("lint --json matches schemas/publish.schema.json", async () => {

@@ -37,7 +37,9 @@ describe("charthouse plan on the Hyrax example", () => {
     const plan = await planJson(["--nightly", "--date", "2026-11-24"]);
     expect(plan.version).toBe(1);
     expect(plan.images.map((i: any) => [i.name, i.tag])).toEqual(IMAGES.map((n) => [n, "nightly-20261124"]));
-    expect(plan.aliases.map((a: any) => `${a.repository}:${a.alias}`)).toEqual(IMAGES.map((n) => `ghcr.io/samvera/${n}:nightly`));
+    expect(plan.aliases.map((a: any) => `${a.repository}:${a.alias}`)).toEqual(
+      IMAGES.map((n) => `ghcr.io/samvera/${n}:nightly`),
+    );
     expect(plan.charts).toHaveLength(1);
     expect(plan.charts[0].version).toMatch(/-nightly\.20261124$/);
     expect(plan.charts[0].appVersion).toBe("nightly-20261124");
@@ -61,19 +63,33 @@ describe("charthouse plan on the Hyrax example", () => {
     const s = state();
     for (const n of IMAGES) s.release(`ghcr.io/samvera/${n}`, "5.0.0", ["5.0", "5", "latest"]);
     const refs = published(await planJson(["--tag", "v5.0.1"], s.build()));
-    for (const n of IMAGES) for (const t of ["5.0.1", "5.0", "5", "latest"]) expect(refs).toContain(`ghcr.io/samvera/${n}:${t}`);
+    for (const n of IMAGES)
+      for (const t of ["5.0.1", "5.0", "5", "latest"]) expect(refs).toContain(`ghcr.io/samvera/${n}:${t}`);
   });
 
   it("--tag v5.1.0-rc.1: only 5.1.0-rc.1", async () => {
     const plan = await planJson(["--tag", "v5.1.0-rc.1"]);
-    expect(published(plan).filter((r) => !r.includes("/charts/"))).toEqual(IMAGES.map((n) => `ghcr.io/samvera/${n}:5.1.0-rc.1`));
+    expect(published(plan).filter((r) => !r.includes("/charts/"))).toEqual(
+      IMAGES.map((n) => `ghcr.io/samvera/${n}:5.1.0-rc.1`),
+    );
   });
 
   it("--pr publishes nothing and still lists every gate", async () => {
     const plan = await planJson(["--pr", "42"]);
     expect(published(plan)).toEqual([]);
     expect(plan.steps.map((s: any) => s.kind)).toEqual([
-      "build", "build", "build", "build", "smoke", "smoke", "smoke", "smoke", "test", "chart-deps", "lint", "template",
+      "build",
+      "build",
+      "build",
+      "build",
+      "smoke",
+      "smoke",
+      "smoke",
+      "smoke",
+      "test",
+      "chart-deps",
+      "lint",
+      "template",
     ]);
   });
 
@@ -115,7 +131,9 @@ describe("exit codes and errors", () => {
     const dir = tempTree({ "state.json": JSON.stringify({ version: 1, ...s.build() }) });
     const run = await charthouse(["plan", ...EXAMPLE, "--tag", "v5.0.1", "--registry-state", join(dir, "state.json")]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/^charthouse: charthouse refuses this run; nothing was built or pushed:\n  - ghcr.io\/samvera\/dassie:5.0.1 is already published from commit ffffeee, and this run builds 1a2b3c4/);
+    expect(run.stderr).toMatch(
+      /^charthouse: charthouse refuses this run; nothing was built or pushed:\n  - ghcr.io\/samvera\/dassie:5.0.1 is already published from commit ffffeee, and this run builds 1a2b3c4/,
+    );
   });
 
   it("exits 2 on a config error, listing every problem with file:line:column", async () => {
@@ -123,7 +141,9 @@ describe("exit codes and errors", () => {
     const run = await charthouse(["check", "--config", join(dir, "charthouse.yaml")], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      "charthouse: " + join(dir, "charthouse.yaml") + " has 2 problems:\n" +
+      "charthouse: " +
+        join(dir, "charthouse.yaml") +
+        " has 2 problems:\n" +
         '  charthouse.yaml:2:1: imagse: unknown key "imagse"; did you mean "images"? Fix: rename it to images.\n' +
         "  charthouse.yaml:4:11: charts[0].path: nope holds no Chart.yaml. Fix: point charts[].path at a chart directory (relative to charthouse.yaml).\n",
     );
@@ -142,7 +162,9 @@ describe("exit codes and errors", () => {
   });
 
   it("exits 2 on a malformed registry state, naming the field", async () => {
-    const dir = tempTree({ "s.json": JSON.stringify({ version: 1, repositories: { "ghcr.io/x/y": { "1.0.0": { digest: "nope" } } } }) });
+    const dir = tempTree({
+      "s.json": JSON.stringify({ version: 1, repositories: { "ghcr.io/x/y": { "1.0.0": { digest: "nope" } } } }),
+    });
     const run = await charthouse(["plan", ...EXAMPLE, "--registry-state", join(dir, "s.json")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/repositories\["ghcr.io\/x\/y"\]\["1.0.0"\]\.digest must be sha256:<64 hex>/);
@@ -150,7 +172,11 @@ describe("exit codes and errors", () => {
 
   it("check accepts the example", async () => {
     const run = await charthouse(["check", "--config", "examples/hyrax/charthouse.yaml"]);
-    expect(run).toEqual({ code: 0, stderr: "", stdout: "examples/hyrax/charthouse.yaml is valid: 4 images, 1 chart, a test gate with 4 services.\n" });
+    expect(run).toEqual({
+      code: 0,
+      stderr: "",
+      stdout: "examples/hyrax/charthouse.yaml is valid: 4 images, 1 chart, a test gate with 4 services.\n",
+    });
   });
 });
 
@@ -187,7 +213,8 @@ describe("help and messages that tell the truth", () => {
   });
 
   it("test, lint and package take no registry credentials, which they would ignore", async () => {
-    for (const command of ["test", "lint", "package"]) expect((await charthouse([command, "--help"])).stdout).not.toMatch(/--registry-(username|password)/);
+    for (const command of ["test", "lint", "package"])
+      expect((await charthouse([command, "--help"])).stdout).not.toMatch(/--registry-(username|password)/);
     expect((await charthouse(["publish", "--help"])).stdout).toMatch(/--registry-password-stdin/);
   });
 });

@@ -3,7 +3,15 @@ import { didYouMean, editDistance } from "../../../src/config/did-you-mean.js";
 
 describe("edit distance and did-you-mean", () => {
   it.each([
-    ["", "", 0], ["a", "", 1], ["", "abc", 3], ["kitten", "sitting", 3], ["ab", "ba", 1], ["abcd", "acbd", 1], ["abc", "abc", 0], ["ca", "abc", 3], ["a", "b", 1],
+    ["", "", 0],
+    ["a", "", 1],
+    ["", "abc", 3],
+    ["kitten", "sitting", 3],
+    ["ab", "ba", 1],
+    ["abcd", "acbd", 1],
+    ["abc", "abc", 0],
+    ["ca", "abc", 3],
+    ["a", "b", 1],
   ])("%s ~ %s = %i", (a, b, d) => {
     expect(editDistance(a, b)).toBe(d);
     expect(editDistance(b, a)).toBe(d);

@@ -18,16 +18,66 @@ function readEnv(file: string): Record<string, string> {
 
 // One fixture per CI event, as each CI sets its environment.
 const EVENTS: { file: string; event: RunEvent; ci: string; source: string }[] = [
-  { file: "circleci-tag.env", event: { kind: "release", tag: "v5.0.1" }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
-  { file: "circleci-chart-tag.env", event: { kind: "release", tag: "hyrax-chart-v3.7.5" }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
-  { file: "circleci-branch-main.env", event: { kind: "push", branch: "main" }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
-  { file: "circleci-pull-request.env", event: { kind: "pull-request", number: 6789 }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
-  { file: "circleci-scheduled.env", event: { kind: "nightly" }, ci: "circleci", source: "https://github.com/samvera/hyrax" },
-  { file: "github-schedule.env", event: { kind: "nightly" }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
-  { file: "github-tag.env", event: { kind: "release", tag: "v5.0.1" }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
-  { file: "github-push-main.env", event: { kind: "push", branch: "main" }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
-  { file: "github-pull-request.env", event: { kind: "pull-request", number: 6789 }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
-  { file: "github-workflow-dispatch-tag.env", event: { kind: "release", tag: "v5.1.0-rc.1" }, ci: "github-actions", source: "https://github.com/samvera/hyrax" },
+  {
+    file: "circleci-tag.env",
+    event: { kind: "release", tag: "v5.0.1" },
+    ci: "circleci",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "circleci-chart-tag.env",
+    event: { kind: "release", tag: "hyrax-chart-v3.7.5" },
+    ci: "circleci",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "circleci-branch-main.env",
+    event: { kind: "push", branch: "main" },
+    ci: "circleci",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "circleci-pull-request.env",
+    event: { kind: "pull-request", number: 6789 },
+    ci: "circleci",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "circleci-scheduled.env",
+    event: { kind: "nightly" },
+    ci: "circleci",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "github-schedule.env",
+    event: { kind: "nightly" },
+    ci: "github-actions",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "github-tag.env",
+    event: { kind: "release", tag: "v5.0.1" },
+    ci: "github-actions",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "github-push-main.env",
+    event: { kind: "push", branch: "main" },
+    ci: "github-actions",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "github-pull-request.env",
+    event: { kind: "pull-request", number: 6789 },
+    ci: "github-actions",
+    source: "https://github.com/samvera/hyrax",
+  },
+  {
+    file: "github-workflow-dispatch-tag.env",
+    event: { kind: "release", tag: "v5.1.0-rc.1" },
+    ci: "github-actions",
+    source: "https://github.com/samvera/hyrax",
+  },
 ];
 
 describe("the run's event from each CI's environment", () => {
@@ -56,7 +106,11 @@ describe("flags reproduce any CI run on a laptop", () => {
   });
 
   it("prefers a flag over the CI's environment", () => {
-    const context = detectContext({ flags: { nightly: true, date: "2026-01-02" }, env: readEnv("github-tag.env"), now: NOW });
+    const context = detectContext({
+      flags: { nightly: true, date: "2026-01-02" },
+      env: readEnv("github-tag.env"),
+      now: NOW,
+    });
     expect(context.event).toEqual({ kind: "nightly" });
     expect(context.date).toBe("2026-01-02");
   });
@@ -78,7 +132,9 @@ describe("flags reproduce any CI run on a laptop", () => {
   });
 
   it("falls back to the run's date at midnight without git", () => {
-    expect(detectContext({ flags: { sha: SHA, date: "2026-11-24" }, env: {}, now: NOW }).created).toBe("2026-11-24T00:00:00Z");
+    expect(detectContext({ flags: { sha: SHA, date: "2026-11-24" }, env: {}, now: NOW }).created).toBe(
+      "2026-11-24T00:00:00Z",
+    );
   });
 });
 
@@ -87,7 +143,11 @@ describe("bad facts are usage errors that say what to pass", () => {
     { name: "two events", flags: { nightly: true, tag: "v1.0.0" }, message: /--nightly and --tag name different runs/ },
     { name: "no commit", flags: {}, message: /cannot tell which commit.*--sha/ },
     { name: "short sha", flags: { sha: "1a2b3c4" }, message: /not a full commit hash: pass all 40 hex digits/ },
-    { name: "bad date", flags: { sha: SHA, date: "2026-02-30" }, message: /not a calendar date of a run \(1970 or later\): write YYYY-MM-DD/ },
+    {
+      name: "bad date",
+      flags: { sha: SHA, date: "2026-02-30" },
+      message: /not a calendar date of a run \(1970 or later\): write YYYY-MM-DD/,
+    },
     { name: "year zero", flags: { sha: SHA, date: "0000-01-01" }, message: /not a calendar date of a run/ },
     { name: "empty tag", flags: { sha: SHA, tag: "" }, message: /--tag needs a git tag/ },
   ])("$name", ({ flags, message }) => {
@@ -98,18 +158,34 @@ describe("bad facts are usage errors that say what to pass", () => {
 });
 
 describe("events the docs name publish; every other is gates only", () => {
-  const github = (event: string, ref = "refs/heads/main") => ({ GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: event, GITHUB_REF: ref, GITHUB_SHA: SHA });
-  it.each(["issue_comment", "workflow_run", "release", "repository_dispatch"])("GitHub %s on refs/heads/main is no push to main", (name) => {
-    expect(detectContext({ flags: {}, env: github(name), now: NOW }).event).toEqual({ kind: "other", name });
+  const github = (event: string, ref = "refs/heads/main") => ({
+    GITHUB_ACTIONS: "true",
+    GITHUB_EVENT_NAME: event,
+    GITHUB_REF: ref,
+    GITHUB_SHA: SHA,
   });
+  it.each(["issue_comment", "workflow_run", "release", "repository_dispatch"])(
+    "GitHub %s on refs/heads/main is no push to main",
+    (name) => {
+      expect(detectContext({ flags: {}, env: github(name), now: NOW }).event).toEqual({ kind: "other", name });
+    },
+  );
 
   it("a manual workflow_dispatch on a branch only gates; on a tag it re-runs the release", () => {
-    expect(detectContext({ flags: {}, env: github("workflow_dispatch"), now: NOW }).event).toEqual({ kind: "other", name: "workflow_dispatch" });
-    expect(detectContext({ flags: {}, env: github("workflow_dispatch", "refs/tags/v5.0.1"), now: NOW }).event).toEqual({ kind: "release", tag: "v5.0.1" });
+    expect(detectContext({ flags: {}, env: github("workflow_dispatch"), now: NOW }).event).toEqual({
+      kind: "other",
+      name: "workflow_dispatch",
+    });
+    expect(detectContext({ flags: {}, env: github("workflow_dispatch", "refs/tags/v5.0.1"), now: NOW }).event).toEqual({
+      kind: "release",
+      tag: "v5.0.1",
+    });
   });
 
   it("CHARTHOUSE_NIGHTLY=true makes a GitHub run nightly, whatever its event", () => {
-    expect(detectContext({ flags: {}, env: { ...github("workflow_dispatch"), CHARTHOUSE_NIGHTLY: "true" }, now: NOW }).event).toEqual({ kind: "nightly" });
+    expect(
+      detectContext({ flags: {}, env: { ...github("workflow_dispatch"), CHARTHOUSE_NIGHTLY: "true" }, now: NOW }).event,
+    ).toEqual({ kind: "nightly" });
   });
 
   it("a CircleCI pull request number that is not a number is left out, not NaN", () => {
@@ -125,7 +201,8 @@ describe("context edges", () => {
   });
 
   it("a CircleCI pull request URL gives the number only when it ends the URL", () => {
-    const url = (u: string) => detectContext({ flags: {}, env: { CIRCLECI: "true", CIRCLE_SHA1: SHA, CIRCLE_PULL_REQUEST: u }, now: NOW }).event;
+    const url = (u: string) =>
+      detectContext({ flags: {}, env: { CIRCLECI: "true", CIRCLE_SHA1: SHA, CIRCLE_PULL_REQUEST: u }, now: NOW }).event;
     expect(url("https://github.com/samvera/hyrax/pull/77")).toEqual({ kind: "pull-request", number: 77 });
     expect(url("https://github.com/samvera/hyrax/pull/77/files")).toEqual({ kind: "pull-request" });
   });
@@ -138,7 +215,9 @@ describe("context edges", () => {
   });
 
   it("--no-pr (pr: false) names no run beside --nightly", () => {
-    expect(detectContext({ flags: { nightly: true, pr: false }, env: {}, git: { commit: SHA }, now: NOW }).event).toEqual({ kind: "nightly" });
+    expect(
+      detectContext({ flags: { nightly: true, pr: false }, env: {}, git: { commit: SHA }, now: NOW }).event,
+    ).toEqual({ kind: "nightly" });
   });
 });
 
@@ -151,7 +230,8 @@ describe("a registry state file that is not JSON", () => {
 });
 
 describe("context details", () => {
-  const run = (flags: object, env: Record<string, string> = {}) => detectContext({ flags: { sha: SHA, ...flags }, env, now: NOW });
+  const run = (flags: object, env: Record<string, string> = {}) =>
+    detectContext({ flags: { sha: SHA, ...flags }, env, now: NOW });
   it.each([
     [{ nightly: true, branch: "main" }, /--nightly and --branch name different runs/],
     [{ tag: "v1.0.0", pr: 3 }, /--tag and --pr name different runs/],
@@ -171,15 +251,24 @@ describe("context details", () => {
   });
 
   it("reads CircleCI's pull request URL, GitHub's pull_request_target and source", () => {
-    expect(run({}, { CIRCLECI: "true", CIRCLE_PULL_REQUEST: "https://github.com/samvera/hyrax/pull/42" }).event).toEqual({ kind: "pull-request", number: 42 });
-    expect(run({}, { CIRCLECI: "true", CIRCLE_PULL_REQUEST: "https://github.com/samvera/hyrax/pull/42/files" }).event).toEqual({ kind: "pull-request" });
+    expect(
+      run({}, { CIRCLECI: "true", CIRCLE_PULL_REQUEST: "https://github.com/samvera/hyrax/pull/42" }).event,
+    ).toEqual({ kind: "pull-request", number: 42 });
+    expect(
+      run({}, { CIRCLECI: "true", CIRCLE_PULL_REQUEST: "https://github.com/samvera/hyrax/pull/42/files" }).event,
+    ).toEqual({ kind: "pull-request" });
     const gh = { GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: "pull_request_target", GITHUB_REF: "refs/pull/7/merge" };
     expect(run({}, gh).event).toEqual({ kind: "pull-request", number: 7 });
     expect(run({}, { ...gh, GITHUB_REF: "xrefs/pull/7/merge" }).event).toEqual({ kind: "pull-request" });
-    expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/notes/x" }).event).toEqual({ kind: "local" });
+    expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/notes/x" }).event).toEqual({
+      kind: "local",
+    });
     expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: "https://github.com" }).source).toBeUndefined();
     expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "samvera/hyrax" }).source).toBeUndefined();
-    expect(run({}, { GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "samvera/hyrax" }).source).toBe("https://github.com/samvera/hyrax");
+    expect(
+      run({}, { GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "samvera/hyrax" })
+        .source,
+    ).toBe("https://github.com/samvera/hyrax");
   });
 
   it("turns git remotes into https URLs", () => {

@@ -8,13 +8,21 @@ import { commitTimeFromObjects, readObject } from "../../../src/context/git-obje
 import { tempTree } from "../../kit/temp-dir.js";
 
 // What `git show -s --format=%cI` says, in UTC: the reference the reader must match.
-const gitTime = (repo: string, sha: string) => new Date(execFileSync("git", ["show", "-s", "--format=%cI", sha], { cwd: repo, encoding: "utf8" }).trim()).toISOString().replace(".000Z", "Z");
-const git = (repo: string, ...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const gitTime = (repo: string, sha: string) =>
+  new Date(execFileSync("git", ["show", "-s", "--format=%cI", sha], { cwd: repo, encoding: "utf8" }).trim())
+    .toISOString()
+    .replace(".000Z", "Z");
+const git = (repo: string, ...args: string[]) =>
+  execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 /** Appends `line` to the file f and commits it as `message`, committed at `date`. */
 function commitLine(repo: string, line: string, message: string, date: string): void {
   execFileSync("sh", ["-c", 'echo "$1" >> f && git add f', "sh", line], { cwd: repo });
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-F", "-"], { cwd: repo, input: message, env: { ...process.env, GIT_COMMITTER_DATE: date } });
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-F", "-"], {
+    cwd: repo,
+    input: message,
+    env: { ...process.env, GIT_COMMITTER_DATE: date },
+  });
 }
 
 /** A repository of 40 commits with similar messages and times in several time zones. */
@@ -22,7 +30,12 @@ function history(): string {
   const repo = tempTree();
   git(repo, "init", "-q");
   for (let i = 1; i <= 40; i++) {
-    commitLine(repo, `line ${i}`, `a long similar commit message number ${i} with many identical words, so that repack deltifies commits`, `2026-0${(i % 9) + 1}-1${i % 10}T10:0${i % 6}:00${i % 2 ? "+0200" : "-0500"}`);
+    commitLine(
+      repo,
+      `line ${i}`,
+      `a long similar commit message number ${i} with many identical words, so that repack deltifies commits`,
+      `2026-0${(i % 9) + 1}-1${i % 10}T10:0${i % 6}:00${i % 2 ? "+0200" : "-0500"}`,
+    );
   }
   return repo;
 }
@@ -31,24 +44,40 @@ describe("a commit's time from git's object store, without git (the Dagger modul
   it("reads loose objects", () => {
     const repo = history();
     expect(readdirSync(join(repo, ".git/objects/pack")).filter((f) => f.endsWith(".pack"))).toEqual([]);
-    for (const sha of git(repo, "rev-list", "--all").split("\n")) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+    for (const sha of git(repo, "rev-list", "--all").split("\n"))
+      expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
     const head = git(repo, "rev-parse", "HEAD");
-    expect(readObject(join(repo, ".git"), head)!.data.equals(execFileSync("git", ["cat-file", "commit", head], { cwd: repo }))).toBe(true);
+    expect(
+      readObject(join(repo, ".git"), head)!.data.equals(
+        execFileSync("git", ["cat-file", "commit", head], { cwd: repo }),
+      ),
+    ).toBe(true);
   });
 
   it("reads packed objects, deltified commits among them", () => {
     const repo = history();
     git(repo, "repack", "-adf", "--window=250", "--depth=50", "-q");
-    const verify = git(repo, "verify-pack", "-v", ...readdirSync(join(repo, ".git/objects/pack")).filter((f) => f.endsWith(".idx")).map((f) => join(".git/objects/pack", f)));
+    const verify = git(
+      repo,
+      "verify-pack",
+      "-v",
+      ...readdirSync(join(repo, ".git/objects/pack"))
+        .filter((f) => f.endsWith(".idx"))
+        .map((f) => join(".git/objects/pack", f)),
+    );
     // A delta's line has its chain depth and base: the packed reader must apply deltas to pass.
-    expect(verify.split("\n").filter((l) => / commit /.test(l) && l.trim().split(/\s+/).length >= 7).length).toBeGreaterThan(0);
-    for (const sha of git(repo, "rev-list", "--all").split("\n")) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+    expect(
+      verify.split("\n").filter((l) => / commit /.test(l) && l.trim().split(/\s+/).length >= 7).length,
+    ).toBeGreaterThan(0);
+    for (const sha of git(repo, "rev-list", "--all").split("\n"))
+      expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
   });
 
   it("reads deltas that name their base by sha (REF_DELTA, as packs written without offsets have)", () => {
     const repo = history();
     git(repo, "-c", "repack.useDeltaBaseOffset=false", "repack", "-adf", "--window=250", "--depth=50", "-q");
-    for (const sha of git(repo, "rev-list", "--all").split("\n")) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+    for (const sha of git(repo, "rev-list", "--all").split("\n"))
+      expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
   });
 
   it("finds, in a pack, commits at both ends of the index (first byte 00 and ff)", () => {
@@ -58,7 +87,9 @@ describe("a commit's time from git's object store, without git (the Dagger modul
     // thousands of git processes would take seconds.
     const ends: Record<string, string> = {};
     for (let i = 0; !(ends["00"] && ends["ff"]) && i < 100_000; i++) {
-      const body = Buffer.from(`tree ${tree}\nauthor t <t@example.org> 1777593600 +0000\ncommitter t <t@example.org> ${1777593600 + i} +0000\n\nprobe ${i}\n`);
+      const body = Buffer.from(
+        `tree ${tree}\nauthor t <t@example.org> 1777593600 +0000\ncommitter t <t@example.org> ${1777593600 + i} +0000\n\nprobe ${i}\n`,
+      );
       const raw = Buffer.concat([Buffer.from(`commit ${body.length}\0`), body]);
       const sha = createHash("sha1").update(raw).digest("hex");
       const first = sha.slice(0, 2);
@@ -72,8 +103,10 @@ describe("a commit's time from git's object store, without git (the Dagger modul
     git(repo, "repack", "-adf", "-q");
     git(repo, "prune");
     expect(Object.keys(ends).sort()).toEqual(["00", "ff"]);
-    for (const sha of Object.values(ends)) expect(existsSync(join(repo, ".git/objects", sha.slice(0, 2), sha.slice(2)))).toBe(false);
-    for (const sha of Object.values(ends)) expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
+    for (const sha of Object.values(ends))
+      expect(existsSync(join(repo, ".git/objects", sha.slice(0, 2), sha.slice(2)))).toBe(false);
+    for (const sha of Object.values(ends))
+      expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
     // And a sha the pack lacks, in a populated and in an empty fanout bucket.
     expect(commitTimeFromObjects(join(repo, ".git"), `00${"0".repeat(38)}`)).toBeUndefined();
     expect(commitTimeFromObjects(join(repo, ".git"), "f".repeat(40))).toBeUndefined();
@@ -132,7 +165,11 @@ describe("the run's git facts in every shape a checkout comes in", () => {
     const repo = small();
     execFileSync("mkdir", ["-p", join(repo, "charts/hyrax/templates")]);
     const facts = readGitFacts(join(repo, "charts/hyrax/templates"))!;
-    expect(facts).toMatchObject({ commit: git(repo, "rev-parse", "HEAD"), branch: "main", committedAt: "2026-03-03T11:00:00Z" });
+    expect(facts).toMatchObject({
+      commit: git(repo, "rev-parse", "HEAD"),
+      branch: "main",
+      committedAt: "2026-03-03T11:00:00Z",
+    });
     expect(facts.commitTime!(git(repo, "rev-parse", "HEAD~2"))).toBe("2026-03-01T11:00:00Z");
   });
 
@@ -163,7 +200,9 @@ describe("the run's git facts in every shape a checkout comes in", () => {
     expect(facts.commit).toBe(git(repo, "rev-parse", "HEAD~1"));
     expect(facts.branch).toBe("backport/5.0");
     expect(new Date(facts.committedAt!).toISOString()).toBe("2026-03-02T11:00:00.000Z");
-    expect(new Date(facts.commitTime!(git(repo, "rev-parse", "HEAD~2"))!).toISOString()).toBe("2026-03-01T11:00:00.000Z");
+    expect(new Date(facts.commitTime!(git(repo, "rev-parse", "HEAD~2"))!).toISOString()).toBe(
+      "2026-03-01T11:00:00.000Z",
+    );
     expect(facts.commitTime!("0".repeat(40))).toBeUndefined();
   });
 
@@ -186,7 +225,9 @@ describe("the run's git facts in every shape a checkout comes in", () => {
     commitLine(clone, "local", "local", "2026-04-01T08:00:00Z");
     const facts = readGitFacts(clone)!;
     expect(facts.committedAt).toBe("2026-04-01T08:00:00Z");
-    expect(new Date(facts.commitTime!(git(origin, "rev-parse", "HEAD"))!).toISOString()).toBe("2026-03-03T11:00:00.000Z");
+    expect(new Date(facts.commitTime!(git(origin, "rev-parse", "HEAD"))!).toISOString()).toBe(
+      "2026-03-03T11:00:00.000Z",
+    );
   });
 });
 
@@ -197,13 +238,44 @@ describe("HEAD's commit and branch from a checkout's files, read through a funct
 
   it.each([
     ["a detached HEAD", { ".git/HEAD": `${S}\n` }, { commit: S }],
-    ["a loose branch ref", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": `${S}\n` }, { commit: S, branch: "main" }],
-    ["the loose ref over packed-refs", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": `${S}\n`, ".git/packed-refs": `# pack-refs with: peeled\n${S2} refs/heads/main\n` }, { commit: S, branch: "main" }],
-    ["a packed branch ref", { ".git/HEAD": "ref: refs/heads/release/5.x\n", ".git/packed-refs": `# pack-refs with: peeled\n${S2} refs/heads/main-old\n${S} refs/heads/release/5.x\n` }, { commit: S, branch: "release/5.x" }],
-    ["a ref whose name only ends like the branch", { ".git/HEAD": "ref: refs/heads/x\n", ".git/packed-refs": `${S2} refs/heads/main/x\n` }, { branch: "x" }],
+    [
+      "a loose branch ref",
+      { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": `${S}\n` },
+      { commit: S, branch: "main" },
+    ],
+    [
+      "the loose ref over packed-refs",
+      {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        ".git/refs/heads/main": `${S}\n`,
+        ".git/packed-refs": `# pack-refs with: peeled\n${S2} refs/heads/main\n`,
+      },
+      { commit: S, branch: "main" },
+    ],
+    [
+      "a packed branch ref",
+      {
+        ".git/HEAD": "ref: refs/heads/release/5.x\n",
+        ".git/packed-refs": `# pack-refs with: peeled\n${S2} refs/heads/main-old\n${S} refs/heads/release/5.x\n`,
+      },
+      { commit: S, branch: "release/5.x" },
+    ],
+    [
+      "a ref whose name only ends like the branch",
+      { ".git/HEAD": "ref: refs/heads/x\n", ".git/packed-refs": `${S2} refs/heads/main/x\n` },
+      { branch: "x" },
+    ],
     ["an unborn branch", { ".git/HEAD": "ref: refs/heads/main\n" }, { branch: "main" }],
-    ["a ref that is not a sha", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": "nonsense\n" }, { branch: "main" }],
-    ["a SHA-256 ref", { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": `${S}${S.slice(0, 24)}\n` }, { branch: "main" }],
+    [
+      "a ref that is not a sha",
+      { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": "nonsense\n" },
+      { branch: "main" },
+    ],
+    [
+      "a SHA-256 ref",
+      { ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": `${S}${S.slice(0, 24)}\n` },
+      { branch: "main" },
+    ],
   ])("%s", async (_name, files, expected) => {
     const { gitFactsFromFiles } = await import("../../../src/context/git-files.js");
     expect(await gitFactsFromFiles(reader(files))).toStrictEqual(expected);
@@ -232,8 +304,17 @@ describe("a commit's time from git's object store: the harder shapes", () => {
       commitLine(repo, String(i), message, `2026-06-0${i}T10:00:00+0000`);
     }
     git(repo, "repack", "-adf", "--window=50", "--depth=10", "-q");
-    const verify = git(repo, "verify-pack", "-v", ...readdirSync(join(repo, ".git/objects/pack")).filter((f) => f.endsWith(".idx")).map((f) => join(".git/objects/pack", f)));
-    expect(verify.split("\n").filter((l) => / commit /.test(l) && l.trim().split(/\s+/).length >= 7).length).toBeGreaterThan(0);
+    const verify = git(
+      repo,
+      "verify-pack",
+      "-v",
+      ...readdirSync(join(repo, ".git/objects/pack"))
+        .filter((f) => f.endsWith(".idx"))
+        .map((f) => join(".git/objects/pack", f)),
+    );
+    expect(
+      verify.split("\n").filter((l) => / commit /.test(l) && l.trim().split(/\s+/).length >= 7).length,
+    ).toBeGreaterThan(0);
     for (const sha of git(repo, "rev-list", "--all").split("\n")) {
       expect(commitTimeFromObjects(join(repo, ".git"), sha)).toBe(gitTime(repo, sha));
       // The whole object, byte for byte: a delta applied wrong past the committer line would pass the time check alone.
@@ -251,14 +332,25 @@ describe("a commit's time from git's object store: the harder shapes", () => {
 
   it("says nothing of a blob that reads like a commit, and takes the committer time from the end of the line", () => {
     const repo = history();
-    const blob = execFileSync("git", ["hash-object", "-w", "--stdin"], { cwd: repo, input: "tree x\ncommitter t <t@example.org> 1777593600 +0000\n", encoding: "utf8" }).trim();
+    const blob = execFileSync("git", ["hash-object", "-w", "--stdin"], {
+      cwd: repo,
+      input: "tree x\ncommitter t <t@example.org> 1777593600 +0000\n",
+      encoding: "utf8",
+    }).trim();
     expect(commitTimeFromObjects(join(repo, ".git"), blob)).toBeUndefined();
     // A committer whose name holds " 5 +0100": the time is the last number before the zone.
     const tree = git(repo, "rev-parse", "HEAD^{tree}");
     const commit = execFileSync("git", ["commit-tree", tree, "-m", "odd name"], {
       cwd: repo,
       encoding: "utf8",
-      env: { ...process.env, GIT_AUTHOR_NAME: "a", GIT_AUTHOR_EMAIL: "a@example.org", GIT_COMMITTER_NAME: "b 5 +0100", GIT_COMMITTER_EMAIL: "b@example.org", GIT_COMMITTER_DATE: "2026-07-01T00:00:00Z" },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "a",
+        GIT_AUTHOR_EMAIL: "a@example.org",
+        GIT_COMMITTER_NAME: "b 5 +0100",
+        GIT_COMMITTER_EMAIL: "b@example.org",
+        GIT_COMMITTER_DATE: "2026-07-01T00:00:00Z",
+      },
     }).trim();
     expect(commitTimeFromObjects(join(repo, ".git"), commit)).toBe("2026-07-01T00:00:00Z");
   });

@@ -15,19 +15,46 @@ const anyStage = () => true;
 
 describe("which images init publishes", () => {
   it("two builds of one repository are one image, their platforms joined", () => {
-    const d = decideImages([build(["ghcr.io/o/r/app"], "app", { platforms: ["linux/amd64"] }, 3), build(["ghcr.io/o/r/app"], "app", { platforms: ["linux/arm64"] }, 9)], anyStage);
-    expect(d.ok && d.images).toEqual([{ name: "app", repository: "app", target: "app", platforms: ["linux/amd64", "linux/arm64"], from: [{ file: ".github/workflows/build.yml", line: 3 }, { file: ".github/workflows/build.yml", line: 9 }] }]);
+    const d = decideImages(
+      [
+        build(["ghcr.io/o/r/app"], "app", { platforms: ["linux/amd64"] }, 3),
+        build(["ghcr.io/o/r/app"], "app", { platforms: ["linux/arm64"] }, 9),
+      ],
+      anyStage,
+    );
+    expect(d.ok && d.images).toEqual([
+      {
+        name: "app",
+        repository: "app",
+        target: "app",
+        platforms: ["linux/amd64", "linux/arm64"],
+        from: [
+          { file: ".github/workflows/build.yml", line: 3 },
+          { file: ".github/workflows/build.yml", line: 9 },
+        ],
+      },
+    ]);
     expect(d.ok && d.registry?.value).toBe("ghcr.io/o/r");
   });
 
   it("builds of one target pushing different repositories are different images with different names", () => {
     const d = decideImages([build(["ghcr.io/o/a/web"], "web"), build(["ghcr.io/o/b/web"], "web")], anyStage);
-    expect(d.ok && d.images.map((i) => [i.name, i.repository])).toEqual([["web", "a/web"], ["b-web", "b/web"]]);
+    expect(d.ok && d.images.map((i) => [i.name, i.repository])).toEqual([
+      ["web", "a/web"],
+      ["b-web", "b/web"],
+    ]);
     expect(d.ok && d.registry?.value).toBe("ghcr.io/o");
   });
 
   it("a build exported for the tests is reported, not published; a stale target is reported with its repository", () => {
-    const d = decideImages([build(["ghcr.io/o/r/app"], "app"), build(["ghcr.io/o/r-dev"], "app", { feedsTest: true }, 5), build(["ghcr.io/o/r/old"], "gone", {}, 7)], (b) => b.target !== "gone");
+    const d = decideImages(
+      [
+        build(["ghcr.io/o/r/app"], "app"),
+        build(["ghcr.io/o/r-dev"], "app", { feedsTest: true }, 5),
+        build(["ghcr.io/o/r/old"], "gone", {}, 7),
+      ],
+      (b) => b.target !== "gone",
+    );
     expect(d.ok && d.images.map((i) => i.name)).toEqual(["app"]);
     expect(d.ok && d.left).toEqual([
       ".github/workflows/build.yml:5: ghcr.io/o/r-dev is pushed for CI, to feed the tests; not published (charthouse's test gate builds what it tests)",
@@ -37,9 +64,12 @@ describe("which images init publishes", () => {
   });
 
   it("refuses, naming the builds, one repository built from two targets and images on two hosts", () => {
-    expect(decideImages([build(["ghcr.io/o/app"], "a", {}, 2), build(["ghcr.io/o/app"], "b", {}, 4)], anyStage)).toEqual({
+    expect(
+      decideImages([build(["ghcr.io/o/app"], "a", {}, 2), build(["ghcr.io/o/app"], "b", {}, 4)], anyStage),
+    ).toEqual({
       ok: false,
-      reason: "ghcr.io/o/app is built from targets a (.github/workflows/build.yml:2) and b (.github/workflows/build.yml:4): init cannot tell which one to publish; make the workflows agree, or write charthouse.yaml by hand",
+      reason:
+        "ghcr.io/o/app is built from targets a (.github/workflows/build.yml:2) and b (.github/workflows/build.yml:4): init cannot tell which one to publish; make the workflows agree, or write charthouse.yaml by hand",
     });
     const two = decideImages([build(["ghcr.io/o/app"], "a"), build(["o/app"], "b")], anyStage);
     expect(two.ok).toBe(false);
@@ -50,9 +80,23 @@ describe("which images init publishes", () => {
 describe("release tag patterns from the history", () => {
   const t = (name: string, time = 100) => ({ name, time });
   it("Hyrax's history: the newest of each kind wins, the older patterns are reported", () => {
-    const tags = ["hyrax-v5.3.0", "hyrax-v5.2.0", "hyrax-chart-3.7.4", "v5.0.5", "v.5.0.4", "hyrax-v5.0.0.rc1", "hyrax-3.7.1", "v5.1.0.pre.beta1"].map((n) => t(n));
+    const tags = [
+      "hyrax-v5.3.0",
+      "hyrax-v5.2.0",
+      "hyrax-chart-3.7.4",
+      "v5.0.5",
+      "v.5.0.4",
+      "hyrax-v5.0.0.rc1",
+      "hyrax-3.7.1",
+      "v5.1.0.pre.beta1",
+    ].map((n) => t(n));
     const learned = learnTagPatterns(tags, ["hyrax"]);
-    expect(learned).toMatchObject({ releaseTag: "hyrax-v{version}", chartReleaseTag: "hyrax-chart-{version}", releaseFrom: "hyrax-v5.3.0", chartFrom: "hyrax-chart-3.7.4" });
+    expect(learned).toMatchObject({
+      releaseTag: "hyrax-v{version}",
+      chartReleaseTag: "hyrax-chart-{version}",
+      releaseFrom: "hyrax-v5.3.0",
+      chartFrom: "hyrax-chart-3.7.4",
+    });
     expect(learned.notes).toEqual([
       "release tags v{version} (1 tag, newest v5.0.5) are older than hyrax-v5.3.0: not used",
       "release tags v.{version} (1 tag, newest v.5.0.4) are older than hyrax-v5.3.0: not used",
@@ -61,17 +105,28 @@ describe("release tag patterns from the history", () => {
   });
 
   it("time decides before version: a project that moved from v1.2.3 to 2.0.0", () => {
-    expect(learnTagPatterns([t("v9.0.0", 100), t("2.0.0", 200)], [])).toMatchObject({ releaseTag: "{version}", releaseFrom: "2.0.0" });
+    expect(learnTagPatterns([t("v9.0.0", 100), t("2.0.0", 200)], [])).toMatchObject({
+      releaseTag: "{version}",
+      releaseFrom: "2.0.0",
+    });
   });
 
   it("{chart} stands for a chart's name when there are several; helm-{version} when there is one", () => {
-    expect(learnTagPatterns([t("v1.0.0"), t("web-chart-1.2.0"), t("db-chart-0.3.0")], ["web", "db"]).chartReleaseTag).toBe("{chart}-chart-{version}");
+    expect(
+      learnTagPatterns([t("v1.0.0"), t("web-chart-1.2.0"), t("db-chart-0.3.0")], ["web", "db"]).chartReleaseTag,
+    ).toBe("{chart}-chart-{version}");
     expect(learnTagPatterns([t("1.0.0"), t("helm-0.3.0")], ["app"]).chartReleaseTag).toBe("helm-{version}");
     // Without {chart}, a pattern cannot say which of two charts a tag releases: not proposed.
-    expect(learnTagPatterns([t("v1.0.0"), t("helm-0.3.0")], ["web", "db"]).chartReleaseTag).toBe("{chart}-chart-v{version}");
+    expect(learnTagPatterns([t("v1.0.0"), t("helm-0.3.0")], ["web", "db"]).chartReleaseTag).toBe(
+      "{chart}-chart-v{version}",
+    );
   });
 
   it("no tags: charthouse's defaults, saying so", () => {
-    expect(learnTagPatterns([], ["app"])).toEqual({ releaseTag: "v{version}", chartReleaseTag: "{chart}-chart-v{version}", notes: [] });
+    expect(learnTagPatterns([], ["app"])).toEqual({
+      releaseTag: "v{version}",
+      chartReleaseTag: "{chart}-chart-v{version}",
+      notes: [],
+    });
   });
 });

@@ -15,7 +15,10 @@ describe("GitHub expressions init can evaluate", () => {
   });
 
   it("leaves what it cannot evaluate unknown, naming it, never half-filled", () => {
-    expect(evaluateExpressions("${{ env.TAG }}-${{ fromJSON(steps.x.outputs.json).labels }}", vars)).toEqual({ ok: false, unknown: ["${{ env.TAG }}", "${{ fromJSON(steps.x.outputs.json).labels }}"] });
+    expect(evaluateExpressions("${{ env.TAG }}-${{ fromJSON(steps.x.outputs.json).labels }}", vars)).toEqual({
+      ok: false,
+      unknown: ["${{ env.TAG }}", "${{ fromJSON(steps.x.outputs.json).labels }}"],
+    });
     const partly = evaluatePartly("${{ env.REGISTRY }}/app:${{ env.TAG }}", vars);
     expect(hasUnknown(partly.split(":")[0]!)).toBe(false);
     expect(hasUnknown(partly)).toBe(true);
@@ -24,8 +27,12 @@ describe("GitHub expressions init can evaluate", () => {
 
 describe("$GITHUB_ENV writes, expanded as bash would", () => {
   it.each([
-    ['echo "REPO_LOWER=${REPO,,}" >> $GITHUB_ENV', { REPO: "Samvera/Hyrax" }, { name: "REPO_LOWER", value: "samvera/hyrax" }],
-    ["echo REPO_UPPER=${REPO^^} >> \"$GITHUB_ENV\"", { REPO: "a/b" }, { name: "REPO_UPPER", value: "A/B" }],
+    [
+      'echo "REPO_LOWER=${REPO,,}" >> $GITHUB_ENV',
+      { REPO: "Samvera/Hyrax" },
+      { name: "REPO_LOWER", value: "samvera/hyrax" },
+    ],
+    ['echo REPO_UPPER=${REPO^^} >> "$GITHUB_ENV"', { REPO: "a/b" }, { name: "REPO_UPPER", value: "A/B" }],
     ['echo "SHORT=${SHA::8}" >>$GITHUB_ENV', { SHA: "0123456789abcdef" }, { name: "SHORT", value: "01234567" }],
     ['echo "MID=${SHA:2:3}" >> ${GITHUB_ENV}', { SHA: "0123456789" }, { name: "MID", value: "234" }],
     ["echo 'PLAIN=ghcr.io' >> $GITHUB_ENV", {}, { name: "PLAIN", value: "ghcr.io" }],
@@ -38,7 +45,10 @@ describe("$GITHUB_ENV writes, expanded as bash would", () => {
 
   it("a later write sees an earlier one; other lines are not writes", () => {
     const run = 'set -e\necho "A=${REPO,,}" >> $GITHUB_ENV\necho "B=$A/x" >> $GITHUB_ENV\necho done';
-    expect(githubEnvWrites(run, { REPO: "X/Y" })).toEqual([{ name: "A", value: "x/y" }, { name: "B", value: "x/y/x" }]);
+    expect(githubEnvWrites(run, { REPO: "X/Y" })).toEqual([
+      { name: "A", value: "x/y" },
+      { name: "B", value: "x/y/x" },
+    ]);
   });
 
   it("${V:2} slices from an offset to the end", () => {
@@ -63,11 +73,20 @@ describe("compose interpolation", () => {
   });
 
   it("a variable nothing defines is unknown, never copied literally", () => {
-    expect(interpolate("${DB_PASSWORD}@$HOST:${PORT:?port needed}", env)).toEqual({ ok: false, unknown: ["DB_PASSWORD", "HOST", "PORT"] });
+    expect(interpolate("${DB_PASSWORD}@$HOST:${PORT:?port needed}", env)).toEqual({
+      ok: false,
+      unknown: ["DB_PASSWORD", "HOST", "PORT"],
+    });
   });
 
   it("reads a .env file as compose does", () => {
-    expect(parseDotEnv('# c\nA=1\nexport B="two words"\nC=\'q\'\nD=x # note\n\nE=\n')).toEqual({ A: "1", B: "two words", C: "q", D: "x", E: "" });
+    expect(parseDotEnv("# c\nA=1\nexport B=\"two words\"\nC='q'\nD=x # note\n\nE=\n")).toEqual({
+      A: "1",
+      B: "two words",
+      C: "q",
+      D: "x",
+      E: "",
+    });
   });
 });
 
@@ -77,7 +96,10 @@ describe("strategy.matrix as GitHub expands it", () => {
       target: ["web", "worker"],
       platform: ["linux/amd64", "linux/arm64"],
       exclude: [{ target: "worker", platform: "linux/arm64" }],
-      include: [{ target: "web", image: "dassie" }, { target: "extra", platform: "linux/amd64" }],
+      include: [
+        { target: "web", image: "dassie" },
+        { target: "extra", platform: "linux/amd64" },
+      ],
     });
     expect(combos).toEqual([
       { "matrix.target": "web", "matrix.platform": "linux/amd64", "matrix.image": "dassie" },
@@ -88,7 +110,10 @@ describe("strategy.matrix as GitHub expands it", () => {
   });
 
   it("include alone, objects as fields, and an expression it cannot read", () => {
-    expect(expandMatrix({ include: [{ app: { name: "a" } }, { app: { name: "b" } }] })).toEqual([{ "matrix.app.name": "a" }, { "matrix.app.name": "b" }]);
+    expect(expandMatrix({ include: [{ app: { name: "a" } }, { app: { name: "b" } }] })).toEqual([
+      { "matrix.app.name": "a" },
+      { "matrix.app.name": "b" },
+    ]);
     expect(expandMatrix(undefined)).toEqual([{}]);
     expect(expandMatrix("${{ fromJSON(needs.setup.outputs.matrix) }}")).toBeUndefined();
   });
@@ -96,8 +121,12 @@ describe("strategy.matrix as GitHub expands it", () => {
 
 describe("a $GITHUB_ENV write that depends on how the step runs", () => {
   it("is unknown when the step writes the name with two values (branches of an if)", () => {
-    const run = 'if [[ "$OS" == "ubuntu-latest" ]]; then\n  echo "PLATFORM_TAG=amd64" >> $GITHUB_ENV\nelse\n  echo "PLATFORM_TAG=arm64" >> $GITHUB_ENV\nfi';
-    const unknown = { name: "PLATFORM_TAG", unknown: "$PLATFORM_TAG, written with different values depending on how the step runs" };
+    const run =
+      'if [[ "$OS" == "ubuntu-latest" ]]; then\n  echo "PLATFORM_TAG=amd64" >> $GITHUB_ENV\nelse\n  echo "PLATFORM_TAG=arm64" >> $GITHUB_ENV\nfi';
+    const unknown = {
+      name: "PLATFORM_TAG",
+      unknown: "$PLATFORM_TAG, written with different values depending on how the step runs",
+    };
     expect(githubEnvWrites(run, {})).toEqual([unknown, unknown]);
   });
 });

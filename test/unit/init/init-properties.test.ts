@@ -23,13 +23,21 @@ const buildStep = fc.record({
   image: name,
   ns: namespace,
   form: fc.constantFrom("literal", "env", "github-env", "metadata", "none"),
-  platforms: fc.constantFrom("", "linux/amd64", "linux/amd64,linux/arm64", "${{ inputs.platforms }}", "${{ matrix.platform }}"),
+  platforms: fc.constantFrom(
+    "",
+    "linux/amd64",
+    "linux/amd64,linux/arm64",
+    "${{ inputs.platforms }}",
+    "${{ matrix.platform }}",
+  ),
   feedsTest: fc.boolean(),
 });
 type Step = typeof buildStep extends fc.Arbitrary<infer T> ? T : never;
 
 function workflow(steps: Step[], k: number): string {
-  const matrix = steps.some((s) => s.platforms === "${{ matrix.platform }}") ? "    strategy:\n      matrix:\n        platform: [linux/amd64, linux/arm64]\n" : "";
+  const matrix = steps.some((s) => s.platforms === "${{ matrix.platform }}")
+    ? "    strategy:\n      matrix:\n        platform: [linux/amd64, linux/arm64]\n"
+    : "";
   const onPr = steps.some((s) => s.feedsTest);
   const body = steps
     .map((s, i) => {
@@ -41,7 +49,10 @@ function workflow(steps: Step[], k: number): string {
         metadata: `\${{ steps.meta${i}.outputs.tags }}`,
         none: "",
       }[s.form];
-      const meta = s.form === "metadata" ? `      - id: meta${i}\n        uses: docker/metadata-action@v6\n        with:\n          images: ghcr.io/acme/${repo}\n` : "";
+      const meta =
+        s.form === "metadata"
+          ? `      - id: meta${i}\n        uses: docker/metadata-action@v6\n        with:\n          images: ghcr.io/acme/${repo}\n`
+          : "";
       return `${meta}      - uses: docker/build-push-action@v7
         with:
           target: ${s.target}
@@ -66,10 +77,26 @@ ${body}`;
 
 const service = fc.record({
   name: fc.constantFrom("db", "cache", "search", "queue", "mail"),
-  image: fc.constantFrom("postgres:${PG:-15}", "redis:7", "solr:${SOLR_TAG}", "memcached", "mailhog/mailhog:${MAIL_TAG:-latest}"),
+  image: fc.constantFrom(
+    "postgres:${PG:-15}",
+    "redis:7",
+    "solr:${SOLR_TAG}",
+    "memcached",
+    "mailhog/mailhog:${MAIL_TAG:-latest}",
+  ),
   ports: fc.constantFrom("", '    ports: ["5432:5432"]\n', "    ports: [8080]\n", '    expose: ["6379"]\n'),
-  health: fc.constantFrom("", '    healthcheck:\n      test: ["CMD-SHELL", "check -u \\"$$USER\\""]\n', "    healthcheck:\n      test: [CMD, ping]\n", "    healthcheck:\n      disable: true\n"),
-  env: fc.constantFrom("", "    environment:\n      - A=${DOTENV_A}\n      - B=$$literal\n", "    environment: { C: \"${NOT_SET}\" }\n", "    env_file: [.env]\n"),
+  health: fc.constantFrom(
+    "",
+    '    healthcheck:\n      test: ["CMD-SHELL", "check -u \\"$$USER\\""]\n',
+    "    healthcheck:\n      test: [CMD, ping]\n",
+    "    healthcheck:\n      disable: true\n",
+  ),
+  env: fc.constantFrom(
+    "",
+    "    environment:\n      - A=${DOTENV_A}\n      - B=$$literal\n",
+    '    environment: { C: "${NOT_SET}" }\n',
+    "    env_file: [.env]\n",
+  ),
 });
 
 const shape = fc.record({
@@ -78,8 +105,21 @@ const shape = fc.record({
   services: fc.uniqueArray(service, { selector: (s) => s.name, maxLength: 4 }),
   testedTarget: fc.option(fc.constantFrom(...STAGES), { nil: undefined }),
   dotenv: fc.constantFrom("", "DOTENV_A=1\nPG=16\n"),
-  charts: fc.uniqueArray(fc.record({ name: fc.constantFrom("app", "shop", "api"), pinned: fc.option(fc.record({ image: name, ns: namespace, digest: fc.boolean() }), { nil: undefined }) }), { selector: (c) => c.name, maxLength: 2 }),
-  tags: fc.array(fc.record({ prefix: fc.constantFrom("v", "", "shop-v", "v.", "shop-chart-", "app-chart-", "helm-", "release-"), version: fc.constantFrom("1.0.0", "2.3.4", "5.0.0-rc.1", "1.2"), time: fc.nat(10) }), { maxLength: 6 }),
+  charts: fc.uniqueArray(
+    fc.record({
+      name: fc.constantFrom("app", "shop", "api"),
+      pinned: fc.option(fc.record({ image: name, ns: namespace, digest: fc.boolean() }), { nil: undefined }),
+    }),
+    { selector: (c) => c.name, maxLength: 2 },
+  ),
+  tags: fc.array(
+    fc.record({
+      prefix: fc.constantFrom("v", "", "shop-v", "v.", "shop-chart-", "app-chart-", "helm-", "release-"),
+      version: fc.constantFrom("1.0.0", "2.3.4", "5.0.0-rc.1", "1.2"),
+      time: fc.nat(10),
+    }),
+    { maxLength: 6 },
+  ),
 });
 type Shape = typeof shape extends fc.Arbitrary<infer T> ? T : never;
 
@@ -89,13 +129,18 @@ function files(s: Shape): Record<string, string> {
   };
   s.workflows.forEach((steps, k) => (out[`.github/workflows/w${k}.yml`] = workflow(steps, k)));
   if (s.testedTarget || s.services.length) {
-    const app = s.testedTarget ? `  app:\n    build: { context: ., target: ${s.testedTarget} }\n${s.services.length ? `    depends_on: [${s.services.map((x) => x.name).join(", ")}]\n` : ""}` : "";
-    out["docker-compose.yml"] = `services:\n${app}${s.services.map((x) => `  ${x.name}:\n    image: ${x.image}\n${x.ports}${x.health}${x.env}`).join("")}`;
+    const app = s.testedTarget
+      ? `  app:\n    build: { context: ., target: ${s.testedTarget} }\n${s.services.length ? `    depends_on: [${s.services.map((x) => x.name).join(", ")}]\n` : ""}`
+      : "";
+    out["docker-compose.yml"] =
+      `services:\n${app}${s.services.map((x) => `  ${x.name}:\n    image: ${x.image}\n${x.ports}${x.health}${x.env}`).join("")}`;
   }
   if (s.dotenv) out[".env"] = s.dotenv;
   for (const c of s.charts) {
     out[`charts/${c.name}/Chart.yaml`] = `apiVersion: v2\nname: ${c.name}\nversion: 1.0.0\n`;
-    out[`charts/${c.name}/values.yaml`] = c.pinned ? `image:\n  repository: ghcr.io/acme/${c.pinned.ns}${c.pinned.image}\n  tag: ""\n${c.pinned.digest ? '  digest: ""\n' : ""}` : "replicas: 1\n";
+    out[`charts/${c.name}/values.yaml`] = c.pinned
+      ? `image:\n  repository: ghcr.io/acme/${c.pinned.ns}${c.pinned.image}\n  tag: ""\n${c.pinned.digest ? '  digest: ""\n' : ""}`
+      : "replicas: 1\n";
   }
   return out;
 }

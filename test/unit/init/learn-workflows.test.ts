@@ -50,9 +50,21 @@ runs:
     });
     const facts = learnFromWorkflows(root, { repository: "Acme/Shop" });
     expect(facts.builds).toEqual([
-      { repositories: ["ghcr.io/acme/shop/acme-web"], target: "web", context: "app", file: "docker/Dockerfile", platforms: ["linux/amd64", "linux/arm64"], pushes: true, feedsTest: false, from: { file: ".github/actions/publish/action.yml", line: 14 } },
+      {
+        repositories: ["ghcr.io/acme/shop/acme-web"],
+        target: "web",
+        context: "app",
+        file: "docker/Dockerfile",
+        platforms: ["linux/amd64", "linux/arm64"],
+        pushes: true,
+        feedsTest: false,
+        from: { file: ".github/actions/publish/action.yml", line: 14 },
+      },
     ]);
-    expect(facts.supersedes).toEqual([".github/workflows/images.yml (job build)", ".github/workflows/release.yml (job images)"]);
+    expect(facts.supersedes).toEqual([
+      ".github/workflows/images.yml (job build)",
+      ".github/workflows/release.yml (job images)",
+    ]);
   });
 
   it("expands a matrix into targets and image names; an expression it cannot evaluate is reported, never kept", () => {
@@ -75,19 +87,41 @@ jobs:
 `,
     });
     const facts = learnFromWorkflows(root, { repository: "acme/shop" });
-    expect(facts.builds.map((b) => [b.target, b.repositories, b.platforms])).toEqual([["web", ["ghcr.io/acme/shop"], undefined], ["worker", ["ghcr.io/acme/shop-worker"], undefined]]);
-    expect(facts.unknown).toEqual([".github/workflows/build.yml:13: platforms ${{ matrix.platform }} cannot be evaluated here; left out"]);
+    expect(facts.builds.map((b) => [b.target, b.repositories, b.platforms])).toEqual([
+      ["web", ["ghcr.io/acme/shop"], undefined],
+      ["worker", ["ghcr.io/acme/shop-worker"], undefined],
+    ]);
+    expect(facts.unknown).toEqual([
+      ".github/workflows/build.yml:13: platforms ${{ matrix.platform }} cannot be evaluated here; left out",
+    ]);
   });
 
   it("reads the compose file and service of `docker compose -f … run [options] <service>`", () => {
     const from = { file: "x", line: 1 };
-    expect(composeRuns(`docker compose -f a.yml -f b.yml run -T --rm --entrypoint sh -e A=1 -e B='*' -u root web -c "rspec"`, from)).toEqual([
-      { files: ["a.yml", "b.yml"], service: "web", commandUnknown: "it replaces the image's entrypoint, which charthouse keeps", from },
+    expect(
+      composeRuns(
+        `docker compose -f a.yml -f b.yml run -T --rm --entrypoint sh -e A=1 -e B='*' -u root web -c "rspec"`,
+        from,
+      ),
+    ).toEqual([
+      {
+        files: ["a.yml", "b.yml"],
+        service: "web",
+        commandUnknown: "it replaces the image's entrypoint, which charthouse keeps",
+        from,
+      },
     ]);
-    expect(composeRuns("docker-compose --file=ci.yml exec -T app bundle exec rspec --tag ~slow && echo done", from)).toEqual([{ files: ["ci.yml"], service: "app", command: ["bundle", "exec", "rspec", "--tag", "~slow"], from }]);
+    expect(
+      composeRuns("docker-compose --file=ci.yml exec -T app bundle exec rspec --tag ~slow && echo done", from),
+    ).toEqual([{ files: ["ci.yml"], service: "app", command: ["bundle", "exec", "rspec", "--tag", "~slow"], from }]);
     expect(composeRuns("docker compose -f ci.yml up -d", from)).toEqual([{ files: ["ci.yml"], from }]);
     // A pipe, a redirection and quotes: the command is what runs in the service, not what reads its output.
-    expect(composeRuns(`if docker compose -f ci.yml exec -T web bundle exec rails runner "puts 'ok'" 2>/dev/null | grep -q ok; then`, from)).toEqual([
+    expect(
+      composeRuns(
+        `if docker compose -f ci.yml exec -T web bundle exec rails runner "puts 'ok'" 2>/dev/null | grep -q ok; then`,
+        from,
+      ),
+    ).toEqual([
       { files: ["ci.yml"], service: "web", command: ["bundle", "exec", "rails", "runner", "puts 'ok'"], from },
     ]);
     expect(composeRuns("docker compose up", from)).toEqual([]);
@@ -121,7 +155,15 @@ describe("compose, as compose reads it", () => {
     expect(facts.file).toEqual({ path: "compose.ci.yml", why: "Makefile:2 runs the tests with it" });
     expect(facts.suite).toEqual({ command: ["bin/test"], from: { file: "Makefile", line: 2 } });
     expect(facts.tested).toMatchObject({ service: "app" });
-    expect(facts.services).toEqual([{ name: "db", image: "postgres:16", port: 5432, env: { POSTGRES_PASSWORD: "$ecret" }, from: { file: "compose.ci.yml", line: 6 } }]);
+    expect(facts.services).toEqual([
+      {
+        name: "db",
+        image: "postgres:16",
+        port: 5432,
+        env: { POSTGRES_PASSWORD: "$ecret" },
+        from: { file: "compose.ci.yml", line: 6 },
+      },
+    ]);
     expect(facts.others).toEqual(["compose.yml"]);
     expect(facts.notes).toEqual([
       "compose.ci.yml:6: service db's FROM_SHELL comes from the environment compose runs in; left out",
@@ -144,17 +186,25 @@ describe("compose, as compose reads it", () => {
     healthcheck: { test: [CMD, redis-cli, ping], interval: 5s, retries: 20 }
 `,
     });
-    expect(learnFromCompose(root, []).services.map((s) => [s.name, s.readyTimeoutSeconds])).toEqual([["repo", 390], ["quick", undefined]]);
+    expect(learnFromCompose(root, []).services.map((s) => [s.name, s.readyTimeoutSeconds])).toEqual([
+      ["repo", 390],
+      ["quick", undefined],
+    ]);
   });
 
   it("without a CI run: the default file, the built service others need, every other service; a string command split as a shell splits it", () => {
     const root = tempTree({
-      "docker-compose.yml": "services:\n  web:\n    build: { context: ., target: dev }\n  queue:\n    image: redis:7\n    command: redis-server --save '' --appendonly no\n",
+      "docker-compose.yml":
+        "services:\n  web:\n    build: { context: ., target: dev }\n  queue:\n    image: redis:7\n    command: redis-server --save '' --appendonly no\n",
     });
     const facts = learnFromCompose(root, []);
     expect(facts.tested).toMatchObject({ service: "web", target: "dev" });
-    expect(facts.services).toMatchObject([{ name: "queue", image: "redis:7", command: ["redis-server", "--save", "", "--appendonly", "no"] }]);
-    expect(facts.notes).toEqual(["docker-compose.yml:5: service queue has no healthcheck and no port: nothing says when it is ready; add ready: to it"]);
+    expect(facts.services).toMatchObject([
+      { name: "queue", image: "redis:7", command: ["redis-server", "--save", "", "--appendonly", "no"] },
+    ]);
+    expect(facts.notes).toEqual([
+      "docker-compose.yml:5: service queue has no healthcheck and no port: nothing says when it is ready; add ready: to it",
+    ]);
   });
 });
 
@@ -200,8 +250,13 @@ services:
     const facts = { ...detectProject(root), tags: [] };
     const learned = learnFromRepository(root, facts);
     expect(learned.testImage).toBe("web");
-    expect(learned.compose.services.map((s) => [s.name, s.image, s.ready])).toEqual([["solr", "solr", ["solr", "status"]], ["db", "postgres:16", undefined]]);
-    expect(learned.stale).toEqual(["docker-compose.yml:16: service old builds target app-gone, which no published image is; left out of the test gate"]);
+    expect(learned.compose.services.map((s) => [s.name, s.image, s.ready])).toEqual([
+      ["solr", "solr", ["solr", "status"]],
+      ["db", "postgres:16", undefined],
+    ]);
+    expect(learned.stale).toEqual([
+      "docker-compose.yml:16: service old builds target app-gone, which no published image is; left out of the test gate",
+    ]);
   });
 });
 
@@ -211,12 +266,15 @@ describe("the Dockerfile a workflow names", () => {
     const { learnFromRepository } = await import("../../../src/init/learn.js");
     const root = tempTree({
       "docker/app.dockerfile": "FROM scratch AS web\n",
-      ".github/workflows/build.yml": "on: release\njobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v7\n        with:\n          context: ./src\n          file: ./docker/app.dockerfile\n          target: web\n          push: true\n          tags: ghcr.io/acme/web:1\n",
+      ".github/workflows/build.yml":
+        "on: release\njobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v7\n        with:\n          context: ./src\n          file: ./docker/app.dockerfile\n          target: web\n          push: true\n          tags: ghcr.io/acme/web:1\n",
       "src/.keep": "",
     });
     const learned = learnFromRepository(root, { ...detectProject(root), tags: [] });
     expect(learned.stale).toEqual([]);
-    expect(learned.images).toMatchObject([{ name: "web", context: "src", dockerfile: "docker/app.dockerfile", target: "web" }]);
+    expect(learned.images).toMatchObject([
+      { name: "web", context: "src", dockerfile: "docker/app.dockerfile", target: "web" },
+    ]);
   });
 });
 
@@ -226,7 +284,8 @@ describe("a .env the repository does not commit", () => {
     const root = tempTree({
       ".gitignore": ".env\n",
       ".env": "DB_PASSWORD=hunter2\n",
-      "docker-compose.yml": "services:\n  app:\n    build: .\n    depends_on: [db]\n  db:\n    image: postgres:16\n    env_file: [.env]\n    environment:\n      - POSTGRES_PASSWORD=${DB_PASSWORD}\n",
+      "docker-compose.yml":
+        "services:\n  app:\n    build: .\n    depends_on: [db]\n  db:\n    image: postgres:16\n    env_file: [.env]\n    environment:\n      - POSTGRES_PASSWORD=${DB_PASSWORD}\n",
     });
     execFileSync("git", ["init", "-q"], { cwd: root });
     execFileSync("git", ["add", "-A"], { cwd: root });

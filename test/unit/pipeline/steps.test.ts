@@ -10,16 +10,34 @@ describe("steps in the order every executor walks", () => {
   it("release: gates, then immutable pushes, then aliases", () => {
     const steps = planSteps(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), cfg));
     expect(steps.map(label)).toEqual([
-      "build:hyrax-base", "build:dassie", "build:dassie-worker",
-      "smoke:dassie", "smoke:dassie-worker",
+      "build:hyrax-base",
+      "build:dassie",
+      "build:dassie-worker",
+      "smoke:dassie",
+      "smoke:dassie-worker",
       "test:dassie",
-      "chart-deps:hyrax", "lint:hyrax", "template:hyrax",
-      "chart-deps:updater", "lint:updater", "template:updater",
-      "push-image:hyrax-base", "push-image:dassie", "push-image:dassie-worker",
-      "package-chart:hyrax", "push-chart:hyrax", "package-chart:updater", "push-chart:updater",
-      "move-alias:hyrax-base:5.0", "move-alias:hyrax-base:5", "move-alias:hyrax-base:latest",
-      "move-alias:dassie:5.0", "move-alias:dassie:5", "move-alias:dassie:latest",
-      "move-alias:dassie-worker:5.0", "move-alias:dassie-worker:5", "move-alias:dassie-worker:latest",
+      "chart-deps:hyrax",
+      "lint:hyrax",
+      "template:hyrax",
+      "chart-deps:updater",
+      "lint:updater",
+      "template:updater",
+      "push-image:hyrax-base",
+      "push-image:dassie",
+      "push-image:dassie-worker",
+      "package-chart:hyrax",
+      "push-chart:hyrax",
+      "package-chart:updater",
+      "push-chart:updater",
+      "move-alias:hyrax-base:5.0",
+      "move-alias:hyrax-base:5",
+      "move-alias:hyrax-base:latest",
+      "move-alias:dassie:5.0",
+      "move-alias:dassie:5",
+      "move-alias:dassie:latest",
+      "move-alias:dassie-worker:5.0",
+      "move-alias:dassie-worker:5",
+      "move-alias:dassie-worker:latest",
     ]);
   });
 
@@ -48,12 +66,20 @@ describe("steps in the order every executor walks", () => {
   });
 
   it("smoke-tests a multi-platform image once per platform, naming the platform", () => {
-    const multi = config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], test: { ...cfg.test!, services: [] } });
+    const multi = config({
+      images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })],
+      test: { ...cfg.test!, services: [] },
+    });
     const smokes = planSteps(mustPlan({ kind: "nightly" }, state().build(), multi)).filter((s) => s.kind === "smoke");
     expect(smokes.map((s) => s.platform)).toEqual(["linux/amd64", "linux/arm64"]);
-    expect(smokes.map(describeStep)).toEqual(["smoke-test dassie on linux/amd64: true", "smoke-test dassie on linux/arm64: true"]);
+    expect(smokes.map(describeStep)).toEqual([
+      "smoke-test dassie on linux/amd64: true",
+      "smoke-test dassie on linux/arm64: true",
+    ]);
     // One platform: the line reads as it always did.
-    expect(describeStep(planSteps(mustPlan({ kind: "nightly" }, state().build(), cfg)).find((s) => s.kind === "smoke")!)).toBe("smoke-test dassie: true");
+    expect(
+      describeStep(planSteps(mustPlan({ kind: "nightly" }, state().build(), cfg)).find((s) => s.kind === "smoke")!),
+    ).toBe("smoke-test dassie: true");
   });
 
   it("describes each step in one line", () => {

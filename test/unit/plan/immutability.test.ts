@@ -26,23 +26,39 @@ describe("immutable names are never overwritten", () => {
   });
 
   it("tells a nightly from another commit to wait for the next day, not to bump a release version", () => {
-    const reasons = mustRefuse({ kind: "nightly" }, state().tag(DASSIE, "nightly-20261124", { revision: OTHER_COMMIT }).build());
-    expect(reasons[0]).toMatch(/nightly-20261124 is already published from commit ffffeee.*a nightly is one per day: let the next day's run publish/);
+    const reasons = mustRefuse(
+      { kind: "nightly" },
+      state().tag(DASSIE, "nightly-20261124", { revision: OTHER_COMMIT }).build(),
+    );
+    expect(reasons[0]).toMatch(
+      /nightly-20261124 is already published from commit ffffeee.*a nightly is one per day: let the next day's run publish/,
+    );
     expect(reasons[0]).not.toMatch(/bump/);
   });
 
   it("refuses a tag published without a revision", () => {
-    const reasons = mustRefuse({ kind: "nightly" }, state().tag(DASSIE, "nightly-20261124", { revision: undefined }).build());
+    const reasons = mustRefuse(
+      { kind: "nightly" },
+      state().tag(DASSIE, "nightly-20261124", { revision: undefined }).build(),
+    );
     expect(reasons[0]).toMatch(/without a revision label, so charthouse cannot tell it came from 1a2b3c4/);
   });
 
   it("refuses a chart version published from another commit", () => {
-    const reasons = mustRefuse({ kind: "release", tag: "v5.0.1" }, state().tag(CHART, "3.7.4", { revision: OTHER_COMMIT }).build());
-    expect(reasons).toEqual([`${CHART}:3.7.4 is already published from commit ffffeee, and this run builds 1a2b3c4; immutable tags are never overwritten: release a new version (bump it) instead`]);
+    const reasons = mustRefuse(
+      { kind: "release", tag: "v5.0.1" },
+      state().tag(CHART, "3.7.4", { revision: OTHER_COMMIT }).build(),
+    );
+    expect(reasons).toEqual([
+      `${CHART}:3.7.4 is already published from commit ffffeee, and this run builds 1a2b3c4; immutable tags are never overwritten: release a new version (bump it) instead`,
+    ]);
   });
 
   it("reports every refusal at once", () => {
-    const reasons = mustRefuse({ kind: "release", tag: "v5.0.1" }, state().tag(DASSIE, "5.0.1").tag(CHART, "3.7.4").build());
+    const reasons = mustRefuse(
+      { kind: "release", tag: "v5.0.1" },
+      state().tag(DASSIE, "5.0.1").tag(CHART, "3.7.4").build(),
+    );
     expect(reasons).toHaveLength(2);
   });
 });
@@ -78,6 +94,10 @@ describe("a rerun", () => {
     const plan = mustPlan({ kind: "release", tag: "v5.0.1" }, s);
     expect(pushes(plan)).toEqual({ immutable: [], aliases: [`${DASSIE}:5.0`, `${DASSIE}:5`, `${DASSIE}:latest`] });
     expect(plan.aliases[0]!.expect).toBe(digestOf(`${DASSIE}:5.0.0`));
-    expect(planSteps(plan).map((s) => s.kind).filter((k) => k !== "build" && k !== "smoke")).toContain("move-alias");
+    expect(
+      planSteps(plan)
+        .map((s) => s.kind)
+        .filter((k) => k !== "build" && k !== "smoke"),
+    ).toContain("move-alias");
   });
 });

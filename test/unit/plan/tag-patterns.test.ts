@@ -6,15 +6,39 @@ import { isSemver, tagPatternRegex, tagReadTwice } from "../../../src/plan/forma
 // it; any pair it accepts reads no tag twice. Patterns are built from the pieces real projects
 // use (v, hyrax-, -chart-, helm-, .), versions and chart names from the shapes that collide.
 
-const piece = fc.constantFrom("", "v", "v.", "hyrax-", "hyrax-v", "-chart-", "chart-", "helm-", "-", ".", "app-", "release-", "-rc");
+const piece = fc.constantFrom(
+  "",
+  "v",
+  "v.",
+  "hyrax-",
+  "hyrax-v",
+  "-chart-",
+  "chart-",
+  "helm-",
+  "-",
+  ".",
+  "app-",
+  "release-",
+  "-rc",
+);
 const pattern = (withChart: boolean) =>
   fc.tuple(piece, piece, piece, fc.boolean()).map(([a, b, c, chartFirst]) => {
     if (!withChart) return `${a}{version}${c}`;
     return chartFirst ? `${a}{chart}${b}{version}${c}` : `${a}{version}${b}{chart}${c}`;
   });
 const patterns = fc.record({ releaseTag: pattern(false), chartReleaseTag: fc.oneof(pattern(true), pattern(false)) });
-const charts = fc.uniqueArray(fc.constantFrom("app", "hyrax", "my-app", "1.2.3", "chart", "v1"), { minLength: 1, maxLength: 2 });
-const version = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20), fc.option(fc.constantFrom("rc.1", "app", "chart", "hyrax", "1", "chart-1", "v1"), { nil: undefined })).map(([a, b, c, pre]) => `${a}.${b}.${c}${pre ? `-${pre}` : ""}`);
+const charts = fc.uniqueArray(fc.constantFrom("app", "hyrax", "my-app", "1.2.3", "chart", "v1"), {
+  minLength: 1,
+  maxLength: 2,
+});
+const version = fc
+  .tuple(
+    fc.nat(20),
+    fc.nat(20),
+    fc.nat(20),
+    fc.option(fc.constantFrom("rc.1", "app", "chart", "hyrax", "1", "chart-1", "v1"), { nil: undefined }),
+  )
+  .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre ? `-${pre}` : ""}`);
 
 function readsAsRelease(p: string, tag: string): boolean {
   const v = tagPatternRegex(p).exec(tag)?.groups?.version;
@@ -39,8 +63,15 @@ describe("tag patterns that read one tag two ways", () => {
           expect(readsAsChart(p.chartReleaseTag, both, names)).toBe(true);
           return;
         }
-        const tags = [p.releaseTag.replace("{version}", v), ...names.map((n) => p.chartReleaseTag.replace("{chart}", n).replace("{version}", v))];
-        for (const tag of tags) expect(readsAsRelease(p.releaseTag, tag) && readsAsChart(p.chartReleaseTag, tag, names), `${tag} under ${JSON.stringify(p)}`).toBe(false);
+        const tags = [
+          p.releaseTag.replace("{version}", v),
+          ...names.map((n) => p.chartReleaseTag.replace("{chart}", n).replace("{version}", v)),
+        ];
+        for (const tag of tags)
+          expect(
+            readsAsRelease(p.releaseTag, tag) && readsAsChart(p.chartReleaseTag, tag, names),
+            `${tag} under ${JSON.stringify(p)}`,
+          ).toBe(false);
       }),
       { numRuns: 3000 },
     );

@@ -4,13 +4,19 @@ import { describe, expect, it } from "vitest";
 import { exitCodesHelp } from "../../../src/cli/program.js";
 
 const ROOT = new URL("../../..", import.meta.url).pathname;
-const pages = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const pages = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 const text = (page: string) => readFileSync(join(ROOT, page), "utf8");
 
 describe("the documentation", () => {
   it("README.md is a front door a person reads: at most 10 KB, the rest in docs/", () => {
     expect(Buffer.byteLength(text("README.md"))).toBeLessThanOrEqual(10 * 1024);
-    for (const topic of ["architecture", "performance", "verification", "adopting", "mutation"]) expect(text("README.md")).toContain(`(docs/${topic}.md)`);
+    for (const topic of ["architecture", "performance", "verification", "adopting", "mutation"])
+      expect(text("README.md")).toContain(`(docs/${topic}.md)`);
   });
 
   it("links only to files that exist", () => {

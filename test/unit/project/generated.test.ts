@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 const ROOT = new URL("../../..", import.meta.url).pathname;
-const { GENERATORS } = (await import(join(ROOT, "scripts/generate.mjs"))) as { GENERATORS: { writes: string; from: string }[] };
+const { GENERATORS } = (await import(join(ROOT, "scripts/generate.mjs"))) as {
+  GENERATORS: { writes: string; from: string }[];
+};
 
 describe("the generated artefacts (npm run generate)", () => {
   it("are each what npm run generate makes from their sources now (run it and commit when this fails)", () => {

@@ -6,7 +6,13 @@ import { INTEGRATION, UNIT } from "../../../vitest.config.js";
 const ROOT = new URL("../../..", import.meta.url).pathname;
 /** A vitest include pattern as a regular expression: `**` any folders, `*` any name within one. */
 const glob = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "\u0000").replace(/\*/g, "[^/]*").replace(/\u0000/g, "(?:[^/]+/)*")}$`);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*\*\//g, "\u0000")
+      .replace(/\*/g, "[^/]*")
+      .replace(/\u0000/g, "(?:[^/]+/)*")}$`,
+  );
 const suites = readdirSync(join(ROOT, "test"), { recursive: true, encoding: "utf8" })
   .map((f) => `test/${f}`)
   .filter((f) => f.endsWith(".test.ts") && !f.startsWith("test/fixtures/"));
@@ -16,7 +22,16 @@ describe("the pure suites (npm run test:unit)", () => {
   const unit = matching(UNIT);
 
   it("are the config, context, plan, pipeline, chart-rewriting, ci-files and select-version suites among others", () => {
-    for (const name of ["config/load-config", "context/detect-context", "plan/release", "plan/nightly", "pipeline/steps", "chart/rewrite-chart", "ci-files/ci-files", "updater/select-version"]) {
+    for (const name of [
+      "config/load-config",
+      "context/detect-context",
+      "plan/release",
+      "plan/nightly",
+      "pipeline/steps",
+      "chart/rewrite-chart",
+      "ci-files/ci-files",
+      "updater/select-version",
+    ]) {
       expect(unit).toContain(`test/unit/${name}.test.ts`);
     }
   });
@@ -24,7 +39,9 @@ describe("the pure suites (npm run test:unit)", () => {
   it("reach for no Docker engine, registry, proxy or helm", () => {
     for (const file of unit.filter((f) => f !== "test/unit/project/suites.test.ts")) {
       const text = readFileSync(join(ROOT, file), "utf8");
-      expect(text, file).not.toMatch(/inject\("dockerHost"\)|startRegistry|useCanaryRegistry|useModuleHarness|startProxy|helmBinary|ensureDockerEngine/);
+      expect(text, file).not.toMatch(
+        /inject\("dockerHost"\)|startRegistry|useCanaryRegistry|useModuleHarness|startProxy|helmBinary|ensureDockerEngine/,
+      );
     }
   });
 

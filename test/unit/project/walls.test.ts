@@ -22,7 +22,11 @@ function clockAndEnvironment(root: string): string[] {
         const file = join(e.parentPath, e.name);
         return readFileSync(file, "utf8")
           .split("\n")
-          .flatMap((line, i) => (/\bprocess\.|Date\.now\(|new Date\(\)/.test(line.replace(/\/\/.*$/, "")) ? [`${file.slice(root.length)}:${i + 1}`] : []));
+          .flatMap((line, i) =>
+            /\bprocess\.|Date\.now\(|new Date\(\)/.test(line.replace(/\/\/.*$/, ""))
+              ? [`${file.slice(root.length)}:${i + 1}`]
+              : [],
+          );
       }),
   );
 }
@@ -37,7 +41,17 @@ describe("architecture walls (dependency-cruiser, .dependency-cruiser.cjs)", () 
   it("fail on a tree that breaks each of them (test/fixtures/walls)", () => {
     const { code, output } = cruise(join(ROOT, "test/fixtures/walls"));
     expect(code).not.toBe(0);
-    for (const rule of ["plan-and-pipeline-are-pure", "plan-and-pipeline-do-no-io", "config-does-not-plan", "module-imports-only-its-bundle-and-the-sdk", "production-code-never-uses-test-infrastructure", "registry-does-not-plan", "module-does-not-depend-on-the-cli", "chart-is-pure", "no-cycles"]) {
+    for (const rule of [
+      "plan-and-pipeline-are-pure",
+      "plan-and-pipeline-do-no-io",
+      "config-does-not-plan",
+      "module-imports-only-its-bundle-and-the-sdk",
+      "production-code-never-uses-test-infrastructure",
+      "registry-does-not-plan",
+      "module-does-not-depend-on-the-cli",
+      "chart-is-pure",
+      "no-cycles",
+    ]) {
       expect(output, rule).toContain(`error ${rule}:`);
     }
     // formats.ts is the one part of src/plan config may use.
@@ -52,6 +66,11 @@ describe("architecture walls (dependency-cruiser, .dependency-cruiser.cjs)", () 
   it("npm test runs the walls", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     expect(pkg.scripts.test).toContain("npm run -s walls");
-    expect(execFileSync("node", ["-e", "process.stdout.write(require('./package.json').scripts.walls)"], { cwd: ROOT, encoding: "utf8" })).toBe("depcruise src ci/src --config .dependency-cruiser.cjs");
+    expect(
+      execFileSync("node", ["-e", "process.stdout.write(require('./package.json').scripts.walls)"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      }),
+    ).toBe("depcruise src ci/src --config .dependency-cruiser.cjs");
   });
 });

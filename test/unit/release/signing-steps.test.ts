@@ -12,12 +12,30 @@ import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
 // decisions are runRelease's and src/signing's, whatever signs. The real cosign is
 // test/signing-verify.test.ts's.
 const cfg = config({ images: [image("dassie")], charts: [chart("hyrax", "3.7.4")], test: undefined });
-const hyraxChart = async (path: string) => (path.endsWith("Chart.yaml") ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n" : path.endsWith("values.yaml") ? "image: {}\n" : undefined);
+const hyraxChart = async (path: string) =>
+  path.endsWith("Chart.yaml")
+    ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n"
+    : path.endsWith("values.yaml")
+      ? "image: {}\n"
+      : undefined;
 
-async function release(registry: ReturnType<typeof memoryRegistry>, opts: { failSign?: string; there?: RegistryState; cfg?: typeof cfg } = {}) {
+async function release(
+  registry: ReturnType<typeof memoryRegistry>,
+  opts: { failSign?: string; there?: RegistryState; cfg?: typeof cfg } = {},
+) {
   const { engine, events } = recordingEngine({ registry, failSign: opts.failSign });
   const plan = mustPlan({ kind: "release", tag: "v5.0.1" }, opts.there ?? state().build(), opts.cfg ?? cfg);
-  const run = runRelease({ plan, command: "publish", sign: true, engine, client: registry.client, read: hyraxChart, write: () => undefined, settle: { settleMs: 1, rounds: 1 }, builderVersion: "9.9.9" });
+  const run = runRelease({
+    plan,
+    command: "publish",
+    sign: true,
+    engine,
+    client: registry.client,
+    read: hyraxChart,
+    write: () => undefined,
+    settle: { settleMs: 1, rounds: 1 },
+    builderVersion: "9.9.9",
+  });
   return { run, events };
 }
 
@@ -50,42 +68,72 @@ describe("signing in a release", () => {
   it("a signing failure fails the run with nothing aliased, naming what was pushed; the rerun signs only what is left", async () => {
     const registry = memoryRegistry();
     const first = await release(registry, { failSign: "charts/hyrax" });
-    const error = await first.run.then(() => undefined, (e: unknown) => e);
+    const error = await first.run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PublishFailure);
-    expect((error as Error).message).toMatch(/^publish failed: sign and attest ghcr\.io\/samvera\/charts\/hyrax:3\.7\.4: cosign sign of .* failed\. Pushed: .*dassie:5\.0\.1@sha256:.*\. No alias was moved\.$/);
+    expect((error as Error).message).toMatch(
+      /^publish failed: sign and attest ghcr\.io\/samvera\/charts\/hyrax:3\.7\.4: cosign sign of .* failed\. Pushed: .*dassie:5\.0\.1@sha256:.*\. No alias was moved\.$/,
+    );
     expect(registry.tags().some((t) => /:(5\.0|5|latest)$/.test(t))).toBe(false);
 
     // The rerun: everything is there from this commit, the aliases not yet moved.
     const there = state();
     for (const p of (error as PublishFailure).message.match(/[^ ,]+:[^ ,:]+@sha256:[0-9a-f]{64}/g)!) {
       const [reference, digest] = p.split("@") as [string, string];
-      there.tag(reference.slice(0, reference.lastIndexOf(":")), reference.slice(reference.lastIndexOf(":") + 1), { digest, revision: COMMIT });
+      there.tag(reference.slice(0, reference.lastIndexOf(":")), reference.slice(reference.lastIndexOf(":") + 1), {
+        digest,
+        revision: COMMIT,
+      });
     }
     const rerun = await release(registry, { there: there.build() });
     const { result } = await rerun.run;
-    expect(rerun.events.filter((e) => /^(sign|attest|sbom) /.test(e)).map((e) => e.split("@")[0])).toEqual(["sign ghcr.io/samvera/charts/hyrax", "attest slsaprovenance1 ghcr.io/samvera/charts/hyrax"]);
+    expect(rerun.events.filter((e) => /^(sign|attest|sbom) /.test(e)).map((e) => e.split("@")[0])).toEqual([
+      "sign ghcr.io/samvera/charts/hyrax",
+      "attest slsaprovenance1 ghcr.io/samvera/charts/hyrax",
+    ]);
     expect(result.signed.map((s) => [s.reference, s.signatures, s.attestations])).toEqual([
       ["ghcr.io/samvera/dassie:5.0.1", 0, 0],
       ["ghcr.io/samvera/charts/hyrax:3.7.4", 1, 1],
     ]);
-    expect(result.aliases.filter((a) => a.moved).map((a) => a.reference)).toEqual(["ghcr.io/samvera/dassie:5.0", "ghcr.io/samvera/dassie:5", "ghcr.io/samvera/dassie:latest"]);
+    expect(result.aliases.filter((a) => a.moved).map((a) => a.reference)).toEqual([
+      "ghcr.io/samvera/dassie:5.0",
+      "ghcr.io/samvera/dassie:5",
+      "ghcr.io/samvera/dassie:latest",
+    ]);
   });
 
   it("a multi-platform image: each platform's manifest and the index are signed; SBOMs of the platforms, a provenance of each", async () => {
     const registry = memoryRegistry();
     registry.indexes.set("ghcr.io/samvera/dassie:5.0.1", ["linux/amd64", "linux/arm64"]);
-    const multi = config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], charts: [], test: undefined });
+    const multi = config({
+      images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })],
+      charts: [],
+      test: undefined,
+    });
     const { run, events } = await release(registry, { cfg: multi });
     const { result } = await run;
     const index = result.published[0]!.digest;
-    const children = (JSON.parse((await registry.client.getManifest("ghcr.io/samvera/dassie", index))!.bytes.toString("utf8")) as { manifests: { digest: string }[] }).manifests.map((m) => m.digest);
+    const children = (
+      JSON.parse((await registry.client.getManifest("ghcr.io/samvera/dassie", index))!.bytes.toString("utf8")) as {
+        manifests: { digest: string }[];
+      }
+    ).manifests.map((m) => m.digest);
     expect(children).toHaveLength(2);
     const at = (d: string) => `ghcr.io/samvera/dassie@${d}`;
     expect(events.filter((e) => /^(sign|attest|sbom) /.test(e))).toEqual([
-      ...children.flatMap((c) => [`sign ${at(c)}`, `sbom ${at(c)}`, `attest spdxjson ${at(c)}`, `attest slsaprovenance1 ${at(c)}`]),
+      ...children.flatMap((c) => [
+        `sign ${at(c)}`,
+        `sbom ${at(c)}`,
+        `attest spdxjson ${at(c)}`,
+        `attest slsaprovenance1 ${at(c)}`,
+      ]),
       `sign ${at(index)}`,
       `attest slsaprovenance1 ${at(index)}`,
     ]);
-    expect(result.signed).toEqual([{ reference: "ghcr.io/samvera/dassie:5.0.1", digest: index, signatures: 3, attestations: 5 }]);
+    expect(result.signed).toEqual([
+      { reference: "ghcr.io/samvera/dassie:5.0.1", digest: index, signatures: 3, attestations: 5 },
+    ]);
   });
 });

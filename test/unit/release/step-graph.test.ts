@@ -16,7 +16,8 @@ describe("what each step waits for", () => {
   };
 
   it("only earlier steps: the walk cannot wait in a circle", () => {
-    for (const traits of [{ sharedBuilds: true }, { sharedBuilds: false }]) stepGraph(steps, traits).forEach((after, i) => expect(after.every((j) => j < i)).toBe(true));
+    for (const traits of [{ sharedBuilds: true }, { sharedBuilds: false }])
+      stepGraph(steps, traits).forEach((after, i) => expect(after.every((j) => j < i)).toBe(true));
   });
 
   it("builds wait for nothing where the engine shares stages between builds in flight (BuildKit, Dagger); each smoke test for its own build", () => {
@@ -28,27 +29,49 @@ describe("what each step waits for", () => {
 
   it("builds one at a time on an engine that does not (Docker's classic builder): a smoke test then goes beside the next build", () => {
     const g = graph({ sharedBuilds: false });
-    expect([g["build:hyrax-base"], g["build:dassie"], g["build:dassie-worker"]]).toEqual([[], ["build:hyrax-base"], ["build:dassie"]]);
+    expect([g["build:hyrax-base"], g["build:dassie"], g["build:dassie-worker"]]).toEqual([
+      [],
+      ["build:hyrax-base"],
+      ["build:dassie"],
+    ]);
     expect(g["smoke:dassie"]).toEqual(["build:dassie"]);
   });
 
   it("a build waits for the build before it, not for whatever step comes between", () => {
-    const [buildA, smokeA, buildB] = [steps.find((s) => s.kind === "build")!, steps.find((s) => s.kind === "smoke")!, steps.filter((s) => s.kind === "build")[1]!];
+    const [buildA, smokeA, buildB] = [
+      steps.find((s) => s.kind === "build")!,
+      steps.find((s) => s.kind === "smoke")!,
+      steps.filter((s) => s.kind === "build")[1]!,
+    ];
     expect(stepGraph([buildA, smokeA, buildB], { sharedBuilds: false })).toEqual([[], [], [0]]);
   });
 
   it("the suite waits for its image's build and smoke test, and the builds of the services it runs from this run, not for the other images", () => {
     // cfg's solr service runs the dassie image of this run.
     expect(graph({ sharedBuilds: false })["test:dassie"]).toEqual(["build:dassie", "smoke:dassie"]);
-    const own = config({ ...cfg, test: { ...cfg.test!, services: [{ name: "worker", image: "dassie-worker", port: 3000, env: {}, readyTimeoutSeconds: 60 }] } });
+    const own = config({
+      ...cfg,
+      test: {
+        ...cfg.test!,
+        services: [{ name: "worker", image: "dassie-worker", port: 3000, env: {}, readyTimeoutSeconds: 60 }],
+      },
+    });
     const ownSteps = planSteps(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), own));
     const at = ownSteps.findIndex((s) => s.kind === "test");
-    expect(stepGraph(ownSteps, { sharedBuilds: true })[at]!.map((j) => label(ownSteps[j]!))).toEqual(["build:dassie", "build:dassie-worker", "smoke:dassie"]);
+    expect(stepGraph(ownSteps, { sharedBuilds: true })[at]!.map((j) => label(ownSteps[j]!))).toEqual([
+      "build:dassie",
+      "build:dassie-worker",
+      "smoke:dassie",
+    ]);
   });
 
   it("a chart's gates follow each other and nothing of the images'", () => {
     const g = graph({ sharedBuilds: false });
-    expect([g["chart-deps:hyrax"], g["lint:hyrax"], g["template:hyrax"]]).toEqual([[], ["chart-deps:hyrax"], ["lint:hyrax"]]);
+    expect([g["chart-deps:hyrax"], g["lint:hyrax"], g["template:hyrax"]]).toEqual([
+      [],
+      ["chart-deps:hyrax"],
+      ["lint:hyrax"],
+    ]);
     expect(g["chart-deps:updater"]).toEqual([]);
   });
 
@@ -68,10 +91,17 @@ describe("what each step waits for", () => {
 
 describe("a multi-platform image's steps", () => {
   it("the suite waits for the smoke test of every platform", () => {
-    const multi = config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], test: { ...cfg.test!, services: [] } });
+    const multi = config({
+      images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })],
+      test: { ...cfg.test!, services: [] },
+    });
     const steps = planSteps(mustPlan({ kind: "nightly" }, state().build(), multi));
     const test = steps.findIndex((s) => s.kind === "test");
     const named = (s: Step) => `${label(s)}${s.kind === "smoke" ? ` ${s.platform}` : ""}`;
-    expect(stepGraph(steps, { sharedBuilds: true })[test]!.map((j) => named(steps[j]!))).toEqual(["build:dassie", "smoke:dassie linux/amd64", "smoke:dassie linux/arm64"]);
+    expect(stepGraph(steps, { sharedBuilds: true })[test]!.map((j) => named(steps[j]!))).toEqual([
+      "build:dassie",
+      "smoke:dassie linux/amd64",
+      "smoke:dassie linux/arm64",
+    ]);
   });
 });

@@ -29,9 +29,12 @@ describe("the tags cosign looks for without a referrers API", () => {
     expect([signatureTag(digest), attestationTag(digest)].every(isSigstoreTag)).toBe(true);
   });
 
-  it.each(["5.0.1", "nightly-20261124", "sha256-abc.sig", `sha256-${"ab".repeat(32)}.sig.old`])("%s is no signature tag", (tag) => {
-    expect(isSigstoreTag(tag)).toBe(false);
-  });
+  it.each(["5.0.1", "nightly-20261124", "sha256-abc.sig", `sha256-${"ab".repeat(32)}.sig.old`])(
+    "%s is no signature tag",
+    (tag) => {
+      expect(isSigstoreTag(tag)).toBe(false);
+    },
+  );
 
   it("refuses what is no sha256 digest rather than inventing a tag", () => {
     expect(() => signatureTag("sha512:abc")).toThrow(/not a sha256 digest/);
@@ -41,8 +44,12 @@ describe("the tags cosign looks for without a referrers API", () => {
 
 describe("what one pushed name stands for", () => {
   it("a plain manifest is itself alone: an image, or a chart when the run pushed it as one", () => {
-    expect(signingSubjects(d("img"), { mediaType: MANIFEST, body: {} }, "image")).toEqual([{ digest: d("img"), kind: "image" }]);
-    expect(signingSubjects(d("chart"), { mediaType: MANIFEST, body: {} }, "chart")).toEqual([{ digest: d("chart"), kind: "chart" }]);
+    expect(signingSubjects(d("img"), { mediaType: MANIFEST, body: {} }, "image")).toEqual([
+      { digest: d("img"), kind: "image" },
+    ]);
+    expect(signingSubjects(d("chart"), { mediaType: MANIFEST, body: {} }, "chart")).toEqual([
+      { digest: d("chart"), kind: "chart" },
+    ]);
   });
 
   it("an index is its children (each once) and then itself; BuildKit's attestation manifest is signed only", () => {
@@ -62,7 +69,13 @@ describe("what one pushed name stands for", () => {
       { digest: d("buildkit-att"), kind: "other" },
       { digest: d("index"), kind: "index" },
     ]);
-    expect(signingSubjects(d("list"), { mediaType: "application/vnd.docker.distribution.manifest.list.v2+json", body }, "image").map((s) => s.kind)).toEqual(["image", "image", "other", "index"]);
+    expect(
+      signingSubjects(
+        d("list"),
+        { mediaType: "application/vnd.docker.distribution.manifest.list.v2+json", body },
+        "image",
+      ).map((s) => s.kind),
+    ).toEqual(["image", "image", "other", "index"]);
   });
 
   it("attests an SBOM of each platform image only; a provenance of every image, index and chart", () => {
@@ -76,7 +89,9 @@ describe("what one pushed name stands for", () => {
 describe("a rerun signs nothing twice", () => {
   const both = [PREDICATE.sbom, PREDICATE.provenance];
   it("signs and attests what has nothing yet", () => {
-    expect(signingWork([{ digest: d("a"), kind: "image", signed: false, attested: [] }])).toEqual([{ digest: d("a"), sign: true, attest: both }]);
+    expect(signingWork([{ digest: d("a"), kind: "image", signed: false, attested: [] }])).toEqual([
+      { digest: d("a"), sign: true, attest: both },
+    ]);
   });
   it("leaves a signed, fully attested subject alone, and finishes a half-done one", () => {
     const work = signingWork([
@@ -91,7 +106,16 @@ describe("a rerun signs nothing twice", () => {
     ]);
   });
   it("reads the predicate types an attestation manifest holds from its layers' annotations", () => {
-    const att = { mediaType: MANIFEST, body: { layers: [{ annotations: { predicateType: PREDICATE.sbom } }, { annotations: { predicateType: PREDICATE.sbom } }, { annotations: {} }] } };
+    const att = {
+      mediaType: MANIFEST,
+      body: {
+        layers: [
+          { annotations: { predicateType: PREDICATE.sbom } },
+          { annotations: { predicateType: PREDICATE.sbom } },
+          { annotations: {} },
+        ],
+      },
+    };
     expect(attestedTypes(att)).toEqual([PREDICATE.sbom]);
     expect(attestedTypes(null)).toEqual([]);
   });
@@ -100,7 +124,13 @@ describe("a rerun signs nothing twice", () => {
 describe("provenance", () => {
   const facts = {
     context: context({ kind: "release", tag: "v5.0.1" }, { source: "https://github.com/samvera/hyrax" }),
-    artifact: { kind: "image" as const, name: "dassie", reference: "ghcr.io/samvera/dassie:5.0.1", target: "dassie", platforms: ["linux/amd64"] },
+    artifact: {
+      kind: "image" as const,
+      name: "dassie",
+      reference: "ghcr.io/samvera/dassie:5.0.1",
+      target: "dassie",
+      platforms: ["linux/amd64"],
+    },
     revision: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
     configDigest: d("config"),
     gates: ["build dassie", "smoke-test dassie: true"],
@@ -108,8 +138,15 @@ describe("provenance", () => {
   };
   it("names the commit, the trigger, the revision, the config digest and the gates passed", () => {
     const p = provenancePredicate(facts) as { buildDefinition: Record<string, any>; runDetails: Record<string, any> };
-    expect(p.buildDefinition.resolvedDependencies).toEqual([{ uri: "git+https://github.com/samvera/hyrax", digest: { gitCommit: facts.context.commit } }]);
-    expect(p.buildDefinition.externalParameters).toMatchObject({ event: "release", tag: "v5.0.1", revision: facts.revision, artifact: facts.artifact });
+    expect(p.buildDefinition.resolvedDependencies).toEqual([
+      { uri: "git+https://github.com/samvera/hyrax", digest: { gitCommit: facts.context.commit } },
+    ]);
+    expect(p.buildDefinition.externalParameters).toMatchObject({
+      event: "release",
+      tag: "v5.0.1",
+      revision: facts.revision,
+      artifact: facts.artifact,
+    });
     expect(p.buildDefinition.internalParameters.gates).toEqual(facts.gates);
     expect(p.runDetails.byproducts).toEqual([{ name: "config", digest: { sha256: d("config").slice(7) } }]);
     expect(p.runDetails.builder.id).toMatch(/charthouse@0\.1\.0$/);
@@ -122,20 +159,38 @@ describe("provenance", () => {
 describe("helm provenance message", () => {
   it("is the chart's metadata, the YAML end marker and the package's sum", () => {
     const sum = "0c".repeat(32);
-    expect(provenanceMessage({ apiVersion: "v2", name: "hyrax", version: "3.7.4-nightly.20261124", appVersion: "nightly-20261124" }, "hyrax-3.7.4-nightly.20261124.tgz", sum)).toBe(
+    expect(
+      provenanceMessage(
+        { apiVersion: "v2", name: "hyrax", version: "3.7.4-nightly.20261124", appVersion: "nightly-20261124" },
+        "hyrax-3.7.4-nightly.20261124.tgz",
+        sum,
+      ),
+    ).toBe(
       `apiVersion: "v2"\nappVersion: "nightly-20261124"\nname: "hyrax"\nversion: "3.7.4-nightly.20261124"\n\n...\nfiles:\n  hyrax-3.7.4-nightly.20261124.tgz: sha256:${sum}\n`,
     );
   });
   it("refuses a sum or file name that would corrupt the message", () => {
-    expect(() => provenanceMessage({ apiVersion: "v2", name: "x", version: "1.0.0" }, "x-1.0.0.tgz", "abc")).toThrow(/not a SHA-256/);
-    expect(() => provenanceMessage({ apiVersion: "v2", name: "x", version: "1.0.0" }, "x 1.tgz", "0c".repeat(32))).toThrow(/not a package file name/);
+    expect(() => provenanceMessage({ apiVersion: "v2", name: "x", version: "1.0.0" }, "x-1.0.0.tgz", "abc")).toThrow(
+      /not a SHA-256/,
+    );
+    expect(() =>
+      provenanceMessage({ apiVersion: "v2", name: "x", version: "1.0.0" }, "x 1.tgz", "0c".repeat(32)),
+    ).toThrow(/not a package file name/);
   });
 });
 
 describe("cosign's arguments", () => {
   it("sign in key-pair mode with no transparency log, the key named by reference, never by value", () => {
     const args = cosignArgs.sign("env://CHARTHOUSE_SIGNING_KEY", "127.0.0.1:5000/x@sha256:00", { plainHttp: true });
-    expect(args).toEqual(["sign", "--key", "env://CHARTHOUSE_SIGNING_KEY", "--tlog-upload=false", "--yes", "--allow-http-registry", "127.0.0.1:5000/x@sha256:00"]);
+    expect(args).toEqual([
+      "sign",
+      "--key",
+      "env://CHARTHOUSE_SIGNING_KEY",
+      "--tlog-upload=false",
+      "--yes",
+      "--allow-http-registry",
+      "127.0.0.1:5000/x@sha256:00",
+    ]);
     expect(cosignArgs.sign("/keys/cosign.key", "ghcr.io/x@sha256:00")).not.toContain("--allow-http-registry");
   });
   it("attest reads the predicate from stdin", () => {
@@ -151,26 +206,59 @@ describe("the updater's signature check (cosign's key-pair check, without cosign
   const pem = ours.publicKey.export({ type: "spki", format: "pem" }).toString();
   /** A layer as cosign writes it: the simple-signing payload for `digest`, signed with `key`. */
   const layer = (digest: string, key = ours.privateKey) => {
-    const payload = Buffer.from(JSON.stringify({ critical: { identity: { "docker-reference": "ghcr.io/samvera/charts/hyrax" }, image: { "docker-manifest-digest": digest }, type: "cosign container image signature" }, optional: null }));
-    return { digest: `sha256:${createHash("sha256").update(payload).digest("hex")}`, payload, signature: sign("sha256", payload, key).toString("base64") };
+    const payload = Buffer.from(
+      JSON.stringify({
+        critical: {
+          identity: { "docker-reference": "ghcr.io/samvera/charts/hyrax" },
+          image: { "docker-manifest-digest": digest },
+          type: "cosign container image signature",
+        },
+        optional: null,
+      }),
+    );
+    return {
+      digest: `sha256:${createHash("sha256").update(payload).digest("hex")}`,
+      payload,
+      signature: sign("sha256", payload, key).toString("base64"),
+    };
   };
 
   it("accepts a signature of this digest by this key", () => {
     expect(verifySignatureLayers([layer(d("chart"))], d("chart"), pem)).toEqual({ ok: true });
   });
   it("accepts when one of several signatures is ours", () => {
-    expect(verifySignatureLayers([layer(d("chart"), keyPair().privateKey), layer(d("chart"))], d("chart"), pem)).toEqual({ ok: true });
+    expect(
+      verifySignatureLayers([layer(d("chart"), keyPair().privateKey), layer(d("chart"))], d("chart"), pem),
+    ).toEqual({ ok: true });
   });
   it.each([
     { name: "unsigned", layers: () => [], reason: /^it is not signed/ },
-    { name: "signed by another key", layers: () => [layer(d("chart"), keyPair().privateKey)], reason: /does not verify with the key/ },
-    { name: "a signature of another chart copied over", layers: () => [layer(d("other"))], reason: new RegExp(`its signature is of ${d("other")}, not of ${d("chart")}`) },
-    { name: "a payload altered after signing", layers: () => [{ ...layer(d("chart")), payload: Buffer.from(layer(d("chart")).payload.toString().replace("hyrax", "evil")) }], reason: /tampered/ },
-    { name: "a payload re-hashed after altering", layers: () => {
+    {
+      name: "signed by another key",
+      layers: () => [layer(d("chart"), keyPair().privateKey)],
+      reason: /does not verify with the key/,
+    },
+    {
+      name: "a signature of another chart copied over",
+      layers: () => [layer(d("other"))],
+      reason: new RegExp(`its signature is of ${d("other")}, not of ${d("chart")}`),
+    },
+    {
+      name: "a payload altered after signing",
+      layers: () => [
+        { ...layer(d("chart")), payload: Buffer.from(layer(d("chart")).payload.toString().replace("hyrax", "evil")) },
+      ],
+      reason: /tampered/,
+    },
+    {
+      name: "a payload re-hashed after altering",
+      layers: () => {
         const l = layer(d("other"));
         const payload = Buffer.from(l.payload.toString().replace(d("other"), d("chart")));
         return [{ ...l, payload, digest: `sha256:${createHash("sha256").update(payload).digest("hex")}` }];
-      }, reason: /does not verify with the key/ },
+      },
+      reason: /does not verify with the key/,
+    },
   ])("refuses $name, saying why", ({ layers, reason }) => {
     const verdict = verifySignatureLayers(layers(), d("chart"), pem);
     expect(verdict.ok).toBe(false);
@@ -182,7 +270,11 @@ describe("the images a chart pins, from its annotation", () => {
   it("reads repository, tag and digest; a registry port is no tag", () => {
     const a = `127.0.0.1:5000/samvera/dassie:nightly-20261124@${d("a")},ghcr.io/samvera/worker@${d("b")}`;
     expect(parsePinnedImages(a)).toEqual([
-      { reference: `127.0.0.1:5000/samvera/dassie:nightly-20261124@${d("a")}`, repository: "127.0.0.1:5000/samvera/dassie", digest: d("a") },
+      {
+        reference: `127.0.0.1:5000/samvera/dassie:nightly-20261124@${d("a")}`,
+        repository: "127.0.0.1:5000/samvera/dassie",
+        digest: d("a"),
+      },
       { reference: `ghcr.io/samvera/worker@${d("b")}`, repository: "ghcr.io/samvera/worker", digest: d("b") },
     ]);
   });

@@ -8,7 +8,8 @@ const k = (apiVersion: string, kind: string) => ({ apiVersion, kind });
 
 describe("renderedKinds", () => {
   it("reads every document's apiVersion and kind, hooks included, and skips empty ones", () => {
-    const text = "---\n# Source: a/templates/x.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n---\n# only a comment\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  annotations: {helm.sh/hook: pre-upgrade}\n---\nkind: NoVersion\n---\napiVersion: v1\n";
+    const text =
+      "---\n# Source: a/templates/x.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n---\n# only a comment\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  annotations: {helm.sh/hook: pre-upgrade}\n---\nkind: NoVersion\n---\napiVersion: v1\n";
     expect(renderedKinds(text)).toEqual([k("v1", "Service"), k("batch/v1", "Job")]);
   });
 });
@@ -21,7 +22,27 @@ const DISCOVERY = readFileSync(new URL("../../fixtures/kube/api-resources-v1.34.
   .map((line) => line.trim().split(/\s+/))
   .map((f) => ({ resource: f[0]!, apiVersion: f.at(-3)!, namespaced: f.at(-2) === "true", kind: f.at(-1)! }));
 /** Kinds a chart does not render (reviews, node and cluster plumbing), left out of the table on purpose. */
-const NOT_RENDERED = ["Binding", "CertificateSigningRequest", "ComponentStatus", "CSINode", "CSIStorageCapacity", "DeviceClass", "FlowSchema", "IPAddress", "LocalSubjectAccessReview", "PriorityLevelConfiguration", "ResourceSlice", "SelfSubjectAccessReview", "SelfSubjectReview", "SelfSubjectRulesReview", "ServiceCIDR", "SubjectAccessReview", "TokenReview", "VolumeAttachment", "VolumeAttributesClass"];
+const NOT_RENDERED = [
+  "Binding",
+  "CertificateSigningRequest",
+  "ComponentStatus",
+  "CSINode",
+  "CSIStorageCapacity",
+  "DeviceClass",
+  "FlowSchema",
+  "IPAddress",
+  "LocalSubjectAccessReview",
+  "PriorityLevelConfiguration",
+  "ResourceSlice",
+  "SelfSubjectAccessReview",
+  "SelfSubjectReview",
+  "SelfSubjectRulesReview",
+  "ServiceCIDR",
+  "SubjectAccessReview",
+  "TokenReview",
+  "VolumeAttachment",
+  "VolumeAttributesClass",
+];
 
 describe("kindInfo", () => {
   it("says what the API server's discovery says, for every kind a chart may render", () => {
@@ -32,23 +53,43 @@ describe("kindInfo", () => {
     }
   });
 
-
   it.each([
     { apiVersion: "v1", kind: "Secret", expected: { group: "", resource: "secrets", namespaced: true } },
-    { apiVersion: "apps/v1", kind: "Deployment", expected: { group: "apps", resource: "deployments", namespaced: true } },
-    { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", expected: { group: "networking.k8s.io", resource: "ingressclasses", namespaced: false } },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      expected: { group: "apps", resource: "deployments", namespaced: true },
+    },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "IngressClass",
+      expected: { group: "networking.k8s.io", resource: "ingressclasses", namespaced: false },
+    },
     { apiVersion: "v1", kind: "Deployment", expected: undefined },
     { apiVersion: "example.org/v1", kind: "Widget", expected: undefined },
   ])("$kind ($apiVersion)", ({ apiVersion, kind, expected }) => expect(kindInfo(apiVersion, kind)).toEqual(expected));
 
   it("reads the group from an apiVersion", () => {
-    expect([groupOf("v1"), groupOf("apps/v1"), groupOf("rbac.authorization.k8s.io/v1")]).toEqual(["", "apps", "rbac.authorization.k8s.io"]);
+    expect([groupOf("v1"), groupOf("apps/v1"), groupOf("rbac.authorization.k8s.io/v1")]).toEqual([
+      "",
+      "apps",
+      "rbac.authorization.k8s.io",
+    ]);
   });
 });
 
 describe("deriveRole", () => {
   it("manages each namespaced kind the chart renders, reads what --wait reads, and keeps helm's records and the controls", () => {
-    const result = deriveRole([k("apps/v1", "Deployment"), k("v1", "Service"), k("v1", "Service"), k("networking.k8s.io/v1", "Ingress"), k("batch/v1", "Job")], "hyrax");
+    const result = deriveRole(
+      [
+        k("apps/v1", "Deployment"),
+        k("v1", "Service"),
+        k("v1", "Service"),
+        k("networking.k8s.io/v1", "Ingress"),
+        k("batch/v1", "Job"),
+      ],
+      "hyrax",
+    );
     expect(result).toEqual({
       ok: true,
       kinds: ["Deployment", "Ingress", "Job", "Service"],
@@ -66,7 +107,10 @@ describe("deriveRole", () => {
   });
 
   it("adds nothing twice: a chart's own Secrets, ConfigMaps and Pods already cover helm's records, the controls and --wait", () => {
-    const result = deriveRole([k("v1", "Secret"), k("v1", "ConfigMap"), k("v1", "Pod"), k("apps/v1", "StatefulSet")], "r");
+    const result = deriveRole(
+      [k("v1", "Secret"), k("v1", "ConfigMap"), k("v1", "Pod"), k("apps/v1", "StatefulSet")],
+      "r",
+    );
     expect(result).toEqual({
       ok: true,
       kinds: ["ConfigMap", "Pod", "Secret", "StatefulSet"],
@@ -83,7 +127,11 @@ describe("deriveRole", () => {
     { kind: "Job", apiVersion: "batch/v1" },
   ])("reads the pods of a $kind, which helm --wait looks at", ({ kind, apiVersion }) => {
     const result = deriveRole([k(apiVersion, kind)], "r");
-    expect(result.ok && result.rules[1]).toEqual({ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] });
+    expect(result.ok && result.rules[1]).toEqual({
+      apiGroups: [""],
+      resources: ["pods"],
+      verbs: ["get", "list", "watch"],
+    });
   });
 
   it("for a chart that renders nothing still keeps helm's records and reads the controls", () => {
@@ -92,7 +140,15 @@ describe("deriveRole", () => {
   });
 
   it("refuses cluster-scoped and custom kinds, each once, saying what to do", () => {
-    const result = deriveRole([k("v1", "Service"), k("rbac.authorization.k8s.io/v1", "ClusterRole"), k("rbac.authorization.k8s.io/v1", "ClusterRole"), k("example.org/v1", "Widget")], "r");
+    const result = deriveRole(
+      [
+        k("v1", "Service"),
+        k("rbac.authorization.k8s.io/v1", "ClusterRole"),
+        k("rbac.authorization.k8s.io/v1", "ClusterRole"),
+        k("example.org/v1", "Widget"),
+      ],
+      "r",
+    );
     expect(result).toEqual({
       ok: false,
       problems: [

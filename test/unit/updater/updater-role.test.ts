@@ -6,12 +6,51 @@ const SERVICE = "apiVersion: v1\nkind: Service\n";
 
 describe("deriveUpdaterRole", () => {
   it.each([
-    { name: "a chart directory", chart: "./chart", version: undefined, args: ["template", "hyrax", "./chart", "--namespace", "samvera", "--values", "v.yaml"] },
-    { name: "an OCI chart on a loopback registry", chart: "oci://127.0.0.1:5000/charts/hyrax", version: "5.0.1", args: ["template", "hyrax", "oci://127.0.0.1:5000/charts/hyrax", "--version", "5.0.1", "--namespace", "samvera", "--values", "v.yaml", "--plain-http"] },
-    { name: "an OCI chart on ghcr.io", chart: "oci://ghcr.io/samvera/charts/hyrax", version: "5.0.1", args: ["template", "hyrax", "oci://ghcr.io/samvera/charts/hyrax", "--version", "5.0.1", "--namespace", "samvera", "--values", "v.yaml"] },
+    {
+      name: "a chart directory",
+      chart: "./chart",
+      version: undefined,
+      args: ["template", "hyrax", "./chart", "--namespace", "samvera", "--values", "v.yaml"],
+    },
+    {
+      name: "an OCI chart on a loopback registry",
+      chart: "oci://127.0.0.1:5000/charts/hyrax",
+      version: "5.0.1",
+      args: [
+        "template",
+        "hyrax",
+        "oci://127.0.0.1:5000/charts/hyrax",
+        "--version",
+        "5.0.1",
+        "--namespace",
+        "samvera",
+        "--values",
+        "v.yaml",
+        "--plain-http",
+      ],
+    },
+    {
+      name: "an OCI chart on ghcr.io",
+      chart: "oci://ghcr.io/samvera/charts/hyrax",
+      version: "5.0.1",
+      args: [
+        "template",
+        "hyrax",
+        "oci://ghcr.io/samvera/charts/hyrax",
+        "--version",
+        "5.0.1",
+        "--namespace",
+        "samvera",
+        "--values",
+        "v.yaml",
+      ],
+    },
   ])("renders $name the way the upgrade will", async ({ chart, version, args }) => {
     const calls: (readonly string[])[] = [];
-    const role = await deriveUpdaterRole({ chart, version, release: "hyrax", namespace: "samvera", values: "v.yaml" }, async (a) => (calls.push(a), SERVICE));
+    const role = await deriveUpdaterRole(
+      { chart, version, release: "hyrax", namespace: "samvera", values: "v.yaml" },
+      async (a) => (calls.push(a), SERVICE),
+    );
     expect(calls).toEqual([args]);
     expect(role.ok && role.kinds).toEqual(["Service"]);
   });
@@ -28,7 +67,9 @@ describe("updaterRoleValues", () => {
       "# it manages what the chart renders (Service), reads what helm --wait reads,",
       "# keeps helm's release records and reads the release's sync controls. Pass it to deploy/updater with -f.",
     ]);
-    expect(text).toContain('    - apiGroups: [ "" ]\n      resources: [ services ]\n      verbs: [ get, list, watch, create, update, patch, delete ]\n');
+    expect(text).toContain(
+      '    - apiGroups: [ "" ]\n      resources: [ services ]\n      verbs: [ get, list, watch, create, update, patch, delete ]\n',
+    );
     expect(parse(text)).toEqual({ rbac: { rules: role.rules } });
   });
 });

@@ -36,24 +36,33 @@ function sharedStageProject(): { root: string; web: string; worker: string } {
     ].join("\n"),
     "charthouse.yaml": `registry: 127.0.0.1:5999/bk${id}\nimages:\n  - {name: web, target: web}\n  - {name: worker, target: worker}\n`,
   });
-  return { root, web: `127.0.0.1:5999/bk${id}/web:nightly-20261124`, worker: `127.0.0.1:5999/bk${id}/worker:nightly-20261124` };
+  return {
+    root,
+    web: `127.0.0.1:5999/bk${id}/web:nightly-20261124`,
+    worker: `127.0.0.1:5999/bk${id}/worker:nightly-20261124`,
+  };
 }
 
-const docker = (args: string[]): string => execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: inject("dockerHost") }, encoding: "utf8" }).trim();
+const docker = (args: string[]): string =>
+  execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: inject("dockerHost") }, encoding: "utf8" }).trim();
 
 async function buildShared(env: Record<string, string>): Promise<{ output: string; web: string; worker: string }> {
   const project = sharedStageProject();
   onTestFinished(() => void docker(["image", "rm", "--force", project.web, project.worker]));
-  const run = await charthouse(["test", "--nightly", "--date", "2026-11-24", "--sha", "cccc000000000000000000000000000000000001"], {
-    cwd: project.root,
-    env: { DOCKER_HOST: inject("dockerHost"), HOME: process.env.HOME ?? "/root", ...env },
-  });
+  const run = await charthouse(
+    ["test", "--nightly", "--date", "2026-11-24", "--sha", "cccc000000000000000000000000000000000001"],
+    {
+      cwd: project.root,
+      env: { DOCKER_HOST: inject("dockerHost"), HOME: process.env.HOME ?? "/root", ...env },
+    },
+  );
   expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
   return { output: run.stdout, web: project.web, worker: project.worker };
 }
 
 /** What the two images say of the slow stage: its random bytes, and how often it ran. */
-const stage = (image: string) => docker(["run", "--rm", "--network", "none", image, "sh", "-c", "cat /token; echo; cat /runs"]);
+const stage = (image: string) =>
+  docker(["run", "--rm", "--network", "none", image, "sh", "-c", "cat /token; echo; cat /runs"]);
 
 describe("builds on BuildKit", () => {
   it("through buildx: two targets sharing a slow stage build side by side and build it once; cache mounts are honoured", async () => {

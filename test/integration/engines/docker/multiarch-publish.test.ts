@@ -48,12 +48,14 @@ charts:
         digest: image.digest
 `,
     "chart/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
-    "chart/app/values.yaml": "image:\n  tag: latest\n  digest: \"\"\n",
-    "chart/app/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  image: {{ printf \"%s@%s\" .Values.image.tag .Values.image.digest | quote }}\n",
+    "chart/app/values.yaml": 'image:\n  tag: latest\n  digest: ""\n',
+    "chart/app/templates/cm.yaml":
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  image: {{ printf "%s@%s" .Values.image.tag .Values.image.digest | quote }}\n',
   });
 }
 
-const skopeo = (args: string[]): string => execFileSync("skopeo", [...args, "--tls-verify=false", "--creds", `ci:${CANARY}`], { encoding: "utf8" });
+const skopeo = (args: string[]): string =>
+  execFileSync("skopeo", [...args, "--tls-verify=false", "--creds", `ci:${CANARY}`], { encoding: "utf8" });
 const localTags: string[] = [];
 let run: CliRun;
 let repo: string;
@@ -65,18 +67,28 @@ beforeAll(async () => {
   requireArm64Emulation();
   await pushBaseIndex(client(), registry().host);
   repo = `${registry().host}/multi/app`;
-  localTags.push(`${repo}:nightly-20261124`, `${repo}:nightly-20261124-linux-amd64`, `${repo}:nightly-20261124-linux-arm64`);
+  localTags.push(
+    `${repo}:nightly-20261124`,
+    `${repo}:nightly-20261124-linux-amd64`,
+    `${repo}:nightly-20261124-linux-arm64`,
+  );
   const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
   process.on("warning", onWarning);
   try {
-    run = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA, "--json"], { cwd: project("multi"), env: env() });
+    run = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA, "--json"], {
+      cwd: project("multi"),
+      env: env(),
+    });
   } finally {
     process.off("warning", onWarning);
   }
 }, 300_000);
 afterAll(() => {
   // Only this suite's tags: the engine is shared.
-  execFileSync("docker", ["image", "rm", "--force", ...localTags], { env: { ...process.env, DOCKER_HOST: inject("dockerHost") }, stdio: "ignore" });
+  execFileSync("docker", ["image", "rm", "--force", ...localTags], {
+    env: { ...process.env, DOCKER_HOST: inject("dockerHost") },
+    stdio: "ignore",
+  });
 });
 
 describe("a two-platform image on Docker with BuildKit", () => {
@@ -94,27 +106,42 @@ describe("a two-platform image on Docker with BuildKit", () => {
       annotations: Record<string, string>;
     };
     expect(index.mediaType).toBe("application/vnd.oci.image.index.v1+json");
-    expect(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual([
+      "linux/amd64",
+      "linux/arm64",
+    ]);
     expect(index.annotations["org.opencontainers.image.revision"]).toBe(SHA);
-    const result = JSON.parse(run.stdout) as { published: { reference: string; digest: string; platforms?: { platform: string; digest: string }[] }[] };
+    const result = JSON.parse(run.stdout) as {
+      published: { reference: string; digest: string; platforms?: { platform: string; digest: string }[] }[];
+    };
     const image = result.published.find((p) => p.reference === `${repo}:nightly-20261124`)!;
-    expect(image.platforms?.map((p) => `${p.platform} ${p.digest}`).sort()).toEqual(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture} ${m.digest}`).sort());
+    expect(image.platforms?.map((p) => `${p.platform} ${p.digest}`).sort()).toEqual(
+      index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture} ${m.digest}`).sort(),
+    );
   });
 
   it("each platform's config is its own and carries the revision label", () => {
     for (const arch of ["amd64", "arm64"]) {
-      const inspected = JSON.parse(skopeo(["inspect", "--override-arch", arch, `docker://${repo}:nightly-20261124`])) as { Architecture: string; Labels: Record<string, string> };
+      const inspected = JSON.parse(
+        skopeo(["inspect", "--override-arch", arch, `docker://${repo}:nightly-20261124`]),
+      ) as { Architecture: string; Labels: Record<string, string> };
       expect(inspected.Architecture).toBe(arch);
       expect(inspected.Labels["org.opencontainers.image.revision"]).toBe(SHA);
     }
   });
 
   it("the arm64 image pulled back from the registry runs and prints aarch64", async () => {
-    const index = JSON.parse(skopeo(["inspect", "--raw", `docker://${repo}:nightly-20261124`])) as { manifests: { digest: string; platform: { architecture: string } }[] };
+    const index = JSON.parse(skopeo(["inspect", "--raw", `docker://${repo}:nightly-20261124`])) as {
+      manifests: { digest: string; platform: { architecture: string } }[];
+    };
     const arm64 = `${repo}@${index.manifests.find((m) => m.platform.architecture === "arm64")!.digest}`;
     localTags.push(arm64);
-    const tools = { ...toolEnvironment(join(tempTree(), "tools"), registry().host, ci), DOCKER_HOST: inject("dockerHost") };
-    const docker = (args: string[]) => execFileSync("docker", args, { env: tools, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const tools = {
+      ...toolEnvironment(join(tempTree(), "tools"), registry().host, ci),
+      DOCKER_HOST: inject("dockerHost"),
+    };
+    const docker = (args: string[]) =>
+      execFileSync("docker", args, { env: tools, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     docker(["pull", arm64]);
     expect(docker(["run", "--rm", "--network", "none", arm64, "uname", "-m"]).trim()).toBe("aarch64");
   });
@@ -125,15 +152,30 @@ describe("a two-platform image on Docker with BuildKit", () => {
     const work = tempTree();
     const tools = toolEnvironment(join(work, "tools"), registry().host, ci);
     mkdirSync(join(work, "pulled"));
-    await runTool(helmBinary(), helmArgs.pull(`oci://${registry().host}/multi/charts/app`, "1.0.0-nightly.20261124", join(work, "pulled"), { plainHttp: true }), { env: tools });
-    const rendered = (await runTool(helmBinary(), helmArgs.template("app", join(work, "pulled", readdirSync(join(work, "pulled"))[0]!)), { env: tools })).stdout;
+    await runTool(
+      helmBinary(),
+      helmArgs.pull(`oci://${registry().host}/multi/charts/app`, "1.0.0-nightly.20261124", join(work, "pulled"), {
+        plainHttp: true,
+      }),
+      { env: tools },
+    );
+    const rendered = (
+      await runTool(
+        helmBinary(),
+        helmArgs.template("app", join(work, "pulled", readdirSync(join(work, "pulled"))[0]!)),
+        { env: tools },
+      )
+    ).stdout;
     expect(rendered).toContain(`image: "nightly-20261124@${index}"`);
   });
 });
 
 describe("a two-platform image published again from the same commit", () => {
   it("is already there: the index's revision says so, nothing is built or pushed", async () => {
-    const again = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA], { cwd: project("multi"), env: env() });
+    const again = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA], {
+      cwd: project("multi"),
+      env: env(),
+    });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("every artifact is already published from this commit");
     expect(again.stdout).not.toMatch(/\[1\/\d+\]/);
@@ -142,9 +184,14 @@ describe("a two-platform image published again from the same commit", () => {
 
 describe("a two-platform image on the classic builder", () => {
   it("is refused before anything runs, with the fix", async () => {
-    const refused = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA], { cwd: project("classic"), env: env({ DOCKER_BUILDKIT: "0" }) });
+    const refused = await charthouse(["publish", "--nightly", "--date", "2026-11-24", "--sha", SHA], {
+      cwd: project("classic"),
+      env: env({ DOCKER_BUILDKIT: "0" }),
+    });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/image app builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: install buildx as a Docker CLI plugin/);
+    expect(refused.stderr).toMatch(
+      /image app builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: install buildx as a Docker CLI plugin/,
+    );
     expect(refused.stderr).toContain("Nothing was built or pushed.");
     expect(refused.stdout).not.toMatch(/\[1\/\d+\]/);
     expect(await client().listTags(`${registry().host}/classic/app`)).toEqual([]);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { cosignScript, daggerBuildOptions, daggerHealthcheck, helmPushScript, pickVariant, registryHostOf, syftEnvironment } from "../../../../src/engines/dagger/dagger-args.js";
+import {
+  cosignScript,
+  daggerBuildOptions,
+  daggerHealthcheck,
+  helmPushScript,
+  pickVariant,
+  registryHostOf,
+  syftEnvironment,
+} from "../../../../src/engines/dagger/dagger-args.js";
 import { execFailure, givenCredentials, givenFlags } from "../../../../src/engines/dagger/module-run.js";
 import { image } from "../../../kit/builders.js";
 
@@ -13,7 +21,9 @@ describe("the Dagger adapter's decisions", () => {
   });
 
   it("pushes a chart with helm, logged in first (password on stdin) only when there is a username, plain HTTP on loopback", () => {
-    expect(helmPushScript("/charts/hyrax-1.0.0.tgz", "oci://ghcr.io/samvera/charts")).toBe("helm push /charts/hyrax-1.0.0.tgz oci://ghcr.io/samvera/charts");
+    expect(helmPushScript("/charts/hyrax-1.0.0.tgz", "oci://ghcr.io/samvera/charts")).toBe(
+      "helm push /charts/hyrax-1.0.0.tgz oci://ghcr.io/samvera/charts",
+    );
     expect(helmPushScript("/charts/a.tgz", "oci://127.0.0.1:5000/ns/charts", "ci")).toBe(
       'printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | helm registry login 127.0.0.1:5000 --username ci --password-stdin --plain-http && helm push /charts/a.tgz oci://127.0.0.1:5000/ns/charts --plain-http',
     );
@@ -22,7 +32,9 @@ describe("the Dagger adapter's decisions", () => {
   it("runs cosign logged in to the subject's registry when there is a username", () => {
     const subject = `ghcr.io/samvera/dassie@sha256:${"b".repeat(64)}`;
     expect(cosignScript(subject, ["sign", subject])).toBe(`cosign sign ${subject}`);
-    expect(cosignScript(subject, ["sign", subject], "bot")).toBe(`printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | cosign login ghcr.io --username bot --password-stdin && cosign sign ${subject}`);
+    expect(cosignScript(subject, ["sign", subject], "bot")).toBe(
+      `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | cosign login ghcr.io --username bot --password-stdin && cosign sign ${subject}`,
+    );
   });
 
   it("gives syft plain HTTP on loopback and the username for the subject's registry, never the password", () => {
@@ -36,7 +48,10 @@ describe("the Dagger adapter's decisions", () => {
   });
 
   it("picks the variant for a platform, else the engine's own, else the first; a platform not built is a bug", () => {
-    const variants = [{ platform: "linux/amd64", n: 1 }, { platform: "linux/arm64", n: 2 }];
+    const variants = [
+      { platform: "linux/amd64", n: 1 },
+      { platform: "linux/arm64", n: 2 },
+    ];
     expect(pickVariant(variants, "linux/arm64", "linux/amd64").n).toBe(2);
     expect(pickVariant(variants, undefined, "linux/arm64").n).toBe(2);
     expect(pickVariant(variants, undefined, "linux/s390x").n).toBe(1);
@@ -44,9 +59,24 @@ describe("the Dagger adapter's decisions", () => {
   });
 
   it("builds with the Dockerfile relative to the context, the build args as name/value pairs", () => {
-    const { build } = { build: { ...image("dassie", { context: "/p/app", dockerfile: "/p/app/docker/Dockerfile", buildArgs: { A: "1" } }) } };
-    const spec = { context: build.context, dockerfile: build.dockerfile, target: "dassie", buildArgs: build.buildArgs, platforms: build.platforms };
-    expect(daggerBuildOptions(spec, "linux/arm64")).toEqual({ dockerfile: "docker/Dockerfile", platform: "linux/arm64", target: "dassie", buildArgs: [{ name: "A", value: "1" }] });
+    const { build } = {
+      build: {
+        ...image("dassie", { context: "/p/app", dockerfile: "/p/app/docker/Dockerfile", buildArgs: { A: "1" } }),
+      },
+    };
+    const spec = {
+      context: build.context,
+      dockerfile: build.dockerfile,
+      target: "dassie",
+      buildArgs: build.buildArgs,
+      platforms: build.platforms,
+    };
+    expect(daggerBuildOptions(spec, "linux/arm64")).toEqual({
+      dockerfile: "docker/Dockerfile",
+      platform: "linux/arm64",
+      target: "dassie",
+      buildArgs: [{ name: "A", value: "1" }],
+    });
   });
 
   it("awaits a service by its ready command as a healthcheck for its whole timeout, and by its port without one", () => {
@@ -59,7 +89,14 @@ describe("the Dagger adapter's decisions", () => {
   });
 
   it("reads a function's arguments as given: empty strings and false are not given; a password needs its username", () => {
-    expect(givenFlags({ nightly: false, tag: "", branch: "main", pr: false, sha: "", date: "2026-11-24" })).toEqual({ nightly: false, tag: undefined, branch: "main", pr: undefined, sha: undefined, date: "2026-11-24" });
+    expect(givenFlags({ nightly: false, tag: "", branch: "main", pr: false, sha: "", date: "2026-11-24" })).toEqual({
+      nightly: false,
+      tag: undefined,
+      branch: "main",
+      pr: undefined,
+      sha: undefined,
+      date: "2026-11-24",
+    });
     expect(givenCredentials("bot", undefined)).toBeUndefined();
     expect(givenCredentials("bot", "secret")).toEqual({ username: "bot", password: "secret" });
     expect(() => givenCredentials("", "secret")).toThrow("--registry-password needs --registry-username");
