@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { builtTool } from "./built-tools.js";
 
 // What BuildKit and emulation need on this machine. `.ci/run` provides all of it (cached):
 // buildx built from the Go module proxy, QEMU registered with binfmt_misc, Debian's arm64
@@ -10,17 +11,7 @@ const cache = (): string => join(process.env.XDG_CACHE_HOME || join(homedir(), "
 const SETUP = "run `bash .ci/run` (or `node scripts/tools/build-tools.mjs buildx` and `bash scripts/ci/emulation.sh`)";
 
 /** The buildx binary built by scripts/tools at the version it pins. */
-export function buildxBinary(): string {
-  // From test/kit, or from dist/test/kit when the benches run compiled.
-  const versions = ["../../scripts/tools/versions.json", "../../../scripts/tools/versions.json"]
-    .map((p) => new URL(p, import.meta.url))
-    .find((u) => existsSync(u));
-  if (!versions) throw new Error(`scripts/tools/versions.json is missing: buildx cannot be found; ${SETUP}`);
-  const { version } = (JSON.parse(readFileSync(versions, "utf8")) as Record<string, { version: string }>).buildx!;
-  const binary = join(cache(), "tools", `buildx-${version}`, "docker-buildx");
-  if (!existsSync(binary)) throw new Error(`buildx ${version} is not built (${binary}): ${SETUP}`);
-  return binary;
-}
+export const buildxBinary = (): string => builtTool("buildx", "docker-buildx");
 
 /** The user's Docker CLI plugin directory, where `.ci/run` installs buildx: what users have too. */
 export function userPluginDir(env: NodeJS.ProcessEnv = process.env): string {

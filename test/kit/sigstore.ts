@@ -1,33 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProcess } from "../../src/exec/index.js";
+import { builtTool as builtToolBinary } from "./built-tools.js";
 
 // What the signing suites need on this machine: cosign and syft built by scripts/tools from
 // the Go module proxy (`.ci/run` builds them, cached by version), Debian's gnupg and skopeo.
 // The tests only look them up and say which command provides what is missing.
 
-const SETUP = (tool: string) => `run \`bash .ci/run\` (or \`node scripts/tools/build-tools.mjs ${tool}\`)`;
-
-/** A Go tool built by scripts/tools at the version it pins: its binary, or an error naming the command that builds it. */
-export function builtTool(tool: "cosign" | "syft"): string {
-  // From test/kit in a checkout, or dist/test/kit once compiled (the demo).
-  const file = ["../../scripts/tools/versions.json", "../../../scripts/tools/versions.json"]
-    .map((p) => new URL(p, import.meta.url))
-    .find((u) => existsSync(u));
-  if (!file) throw new Error("scripts/tools/versions.json is missing: cosign and syft cannot be found");
-  const versions = JSON.parse(readFileSync(file, "utf8")) as Record<string, { version: string }>;
-  const binary = join(
-    process.env.XDG_CACHE_HOME || join(homedir(), ".cache"),
-    "charthouse",
-    "tools",
-    `${tool}-${versions[tool]!.version}`,
-    tool,
-  );
-  if (!existsSync(binary))
-    throw new Error(`${tool} ${versions[tool]!.version} is not built (${binary}): ${SETUP(tool)}`);
-  return binary;
-}
+/** A Go tool built by scripts/tools at the version it pins (cosign's and syft's binaries share their tool's name). */
+export const builtTool = (tool: "cosign" | "syft"): string => builtToolBinary(tool, tool);
 
 /** Runs a command, rejecting with its output when it fails. */
 export async function must(
