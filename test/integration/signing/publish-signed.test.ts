@@ -4,6 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { helmArgs, PINNED_IMAGES_ANNOTATION } from "../../../src/chart/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
+import { HELM3 } from "../../kit/cluster/helm.js";
 import { startRegistry, type LocalRegistry } from "../../kit/index.js";
 import { RegistryClient } from "../../../src/registry/index.js";
 import { toolEnvironment } from "../../../src/engines/docker/index.js";
@@ -155,11 +156,15 @@ describe("charthouse publish signs what it publishes", () => {
     expect(statement.predicate.runDetails.byproducts[0].name).toBe("config");
   });
 
-  it("helm pull --verify checks the chart's provenance against the public keyring", async () => {
-    const dest = join(work, "pulled");
+  // helm 3 beside helm 4: clusters and operators still run both, and each must accept the .prov.
+  it.each([
+    ["helm 4", helmBinary()],
+    ["helm 3", HELM3],
+  ])("%s pull --verify checks the chart's provenance against the public keyring", async (name, helm) => {
+    const dest = join(work, `pulled-${name.replace(" ", "")}`);
     mkdirSync(dest);
     const pulled = await runProcess(
-      helmBinary(),
+      helm,
       [
         ...helmArgs.pull(`oci://${registry.host}/samvera/charts/hyrax`, "3.7.4-nightly.20261124", dest, {
           plainHttp: true,
