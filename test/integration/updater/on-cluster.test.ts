@@ -7,6 +7,7 @@ import type { SyncResult } from "../../../src/updater/index.js";
 import { startControlPlane, type ControlPlane } from "../../kit/cluster/control-plane.js";
 import { clusterEnv, helm, HELM3, HELM4, publishChart } from "../../kit/cluster/helm.js";
 import { startRegistry, type LocalRegistry } from "../../kit/index.js";
+import { builtTool, cosignKeyPair, must } from "../../kit/sigstore.js";
 
 // The pull model on a real control plane: the updater chart installed with helm, and
 // `charthouse sync` run as the updater (its ServiceAccount's token from the TokenRequest
@@ -394,6 +395,39 @@ describe("charthouse sync as the updater, against the real API server and regist
     expect(result).toMatchObject({ action: "upgraded", installed: "1.1.0-nightly.20261122" });
     expect((await history("shelf")).at(-1)).toMatchObject({
       chart: "shelf-1.1.0-nightly.20261122",
+      status: "deployed",
+    });
+  });
+
+  // Issue 24 on the real cluster: a token holder without the signing key can push to the channel,
+  // but the updater verifying with the pipeline's public key installs nothing of theirs.
+  it("with --verify-key, a newer chart nobody signed is refused and the cluster stays; once signed, it is installed", async () => {
+    const keys = await cosignKeyPair(mkdtempSync(join(tmpdir(), "charthouse-keys-")), "updater-test");
+    const before = await history("shelf");
+    await publish("1.1.0-nightly.20261123");
+    const refused = await sync("shelf", "nightly", ["--verify-key", keys.publicKey]);
+    expect(refused.result.action).not.toBe("upgraded");
+    expect(`${refused.result.message} ${refused.stderr}`).toMatch(/1\.1\.0-nightly\.20261123/);
+    expect(refused.code).toBe(22);
+    expect(await history("shelf")).toEqual(before);
+
+    await must(
+      builtTool("cosign"),
+      [
+        "sign",
+        "--key",
+        keys.privateKey,
+        "--tlog-upload=false",
+        "--allow-http-registry",
+        "--yes",
+        `${chart}@${digests.get("1.1.0-nightly.20261123")}`,
+      ],
+      { env: { ...process.env, COSIGN_PASSWORD: "updater-test" } },
+    );
+    const signed = await sync("shelf", "nightly", ["--verify-key", keys.publicKey]);
+    expect(signed.result).toMatchObject({ action: "upgraded", installed: "1.1.0-nightly.20261123" });
+    expect((await history("shelf")).at(-1)).toMatchObject({
+      chart: "shelf-1.1.0-nightly.20261123",
       status: "deployed",
     });
   });
