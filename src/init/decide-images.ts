@@ -66,6 +66,17 @@ export function decideImages(
     const key = b.repositories[0] === undefined ? `target:${b.target ?? ""}` : withHost(b.repositories[0]);
     groups.set(key, [...(groups.get(key) ?? []), b]);
   }
+  // A build naming no repository builds the same image as the one build of its target that
+  // names one: it joins that group rather than inventing a repository of its own.
+  for (const [key, group] of [...groups]) {
+    if (!key.startsWith("target:")) continue;
+    const named = [...groups].filter(
+      ([k, g]) => !k.startsWith("target:") && g.some((b) => b.target === group[0]!.target),
+    );
+    if (named.length !== 1) continue;
+    named[0]![1].push(...group);
+    groups.delete(key);
+  }
   for (const [key, group] of groups) {
     const targets = [...new Set(group.map((b) => b.target ?? ""))];
     if (targets.length > 1) {
@@ -87,17 +98,21 @@ export function decideImages(
   const registry = namespace ? { value: namespace, from: groups.get(repositories[0]!)![0]!.from } : undefined;
   const images: DecidedImage[] = [];
   const taken = new Set<string>();
+  const relative = (key: string) => (namespace ? key.slice(namespace.length + 1) : key);
+  // An image named after its target publishes to a repository of that name: never one another image publishes.
+  const published = new Set(repositories.map(relative));
   for (const [key, group] of groups) {
-    const repository = key.startsWith("target:") ? undefined : namespace ? key.slice(namespace.length + 1) : key;
+    const repository = key.startsWith("target:") ? undefined : relative(key);
     const parts = (repository ?? group[0]!.target ?? "image").split("/");
+    const clashes = (n: string) => taken.has(n) || (repository === undefined && published.has(n));
     let name = "";
-    for (let n = 1; n <= parts.length && (name === "" || taken.has(name)); n++)
+    for (let n = 1; n <= parts.length && (name === "" || clashes(name)); n++)
       name = parts
         .slice(-n)
         .join("-")
         .toLowerCase()
         .replace(/[^a-z0-9._-]+/g, "-");
-    for (let k = 2; taken.has(name) || !NAME.test(name); k++)
+    for (let k = 2; clashes(name) || !NAME.test(name); k++)
       name = `${(name.replace(/[^a-z0-9]+$/, "") || "image").replace(/^[^a-z0-9]+/, "")}-${k}`;
     taken.add(name);
     const first = group[0]!;

@@ -37,6 +37,19 @@ describe("which images init publishes", () => {
     expect(d.ok && d.registry?.value).toBe("ghcr.io/o/r");
   });
 
+  // Found by the init property (seed 160809988): a build naming no repository was named after its
+  // target, whose default repository was the one another build of that target publishes.
+  it("a build naming no repository joins the build of its target that does; no two images share a repository", () => {
+    const joined = decideImages(
+      [build([], "worker", {}, 3), build(["ghcr.io/acme/worker"], "worker", {}, 9)],
+      anyStage,
+    );
+    expect(joined.ok && joined.images.map((i) => [i.name, i.repository])).toEqual([["worker", "worker"]]);
+    const apart = decideImages([build([], "worker", {}, 3), build(["ghcr.io/acme/worker"], "app", {}, 9)], anyStage);
+    const repositories = apart.ok ? apart.images.map((i) => i.repository) : [];
+    expect(new Set(repositories).size).toBe(2);
+  });
+
   it("builds of one target pushing different repositories are different images with different names", () => {
     const d = decideImages([build(["ghcr.io/o/a/web"], "web"), build(["ghcr.io/o/b/web"], "web")], anyStage);
     expect(d.ok && d.images.map((i) => [i.name, i.repository])).toEqual([
