@@ -1,17 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { MEDIA_TYPES, type RegistryClient } from "../../src/registry/index.js";
 import { arm64Busybox } from "./buildkit.js";
+import { pushOneLayerImage, sha256 } from "./oci-image.js";
 import { requireTool } from "../../src/exec/tools.js";
 
 /** Where a multi-platform fixture's base lives in a test registry: `${host}/${BASE_INDEX_PATH}`. */
 export const BASE_INDEX_PATH = "charthouse/busybox:1.35";
-
-const sha256 = (b: Buffer): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
 /**
  * Pushes busybox for linux/amd64 and linux/arm64 as one OCI image index to `host`
@@ -32,34 +30,18 @@ export async function pushBaseIndex(client: RegistryClient, host: string): Promi
   ] as const) {
     const tar = rootfsTar(busybox);
     const layer = gzipSync(tar);
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture,
-        os: "linux",
-        config: { Env: ["PATH=/usr/local/bin:/usr/bin:/bin"], Cmd: ["sh"] },
-        rootfs: { type: "layers", diff_ids: [sha256(tar)] },
-        history: [{ created_by: `busybox-static:${architecture} from Debian, every applet linked` }],
-      }),
-    );
-    for (const blob of [layer, config]) await client.uploadBlob(repository, sha256(blob), blob);
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-        layers: [
-          { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length },
-        ],
-      }),
-    );
-    const digest = await client.putManifest(repository, sha256(manifest), {
-      mediaType: MEDIA_TYPES.ociManifest,
-      bytes: manifest,
-    });
+    const config = {
+      architecture,
+      os: "linux",
+      config: { Env: ["PATH=/usr/local/bin:/usr/bin:/bin"], Cmd: ["sh"] },
+      rootfs: { type: "layers", diff_ids: [sha256(tar)] },
+      history: [{ created_by: `busybox-static:${architecture} from Debian, every applet linked` }],
+    };
+    const { digest, size } = await pushOneLayerImage(client, repository, layer, config);
     children.push({
       mediaType: MEDIA_TYPES.ociManifest,
       digest,
-      size: manifest.length,
+      size,
       platform: { architecture, os: "linux" },
     });
   }

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll } from "vitest";
 import { startRegistry, type LocalRegistry } from "./index.js";
-import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { MEDIA_TYPES, RegistryClient, Secret } from "../../src/registry/index.js";
 import type { Credentials } from "../../src/registry/index.js";
 
-export const sha256 = (b: Buffer | string): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+import { pushOneLayerImage, sha256 } from "./oci-image.js";
+
+export { sha256 };
 
 /**
  * Pushes a small but real image (one empty layer, a config with `labels`) straight
@@ -19,26 +20,20 @@ export async function pushImage(
   credentials?: Credentials,
 ): Promise<string> {
   const client = new RegistryClient({ credentials });
-  const layer = gzipSync(Buffer.alloc(1024)); // an empty tar
-  const config = Buffer.from(
-    JSON.stringify({
-      architecture: "amd64",
-      os: "linux",
-      config: { Labels: labels },
-      rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] },
-    }),
-  );
-  for (const blob of [layer, config]) await client.uploadBlob(repository, sha256(blob), blob);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MEDIA_TYPES.ociManifest,
-      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-      layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
-    }),
-  );
-  return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociManifest, bytes: manifest });
+  return (await pushOneLayerImage(client, repository, emptyLayer(), imageConfig("linux/amd64", labels), tag)).digest;
 }
+
+/** One empty tar, gzipped: the layer of the small images these suites push. */
+const emptyLayer = (): Buffer => gzipSync(Buffer.alloc(1024));
+const imageConfig = (platform: string, labels: Record<string, string>) => {
+  const [os, architecture] = platform.split("/");
+  return {
+    architecture,
+    os,
+    config: { Labels: labels },
+    rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] },
+  };
+};
 
 /**
  * Pushes an image index of small real images, one per platform (`os/arch`) with its
@@ -54,36 +49,8 @@ export async function pushImageIndex(
   const manifests = [];
   for (const { platform, labels } of platforms) {
     const [os, architecture] = platform.split("/");
-    const layer = gzipSync(Buffer.alloc(1024));
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture,
-        os,
-        config: { Labels: labels },
-        rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] },
-      }),
-    );
-    for (const blob of [layer, config]) await client.uploadBlob(repository, sha256(blob), blob);
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-        layers: [
-          { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length },
-        ],
-      }),
-    );
-    const digest = await client.putManifest(repository, sha256(manifest), {
-      mediaType: MEDIA_TYPES.ociManifest,
-      bytes: manifest,
-    });
-    manifests.push({
-      mediaType: MEDIA_TYPES.ociManifest,
-      digest,
-      size: manifest.length,
-      platform: { os, architecture },
-    });
+    const { digest, size } = await pushOneLayerImage(client, repository, emptyLayer(), imageConfig(platform, labels));
+    manifests.push({ mediaType: MEDIA_TYPES.ociManifest, digest, size, platform: { os, architecture } });
   }
   const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }));
   return client.putManifest(repository, tag, { mediaType: MEDIA_TYPES.ociIndex, bytes: index });
