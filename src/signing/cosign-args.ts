@@ -30,32 +30,46 @@ export const cosignArgs = {
     ...http(opts),
     reference,
   ],
-  verify: (publicKey: string, reference: string, opts: { plainHttp?: boolean } = {}): string[] => [
+  verify: (publicKey: string, reference: string, opts: VerifyOptions = {}): string[] => [
     "verify",
     "--key",
     publicKey,
     "--insecure-ignore-tlog=true",
     "--output",
     "json",
-    ...http(opts),
+    ...verifying(opts),
     reference,
   ],
-  verifyAttestation: (
-    publicKey: string,
-    reference: string,
-    type: string,
-    opts: { plainHttp?: boolean } = {},
-  ): string[] => [
+  verifyAttestation: (publicKey: string, reference: string, type: string, opts: VerifyOptions = {}): string[] => [
     "verify-attestation",
     "--key",
     publicKey,
     "--type",
     type,
     "--insecure-ignore-tlog=true",
-    ...http(opts),
+    ...verifying(opts),
     reference,
   ],
 };
+
+/**
+ * `trustedRoot`: a Sigstore trusted root file, e.g. one holding KEY_ONLY_TRUSTED_ROOT. Without one, cosign fetches the
+ * public-good instance's root over TUF before it verifies, although a key-pair signature with no transparency log
+ * needs nothing from it; an air-gapped operator (and every test here) passes the empty root instead.
+ */
+type VerifyOptions = { plainHttp?: boolean; trustedRoot?: string };
+
+/**
+ * A trusted root that trusts no certificate authority, transparency log or timestamp authority: the key given with
+ * `--key` is the only trust. Not a secret: it holds nothing.
+ */
+export const KEY_ONLY_TRUSTED_ROOT = `${JSON.stringify({
+  mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+})}\n`;
+
+function verifying(opts: VerifyOptions): string[] {
+  return [...http(opts), ...(opts.trustedRoot ? ["--trusted-root", opts.trustedRoot] : [])];
+}
 
 function http(opts: { plainHttp?: boolean }): string[] {
   return opts.plainHttp ? ["--allow-http-registry"] : [];

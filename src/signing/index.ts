@@ -12,7 +12,7 @@ export {
 } from "./subjects.js";
 export { provenancePredicate, PREDICATE, COSIGN_TYPE, type ProvenanceFacts } from "./provenance.js";
 export { provenanceMessage, type ChartMetadata } from "./helm-provenance.js";
-export { cosignArgs } from "./cosign-args.js";
+export { cosignArgs, KEY_ONLY_TRUSTED_ROOT } from "./cosign-args.js";
 export {
   verifySignatureLayers,
   parsePinnedImages,

@@ -4,6 +4,7 @@ import {
   attestedTypes,
   attestationTag,
   cosignArgs,
+  KEY_ONLY_TRUSTED_ROOT,
   isSigstoreTag,
   parsePinnedImages,
   PREDICATE,
@@ -197,6 +198,28 @@ describe("cosign's arguments", () => {
     const args = cosignArgs.attest("env://K", "r@sha256:00", "spdxjson");
     expect(args.slice(args.indexOf("--predicate"), args.indexOf("--predicate") + 2)).toEqual(["--predicate", "-"]);
     expect(args.slice(args.indexOf("--type"), args.indexOf("--type") + 2)).toEqual(["--type", "spdxjson"]);
+  });
+  it("verify trusts the key alone when given the key-only trusted root: no TUF fetch of the public-good root", () => {
+    const args = cosignArgs.verify("cosign.pub", "r@sha256:00", { plainHttp: true, trustedRoot: "/t/root.json" });
+    expect(args).toEqual([
+      "verify",
+      "--key",
+      "cosign.pub",
+      "--insecure-ignore-tlog=true",
+      "--output",
+      "json",
+      "--allow-http-registry",
+      "--trusted-root",
+      "/t/root.json",
+      "r@sha256:00",
+    ]);
+    const attestation = cosignArgs.verifyAttestation("cosign.pub", "r", "spdxjson", { trustedRoot: "/t/root.json" });
+    expect(attestation.slice(-3)).toEqual(["--trusted-root", "/t/root.json", "r"]);
+    expect(cosignArgs.verify("cosign.pub", "r")).not.toContain("--trusted-root");
+    // Trusts nothing but the key: no authority, log or timestamp service at all.
+    expect(JSON.parse(KEY_ONLY_TRUSTED_ROOT)).toEqual({
+      mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+    });
   });
 });
 
