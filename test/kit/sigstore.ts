@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProcess } from "../../src/exec/index.js";
+import { KEY_ONLY_TRUSTED_ROOT } from "../../src/signing/index.js";
 import { builtTool as builtToolBinary } from "./built-tools.js";
+export { debianSkopeo } from "./built-tools.js";
 
 // What the signing suites need on this machine: cosign and syft built by scripts/tools from
 // the Go module proxy (`.ci/run` builds them, cached by version), Debian's gnupg and skopeo.
@@ -101,4 +103,12 @@ export function sigstorePolicy(dir: string, scope: string, publicKey: string): {
     `docker:\n  ${scope.split("/")[0]}:\n    use-sigstore-attachments: true\n`,
   );
   return { policy, registriesD };
+}
+
+/** The key-only trusted root in `dir`, so cosign's verify trusts the key alone and asks no TUF mirror for anything. */
+export function keyOnlyTrustedRoot(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "trusted-root.json");
+  writeFileSync(path, KEY_ONLY_TRUSTED_ROOT);
+  return path;
 }

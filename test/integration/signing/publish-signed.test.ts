@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { helmArgs, PINNED_IMAGES_ANNOTATION } from "../../../src/chart/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
@@ -15,7 +15,16 @@ import { charthouse, type CliRun } from "../../kit/cli.js";
 import { CANARY, creds, GPG_CANARY, pushChartVersion, SIGNING_CANARY } from "../../kit/registry-content.js";
 import { FakeCluster } from "../../kit/fake-cluster.js";
 import { exampleProject, filesContaining, tempTree } from "../../kit/temp-dir.js";
-import { builtTool, cosignKeyPair, gpgKeyring, must } from "../../kit/sigstore.js";
+import {
+  builtTool,
+  cosignKeyPair,
+  debianSkopeo,
+  gpgKeyring,
+  keyOnlyTrustedRoot,
+  must,
+  sigstorePolicy,
+} from "../../kit/sigstore.js";
+import { pushOneLayerImage } from "../../kit/oci-image.js";
 
 // charthouse publish with a cosign key and a GnuPG key, for real, verified by the tools users
 // verify with: cosign verify and verify-attestation, helm pull --verify. The secrets are
@@ -59,6 +68,8 @@ async function publish(args: string[], env = signingEnv()): Promise<CliRun> {
   return result;
 }
 
+/** Verifiers trust the key alone, as an air-gapped operator does: no TUF fetch of the public-good root. */
+const trustedRoot = () => keyOnlyTrustedRoot(join(work, "sigstore"));
 const digest = async (name: string, tag: string) => (await client().headManifest(repo(name), tag))?.digest;
 
 beforeAll(async () => {
@@ -113,15 +124,20 @@ describe("charthouse publish signs what it publishes", () => {
       const tag = name === "charts/hyrax" ? "3.7.4-nightly.20261124" : "nightly-20261124";
       const out = await must(
         builtTool("cosign"),
-        cosignArgs.verify(keys.publicKey, `${repo(name)}:${tag}`, { plainHttp: true }),
+        cosignArgs.verify(keys.publicKey, `${repo(name)}:${tag}`, { plainHttp: true, trustedRoot: trustedRoot() }),
         { env: tools() },
       );
       expect(out).toContain(`"docker-manifest-digest":"${await digest(name, tag.replace("+", "_"))}"`);
+      // The key alone is trusted: cosign asked no TUF mirror for the public-good root (it warns when it tries).
+      expect(out).not.toMatch(/TUF|trusted_root\.json/);
     }
     const other = await cosignKeyPair(join(work, "other"), "other-password");
     const refused = await runProcess(
       builtTool("cosign"),
-      cosignArgs.verify(other.publicKey, `${repo("dassie")}:nightly-20261124`, { plainHttp: true }),
+      cosignArgs.verify(other.publicKey, `${repo("dassie")}:nightly-20261124`, {
+        plainHttp: true,
+        trustedRoot: trustedRoot(),
+      }),
       { env: tools() },
     );
     expect(refused.code).not.toBe(0);
@@ -132,7 +148,10 @@ describe("charthouse publish signs what it publishes", () => {
     const reference = `${repo("dassie")}:nightly-20261124`;
     const sbom = await must(
       builtTool("cosign"),
-      cosignArgs.verifyAttestation(keys.publicKey, reference, "spdxjson", { plainHttp: true }),
+      cosignArgs.verifyAttestation(keys.publicKey, reference, "spdxjson", {
+        plainHttp: true,
+        trustedRoot: trustedRoot(),
+      }),
       { env: tools() },
     );
     const sbomStatement = JSON.parse(
@@ -142,7 +161,10 @@ describe("charthouse publish signs what it publishes", () => {
     expect(sbomStatement.predicate.spdxVersion).toMatch(/^SPDX-2\./);
     const prov = await must(
       builtTool("cosign"),
-      cosignArgs.verifyAttestation(keys.publicKey, reference, "slsaprovenance1", { plainHttp: true }),
+      cosignArgs.verifyAttestation(keys.publicKey, reference, "slsaprovenance1", {
+        plainHttp: true,
+        trustedRoot: trustedRoot(),
+      }),
       { env: tools() },
     );
     const statement = JSON.parse(
@@ -154,6 +176,55 @@ describe("charthouse publish signs what it publishes", () => {
       expect.arrayContaining([expect.stringMatching(/^build dassie/), expect.stringMatching(/^test in dassie/)]),
     );
     expect(statement.predicate.runDetails.byproducts[0].name).toBe("config");
+  });
+
+  // A second verifier, independent of cosign: containers/image's sigstoreSigned policy, as skopeo, podman and
+  // CRI-O apply it when an operator pulls only what the pipeline signed.
+  it("skopeo's sigstoreSigned policy admits the signed image, refuses another key's and an unsigned one", async () => {
+    const skopeo = debianSkopeo();
+    const scope = `${registry.host}/samvera`;
+    const copy = async (publicKey: string, reference: string, into: string) => {
+      const { policy, registriesD } = sigstorePolicy(join(work, `policy-${into}`), scope, publicKey);
+      // The policy decides on the source; the copy in an OCI layout keeps no signatures.
+      const args = [
+        "--policy",
+        policy,
+        "--registries.d",
+        registriesD,
+        "copy",
+        "--remove-signatures",
+        "--src-tls-verify=false",
+      ];
+      const source = ["--src-creds", `ci:${CANARY}`, `docker://${reference}`, `oci:${join(work, into)}:copied`];
+      return runProcess(skopeo, [...args, ...source]);
+    };
+    const signed = await copy(keys.publicKey, `${repo("dassie")}:nightly-20261124`, "signed");
+    expect(signed.output).not.toMatch(/rejected|error/i);
+    expect(signed.code, signed.output).toBe(0);
+    expect(readFileSync(join(work, "signed", "index.json"), "utf8")).toContain(
+      '"org.opencontainers.image.ref.name":"copied"',
+    );
+
+    const other = await cosignKeyPair(join(work, "skopeo-other"), "other-password");
+    const foreign = await copy(other.publicKey, `${repo("dassie")}:nightly-20261124`, "foreign");
+    expect(foreign.code).not.toBe(0);
+    expect(foreign.output).toMatch(/Source image rejected: .*(signature|verification)/i);
+
+    const unsigned = await pushOneLayerImage(
+      client(),
+      repo("unsigned"),
+      gzipSync(Buffer.from("not signed")),
+      {
+        architecture: "amd64",
+        os: "linux",
+        rootfs: { type: "layers", diff_ids: [] },
+      },
+      "latest",
+    );
+    expect(unsigned.digest).toMatch(/^sha256:/);
+    const refused = await copy(keys.publicKey, `${repo("unsigned")}:latest`, "unsigned");
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/Source image rejected: A signature was required, but no signature exists/);
   });
 
   // helm 3 beside helm 4: clusters and operators still run both, and each must accept the .prov.
