@@ -60,6 +60,15 @@ module.exports = {
       to: { dependencyTypes: ["core"], path: IO_BUILTINS },
     },
     {
+      name: "project-files-touch-the-disk-in-one-place",
+      comment:
+        "ProjectFiles and its in-memory implementation are pure, so the pure parts (src/chart's staging recipe) " +
+        "can take them; only the disk's implementation, on-disk.ts, may reach the filesystem.",
+      severity: "error",
+      from: { path: "^src/project-files/", pathNot: "^src/project-files/on-disk\\.ts$" },
+      to: { dependencyTypes: ["core"], path: IO_BUILTINS },
+    },
+    {
       name: "config-does-not-plan",
       comment:
         "Validating charthouse.yaml knows nothing of how a run is planned; it shares only the vocabulary of tag and " +
