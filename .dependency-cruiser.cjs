@@ -60,6 +60,15 @@ module.exports = {
       to: { dependencyTypes: ["core"], path: IO_BUILTINS },
     },
     {
+      name: "one-way-to-read-a-project",
+      comment:
+        "Config validation and the release read a project's files only through ProjectFiles (src/project-files, " +
+        "issue 22): a reader of their own is how the CLI and the Dagger module came to read one project five ways.",
+      severity: "error",
+      from: { path: "^src/(config|release)/" },
+      to: { dependencyTypes: ["core"], path: "^(node:)?(fs|fs/promises)$" },
+    },
+    {
       name: "project-files-touch-the-disk-in-one-place",
       comment:
         "ProjectFiles and its in-memory implementation are pure, so the pure parts (src/chart's staging recipe) " +
