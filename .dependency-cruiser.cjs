@@ -60,6 +60,24 @@ module.exports = {
       to: { dependencyTypes: ["core"], path: IO_BUILTINS },
     },
     {
+      name: "one-way-to-read-a-project",
+      comment:
+        "Config validation and the release read a project's files only through ProjectFiles (src/project-files, " +
+        "issue 22): a reader of their own is how the CLI and the Dagger module came to read one project five ways.",
+      severity: "error",
+      from: { path: "^src/(config|release)/" },
+      to: { dependencyTypes: ["core"], path: "^(node:)?(fs|fs/promises)$" },
+    },
+    {
+      name: "project-files-touch-the-disk-in-one-place",
+      comment:
+        "ProjectFiles and its in-memory implementation are pure, so the pure parts (src/chart's staging recipe) " +
+        "can take them; only the disk's implementation, on-disk.ts, may reach the filesystem.",
+      severity: "error",
+      from: { path: "^src/project-files/", pathNot: "^src/project-files/on-disk\\.ts$" },
+      to: { dependencyTypes: ["core"], path: IO_BUILTINS },
+    },
+    {
       name: "config-does-not-plan",
       comment:
         "Validating charthouse.yaml knows nothing of how a run is planned; it shares only the vocabulary of tag and " +

@@ -9,6 +9,6 @@ import { writeGenerated } from "./lib/write-generated.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 writeGenerated(
-  Object.fromEntries(Object.entries(ownCiFiles(root)).map(([path, content]) => [join(root, path), content])),
+  Object.fromEntries(Object.entries(await ownCiFiles(root)).map(([path, content]) => [join(root, path), content])),
   root,
 );

@@ -4,21 +4,19 @@
  * Dagger adapter needs to carry out the Engine primitives. Every decision is made here,
  * in tested code; the module maps primitives to Dagger calls.
  */
-export type { Fetched } from "./config/index.js";
 export { commitTimeFromObjects } from "./context/git-objects.js";
 export { planSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
-export { helmArgs, settleChartLock, type ChartStage, type ReadProjectText } from "./chart/index.js";
+export { helmArgs, settleChartLock, type ChartStage } from "./chart/index.js";
+export type { ProjectEntry, ProjectFiles, ProjectPath } from "./project-files/project-files.js";
 export { canonicalizePackage } from "./chart-fs/stage.js";
 export { RegistryClient, Secret, parseRepository, isLoopbackHost, type Credentials } from "./registry/index.js";
 export {
-  prepareFromView,
-  readTextOf,
+  prepareFromFiles,
   runRelease,
   pushedDigest,
   StepFailed,
-  VIEW_ROOT,
-  type ProjectView,
+  SOURCE_ROOT,
   type Engine,
   type ExecOptions,
   type ServiceStart,

@@ -10075,7 +10075,7 @@ function readTar(tar) {
 
 // src/chart/stage-recipe.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 
 // src/registry/types.ts
 var OCI = {
@@ -10096,11 +10096,28 @@ function ociAnnotations(facts) {
   };
 }
 
+// src/project-files/project-files.ts
+import { posix } from "node:path";
+function projectPath(path) {
+  if (posix.isAbsolute(path)) throw new Error(`bug: ${path} is absolute; a project's files are read by relative path`);
+  return posix.normalize(path || ".").replace(/(.)\/$/, "$1");
+}
+async function readText(files, path) {
+  const entry = await files.read(path);
+  return entry.kind === "file" ? entry.text : void 0;
+}
+function withinRoot(files) {
+  return {
+    root: files.root,
+    read: async (path) => path === ".." || path.startsWith("../") ? { kind: "absent" } : files.read(path)
+  };
+}
+
 // src/chart/stage-recipe.ts
-async function chartStage(chart, read, digests = /* @__PURE__ */ new Map()) {
-  const chartDir = posix.normalize(chart.relativePath);
-  const dirs = await chartTree(chartDir, read);
-  const chartYaml = await read(`${chartDir}/Chart.yaml`);
+async function chartStage(chart, project, digests = /* @__PURE__ */ new Map()) {
+  const chartDir = posix2.normalize(chart.relativePath);
+  const dirs = await chartTree(chartDir, project);
+  const chartYaml = await readText(project, projectPath(`${chartDir}/Chart.yaml`));
   if (chartYaml === void 0) throw new Error(`${chartDir}/Chart.yaml cannot be read`);
   const files = {
     [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, {
@@ -10111,7 +10128,10 @@ async function chartStage(chart, read, digests = /* @__PURE__ */ new Map()) {
   };
   const settings = pinSettings(chart, digests);
   if (settings.length)
-    files[`${chartDir}/values.yaml`] = rewriteValuesYaml(await read(`${chartDir}/values.yaml`) ?? "", settings);
+    files[`${chartDir}/values.yaml`] = rewriteValuesYaml(
+      await readText(project, projectPath(`${chartDir}/values.yaml`)) ?? "",
+      settings
+    );
   return { chartDir, dirs, files, time: stageTime(chart) };
 }
 var PINNED_IMAGES_ANNOTATION = "dev.charthouse.pinned-images";
@@ -10126,23 +10146,23 @@ function withPinnedImages(chart, digests) {
   ];
   return pinned.length ? { ...chart.annotations, [PINNED_IMAGES_ANNOTATION]: pinned.join(",") } : chart.annotations;
 }
-async function chartTree(chartDir, read) {
+async function chartTree(chartDir, project) {
   const seen = [];
   const visit = async (dir) => {
     if (seen.includes(dir)) return;
-    if (dir === ".." || dir.startsWith("../") || posix.isAbsolute(dir))
+    if (dir === ".." || dir.startsWith("../") || posix2.isAbsolute(dir))
       throw new Error(`chart ${dir} lies outside the project`);
     seen.push(dir);
-    const text = await read(`${dir}/Chart.yaml`);
+    const text = await readText(project, projectPath(`${dir}/Chart.yaml`));
     if (text === void 0) throw new Error(`${dir}/Chart.yaml cannot be read`);
     for (const dep of localDependencyDirs(parseChart(text, dir, `${dir}/Chart.yaml`))) await visit(dep);
   };
-  await visit(posix.normalize(chartDir));
+  await visit(posix2.normalize(chartDir));
   return seen;
 }
 function localDependencyDirs(chart) {
   return chart.dependencies.flatMap(
-    (dep) => dep.repository?.startsWith("file://") ? [posix.join(chart.dir, dep.repository.slice("file://".length))] : []
+    (dep) => dep.repository?.startsWith("file://") ? [posix2.join(chart.dir, dep.repository.slice("file://".length))] : []
   );
 }
 function pinSettings(chart, digests = /* @__PURE__ */ new Map()) {
@@ -10754,7 +10774,7 @@ async function indexPlatforms(client, repository, reference) {
 }
 
 // src/config/load-config.ts
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join as join2, relative, resolve } from "node:path";
 
 // src/plan/formats.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -10871,75 +10891,6 @@ function semverOf(match) {
 
 // src/config/load-config.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-
-// src/config/read-chart.ts
-import { join as join2 } from "node:path";
-
-// src/config/project-files.ts
-import { existsSync as existsSync3, readFileSync as readFileSync3, statSync } from "node:fs";
-var nodeFiles = {
-  readText: (path) => {
-    try {
-      return readFileSync3(path, "utf8");
-    } catch {
-      return void 0;
-    }
-  },
-  isDirectory: (path) => {
-    try {
-      return statSync(path).isDirectory();
-    } catch {
-      return false;
-    }
-  },
-  exists: (path) => existsSync3(path)
-};
-var MemoryFiles = class {
-  constructor(files = /* @__PURE__ */ new Map(), directories = /* @__PURE__ */ new Set(), absent = /* @__PURE__ */ new Set()) {
-    this.files = files;
-    this.directories = directories;
-    this.absent = absent;
-  }
-  files;
-  directories;
-  absent;
-  missing = /* @__PURE__ */ new Set();
-  addFile(path, text) {
-    this.files.set(path, text);
-  }
-  addDirectory(path) {
-    this.directories.add(path);
-  }
-  addAbsent(path) {
-    this.absent.add(path);
-  }
-  readText(path) {
-    if (this.files.has(path)) return this.files.get(path);
-    this.ask(path);
-    return void 0;
-  }
-  isDirectory(path) {
-    if (this.directories.has(path)) return true;
-    if (!this.files.has(path)) this.ask(path);
-    return false;
-  }
-  exists(path) {
-    if (this.files.has(path) || this.directories.has(path)) return true;
-    this.ask(path);
-    return false;
-  }
-  ask(path) {
-    if (!this.absent.has(path)) this.missing.add(path);
-  }
-};
-
-// src/config/read-chart.ts
-function readChart(dir, files = nodeFiles) {
-  const file = join2(dir, "Chart.yaml");
-  const text = files.readText(file);
-  if (text === void 0) throw new Error(`${file} cannot be read`);
-  return parseChart(text, dir, file);
-}
 
 // src/config/did-you-mean.ts
 var MAX_HINT_LENGTH = 64;
@@ -12107,10 +12058,11 @@ var DEFAULT_POLICY = {
 };
 
 // src/config/load-config.ts
-function parseConfig(text, path, files = nodeFiles) {
+async function parseConfig(text, files, path) {
+  const file = join2(files.root, path);
   const lines = new import_yaml5.LineCounter();
   const doc = (0, import_yaml5.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems = new Problems(path, doc, lines);
+  const problems = new Problems(file, doc, lines);
   if (doc.contents === null) {
     problems.add(
       [],
@@ -12156,9 +12108,9 @@ function parseConfig(text, path, files = nodeFiles) {
   const schemaProblems = checkSchema(data);
   for (const p of schemaProblems) problems.add(p.path, p.message, p.fix, { key: p.atKey });
   if (problems.errors.length) {
-    const checks = new Problems(path, doc, lines);
+    const checks = new Problems(file, doc, lines);
     try {
-      buildConfig(data, path, checks, files);
+      await buildConfig(data, file, checks, files);
     } catch {
     }
     const reported = schemaProblems.map((p) => formatFieldPath(p.path));
@@ -12168,12 +12120,13 @@ function parseConfig(text, path, files = nodeFiles) {
     for (const problem of checks.errors) if (!covered(problem.field)) problems.errors.push(problem);
     return problems.result();
   }
-  const config = buildConfig(data, path, problems, files);
+  const config = await buildConfig(data, file, problems, files);
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
-function buildConfig(raw, file, problems, files) {
+async function buildConfig(raw, file, problems, files) {
   const root = dirname(file);
-  const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems, files));
+  const look = (absolute) => files.read(projectPath(relative(files.root, absolute)));
+  const images = await inOrder(raw.images ?? [], problems, (image, i, own) => buildImage(image, i, root, own, look));
   checkUnique(
     images.map((i) => i.name),
     (i) => ["images", i, "name"],
@@ -12182,7 +12135,7 @@ function buildConfig(raw, file, problems, files) {
   );
   const imageNames = images.map((i) => i.name);
   const test2 = raw.test ? buildTest(raw.test, imageNames, problems) : void 0;
-  const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems, files));
+  const charts = (await inOrder(raw.charts ?? [], problems, (chart, i, own) => buildChart(chart, i, root, imageNames, own, look))).flat();
   checkUnique(
     charts.map((c) => `${c.repository}/${c.name}`),
     (i) => ["charts", i, "path"],
@@ -12208,30 +12161,40 @@ function buildConfig(raw, file, problems, files) {
   checkRepositories(raw.registry, images, charts, problems);
   return { file, root, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
 }
-function buildImage(raw, i, root, problems, files) {
+async function inOrder(items, problems, check) {
+  const owns = items.map(() => problems.apart());
+  const settled = await Promise.allSettled(items.map((item, i) => check(item, i, owns[i])));
+  return settled.map((outcome, i) => {
+    problems.adopt(owns[i]);
+    if (outcome.status === "rejected") throw outcome.reason;
+    return outcome.value;
+  });
+}
+async function buildImage(raw, i, root, problems, look) {
   const context = resolve(root, raw.context ?? ".");
   const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
   const at = (field) => ["images", i, field];
-  if (!files.isDirectory(context)) {
+  const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
+  if (contextAt.kind !== "directory") {
     problems.add(
       raw.context ? at("context") : ["images", i],
       `build context ${rel(root, context)} is not a directory`,
       "create it or correct images[].context (relative to charthouse.yaml)"
     );
-  } else if (files.isDirectory(dockerfile)) {
+  } else if (dockerfileAt.kind === "directory") {
     problems.add(
       raw.dockerfile ? at("dockerfile") : ["images", i],
       `${rel(root, dockerfile)} is a directory, not a Dockerfile`,
       "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)"
     );
-  } else if (!files.exists(dockerfile)) {
+  } else if (dockerfileAt.kind === "absent") {
     problems.add(
       raw.dockerfile ? at("dockerfile") : ["images", i],
       `Dockerfile ${rel(root, dockerfile)} does not exist`,
       "correct images[].dockerfile (relative to charthouse.yaml)"
     );
   } else if (raw.target !== void 0) {
-    const stages = listStages(files.readText(dockerfile) ?? "");
+    const stages = listStages(dockerfileAt.kind === "file" ? dockerfileAt.text : "");
     if (!stages.includes(raw.target)) {
       const guess = didYouMean(raw.target, stages);
       problems.add(
@@ -12271,11 +12234,13 @@ function buildTest(raw, imageNames, problems) {
   );
   return { image: raw.image, command: raw.command, env: raw.env ?? {}, services, caches: raw.caches ?? [] };
 }
-function buildChart(raw, i, root, imageNames, problems, files) {
+async function buildChart(raw, i, root, imageNames, problems, look) {
   const dir = resolve(root, raw.path);
   const pins = raw.pins ?? [];
   pins.forEach((pin, j) => checkImageName(pin.image, ["charts", i, "pins", j, "image"], imageNames, problems));
-  if (!files.exists(resolve(dir, "Chart.yaml"))) {
+  const file = resolve(dir, "Chart.yaml");
+  const [chartAt, valuesAt] = await Promise.all([look(file), look(resolve(dir, "values.yaml"))]);
+  if (chartAt.kind === "absent") {
     problems.add(
       ["charts", i, "path"],
       `${rel(root, dir)} holds no Chart.yaml`,
@@ -12283,15 +12248,16 @@ function buildChart(raw, i, root, imageNames, problems, files) {
     );
     return [];
   }
-  if (files.isDirectory(resolve(dir, "Chart.yaml"))) {
+  if (chartAt.kind === "directory") {
     problems.add(
       ["charts", i, "path"],
-      `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`,
+      `${rel(root, file)} is a directory, not a chart's Chart.yaml`,
       "point charts[].path at a chart directory holding a Chart.yaml file"
     );
     return [];
   }
-  const chart = readChart(dir, files);
+  if (chartAt.kind !== "file") throw new Error(`${file} cannot be read`);
+  const chart = parseChart(chartAt.text, dir, file);
   const chartProblems = new Problems(chart.file, chart.doc, chart.lines, problems);
   for (const error of chart.doc.errors) {
     const { line, col } = chart.lines.linePos(error.pos[0]);
@@ -12327,9 +12293,9 @@ function buildChart(raw, i, root, imageNames, problems, files) {
       "drop the +\u2026 part; a release of this version will be refused"
     );
   }
-  checkLocalDependencies(chart, chartProblems, files);
+  await checkLocalDependencies(chart, chartProblems, look);
   if (!chart.name || !chart.version) return [];
-  checkPinKeys(pins, i, rel(root, dir), files.readText(resolve(dir, "values.yaml")), problems);
+  checkPinKeys(pins, i, rel(root, dir), valuesAt.kind === "file" ? valuesAt.text : void 0, problems);
   return [
     {
       path: dir,
@@ -12342,13 +12308,20 @@ function buildChart(raw, i, root, imageNames, problems, files) {
     }
   ];
 }
-function checkLocalDependencies(chart, problems, files) {
-  chart.dependencies.forEach((dep, k) => {
-    if (!dep.repository?.startsWith("file://")) return;
-    const path = dep.repository.slice("file://".length);
-    if (files.exists(resolve(chart.dir, path, "Chart.yaml"))) return;
-    const guess = `${dirname(path) === "." ? "" : `${dirname(path)}/`}${dep.name}`;
-    const hint = guess !== path && files.exists(resolve(chart.dir, guess, "Chart.yaml")) ? `; did you mean "file://${guess}"?` : "";
+async function checkLocalDependencies(chart, problems, look) {
+  const exists = async (dir) => (await look(resolve(chart.dir, dir, "Chart.yaml"))).kind !== "absent";
+  const missing = await Promise.all(
+    chart.dependencies.map(async (dep) => {
+      if (!dep.repository?.startsWith("file://")) return void 0;
+      const path = dep.repository.slice("file://".length);
+      if (await exists(path)) return void 0;
+      const guess = `${dirname(path) === "." ? "" : `${dirname(path)}/`}${dep.name}`;
+      return { repository: dep.repository, guess: guess !== path && await exists(guess) ? guess : void 0 };
+    })
+  );
+  missing.forEach((dep, k) => {
+    if (dep === void 0) return;
+    const hint = dep.guess ? `; did you mean "file://${dep.guess}"?` : "";
     problems.add(
       ["dependencies", k, "repository"],
       `${dep.repository} holds no chart${hint}`,
@@ -12496,7 +12469,7 @@ function checkRepositories(registry, images, charts, problems) {
 function rel(root, path) {
   return relative(root, path) || ".";
 }
-var Problems = class {
+var Problems = class _Problems {
   constructor(file, doc, lines, parent) {
     this.file = file;
     this.doc = doc;
@@ -12515,6 +12488,14 @@ var Problems = class {
   }
   addAt(line, column, field, message, fix) {
     this.errors.push({ file: this.file, line, column, field, message, fix });
+  }
+  /** A collector of the same file that does not feed this one: `adopt` it to add its problems here. */
+  apart() {
+    return new _Problems(this.file, this.doc, this.lines);
+  }
+  adopt(other) {
+    this.errors.push(...other.errors);
+    this.warnings.push(...other.warnings);
   }
   warn(path, message, fix) {
     const { line, column } = locate(this.doc, this.lines, path);
@@ -12536,30 +12517,6 @@ function declaredRepositories(config) {
     ...config.images.map((i) => `${config.registry}/${i.repository}`),
     ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`)
   ];
-}
-
-// src/config/load-config-lazily.ts
-async function loadConfigLazily(path, fetch2, maxRounds = 8) {
-  const files = new MemoryFiles();
-  const take = async (p) => {
-    const found = await fetch2(p);
-    if (found.kind === "file") files.addFile(p, found.text);
-    else if (found.kind === "directory") files.addDirectory(p);
-    else files.addAbsent(p);
-  };
-  await take(path);
-  const text = files.readText(path);
-  if (text === void 0)
-    throw new ConfigError(
-      `cannot read ${path}: pass the project's directory, holding charthouse.yaml (or name it with --config)`
-    );
-  for (let round = 0; round < maxRounds; round++) {
-    files.missing.clear();
-    const result = parseConfig(text, path, files);
-    if (files.missing.size === 0) return result;
-    await Promise.all([...files.missing].map(take));
-  }
-  throw new Error(`bug: validating ${path} still asked for new files after ${maxRounds} rounds`);
 }
 
 // src/context/detect-context.ts
@@ -12668,7 +12625,8 @@ function checkDate(date) {
 }
 
 // src/context/git-files.ts
-async function gitFactsFromFiles(read) {
+async function gitFactsFromFiles(project) {
+  const read = (path) => readText(project, projectPath(path));
   const head = (await read(".git/HEAD"))?.trim();
   const ref = head && refOf(head);
   return head === void 0 ? void 0 : headFacts(head, ref ? await read(`.git/${ref}`) : void 0, ref ? await read(".git/packed-refs") : void 0);
@@ -12686,7 +12644,7 @@ function headFacts(head, loose, packed) {
 }
 
 // src/plan/plan-release.ts
-import { posix as posix2, sep } from "node:path";
+import { posix as posix3, sep } from "node:path";
 
 // src/plan/aliases.ts
 var import_semver2 = __toESM(require_semver2(), 1);
@@ -12969,8 +12927,8 @@ function planImage(image, facts) {
       repository,
       tag,
       build: {
-        context: projectPath(config.root, image.context),
-        dockerfile: projectPath(config.root, image.dockerfile),
+        context: projectPath2(config.root, image.context),
+        dockerfile: projectPath2(config.root, image.dockerfile),
         ...image.target ? { target: image.target } : {},
         buildArgs: image.buildArgs,
         platforms: image.platforms
@@ -13064,8 +13022,8 @@ function planTest(config, images) {
     caches: test2.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
   };
 }
-function projectPath(root, path) {
-  return posix2.relative(root.split(sep).join("/"), path.split(sep).join("/")) || ".";
+function projectPath2(root, path) {
+  return posix3.relative(root.split(sep).join("/"), path.split(sep).join("/")) || ".";
 }
 function cacheKey(registry, path) {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
@@ -13551,7 +13509,7 @@ function stopServices(state, services) {
     )
   );
 }
-var recipe = (state, step) => chartStage(step.chart, state.request.read, state.digests);
+var recipe = (state, step) => chartStage(step.chart, state.request.files, state.digests);
 async function stageChart(state, step) {
   state.staged.set(step.chart.name, await state.request.engine.stageChart(await recipe(state, step)));
   return {};
@@ -13926,40 +13884,37 @@ function failure(error, step, published, aborted) {
   );
 }
 
-// src/release/prepare-from-view.ts
-function readTextOf(view) {
-  return async (path) => {
-    const found = await view.fetch(path);
-    return found.kind === "file" ? found.text : void 0;
-  };
-}
-var VIEW_ROOT = "/project";
+// src/release/prepare-from-files.ts
+import { join as join3 } from "node:path";
+var SOURCE_ROOT = "/project";
 function readsRegistry(command) {
   return command === "publish" || command === "plan";
 }
-async function prepareFromView(view, request) {
-  const at = (path) => path === VIEW_ROOT ? "." : path.slice(VIEW_ROOT.length + 1);
-  const config = requireConfig(
-    await loadConfigLazily(`${VIEW_ROOT}/${request.configFile}`, (path) => view.fetch(at(path))),
-    request.configFile,
-    VIEW_ROOT
-  );
+async function prepareFromFiles(project, request) {
+  const files = withinRoot(project);
+  const path = projectPath(request.configFile);
+  const found = await files.read(path);
+  if (found.kind !== "file")
+    throw new ConfigError(
+      `cannot read ${join3(files.root, path)}: pass the project's directory, holding charthouse.yaml (or name it with --config)`
+    );
+  const config = requireConfig(await parseConfig(found.text, files, path), request.configFile, files.root);
   const client = new RegistryClient({ credentials: request.credentials });
   const prepared = await prepareRun({
     config,
     flags: request.flags,
     env: {},
-    git: await gitFacts(view, request.flags.sha),
+    git: await gitFacts(files, request.commitTime, request.flags.sha),
     now: request.now,
     state: readsRegistry(request.command) ? { kind: "registry", client } : { kind: "none" }
   });
   return { ...prepared, client };
 }
-async function gitFacts(view, sha) {
-  const head = await gitFactsFromFiles(readTextOf(view));
+async function gitFacts(files, commitTime, sha) {
+  const head = await gitFactsFromFiles(files);
   const commit = sha?.toLowerCase() ?? head?.commit;
   if (!commit || !/^[0-9a-f]{40}$/.test(commit)) return head;
-  const committedAt = await view.commitTime(commit);
+  const committedAt = await commitTime(commit);
   return { ...sha ? {} : head, commit, ...committedAt ? { committedAt } : {} };
 }
 
@@ -14066,10 +14021,10 @@ function execFailure(error) {
 }
 
 // src/engines/dagger/dagger-args.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 function daggerBuildOptions(build2, platform) {
   const buildArgs = Object.entries(build2.buildArgs).map(([name, value]) => ({ name, value }));
-  return { dockerfile: posix3.relative(build2.context, build2.dockerfile), platform, target: build2.target, buildArgs };
+  return { dockerfile: posix4.relative(build2.context, build2.dockerfile), platform, target: build2.target, buildArgs };
 }
 function daggerHealthcheck(service) {
   if (!service.ready) return void 0;
@@ -14111,9 +14066,9 @@ function pickVariant(variants, platform, enginePlatform) {
 }
 export {
   RegistryClient,
+  SOURCE_ROOT,
   Secret,
   StepFailed,
-  VIEW_ROOT,
   canonicalizePackage,
   commitTimeFromObjects,
   cosignArgs,
@@ -14130,9 +14085,8 @@ export {
   parseRepository,
   pickVariant,
   planSteps,
-  prepareFromView,
+  prepareFromFiles,
   pushedDigest,
-  readTextOf,
   registryHostOf,
   runRelease,
   runReleaseLogged,

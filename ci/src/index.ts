@@ -162,32 +162,34 @@ async function prepare(
   creds?: ModuleCredentials,
 ) {
   const password = creds ? new ch.Secret(await creds.password.plaintext()) : undefined;
-  const view: ch.ProjectView = {
-    fetch: async (path) => {
+  // The project's files as the library reads them, through the source Directory's API (the module has no disk).
+  const files: ch.ProjectFiles = {
+    root: ch.SOURCE_ROOT,
+    read: async (path) => {
       if (!(await source.exists(path))) return { kind: "absent" };
       return (await source.exists(path, { expectedType: ExistsType.DirectoryType }))
         ? { kind: "directory" }
         : { kind: "file", text: await source.file(path).contents() };
     },
-    // The library reads the commit's time from the git objects, in the node tool image.
-    commitTime: (commit) =>
-      tool(`process.stdout.write(lib.commitTimeFromObjects("/git", ${JSON.stringify(commit)}) ?? "")`, (c) =>
-        c.withMountedDirectory("/git", source.directory(".git")),
-      )
-        .stdout()
-        .catch(() => undefined),
   };
   const credentials = creds && password && { username: creds.username, password };
   return {
-    ...(await ch.prepareFromView(view, {
+    ...(await ch.prepareFromFiles(files, {
       command,
       configFile: config,
       flags: ch.givenFlags({ ...facts, sha }),
+      // The library reads the commit's time from the git objects, in the node tool image.
+      commitTime: (commit) =>
+        tool(`process.stdout.write(lib.commitTimeFromObjects("/git", ${JSON.stringify(commit)}) ?? "")`, (c) =>
+          c.withMountedDirectory("/git", source.directory(".git")),
+        )
+          .stdout()
+          .catch(() => undefined),
       credentials,
       now: new Date(),
     })),
     password,
-    view,
+    files,
   };
 }
 
@@ -198,14 +200,13 @@ async function release(
   facts: Facts,
   opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials; signing?: ModuleSigningKey } = {},
 ) {
-  const { plan, client, password, view } = await prepare(project, command, facts, opts.credentials);
+  const { plan, client, password, files } = await prepare(project, command, facts, opts.credentials);
   const { credentials, signing } = opts;
   // Read only to keep them out of the progress text, as the registry password is.
   const signingSecrets = signing
     ? [new ch.Secret(await signing.key.plaintext()), new ch.Secret(await signing.password.plaintext())]
     : [];
   const engine = daggerEngine({ source: project.source, credentials, signing, client });
-  const read = ch.readTextOf(view);
   return ch.runReleaseLogged({
     command,
     plan,
@@ -213,7 +214,7 @@ async function release(
     sign: signing !== undefined,
     engine,
     client,
-    read,
+    files,
     secrets: [password, ...signingSecrets],
     dryRun: opts.dryRun,
   });

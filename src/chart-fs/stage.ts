@@ -1,19 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { canonicalPackageBytes } from "../chart/canonical-package.js";
-import { settleChartLock, type ChartStage, type ReadProjectText } from "../chart/stage-recipe.js";
-
-/** The project's text files by project-relative path, from disk. */
-export function projectReader(projectRoot: string): ReadProjectText {
-  return async (path) => {
-    try {
-      return await readFile(join(projectRoot, path), "utf8");
-    } catch {
-      return undefined;
-    }
-  };
-}
+import { settleChartLock, type ChartStage } from "../chart/stage-recipe.js";
 
 /** Carries out a chart stage on disk under `stageRoot`; returns the staged chart's directory. */
 export function writeChartStage(projectRoot: string, stage: ChartStage, stageRoot: string): string {

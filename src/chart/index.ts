@@ -10,5 +10,4 @@ export {
   settleChartLock,
   PINNED_IMAGES_ANNOTATION,
   type ChartStage,
-  type ReadProjectText,
 } from "./stage-recipe.js";

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { parseDocument } from "yaml";
 import { OCI } from "../plan/labels.js";
+import { projectPath, readText, type ProjectFiles } from "../project-files/project-files.js";
 import type { ChartPlan } from "../plan/types.js";
 import { parseChart, type ChartFile } from "./parse-chart.js";
 import { rewriteChartYaml, rewriteValuesYaml, type ValueSetting } from "./rewrite-chart.js";
@@ -26,18 +27,15 @@ export interface ChartStage {
   readonly time: string;
 }
 
-/** A project's text file by project-relative path; undefined when there is none. */
-export type ReadProjectText = (path: string) => Promise<string | undefined>;
-
 /** The stage of `chart` for this run; `digests` (image name → digest) fills in pins of images pushed this run. */
 export async function chartStage(
   chart: ChartPlan,
-  read: ReadProjectText,
+  project: ProjectFiles,
   digests: ReadonlyMap<string, string> = new Map(),
 ): Promise<ChartStage> {
   const chartDir = posix.normalize(chart.relativePath);
-  const dirs = await chartTree(chartDir, read);
-  const chartYaml = await read(`${chartDir}/Chart.yaml`);
+  const dirs = await chartTree(chartDir, project);
+  const chartYaml = await readText(project, projectPath(`${chartDir}/Chart.yaml`));
   if (chartYaml === undefined) throw new Error(`${chartDir}/Chart.yaml cannot be read`);
   const files: Record<string, string> = {
     [`${chartDir}/Chart.yaml`]: rewriteChartYaml(chartYaml, {
@@ -49,7 +47,10 @@ export async function chartStage(
   const settings = pinSettings(chart, digests);
   // A chart without values.yaml gets one holding just the pins; without pins it stays as it is.
   if (settings.length)
-    files[`${chartDir}/values.yaml`] = rewriteValuesYaml((await read(`${chartDir}/values.yaml`)) ?? "", settings);
+    files[`${chartDir}/values.yaml`] = rewriteValuesYaml(
+      (await readText(project, projectPath(`${chartDir}/values.yaml`))) ?? "",
+      settings,
+    );
   return { chartDir, dirs, files, time: stageTime(chart) };
 }
 
@@ -75,14 +76,14 @@ function withPinnedImages(chart: ChartPlan, digests: ReadonlyMap<string, string>
 }
 
 /** The chart's directory and its local dependencies', recursively, project-relative. */
-export async function chartTree(chartDir: string, read: ReadProjectText): Promise<string[]> {
+export async function chartTree(chartDir: string, project: ProjectFiles): Promise<string[]> {
   const seen: string[] = [];
   const visit = async (dir: string): Promise<void> => {
     if (seen.includes(dir)) return;
     if (dir === ".." || dir.startsWith("../") || posix.isAbsolute(dir))
       throw new Error(`chart ${dir} lies outside the project`);
     seen.push(dir);
-    const text = await read(`${dir}/Chart.yaml`);
+    const text = await readText(project, projectPath(`${dir}/Chart.yaml`));
     if (text === undefined) throw new Error(`${dir}/Chart.yaml cannot be read`);
     for (const dep of localDependencyDirs(parseChart(text, dir, `${dir}/Chart.yaml`))) await visit(dep);
   };

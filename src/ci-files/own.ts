@@ -1,12 +1,12 @@
-import { join } from "node:path";
 import { loadConfig } from "../config/index.js";
+import { projectFilesOnDisk, projectPath } from "../project-files/index.js";
 import { circleciConfig } from "./circleci.js";
 import { githubWorkflow } from "./github.js";
 import { DAGGER_VERSION, type CiOptions } from "./options.js";
 
 /** charthouse's own CI: what an adopter's does, plus its own test suite. */
-export function ownCiFiles(root: string): Record<string, string> {
-  const loaded = loadConfig(join(root, "charthouse.yaml"));
+export async function ownCiFiles(root: string): Promise<Record<string, string>> {
+  const loaded = await loadConfig(projectFilesOnDisk(root), projectPath("charthouse.yaml"));
   if (!loaded.ok)
     throw new Error(
       `charthouse.yaml of charthouse itself is invalid: ${loaded.errors.map((e) => e.message).join("; ")}`,

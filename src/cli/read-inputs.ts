@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/index.js";
+import { basename, dirname, resolve } from "node:path";
+import { formatProblem, loadConfig, type Config, type ConfigProblem, type ConfigResult } from "../config/index.js";
 import { ConfigError, ConfigProblemsError } from "../errors.js";
 import { EMPTY_STATE, parseRegistryState } from "../plan/index.js";
+import { projectFilesOnDisk, projectPath } from "../project-files/index.js";
 import type { RegistryState } from "../registry/index.js";
 import type { CliIo } from "./io.js";
 
@@ -10,10 +11,15 @@ export interface ConfigOptions {
   readonly config: string;
 }
 
+/** The CLI's project: the directory of its charthouse.yaml, on disk; the config validated (loadConfig). */
+export function loadConfigFile(path: string): Promise<ConfigResult> {
+  return loadConfig(projectFilesOnDisk(dirname(path)), projectPath(basename(path)));
+}
+
 /** Loads the config or throws every problem in it at once. Warnings go to `warn`. */
-export function readConfig(file: string, io: CliIo): Config {
+export async function readConfig(file: string, io: CliIo): Promise<Config> {
   const path = resolve(io.cwd, file);
-  const result = loadConfig(path);
+  const result = await loadConfigFile(path);
   for (const w of result.warnings) io.stderr(`warning: ${formatProblem(w, io.cwd)}\n`);
   if (!result.ok) throw problemsError(path, result.errors, io);
   return result.config;

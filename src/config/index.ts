@@ -3,5 +3,3 @@ export { listStages } from "./dockerfile.js";
 export { schema } from "./schema-check.js";
 export * from "./types.js";
 export { declaredRepositories } from "./repositories.js";
-export { nodeFiles, MemoryFiles, type ProjectFiles } from "./project-files.js";
-export { loadConfigLazily, type Fetched } from "./load-config-lazily.js";

@@ -1,13 +1,12 @@
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { isSemver, tagReadTwice } from "../plan/formats.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
-import { readChart } from "./read-chart.js";
-import type { ChartFile } from "../chart/parse-chart.js";
+import { parseChart, type ChartFile } from "../chart/parse-chart.js";
+import { projectPath, type ProjectEntry, type ProjectFiles, type ProjectPath } from "../project-files/project-files.js";
 import { ConfigError } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 import { listStages } from "./dockerfile.js";
 import { formatFieldPath, locate, type FieldPath } from "./positions.js";
-import { nodeFiles, type ProjectFiles } from "./project-files.js";
 import type { RawConfig, RawImage } from "./raw-config.generated.js";
 import { checkSchema } from "./schema-check.js";
 import {
@@ -21,26 +20,31 @@ import {
 } from "./types.js";
 
 /**
- * Reads and validates a charthouse.yaml. Every problem is returned at once, each
+ * Reads and validates the charthouse.yaml at `path` of the project. Every problem is returned at once, each
  * with file, line, column, field and fix; only a file that cannot be read throws.
  */
-export function loadConfig(file: string, files: ProjectFiles = nodeFiles): ConfigResult {
-  const path = resolve(file);
-  const text = files.readText(path);
-  if (text === undefined) {
+export async function loadConfig(files: ProjectFiles, path: ProjectPath): Promise<ConfigResult> {
+  const found = await files.read(path);
+  if (found.kind !== "file") {
+    const why = found.kind === "absent" ? "ENOENT (no such file)" : "not a readable file";
     throw new ConfigError(
-      `cannot read ${file}: ${files.exists(path) ? "not a readable file" : "ENOENT (no such file)"}. ` +
+      `cannot read ${join(files.root, path)}: ${why}. ` +
         "Pass the project's charthouse.yaml with --config, or write one with `charthouse init`.",
     );
   }
-  return parseConfig(text, path, files);
+  return parseConfig(found.text, files, path);
 }
 
-/** Validates config text as if it were the file at `path` (relative paths resolve beside it). */
-export function parseConfig(text: string, path: string, files: ProjectFiles = nodeFiles): ConfigResult {
+/**
+ * Validates config text as if it were the file at `path` of the project (relative paths resolve beside it; the
+ * config's paths are absolute, under `files.root`). Reads only what the checks need: Dockerfiles, Chart.yaml and
+ * values.yaml of charts and their local dependencies.
+ */
+export async function parseConfig(text: string, files: ProjectFiles, path: ProjectPath): Promise<ConfigResult> {
+  const file = join(files.root, path);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems = new Problems(path, doc, lines);
+  const problems = new Problems(file, doc, lines);
 
   // Blank lines and comments alone parse to no contents.
   if (doc.contents === null) {
@@ -91,9 +95,9 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
   for (const p of schemaProblems) problems.add(p.path, p.message, p.fix, { key: p.atKey });
   if (problems.errors.length) {
     // Every problem at once: the file checks still run where the schema found nothing to say.
-    const checks = new Problems(path, doc, lines);
+    const checks = new Problems(file, doc, lines);
     try {
-      buildConfig(data as RawConfig, path, checks, files);
+      await buildConfig(data as RawConfig, file, checks, files);
     } catch {
       // a shape the schema refused, which the checks cannot walk
     }
@@ -112,14 +116,18 @@ export function parseConfig(text: string, path: string, files: ProjectFiles = no
     return problems.result();
   }
 
-  const config = buildConfig(data as RawConfig, path, problems, files);
+  const config = await buildConfig(data as RawConfig, file, problems, files);
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
 
+/** What is at an absolute path of the project: the config's paths are absolute, the project's reader's relative. */
+type Look = (absolute: string) => Promise<ProjectEntry>;
+
 /** Fills defaults, resolves paths, and runs the checks a schema cannot express. */
-function buildConfig(raw: RawConfig, file: string, problems: Problems, files: ProjectFiles): Config {
+async function buildConfig(raw: RawConfig, file: string, problems: Problems, files: ProjectFiles): Promise<Config> {
   const root = dirname(file);
-  const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems, files));
+  const look: Look = (absolute) => files.read(projectPath(relative(files.root, absolute)));
+  const images = await inOrder(raw.images ?? [], problems, (image, i, own) => buildImage(image, i, root, own, look));
   checkUnique(
     images.map((i) => i.name),
     (i) => ["images", i, "name"],
@@ -129,7 +137,9 @@ function buildConfig(raw: RawConfig, file: string, problems: Problems, files: Pr
   const imageNames = images.map((i) => i.name);
 
   const test = raw.test ? buildTest(raw.test, imageNames, problems) : undefined;
-  const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems, files));
+  const charts = (
+    await inOrder(raw.charts ?? [], problems, (chart, i, own) => buildChart(chart, i, root, imageNames, own, look))
+  ).flat();
   checkUnique(
     charts.map((c) => `${c.repository}/${c.name}`),
     (i) => ["charts", i, "path"],
@@ -159,30 +169,56 @@ function buildConfig(raw: RawConfig, file: string, problems: Problems, files: Pr
   return { file, root, registry: raw.registry, source: raw.source, images, test, charts, policy };
 }
 
-function buildImage(raw: RawImage, i: number, root: string, problems: Problems, files: ProjectFiles): ImageConfig {
+/**
+ * Each item checked at once (a read through an API is a round trip), each into problems of its own, which then
+ * join the file's in the items' order, as if checked one after another: the order of the problems does not depend
+ * on which read returned first, and an item that throws (a shape the schema refused) keeps what came before it.
+ */
+async function inOrder<T, R>(
+  items: readonly T[],
+  problems: Problems,
+  check: (item: T, i: number, own: Problems) => Promise<R>,
+): Promise<R[]> {
+  const owns = items.map(() => problems.apart());
+  const settled = await Promise.allSettled(items.map((item, i) => check(item, i, owns[i]!)));
+  return settled.map((outcome, i) => {
+    problems.adopt(owns[i]!);
+    if (outcome.status === "rejected") throw outcome.reason;
+    return outcome.value;
+  });
+}
+
+async function buildImage(
+  raw: RawImage,
+  i: number,
+  root: string,
+  problems: Problems,
+  look: Look,
+): Promise<ImageConfig> {
   const context = resolve(root, raw.context ?? ".");
   const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
   const at = (field: string): FieldPath => ["images", i, field];
-  if (!files.isDirectory(context)) {
+  const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
+  if (contextAt.kind !== "directory") {
     problems.add(
       raw.context ? at("context") : ["images", i],
       `build context ${rel(root, context)} is not a directory`,
       "create it or correct images[].context (relative to charthouse.yaml)",
     );
-  } else if (files.isDirectory(dockerfile)) {
+  } else if (dockerfileAt.kind === "directory") {
     problems.add(
       raw.dockerfile ? at("dockerfile") : ["images", i],
       `${rel(root, dockerfile)} is a directory, not a Dockerfile`,
       "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)",
     );
-  } else if (!files.exists(dockerfile)) {
+  } else if (dockerfileAt.kind === "absent") {
     problems.add(
       raw.dockerfile ? at("dockerfile") : ["images", i],
       `Dockerfile ${rel(root, dockerfile)} does not exist`,
       "correct images[].dockerfile (relative to charthouse.yaml)",
     );
   } else if (raw.target !== undefined) {
-    const stages = listStages(files.readText(dockerfile) ?? "");
+    const stages = listStages(dockerfileAt.kind === "file" ? dockerfileAt.text : "");
     if (!stages.includes(raw.target)) {
       const guess = didYouMean(raw.target, stages);
       problems.add(
@@ -226,18 +262,20 @@ function buildTest(raw: NonNullable<RawConfig["test"]>, imageNames: string[], pr
   return { image: raw.image, command: raw.command, env: raw.env ?? {}, services, caches: raw.caches ?? [] };
 }
 
-function buildChart(
+async function buildChart(
   raw: NonNullable<RawConfig["charts"]>[number],
   i: number,
   root: string,
   imageNames: string[],
   problems: Problems,
-  files: ProjectFiles,
-): ChartConfig[] {
+  look: Look,
+): Promise<ChartConfig[]> {
   const dir = resolve(root, raw.path);
   const pins = raw.pins ?? [];
   pins.forEach((pin, j) => checkImageName(pin.image, ["charts", i, "pins", j, "image"], imageNames, problems));
-  if (!files.exists(resolve(dir, "Chart.yaml"))) {
+  const file = resolve(dir, "Chart.yaml");
+  const [chartAt, valuesAt] = await Promise.all([look(file), look(resolve(dir, "values.yaml"))]);
+  if (chartAt.kind === "absent") {
     problems.add(
       ["charts", i, "path"],
       `${rel(root, dir)} holds no Chart.yaml`,
@@ -245,15 +283,16 @@ function buildChart(
     );
     return [];
   }
-  if (files.isDirectory(resolve(dir, "Chart.yaml"))) {
+  if (chartAt.kind === "directory") {
     problems.add(
       ["charts", i, "path"],
-      `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`,
+      `${rel(root, file)} is a directory, not a chart's Chart.yaml`,
       "point charts[].path at a chart directory holding a Chart.yaml file",
     );
     return [];
   }
-  const chart = readChart(dir, files);
+  if (chartAt.kind !== "file") throw new Error(`${file} cannot be read`);
+  const chart = parseChart(chartAt.text, dir, file);
   const chartProblems = new Problems(chart.file, chart.doc, chart.lines, problems);
   for (const error of chart.doc.errors) {
     const { line, col } = chart.lines.linePos(error.pos[0]);
@@ -289,9 +328,9 @@ function buildChart(
       "drop the +… part; a release of this version will be refused",
     );
   }
-  checkLocalDependencies(chart, chartProblems, files);
+  await checkLocalDependencies(chart, chartProblems, look);
   if (!chart.name || !chart.version) return [];
-  checkPinKeys(pins, i, rel(root, dir), files.readText(resolve(dir, "values.yaml")), problems);
+  checkPinKeys(pins, i, rel(root, dir), valuesAt.kind === "file" ? valuesAt.text : undefined, problems);
   return [
     {
       path: dir,
@@ -306,16 +345,20 @@ function buildChart(
 }
 
 /** A `file://` dependency must be a chart; `helm dependency build` would fail only at lint. */
-function checkLocalDependencies(chart: ChartFile, problems: Problems, files: ProjectFiles): void {
-  chart.dependencies.forEach((dep, k) => {
-    if (!dep.repository?.startsWith("file://")) return;
-    const path = dep.repository.slice("file://".length);
-    if (files.exists(resolve(chart.dir, path, "Chart.yaml"))) return;
-    const guess = `${dirname(path) === "." ? "" : `${dirname(path)}/`}${dep.name}`;
-    const hint =
-      guess !== path && files.exists(resolve(chart.dir, guess, "Chart.yaml"))
-        ? `; did you mean "file://${guess}"?`
-        : "";
+async function checkLocalDependencies(chart: ChartFile, problems: Problems, look: Look): Promise<void> {
+  const exists = async (dir: string) => (await look(resolve(chart.dir, dir, "Chart.yaml"))).kind !== "absent";
+  const missing = await Promise.all(
+    chart.dependencies.map(async (dep) => {
+      if (!dep.repository?.startsWith("file://")) return undefined;
+      const path = dep.repository.slice("file://".length);
+      if (await exists(path)) return undefined;
+      const guess = `${dirname(path) === "." ? "" : `${dirname(path)}/`}${dep.name}`;
+      return { repository: dep.repository, guess: guess !== path && (await exists(guess)) ? guess : undefined };
+    }),
+  );
+  missing.forEach((dep, k) => {
+    if (dep === undefined) return;
+    const hint = dep.guess ? `; did you mean "file://${dep.guess}"?` : "";
     problems.add(
       ["dependencies", k, "repository"],
       `${dep.repository} holds no chart${hint}`,
@@ -540,6 +583,14 @@ class Problems {
   }
   addAt(line: number, column: number, field: string, message: string, fix: string): void {
     this.errors.push({ file: this.file, line, column, field, message, fix });
+  }
+  /** A collector of the same file that does not feed this one: `adopt` it to add its problems here. */
+  apart(): Problems {
+    return new Problems(this.file, this.doc, this.lines);
+  }
+  adopt(other: Problems): void {
+    this.errors.push(...other.errors);
+    this.warnings.push(...other.warnings);
   }
   warn(path: FieldPath, message: string, fix: string): void {
     const { line, column } = locate(this.doc, this.lines, path);

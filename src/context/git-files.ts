@@ -1,13 +1,13 @@
+import { projectPath, readText, type ProjectFiles } from "../project-files/project-files.js";
 import type { GitFacts } from "./detect-context.js";
 
 /**
- * HEAD's commit and branch read from a checkout's `.git` files (HEAD, refs/heads/*,
+ * HEAD's commit and branch read from the project's `.git` files (HEAD, refs/heads/*,
  * packed-refs), for callers that see the files but cannot run git: the Dagger module
  * reads them through its source Directory. The commit time is not in these files.
  */
-export async function gitFactsFromFiles(
-  read: (path: string) => Promise<string | undefined>,
-): Promise<GitFacts | undefined> {
+export async function gitFactsFromFiles(project: ProjectFiles): Promise<GitFacts | undefined> {
+  const read = (path: string) => readText(project, projectPath(path));
   const head = (await read(".git/HEAD"))?.trim();
   const ref = head && refOf(head);
   return head === undefined

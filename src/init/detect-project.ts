@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { readChart } from "../config/read-chart.js";
 import { listStages } from "../config/dockerfile.js";
+import { readChartIn } from "./read-yaml.js";
 import type { GitTag } from "./learn-tags.js";
 
 /** What `charthouse init` could find out about a project. */
@@ -43,7 +43,7 @@ export function detectProject(root: string): ProjectFacts {
   walk(root, 0);
   const local = new Set<string>();
   for (const dir of chartDirs) {
-    for (const dep of readChart(dir).dependencies) {
+    for (const dep of readChartIn(dir).dependencies) {
       if (dep.repository?.startsWith("file://")) local.add(resolve(dir, dep.repository.slice("file://".length)));
     }
   }

@@ -1,4 +1,3 @@
-import { readChart } from "../config/read-chart.js";
 import { readFileSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { listStages } from "../config/dockerfile.js";
@@ -10,7 +9,7 @@ import { learnFromCompose, type ComposeFacts } from "./learn-compose.js";
 import { learnPins, type LearnedPin } from "./learn-pins.js";
 import { learnTagPatterns, type LearnedPatterns } from "./learn-tags.js";
 import { learnFromWorkflows, type WorkflowBuild, type WorkflowChart } from "./learn-workflows.js";
-import { at, type Origin } from "./read-yaml.js";
+import { at, readChartIn, type Origin } from "./read-yaml.js";
 
 export type { Origin } from "./read-yaml.js";
 export { at } from "./read-yaml.js";
@@ -94,7 +93,12 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
   const charts = chartsToPublish(facts, workflows.charts).map(({ dir, releaser }) => {
     const learned = registry && images ? learnPins(root, dir, registry.value, images) : { pins: [], stale: [] };
     stale.push(...learned.stale);
-    return { dir, name: readChart(join(root, dir)).name ?? dir, ...(releaser ? { releaser } : {}), pins: learned.pins };
+    return {
+      dir,
+      name: readChartIn(join(root, dir)).name ?? dir,
+      ...(releaser ? { releaser } : {}),
+      pins: learned.pins,
+    };
   });
   const patterns = learnTagPatterns(
     facts.tags,

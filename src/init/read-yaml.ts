@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
+import { parseChart, type ChartFile } from "../chart/parse-chart.js";
 
 /** Where a learned value was read: a file of the repository and a line in it. */
 export interface Origin {
@@ -25,6 +26,21 @@ export function readYaml(root: string, path: string): Yaml | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The Chart.yaml of the chart in `dir` (absolute). init reads the repository it walks straight from the disk, as it
+ * reads its Dockerfiles and workflows; a project charthouse runs is read through ProjectFiles instead.
+ */
+export function readChartIn(dir: string): ChartFile {
+  const file = join(dir, "Chart.yaml");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    throw new Error(`${file} cannot be read`, { cause });
+  }
+  return parseChart(text, dir, file);
 }
 
 /** The origin of the node at `path` in a file (line 1 when it has none). */

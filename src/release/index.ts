@@ -25,5 +25,5 @@ export {
   type SettleOptions,
 } from "./move-alias.js";
 export { Reporter, type StepRecord, type StepStatus } from "./reporter.js";
-export { prepareFromView, readsRegistry, readTextOf, VIEW_ROOT, type ProjectView } from "./prepare-from-view.js";
+export { prepareFromFiles, readsRegistry, SOURCE_ROOT } from "./prepare-from-files.js";
 export { stepGraph } from "./step-graph.js";

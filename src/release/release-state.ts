@@ -1,6 +1,6 @@
-import type { ReadProjectText } from "../chart/stage-recipe.js";
 import type { Command, Step } from "../pipeline/index.js";
 import type { Plan } from "../plan/types.js";
+import type { ProjectFiles } from "../project-files/project-files.js";
 import type { PlatformManifest, RegistryClient, Secret } from "../registry/index.js";
 import type { Engine, EngineTraits } from "./engine.js";
 import type { AliasOutcome, SettleOptions } from "./move-alias.js";
@@ -16,8 +16,8 @@ export interface ReleaseRequest<Image, Services, Chart, Package> {
   readonly engine: Engine<Image, Services, Chart, Package>;
   /** Reads the registry: re-checks before pushes, alias moves, the permissions preflight. */
   readonly client: RegistryClient;
-  /** The project's files, for staging charts. */
-  readonly read: ReadProjectText;
+  /** The project's files, for staging charts: rooted where the config's chart paths are relative to. */
+  readonly files: ProjectFiles;
   /** Where progress goes: a line per step, the output of a failing step; `secrets` are redacted from all of it. */
   readonly write: (text: string) => void;
   readonly secrets?: readonly (Secret | undefined)[];

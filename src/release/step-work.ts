@@ -105,7 +105,7 @@ export function stopServices<Services>(
 }
 
 const recipe = (state: State, step: StepOf<"chart-deps" | "package-chart">) =>
-  chartStage(step.chart, state.request.read, state.digests);
+  chartStage(step.chart, state.request.files, state.digests);
 
 async function stageChart(state: State, step: StepOf<"chart-deps">): Promise<StepNote> {
   state.staged.set(step.chart.name, await state.request.engine.stageChart(await recipe(state, step)));

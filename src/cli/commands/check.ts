@@ -1,11 +1,11 @@
 import type { Command } from "commander";
 import { relative, resolve } from "node:path";
-import { declaredRepositories, loadConfig, type ConfigProblem } from "../../config/index.js";
+import { declaredRepositories, type ConfigProblem } from "../../config/index.js";
 import { ExitCode } from "../../errors.js";
 import type { CheckJson } from "../json-output.js";
 import { lackingPushRights, preflight } from "../../registry/index.js";
 import type { CliIo } from "../io.js";
-import { readConfig } from "../read-inputs.js";
+import { loadConfigFile, readConfig } from "../read-inputs.js";
 import { table } from "../../render/render-plan.js";
 import {
   addRegistryOptions,
@@ -36,7 +36,7 @@ export function registerCheck(program: Command, io: CliIo, setExitCode: (code: n
       const path = resolve(io.cwd, opts.config);
       const file = relative(io.cwd, path) || path;
       if (opts.json) {
-        const loaded = loadConfig(path);
+        const loaded = await loadConfigFile(path);
         const located = (ps: readonly ConfigProblem[]) =>
           ps.map((p) => ({ ...p, file: relative(io.cwd, p.file) || p.file }));
         if (!loaded.ok) {
@@ -75,7 +75,7 @@ export function registerCheck(program: Command, io: CliIo, setExitCode: (code: n
         if (!out.valid) setExitCode(ExitCode.usage);
         return;
       }
-      const config = readConfig(opts.config, io);
+      const config = await readConfig(opts.config, io);
       const services = config.test?.services.length ?? 0;
       io.stdout(
         `${opts.config} is valid: ${count(config.images.length, "image")}, ${count(config.charts.length, "chart")}, ` +

@@ -76,7 +76,7 @@ async function stateSource(opts: StateOptions, config: Config, io: CliIo): Promi
 
 /** Reads config, the run's facts and the registry state, and plans (prepareRun); a refusal throws with every reason. */
 export async function computePlan(opts: ContextOptions & StateOptions, io: CliIo): Promise<PreparedRun> {
-  const config = readConfig(opts.config, io);
+  const config = await readConfig(opts.config, io);
   return prepareRun({
     config,
     flags: opts,

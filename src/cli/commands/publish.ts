@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { projectReader } from "../../chart-fs/stage.js";
+import { projectFilesOnDisk } from "../../project-files/index.js";
 import type { Command as ReleaseCommand } from "../../pipeline/index.js";
 import { readsRegistry, runRelease } from "../../release/index.js";
 import { dockerEngine } from "../../engines/docker/index.js";
@@ -77,7 +77,7 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
           signing,
         }),
         client,
-        read: projectReader(config.root),
+        files: projectFilesOnDisk(config.root),
         write: log,
         secrets: [credentials?.password, ...signingSecrets(signing)],
         builderVersion: charthouseVersion(),

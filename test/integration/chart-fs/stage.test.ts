@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { chartStage, helmArgs } from "../../../src/chart/index.js";
-import { canonicalizePackage, projectReader, settleChartStage, writeChartStage } from "../../../src/chart-fs/index.js";
+import { canonicalizePackage, settleChartStage, writeChartStage } from "../../../src/chart-fs/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
 import { loadConfig, type Config } from "../../../src/config/index.js";
 import { planRelease, type ChartPlan } from "../../../src/plan/index.js";
+import { projectFilesOnDisk, projectPath } from "../../../src/project-files/index.js";
 import { readTag, RegistryClient } from "../../../src/registry/index.js";
 import { toolEnvironment } from "../../../src/engines/docker/tool-env.js";
 import { context } from "../../kit/builders.js";
@@ -20,8 +21,8 @@ const ci = creds("ci", CANARY);
 const canaryRegistry = useCanaryRegistry();
 
 /** The example's config pointed at the local registry. */
-function exampleConfig(): Config {
-  const loaded = loadConfig(join(EXAMPLE, "charthouse.yaml"));
+async function exampleConfig(): Promise<Config> {
+  const loaded = await loadConfig(projectFilesOnDisk(EXAMPLE), projectPath("charthouse.yaml"));
   if (!loaded.ok) throw new Error("example config invalid");
   return { ...loaded.config, registry: `${canaryRegistry().host}/samvera` };
 }
@@ -35,7 +36,7 @@ async function buildChart(
 ): Promise<{ packageFile: string; rendered: string }> {
   const helm = (args: string[]) =>
     execFileSync(helmBinary(), args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
-  const recipe = await chartStage(chart, projectReader(EXAMPLE), digests);
+  const recipe = await chartStage(chart, projectFilesOnDisk(EXAMPLE), digests);
   const staged = writeChartStage(EXAMPLE, recipe, join(work, "stage"));
   helm(helmArgs.dependencyBuild(staged));
   settleChartStage(recipe, join(work, "stage"));
@@ -49,7 +50,7 @@ async function buildChart(
 
 describe("the chart stage end to end: real helm, real registry", () => {
   it("publishes the nightly chart and reads back exactly what was tested", async () => {
-    const config = exampleConfig();
+    const config = await exampleConfig();
     const result = planRelease({ config, context: context({ kind: "nightly" }), state: { repositories: {} } });
     if (!result.ok) throw new Error(result.refusals.join());
     const chart = result.plan.charts[0]!;

@@ -4,17 +4,18 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { canonicalPackageBytes, chartStage, helmArgs } from "../../../src/chart/index.js";
-import { projectReader, writeChartStage } from "../../../src/chart-fs/index.js";
+import { writeChartStage } from "../../../src/chart-fs/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
 import { loadConfig } from "../../../src/config/index.js";
 import { planRelease } from "../../../src/plan/index.js";
+import { projectFilesOnDisk, projectPath } from "../../../src/project-files/index.js";
 import { context, digestOf } from "../../kit/builders.js";
 import { tempTree } from "../../kit/temp-dir.js";
 
 describe("the example chart through the real helm, with the exact argument lists", () => {
   it("stages with its local subcharts, builds dependencies, lints strictly, templates the pinned image, packages the planned version", async () => {
     const example = new URL("../../../examples/hyrax/", import.meta.url).pathname;
-    const loaded = loadConfig(join(example, "charthouse.yaml"));
+    const loaded = await loadConfig(projectFilesOnDisk(example), projectPath("charthouse.yaml"));
     if (!loaded.ok) throw new Error("example config invalid");
     const result = planRelease({
       config: loaded.config,
@@ -27,7 +28,7 @@ describe("the example chart through the real helm, with the exact argument lists
     const stage = tempTree();
     const recipe = await chartStage(
       chartPlan,
-      projectReader(example),
+      projectFilesOnDisk(example),
       new Map([
         ["dassie", digestOf("dassie")],
         ["dassie-worker", digestOf("worker")],

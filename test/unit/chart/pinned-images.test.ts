@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { chartStage, PINNED_IMAGES_ANNOTATION } from "../../../src/chart/index.js";
+import { projectFilesInMemory } from "../../../src/project-files/index.js";
 import { chart, config, digestOf, image, state } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 
@@ -17,15 +18,13 @@ const cfg = config({
     }),
   ],
 });
-const read = async (path: string) =>
-  path.endsWith("Chart.yaml")
-    ? "apiVersion: v2\nname: hyrax\nversion: 0.0.0\n"
-    : path.endsWith("values.yaml")
-      ? "image: {}\n"
-      : undefined;
+const files = projectFilesInMemory({
+  "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\nversion: 0.0.0\n",
+  "chart/hyrax/values.yaml": "image: {}\n",
+});
 const annotations = async (digests: Map<string, string>) => {
   const plan = mustPlan({ kind: "nightly" }, state().build(), cfg);
-  const stage = await chartStage(plan.charts[0]!, read, digests);
+  const stage = await chartStage(plan.charts[0]!, files, digests);
   return (parse(stage.files["chart/hyrax/Chart.yaml"]!) as { annotations: Record<string, string> }).annotations;
 };
 

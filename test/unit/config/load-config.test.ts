@@ -1,14 +1,16 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  loadConfig,
-  loadConfigLazily,
-  nodeFiles,
-  parseConfig,
-  type ConfigProblem,
-  type Fetched,
-} from "../../../src/config/index.js";
+import { loadConfig, parseConfig, type ConfigProblem } from "../../../src/config/index.js";
 import { ConfigError } from "../../../src/errors.js";
+import {
+  projectFilesInMemory,
+  projectFilesOnDisk,
+  projectPath,
+  readText,
+  type ProjectEntry,
+  type ProjectFiles,
+} from "../../../src/project-files/index.js";
+import { prepareFromFiles } from "../../../src/release/index.js";
 import { tempTree } from "../../kit/temp-dir.js";
 
 const PROJECT = {
@@ -30,22 +32,25 @@ charts:
         tag: image.tag
 `;
 
+const CONFIG = projectPath("charthouse.yaml");
+const EXAMPLE = new URL("../../../examples/hyrax/", import.meta.url).pathname;
+
 /** Validates `yaml` as the charthouse.yaml of a small project tree. */
-function check(
+async function check(
   yaml: string,
   files: Record<string, string> = {},
-): { errors: ConfigProblem[]; warnings: readonly ConfigProblem[] } {
+): Promise<{ errors: ConfigProblem[]; warnings: readonly ConfigProblem[] }> {
   const root = tempTree({ ...PROJECT, ...files });
-  const result = parseConfig(yaml, join(root, "charthouse.yaml"));
+  const result = await parseConfig(yaml, projectFilesOnDisk(root), CONFIG);
   return result.ok
     ? { errors: [], warnings: result.warnings }
     : { errors: [...result.errors], warnings: result.warnings };
 }
 
 describe("a valid config", () => {
-  it("loads with defaults filled in and paths resolved", () => {
+  it("loads with defaults filled in and paths resolved", async () => {
     const root = tempTree(PROJECT);
-    const result = parseConfig(VALID, join(root, "charthouse.yaml"));
+    const result = await parseConfig(VALID, projectFilesOnDisk(root), CONFIG);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const { config } = result;
@@ -67,8 +72,8 @@ describe("a valid config", () => {
     });
   });
 
-  it("accepts the shipped Hyrax example", () => {
-    const result = loadConfig(new URL("../../../examples/hyrax/charthouse.yaml", import.meta.url).pathname);
+  it("accepts the shipped Hyrax example", async () => {
+    const result = await loadConfig(projectFilesOnDisk(EXAMPLE), CONFIG);
     expect(result.ok ? [] : result.errors).toEqual([]);
     if (result.ok) {
       expect(result.config.images.map((i) => i.target)).toEqual([
@@ -286,8 +291,8 @@ const CASES: {
 ];
 
 describe("every invalid input names file, line, column, field and fix", () => {
-  it.each(CASES)("$name", ({ yaml, files, field, message, fix, line, column }) => {
-    const { errors } = check(yaml, files);
+  it.each(CASES)("$name", async ({ yaml, files, field, message, fix, line, column }) => {
+    const { errors } = await check(yaml, files);
     const problem = errors.find((e) => e.field === field);
     expect(problem, `no problem for ${field} in ${JSON.stringify(errors, null, 1)}`).toBeDefined();
     expect(problem!.message).toMatch(message);
@@ -298,16 +303,18 @@ describe("every invalid input names file, line, column, field and fix", () => {
 });
 
 describe("Chart.yaml problems are located in Chart.yaml", () => {
-  it("reports a version that is not semver at its line", () => {
-    const { errors } = check(VALID, { "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\nversion: three\n" });
+  it("reports a version that is not semver at its line", async () => {
+    const { errors } = await check(VALID, {
+      "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\nversion: three\n",
+    });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ field: "version", line: 3, column: 10 });
     expect(errors[0]!.file).toMatch(/chart\/hyrax\/Chart\.yaml$/);
     expect(errors[0]!.message).toMatch(/"three" is not semver/);
   });
 
-  it("warns about build metadata, which a release would refuse", () => {
-    const { errors, warnings } = check(VALID, {
+  it("warns about build metadata, which a release would refuse", async () => {
+    const { errors, warnings } = await check(VALID, {
       "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\nversion: 1.2.3+build.4\n",
     });
     expect(errors).toEqual([]);
@@ -316,10 +323,10 @@ describe("Chart.yaml problems are located in Chart.yaml", () => {
 });
 
 describe("all problems at once", () => {
-  it("reports every problem of a file in one result, not the first only", () => {
+  it("reports every problem of a file in one result, not the first only", async () => {
     const yaml =
       "registry: ghcr.io/x\nimages:\n  - name: dassie\n    target: nope\n  - name: dassie\ncharts:\n  - path: chart/none\npolicy:\n  releaseTag: latest\n";
-    const { errors } = check(yaml);
+    const { errors } = await check(yaml);
     expect(errors.map((e) => e.field).sort()).toEqual([
       "charts[0].path",
       "images[0].target",
@@ -328,58 +335,82 @@ describe("all problems at once", () => {
     ]);
   });
 
-  it("throws a ConfigError naming the file when it cannot be read", () => {
-    expect(() => loadConfig("/nonexistent/charthouse.yaml")).toThrow(ConfigError);
-    expect(() => loadConfig("/nonexistent/charthouse.yaml")).toThrow(
+  it("throws a ConfigError naming the file when it cannot be read", async () => {
+    const nowhere = projectFilesOnDisk("/nonexistent");
+    await expect(loadConfig(nowhere, CONFIG)).rejects.toThrow(ConfigError);
+    await expect(loadConfig(nowhere, CONFIG)).rejects.toThrow(
       /cannot read \/nonexistent\/charthouse.yaml: ENOENT.*--config/,
     );
   });
 });
 
-describe("validation through a lazy file view (how the Dagger module reads a project)", () => {
-  const fsFetch =
-    (asked: string[]) =>
-    async (path: string): Promise<Fetched> => {
+describe("validation through ProjectFiles that are not the disk (how the Dagger module reads a project)", () => {
+  /** `files`, each path asked for recorded. */
+  const recording = (files: ProjectFiles, asked: string[]): ProjectFiles => ({
+    root: files.root,
+    read: (path) => {
       asked.push(path);
-      if (nodeFiles.isDirectory(path)) return { kind: "directory" };
-      const text = nodeFiles.readText(path);
-      return text === undefined ? { kind: "absent" } : { kind: "file", text };
-    };
+      return files.read(path);
+    },
+  });
 
-  it("gives the same config as reading the filesystem, fetching only what it needs", async () => {
-    const file = new URL("../../../examples/hyrax/charthouse.yaml", import.meta.url).pathname;
+  it("gives the same config as reading the filesystem, reading only what it needs", async () => {
+    const disk = projectFilesOnDisk(EXAMPLE);
     const asked: string[] = [];
-    const lazy = await loadConfigLazily(file, fsFetch(asked));
-    expect(lazy).toEqual(loadConfig(file));
+    const fromDisk = await loadConfig(recording(disk, asked), CONFIG);
     expect(asked.some((p) => p.endsWith("Dockerfile"))).toBe(true);
     expect(asked.some((p) => p.endsWith("chart/hyrax/Chart.yaml"))).toBe(true);
     expect(asked.some((p) => p.endsWith("bin/test"))).toBe(false);
+    // The files it asked for, alone and in memory, are the whole of what it needs.
+    const texts = await Promise.all(asked.map(async (p) => [p, await readText(disk, projectPath(p))] as const));
+    const memory = projectFilesInMemory(
+      Object.fromEntries(texts.filter((t): t is readonly [string, string] => t[1] !== undefined)),
+      disk.root,
+    );
+    expect(await loadConfig(memory, CONFIG)).toEqual(fromDisk);
   });
 
   it("says which file it could not read when charthouse.yaml is not there", async () => {
-    await expect(loadConfigLazily("/src/charthouse.yaml", async () => ({ kind: "absent" }))).rejects.toThrow(
-      "cannot read /src/charthouse.yaml: pass the project's directory, holding charthouse.yaml (or name it with --config)",
+    const prepared = prepareFromFiles(projectFilesInMemory({}), {
+      command: "lint",
+      configFile: "charthouse.yaml",
+      flags: {},
+      commitTime: async () => undefined,
+      now: new Date(),
+    });
+    await expect(prepared).rejects.toThrow(
+      "cannot read /project/charthouse.yaml: " +
+        "pass the project's directory, holding charthouse.yaml (or name it with --config)",
     );
   });
 
-  it("fetches round by round, and calls it a bug when the rounds run out", async () => {
-    // The example needs more than one round: charthouse.yaml asks for the Dockerfile and Chart.yaml, which ask for more.
-    const file = new URL("../../../examples/hyrax/charthouse.yaml", import.meta.url).pathname;
-    let needed = 1;
-    while (
-      needed < 20 &&
-      !(await loadConfigLazily(file, fsFetch([]), needed).then(
-        () => true,
-        () => false,
-      ))
-    )
-      needed++;
-    // charthouse.yaml; then the Dockerfile and the chart's Chart.yaml and values.yaml; then its local dependencies' Chart.yaml.
-    expect(needed).toBe(3);
-    expect((await loadConfigLazily(file, fsFetch([]), needed)).ok).toBe(true);
-    await expect(loadConfigLazily(file, fsFetch([]), needed - 1)).rejects.toThrow(
-      `bug: validating ${file} still asked for new files after ${needed - 1} rounds`,
-    );
+  it("reads the files of every image and chart at once, and reports their problems in the file's order", async () => {
+    // The first image's Dockerfile answers last: its problem still comes first.
+    const yaml =
+      "registry: ghcr.io/x\nimages:\n  - {name: a, dockerfile: a/Dockerfile, target: nope}\n" +
+      "  - {name: b, dockerfile: b/Dockerfile, target: nope}\ncharts:\n  - path: chart/none\n";
+    const memory = projectFilesInMemory({
+      "a/Dockerfile": "FROM scratch AS first-stage\n",
+      "b/Dockerfile": "FROM scratch AS second-stage\n",
+    });
+    let inFlight = 0;
+    let most = 0;
+    const slowFirst: ProjectFiles = {
+      root: memory.root,
+      read: async (path): Promise<ProjectEntry> => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((done) => setTimeout(done, path.startsWith("a/") ? 30 : 1));
+        inFlight--;
+        return memory.read(path);
+      },
+    };
+    const result = await parseConfig(yaml, slowFirst, CONFIG);
+    expect(result.ok ? [] : result.errors.map((e) => [e.field, e.message])).toEqual([
+      ["images[0].target", 'target "nope" is no stage of a/Dockerfile'],
+      ["images[1].target", 'target "nope" is no stage of b/Dockerfile'],
+      ["charts[0].path", "chart/none holds no Chart.yaml"],
+    ]);
+    expect(most).toBeGreaterThan(2);
   });
 
   it.each(
@@ -387,8 +418,7 @@ describe("validation through a lazy file view (how the Dagger module reads a pro
       ["missing Dockerfile", "unknown target with did-you-mean", "chart path without Chart.yaml"].includes(c.name),
     ),
   )("reports $name the same way", async ({ yaml, field, message }) => {
-    const root = tempTree({ ...PROJECT, "charthouse.yaml": yaml });
-    const lazy = await loadConfigLazily(join(root, "charthouse.yaml"), fsFetch([]));
+    const lazy = await loadConfig(projectFilesInMemory({ ...PROJECT, "charthouse.yaml": yaml }), CONFIG);
     expect(lazy.ok).toBe(false);
     expect(lazy.ok ? [] : lazy.errors.find((e) => e.field === field)?.message).toMatch(message);
   });

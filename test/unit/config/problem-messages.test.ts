@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig, type ConfigProblem } from "../../../src/config/index.js";
+import { projectFilesOnDisk, projectPath } from "../../../src/project-files/index.js";
 import { tempTree } from "../../kit/temp-dir.js";
 
 // Every config problem's exact words and place: what a person reads is part of the contract
@@ -11,12 +12,13 @@ const PROJECT = {
   "chart/hyrax/values.yaml": "image:\n  tag: x\n",
   Other: "FROM scratch\nRUN true\n",
 };
-function problems(
+const CONFIG = projectPath("charthouse.yaml");
+async function problems(
   yaml: string,
   files: Record<string, string> = {},
-): { field: string; message: string; fix: string; line: number; column: number; file: string }[] {
+): Promise<{ field: string; message: string; fix: string; line: number; column: number; file: string }[]> {
   const root = tempTree({ ...PROJECT, ...files });
-  const result = parseConfig(yaml, join(root, "charthouse.yaml"));
+  const result = await parseConfig(yaml, projectFilesOnDisk(root), CONFIG);
   return (result.ok ? [] : result.errors).map((p: ConfigProblem) => ({ ...p, file: p.file.slice(root.length + 1) }));
 }
 const R = "registry: ghcr.io/x\n";
@@ -133,22 +135,22 @@ describe("config problems, word for word", () => {
         column: 43,
       },
     ],
-  ])("%s", (_, yaml, expected) => {
+  ])("%s", async (_, yaml, expected) => {
     const files: Record<string, string> =
       _ === "a chart without a name or version"
         ? { "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\n" }
         : _ === "a chart YAML error"
           ? { "chart/hyrax/Chart.yaml": "name: [\n" }
           : {};
-    expect(problems(yaml, files)).toContainEqual({
+    expect(await problems(yaml, files)).toContainEqual({
       ...expected,
       file: expect.stringMatching(/charthouse\.yaml$|Chart\.yaml$/),
     });
   });
 
-  it("a Chart.yaml without a name", () => {
+  it("a Chart.yaml without a name", async () => {
     expect(
-      problems(`${R}charts:\n  - path: chart/hyrax\n`, {
+      await problems(`${R}charts:\n  - path: chart/hyrax\n`, {
         "chart/hyrax/Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n",
       }),
     ).toEqual([
@@ -163,11 +165,11 @@ describe("config problems, word for word", () => {
     ]);
   });
 
-  it("a dependency path with a directory, and one whose chart is elsewhere", () => {
+  it("a dependency path with a directory, and one whose chart is elsewhere", async () => {
     const chartYaml =
       "apiVersion: v2\nname: hyrax\nversion: 3.7.4\ndependencies:\n  - {name: solr, version: 0.1.0, repository: 'file://../deps/solrr'}\n  - {name: x, version: 1.0.0, repository: 'https://charts.example.org'}\n";
     expect(
-      problems(`${R}charts:\n  - path: chart/hyrax\n`, {
+      await problems(`${R}charts:\n  - path: chart/hyrax\n`, {
         "chart/hyrax/Chart.yaml": chartYaml,
         "chart/deps/solr/Chart.yaml": "apiVersion: v2\nname: solr\nversion: 0.1.0\n",
       }),
@@ -183,9 +185,9 @@ describe("config problems, word for word", () => {
     ]);
   });
 
-  it("a pin repository key values.yaml lacks", () => {
+  it("a pin repository key values.yaml lacks", async () => {
     expect(
-      problems(
+      await problems(
         `${R}images: [{name: a, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins: [{image: a, tag: image.tag, repository: image.repo}]\n`,
       ),
     ).toEqual([
@@ -200,8 +202,8 @@ describe("config problems, word for word", () => {
     ]);
   });
 
-  it("an empty file and a file that is not a mapping", () => {
-    expect(problems("  \n")).toEqual([
+  it("an empty file and a file that is not a mapping", async () => {
+    expect(await problems("  \n")).toEqual([
       {
         field: "(top level)",
         message: "the file is empty",
@@ -211,18 +213,18 @@ describe("config problems, word for word", () => {
         file: "charthouse.yaml",
       },
     ]);
-    expect(problems("# nothing\n")[0]!.message).toBe("the file is empty");
+    expect((await problems("# nothing\n"))[0]!.message).toBe("the file is empty");
   });
 
-  it("a file that cannot be read, and one that is a directory", () => {
+  it("a file that cannot be read, and one that is a directory", async () => {
     const root = tempTree({ "x/y": "" });
-    expect(() => loadConfig(join(root, "x"))).toThrow(
+    await expect(loadConfig(projectFilesOnDisk(root), projectPath("x"))).rejects.toThrow(
       `cannot read ${join(root, "x")}: not a readable file. Pass the project's charthouse.yaml with --config, or write one with \`charthouse init\`.`,
     );
   });
 
-  it("two charts publishing to one repository", () => {
-    const p = problems(`${R}charts:\n  - path: chart/hyrax\n  - path: chart/hyrax\n`);
+  it("two charts publishing to one repository", async () => {
+    const p = await problems(`${R}charts:\n  - path: chart/hyrax\n  - path: chart/hyrax\n`);
     expect(p.map((x) => [x.field, x.message])).toContainEqual([
       "charts[1].path",
       'chart "charts/hyrax" is declared twice (also at charts[0].path)',
@@ -241,9 +243,9 @@ const LESS_TRAVELLED: Record<string, string> = {
 type Problem = { file: string; line: number; column: number; field: string; message: string; fix: string };
 type Outcome = { ok: true; warnings: Problem[] } | { ok: false; errors: Problem[] };
 
-function outcome(yaml: string, files: Record<string, string>): Outcome {
+async function outcome(yaml: string, files: Record<string, string>): Promise<Outcome> {
   const root = tempTree({ ...LESS_TRAVELLED, ...files });
-  const result = parseConfig(yaml, join(root, "charthouse.yaml"));
+  const result = await parseConfig(yaml, projectFilesOnDisk(root), CONFIG);
   const strip = (p: Problem) => ({ ...p, file: p.file.slice(root.length + 1) });
   return result.ok
     ? { ok: true, warnings: result.warnings.map(strip) }
@@ -1169,21 +1171,22 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
 ];
 
 describe("config problems in full, for the less travelled checks", () => {
-  it.each(IN_FULL)("%s", (_name, yaml, files, expected) => {
-    expect(outcome(yaml, files)).toStrictEqual(expected);
+  it.each(IN_FULL)("%s", async (_name, yaml, files, expected) => {
+    expect(await outcome(yaml, files)).toStrictEqual(expected);
   });
 
-  it("a problem of the whole file (no registry) hides the file checks, which would read a half-config", () => {
-    const found = outcome("images:\n  - {name: a, target: nope}\n", {});
+  it("a problem of the whole file (no registry) hides the file checks, which would read a half-config", async () => {
+    const found = await outcome("images:\n  - {name: a, target: nope}\n", {});
     expect(found.ok || found.errors.map((e) => [e.field, e.message])).toStrictEqual([
       ["(top level)", 'missing required key "registry"'],
     ]);
   });
 
-  it("a test without caches has an empty list of them", () => {
-    const result = parseConfig(
+  it("a test without caches has an empty list of them", async () => {
+    const result = await parseConfig(
       "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ntest:\n  image: dassie\n  command: [x]\n",
-      join(tempTree(LESS_TRAVELLED), "charthouse.yaml"),
+      projectFilesOnDisk(tempTree(LESS_TRAVELLED)),
+      CONFIG,
     );
     expect(result.ok && result.config.test?.caches).toStrictEqual([]);
   });

@@ -5,6 +5,7 @@ import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitTimeFromObjects, readObject } from "../../../src/context/git-objects.js";
+import { projectFilesInMemory } from "../../../src/project-files/index.js";
 import { tempTree } from "../../kit/temp-dir.js";
 
 // What `git show -s --format=%cI` says, in UTC: the reference the reader must match.
@@ -231,10 +232,10 @@ describe("the run's git facts in every shape a checkout comes in", () => {
   });
 });
 
-describe("HEAD's commit and branch from a checkout's files, read through a function (the Dagger module)", () => {
+describe("HEAD's commit and branch from a checkout's files, read through ProjectFiles (the Dagger module)", () => {
   const S = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
   const S2 = "ffffeeee0000111122223333444455556666aaaa";
-  const reader = (files: Record<string, string>) => async (path: string) => files[path];
+  const reader = (files: Record<string, string>) => projectFilesInMemory(files);
 
   it.each([
     ["a detached HEAD", { ".git/HEAD": `${S}\n` }, { commit: S }],

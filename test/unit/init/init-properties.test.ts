@@ -1,7 +1,7 @@
-import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/index.js";
+import { projectFilesOnDisk, projectPath } from "../../../src/project-files/index.js";
 import { ConfigError } from "../../../src/errors.js";
 import { detectProject, renderConfig } from "../../../src/init/index.js";
 import { learnFromRepository } from "../../../src/init/learn.js";
@@ -146,9 +146,9 @@ function files(s: Shape): Record<string, string> {
 }
 
 describe("init's output always passes check", () => {
-  it("for every generated repository shape, or init exits 2 naming what it cannot decide", () => {
-    fc.assert(
-      fc.property(shape, (s) => {
+  it("for every generated repository shape, or init exits 2 naming what it cannot decide", async () => {
+    await fc.assert(
+      fc.asyncProperty(shape, async (s) => {
         const root = tempTree(files(s));
         const facts = {
           ...detectProject(root),
@@ -166,7 +166,7 @@ describe("init's output always passes check", () => {
           expect((error as Error).message).toMatch(/^charthouse init cannot decide: .*(built from targets|registries)/);
           return;
         }
-        const result = parseConfig(text, join(root, "charthouse.yaml"));
+        const result = await parseConfig(text, projectFilesOnDisk(root), projectPath("charthouse.yaml"));
         expect(result.ok ? [] : result.errors, text).toEqual([]);
         // Nothing init could not evaluate reaches the file.
         expect(text).not.toMatch(/\$\{\{|\$\{[A-Z_]+|GITHUB_SHA/);

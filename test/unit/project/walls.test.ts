@@ -50,6 +50,8 @@ describe("architecture walls (dependency-cruiser, .dependency-cruiser.cjs)", () 
       "registry-does-not-plan",
       "module-does-not-depend-on-the-cli",
       "chart-is-pure",
+      "one-way-to-read-a-project",
+      "project-files-touch-the-disk-in-one-place",
       "no-cycles",
     ]) {
       expect(output, rule).toContain(`error ${rule}:`);

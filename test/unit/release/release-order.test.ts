@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { commandSteps } from "../../../src/pipeline/index.js";
 import type { RegistryClient } from "../../../src/registry/index.js";
+import { projectFilesInMemory } from "../../../src/project-files/index.js";
 import { runRelease, type Engine } from "../../../src/release/index.js";
 import { chart, config, image, state } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
@@ -8,12 +9,10 @@ import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
 import { sha256 } from "../../kit/registry-content.js";
 
 /** The project files a run reads of the hyrax chart: its Chart.yaml and values.yaml. */
-const hyraxChart = async (path: string) =>
-  path.endsWith("Chart.yaml")
-    ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n"
-    : path.endsWith("values.yaml")
-      ? "image: {}\n"
-      : undefined;
+const hyraxChart = projectFilesInMemory({
+  "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n",
+  "chart/hyrax/values.yaml": "image: {}\n",
+});
 
 const services = [
   { name: "solr", image: "localhost/solr:9", port: 8983, env: {}, readyTimeoutSeconds: 60 },
@@ -26,7 +25,7 @@ const run = (cfg: ReturnType<typeof config>, engine: Engine<string, string, stri
     command: "test",
     engine,
     client: {} as RegistryClient,
-    read: async () => undefined,
+    files: projectFilesInMemory({}),
     write: () => undefined,
     dryRun: true,
   });
@@ -67,7 +66,7 @@ describe("the suite's services", () => {
       command: "test",
       engine,
       client: {} as RegistryClient,
-      read: async () => undefined,
+      files: projectFilesInMemory({}),
       write: () => undefined,
       dryRun: true,
     });
@@ -107,7 +106,7 @@ describe("the suite's services", () => {
       command: "publish",
       engine,
       client: registry.client,
-      read: async () => undefined,
+      files: projectFilesInMemory({}),
       write: () => undefined,
       settle: { settleMs: 1, rounds: 1 },
     });
@@ -148,7 +147,7 @@ describe("the suite's services", () => {
       plan,
       engine,
       client: {} as RegistryClient,
-      read: hyraxChart,
+      files: hyraxChart,
       write: () => undefined,
       dryRun: true,
     });
@@ -179,7 +178,7 @@ describe("the permissions preflight", () => {
       command: "publish",
       engine,
       client: registry.client,
-      read: async () => undefined,
+      files: projectFilesInMemory({}),
       write: () => undefined,
       settle: { settleMs: 1, rounds: 1 },
     });
@@ -208,7 +207,7 @@ describe("the permissions preflight", () => {
       command: "publish",
       engine,
       client: refusing,
-      read: async () => undefined,
+      files: projectFilesInMemory({}),
       write: () => undefined,
     });
     await expect(run).rejects.toThrow(
@@ -234,7 +233,7 @@ describe("the charts", () => {
       command: "publish",
       engine,
       client: registry.client,
-      read: hyraxChart,
+      files: hyraxChart,
       write: () => undefined,
       settle: { settleMs: 1, rounds: 1 },
     });
@@ -266,7 +265,7 @@ describe("an image built for several platforms", () => {
       plan,
       engine,
       client: registry.client,
-      read: async () => undefined,
+      files: projectFilesInMemory({}),
       write: (t) => lines.push(t),
       settle: { settleMs: 1, rounds: 1 },
     });
@@ -299,7 +298,7 @@ describe("an image built for several platforms", () => {
       plan,
       engine,
       client: registry.client,
-      read: async () => undefined,
+      files: projectFilesInMemory({}),
       write: () => undefined,
       settle: { settleMs: 1, rounds: 1 },
     });

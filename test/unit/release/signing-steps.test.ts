@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { projectFilesInMemory } from "../../../src/project-files/index.js";
 import { runRelease } from "../../../src/release/index.js";
 import { PublishFailure } from "../../../src/errors.js";
 import { signatureTag } from "../../../src/signing/index.js";
@@ -12,12 +13,10 @@ import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
 // decisions are runRelease's and src/signing's, whatever signs. The real cosign is
 // test/signing-verify.test.ts's.
 const cfg = config({ images: [image("dassie")], charts: [chart("hyrax", "3.7.4")], test: undefined });
-const hyraxChart = async (path: string) =>
-  path.endsWith("Chart.yaml")
-    ? "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n"
-    : path.endsWith("values.yaml")
-      ? "image: {}\n"
-      : undefined;
+const hyraxChart = projectFilesInMemory({
+  "chart/hyrax/Chart.yaml": "apiVersion: v2\nname: hyrax\nversion: 3.7.4\n",
+  "chart/hyrax/values.yaml": "image: {}\n",
+});
 
 async function release(
   registry: ReturnType<typeof memoryRegistry>,
@@ -31,7 +30,7 @@ async function release(
     sign: true,
     engine,
     client: registry.client,
-    read: hyraxChart,
+    files: hyraxChart,
     write: () => undefined,
     settle: { settleMs: 1, rounds: 1 },
     builderVersion: "9.9.9",
