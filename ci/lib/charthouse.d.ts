@@ -852,12 +852,12 @@ export declare const cosignArgs: {
 	attest: (key: string, reference: string, type: string, opts?: {
 		plainHttp?: boolean;
 	}) => string[];
-	verify: (publicKey: string, reference: string, opts?: {
-		plainHttp?: boolean;
-	}) => string[];
-	verifyAttestation: (publicKey: string, reference: string, type: string, opts?: {
-		plainHttp?: boolean;
-	}) => string[];
+	verify: (publicKey: string, reference: string, opts?: VerifyOptions) => string[];
+	verifyAttestation: (publicKey: string, reference: string, type: string, opts?: VerifyOptions) => string[];
+};
+type VerifyOptions = {
+	plainHttp?: boolean;
+	trustedRoot?: string;
 };
 
 export {};

@@ -13371,7 +13371,7 @@ var cosignArgs = {
     "--insecure-ignore-tlog=true",
     "--output",
     "json",
-    ...http(opts),
+    ...verifying(opts),
     reference
   ],
   verifyAttestation: (publicKey, reference, type, opts = {}) => [
@@ -13381,10 +13381,17 @@ var cosignArgs = {
     "--type",
     type,
     "--insecure-ignore-tlog=true",
-    ...http(opts),
+    ...verifying(opts),
     reference
   ]
 };
+var KEY_ONLY_TRUSTED_ROOT = `${JSON.stringify({
+  mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1"
+})}
+`;
+function verifying(opts) {
+  return [...http(opts), ...opts.trustedRoot ? ["--trusted-root", opts.trustedRoot] : []];
+}
 function http(opts) {
   return opts.plainHttp ? ["--allow-http-registry"] : [];
 }
