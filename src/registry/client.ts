@@ -3,6 +3,7 @@ import { RegistryError } from "../errors.js";
 import { Authorizer, parseChallenge, repositoryScope } from "./auth.js";
 import type { Credentials } from "./credentials.js";
 import { parseRepository, registryBaseUrl } from "./reference.js";
+import { parseReferrers, type ReferrerDescriptor } from "./referrers.js";
 import { DEFAULT_RETRY, describeNetworkError, isRetryableStatus, withRetry, type RetryPolicy } from "./retry.js";
 
 export const MEDIA_TYPES = {
@@ -133,6 +134,36 @@ export class RegistryClient {
       (JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType ||
       "";
     return { digest, mediaType, bytes };
+  }
+
+  /**
+   * The manifests that name `digest` as their subject, from the OCI 1.1 referrers API
+   * (`GET /v2/<name>/referrers/<digest>`, following `Link` pagination), or null when the
+   * registry has none (it answers 404, or no OCI index). Ask it of a digest the
+   * repository holds: a registry with the API may still answer 404 for an unknown repository.
+   */
+  async referrers(repository: string, digest: string): Promise<ReferrerDescriptor[] | null> {
+    const { host, name } = parseRepository(repository);
+    const listed: ReferrerDescriptor[] = [];
+    const first = `/v2/${name}/referrers/${digest}`;
+    let path: string | undefined = first;
+    while (path) {
+      const response = await this.send(
+        host,
+        name,
+        "GET",
+        path,
+        ["pull"],
+        `listing the referrers of ${repository}@${digest}`,
+        { allow404: true, headers: { accept: MEDIA_TYPES.ociIndex } },
+      );
+      const page = parseReferrers(response.status, response.headers.get("content-type") ?? "", await response.text());
+      // The first page says whether there is an API; a later page that is none ends the list.
+      if (page === null) return path === first ? null : listed;
+      listed.push(...page);
+      path = nextLink(response.headers.get("link"));
+    }
+    return listed;
   }
 
   /** Puts `manifest` at `tag`; returns the digest the registry stored it under. */
