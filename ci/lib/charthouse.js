@@ -437,9 +437,9 @@ var require_anchors = __commonJS({
       }
       return true;
     }
-    function anchorNames(root) {
+    function anchorNames(root2) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit.visit(root2, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -10359,6 +10359,32 @@ function registryBaseUrl(host, plainHttp = isLoopbackHost(host)) {
   return `${plainHttp ? "http" : "https"}://${host}`;
 }
 
+// src/registry/referrers.ts
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+function parseReferrers(status, contentType, body) {
+  if (status !== 200) return null;
+  let index;
+  try {
+    index = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const { mediaType, manifests } = index ?? {};
+  const type = contentType.split(";")[0]?.trim() || mediaType;
+  if (type !== OCI_INDEX || !Array.isArray(manifests)) return null;
+  return manifests.flatMap(
+    (m) => typeof m?.digest === "string" && /^sha256:[0-9a-f]{64}$/.test(m.digest) ? [
+      {
+        mediaType: String(m.mediaType ?? ""),
+        digest: m.digest,
+        size: Number(m.size ?? 0),
+        ...typeof m.artifactType === "string" ? { artifactType: m.artifactType } : {},
+        ...m.annotations && typeof m.annotations === "object" ? { annotations: m.annotations } : {}
+      }
+    ] : []
+  );
+}
+
 // src/registry/client.ts
 var MEDIA_TYPES = {
   ociIndex: "application/vnd.oci.image.index.v1+json",
@@ -10448,6 +10474,34 @@ var RegistryClient = class {
     const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
     const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim() || JSON.parse(bytes.toString("utf8")).mediaType || "";
     return { digest, mediaType, bytes };
+  }
+  /**
+   * The manifests that name `digest` as their subject, from the OCI 1.1 referrers API
+   * (`GET /v2/<name>/referrers/<digest>`, following `Link` pagination), or null when the
+   * registry has none (it answers 404, or no OCI index). Ask it of a digest the
+   * repository holds: a registry with the API may still answer 404 for an unknown repository.
+   */
+  async referrers(repository, digest) {
+    const { host, name } = parseRepository(repository);
+    const listed = [];
+    const first = `/v2/${name}/referrers/${digest}`;
+    let path = first;
+    while (path) {
+      const response = await this.send(
+        host,
+        name,
+        "GET",
+        path,
+        ["pull"],
+        `listing the referrers of ${repository}@${digest}`,
+        { allow404: true, headers: { accept: MEDIA_TYPES.ociIndex } }
+      );
+      const page = parseReferrers(response.status, response.headers.get("content-type") ?? "", await response.text());
+      if (page === null) return path === first ? null : listed;
+      listed.push(...page);
+      path = nextLink(response.headers.get("link"));
+    }
+    return listed;
   }
   /** Puts `manifest` at `tag`; returns the digest the registry stored it under. */
   async putManifest(repository, tag, manifest) {
@@ -12172,8 +12226,8 @@ function parseConfig(text, path, files = nodeFiles) {
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
 function buildConfig(raw, file, problems, files) {
-  const root = dirname(file);
-  const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root, problems, files));
+  const root2 = dirname(file);
+  const images = (raw.images ?? []).map((image, i) => buildImage(image, i, root2, problems, files));
   checkUnique(
     images.map((i) => i.name),
     (i) => ["images", i, "name"],
@@ -12182,7 +12236,7 @@ function buildConfig(raw, file, problems, files) {
   );
   const imageNames = images.map((i) => i.name);
   const test2 = raw.test ? buildTest(raw.test, imageNames, problems) : void 0;
-  const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root, imageNames, problems, files));
+  const charts = (raw.charts ?? []).flatMap((chart, i) => buildChart(chart, i, root2, imageNames, problems, files));
   checkUnique(
     charts.map((c) => `${c.repository}/${c.name}`),
     (i) => ["charts", i, "path"],
@@ -12206,28 +12260,28 @@ function buildConfig(raw, file, problems, files) {
     );
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
-  return { file, root, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
+  return { file, root: root2, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
 }
-function buildImage(raw, i, root, problems, files) {
-  const context = resolve(root, raw.context ?? ".");
-  const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
+function buildImage(raw, i, root2, problems, files) {
+  const context = resolve(root2, raw.context ?? ".");
+  const dockerfile = raw.dockerfile ? resolve(root2, raw.dockerfile) : resolve(context, "Dockerfile");
   const at = (field) => ["images", i, field];
   if (!files.isDirectory(context)) {
     problems.add(
       raw.context ? at("context") : ["images", i],
-      `build context ${rel(root, context)} is not a directory`,
+      `build context ${rel(root2, context)} is not a directory`,
       "create it or correct images[].context (relative to charthouse.yaml)"
     );
   } else if (files.isDirectory(dockerfile)) {
     problems.add(
       raw.dockerfile ? at("dockerfile") : ["images", i],
-      `${rel(root, dockerfile)} is a directory, not a Dockerfile`,
+      `${rel(root2, dockerfile)} is a directory, not a Dockerfile`,
       "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)"
     );
   } else if (!files.exists(dockerfile)) {
     problems.add(
       raw.dockerfile ? at("dockerfile") : ["images", i],
-      `Dockerfile ${rel(root, dockerfile)} does not exist`,
+      `Dockerfile ${rel(root2, dockerfile)} does not exist`,
       "correct images[].dockerfile (relative to charthouse.yaml)"
     );
   } else if (raw.target !== void 0) {
@@ -12236,7 +12290,7 @@ function buildImage(raw, i, root, problems, files) {
       const guess = didYouMean(raw.target, stages);
       problems.add(
         at("target"),
-        `target "${raw.target}" is no stage of ${rel(root, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
+        `target "${raw.target}" is no stage of ${rel(root2, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
         stages.length ? `use one of its stages: ${stages.join(", ")}` : `name a stage in the Dockerfile (FROM \u2026 AS ${raw.target})`
       );
     }
@@ -12271,14 +12325,14 @@ function buildTest(raw, imageNames, problems) {
   );
   return { image: raw.image, command: raw.command, env: raw.env ?? {}, services, caches: raw.caches ?? [] };
 }
-function buildChart(raw, i, root, imageNames, problems, files) {
-  const dir = resolve(root, raw.path);
+function buildChart(raw, i, root2, imageNames, problems, files) {
+  const dir = resolve(root2, raw.path);
   const pins = raw.pins ?? [];
   pins.forEach((pin, j) => checkImageName(pin.image, ["charts", i, "pins", j, "image"], imageNames, problems));
   if (!files.exists(resolve(dir, "Chart.yaml"))) {
     problems.add(
       ["charts", i, "path"],
-      `${rel(root, dir)} holds no Chart.yaml`,
+      `${rel(root2, dir)} holds no Chart.yaml`,
       "point charts[].path at a chart directory (relative to charthouse.yaml)"
     );
     return [];
@@ -12286,7 +12340,7 @@ function buildChart(raw, i, root, imageNames, problems, files) {
   if (files.isDirectory(resolve(dir, "Chart.yaml"))) {
     problems.add(
       ["charts", i, "path"],
-      `${rel(root, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`,
+      `${rel(root2, resolve(dir, "Chart.yaml"))} is a directory, not a chart's Chart.yaml`,
       "point charts[].path at a chart directory holding a Chart.yaml file"
     );
     return [];
@@ -12329,7 +12383,7 @@ function buildChart(raw, i, root, imageNames, problems, files) {
   }
   checkLocalDependencies(chart, chartProblems, files);
   if (!chart.name || !chart.version) return [];
-  checkPinKeys(pins, i, rel(root, dir), files.readText(resolve(dir, "values.yaml")), problems);
+  checkPinKeys(pins, i, rel(root2, dir), files.readText(resolve(dir, "values.yaml")), problems);
   return [
     {
       path: dir,
@@ -12493,8 +12547,8 @@ function checkRepositories(registry, images, charts, problems) {
     (image, i) => images.findIndex((other) => other.name === image.name) === i && claim(image.repository, `images[${i}]'s`, ["images", i, image.repository === image.name ? "name" : "repository"])
   );
 }
-function rel(root, path) {
-  return relative(root, path) || ".";
+function rel(root2, path) {
+  return relative(root2, path) || ".";
 }
 var Problems = class {
   constructor(file, doc, lines, parent) {
@@ -13064,8 +13118,8 @@ function planTest(config, images) {
     caches: test2.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
   };
 }
-function projectPath(root, path) {
-  return posix2.relative(root.split(sep).join("/"), path.split(sep).join("/")) || ".";
+function projectPath(root2, path) {
+  return posix2.relative(root2.split(sep).join("/"), path.split(sep).join("/")) || ".";
 }
 function cacheKey(registry, path) {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
@@ -13271,6 +13325,7 @@ function releaseState(request, steps, reporter) {
     skipped: [],
     chartDigests,
     signed: [],
+    signatureModes: /* @__PURE__ */ new Map(),
     aliases: [],
     earlyServices: void 0,
     stopping: []
@@ -13391,6 +13446,7 @@ var cosignArgs = {
     "--tlog-upload=false",
     "--yes",
     ...http(opts),
+    ...bundles(opts),
     reference
   ],
   attest: (key, reference, type, opts = {}) => [
@@ -13404,6 +13460,7 @@ var cosignArgs = {
     "--tlog-upload=false",
     "--yes",
     ...http(opts),
+    ...bundles(opts),
     reference
   ],
   verify: (publicKey, reference, opts = {}) => [
@@ -13414,6 +13471,7 @@ var cosignArgs = {
     "--output",
     "json",
     ...http(opts),
+    ...root(opts),
     reference
   ],
   verifyAttestation: (publicKey, reference, type, opts = {}) => [
@@ -13424,11 +13482,35 @@ var cosignArgs = {
     type,
     "--insecure-ignore-tlog=true",
     ...http(opts),
+    ...root(opts),
     reference
   ]
 };
 function http(opts) {
   return opts.plainHttp ? ["--allow-http-registry"] : [];
+}
+function bundles(opts) {
+  return opts.mode === "referrers" ? ["--new-bundle-format"] : [];
+}
+function root(opts) {
+  return opts.trustedRoot ? ["--trusted-root", opts.trustedRoot] : [];
+}
+
+// src/signing/referrers.ts
+function signatureMode(referrers) {
+  return referrers === null ? "tags" : "referrers";
+}
+function signatureModeNote(mode) {
+  return mode === "referrers" ? " as OCI 1.1 referrers" : "; tag scheme: the registry has no referrers API";
+}
+var BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
+var SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+function bundlePredicateType(referrer) {
+  return referrer.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+}
+function referrerState(referrers) {
+  const types = referrers.map(bundlePredicateType).filter((t) => t !== void 0);
+  return { signed: types.includes(SIGN_PREDICATE), attested: [...new Set(types.filter((t) => t !== SIGN_PREDICATE))] };
 }
 
 // src/release/sign-pushed.ts
@@ -13437,22 +13519,13 @@ async function signPushed(ctx, repository, digest, artifact, revision) {
   const top = await readView(client, repository, digest);
   if (!top) throw new StepFailed(`${repository}@${digest} is not in the registry: nothing to sign`);
   const subjects = signingSubjects(digest, top, artifact.kind);
-  const states = await Promise.all(
-    subjects.map(async (subject) => {
-      const tags = stateTags(subject.digest);
-      const [signature, attestations2] = await Promise.all([
-        client.headManifest(repository, tags.signature),
-        readView(client, repository, tags.attestations)
-      ]);
-      return { ...subject, signed: signature !== null, attested: attestedTypes(attestations2) };
-    })
-  );
+  const states = await Promise.all(subjects.map((subject) => readState(client, repository, subject, ctx.mode)));
   let signatures = 0;
   let attestations = 0;
   for (const work of signingWork(states)) {
     const subject = `${repository}@${work.digest}`;
     if (work.sign) {
-      await engine.sign(subject);
+      await engine.sign(subject, ctx.mode);
       signatures++;
     }
     for (const type of work.attest) {
@@ -13464,14 +13537,39 @@ async function signPushed(ctx, repository, digest, artifact, revision) {
           configDigest: work.digest === digest ? configOf(top) : configOf(await readView(client, repository, work.digest))
         })
       );
-      await engine.attest(subject, COSIGN_TYPE[type], predicate);
+      await engine.attest(subject, COSIGN_TYPE[type], predicate, ctx.mode);
       attestations++;
     }
   }
-  return { signatures, attestations };
+  return { signatures, attestations, mode: ctx.mode };
 }
 function signNote(o) {
-  return o.signatures + o.attestations === 0 ? "signed and attested already" : `${o.signatures} signature(s), ${o.attestations} attestation(s)`;
+  const done = o.signatures + o.attestations === 0 ? "signed and attested already" : `${o.signatures} signature(s), ${o.attestations} attestation(s)`;
+  return `${done}${signatureModeNote(o.mode)}`;
+}
+function signatureModeOf(client, probes, repository, digest) {
+  const registry = parseRepository(repository).host;
+  let mode = probes.get(registry);
+  if (!mode) {
+    mode = client.referrers(repository, digest).then(signatureMode);
+    mode.catch(() => probes.delete(registry));
+    probes.set(registry, mode);
+  }
+  return mode;
+}
+async function readState(client, repository, subject, mode) {
+  if (mode === "referrers") {
+    const referrers = await client.referrers(repository, subject.digest);
+    if (referrers === null)
+      throw new StepFailed(`${repository} stopped answering the referrers API while signing: run again`);
+    return { ...subject, ...referrerState(referrers) };
+  }
+  const tags = stateTags(subject.digest);
+  const [signature, attestations] = await Promise.all([
+    client.headManifest(repository, tags.signature),
+    readView(client, repository, tags.attestations)
+  ]);
+  return { ...subject, signed: signature !== null, attested: attestedTypes(attestations) };
 }
 async function readView(client, repository, reference) {
   const manifest = await client.getManifest(repository, reference);
@@ -13658,8 +13756,10 @@ async function signChart(state, step) {
 async function sign(state, reference, digest, artifact, revision) {
   if (digest === void 0) throw new Error(`bug: ${reference} signed before it was pushed`);
   const { request, steps } = state;
+  const repository = reference.slice(0, reference.lastIndexOf(":"));
   const context = {
     client: request.client,
+    mode: await signatureModeOf(request.client, state.signatureModes, repository, digest),
     engine: request.engine,
     facts: {
       context: request.plan.context,
@@ -13667,8 +13767,8 @@ async function sign(state, reference, digest, artifact, revision) {
       builderVersion: request.builderVersion ?? "unknown"
     }
   };
-  const outcome = await signPushed(context, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
-  state.signed.push({ reference, digest, ...outcome });
+  const outcome = await signPushed(context, repository, digest, artifact, revision);
+  state.signed.push({ reference, digest, signatures: outcome.signatures, attestations: outcome.attestations });
   return { note: signNote(outcome), skipped: outcome.signatures + outcome.attestations === 0 };
 }
 async function moveOneAlias(state, step) {
