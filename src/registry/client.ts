@@ -283,6 +283,8 @@ export class RegistryClient {
       await upload.arrayBuffer();
       const location = upload.headers.get("location");
       if (location) {
+        // Cancelling is optional in the distribution spec (go-containerregistry answers 400): the
+        // session opened is the proof of the right, and one left open expires on its own.
         const cancel = await this.send(
           host,
           name,
@@ -291,7 +293,13 @@ export class RegistryClient {
           ["pull", "push"],
           `cancelling the upload to ${repository}`,
           { allow404: true },
-        );
+        ).catch((error: unknown) => (error instanceof RegistryError ? error : Promise.reject(error)));
+        if (cancel instanceof RegistryError)
+          return {
+            ok: true,
+            scope,
+            detail: `an upload session was opened (the registry could not cancel it: HTTP ${cancel.status ?? "error"})`,
+          };
         await cancel.arrayBuffer();
       }
       return { ok: true, scope, detail: "an upload session was opened and cancelled" };
