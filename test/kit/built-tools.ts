@@ -1,6 +1,8 @@
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 // test/kit here, dist/test/kit when compiled (the demo): the versions file is in the source tree either way.
 const VERSIONS = [
@@ -8,27 +10,50 @@ const VERSIONS = [
   new URL("../../../scripts/tools/versions.json", import.meta.url),
 ].find((u) => existsSync(u))!;
 
+interface ToolEntry {
+  readonly version?: string;
+  /** A tool of our own: its Go module folder, relative to the repository. */
+  readonly source?: string;
+}
+
+/**
+ * The version a tool is cached under, as scripts/tools/build-tools.mjs names it: the pinned
+ * version, or for a tool of our own `src-` and the first 12 hex of a SHA-256 over its
+ * folder's files (name, NUL, content, NUL, in name order), so an edit is a new version.
+ */
+export function toolVersion(tool: string): string {
+  const entry = (JSON.parse(readFileSync(VERSIONS, "utf8")) as Record<string, ToolEntry>)[tool];
+  if (!entry) throw new Error(`scripts/tools/versions.json names no tool ${tool}`);
+  if (!entry.source) return entry.version!;
+  const dir = fileURLToPath(new URL(`../../${entry.source}`, VERSIONS));
+  const hash = createHash("sha256");
+  for (const file of readdirSync(dir).sort())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(dir, file)))
+      .update("\0");
+  return `src-${hash.digest("hex").slice(0, 12)}`;
+}
+
 /**
  * The path of `binary` from the infrastructure tool `tool` (scripts/tools/versions.json),
  * built by `.ci/run` into <cache>/charthouse/tools/<tool>-<version>/. A test never builds
  * one: when it is missing this says the one command that does.
  */
 export function builtTool(tool: string, binary: string, env: NodeJS.ProcessEnv = process.env): string {
-  const versions = JSON.parse(readFileSync(VERSIONS, "utf8")) as Record<string, { version: string }>;
-  const entry = versions[tool];
-  if (!entry) throw new Error(`scripts/tools/versions.json names no tool ${tool}`);
+  const version = toolVersion(tool);
   const path = join(
     env.XDG_CACHE_HOME || join(homedir(), ".cache"),
     "charthouse",
     "tools",
-    `${tool}-${entry.version}`,
+    `${tool}-${version}`,
     binary,
   );
   try {
     accessSync(path, constants.X_OK);
   } catch {
     throw new Error(
-      `${binary} (${tool} ${entry.version}) is not built: run \`node scripts/tools/build-tools.mjs ${tool}\` (bash .ci/run builds every tool)`,
+      `${binary} (${tool} ${version}) is not built: run \`node scripts/tools/build-tools.mjs ${tool}\` (bash .ci/run builds every tool)`,
     );
   }
   return path;
