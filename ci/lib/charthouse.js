@@ -10617,7 +10617,13 @@ var RegistryClient = class {
           ["pull", "push"],
           `cancelling the upload to ${repository}`,
           { allow404: true }
-        );
+        ).catch((error) => error instanceof RegistryError ? error : Promise.reject(error));
+        if (cancel instanceof RegistryError)
+          return {
+            ok: true,
+            scope,
+            detail: `an upload session was opened (the registry could not cancel it: HTTP ${cancel.status ?? "error"})`
+          };
         await cancel.arrayBuffer();
       }
       return { ok: true, scope, detail: "an upload session was opened and cancelled" };
