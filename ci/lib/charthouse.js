@@ -13567,7 +13567,9 @@ async function readState(client, repository, subject, mode) {
   if (mode === "referrers") {
     const referrers = await client.referrers(repository, subject.digest);
     if (referrers === null)
-      throw new StepFailed(`${repository} stopped answering the referrers API while signing: run again`);
+      throw new StepFailed(
+        `${repository} did not answer the referrers API for ${subject.digest}, though its registry did for this run's first signature: run again (a registry that serves the API to some repositories only cannot be signed in one mode)`
+      );
     return { ...subject, ...referrerState(referrers) };
   }
   const tags = stateTags(subject.digest);

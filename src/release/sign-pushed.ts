@@ -111,7 +111,10 @@ export function signatureModeOf(
   return mode;
 }
 
-/** What the registry holds of one subject already, where `mode` keeps it: its referrers, or its `.sig` and `.att` tags. */
+/**
+ * What the registry holds of one subject already, where `mode` keeps it: its referrers, or
+ * its `.sig` and `.att` tags.
+ */
 async function readState(
   client: RegistryClient,
   repository: string,
@@ -121,7 +124,11 @@ async function readState(
   if (mode === "referrers") {
     const referrers = await client.referrers(repository, subject.digest);
     if (referrers === null)
-      throw new StepFailed(`${repository} stopped answering the referrers API while signing: run again`);
+      throw new StepFailed(
+        `${repository} did not answer the referrers API for ${subject.digest}, though its registry did for ` +
+          "this run's first signature: run again (a registry that serves the API to some repositories only " +
+          "cannot be signed in one mode)",
+      );
     return { ...subject, ...referrerState(referrers) };
   }
   const tags = stateTags(subject.digest);

@@ -2,7 +2,7 @@ import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto
 import { SIGN_PREDICATE } from "./referrers.js";
 import { layerProblem, verdictOf, type SignatureLayer, type Verdict } from "./simple-signing.js";
 
-/** The one layer of a signature bundle's referrer manifest: a sigstore bundle (JSON) and the digest the manifest names. */
+/** The one layer of a signature bundle's referrer manifest: a sigstore bundle (JSON) and the digest it is named by. */
 export interface SignatureBundle {
   readonly digest: string;
   readonly bytes: Buffer;
