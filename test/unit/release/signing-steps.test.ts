@@ -143,7 +143,7 @@ describe("signing where the registry answers the OCI 1.1 referrers API", () => {
   const chartRepo = "ghcr.io/samvera/charts/hyrax";
   const signLines = (out: string) => out.split("\n").filter((l) => l.includes("sign and attest"));
 
-  it("signs and attests as referrers, no tag; the probe is asked once for the registry; the lines say where", async () => {
+  it("signs and attests as referrers, no tag; one probe for the registry; the lines say where", async () => {
     const registry = memoryRegistry({ referrers: true });
     let out = "";
     const { run, events } = await release(registry, { write: (t) => void (out += t) });
