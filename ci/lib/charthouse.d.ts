@@ -441,6 +441,15 @@ export interface Credentials {
 	readonly username: string;
 	readonly password: Secret;
 }
+interface ReferrerDescriptor {
+	readonly mediaType: string;
+	readonly digest: string;
+	readonly size: number;
+	/** The referrer's artifactType (else its config's media type), as the registry reports it. */
+	readonly artifactType?: string;
+	/** The referrer manifest's own annotations: the OCI 1.1 distribution spec has the registry copy them here. */
+	readonly annotations?: Readonly<Record<string, string>>;
+}
 interface RetryPolicy {
 	readonly attempts: number;
 	readonly initialDelayMs: number;
@@ -496,6 +505,13 @@ export declare class RegistryClient {
 	} | null>;
 	/** The manifest at a tag or digest, as bytes with its digest, or null when absent. */
 	getManifest(repository: string, reference: string): Promise<Manifest | null>;
+	/**
+	 * The manifests that name `digest` as their subject, from the OCI 1.1 referrers API
+	 * (`GET /v2/<name>/referrers/<digest>`, following `Link` pagination), or null when the
+	 * registry has none (it answers 404, or no OCI index). Ask it of a digest the
+	 * repository holds: a registry with the API may still answer 404 for an unknown repository.
+	 */
+	referrers(repository: string, digest: string): Promise<ReferrerDescriptor[] | null>;
 	/** Puts `manifest` at `tag`; returns the digest the registry stored it under. */
 	putManifest(repository: string, tag: string, manifest: Pick<Manifest, "mediaType" | "bytes">): Promise<string>;
 	/** A blob's content (image configs are small). */
@@ -555,6 +571,41 @@ interface StepRecord {
 	readonly durationMs: number;
 	readonly note?: string;
 }
+type SignatureMode = "referrers" | "tags";
+interface CosignWriteOptions {
+	readonly plainHttp?: boolean;
+	readonly mode?: SignatureMode;
+}
+interface CosignVerifyOptions {
+	readonly plainHttp?: boolean;
+	/**
+	 * A sigstore trusted root. cosign verifies sigstore bundles (what referrers hold) only
+	 * with one, which it otherwise fetches from the public sigstore TUF repository; in
+	 * key-pair mode one that trusts no authority (KEY_ONLY_TRUSTED_ROOT) is enough, offline.
+	 */
+	readonly trustedRoot?: string;
+}
+/**
+ * The exact argument lists charthouse runs cosign (v2) with, signing and verifying, in the
+ * Docker runner, the Dagger module, the updater and the tests. Key-pair mode with no
+ * transparency log: nothing leaves for Rekor or Fulcio, and verifiers are told so
+ * (`--insecure-ignore-tlog`). The private key is named, never given: `env://VAR` (cosign
+ * reads the PEM from its own environment) or a path to the encrypted key file; its
+ * password reaches cosign as COSIGN_PASSWORD in that environment only. Predicates go on
+ * stdin (`--predicate -`), never in a file. `plainHttp` only for a loopback registry.
+ *
+ * In `referrers` mode both write sigstore bundles as OCI 1.1 referrers
+ * (`--new-bundle-format`): cosign v2.6's only way to attest as a referrer, and signing the
+ * same way keeps `cosign verify` honest — once a digest has bundles among its referrers,
+ * cosign verify reads only those, so a legacy signature referrer
+ * (`--registry-referrers-mode=oci-1-1`) beside them would never be the one it checks.
+ */
+export declare const cosignArgs: {
+	sign: (key: string, reference: string, opts?: CosignWriteOptions) => string[];
+	attest: (key: string, reference: string, type: string, opts?: CosignWriteOptions) => string[];
+	verify: (publicKey: string, reference: string, opts?: CosignVerifyOptions) => string[];
+	verifyAttestation: (publicKey: string, reference: string, type: string, opts?: CosignVerifyOptions) => string[];
+};
 interface EngineTraits {
 	/**
 	 * Builds in flight share the stages they have in common (BuildKit, Dagger): independent
@@ -631,13 +682,17 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	/** Where a package stays once the run ended (a file the user asked for), or undefined when it goes with the run. */
 	keptPackage?(pkg: Package): string | undefined;
 	/**
-	 * Signs `subject` (`repository@sha256:…`) with the run's cosign key, no transparency log:
-	 * the signature lands where cosign looks for it (`repository:sha256-<hex>.sig`). Throws
-	 * StepFailed when the run was given no key or cosign fails.
+	 * Signs `subject` (`repository@sha256:…`) with the run's cosign key, no transparency log,
+	 * where cosign looks for it in `mode` (runRelease decides it per registry): a sigstore
+	 * bundle as an OCI 1.1 referrer of the subject, or the `repository:sha256-<hex>.sig` tag.
+	 * Both engines run the same cosignArgs. Throws StepFailed when the run was given no key or cosign fails.
 	 */
-	sign(subject: string): Promise<void>;
-	/** Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest --type`). */
-	attest(subject: string, type: string, predicate: string): Promise<void>;
+	sign(subject: string, mode: SignatureMode): Promise<void>;
+	/**
+	 * Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement
+	 * of `type` (`cosign attest --type`), as a referrer or in the `.att` tag as `mode` says.
+	 */
+	attest(subject: string, type: string, predicate: string, mode: SignatureMode): Promise<void>;
 	/** An SBOM of the image `subject`, read from the registry: an SPDX JSON document. */
 	sbom(subject: string): Promise<string>;
 	/** Removes what the run left (containers, networks, work files). Called once the run ends, however it ends. */
@@ -836,28 +891,5 @@ export declare function syftEnvironment(subject: string, username?: string): Rec
 export declare function pickVariant<V extends {
 	readonly platform: string;
 }>(variants: readonly V[], platform: string | undefined, enginePlatform: string): V;
-/**
- * The exact argument lists charthouse runs cosign (v2) with, signing and verifying, in the
- * Docker runner, the Dagger module, the updater and the tests. Key-pair mode with no
- * transparency log: nothing leaves for Rekor or Fulcio, and verifiers are told so
- * (`--insecure-ignore-tlog`). The private key is named, never given: `env://VAR` (cosign
- * reads the PEM from its own environment) or a path to the encrypted key file; its
- * password reaches cosign as COSIGN_PASSWORD in that environment only. Predicates go on
- * stdin (`--predicate -`), never in a file. `plainHttp` only for a loopback registry.
- */
-export declare const cosignArgs: {
-	sign: (key: string, reference: string, opts?: {
-		plainHttp?: boolean;
-	}) => string[];
-	attest: (key: string, reference: string, type: string, opts?: {
-		plainHttp?: boolean;
-	}) => string[];
-	verify: (publicKey: string, reference: string, opts?: VerifyOptions) => string[];
-	verifyAttestation: (publicKey: string, reference: string, type: string, opts?: VerifyOptions) => string[];
-};
-type VerifyOptions = {
-	plainHttp?: boolean;
-	trustedRoot?: string;
-};
 
 export {};

@@ -437,9 +437,9 @@ var require_anchors = __commonJS({
       }
       return true;
     }
-    function anchorNames(root) {
+    function anchorNames(root2) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit.visit(root2, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -10379,6 +10379,32 @@ function registryBaseUrl(host, plainHttp = isLoopbackHost(host)) {
   return `${plainHttp ? "http" : "https"}://${host}`;
 }
 
+// src/registry/referrers.ts
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+function parseReferrers(status, contentType, body) {
+  if (status !== 200) return null;
+  let index;
+  try {
+    index = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const { mediaType, manifests } = index ?? {};
+  const type = contentType.split(";")[0]?.trim() || mediaType;
+  if (type !== OCI_INDEX || !Array.isArray(manifests)) return null;
+  return manifests.flatMap(
+    (m) => typeof m?.digest === "string" && /^sha256:[0-9a-f]{64}$/.test(m.digest) ? [
+      {
+        mediaType: String(m.mediaType ?? ""),
+        digest: m.digest,
+        size: Number(m.size ?? 0),
+        ...typeof m.artifactType === "string" ? { artifactType: m.artifactType } : {},
+        ...m.annotations && typeof m.annotations === "object" ? { annotations: m.annotations } : {}
+      }
+    ] : []
+  );
+}
+
 // src/registry/client.ts
 var MEDIA_TYPES = {
   ociIndex: "application/vnd.oci.image.index.v1+json",
@@ -10468,6 +10494,34 @@ var RegistryClient = class {
     const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
     const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim() || JSON.parse(bytes.toString("utf8")).mediaType || "";
     return { digest, mediaType, bytes };
+  }
+  /**
+   * The manifests that name `digest` as their subject, from the OCI 1.1 referrers API
+   * (`GET /v2/<name>/referrers/<digest>`, following `Link` pagination), or null when the
+   * registry has none (it answers 404, or no OCI index). Ask it of a digest the
+   * repository holds: a registry with the API may still answer 404 for an unknown repository.
+   */
+  async referrers(repository, digest) {
+    const { host, name } = parseRepository(repository);
+    const listed = [];
+    const first = `/v2/${name}/referrers/${digest}`;
+    let path = first;
+    while (path) {
+      const response = await this.send(
+        host,
+        name,
+        "GET",
+        path,
+        ["pull"],
+        `listing the referrers of ${repository}@${digest}`,
+        { allow404: true, headers: { accept: MEDIA_TYPES.ociIndex } }
+      );
+      const page = parseReferrers(response.status, response.headers.get("content-type") ?? "", await response.text());
+      if (page === null) return path === first ? null : listed;
+      listed.push(...page);
+      path = nextLink(response.headers.get("link"));
+    }
+    return listed;
   }
   /** Puts `manifest` at `tag`; returns the digest the registry stored it under. */
   async putManifest(repository, tag, manifest) {
@@ -10583,7 +10637,13 @@ var RegistryClient = class {
           ["pull", "push"],
           `cancelling the upload to ${repository}`,
           { allow404: true }
-        );
+        ).catch((error) => error instanceof RegistryError ? error : Promise.reject(error));
+        if (cancel instanceof RegistryError)
+          return {
+            ok: true,
+            scope,
+            detail: `an upload session was opened (the registry could not cancel it: HTTP ${cancel.status ?? "error"})`
+          };
         await cancel.arrayBuffer();
       }
       return { ok: true, scope, detail: "an upload session was opened and cancelled" };
@@ -12124,9 +12184,9 @@ async function parseConfig(text, files, path) {
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
 async function buildConfig(raw, file, problems, files) {
-  const root = dirname(file);
+  const root2 = dirname(file);
   const look = (absolute) => files.read(projectPath(relative(files.root, absolute)));
-  const images = await inOrder(raw.images ?? [], problems, (image, i, own) => buildImage(image, i, root, own, look));
+  const images = await inOrder(raw.images ?? [], problems, (image, i, own) => buildImage(image, i, root2, own, look));
   checkUnique(
     images.map((i) => i.name),
     (i) => ["images", i, "name"],
@@ -12135,7 +12195,7 @@ async function buildConfig(raw, file, problems, files) {
   );
   const imageNames = images.map((i) => i.name);
   const test2 = raw.test ? buildTest(raw.test, imageNames, problems) : void 0;
-  const charts = (await inOrder(raw.charts ?? [], problems, (chart, i, own) => buildChart(chart, i, root, imageNames, own, look))).flat();
+  const charts = (await inOrder(raw.charts ?? [], problems, (chart, i, own) => buildChart(chart, i, root2, imageNames, own, look))).flat();
   checkUnique(
     charts.map((c) => `${c.repository}/${c.name}`),
     (i) => ["charts", i, "path"],
@@ -12159,7 +12219,7 @@ async function buildConfig(raw, file, problems, files) {
     );
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
-  return { file, root, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
+  return { file, root: root2, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
 }
 async function inOrder(items, problems, check) {
   const owns = items.map(() => problems.apart());
@@ -12170,27 +12230,27 @@ async function inOrder(items, problems, check) {
     return outcome.value;
   });
 }
-async function buildImage(raw, i, root, problems, look) {
-  const context = resolve(root, raw.context ?? ".");
-  const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
+async function buildImage(raw, i, root2, problems, look) {
+  const context = resolve(root2, raw.context ?? ".");
+  const dockerfile = raw.dockerfile ? resolve(root2, raw.dockerfile) : resolve(context, "Dockerfile");
   const at = (field) => ["images", i, field];
   const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
   if (contextAt.kind !== "directory") {
     problems.add(
       raw.context ? at("context") : ["images", i],
-      `build context ${rel(root, context)} is not a directory`,
+      `build context ${rel(root2, context)} is not a directory`,
       "create it or correct images[].context (relative to charthouse.yaml)"
     );
   } else if (dockerfileAt.kind === "directory") {
     problems.add(
       raw.dockerfile ? at("dockerfile") : ["images", i],
-      `${rel(root, dockerfile)} is a directory, not a Dockerfile`,
+      `${rel(root2, dockerfile)} is a directory, not a Dockerfile`,
       "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)"
     );
   } else if (dockerfileAt.kind === "absent") {
     problems.add(
       raw.dockerfile ? at("dockerfile") : ["images", i],
-      `Dockerfile ${rel(root, dockerfile)} does not exist`,
+      `Dockerfile ${rel(root2, dockerfile)} does not exist`,
       "correct images[].dockerfile (relative to charthouse.yaml)"
     );
   } else if (raw.target !== void 0) {
@@ -12199,7 +12259,7 @@ async function buildImage(raw, i, root, problems, look) {
       const guess = didYouMean(raw.target, stages);
       problems.add(
         at("target"),
-        `target "${raw.target}" is no stage of ${rel(root, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
+        `target "${raw.target}" is no stage of ${rel(root2, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
         stages.length ? `use one of its stages: ${stages.join(", ")}` : `name a stage in the Dockerfile (FROM \u2026 AS ${raw.target})`
       );
     }
@@ -12234,8 +12294,8 @@ function buildTest(raw, imageNames, problems) {
   );
   return { image: raw.image, command: raw.command, env: raw.env ?? {}, services, caches: raw.caches ?? [] };
 }
-async function buildChart(raw, i, root, imageNames, problems, look) {
-  const dir = resolve(root, raw.path);
+async function buildChart(raw, i, root2, imageNames, problems, look) {
+  const dir = resolve(root2, raw.path);
   const pins = raw.pins ?? [];
   pins.forEach((pin, j) => checkImageName(pin.image, ["charts", i, "pins", j, "image"], imageNames, problems));
   const file = resolve(dir, "Chart.yaml");
@@ -12243,7 +12303,7 @@ async function buildChart(raw, i, root, imageNames, problems, look) {
   if (chartAt.kind === "absent") {
     problems.add(
       ["charts", i, "path"],
-      `${rel(root, dir)} holds no Chart.yaml`,
+      `${rel(root2, dir)} holds no Chart.yaml`,
       "point charts[].path at a chart directory (relative to charthouse.yaml)"
     );
     return [];
@@ -12251,7 +12311,7 @@ async function buildChart(raw, i, root, imageNames, problems, look) {
   if (chartAt.kind === "directory") {
     problems.add(
       ["charts", i, "path"],
-      `${rel(root, file)} is a directory, not a chart's Chart.yaml`,
+      `${rel(root2, file)} is a directory, not a chart's Chart.yaml`,
       "point charts[].path at a chart directory holding a Chart.yaml file"
     );
     return [];
@@ -12295,7 +12355,7 @@ async function buildChart(raw, i, root, imageNames, problems, look) {
   }
   await checkLocalDependencies(chart, chartProblems, look);
   if (!chart.name || !chart.version) return [];
-  checkPinKeys(pins, i, rel(root, dir), valuesAt.kind === "file" ? valuesAt.text : void 0, problems);
+  checkPinKeys(pins, i, rel(root2, dir), valuesAt.kind === "file" ? valuesAt.text : void 0, problems);
   return [
     {
       path: dir,
@@ -12466,8 +12526,8 @@ function checkRepositories(registry, images, charts, problems) {
     (image, i) => images.findIndex((other) => other.name === image.name) === i && claim(image.repository, `images[${i}]'s`, ["images", i, image.repository === image.name ? "name" : "repository"])
   );
 }
-function rel(root, path) {
-  return relative(root, path) || ".";
+function rel(root2, path) {
+  return relative(root2, path) || ".";
 }
 var Problems = class _Problems {
   constructor(file, doc, lines, parent) {
@@ -13022,8 +13082,8 @@ function planTest(config, images) {
     caches: test2.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
   };
 }
-function projectPath2(root, path) {
-  return posix3.relative(root.split(sep).join("/"), path.split(sep).join("/")) || ".";
+function projectPath2(root2, path) {
+  return posix3.relative(root2.split(sep).join("/"), path.split(sep).join("/")) || ".";
 }
 function cacheKey(registry, path) {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
@@ -13229,6 +13289,7 @@ function releaseState(request, steps, reporter) {
     skipped: [],
     chartDigests,
     signed: [],
+    signatureModes: /* @__PURE__ */ new Map(),
     aliases: [],
     earlyServices: void 0,
     stopping: []
@@ -13349,6 +13410,7 @@ var cosignArgs = {
     "--tlog-upload=false",
     "--yes",
     ...http(opts),
+    ...bundles(opts),
     reference
   ],
   attest: (key, reference, type, opts = {}) => [
@@ -13362,6 +13424,7 @@ var cosignArgs = {
     "--tlog-upload=false",
     "--yes",
     ...http(opts),
+    ...bundles(opts),
     reference
   ],
   verify: (publicKey, reference, opts = {}) => [
@@ -13371,7 +13434,8 @@ var cosignArgs = {
     "--insecure-ignore-tlog=true",
     "--output",
     "json",
-    ...verifying(opts),
+    ...http(opts),
+    ...root(opts),
     reference
   ],
   verifyAttestation: (publicKey, reference, type, opts = {}) => [
@@ -13381,7 +13445,8 @@ var cosignArgs = {
     "--type",
     type,
     "--insecure-ignore-tlog=true",
-    ...verifying(opts),
+    ...http(opts),
+    ...root(opts),
     reference
   ]
 };
@@ -13389,11 +13454,31 @@ var KEY_ONLY_TRUSTED_ROOT = `${JSON.stringify({
   mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1"
 })}
 `;
-function verifying(opts) {
-  return [...http(opts), ...opts.trustedRoot ? ["--trusted-root", opts.trustedRoot] : []];
-}
 function http(opts) {
   return opts.plainHttp ? ["--allow-http-registry"] : [];
+}
+function bundles(opts) {
+  return opts.mode === "referrers" ? ["--new-bundle-format"] : [];
+}
+function root(opts) {
+  return opts.trustedRoot ? ["--trusted-root", opts.trustedRoot] : [];
+}
+
+// src/signing/referrers.ts
+function signatureMode(referrers) {
+  return referrers === null ? "tags" : "referrers";
+}
+function signatureModeNote(mode) {
+  return mode === "referrers" ? " as OCI 1.1 referrers" : "; tag scheme: the registry has no referrers API";
+}
+var BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
+var SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+function bundlePredicateType(referrer) {
+  return referrer.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+}
+function referrerState(referrers) {
+  const types = referrers.map(bundlePredicateType).filter((t) => t !== void 0);
+  return { signed: types.includes(SIGN_PREDICATE), attested: [...new Set(types.filter((t) => t !== SIGN_PREDICATE))] };
 }
 
 // src/release/sign-pushed.ts
@@ -13402,22 +13487,13 @@ async function signPushed(ctx, repository, digest, artifact, revision) {
   const top = await readView(client, repository, digest);
   if (!top) throw new StepFailed(`${repository}@${digest} is not in the registry: nothing to sign`);
   const subjects = signingSubjects(digest, top, artifact.kind);
-  const states = await Promise.all(
-    subjects.map(async (subject) => {
-      const tags = stateTags(subject.digest);
-      const [signature, attestations2] = await Promise.all([
-        client.headManifest(repository, tags.signature),
-        readView(client, repository, tags.attestations)
-      ]);
-      return { ...subject, signed: signature !== null, attested: attestedTypes(attestations2) };
-    })
-  );
+  const states = await Promise.all(subjects.map((subject) => readState(client, repository, subject, ctx.mode)));
   let signatures = 0;
   let attestations = 0;
   for (const work of signingWork(states)) {
     const subject = `${repository}@${work.digest}`;
     if (work.sign) {
-      await engine.sign(subject);
+      await engine.sign(subject, ctx.mode);
       signatures++;
     }
     for (const type of work.attest) {
@@ -13429,14 +13505,41 @@ async function signPushed(ctx, repository, digest, artifact, revision) {
           configDigest: work.digest === digest ? configOf(top) : configOf(await readView(client, repository, work.digest))
         })
       );
-      await engine.attest(subject, COSIGN_TYPE[type], predicate);
+      await engine.attest(subject, COSIGN_TYPE[type], predicate, ctx.mode);
       attestations++;
     }
   }
-  return { signatures, attestations };
+  return { signatures, attestations, mode: ctx.mode };
 }
 function signNote(o) {
-  return o.signatures + o.attestations === 0 ? "signed and attested already" : `${o.signatures} signature(s), ${o.attestations} attestation(s)`;
+  const done = o.signatures + o.attestations === 0 ? "signed and attested already" : `${o.signatures} signature(s), ${o.attestations} attestation(s)`;
+  return `${done}${signatureModeNote(o.mode)}`;
+}
+function signatureModeOf(client, probes, repository, digest) {
+  const registry = parseRepository(repository).host;
+  let mode = probes.get(registry);
+  if (!mode) {
+    mode = client.referrers(repository, digest).then(signatureMode);
+    mode.catch(() => probes.delete(registry));
+    probes.set(registry, mode);
+  }
+  return mode;
+}
+async function readState(client, repository, subject, mode) {
+  if (mode === "referrers") {
+    const referrers = await client.referrers(repository, subject.digest);
+    if (referrers === null)
+      throw new StepFailed(
+        `${repository} did not answer the referrers API for ${subject.digest}, though its registry did for this run's first signature: run again (a registry that serves the API to some repositories only cannot be signed in one mode)`
+      );
+    return { ...subject, ...referrerState(referrers) };
+  }
+  const tags = stateTags(subject.digest);
+  const [signature, attestations] = await Promise.all([
+    client.headManifest(repository, tags.signature),
+    readView(client, repository, tags.attestations)
+  ]);
+  return { ...subject, signed: signature !== null, attested: attestedTypes(attestations) };
 }
 async function readView(client, repository, reference) {
   const manifest = await client.getManifest(repository, reference);
@@ -13623,8 +13726,10 @@ async function signChart(state, step) {
 async function sign(state, reference, digest, artifact, revision) {
   if (digest === void 0) throw new Error(`bug: ${reference} signed before it was pushed`);
   const { request, steps } = state;
+  const repository = reference.slice(0, reference.lastIndexOf(":"));
   const context = {
     client: request.client,
+    mode: await signatureModeOf(request.client, state.signatureModes, repository, digest),
     engine: request.engine,
     facts: {
       context: request.plan.context,
@@ -13632,8 +13737,8 @@ async function sign(state, reference, digest, artifact, revision) {
       builderVersion: request.builderVersion ?? "unknown"
     }
   };
-  const outcome = await signPushed(context, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
-  state.signed.push({ reference, digest, ...outcome });
+  const outcome = await signPushed(context, repository, digest, artifact, revision);
+  state.signed.push({ reference, digest, signatures: outcome.signatures, attestations: outcome.attestations });
   return { note: signNote(outcome), skipped: outcome.signatures + outcome.attestations === 0 };
 }
 async function moveOneAlias(state, step) {

@@ -213,15 +213,15 @@ export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService
       return ch.pushedDigest(o.client, reference, "helm push");
     },
 
-    sign: (subject) =>
+    sign: (subject, mode) =>
       cosign(
         subject,
-        ch.cosignArgs.sign(keyRef, subject, { plainHttp: ch.isLoopbackHost(ch.registryHostOf(subject)) }),
+        ch.cosignArgs.sign(keyRef, subject, { plainHttp: ch.isLoopbackHost(ch.registryHostOf(subject)), mode }),
       ),
-    attest: (subject, type, predicate) =>
+    attest: (subject, type, predicate, mode) =>
       cosign(
         subject,
-        ch.cosignArgs.attest(keyRef, subject, type, { plainHttp: ch.isLoopbackHost(ch.registryHostOf(subject)) }),
+        ch.cosignArgs.attest(keyRef, subject, type, { plainHttp: ch.isLoopbackHost(ch.registryHostOf(subject)), mode }),
         predicate,
       ),
 

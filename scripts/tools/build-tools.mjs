@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds the infrastructure tools the integration tests use for real (buildx, a
-// Kubernetes control plane, etcd, kwok, cosign, syft) from the Go module proxy —
-// the only place this machine kind can get them. Each lands in
-// <cache>/charthouse/tools/<name>-<version>/, so a warm machine builds nothing.
+// Kubernetes control plane, etcd, kwok, cosign, syft, a registry with the OCI 1.1
+// referrers API) from the Go module proxy — the only place this machine kind can get
+// them. Each lands in <cache>/charthouse/tools/<name>-<version>/, so a warm machine
+// builds nothing. A tool of our own (`source` in versions.json: a Go module folder with
+// its go.mod and go.sum) is versioned by a digest of its files, so an edit rebuilds it.
 // Run by .ci/run, never by a test: a test only looks the binaries up
 // (test/kit/tools.ts) and skips with the command to run when they are missing.
 //
@@ -15,7 +17,8 @@
 //
 // usage: node scripts/tools/build-tools.mjs [name ...]   (default: all)
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,8 +29,25 @@ const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), 
 const go = existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : "go";
 
 export function toolDir(name) {
+  return join(cacheRoot, `${name}-${toolVersion(name)}`);
+}
+
+/**
+ * A published tool's pinned version; for one of our own, `src-` and the first 12 hex of a
+ * SHA-256 over its folder's files (name, NUL, content, NUL, in name order). test/kit/built-tools.ts
+ * computes the same, and test/unit/project/tools.test.ts holds the two to it.
+ */
+export function toolVersion(name) {
   const tool = versions[name];
-  return join(cacheRoot, `${name}-${tool.version}`);
+  if (!tool.source) return tool.version;
+  const dir = join(here, "..", "..", tool.source);
+  const hash = createHash("sha256");
+  for (const file of readdirSync(dir).sort())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(dir, file)))
+      .update("\0");
+  return `src-${hash.digest("hex").slice(0, 12)}`;
 }
 
 function sh(args, cwd, env = {}) {
@@ -96,10 +116,11 @@ function build(name) {
   const dir = toolDir(name);
   const binaries = Object.keys(tool.packages);
   if (binaries.every((b) => existsSync(join(dir, b)))) {
-    console.log(`tools: ${name} ${tool.version} cached (${dir})`);
+    console.log(`tools: ${name} ${toolVersion(name)} cached (${dir})`);
     return;
   }
   const started = Date.now();
+  if (tool.source) return buildOwn(name, tool, dir, started);
   const work = `${dir}.work`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -117,6 +138,25 @@ function build(name) {
   renameSync(out, dir); // whole or not at all: a half-built tool never looks cached
   rmSync(work, { recursive: true, force: true });
   console.log(`tools: ${name} ${tool.version} built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * A tool of our own, built in its folder against the go.mod and go.sum committed there
+ * (`-mod=readonly`: the build never edits them; what the module cache lacks comes from the proxy).
+ */
+function buildOwn(name, tool, dir, started) {
+  const out = `${dir}.partial`;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  for (const [binary, pkg] of Object.entries(tool.packages)) {
+    console.log(`tools: building ${binary} (${name} ${toolVersion(name)}) …`);
+    const args = ["build", "-trimpath", "-ldflags", "-s -w", "-o", join(out, binary), pkg];
+    // No VCS stamp: the folder sits in charthouse's checkout, whose state is no part of the tool.
+    sh(args, join(here, "..", "..", tool.source), { GOFLAGS: "-mod=readonly -buildvcs=false" });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(out, dir); // whole or not at all, as for the others
+  console.log(`tools: ${name} ${toolVersion(name)} built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,6 +3,7 @@ import { RegistryError } from "../errors.js";
 import { Authorizer, parseChallenge, repositoryScope } from "./auth.js";
 import type { Credentials } from "./credentials.js";
 import { parseRepository, registryBaseUrl } from "./reference.js";
+import { parseReferrers, type ReferrerDescriptor } from "./referrers.js";
 import { DEFAULT_RETRY, describeNetworkError, isRetryableStatus, withRetry, type RetryPolicy } from "./retry.js";
 
 export const MEDIA_TYPES = {
@@ -135,6 +136,36 @@ export class RegistryClient {
     return { digest, mediaType, bytes };
   }
 
+  /**
+   * The manifests that name `digest` as their subject, from the OCI 1.1 referrers API
+   * (`GET /v2/<name>/referrers/<digest>`, following `Link` pagination), or null when the
+   * registry has none (it answers 404, or no OCI index). Ask it of a digest the
+   * repository holds: a registry with the API may still answer 404 for an unknown repository.
+   */
+  async referrers(repository: string, digest: string): Promise<ReferrerDescriptor[] | null> {
+    const { host, name } = parseRepository(repository);
+    const listed: ReferrerDescriptor[] = [];
+    const first = `/v2/${name}/referrers/${digest}`;
+    let path: string | undefined = first;
+    while (path) {
+      const response = await this.send(
+        host,
+        name,
+        "GET",
+        path,
+        ["pull"],
+        `listing the referrers of ${repository}@${digest}`,
+        { allow404: true, headers: { accept: MEDIA_TYPES.ociIndex } },
+      );
+      const page = parseReferrers(response.status, response.headers.get("content-type") ?? "", await response.text());
+      // The first page says whether there is an API; a later page that is none ends the list.
+      if (page === null) return path === first ? null : listed;
+      listed.push(...page);
+      path = nextLink(response.headers.get("link"));
+    }
+    return listed;
+  }
+
   /** Puts `manifest` at `tag`; returns the digest the registry stored it under. */
   async putManifest(repository: string, tag: string, manifest: Pick<Manifest, "mediaType" | "bytes">): Promise<string> {
     const { host, name } = parseRepository(repository);
@@ -252,6 +283,8 @@ export class RegistryClient {
       await upload.arrayBuffer();
       const location = upload.headers.get("location");
       if (location) {
+        // Cancelling is optional in the distribution spec (go-containerregistry answers 400): the
+        // session opened is the proof of the right, and one left open expires on its own.
         const cancel = await this.send(
           host,
           name,
@@ -260,7 +293,13 @@ export class RegistryClient {
           ["pull", "push"],
           `cancelling the upload to ${repository}`,
           { allow404: true },
-        );
+        ).catch((error: unknown) => (error instanceof RegistryError ? error : Promise.reject(error)));
+        if (cancel instanceof RegistryError)
+          return {
+            ok: true,
+            scope,
+            detail: `an upload session was opened (the registry could not cancel it: HTTP ${cancel.status ?? "error"})`,
+          };
         await cancel.arrayBuffer();
       }
       return { ok: true, scope, detail: "an upload session was opened and cancelled" };

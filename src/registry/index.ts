@@ -12,6 +12,7 @@ export { Secret, redact } from "./secret.js";
 export { parseRepository, isLoopbackHost, registryBaseUrl } from "./reference.js";
 export { withRetry, retryAfterMs, isRetryableStatus, DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export { readTag } from "./read-tag.js";
+export { parseReferrers, type ReferrerDescriptor } from "./referrers.js";
 export { inspectRegistry, type InspectionTargets } from "./inspect-registry.js";
 export { LISTED, OCI, type RegistryState, type TagRecord } from "./types.js";
 export { preflight, lackingPushRights, type PreflightResult } from "./preflight.js";

@@ -2,6 +2,7 @@ import type { ChartStage } from "../chart/stage-recipe.js";
 import type { Step } from "../pipeline/index.js";
 import type { CachePlan, ImagePlan, ServicePlan } from "../plan/types.js";
 import type { RegistryClient } from "../registry/client.js";
+import type { SignatureMode } from "../signing/referrers.js";
 
 /** How an engine builds, for the order runRelease gives its builds. */
 export interface EngineTraits {
@@ -87,13 +88,17 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
   keptPackage?(pkg: Package): string | undefined;
 
   /**
-   * Signs `subject` (`repository@sha256:…`) with the run's cosign key, no transparency log:
-   * the signature lands where cosign looks for it (`repository:sha256-<hex>.sig`). Throws
-   * StepFailed when the run was given no key or cosign fails.
+   * Signs `subject` (`repository@sha256:…`) with the run's cosign key, no transparency log,
+   * where cosign looks for it in `mode` (runRelease decides it per registry): a sigstore
+   * bundle as an OCI 1.1 referrer of the subject, or the `repository:sha256-<hex>.sig` tag.
+   * Both engines run the same cosignArgs. Throws StepFailed when the run was given no key or cosign fails.
    */
-  sign(subject: string): Promise<void>;
-  /** Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest --type`). */
-  attest(subject: string, type: string, predicate: string): Promise<void>;
+  sign(subject: string, mode: SignatureMode): Promise<void>;
+  /**
+   * Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement
+   * of `type` (`cosign attest --type`), as a referrer or in the `.att` tag as `mode` says.
+   */
+  attest(subject: string, type: string, predicate: string, mode: SignatureMode): Promise<void>;
   /** An SBOM of the image `subject`, read from the registry: an SPDX JSON document. */
   sbom(subject: string): Promise<string>;
 

@@ -2,6 +2,7 @@ import type { Command, Step } from "../pipeline/index.js";
 import type { Plan } from "../plan/types.js";
 import type { ProjectFiles } from "../project-files/project-files.js";
 import type { PlatformManifest, RegistryClient, Secret } from "../registry/index.js";
+import type { SignatureMode } from "../signing/index.js";
 import type { Engine, EngineTraits } from "./engine.js";
 import type { AliasOutcome, SettleOptions } from "./move-alias.js";
 import type { Reporter } from "./reporter.js";
@@ -70,6 +71,8 @@ export interface ReleaseState<Image, Services, Chart, Package> {
   /** Per chart name, the digest of its version in the registry: pushed now, or already published from this commit. */
   readonly chartDigests: Map<string, string>;
   readonly signed: Signed[];
+  /** Per registry host, where it keeps signatures (its referrers API probed once, by the first signing step). */
+  readonly signatureModes: Map<string, Promise<SignatureMode>>;
   aliases: AliasOutcome[];
   /** The suite's services when they start with the gates (they run no image of this run); the test step takes them. */
   earlyServices: Promise<Services> | undefined;
@@ -101,6 +104,7 @@ export function releaseState<Image, Services, Chart, Package>(
     skipped: [],
     chartDigests,
     signed: [],
+    signatureModes: new Map(),
     aliases: [],
     earlyServices: undefined,
     stopping: [],

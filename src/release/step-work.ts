@@ -7,7 +7,7 @@ import { indexPlatforms, readTag } from "../registry/index.js";
 import { StepFailed } from "./engine.js";
 import { moveAlias } from "./move-alias.js";
 import { builtImage, stagedChart, type ReleaseState } from "./release-state.js";
-import { signNote, signPushed } from "./sign-pushed.js";
+import { signatureModeOf, signNote, signPushed } from "./sign-pushed.js";
 
 /** What a step's line says after it: a digest, a file, why it was skipped. */
 export interface StepNote {
@@ -234,8 +234,10 @@ async function sign(
 ): Promise<StepNote> {
   if (digest === undefined) throw new Error(`bug: ${reference} signed before it was pushed`);
   const { request, steps } = state;
+  const repository = reference.slice(0, reference.lastIndexOf(":"));
   const context = {
     client: request.client,
+    mode: await signatureModeOf(request.client, state.signatureModes, repository, digest),
     engine: request.engine,
     facts: {
       context: request.plan.context,
@@ -243,8 +245,8 @@ async function sign(
       builderVersion: request.builderVersion ?? "unknown",
     },
   };
-  const outcome = await signPushed(context, reference.slice(0, reference.lastIndexOf(":")), digest, artifact, revision);
-  state.signed.push({ reference, digest, ...outcome });
+  const outcome = await signPushed(context, repository, digest, artifact, revision);
+  state.signed.push({ reference, digest, signatures: outcome.signatures, attestations: outcome.attestations });
   return { note: signNote(outcome), skipped: outcome.signatures + outcome.attestations === 0 };
 }
 

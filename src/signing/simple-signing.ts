@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify } from "node:crypto";
+import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 
 /** One layer of a cosign signature manifest (`sha256-<hex>.sig`): its payload and the signature annotation over it. */
 export interface SignatureLayer {
@@ -27,34 +27,41 @@ export function verifySignatureLayers(
   digest: string,
   publicKeyPem: string,
 ): Verdict {
-  if (layers.length === 0) return { ok: false, reason: "it is not signed (no cosign signature in the registry)" };
+  if (layers.length === 0) return { ok: false, reason: NOT_SIGNED };
   const key = createPublicKey(publicKeyPem);
-  const reasons: string[] = [];
-  for (const layer of layers) {
-    if (`sha256:${createHash("sha256").update(layer.payload).digest("hex")}` !== layer.digest) {
-      reasons.push("a signature payload does not match its digest (tampered)");
-      continue;
-    }
-    let signed: unknown;
-    try {
-      signed = (
-        JSON.parse(layer.payload.toString("utf8")) as { critical?: { image?: { "docker-manifest-digest"?: unknown } } }
-      ).critical?.image?.["docker-manifest-digest"];
-    } catch {
-      reasons.push("a signature payload is not JSON");
-      continue;
-    }
-    if (!layer.signature || !verify("sha256", layer.payload, key, Buffer.from(layer.signature, "base64"))) {
-      reasons.push("its signature does not verify with the key (signed by another key, or altered)");
-      continue;
-    }
-    if (signed !== digest) {
-      reasons.push(`its signature is of ${String(signed)}, not of ${digest}`);
-      continue;
-    }
-    return { ok: true };
+  return verdictOf(layers.map((layer) => layerProblem(layer, digest, key)));
+}
+
+/** The refusal of a digest nothing in the registry signs, by tag or as a referrer. */
+export const NOT_SIGNED = "it is not signed (no cosign signature in the registry)";
+
+/** What is wrong with one layer as a signature of `digest` by `key`, or null when it is one. */
+export function layerProblem(layer: SignatureLayer, digest: string, key: KeyObject): string | null {
+  if (`sha256:${createHash("sha256").update(layer.payload).digest("hex")}` !== layer.digest)
+    return "a signature payload does not match its digest (tampered)";
+  let signed: unknown;
+  try {
+    signed = (
+      JSON.parse(layer.payload.toString("utf8")) as { critical?: { image?: { "docker-manifest-digest"?: unknown } } }
+    ).critical?.image?.["docker-manifest-digest"];
+  } catch {
+    return "a signature payload is not JSON";
   }
-  const order = ["tampered", "not of", "does not verify", "not JSON"];
+  if (!layer.signature || !verify("sha256", layer.payload, key, Buffer.from(layer.signature, "base64")))
+    return "its signature does not verify with the key (signed by another key, or altered)";
+  if (signed !== digest) return `its signature is of ${String(signed)}, not of ${digest}`;
+  return null;
+}
+
+/**
+ * Accepted when one piece of evidence held (null: nothing wrong with it); else the most
+ * telling of the problems found, or NOT_SIGNED when there was no evidence at all.
+ */
+export function verdictOf(problems: readonly (string | null)[]): Verdict {
+  if (problems.length === 0) return { ok: false, reason: NOT_SIGNED };
+  if (problems.includes(null)) return { ok: true };
+  const reasons = problems as string[];
+  const order = ["tampered", "not of", "does not verify", "not JSON", "not a signature"];
   const first = order.map((word) => reasons.find((r) => r.includes(word))).find((r) => r !== undefined) ?? reasons[0]!;
   return { ok: false, reason: first };
 }

@@ -3,15 +3,19 @@ import { PINNED_IMAGES_ANNOTATION } from "../chart/stage-recipe.js";
 import {
   parsePinnedImages,
   SIGNATURE_ANNOTATION,
+  signatureReferrers,
   signatureTag,
-  verifySignatureLayers,
+  verifySignatures,
+  type SignatureBundle,
+  type SignatureLayer,
   type Verdict,
 } from "../signing/index.js";
 
 /**
  * Whether the manifest `digest` of `repository` carries a cosign signature by
- * `publicKeyPem`, read where cosign writes it (`sha256-<hex>.sig`): the decision is
- * src/signing's, this only reads the signature manifest and its payloads.
+ * `publicKeyPem`, read wherever cosign writes one: the `sha256-<hex>.sig` tag, and the
+ * signature bundles among its OCI 1.1 referrers when the registry has that API. The
+ * decision is src/signing's; this only reads the registry.
  */
 export async function verifySigned(
   client: RegistryClient,
@@ -19,22 +23,49 @@ export async function verifySigned(
   digest: string,
   publicKeyPem: string,
 ): Promise<Verdict> {
+  const layers = await tagSignatures(client, repository, digest);
+  const byTag = verifySignatures({ layers, bundles: [] }, digest, publicKeyPem);
+  // Signed by tag: the referrers need not be asked (nor a registry without the API bothered).
+  if (byTag.ok) return byTag;
+  const bundles = await referrerSignatures(client, repository, digest);
+  return verifySignatures({ layers, bundles }, digest, publicKeyPem);
+}
+
+/** The layers of the digest's `.sig` tag, each with its payload: [] when there is none. */
+async function tagSignatures(client: RegistryClient, repository: string, digest: string): Promise<SignatureLayer[]> {
   const manifest = await client.getManifest(repository, signatureTag(digest));
-  if (!manifest) return verifySignatureLayers([], digest, publicKeyPem);
+  if (!manifest) return [];
   const layers =
     (
       JSON.parse(manifest.bytes.toString("utf8")) as {
         layers?: { digest: string; annotations?: Record<string, string> }[];
       }
     ).layers ?? [];
-  const read = await Promise.all(
+  return Promise.all(
     layers.map(async (l) => ({
       digest: l.digest,
       payload: await client.getBlob(repository, l.digest),
       signature: l.annotations?.[SIGNATURE_ANNOTATION],
     })),
   );
-  return verifySignatureLayers(read, digest, publicKeyPem);
+}
+
+/** The bundle of each signature referrer of the digest: [] when there is none, or no referrers API. */
+async function referrerSignatures(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+): Promise<SignatureBundle[]> {
+  const referrers = await client.referrers(repository, digest);
+  const bundles = await Promise.all(
+    signatureReferrers(referrers ?? []).map(async (referrer) => {
+      const manifest = await client.getManifest(repository, referrer.digest);
+      const layer = manifest && (JSON.parse(manifest.bytes.toString("utf8")) as { layers?: { digest?: unknown }[] });
+      const at = layer?.layers?.[0]?.digest;
+      return typeof at === "string" ? [{ digest: at, bytes: await client.getBlob(repository, at) }] : [];
+    }),
+  );
+  return bundles.flat();
 }
 
 /**

@@ -1,6 +1,8 @@
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 // test/kit here, dist/test/kit when compiled (the demo): the versions file is in the source tree either way.
 const VERSIONS = [
@@ -8,16 +10,41 @@ const VERSIONS = [
   new URL("../../../scripts/tools/versions.json", import.meta.url),
 ].find((u) => existsSync(u))!;
 
+interface ToolEntry {
+  readonly version?: string;
+  /** A tool of our own: its Go module folder, relative to the repository. */
+  readonly source?: string;
+}
+
+/**
+ * The version a tool is cached under, as scripts/tools/build-tools.mjs names it: the pinned
+ * version, or for a tool of our own `src-` and the first 12 hex of a SHA-256 over its
+ * folder's files (name, NUL, content, NUL, in name order), so an edit is a new version.
+ */
+export function toolVersion(tool: string): string {
+  const entry = (JSON.parse(readFileSync(VERSIONS, "utf8")) as Record<string, ToolEntry>)[tool];
+  if (!entry) throw new Error(`scripts/tools/versions.json names no tool ${tool}`);
+  if (!entry.source) return entry.version!;
+  const dir = fileURLToPath(new URL(`../../${entry.source}`, VERSIONS));
+  const hash = createHash("sha256");
+  for (const file of readdirSync(dir).sort())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(dir, file)))
+      .update("\0");
+  return `src-${hash.digest("hex").slice(0, 12)}`;
+}
+
 /**
  * The path of `binary` from the infrastructure tool `tool` (scripts/tools/versions.json),
  * built by `.ci/run` into <cache>/charthouse/tools/<tool>-<version>/. A test never builds
  * one: when it is missing this says the one command that does.
  */
 export function builtTool(tool: string, binary: string, env: NodeJS.ProcessEnv = process.env): string {
-  const entry = pinned(VERSIONS, tool);
+  const version = toolVersion(tool);
   return executable(
-    toolPath(`${tool}-${entry.version}`, binary, env),
-    `${binary} (${tool} ${entry.version}) is not built: run \`node scripts/tools/build-tools.mjs ${tool}\``,
+    toolPath(`${tool}-${version}`, binary, env),
+    `${binary} (${tool} ${version}) is not built: run \`node scripts/tools/build-tools.mjs ${tool}\``,
   );
 }
 
@@ -26,17 +53,12 @@ export function builtTool(tool: string, binary: string, env: NodeJS.ProcessEnv =
  * by scripts/tools/install-debian-skopeo.sh at the version scripts/tools/debian.json pins.
  */
 export function debianSkopeo(env: NodeJS.ProcessEnv = process.env): string {
-  const { version } = pinned(new URL("debian.json", VERSIONS), "skopeo");
+  const entry = (JSON.parse(readFileSync(new URL("debian.json", VERSIONS), "utf8")) as Record<string, ToolEntry>)
+    .skopeo!;
   return executable(
-    toolPath(`skopeo-${version}`, "skopeo", env),
-    `skopeo ${version} (Debian trixie) is not installed: run \`bash scripts/tools/install-debian-skopeo.sh\``,
+    toolPath(`skopeo-${entry.version}`, "skopeo", env),
+    `skopeo ${entry.version} (Debian trixie) is not installed: run \`bash scripts/tools/install-debian-skopeo.sh\``,
   );
-}
-
-function pinned(file: URL, tool: string): { version: string } {
-  const entry = (JSON.parse(readFileSync(file, "utf8")) as Record<string, { version: string }>)[tool];
-  if (!entry) throw new Error(`${file.pathname} names no tool ${tool}`);
-  return entry;
 }
 
 const toolPath = (dir: string, binary: string, env: NodeJS.ProcessEnv): string =>

@@ -1,4 +1,5 @@
 export { startRegistry, type LocalRegistry, type RegistryAuth } from "./registry-server.js";
+export { startReferrersRegistry } from "./referrers-registry.js";
 export {
   ensureDockerEngine,
   ensureBaseImage,

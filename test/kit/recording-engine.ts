@@ -1,7 +1,7 @@
 import { MEDIA_TYPES, type Manifest, type RegistryClient } from "../../src/registry/index.js";
 import { versionToTag } from "../../src/plan/formats.js";
 import { StepFailed, type Engine } from "../../src/release/index.js";
-import { attestationTag, signatureTag } from "../../src/signing/index.js";
+import { attestationTag, BUNDLE_PREDICATE_ANNOTATION, SIGN_PREDICATE, signatureTag } from "../../src/signing/index.js";
 import { sha256 } from "./registry-content.js";
 
 // The order runRelease asks an engine for things, recorded by a FAKE engine (no Docker here):
@@ -64,19 +64,22 @@ export function recordingEngine(
       const [, name, version] = /^(.+)-(\d.*)\.tgz$/.exec(pkg)!;
       return opts.registry?.pushed(`${pushTo.slice("oci://".length)}/${name}:${versionToTag(version!)}`) ?? "sha256:0";
     },
-    // cosign's effect, FAKE: a `.sig` tag, an `.att` manifest gaining a layer per predicate type.
-    sign: async (subject) => {
+    // cosign's effect, FAKE: a `.sig` tag, an `.att` manifest gaining a layer per predicate type;
+    // or, in referrers mode, one bundle referrer each, annotated with its predicate type.
+    sign: async (subject, mode) => {
       events.push(`sign ${subject}`);
       if (opts.failSign && subject.includes(opts.failSign)) throw new StepFailed(`cosign sign of ${subject} failed`);
       const [repository, digest] = subject.split("@") as [string, string];
+      if (mode === "referrers") return opts.registry?.putReferrer(repository, digest, SIGN_PREDICATE);
       opts.registry?.put(repository, signatureTag(digest), { schemaVersion: 2, layers: [] });
     },
-    attest: async (subject, type) => {
+    attest: async (subject, type, _predicate, mode) => {
       events.push(`attest ${type} ${subject}`);
       const [repository, digest] = subject.split("@") as [string, string];
       const tag = attestationTag(digest);
       const before = opts.registry?.body(repository, tag) as { layers: unknown[] } | undefined;
       const predicateType = type === "spdxjson" ? "https://spdx.dev/Document" : "https://slsa.dev/provenance/v1";
+      if (mode === "referrers") return opts.registry?.putReferrer(repository, digest, predicateType);
       opts.registry?.put(repository, tag, {
         schemaVersion: 2,
         layers: [...(before?.layers ?? []), { annotations: { predicateType } }],
@@ -92,11 +95,30 @@ export function recordingEngine(
 }
 
 // A FAKE registry client holding manifests in memory: enough for pushes, their re-checks and alias moves.
-export function memoryRegistry() {
+// `referrers`: it answers the OCI 1.1 referrers API (listing the manifests whose subject is a digest).
+export function memoryRegistry(opts: { referrers?: boolean } = {}) {
   const manifests = new Map<string, Manifest>();
   const at = (repository: string, tag: string) => `${repository}:${tag}`;
   const checks = { inFlight: 0, most: 0, asked: [] as string[] };
+  /** Every referrers request, as `repository@digest`: a probe is one of them. */
+  const referrerRequests: string[] = [];
   const client = {
+    referrers: async (repository: string, digest: string) => {
+      referrerRequests.push(`${repository}@${digest}`);
+      if (!opts.referrers) return null;
+      const listed = new Map<string, { mediaType: string; digest: string; size: number; annotations?: object }>();
+      for (const [key, m] of manifests) {
+        const b = JSON.parse(m.bytes.toString("utf8")) as { subject?: { digest?: string }; annotations?: object };
+        if (key.startsWith(`${repository}:`) && b.subject?.digest === digest)
+          listed.set(m.digest, {
+            mediaType: m.mediaType,
+            digest: m.digest,
+            size: m.bytes.length,
+            annotations: b.annotations,
+          });
+      }
+      return [...listed.values()];
+    },
     checkPush: async (repository: string) => {
       checks.asked.push(repository);
       checks.most = Math.max(checks.most, ++checks.inFlight);
@@ -146,10 +168,21 @@ export function memoryRegistry() {
     manifests.set(at(repository, tag), manifest);
     manifests.set(at(repository, manifest.digest), manifest);
   };
+  /** A referrer of `subject` as cosign writes one in referrers mode: untagged, naming its predicate type. */
+  const putReferrer = (repository: string, subject: string, predicateType: string): void => {
+    const bytes = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        subject: { digest: subject },
+        annotations: { [BUNDLE_PREDICATE_ANNOTATION]: predicateType },
+      }),
+    );
+    manifests.set(at(repository, sha256(bytes)), { digest: sha256(bytes), mediaType: MEDIA_TYPES.ociManifest, bytes });
+  };
   const body = (repository: string, tag: string): unknown => {
     const m = manifests.get(at(repository, tag));
     return m ? JSON.parse(m.bytes.toString("utf8")) : undefined;
   };
   const tags = (): string[] => [...manifests.keys()];
-  return { client, pushed, put, body, tags, checks, indexes };
+  return { client, pushed, put, putReferrer, body, tags, checks, indexes, referrerRequests };
 }

@@ -320,8 +320,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       return pushedDigest(o.client, reference, "helm push");
     },
 
-    sign: (subject) => signer.sign(subject),
-    attest: (subject, type, predicate) => signer.attest(subject, type, predicate),
+    sign: (subject, mode) => signer.sign(subject, mode),
+    attest: (subject, type, predicate, mode) => signer.attest(subject, type, predicate, mode),
     sbom: (subject) => signer.sbom(subject),
 
     // Only packages written where the user asked (--output) outlive the run's work directory.

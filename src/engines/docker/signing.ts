@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { ConfigError } from "../../errors.js";
 import { runProcess, type ProcessResult } from "../../exec/index.js";
 import type { Secret } from "../../registry/index.js";
-import { cosignArgs, provenanceMessage } from "../../signing/index.js";
+import { cosignArgs, provenanceMessage, type SignatureMode } from "../../signing/index.js";
 import { StepFailed } from "../../release/engine.js";
 
 /**
@@ -87,18 +87,18 @@ export function cosignSigner(o: {
         );
       }
     },
-    async sign(subject: string): Promise<void> {
+    async sign(subject: string, mode: SignatureMode): Promise<void> {
       await exec(
         signingTool("cosign", o.env),
-        cosignArgs.sign(keyRef(), subject, { plainHttp: o.plainHttp }),
+        cosignArgs.sign(keyRef(), subject, { plainHttp: o.plainHttp, mode }),
         `cosign sign of ${subject}`,
         { env: keyEnv() },
       );
     },
-    async attest(subject: string, type: string, predicate: string): Promise<void> {
+    async attest(subject: string, type: string, predicate: string, mode: SignatureMode): Promise<void> {
       await exec(
         signingTool("cosign", o.env),
-        cosignArgs.attest(keyRef(), subject, type, { plainHttp: o.plainHttp }),
+        cosignArgs.attest(keyRef(), subject, type, { plainHttp: o.plainHttp, mode }),
         `cosign attest (${type}) of ${subject}`,
         { env: keyEnv(), input: predicate },
       );

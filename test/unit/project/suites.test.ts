@@ -40,8 +40,9 @@ describe("the pure suites (npm run test:unit)", () => {
     for (const file of unit.filter((f) => f !== "test/unit/project/suites.test.ts")) {
       const text = readFileSync(join(ROOT, file), "utf8");
       expect(text, file).not.toMatch(
-        /inject\("dockerHost"\)|startRegistry|useCanaryRegistry|useModuleHarness|startProxy|helmBinary|ensureDockerEngine/,
+        /inject\("dockerHost"\)|start(Referrers)?Registry|useCanaryRegistry|useModuleHarness|startProxy|helmBinary/,
       );
+      expect(text, file).not.toMatch(/ensureDockerEngine/);
     }
   });
 

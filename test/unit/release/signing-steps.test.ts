@@ -20,7 +20,7 @@ const hyraxChart = projectFilesInMemory({
 
 async function release(
   registry: ReturnType<typeof memoryRegistry>,
-  opts: { failSign?: string; there?: RegistryState; cfg?: typeof cfg } = {},
+  opts: { failSign?: string; there?: RegistryState; cfg?: typeof cfg; write?: (text: string) => void } = {},
 ) {
   const { engine, events } = recordingEngine({ registry, failSign: opts.failSign });
   const plan = mustPlan({ kind: "release", tag: "v5.0.1" }, opts.there ?? state().build(), opts.cfg ?? cfg);
@@ -31,7 +31,7 @@ async function release(
     engine,
     client: registry.client,
     files: hyraxChart,
-    write: () => undefined,
+    write: opts.write ?? (() => undefined),
     settle: { settleMs: 1, rounds: 1 },
     builderVersion: "9.9.9",
   });
@@ -133,6 +133,77 @@ describe("signing in a release", () => {
     ]);
     expect(result.signed).toEqual([
       { reference: "ghcr.io/samvera/dassie:5.0.1", digest: index, signatures: 3, attestations: 5 },
+    ]);
+  });
+});
+
+describe("signing where the registry answers the OCI 1.1 referrers API", () => {
+  const image = "ghcr.io/samvera/dassie";
+  const chartRepo = "ghcr.io/samvera/charts/hyrax";
+  const signLines = (out: string) => out.split("\n").filter((l) => l.includes("sign and attest"));
+
+  it("signs and attests as referrers, no tag; one probe for the registry; the lines say where", async () => {
+    const registry = memoryRegistry({ referrers: true });
+    let out = "";
+    const { run, events } = await release(registry, { write: (t) => void (out += t) });
+    const { result } = await run;
+    const digest = result.published.find((p) => p.reference === `${image}:5.0.1`)!.digest;
+    const chartDigest = result.published.find((p) => p.reference === `${chartRepo}:3.7.4`)!.digest;
+    expect(events.filter((e) => /^(sign|attest) /.test(e))).toEqual([
+      `sign ${image}@${digest}`,
+      `attest spdxjson ${image}@${digest}`,
+      `attest slsaprovenance1 ${image}@${digest}`,
+      `sign ${chartRepo}@${chartDigest}`,
+      `attest slsaprovenance1 ${chartRepo}@${chartDigest}`,
+    ]);
+    expect(registry.tags().filter((t) => /\.(sig|att)$/.test(t))).toEqual([]);
+    // One probe (of the first digest signed), then one listing per subject.
+    expect(registry.referrerRequests).toEqual([
+      `${image}@${digest}`,
+      `${image}@${digest}`,
+      `${chartRepo}@${chartDigest}`,
+    ]);
+    expect(await registry.client.referrers(image, digest)).toHaveLength(3);
+    expect(signLines(out)).toEqual([
+      expect.stringMatching(/ \(1 signature\(s\), 2 attestation\(s\) as OCI 1\.1 referrers\)$/),
+      expect.stringMatching(/ \(1 signature\(s\), 1 attestation\(s\) as OCI 1\.1 referrers\)$/),
+    ]);
+  });
+
+  it("a rerun finds every referrer and signs nothing", async () => {
+    const registry = memoryRegistry({ referrers: true });
+    const first = await (await release(registry)).run;
+    const there = state();
+    for (const p of first.result.published) {
+      const at = p.reference.lastIndexOf(":");
+      there.tag(p.reference.slice(0, at), p.reference.slice(at + 1), { digest: p.digest, revision: COMMIT });
+    }
+    let out = "";
+    const rerun = await release(registry, { there: there.build(), write: (t) => void (out += t) });
+    const { result } = await rerun.run;
+    expect(rerun.events.filter((e) => /^(sign|attest|sbom) /.test(e))).toEqual([]);
+    expect(result.signed.map((s) => [s.reference, s.signatures, s.attestations])).toEqual([
+      [`${image}:5.0.1`, 0, 0],
+      [`${chartRepo}:3.7.4`, 0, 0],
+    ]);
+    expect(signLines(out).every((l) => l.endsWith("(signed and attested already as OCI 1.1 referrers)"))).toBe(true);
+  });
+
+  it("without the API: the tag scheme, probed once for the run, and the lines say why", async () => {
+    const registry = memoryRegistry();
+    let out = "";
+    const { run } = await release(registry, { write: (t) => void (out += t) });
+    const { result } = await run;
+    expect(registry.referrerRequests).toHaveLength(1);
+    expect(registry.tags().filter((t) => /\.sig$/.test(t))).toHaveLength(2);
+    expect(result.signed).toHaveLength(2);
+    expect(signLines(out)).toEqual([
+      expect.stringMatching(
+        / \(1 signature\(s\), 2 attestation\(s\); tag scheme: the registry has no referrers API\)$/,
+      ),
+      expect.stringMatching(
+        / \(1 signature\(s\), 1 attestation\(s\); tag scheme: the registry has no referrers API\)$/,
+      ),
     ]);
   });
 });
