@@ -6,6 +6,7 @@ import { charthouse } from "../../kit/cli.js";
 import { parse } from "yaml";
 import { tempTree, writeTree } from "../../kit/temp-dir.js";
 import { writeHyraxToday } from "../../kit/hyrax-today.js";
+import { runCommands } from "../../kit/ci-checks.js";
 
 /** examples/hyrax as a project that has not adopted charthouse yet. */
 function hyraxWithoutCharthouse(): string {
@@ -35,8 +36,8 @@ describe("charthouse init", () => {
       engineVersion: "v0.21.9",
       blueprint: { name: "charthouse", source: "github.com/samvera-labs/charthouse@v0.1.0" },
     });
-    expect(readFileSync(join(project, ".circleci/config.yml"), "utf8")).toMatch(
-      /command: dagger call --sha "\$CIRCLE_SHA1" publish --nightly /,
+    expect(runCommands(readFileSync(join(project, ".circleci/config.yml"), "utf8"))).toMatch(
+      /^dagger call --sha "\$CIRCLE_SHA1" publish --nightly /m,
     );
   });
 
