@@ -396,7 +396,9 @@ export interface ChartStage {
 }
 /** A project's text file by project-relative path; undefined when there is none. */
 export type ReadProjectText = (path: string) => Promise<string | undefined>;
-/** A Chart.lock `helm dependency build` generated carries the wall clock, which is packaged: give it the stage's time. */
+/**
+ * A Chart.lock `helm dependency build` generated carries the wall clock, which is packaged: give it the stage's time.
+ */
 export declare function settleChartLock(text: string, time: string): string;
 /** Rewrites a packaged chart in place so the same chart always gives the same bytes (see canonicalPackageBytes). */
 export declare function canonicalizePackage(file: string): void;
@@ -557,7 +559,9 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * anything runs: throws ConfigError. Else tells how it builds.
 	 */
 	preflight(steps: readonly Step[]): Promise<EngineTraits>;
-	/** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms. */
+	/**
+	 * Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms.
+	 */
 	build(image: ImagePlan): Promise<Image>;
 	/**
 	 * Runs `command` in a built image as `docker run IMAGE command` does: the image's
@@ -611,7 +615,10 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * StepFailed when the run was given no key or cosign fails.
 	 */
 	sign(subject: string): Promise<void>;
-	/** Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest --type`). */
+	/**
+	 * Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest
+	 * --type`).
+	 */
 	attest(subject: string, type: string, predicate: string): Promise<void>;
 	/** An SBOM of the image `subject`, read from the registry: an SPDX JSON document. */
 	sbom(subject: string): Promise<string>;
@@ -646,7 +653,10 @@ export declare class StepFailed extends Error {
 	static cancelled(): StepFailed;
 }
 interface SettleOptions {
-	/** How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25 ms–2 s. */
+	/**
+	 * How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25
+	 * ms–2 s.
+	 */
 	readonly settleMs?: number;
 	/** Re-read rounds at most. */
 	readonly rounds: number;
@@ -706,7 +716,10 @@ export interface RunResult {
 	}[];
 	/** What the signing steps signed and attested (none when the run had no key). */
 	readonly signed: readonly Signed[];
-	/** Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went with the run. */
+	/**
+	 * Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went
+	 * with the run.
+	 */
 	readonly packages: readonly string[];
 	readonly steps: readonly StepRecord[];
 	/** Time spent outside the steps: the preflights before them, the alias settle round after them. */
@@ -736,7 +749,10 @@ export interface ProjectView {
 	fetch(path: string): Promise<Fetched>;
 	commitTime(commit: string): Promise<string | undefined>;
 }
-/** The text of a project-relative file read through the view (undefined when it is not a file): how chart staging reads it. */
+/**
+ * The text of a project-relative file read through the view (undefined when it is not a file): how chart staging reads
+ * it.
+ */
 export declare function readTextOf(view: Pick<ProjectView, "fetch">): ReadProjectText;
 /** Where the plan's paths put the project when it is read through a view. */
 export declare const VIEW_ROOT = "/project";

@@ -33,7 +33,9 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
    */
   preflight(steps: readonly Step[]): Promise<EngineTraits>;
 
-  /** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms. */
+  /**
+   * Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms.
+   */
   build(image: ImagePlan): Promise<Image>;
 
   /**
@@ -92,7 +94,10 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
    * StepFailed when the run was given no key or cosign fails.
    */
   sign(subject: string): Promise<void>;
-  /** Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest --type`). */
+  /**
+   * Attests `subject` with the run's cosign key: `predicate` (JSON) as an in-toto statement of `type` (`cosign attest
+   * --type`).
+   */
   attest(subject: string, type: string, predicate: string): Promise<void>;
   /** An SBOM of the image `subject`, read from the registry: an SPDX JSON document. */
   sbom(subject: string): Promise<string>;

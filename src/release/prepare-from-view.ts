@@ -15,7 +15,10 @@ export interface ProjectView {
   commitTime(commit: string): Promise<string | undefined>;
 }
 
-/** The text of a project-relative file read through the view (undefined when it is not a file): how chart staging reads it. */
+/**
+ * The text of a project-relative file read through the view (undefined when it is not a file): how chart staging reads
+ * it.
+ */
 export function readTextOf(view: Pick<ProjectView, "fetch">): ReadProjectText {
   return async (path) => {
     const found = await view.fetch(path);

@@ -12,7 +12,9 @@ import {
 } from "../signing/index.js";
 import { StepFailed, type Engine } from "./engine.js";
 
-/** What one signing step needs besides the artifact: the registry to read, the engine to sign with, the facts to state. */
+/**
+ * What one signing step needs besides the artifact: the registry to read, the engine to sign with, the facts to state.
+ */
 export interface SignContext {
   readonly client: RegistryClient;
   readonly engine: Pick<Engine, "sign" | "attest" | "sbom">;
