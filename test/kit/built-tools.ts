@@ -28,7 +28,8 @@ export function builtTool(tool: string, binary: string, env: NodeJS.ProcessEnv =
     accessSync(path, constants.X_OK);
   } catch {
     throw new Error(
-      `${binary} (${tool} ${entry.version}) is not built: run \`node scripts/tools/build-tools.mjs ${tool}\` (bash .ci/run builds every tool)`,
+      `${binary} (${tool} ${entry.version}) is not built: run \`node scripts/tools/build-tools.mjs ${tool}\` (bash ` +
+        ".ci/run builds every tool)",
     );
   }
   return path;

@@ -189,13 +189,15 @@ describe("the checkers do find problems (so a passing file means something)", ()
 
   it("actionlint flags untrusted input spliced into run:", async () => {
     const bad =
-      "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n";
+      "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+      "      - run: echo ${{ github.event.pull_request.title }}\n";
     expect((await actionlint("bad.yml", bad)).join("\n")).toMatch(/untrusted|potentially untrusted/);
   });
 
   it("the CircleCI checks flag an unknown job, a dangling requires and an undeclared parameter", () => {
     const bad =
-      "version: 2.1\njobs:\n  a:\n    docker: [{image: x}]\n    steps: [checkout]\nworkflows:\n  w:\n    jobs:\n      - a:\n          requires: [b]\n      - c\nfoo: << pipeline.parameters.missing >>\n";
+      "version: 2.1\njobs:\n  a:\n    docker: [{image: x}]\n    steps: [checkout]\nworkflows:\n  w:\n    jobs:\n" +
+      "      - a:\n          requires: [b]\n      - c\nfoo: << pipeline.parameters.missing >>\n";
     const problems = checkCircleci(bad).join("\n");
     expect(problems).toMatch(/unknown top-level key foo/);
     expect(problems).toMatch(/runs unknown job c/);

@@ -185,7 +185,9 @@ const CASES: {
   },
   {
     name: "port out of range",
-    yaml: "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [rspec]\n  services:\n    - {name: solr, image: solr:8, port: 70000}\n",
+    yaml:
+      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n" +
+      "  command: [rspec]\n  services:\n    - {name: solr, image: solr:8, port: 70000}\n",
     field: "test.services[0].port",
     message: /must be <= 65535/,
     fix: /correct/,
@@ -239,7 +241,9 @@ const CASES: {
   },
   {
     name: "pin names no image",
-    yaml: "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins:\n      - image: hyrax-web\n        tag: image.tag\n",
+    yaml:
+      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins:\n" +
+      "      - image: hyrax-web\n        tag: image.tag\n",
     field: "charts[0].pins[0].image",
     message: /"hyrax-web" names no image/,
     fix: /use one of: dassie/,
@@ -318,7 +322,8 @@ describe("Chart.yaml problems are located in Chart.yaml", () => {
 describe("all problems at once", () => {
   it("reports every problem of a file in one result, not the first only", () => {
     const yaml =
-      "registry: ghcr.io/x\nimages:\n  - name: dassie\n    target: nope\n  - name: dassie\ncharts:\n  - path: chart/none\npolicy:\n  releaseTag: latest\n";
+      "registry: ghcr.io/x\nimages:\n  - name: dassie\n    target: nope\n  - name: dassie\ncharts:\n" +
+      "  - path: chart/none\npolicy:\n  releaseTag: latest\n";
     const { errors } = check(yaml);
     expect(errors.map((e) => e.field).sort()).toEqual([
       "charts[0].path",
@@ -358,12 +363,14 @@ describe("validation through a lazy file view (how the Dagger module reads a pro
 
   it("says which file it could not read when charthouse.yaml is not there", async () => {
     await expect(loadConfigLazily("/src/charthouse.yaml", async () => ({ kind: "absent" }))).rejects.toThrow(
-      "cannot read /src/charthouse.yaml: pass the project's directory, holding charthouse.yaml (or name it with --config)",
+      "cannot read /src/charthouse.yaml: pass the project's directory, holding charthouse.yaml (or name it with " +
+        "--config)",
     );
   });
 
   it("fetches round by round, and calls it a bug when the rounds run out", async () => {
-    // The example needs more than one round: charthouse.yaml asks for the Dockerfile and Chart.yaml, which ask for more.
+    // The example needs more than one round: charthouse.yaml asks for the Dockerfile and Chart.yaml, which ask for
+    // more.
     const file = new URL("../../../examples/hyrax/charthouse.yaml", import.meta.url).pathname;
     let needed = 1;
     while (
@@ -374,7 +381,8 @@ describe("validation through a lazy file view (how the Dagger module reads a pro
       ))
     )
       needed++;
-    // charthouse.yaml; then the Dockerfile and the chart's Chart.yaml and values.yaml; then its local dependencies' Chart.yaml.
+    // charthouse.yaml; then the Dockerfile and the chart's Chart.yaml and values.yaml; then its local dependencies'
+    // Chart.yaml.
     expect(needed).toBe(3);
     expect((await loadConfigLazily(file, fsFetch([]), needed)).ok).toBe(true);
     await expect(loadConfigLazily(file, fsFetch([]), needed - 1)).rejects.toThrow(

@@ -17,11 +17,21 @@ const suites = readdirSync(join(ROOT, "test"), { recursive: true, encoding: "utf
   .map((f) => `test/${f}`)
   .filter((f) => f.endsWith(".test.ts") && !f.startsWith("test/fixtures/"));
 const matching = (patterns: string[]) => suites.filter((f) => patterns.some((p) => glob(p).test(f)));
+/** What only an integration suite may use: the kit's Docker engine, registries, proxy, module harness and helm. */
+const INTEGRATION_KIT = [
+  /inject\("dockerHost"\)/,
+  /startRegistry/,
+  /useCanaryRegistry/,
+  /useModuleHarness/,
+  /startProxy/,
+  /helmBinary/,
+  /ensureDockerEngine/,
+];
 
 describe("the pure suites (npm run test:unit)", () => {
   const unit = matching(UNIT);
 
-  it("are the config, context, plan, pipeline, chart-rewriting, ci-files and select-version suites among others", () => {
+  it("are the config, context, plan, pipeline, chart-rewriting, ci-files, select-version suites and others", () => {
     for (const name of [
       "config/load-config",
       "context/detect-context",
@@ -39,13 +49,11 @@ describe("the pure suites (npm run test:unit)", () => {
   it("reach for no Docker engine, registry, proxy or helm", () => {
     for (const file of unit.filter((f) => f !== "test/unit/project/suites.test.ts")) {
       const text = readFileSync(join(ROOT, file), "utf8");
-      expect(text, file).not.toMatch(
-        /inject\("dockerHost"\)|startRegistry|useCanaryRegistry|useModuleHarness|startProxy|helmBinary|ensureDockerEngine/,
-      );
+      for (const integration of INTEGRATION_KIT) expect(text, file).not.toMatch(integration);
     }
   });
 
-  it("are told from the integration suites by folder: each suite is in exactly one of test/unit and test/integration", () => {
+  it("are told apart by folder: each suite is in exactly one of test/unit and test/integration", () => {
     expect(UNIT).toEqual(["test/unit/**/*.test.ts"]);
     expect(INTEGRATION).toEqual(["test/integration/**/*.test.ts"]);
     const integration = matching(INTEGRATION);
