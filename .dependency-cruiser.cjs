@@ -3,16 +3,17 @@
  * Each rule says why the wall is there.
  */
 const IO_BUILTINS =
-  "^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dns|os|tls|dgram|cluster|worker_threads|readline|process)$";
+  "^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dns|os|tls|dgram|cluster|worker_threads|readline|" +
+  "process)$";
 
 module.exports = {
   forbidden: [
     {
       name: "plan-and-pipeline-are-pure",
       comment:
-        "The planner and the pipeline decide from their arguments alone (config, run facts, registry state, the date): " +
-        "no file, process, network or registry, so every decision is a table test and a mutation target. They read " +
-        "the other parts' types only.",
+        "The planner and the pipeline decide from their arguments alone (config, run facts, registry state, the " +
+        "date): no file, process, network or registry, so every decision is a table test and a mutation target. They " +
+        "read the other parts' types only.",
       severity: "error",
       from: { path: "^src/(plan|pipeline)/" },
       to: {
@@ -45,7 +46,8 @@ module.exports = {
     {
       name: "no-cycles",
       comment:
-        "Modules that import each other (config → chart files → config was one) cannot be read, tested or moved one at a time.",
+        "Modules that import each other (config → chart files → config was one) cannot be read, tested or moved one " +
+        "at a time.",
       severity: "error",
       from: {},
       to: { circular: true },
@@ -98,8 +100,8 @@ module.exports = {
     {
       name: "module-does-not-depend-on-the-cli",
       comment:
-        "The Dagger module's library (src/module-api.ts, bundled into ci/lib) is the use case and the engine's helpers; " +
-        "the CLI is another front end of the same use case, not a layer under the module.",
+        "The Dagger module's library (src/module-api.ts, bundled into ci/lib) is the use case and the engine's " +
+        "helpers; the CLI is another front end of the same use case, not a layer under the module.",
       severity: "error",
       from: { path: "^src/module-api\\.ts$" },
       to: { path: "^src/cli/", reachable: true },
@@ -107,7 +109,8 @@ module.exports = {
     {
       name: "formats-stand-alone",
       comment:
-        "The formats module is shared by config, the planner, ci-files and the updater: it imports nothing of charthouse.",
+        "The formats module is shared by config, the planner, ci-files and the updater: it imports nothing of " +
+        "charthouse.",
       severity: "error",
       from: { path: "^src/plan/formats\\.ts$" },
       to: { path: "^src/" },
@@ -124,7 +127,8 @@ module.exports = {
     {
       name: "production-code-never-uses-test-infrastructure",
       comment:
-        "test/kit starts throwaway registries and Docker engines for tests, the demo and the benchmarks; nothing charthouse ships may depend on it.",
+        "test/kit starts throwaway registries and Docker engines for tests, the demo and the benchmarks; nothing " +
+        "charthouse ships may depend on it.",
       severity: "error",
       from: { path: "^src/" },
       to: { path: "^test/" },

@@ -27,7 +27,12 @@ if [ -n "$platforms" ]; then variants=$(for p in $platforms; do printf -- '-%s '
 base_arg() { if [ -n "${BASE_IMAGE:-}" ]; then echo "--build-arg BASE_IMAGE=$BASE_IMAGE"; fi; }
 work=$(mktemp -d)
 net="baseline-$$"
-trap 'docker rm -f solr postgres redis fcrepo >/dev/null 2>&1 || true; docker network rm "$net" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+cleanup() {
+  docker rm -f solr postgres redis fcrepo >/dev/null 2>&1 || true
+  docker network rm "$net" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 now() { date +%s.%N; }
 phase() { awk -v a="$2" -v b="$(now)" -v n="$1" 'BEGIN { printf "phase %s %.3f\n", n, b - a }'; }
@@ -36,7 +41,9 @@ phase() { awk -v a="$2" -v b="$(now)" -v n="$1" 'BEGIN { printf "phase %s %.3f\n
 pin() { # values-file web-digest worker-digest
   awk -v reg="$REGISTRY" -v tag="$tag" -v web="$2" -v worker="$3" '
     /^image:/ { section = "web" } /^worker:/ { section = "worker" } /^[a-z]/ && !/^(image|worker):/ { section = "" }
-    section != "" && $1 == "repository:" { sub(/repository:.*/, "repository: " reg "/" (section == "web" ? "dassie" : "dassie-worker")) }
+    section != "" && $1 == "repository:" {
+      sub(/repository:.*/, "repository: " reg "/" (section == "web" ? "dassie" : "dassie-worker"))
+    }
     section != "" && $1 == "tag:" { sub(/tag:.*/, "tag: \"" tag "\"") }
     section != "" && $1 == "digest:" { sub(/digest:.*/, "digest: \"" (section == "web" ? web : worker) "\"") }
     { print }' "$1" > "$1.pinned" && mv "$1.pinned" "$1"
@@ -62,8 +69,10 @@ for v in $variants; do
   suffix=${v#=}
   docker run --rm --network none "$REGISTRY/hyrax-base:$tag$suffix" sh /app/samvera/bin/smoke >/dev/null
   docker run --rm --network none "$REGISTRY/hyrax-worker-base:$tag$suffix" sh /app/samvera/bin/smoke >/dev/null
-  docker run --rm --network none "$REGISTRY/dassie:$tag$suffix" sh -c 'sh /app/samvera/bin/smoke && test -f APP' >/dev/null
-  docker run --rm --network none "$REGISTRY/dassie-worker:$tag$suffix" sh -c 'sh /app/samvera/bin/smoke && test -f APP' >/dev/null
+  docker run --rm --network none "$REGISTRY/dassie:$tag$suffix" \
+    sh -c 'sh /app/samvera/bin/smoke && test -f APP' >/dev/null
+  docker run --rm --network none "$REGISTRY/dassie-worker:$tag$suffix" \
+    sh -c 'sh /app/samvera/bin/smoke && test -f APP' >/dev/null
 done
 phase smoke "$t"
 # The suite runs on the engine's own platform.
@@ -91,7 +100,8 @@ phase suite "$t"
 t=$(now)
 mkdir -p "$work/chart"
 cp -R "$project/chart/." "$work/chart/"
-sed -i "s/^version: .*/version: 3.7.4-nightly.$DATE/; s/^appVersion: .*/appVersion: \"$tag\"/" "$work/chart/hyrax/Chart.yaml"
+sed -i "s/^version: .*/version: 3.7.4-nightly.$DATE/; s/^appVersion: .*/appVersion: \"$tag\"/" \
+  "$work/chart/hyrax/Chart.yaml"
 "$helm" dependency build "$work/chart/hyrax" >/dev/null
 "$helm" lint --strict "$work/chart/hyrax" >/dev/null
 pin "$work/chart/hyrax/values.yaml" "" ""
@@ -105,7 +115,8 @@ for target in hyrax-base hyrax-worker-base dassie dassie-worker; do
   done
   if [ -n "$platforms" ]; then
     # shellcheck disable=SC2046
-    docker buildx imagetools create --tag "$REGISTRY/$target:$tag" $(for v in $variants; do echo "$REGISTRY/$target:$tag$v"; done) >/dev/null 2>&1
+    docker buildx imagetools create --tag "$REGISTRY/$target:$tag" \
+      $(for v in $variants; do echo "$REGISTRY/$target:$tag$v"; done) >/dev/null 2>&1
   fi
 done
 phase push "$t"

@@ -44,7 +44,8 @@ export function report(
   if (opts.target) {
     const ratio = base / opts.target.ms;
     console.log(
-      `  ${rows[0]!.name} / ${opts.target.name} (${opts.target.ms} ms) = ${ratio.toFixed(3)} ${ratio <= 1 ? "✓ within" : "✗ over"} target`,
+      `  ${rows[0]!.name} / ${opts.target.name} (${opts.target.ms} ms) = ${ratio.toFixed(3)} ` +
+        `${ratio <= 1 ? "✓ within" : "✗ over"} target`,
     );
   }
 }

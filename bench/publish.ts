@@ -176,10 +176,13 @@ async function comparePublish(c: Comparison): Promise<void> {
     console.log(`  ${phase.padEnd(12)} ${ch.toFixed(2).padStart(13)} ${base.toFixed(2).padStart(11)}`);
   }
   console.log(
-    `  ${"total".padEnd(12)} ${(median(results.chFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(13)} ${(median(results.baseFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(11)}`,
+    `  ${"total".padEnd(12)} ${(median(results.chFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(13)} ` +
+      `${(median(results.baseFirst.map((r) => r.ms)) / 1000).toFixed(2).padStart(11)}`,
   );
   console.log(
-    `  reruns: charthouse ${(median(results.chRerun) / 1000).toFixed(2)} s (blobs uploaded: ${results.chBlobs.join(", ")}), baseline ${(median(results.baseRerun) / 1000).toFixed(2)} s (blobs: ${results.baseBlobs.join(", ")})`,
+    `  reruns: charthouse ${(median(results.chRerun) / 1000).toFixed(2)} s (blobs uploaded: ` +
+      `${results.chBlobs.join(", ")}), baseline ${(median(results.baseRerun) / 1000).toFixed(2)} s (blobs: ` +
+      `${results.baseBlobs.join(", ")})`,
   );
   console.log(`first run: charthouse / equal-work baseline = ${first.toFixed(2)}`);
   console.log(`rerun: charthouse / equal-work baseline = ${rerun.toFixed(2)}`);

@@ -41,7 +41,9 @@ export function benchStart(): void {
     }
     const ratio = median(ratios);
     console.log(
-      `  ${name.padEnd(36)} ${median(own).toFixed(1).padStart(7)} ms  node -e '' ${median(node).toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(2)} (target ≤ ${targets[name]}) ${ratio <= targets[name]! ? "✓" : "✗"}`,
+      `  ${name.padEnd(36)} ${median(own).toFixed(1).padStart(7)} ms  node -e '' ` +
+        `${median(node).toFixed(1).padStart(6)} ms  ratio ${ratio.toFixed(2)} (target ≤ ${targets[name]}) ` +
+        `${ratio <= targets[name]! ? "✓" : "✗"}`,
     );
   }
 }

@@ -52,7 +52,8 @@ export async function benchSync(): Promise<void> {
       { name: "reference: the tag list alone", ms: listMs },
     ]);
     console.log(
-      `  HTTP requests of one check: ${requests} (tag-list pages ${pages} + manifest reads ${requests - pages}; target ≤ pages + 1) ${requests <= pages + 1 ? "✓" : "✗"}`,
+      `  HTTP requests of one check: ${requests} (tag-list pages ${pages} + manifest reads ${requests - pages}; ` +
+        `target ≤ pages + 1) ${requests <= pages + 1 ? "✓" : "✗"}`,
     );
   } finally {
     await proxy.stop();

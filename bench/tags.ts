@@ -43,7 +43,11 @@ export async function benchTags(): Promise<void> {
       2,
     );
     // As a process, like skopeo is: node starting, loading the client, listing.
-    const script = `import { RegistryClient } from ${JSON.stringify(fileURLToPath(new URL("../src/registry/index.js", import.meta.url)))}; const t = await new RegistryClient().listTags(${JSON.stringify(repo)}); if (t.length !== ${TAGS}) process.exit(1);`;
+    const registryModule = JSON.stringify(fileURLToPath(new URL("../src/registry/index.js", import.meta.url)));
+    const script =
+      `import { RegistryClient } from ${registryModule}; ` +
+      `const t = await new RegistryClient().listTags(${JSON.stringify(repo)}); ` +
+      `if (t.length !== ${TAGS}) process.exit(1);`;
     const asProcess = measure(() => void execFileSync(process.execPath, ["--input-type=module", "-e", script]), 9, 2);
     const skopeo = measure(
       () => {
@@ -67,7 +71,8 @@ export async function benchTags(): Promise<void> {
     const ratio = inProcess / skopeo;
     console.log(`  charthouse / skopeo = ${ratio.toFixed(2)} (target ≤ 1.2) ${ratio <= 1.2 ? "✓" : "✗"}`);
     console.log(
-      `  listing work without startup: charthouse ${(asProcess - nodeStartup).toFixed(1)} ms (module loading included), skopeo ${(skopeo - skopeoStartup).toFixed(1)} ms`,
+      `  listing work without startup: charthouse ${(asProcess - nodeStartup).toFixed(1)} ms (module loading ` +
+        `included), skopeo ${(skopeo - skopeoStartup).toFixed(1)} ms`,
     );
   } finally {
     await registry.stop();

@@ -25,16 +25,19 @@ RUN mkdir -p /data && dd if=/dev/urandom of=/data/base.bin bs=1M count=40 2>/dev
 CMD ["sh", "/app/samvera/bin/web"]
 
 FROM hyrax-base AS hyrax-worker-base
-RUN dd if=/dev/urandom of=/data/worker.bin bs=1M count=20 2>/dev/null && for i in 1 2 3; do gzip -9 -c /data/worker.bin > /dev/null; done
+RUN dd if=/dev/urandom of=/data/worker.bin bs=1M count=20 2>/dev/null \\
+ && for i in 1 2 3; do gzip -9 -c /data/worker.bin > /dev/null; done
 CMD ["sh", "/app/samvera/bin/worker"]
 
 FROM hyrax-base AS dassie
 COPY dassie/ ./
-RUN dd if=/dev/urandom of=/data/dassie.bin bs=1M count=20 2>/dev/null && for i in 1 2 3; do gzip -9 -c /data/dassie.bin > /dev/null; done && echo "dassie" > APP
+RUN dd if=/dev/urandom of=/data/dassie.bin bs=1M count=20 2>/dev/null \\
+ && for i in 1 2 3; do gzip -9 -c /data/dassie.bin > /dev/null; done && echo "dassie" > APP
 
 FROM hyrax-worker-base AS dassie-worker
 COPY dassie/ ./
-RUN dd if=/dev/urandom of=/data/dassie-worker.bin bs=1M count=20 2>/dev/null && for i in 1 2 3; do gzip -9 -c /data/dassie-worker.bin > /dev/null; done && echo "dassie-worker" > APP
+RUN dd if=/dev/urandom of=/data/dassie-worker.bin bs=1M count=20 2>/dev/null \\
+ && for i in 1 2 3; do gzip -9 -c /data/dassie-worker.bin > /dev/null; done && echo "dassie-worker" > APP
 `;
 
 type Span = { kind: "process" | "http"; what: string; start: number; end: number };
@@ -143,16 +146,21 @@ export async function benchWork(): Promise<void> {
       });
     }
     console.log(
-      `\npublish --nightly of examples/hyrax with real build work (generated), fresh process, caches cold, ${RUNS} runs, medians`,
+      `\npublish --nightly of examples/hyrax with real build work (generated), fresh process, caches cold, ${RUNS} ` +
+        "runs, medians",
     );
     for (const [n, r] of rows.entries()) {
       console.log(
-        `  run ${n + 1}: wall ${(r.wall / 1000).toFixed(2)} s; docker/helm/registry work in flight ${((r.wall - r.own) / 1000).toFixed(2)} s (${r.processes} processes, ${r.http} HTTP requests; ${(r.sum / 1000).toFixed(2)} s summed); builds ${(r.build / 1000).toFixed(2)} s; layers ${r.layersMb.toFixed(1)} MB; charthouse alone ${(r.own / 1000).toFixed(3)} s`,
+        `  run ${n + 1}: wall ${(r.wall / 1000).toFixed(2)} s; docker/helm/registry work in flight ` +
+          `${((r.wall - r.own) / 1000).toFixed(2)} s (${r.processes} processes, ${r.http} HTTP requests; ` +
+          `${(r.sum / 1000).toFixed(2)} s summed); builds ${(r.build / 1000).toFixed(2)} s; layers ` +
+          `${r.layersMb.toFixed(1)} MB; charthouse alone ${(r.own / 1000).toFixed(3)} s`,
       );
     }
     const share = median(rows.map((r) => r.own / r.wall));
     console.log(
-      `charthouse's own time (nothing of docker, helm or the registry in flight) / wall time = ${(share * 100).toFixed(1)} % (target ≤ ${TARGET * 100} %) ${share <= TARGET ? "✓" : "✗"}`,
+      "charthouse's own time (nothing of docker, helm or the registry in flight) / wall time = " +
+        `${(share * 100).toFixed(1)} % (target ≤ ${TARGET * 100} %) ${share <= TARGET ? "✓" : "✗"}`,
     );
   } finally {
     await registry.stop();

@@ -145,7 +145,8 @@ try {
         { encoding: "utf8" },
       );
       process.stdout.write(
-        `  $ skopeo inspect --raw --tls-verify=false --creds demo:… docker://${reference}\n${JSON.stringify(JSON.parse(raw), null, 2).replace(/^/gm, "    ")}\n`,
+        `  $ skopeo inspect --raw --tls-verify=false --creds demo:… docker://${reference}\n` +
+          `${JSON.stringify(JSON.parse(raw), null, 2).replace(/^/gm, "    ")}\n`,
       );
       const arm64 = (
         JSON.parse(raw) as { manifests: { digest: string; platform: { architecture: string } }[] }
@@ -202,7 +203,8 @@ try {
       if (verified.code !== 0 || checked.code !== 0) code = 1;
     }
     process.stdout.write(
-      `  $ helm pull oci://${registry.host}/samvera/charts/hyrax --devel --plain-http   # after: helm registry login ${registry.host} -u demo --plain-http\n` +
+      `  $ helm pull oci://${registry.host}/samvera/charts/hyrax --devel --plain-http   # after: helm registry login ` +
+        `${registry.host} -u demo --plain-http\n` +
         `  nightly images are tagged nightly-${date} and nightly; run it again and it has nothing to do.\n`,
     );
     if (keep) {

@@ -48,12 +48,14 @@ export async function runUpdaterDemo(): Promise<number> {
   let registry: LocalRegistry | undefined;
   try {
     say(
-      "starting a Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, controller-manager, scheduler, one kwok node …",
+      "starting a Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, controller-manager, scheduler, one " +
+        "kwok node …",
     );
     const started = Date.now();
     [cluster, registry] = await Promise.all([startControlPlane(), startRegistry()]);
     say(
-      `control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server} (node ${cluster.nodes.join(", ")}: kwok runs no container); registry at ${registry.host}`,
+      `control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server} (node ` +
+        `${cluster.nodes.join(", ")}: kwok runs no container); registry at ${registry.host}`,
     );
     const admin = clusterEnv(cluster.kubeconfig, join(work, "admin"));
     const chart = `${registry.host}/charts/shelf`;
@@ -71,7 +73,8 @@ export async function runUpdaterDemo(): Promise<number> {
     writeFileSync(join(work, "role.yaml"), role.stdout);
 
     say(
-      "installing the updater chart (deploy/updater) in namespace ops, following release shelf in namespace shop on the nightly channel",
+      "installing the updater chart (deploy/updater) in namespace ops, following release shelf in namespace shop on " +
+        "the nightly channel",
     );
     await cluster.kubectl(["create", "namespace", "ops"]);
     await cluster.kubectl(["create", "namespace", "shop"]);
@@ -122,7 +125,8 @@ export async function runUpdaterDemo(): Promise<number> {
         .items[0];
       const args = pod.spec.containers[0].args as string[];
       say(
-        `the CronJob's Job ${job}: pod ${pod.metadata.name} scheduled on ${pod.spec.nodeName}; running its command as ServiceAccount ${ACCOUNT}:`,
+        `the CronJob's Job ${job}: pod ${pod.metadata.name} scheduled on ${pod.spec.nodeName}; running its command ` +
+          `as ServiceAccount ${ACCOUNT}:`,
       );
       show(`$ charthouse ${args.join(" ")}`);
       const result = await charthouse(args, asUpdater);

@@ -24,6 +24,8 @@ await build({
   alias: { yaml: join(dirname(createRequire(import.meta.url).resolve("yaml/package.json")), "browser/index.js") },
   logLevel: "warning",
   banner: {
-    js: 'import { createRequire as __charthouseRequire } from "node:module"; const require = __charthouseRequire(import.meta.url);',
+    js:
+      'import { createRequire as __charthouseRequire } from "node:module"; const require = ' +
+      "__charthouseRequire(import.meta.url);",
   },
 });

@@ -27,7 +27,9 @@ export async function bundle() {
     target: "node20",
     legalComments: "none",
     banner: {
-      js: `${banner}\nimport { createRequire as __charthouseRequire } from "node:module";\nconst require = __charthouseRequire(import.meta.url);`,
+      js:
+        `${banner}\nimport { createRequire as __charthouseRequire } from "node:module";\n` +
+        "const require = __charthouseRequire(import.meta.url);",
     },
     logLevel: "silent",
   });

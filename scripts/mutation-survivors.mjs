@@ -41,7 +41,9 @@ if (process.env.KEYS) {
   const cell = (t) => t.replaceAll("|", "\\|").replaceAll("`", "'");
   for (const r of rows)
     console.log(
-      `| ${r.file.replace(/^src\//, "")}:${r.line} | ${r.mutator}${r.status === "NoCoverage" ? " (not covered)" : ""} | \`${cell(r.replacement)}\` | ${cell(r.reason)} |`,
+      `| ${r.file.replace(/^src\//, "")}:${r.line} | ` +
+        `${r.mutator}${r.status === "NoCoverage" ? " (not covered)" : ""} | \`${cell(r.replacement)}\` | ` +
+        `${cell(r.reason)} |`,
     );
   const missing = rows.filter((r) => r.reason === "?").length;
   console.error(`${rows.length} survivors listed; ${missing} without a reason`);

@@ -83,7 +83,8 @@ export class ConfigProblemsError extends ConfigError {
     formatted: readonly string[],
   ) {
     super(
-      `${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${formatted.map((l) => `  ${l}`).join("\n")}`,
+      `${file} has ${problems.length} ` +
+        `problem${problems.length === 1 ? "" : "s"}:\n${formatted.map((l) => `  ${l}`).join("\n")}`,
     );
   }
 }

@@ -421,7 +421,9 @@ export interface ChartStage {
 	/** Every staged file's modification time (ISO 8601): the commit's. */
 	readonly time: string;
 }
-/** A Chart.lock `helm dependency build` generated carries the wall clock, which is packaged: give it the stage's time. */
+/**
+ * A Chart.lock `helm dependency build` generated carries the wall clock, which is packaged: give it the stage's time.
+ */
 export declare function settleChartLock(text: string, time: string): string;
 /** Rewrites a packaged chart in place so the same chart always gives the same bytes (see canonicalPackageBytes). */
 export declare function canonicalizePackage(file: string): void;
@@ -726,7 +728,10 @@ export declare class StepFailed extends Error {
 	static cancelled(): StepFailed;
 }
 interface SettleOptions {
-	/** How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25 ms–2 s. */
+	/**
+	 * How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25
+	 * ms–2 s.
+	 */
 	readonly settleMs?: number;
 	/** Re-read rounds at most. */
 	readonly rounds: number;
@@ -786,7 +791,10 @@ export interface RunResult {
 	}[];
 	/** What the signing steps signed and attested (none when the run had no key). */
 	readonly signed: readonly Signed[];
-	/** Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went with the run. */
+	/**
+	 * Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went
+	 * with the run.
+	 */
 	readonly packages: readonly string[];
 	readonly steps: readonly StepRecord[];
 	/** Time spent outside the steps: the preflights before them, the alias settle round after them. */

@@ -14,7 +14,8 @@ if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
   if ! command -v update-binfmts >/dev/null || [ ! -e /usr/share/binfmts/qemu-aarch64 ]; then
     echo "emulation: installing qemu-user-static binfmt-support"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-user-static binfmt-support >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      qemu-user-static binfmt-support >/dev/null
   fi
   update-binfmts --enable qemu-aarch64
 fi
@@ -30,4 +31,5 @@ if [ ! -x "$cache/bin/busybox" ]; then
   rm -rf "$work" "$cache"
   mv "$cache.partial" "$cache"
 fi
-echo "emulation: qemu-aarch64 registered ($(sed -n 's/^flags: //p' /proc/sys/fs/binfmt_misc/qemu-aarch64)), arm64 busybox at $cache/bin/busybox"
+echo "emulation: qemu-aarch64 registered ($(sed -n 's/^flags: //p' /proc/sys/fs/binfmt_misc/qemu-aarch64))," \
+  "arm64 busybox at $cache/bin/busybox"

@@ -61,7 +61,8 @@ function sh(args, cwd, env = {}) {
 
 /** The published version a local replace (`=> ./staging/src/k8s.io/api`) stands for. */
 function publishedVersion(name, version, path) {
-  if (name === "kubernetes" && path.startsWith("k8s.io/")) return version.replace(/^v1\./, "v0."); // staging: v1.34.4 → v0.34.4
+  // staging: v1.34.4 → v0.34.4
+  if (name === "kubernetes" && path.startsWith("k8s.io/")) return version.replace(/^v1\./, "v0.");
   return version; // etcd's sibling modules are released in lock step
 }
 
@@ -101,7 +102,10 @@ function ldflags(name, tool) {
   if (name === "kubernetes") {
     const [major, minor] = tool.version.replace(/^v/, "").split(".");
     const p = "k8s.io/component-base/version";
-    return `-s -w -X ${p}.gitVersion=${tool.version} -X ${p}.gitMajor=${major} -X ${p}.gitMinor=${minor} -X ${p}.gitTreeState=clean`;
+    return (
+      `-s -w -X ${p}.gitVersion=${tool.version} -X ${p}.gitMajor=${major} -X ${p}.gitMinor=${minor} -X ` +
+      `${p}.gitTreeState=clean`
+    );
   }
   if (name === "buildx") return `-s -w -X github.com/docker/buildx/version.Version=${tool.version}`;
   if (name === "kwok") return `-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${tool.version.replace(/^v/, "")}`;

@@ -113,7 +113,9 @@ export function pinSettings(chart: ChartPlan, digests: ReadonlyMap<string, strin
   });
 }
 
-/** A Chart.lock `helm dependency build` generated carries the wall clock, which is packaged: give it the stage's time. */
+/**
+ * A Chart.lock `helm dependency build` generated carries the wall clock, which is packaged: give it the stage's time.
+ */
 export function settleChartLock(text: string, time: string): string {
   const doc = parseDocument(text);
   if (!doc.has("generated")) return text;

@@ -1,5 +1,5 @@
-import { daggerCall, INSTALL_DAGGER, type CiOptions } from "./options.js";
-import { circleTagFilter } from "../plan/formats.js";
+import { daggerCall, INSTALL_DAGGER, yamlEntry, type CiOptions } from "./options.js";
+import { circleTagFilters } from "../plan/formats.js";
 
 /**
  * .circleci/config.yml: branches and pull requests run the gates only; the scheduled
@@ -10,6 +10,8 @@ export function circleciConfig(o: CiOptions): string {
   const extra = (o.extraTests ?? [])
     .map((command) => `      - run:\n          name: ${command}\n          command: ${command}\n`)
     .join("");
+  const credentials = ['--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"];
+  const publish = (args: string[]) => yamlEntry(10, "command", daggerCall('"$CIRCLE_SHA1"', "publish", args));
   return `# Written by charthouse: gates on every branch and pull request, a nightly publish on the
 # scheduled pipeline named "nightly", a release on every tag matching charthouse.yaml's policy.
 # Registry credentials come from the CircleCI context "charthouse-publish" (REGISTRY_USERNAME,
@@ -39,7 +41,7 @@ jobs:
 ${extra}      - install-dagger
       - run:
           name: Every gate, nothing pushed
-          command: ${daggerCall('"$CIRCLE_SHA1"', "publish", ["--dry-run"])}
+${publish(["--dry-run"])}
   publish-nightly:
     executor: dagger
     steps:
@@ -47,7 +49,7 @@ ${extra}      - install-dagger
       - install-dagger
       - run:
           name: Publish nightly
-          command: ${daggerCall('"$CIRCLE_SHA1"', "publish", ["--nightly", '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
+${publish(["--nightly", ...credentials])}
   publish-release:
     executor: dagger
     steps:
@@ -55,7 +57,7 @@ ${extra}      - install-dagger
       - install-dagger
       - run:
           name: Publish the release of $CIRCLE_TAG
-          command: ${daggerCall('"$CIRCLE_SHA1"', "publish", ['--tag "$CIRCLE_TAG"', '--registry-username "$REGISTRY_USERNAME"', "--registry-password env://REGISTRY_TOKEN"])}
+${publish(['--tag "$CIRCLE_TAG"', ...credentials])}
 
 workflows:
   gates:
@@ -75,7 +77,10 @@ workflows:
             branches:
               ignore: /.*/
             tags:
-              only: ${circleTagFilter(o.policy)}
+              only:
+${circleTagFilters(o.policy)
+  .map((filter) => `                - ${filter}`)
+  .join("\n")}
   nightly:
     when:
       and:

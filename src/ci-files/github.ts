@@ -1,4 +1,4 @@
-import { daggerCall, INSTALL_DAGGER, type CiOptions } from "./options.js";
+import { daggerCall, INSTALL_DAGGER, yamlEntry, type CiOptions } from "./options.js";
 import { githubTagGlobs } from "../plan/formats.js";
 
 /**
@@ -14,6 +14,7 @@ export function githubWorkflow(o: CiOptions): string {
 `;
   const extra = (o.extraTests ?? []).map((command) => `      - run: ${command}\n`).join("");
   const credentials = ['--registry-username "$GITHUB_ACTOR"', "--registry-password env://GITHUB_TOKEN"];
+  const publish = (args: string[]) => yamlEntry(8, "run", daggerCall('"$GITHUB_SHA"', "publish", args));
   return `# Written by charthouse: gates on pull requests, a nightly publish on the schedule, a release
 # on every pushed tag matching charthouse.yaml's policy.
 name: charthouse
@@ -38,7 +39,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
 ${extra}${install}      - name: Every gate, nothing pushed
-        run: ${daggerCall('"$GITHUB_SHA"', "publish", ["--dry-run"])}
+${publish(["--dry-run"])}
 
   publish-nightly:
     if: github.event_name == 'schedule'
@@ -53,7 +54,7 @@ ${extra}${install}      - name: Every gate, nothing pushed
     steps:
       - uses: actions/checkout@v4
 ${install}      - name: Publish nightly
-        run: ${daggerCall('"$GITHUB_SHA"', "publish", ["--nightly", ...credentials])}
+${publish(["--nightly", ...credentials])}
         env:
           GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
 
@@ -69,7 +70,7 @@ ${install}      - name: Publish nightly
     steps:
       - uses: actions/checkout@v4
 ${install}      - name: Publish the release
-        run: ${daggerCall('"$GITHUB_SHA"', "publish", ['--tag "$TAG"', ...credentials])}
+${publish(['--tag "$TAG"', ...credentials])}
         env:
           # Through the environment, never spliced into the script.
           TAG: \${{ github.ref_name }}

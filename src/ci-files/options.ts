@@ -24,3 +24,22 @@ export function daggerCall(commit: string, fn: string, args: readonly string[]):
 
 /** The Dagger CLI installed where the next step finds it: /usr/local/bin, already on PATH. */
 export const INSTALL_DAGGER = "curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin sudo -E sh";
+
+/**
+ * `key: value` indented by `indent`, or, when that line would pass 120 characters, `key: >-` with the value folded
+ * before its options (` --flag`): YAML reads the folded lines back as the same one-line string, so CI runs the very
+ * same command, and a person reads it without scrolling.
+ */
+export function yamlEntry(indent: number, key: string, value: string): string {
+  const pad = " ".repeat(indent);
+  const line = `${pad}${key}: ${value}`;
+  // Folding turns each line break into one space: only a value with single spaces and none at its ends folds back.
+  if (line.length <= 120 || /\s\s|^\s|\s$|\n/.test(value)) return line;
+  const folded: string[] = [];
+  for (const part of value.split(/ (?=--)/)) {
+    const last = folded.length - 1;
+    if (last >= 0 && pad.length + 2 + folded[last]!.length + 1 + part.length <= 120) folded[last] += ` ${part}`;
+    else folded.push(part);
+  }
+  return [`${pad}${key}: >-`, ...folded.map((part) => `${pad}  ${part}`)].join("\n");
+}

@@ -49,7 +49,8 @@ export function exitCodesHelp(command: string): string {
     command === "" ? !c.commands.every((n) => n === "sync" || n === "updater-role") : c.commands.includes(command),
   );
   const width = Math.max(...own.map((c) => String(c.code).length));
-  return `\nExit codes${command === "" ? " (sync has its own: charthouse sync --help)" : ""}:\n${own.map((c) => `  ${String(c.code).padEnd(width)}  ${c.text}`).join("\n")}`;
+  const note = command === "" ? " (sync has its own: charthouse sync --help)" : "";
+  return `\nExit codes${note}:\n${own.map((c) => `  ${String(c.code).padEnd(width)}  ${c.text}`).join("\n")}`;
 }
 
 type Register = (program: Command, io: CliIo, setExitCode: (code: number) => void, cluster?: Cluster) => Promise<void>;
@@ -74,7 +75,10 @@ const MODULE_OF: Readonly<Record<string, string>> = {
   "updater-role": "sync",
 };
 
-/** The `charthouse` command line; each command parses, calls the library, renders. `argv` picks the command module to load. */
+/**
+ * The `charthouse` command line; each command parses, calls the library, renders. `argv` picks the command module to
+ * load.
+ */
 export async function createProgram(
   io: CliIo,
   cluster?: Cluster,

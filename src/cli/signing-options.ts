@@ -20,12 +20,14 @@ export function addSigningOptions(command: Command): Command {
   return command
     .option(
       "--signing-key <file>",
-      "sign every pushed image and chart with this cosign private key (cosign generate-key-pair); its password from $CHARTHOUSE_SIGNING_PASSWORD. Default: the PEM in $CHARTHOUSE_SIGNING_KEY",
+      "sign every pushed image and chart with this cosign private key (cosign generate-key-pair); its password from " +
+        "$CHARTHOUSE_SIGNING_PASSWORD. Default: the PEM in $CHARTHOUSE_SIGNING_KEY",
     )
     .option("--signing-key-stdin", "read the cosign private key (PEM) from stdin")
     .option(
       "--gpg-keyring <file>",
-      "also sign every chart with helm provenance (.prov): a legacy GnuPG secret keyring (gpg --export-secret-keys); passphrase from $CHARTHOUSE_GPG_PASSPHRASE",
+      "also sign every chart with helm provenance (.prov): a legacy GnuPG secret keyring (gpg --export-secret-keys); " +
+        "passphrase from $CHARTHOUSE_GPG_PASSPHRASE",
     )
     .option("--gpg-key <name>", "the key in --gpg-keyring to sign with (its name, email or fingerprint)");
 }
@@ -49,11 +51,13 @@ export async function readSigningKeys(opts: SigningOptions, io: CliIo): Promise<
     );
   if (opts.signingKeyStdin && opts.registryPasswordStdin)
     throw new ConfigError(
-      "--signing-key-stdin and --registry-password-stdin both read stdin: give one of them by its environment variable instead",
+      "--signing-key-stdin and --registry-password-stdin both read stdin: give one of them by its environment " +
+        "variable instead",
     );
   if (Boolean(opts.gpgKeyring) !== Boolean(opts.gpgKey))
     throw new ConfigError(
-      `helm provenance needs both --gpg-keyring and --gpg-key; ${opts.gpgKeyring ? "--gpg-key" : "--gpg-keyring"} is missing`,
+      `helm provenance needs both --gpg-keyring and --gpg-key; ${opts.gpgKeyring ? "--gpg-key" : "--gpg-keyring"} is ` +
+        "missing",
     );
 
   let cosign: SigningKeys["cosign"];
@@ -61,14 +65,16 @@ export async function readSigningKeys(opts: SigningOptions, io: CliIo): Promise<
     const password = env.CHARTHOUSE_SIGNING_PASSWORD ?? env.COSIGN_PASSWORD;
     if (password === undefined)
       throw new ConfigError(
-        `a cosign signing key was given (${sources[0]}) without its password: set CHARTHOUSE_SIGNING_PASSWORD (empty for a key made without one)`,
+        `a cosign signing key was given (${sources[0]}) without its password: set CHARTHOUSE_SIGNING_PASSWORD (empty ` +
+          "for a key made without one)",
       );
     let key: { pem: Secret } | { file: string };
     if (opts.signingKey) {
       const file = resolve(io.cwd, opts.signingKey);
       if (!existsSync(file))
         throw new ConfigError(
-          `--signing-key ${opts.signingKey}: no such file. Make a key pair with \`cosign generate-key-pair\` (docs/signing.md)`,
+          `--signing-key ${opts.signingKey}: no such file. Make a key pair with \`cosign generate-key-pair\` ` +
+            "(docs/signing.md)",
         );
       checkPem(readFileSync(file, "utf8"), `--signing-key ${opts.signingKey}`);
       key = { file };
@@ -85,7 +91,8 @@ export async function readSigningKeys(opts: SigningOptions, io: CliIo): Promise<
     const keyring = resolve(io.cwd, opts.gpgKeyring);
     if (!existsSync(keyring))
       throw new ConfigError(
-        `--gpg-keyring ${opts.gpgKeyring}: no such file. Export one with \`gpg --export-secret-keys KEY > secring.gpg\` (docs/signing.md)`,
+        `--gpg-keyring ${opts.gpgKeyring}: no such file. Export one with \`gpg --export-secret-keys KEY > ` +
+          "secring.gpg` (docs/signing.md)",
       );
     const passphrase = env.CHARTHOUSE_GPG_PASSPHRASE;
     if (passphrase === undefined)

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** charthouse's version: from its package.json, found above this file (src/cli in a checkout, dist/src/cli when installed). */
+/**
+ * charthouse's version: from its package.json, found above this file (src/cli in a checkout, dist/src/cli when
+ * installed).
+ */
 export function charthouseVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {

@@ -444,7 +444,10 @@ function checkUnique(values: string[], pathOf: (index: number) => FieldPath, wha
   });
 }
 
-/** A tag pattern must hold each required placeholder exactly once, an optional one at most once, and no others. True when it does. */
+/**
+ * A tag pattern must hold each required placeholder exactly once, an optional one at most once, and no others. True
+ * when it does.
+ */
 function checkPattern(
   pattern: string,
   path: FieldPath,
@@ -463,7 +466,8 @@ function checkPattern(
       problems.add(
         path,
         `tag pattern "${pattern}" must contain {${name}} exactly once${why}`,
-        `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`,
+        `write it like ${known.map((r) => `{${r}}`).join("-")}, e.g. ` +
+          `${path.at(-1) === "releaseTag" ? "v{version}" : "{chart}-chart-v{version}"}`,
       );
     }
   }
@@ -498,8 +502,10 @@ function checkUnambiguous(
   if (both) {
     problems.add(
       ["policy", "chartReleaseTag"],
-      `"${policy.chartReleaseTag}" with releaseTag "${policy.releaseTag}" reads the tag ${both} as a release and as a chart release`,
-      'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"',
+      `"${policy.chartReleaseTag}" with releaseTag "${policy.releaseTag}" reads the tag ${both} as a release and as ` +
+        "a chart release",
+      'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: ' +
+        '"{chart}-chart-v{version}"',
     );
   }
 }
@@ -510,7 +516,8 @@ function checkRegistryHost(registry: string, problems: Problems): void {
   if (first.includes(".") || first.includes(":") || first === "localhost") return;
   problems.add(
     ["registry"],
-    `"${registry}" has no registry host: docker would push it to Docker Hub (docker.io/${registry}) while charthouse would read https://${first}`,
+    `"${registry}" has no registry host: docker would push it to Docker Hub (docker.io/${registry}) while charthouse ` +
+      `would read https://${first}`,
     `name the registry, e.g. registry: ghcr.io/${registry} (or docker.io/${registry} for Docker Hub)`,
   );
 }
@@ -521,9 +528,13 @@ const CHART_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** An OCI repository path: lowercase components separated by '.', '_', '__' or '-', joined by '/'. */
 const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const REPOSITORY_FIX =
-  "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. samvera/dassie";
+  "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. " +
+  "samvera/dassie";
 
-/** Every repository the config publishes to is a valid OCI name, at most 255 characters with the registry, and only one artifact's. */
+/**
+ * Every repository the config publishes to is a valid OCI name, at most 255 characters with the registry, and only one
+ * artifact's.
+ */
 function checkRepositories(
   registry: string,
   images: readonly ImageConfig[],

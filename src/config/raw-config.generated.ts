@@ -20,7 +20,8 @@ export type Command1 = string[];
 export type Command2 = string[];
 
 /**
- * What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.
+ * What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release
+ * policy.
  */
 export interface RawConfig {
   $schema?: string;
@@ -91,7 +92,8 @@ export interface RawTest {
   env?: StringMap1;
   services?: RawService[];
   /**
-   * Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret.
+   * Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle].
+   * Keyed by registry and path: never by date or secret.
    */
   caches?: string[];
 }
@@ -108,7 +110,8 @@ export interface RawService {
    */
   image: string;
   /**
-   * Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.
+   * Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it
+   * to listen.
    */
   port?: number;
   env?: StringMap1;
@@ -154,7 +157,8 @@ export interface RawPolicy {
    */
   releaseTag?: string;
   /**
-   * Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}.
+   * Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts.
+   * Default: {chart}-chart-v{version}.
    */
   chartReleaseTag?: string;
   /**

@@ -71,7 +71,8 @@ function toProblem(error: ErrorObject): SchemaProblem {
       const unquoted =
         params.type === "string" && typeof error.data === "object" && error.data !== null && !Array.isArray(error.data);
       const fix = unquoted
-        ? `quote it: ${String(path.at(-1))}: "{${Object.keys(error.data as object)[0] ?? "…"}}…" (unquoted braces are a YAML mapping)`
+        ? `quote it: ${String(path.at(-1))}: "{${Object.keys(error.data as object)[0] ?? "…"}}…" (unquoted braces ` +
+          "are a YAML mapping)"
         : `write ${field} as ${article(String(params.type))}`;
       return { path, atKey: false, message: `must be ${article(String(params.type))}`, fix };
     }

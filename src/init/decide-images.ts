@@ -22,7 +22,9 @@ export type ImageDecision =
       readonly images: readonly DecidedImage[];
       /** Builds left out, each with its reason (a target no Dockerfile defines, an image pushed only for the tests). */
       readonly left: readonly string[];
-      /** Repositories the workflows push that are not published (stale or test-only): values naming them are not pinned. */
+      /**
+       * Repositories the workflows push that are not published (stale or test-only): values naming them are not pinned.
+       */
       readonly unpublished: readonly string[];
     }
   | { readonly ok: false; readonly reason: string };
@@ -49,14 +51,16 @@ export function decideImages(
     const what = b.repositories[0] ?? b.target ?? "an image";
     if (!stages(b)) {
       left.push(
-        `${at(b.from)}: target ${b.target} (${what}) is no stage of ${normalize(b.file ?? join(b.context ?? ".", "Dockerfile"))}; left out (stale)`,
+        `${at(b.from)}: target ${b.target} (${what}) is no stage of ` +
+          `${normalize(b.file ?? join(b.context ?? ".", "Dockerfile"))}; left out (stale)`,
       );
       unpublished.push(...b.repositories);
     } else if (!b.pushes) {
       left.push(`${at(b.from)}: ${what} is built without being pushed; not published`);
     } else if (b.feedsTest) {
       left.push(
-        `${at(b.from)}: ${what} is pushed for CI, to feed the tests; not published (charthouse's test gate builds what it tests)`,
+        `${at(b.from)}: ${what} is pushed for CI, to feed the tests; not published (charthouse's test gate builds ` +
+          "what it tests)",
       );
       unpublished.push(...b.repositories);
     } else kept.push(b);
@@ -82,7 +86,10 @@ export function decideImages(
     if (targets.length > 1) {
       return {
         ok: false,
-        reason: `${key.replace(/^target:/, "")} is built from targets ${group.map((b) => `${b.target ?? "(none)"} (${at(b.from)})`).join(" and ")}: init cannot tell which one to publish; make the workflows agree, or write charthouse.yaml by hand`,
+        reason:
+          `${key.replace(/^target:/, "")} is built from targets ` +
+          `${group.map((b) => `${b.target ?? "(none)"} (${at(b.from)})`).join(" and ")}: init cannot tell which one ` +
+          "to publish; make the workflows agree, or write charthouse.yaml by hand",
       };
     }
   }
@@ -91,7 +98,9 @@ export function decideImages(
   if (hosts.length > 1) {
     return {
       ok: false,
-      reason: `the workflows publish to ${hosts.length} registries (${repositories.join(", ")}): charthouse publishes to one; choose it and write charthouse.yaml's registry by hand`,
+      reason:
+        `the workflows publish to ${hosts.length} registries (${repositories.join(", ")}): charthouse ` +
+        "publishes to one; choose it and write charthouse.yaml's registry by hand",
     };
   }
   const namespace = commonNamespace(repositories);
@@ -132,7 +141,10 @@ export function decideImages(
   return { ok: true, ...(registry ? { registry } : {}), images, left, unpublished: [...new Set(unpublished)] };
 }
 
-/** The path all repositories share, less their own last part: `ghcr.io/samvera/hyrax` for `…/hyrax/dassie` and `…/hyrax/hyrax-base`. */
+/**
+ * The path all repositories share, less their own last part: `ghcr.io/samvera/hyrax` for `…/hyrax/dassie` and
+ * `…/hyrax/hyrax-base`.
+ */
 function commonNamespace(repositories: readonly string[]): string | undefined {
   if (!repositories.length) return undefined;
   const split = repositories.map((r) => r.split("/").slice(0, -1));

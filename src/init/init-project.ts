@@ -40,7 +40,8 @@ export function initFiles(o: InitOptions): Record<string, string> {
 export function planInit(o: InitOptions): InitPlan {
   if (!statSync(o.root, { throwIfNoEntry: false })?.isDirectory()) {
     throw new ConfigError(
-      `${o.root} is not a directory: run charthouse init in the project's directory, or name it (charthouse init path/to/project)`,
+      `${o.root} is not a directory: run charthouse init in the project's directory, or name it (charthouse init ` +
+        "path/to/project)",
     );
   }
   const facts = detectProject(o.root);
@@ -95,7 +96,8 @@ export function initProject(o: InitOptions): InitPlan & { readonly written: stri
   const existing = Object.keys(files).filter((path) => existsSync(join(o.root, path)));
   if (existing.length && !o.force) {
     throw new ConfigError(
-      `${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Move them aside, or pass --force to overwrite them`,
+      `${existing.join(", ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Move them ` +
+        "aside, or pass --force to overwrite them",
     );
   }
   for (const [path, content] of Object.entries(files)) {

@@ -8,14 +8,20 @@ import { composeRuns, shellWords, type ComposeRun } from "./learn-workflows.js";
 
 export interface LearnedService {
   readonly name: string;
-  /** Its image reference; for a service built from this repository, the build's target instead (`built`), which init maps to a published image. */
+  /**
+   * Its image reference; for a service built from this repository, the build's target instead (`built`), which init
+   * maps to a published image.
+   */
   readonly image: string;
   readonly built?: { readonly target?: string };
   readonly port?: number;
   readonly env: Readonly<Record<string, string>>;
   readonly command?: readonly string[];
   readonly ready?: readonly string[];
-  /** How long compose would wait for the healthcheck (start_period + interval × retries), when longer than charthouse's 120 s. */
+  /**
+   * How long compose would wait for the healthcheck (start_period + interval × retries), when longer than charthouse's
+   * 120 s.
+   */
   readonly readyTimeoutSeconds?: number;
   readonly from: Origin;
 }
@@ -95,7 +101,8 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
     const v = interpolate(String(text), env);
     if (!v.ok)
       notes.push(
-        `${at(from)}: ${where} uses ${v.unknown.map((u) => `\${${u}}`).join(", ")}, which neither .env nor a default sets; left out`,
+        `${at(from)}: ${where} uses ${v.unknown.map((u) => `\${${u}}`).join(", ")}, which neither .env nor a default ` +
+          "sets; left out",
       );
     return v.ok ? v.value : undefined;
   };
@@ -106,8 +113,8 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
   for (const name of wanted) {
     const s = services.get(name)!;
     if (s.raw.build !== undefined) {
-      // Built here: another process of the application (same target: an init job, a worker of one image) is not a service;
-      // another image (Hyku's solr, built with its config) is one, running what charthouse builds.
+      // Built here: another process of the application (same target: an init job, a worker of one image) is not a
+      // service; another image (Hyku's solr, built with its config) is one, running what charthouse builds.
       const target =
         s.raw.build && typeof s.raw.build === "object" ? (s.raw.build as { target?: unknown }).target : undefined;
       if (target === undefined ? tested?.target === undefined : String(target) === tested?.target) continue;
@@ -119,7 +126,8 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
     }
     const image = s.raw.image === undefined ? undefined : value(s.raw.image, `service ${name}'s image`, s.from);
     if (image === undefined) continue;
-    if (tested?.image !== undefined && image.replace(/:[^/:]*$/, "").toLowerCase() === tested.image) continue; // another process of the application (a worker), not a service
+    // another process of the application (a worker), not a service
+    if (tested?.image !== undefined && image.replace(/:[^/:]*$/, "").toLowerCase() === tested.image) continue;
     learned.push(readService(root, name, s, image, value, notes));
   }
   const others = found.filter((f) => !read.has(f));
@@ -187,8 +195,10 @@ function readService(
   if (!readyKnown) {
     notes.push(
       port === undefined
-        ? `${at(s.from)}: service ${name} has no healthcheck and no port: nothing says when it is ready; add ready: to it`
-        : `${at(s.from)}: service ${name} has no healthcheck: it counts as ready once port ${port} listens (Dagger) or once started (Docker); add ready: for more`,
+        ? `${at(s.from)}: service ${name} has no healthcheck and no port: nothing says when it is ready; add ready: ` +
+            "to it"
+        : `${at(s.from)}: service ${name} has no healthcheck: it counts as ready once port ${port} listens (Dagger) ` +
+            "or once started (Docker); add ready: for more",
     );
   }
   const patience = readyKnown ? healthcheckPatience(health as Record<string, unknown>) : undefined;
@@ -204,7 +214,10 @@ function readService(
   };
 }
 
-/** Seconds compose gives a healthcheck before calling the service unhealthy: start_period + interval × retries (its defaults 0s, 30s, 3). */
+/**
+ * Seconds compose gives a healthcheck before calling the service unhealthy: start_period + interval × retries (its
+ * defaults 0s, 30s, 3).
+ */
 function healthcheckPatience(health: Record<string, unknown>): number | undefined {
   const interval = seconds(health.interval ?? "30s");
   const start = seconds(health.start_period ?? "0s");
@@ -240,7 +253,10 @@ function portOf(raw: unknown): number | undefined {
   return undefined;
 }
 
-/** Without a CI run naming it: the built service others do not depend on (the application, not its worker), else the first built. */
+/**
+ * Without a CI run naming it: the built service others do not depend on (the application, not its worker), else the
+ * first built.
+ */
 function pickTested(services: ReadonlyMap<string, { raw: Record<string, unknown> }>): string | undefined {
   const built = [...services].filter(([, s]) => s.raw.build !== undefined).map(([name]) => name);
   return built.find((name) => dependsOn(services.get(name)!.raw).length > 0) ?? built[0];

@@ -51,11 +51,13 @@ export function learnTagPatterns(tags: readonly GitTag[], charts: readonly strin
   );
   for (const group of releases.slice(1))
     notes.push(
-      `release tags ${group[0]!.pattern} (${count(group)}, newest ${group[0]!.tag.name}) are older than ${release![0]!.tag.name}: not used`,
+      `release tags ${group[0]!.pattern} (${count(group)}, newest ${group[0]!.tag.name}) are older than ` +
+        `${release![0]!.tag.name}: not used`,
     );
   for (const group of chartPatterns.filter((g) => g !== chart))
     notes.push(
-      `chart tags ${group[0]!.pattern} (${count(group)}, newest ${group[0]!.tag.name}) ${chart ? `are older than ${chart[0]!.tag.name}` : `would read a tag as a release too`}: not used`,
+      `chart tags ${group[0]!.pattern} (${count(group)}, newest ${group[0]!.tag.name}) ` +
+        `${chart ? `are older than ${chart[0]!.tag.name}` : `would read a tag as a release too`}: not used`,
     );
   const chartReleaseTag =
     chart?.[0]!.pattern ??

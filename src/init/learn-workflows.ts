@@ -7,7 +7,9 @@ import { githubEnvWrites } from "./shell-env.js";
 
 /** One image build a workflow runs (docker/build-push-action), as far as init can evaluate it. */
 export interface WorkflowBuild {
-  /** The image repositories its tags name (`ghcr.io/samvera/hyrax/dassie`), lowercased; empty when none could be read. */
+  /**
+   * The image repositories its tags name (`ghcr.io/samvera/hyrax/dassie`), lowercased; empty when none could be read.
+   */
   readonly repositories: readonly string[];
   readonly target?: string;
   /** Build context and Dockerfile relative to the repository's root, when the workflow names them. */
@@ -16,7 +18,10 @@ export interface WorkflowBuild {
   readonly platforms?: readonly string[];
   /** Pushed at all (`push: true`, or an `outputs:` of type registry). */
   readonly pushes: boolean;
-  /** Loaded or exported for a later step (`load: true`, `outputs: type=docker|tar|oci`) in a workflow run on pull requests: it feeds the tests. */
+  /**
+   * Loaded or exported for a later step (`load: true`, `outputs: type=docker|tar|oci`) in a workflow run on pull
+   * requests: it feeds the tests.
+   */
   readonly feedsTest: boolean;
   readonly from: Origin;
 }
@@ -25,7 +30,9 @@ export interface WorkflowBuild {
 export interface ComposeRun {
   readonly files: readonly string[];
   readonly service?: string;
-  /** The command run in the service, when the run names one init can take as it is (no expression, no `--entrypoint`). */
+  /**
+   * The command run in the service, when the run names one init can take as it is (no expression, no `--entrypoint`).
+   */
   readonly command?: readonly string[];
   /** Why the command it runs cannot be taken, when it names one. */
   readonly commandUnknown?: string;
@@ -112,7 +119,8 @@ function visitWorkflow(
     const combos = expandMatrix(job.strategy?.matrix);
     if (!combos)
       found.unknown.push(
-        `${at(originOf(y, ["jobs", jobName, "strategy", "matrix"]))}: the matrix of job ${jobName} is an expression; its combinations are unknown`,
+        `${at(originOf(y, ["jobs", jobName, "strategy", "matrix"]))}: the matrix of job ${jobName} is an expression; ` +
+          "its combinations are unknown",
       );
     for (const combo of combos ?? [{}]) {
       const jobVars: Record<string, string | undefined> = { ...vars, ...combo };
@@ -244,7 +252,8 @@ function readBuild(
       .toLowerCase();
     if (hasUnknown(repository))
       found.unknown.push(
-        `${at(origin("tags"))}: the image repository of tag ${String(w.tags).split("\n")[0]!.trim()} cannot be evaluated here`,
+        `${at(origin("tags"))}: the image repository of tag ${String(w.tags).split("\n")[0]!.trim()} cannot be ` +
+          "evaluated here",
       );
     else if (repository && !repositories.includes(repository)) repositories.push(repository);
   }

@@ -21,7 +21,9 @@ export interface LearnedChart {
   readonly pins: readonly LearnedPin[];
 }
 
-/** Everything init decided from the repository, each with where it was read; and what it left out or could not decide. */
+/**
+ * Everything init decided from the repository, each with where it was read; and what it left out or could not decide.
+ */
 export interface Learned {
   readonly registry?: { readonly value: string; readonly source: string };
   /** Images the CI publishes; undefined when no CI builds any (init then offers the Dockerfile stages). */
@@ -31,7 +33,9 @@ export interface Learned {
   readonly testImage?: string;
   readonly charts: readonly LearnedChart[];
   readonly patterns: LearnedPatterns;
-  /** References to what is not there or not published (stale targets, test-only images, pins of images nothing builds). */
+  /**
+   * References to what is not there or not published (stale targets, test-only images, pins of images nothing builds).
+   */
   readonly stale: readonly string[];
   /** What could not be evaluated or needs a person: reported, never copied. */
   readonly notes: readonly string[];
@@ -76,7 +80,9 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
       : undefined;
   if (tested && images && !testImage)
     stale.push(
-      `${at(tested.from)}: service ${tested.service} ${tested.target ? `builds target ${tested.target}` : `runs ${tested.image ?? "an image"}`}, which no published image is; no test gate written`,
+      `${at(tested.from)}: service ${tested.service} ` +
+        `${tested.target ? `builds target ${tested.target}` : `runs ${tested.image ?? "an image"}`}, which no ` +
+        "published image is; no test gate written",
     );
 
   // A service built from this repository runs the published image of its target, or is left out.
@@ -85,7 +91,8 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
     const image = images?.find((i) => i.target === s.built!.target);
     if (image) return [{ ...s, image: image.name }];
     stale.push(
-      `${at(s.from)}: service ${s.name} builds target ${s.built.target ?? "(none)"}, which no published image is; left out of the test gate`,
+      `${at(s.from)}: service ${s.name} builds target ${s.built.target ?? "(none)"}, which no published image is; ` +
+        "left out of the test gate",
     );
     return [];
   });

@@ -36,7 +36,8 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
   const rows: LearnedRow[] = [];
   const todo: string[] = [];
   const out: string[] = [
-    "# yaml-language-server: $schema=https://raw.githubusercontent.com/samvera-labs/charthouse/main/charthouse.schema.json",
+    "# yaml-language-server: " +
+      "$schema=https://raw.githubusercontent.com/samvera-labs/charthouse/main/charthouse.schema.json",
     "# Written by `charthouse init`. Check it with `charthouse check`; see what a run would do with",
     "# `charthouse plan --nightly`.",
   ];
@@ -72,7 +73,8 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
     }
     for (const s of stages.filter((s) => !learned.images!.some((i) => i.target === s.stage))) {
       out.push(
-        `  # - name: ${s.stage.toLowerCase()}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: uncomment to publish it`,
+        `  # - name: ${s.stage.toLowerCase()}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: ` +
+          "uncomment to publish it",
         `  #   target: ${s.stage}`,
       );
     }
@@ -107,7 +109,10 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
     for (const chart of learned.charts) {
       if (chart.releaser)
         out.push(
-          `  # from ${at(chart.releaser.from)}${chart.releaser.registry ? ` (it pushes to oci://${chart.releaser.registry}; charthouse pushes to <registry>/charts/${chart.name})` : ""}`,
+          `  # from ${at(chart.releaser.from)}` +
+            (chart.releaser.registry
+              ? ` (it pushes to oci://${chart.releaser.registry}; charthouse pushes to <registry>/charts/${chart.name})`
+              : ""),
         );
       out.push(`  - path: ${chart.dir}`);
       rows.push({
@@ -121,7 +126,8 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
         for (const pin of chart.pins) {
           out.push(
             `      # from ${at(pin.from)}`,
-            `      - { image: ${pin.image}, ${pin.repository ? `repository: ${pin.repository}, ` : ""}tag: ${pin.tag}${pin.digest ? `, digest: ${pin.digest}` : ""} }`,
+            `      - { image: ${pin.image}, ${pin.repository ? `repository: ${pin.repository}, ` : ""}tag: ` +
+              `${pin.tag}${pin.digest ? `, digest: ${pin.digest}` : ""} }`,
           );
           rows.push({
             what: `pin in ${chart.name}`,
@@ -181,7 +187,10 @@ function renderImage(image: DecidedImage): string[] {
   return lines;
 }
 
-/** The test gate: the image the tested compose service builds, the services it depends on with their healthchecks as `ready`. */
+/**
+ * The test gate: the image the tested compose service builds, the services it depends on with their healthchecks as
+ * `ready`.
+ */
 function renderTest(
   learned: Learned,
   names: ReadonlyMap<string, string>,
@@ -201,7 +210,8 @@ function renderTest(
     ];
   }
   const lines = [
-    `# from ${at(tested.from)}: service ${tested.service} of ${file?.path ?? "the compose file"} (${file?.why ?? "built from this repository"})`,
+    `# from ${at(tested.from)}: service ${tested.service} of ${file?.path ?? "the compose file"} ` +
+      `(${file?.why ?? "built from this repository"})`,
     "test:",
     `  image: ${image}`,
   ];
@@ -216,7 +226,8 @@ function renderTest(
   } else {
     const ci = suite ? `; ${at(suite.from)} runs the suite in service ${tested.service}, but ${suite.unknown}` : "";
     lines.push(
-      `  # TODO: the command that runs the test suite${ci}${tested.command ? `; the compose service itself runs ${flow(tested.command)}` : ""}`,
+      "  # TODO: the command that runs the test " +
+        `suite${ci}${tested.command ? `; the compose service itself runs ${flow(tested.command)}` : ""}`,
     );
     lines.push('  command: ["bundle", "exec", "rspec"]');
     todo.push("charthouse.yaml: test.command, the command that runs the suite");

@@ -30,7 +30,8 @@ export function githubEnvWrites(run: string, vars: Vars): EnvWrite[] {
       writes.push({ name, unknown: value.unknown });
     }
   }
-  // One name written with two values in one step (`if …; then echo A=x …; else echo A=y …`): which one depends on the run.
+  // One name written with two values in one step (`if …; then echo A=x …; else echo A=y …`): which one depends on the
+  // run.
   const values = new Map<string, Set<string>>();
   for (const w of writes)
     values.set(w.name, (values.get(w.name) ?? new Set()).add("value" in w ? w.value : `\u0000${w.unknown}`));

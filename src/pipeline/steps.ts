@@ -132,7 +132,8 @@ export function commandSteps(command: Command, plan: Plan, opts: { image?: strin
     case "build": {
       if (opts.image && !plan.images.some((i) => i.name === opts.image)) {
         throw new ConfigError(
-          `charthouse.yaml has no image named ${opts.image}: choose one of ${plan.images.map((i) => i.name).join(", ") || "(none)"}`,
+          `charthouse.yaml has no image named ${opts.image}: choose one of ` +
+            `${plan.images.map((i) => i.name).join(", ") || "(none)"}`,
         );
       }
       return gateSteps(plan).filter((s) => s.kind === "build" && (!opts.image || s.image.name === opts.image));
@@ -158,12 +159,21 @@ function chartGates(chart: ChartPlan): Step[] {
 export function describeStep(step: Step): string {
   switch (step.kind) {
     case "build":
-      return `build ${step.image.name} (${step.image.build.target ?? "default target"}) as ${step.image.repository}:${step.image.tag}`;
+      return (
+        `build ${step.image.name} (${step.image.build.target ?? "default target"}) as ` +
+        `${step.image.repository}:${step.image.tag}`
+      );
     case "smoke":
       // The platform is news only where there are several.
-      return `smoke-test ${step.image.name}${step.image.build.platforms.length > 1 ? ` on ${step.platform}` : ""}: ${shellQuote(step.command)}`;
+      return (
+        `smoke-test ${step.image.name}${step.image.build.platforms.length > 1 ? ` on ${step.platform}` : ""}: ` +
+        `${shellQuote(step.command)}`
+      );
     case "test":
-      return `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ${shellQuote(step.test.command)}`;
+      return (
+        `test in ${step.image.name} with ${step.test.services.map((s) => s.name).join(", ") || "no services"}: ` +
+        `${shellQuote(step.test.command)}`
+      );
     case "chart-deps":
       return `helm dependency build ${step.chart.relativePath}`;
     case "lint":

@@ -44,17 +44,23 @@ export function decideAliasMove(move: AliasMove, current: TagRecord | null, targ
   if (comparison === undefined) {
     return {
       move: false,
-      reason: `${ref} was moved by another run to something charthouse cannot rank against this run's ${describeRank(move.rank)}; leaving it`,
+      reason:
+        `${ref} was moved by another run to something charthouse cannot rank against this run's ` +
+        `${describeRank(move.rank)}; leaving it`,
     };
   }
   return comparison > 0
     ? {
         move: true,
-        reason: `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ${describeRank(move.rank)} is newer`,
+        reason:
+          `${ref} was moved by another run to an older ${describeCurrent(move.rank, current)}; this run's ` +
+          `${describeRank(move.rank)} is newer`,
       }
     : {
         move: false,
-        reason: `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this run's ${describeRank(move.rank)}; leaving it`,
+        reason:
+          `${ref} was moved by another run to ${describeCurrent(move.rank, current)}, not older than this ` +
+          `run's ${describeRank(move.rank)}; leaving it`,
       };
 }
 

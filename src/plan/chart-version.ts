@@ -22,7 +22,10 @@ export function nightlyChartVersion(chartVersion: string, publishedTags: Iterabl
  */
 export function chartReleaseProblem(name: string, version: string, relativePath: string): string | undefined {
   if (version.includes("+")) {
-    return `chart ${name} ${version} has build metadata, which OCI tags cannot hold; set version in ${relativePath}/Chart.yaml without the +… part`;
+    return (
+      `chart ${name} ${version} has build metadata, which OCI tags cannot hold; set version in ` +
+      `${relativePath}/Chart.yaml without the +… part`
+    );
   }
   return undefined;
 }

@@ -151,14 +151,21 @@ export function tagPatternExample(pattern: string): string {
   return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
 }
 
-/** A CircleCI tag filter (`/…/`) matching exactly the release and chart-release tags of the two patterns. */
-export function circleTagFilter(patterns: { readonly releaseTag: string; readonly chartReleaseTag: string }): string {
-  const toRegex = (pattern: string) =>
-    `^${pattern
-      .split(/(\{version\}|\{chart\})/)
-      .map((part) => (part === "{version}" ? VERSION_SHAPE : part === "{chart}" ? CHART_NAME : escapeRegex(part)))
-      .join("")}$`;
-  return `/${toRegex(patterns.releaseTag)}|${toRegex(patterns.chartReleaseTag)}/`;
+/**
+ * CircleCI tag filters (`/…/`, one per pattern: CircleCI runs on a tag any of them matches) matching exactly the
+ * release and chart-release tags of the two patterns.
+ */
+export function circleTagFilters(patterns: {
+  readonly releaseTag: string;
+  readonly chartReleaseTag: string;
+}): string[] {
+  return [patterns.releaseTag, patterns.chartReleaseTag].map(
+    (pattern) =>
+      `/^${pattern
+        .split(/(\{version\}|\{chart\})/)
+        .map((part) => (part === "{version}" ? VERSION_SHAPE : part === "{chart}" ? CHART_NAME : escapeRegex(part)))
+        .join("")}$/`,
+  );
 }
 
 /** GitHub Actions `push: tags:` globs for the two patterns. */

@@ -31,11 +31,16 @@ export function decideImmutable(
   if (existing.revision === undefined) {
     return {
       action: "refuse",
-      reason: `${reference} is already published without a revision label, so charthouse cannot tell it came from ${shortCommit(commit)}; immutable tags are never overwritten: delete it from the registry if it is wrong${kind === "release" ? ", or release a new version" : ""}`,
+      reason:
+        `${reference} is already published without a revision label, so charthouse cannot tell it came from ` +
+        `${shortCommit(commit)}; immutable tags are never overwritten: delete it from the registry if it is ` +
+        `wrong${kind === "release" ? ", or release a new version" : ""}`,
     };
   }
   return {
     action: "refuse",
-    reason: `${reference} is already published from commit ${shortCommit(existing.revision)}, and this run builds ${shortCommit(commit)}; immutable tags are never overwritten: ${INSTEAD[kind]}`,
+    reason:
+      `${reference} is already published from commit ${shortCommit(existing.revision)}, and this run builds ` +
+      `${shortCommit(commit)}; immutable tags are never overwritten: ${INSTEAD[kind]}`,
   };
 }

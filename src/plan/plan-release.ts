@@ -178,7 +178,8 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
     case "chart-release":
       if (trigger.version !== chart.version) {
         refusals.push(
-          `tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`,
+          `tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ` +
+            `${chart.version}; set version: ${trigger.version} there, commit, and tag again`,
         );
         return [];
       }
@@ -247,17 +248,26 @@ function planTest(config: Config, images: readonly ImagePlan[]): TestPlan {
   };
 }
 
-/** A path of the project as the plan carries it: relative to the project (POSIX), so a plan reads the same on every machine. */
+/**
+ * A path of the project as the plan carries it: relative to the project (POSIX), so a plan reads the same on every
+ * machine.
+ */
 function projectPath(root: string, path: string): string {
   return posix.relative(root.split(sep).join("/"), path.split(sep).join("/")) || ".";
 }
 
-/** `ghcr.io/samvera` + `/usr/local/bundle` → `charthouse-ghcr.io-samvera-usr-local-bundle`: stable, and nothing of the run's date or secrets. */
+/**
+ * `ghcr.io/samvera` + `/usr/local/bundle` → `charthouse-ghcr.io-samvera-usr-local-bundle`: stable, and nothing of the
+ * run's date or secrets.
+ */
 export function cacheKey(registry: string, path: string): string {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
 }
 
-/** The version a chart gets in this run: a nightly prerelease above every release; a release candidate's prerelease; else Chart.yaml's. */
+/**
+ * The version a chart gets in this run: a nightly prerelease above every release; a release candidate's prerelease;
+ * else Chart.yaml's.
+ */
 function chartVersionFor(chart: ChartConfig, trigger: Trigger, publishedTags: readonly string[]): string {
   if (trigger.kind === "nightly") return nightlyChartVersion(chart.version, publishedTags, trigger.stamp);
   if (trigger.kind === "release") return prereleaseChartVersion(chart.version, trigger.version);

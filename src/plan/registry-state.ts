@@ -34,13 +34,15 @@ export function parseRegistryState(text: string, file: string): RegistryState {
     data = JSON.parse(text);
   } catch (cause) {
     throw new ConfigError(
-      `${file}: not JSON (${(cause as Error).message}). Write it by hand in the shape below, or use charthouse plan --online to read the registry itself.`,
+      `${file}: not JSON (${(cause as Error).message}). Write it by hand in the shape below, or use charthouse plan ` +
+        "--online to read the registry itself.",
       { cause },
     );
   }
   const fail = (where: string, what: string): never => {
     throw new ConfigError(
-      `${file}: ${where} ${what}. Expected {"version": 1, "repositories": {"<registry>/<repo>": {"<tag>": {"digest": "sha256:…", "revision": "<commit>"}}}}.`,
+      `${file}: ${where} ${what}. Expected {"version": 1, "repositories": {"<registry>/<repo>": {"<tag>": {"digest": ` +
+        '"sha256:…", "revision": "<commit>"}}}}.',
     );
   };
   if (!isObject(data)) return fail("the top level", "must be an object");

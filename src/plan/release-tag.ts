@@ -26,13 +26,17 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
   if (chartMatch && chart === undefined) {
     return {
       kind: "refused",
-      reason: `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}`,
+      reason:
+        `tag ${tag} is a chart release by "${policy.chartReleaseTag}", but charthouse.yaml declares ` +
+        `${chartNames.length ? "several charts and the pattern names none: put {chart} in it" : "no chart"}`,
     };
   }
   if (chartMatch && chart !== undefined && !chartNames.includes(chart)) {
     return {
       kind: "refused",
-      reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`,
+      reason:
+        `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ` +
+        `${chartNames.join(", ") || "none"}); tag one of them`,
     };
   }
   const problem = chartMatch
@@ -43,18 +47,25 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
   if (problem) return { kind: "refused", reason: problem };
   return {
     kind: "refused",
-    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`,
+    reason:
+      `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern ` +
+      `"${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in ` +
+      "charthouse.yaml",
   };
 }
 
 function versionProblem(tag: string, version: string): string | undefined {
   if (!isSemver(version)) {
-    return `tag ${tag}: "${version}" is not a semantic version; tag releases as MAJOR.MINOR.PATCH[-PRERELEASE], e.g. 5.0.1 or 5.1.0-rc.1`;
+    return (
+      `tag ${tag}: "${version}" is not a semantic version; tag releases as MAJOR.MINOR.PATCH[-PRERELEASE], e.g. ` +
+      "5.0.1 or 5.1.0-rc.1"
+    );
   }
   if (version.includes("+")) {
     return (
       `tag ${tag}: version ${version} has build metadata, which OCI tags cannot hold ` +
-      `(helm would publish it as ${version.replace("+", "_")}, which other tools misread); tag the release without the +… part`
+      `(helm would publish it as ${version.replace("+", "_")}, which other tools misread); tag the release without ` +
+      "the +… part"
     );
   }
   return undefined;

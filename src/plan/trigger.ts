@@ -65,6 +65,9 @@ export function describeTrigger(trigger: Trigger): string {
     case "local":
       return "local run (gates only: pass --nightly, --tag or --branch to plan a CI run)";
     case "other":
-      return `CI event ${trigger.name} (gates only: only a schedule, a pushed tag and a push to the default branch publish)`;
+      return (
+        `CI event ${trigger.name} (gates only: only a schedule, a pushed tag and a push to the default branch ` +
+        "publish)"
+      );
   }
 }

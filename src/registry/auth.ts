@@ -92,7 +92,8 @@ export class Authorizer {
     const who = this.credentials ? ` as ${this.credentials.username}` : " anonymously";
     if (attempt.kind === "error") {
       throw new RegistryError(
-        `authenticating to ${this.host}${who} for ${scope}: token service ${url.origin} unreachable (${describeNetworkError(attempt.error)})`,
+        `authenticating to ${this.host}${who} for ${scope}: token service ${url.origin} unreachable ` +
+          `(${describeNetworkError(attempt.error)})`,
       );
     }
     const response = attempt.response;
@@ -100,7 +101,8 @@ export class Authorizer {
     if (!response.ok) {
       await response.arrayBuffer().catch(() => undefined);
       throw new RegistryError(
-        `authenticating to ${this.host}${who} for ${scope}: the token service answered HTTP ${response.status}; check the username and token (for ghcr.io a token with read:packages and write:packages)`,
+        `authenticating to ${this.host}${who} for ${scope}: the token service answered HTTP ${response.status}; ` +
+          "check the username and token (for ghcr.io a token with read:packages and write:packages)",
         response.status,
       );
     }

@@ -348,7 +348,8 @@ export class RegistryClient {
       );
       if (result.kind === "error") {
         throw new RegistryError(
-          `${operation}: ${host} could not be reached (${describeNetworkError(result.error)}); gave up after ${result.attempts} attempt(s) within the retry budget`,
+          `${operation}: ${host} could not be reached (${describeNetworkError(result.error)}); gave up after ` +
+            `${result.attempts} attempt(s) within the retry budget`,
           undefined,
           { cause: result.error },
         );

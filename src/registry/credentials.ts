@@ -28,13 +28,15 @@ export function resolveCredentials(host: string, sources: CredentialSources = {}
     sources.password ?? (env.CHARTHOUSE_REGISTRY_PASSWORD ? new Secret(env.CHARTHOUSE_REGISTRY_PASSWORD) : undefined);
   if (password && !username) {
     throw new ConfigError(
-      "a registry password was given without a username: pass --registry-username (or set CHARTHOUSE_REGISTRY_USERNAME)",
+      "a registry password was given without a username: pass --registry-username (or set " +
+        "CHARTHOUSE_REGISTRY_USERNAME)",
     );
   }
   if (username && password) return { username, password };
   if (username && !password) {
     throw new ConfigError(
-      `registry username ${username} was given without a password: pass it on stdin with --registry-password-stdin, or set CHARTHOUSE_REGISTRY_PASSWORD`,
+      `registry username ${username} was given without a password: pass it on stdin with --registry-password-stdin, ` +
+        "or set CHARTHOUSE_REGISTRY_PASSWORD",
     );
   }
   return fromDockerConfig(host, env);

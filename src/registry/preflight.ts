@@ -27,7 +27,9 @@ export function lackingPushRights(results: readonly PreflightResult[], then: str
   const lacking = results.filter((r) => !r.ok);
   if (lacking.length === 0) return undefined;
   return new ConfigError(
-    `the registry credentials may not push to ${lacking.map((r) => r.repository).join(", ")}: grant them ${lacking.map((r) => r.scope).join(", ")} ` +
-      `(for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), then ${then}`,
+    `the registry credentials may not push to ${lacking.map((r) => r.repository).join(", ")}: grant them ` +
+      `${lacking.map((r) => r.scope).join(", ")} ` +
+      "(for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), then " +
+      `${then}`,
   );
 }

@@ -23,7 +23,8 @@ export async function moveAlias(client: RegistryClient, move: AliasMove): Promis
   const source = await client.getManifest(move.repository, move.from);
   if (!source) {
     throw new RegistryError(
-      `moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it first`,
+      `moving ${move.repository}:${move.alias}: its target ${move.repository}:${move.from} does not exist; push it ` +
+        "first",
     );
   }
   const readAt = Date.now();
@@ -38,7 +39,10 @@ export async function moveAlias(client: RegistryClient, move: AliasMove): Promis
 }
 
 export interface SettleOptions {
-  /** How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25 ms–2 s. */
+  /**
+   * How long to wait before re-reading; by default three times the longest read-to-write window this run saw, within 25
+   * ms–2 s.
+   */
   readonly settleMs?: number;
   /** Re-read rounds at most. */
   readonly rounds: number;

@@ -65,7 +65,8 @@ async function checkPushRights(state: State): Promise<PhaseOutcome> {
   const refusal = lackingPushRights(results, "run again; nothing was built or pushed");
   if (refusal) throw refusal;
   state.reporter.line(
-    `preflight: may push to ${results.length} repositor${results.length === 1 ? "y" : "ies"} of ${state.request.plan.registry}`,
+    `preflight: may push to ${results.length} repositor${results.length === 1 ? "y" : "ies"} of ` +
+      `${state.request.plan.registry}`,
   );
 }
 
@@ -108,6 +109,7 @@ async function settleMovedAliases(state: State): Promise<PhaseOutcome> {
   const started = Date.now();
   state.aliases = await settleAliases(state.request.client, state.aliases, state.request.settle ?? DEFAULT_SETTLE);
   state.reporter.line(
-    `settle: re-read the moved aliases after ${Date.now() - started} ms (three read-to-write windows): ${state.aliases.filter((a) => a.moved).length} in place`,
+    `settle: re-read the moved aliases after ${Date.now() - started} ms (three read-to-write windows): ` +
+      `${state.aliases.filter((a) => a.moved).length} in place`,
   );
 }

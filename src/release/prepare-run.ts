@@ -4,7 +4,9 @@ import { ConfigProblemsError, PolicyRefusal } from "../errors.js";
 import { EMPTY_STATE, inspectionTargets, planRelease, type Plan } from "../plan/index.js";
 import { inspectRegistry, type RegistryClient, type RegistryState } from "../registry/index.js";
 
-/** Where what the registry holds comes from: read from it, given (a saved state file), or nothing (an empty registry). */
+/**
+ * Where what the registry holds comes from: read from it, given (a saved state file), or nothing (an empty registry).
+ */
 export type StateSource =
   | { readonly kind: "registry"; readonly client: RegistryClient }
   | { readonly kind: "given"; readonly state: RegistryState }

@@ -22,7 +22,10 @@ export interface RunResult {
   }[];
   /** What the signing steps signed and attested (none when the run had no key). */
   readonly signed: readonly Signed[];
-  /** Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went with the run. */
+  /**
+   * Packaged charts, as paths where they stay once the run ended (`charthouse package --output`); none when they went
+   * with the run.
+   */
   readonly packages: readonly string[];
   readonly steps: readonly StepRecord[];
   /** Time spent outside the steps: the preflights before them, the alias settle round after them. */
@@ -30,7 +33,9 @@ export interface RunResult {
   readonly settleMs: number;
 }
 
-/** Everything a release produced: its result, and the engine's handles of the built images and the packages, by name. */
+/**
+ * Everything a release produced: its result, and the engine's handles of the built images and the packages, by name.
+ */
 export interface ReleaseOutcome<Image, Package> {
   readonly result: RunResult;
   readonly images: ReadonlyMap<string, Image>;
@@ -116,7 +121,8 @@ function resultOf<Image, Services, Chart, Package>(
 function failure(error: unknown, step: Step | undefined, published: readonly Published[], aborted: boolean): Error {
   if (aborted || (error instanceof StepFailed && error.cancelled)) {
     return new RunCancelled(
-      `interrupted${step ? ` during: ${describeStep(step)}` : ""}; the run's containers and network were removed and no alias was moved.` +
+      `interrupted${step ? ` during: ${describeStep(step)}` : ""}; the run's containers and network were removed and ` +
+        "no alias was moved." +
         (published.length
           ? ` Pushed before the interruption: ${published.map((p) => p.reference).join(", ")}.`
           : " Nothing was pushed."),

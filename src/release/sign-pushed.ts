@@ -18,7 +18,9 @@ import {
 } from "../signing/index.js";
 import { StepFailed, type Engine } from "./engine.js";
 
-/** What one signing step needs besides the artifact: the registry to read, the engine to sign with, the facts to state. */
+/**
+ * What one signing step needs besides the artifact: the registry to read, the engine to sign with, the facts to state.
+ */
 export interface SignContext {
   readonly client: RegistryClient;
   /** Where this registry keeps signatures: decided once per registry by signatureModeOf. */

@@ -57,7 +57,8 @@ export function renderPlan(plan: Plan, steps: readonly Step[]): string {
     "",
     pushes === 0
       ? "Publishes nothing."
-      : `Publishes ${pushes} change${pushes === 1 ? "" : "s"} after ${steps.length - pushes} gate step${steps.length - pushes === 1 ? "" : "s"}.`,
+      : `Publishes ${pushes} change${pushes === 1 ? "" : "s"} after ${steps.length - pushes} gate ` +
+          `step${steps.length - pushes === 1 ? "" : "s"}.`,
   );
   return out.join("\n") + "\n";
 }

@@ -67,7 +67,8 @@ export function renderResult(result: RunResult, command: Command = "publish"): s
   out.push(
     result.status === "gates-passed"
       ? `All ${gates} gate step(s) passed for ${result.summary}; nothing was pushed.`
-      : `Done: ${result.summary}, ${result.published.length} pushed, ${result.aliases.filter((a) => a.moved).length} alias(es) moved.`,
+      : `Done: ${result.summary}, ${result.published.length} pushed, ${result.aliases.filter((a) => a.moved).length} ` +
+          "alias(es) moved.",
   );
   return out.join("\n") + "\n";
 }

@@ -23,7 +23,10 @@ export type RoleDerivation =
 /** What helm upgrade --install --atomic --wait does to an object it manages. */
 export const MANAGE = ["get", "list", "watch", "create", "update", "patch", "delete"] as const;
 const READ = ["get", "list", "watch"] as const;
-/** helm --wait reads these besides the workload to tell whether it is ready (helm 3's ready checker, helm 4's kstatus readers). */
+/**
+ * helm --wait reads these besides the workload to tell whether it is ready (helm 3's ready checker, helm 4's kstatus
+ * readers).
+ */
 const WAIT_READS: Readonly<Record<string, readonly (readonly [group: string, resource: string])[]>> = {
   "apps/deployments": [
     ["apps", "replicasets"],
@@ -63,13 +66,15 @@ export function deriveRole(objects: readonly RenderedKind[], release: string): R
     const info = kindInfo(apiVersion, kind);
     if (!info) {
       problems.push(
-        `${kind} (${apiVersion}) is not a built-in kind: charthouse cannot tell its resource name or scope; grant it in the updater chart's rbac.rules yourself`,
+        `${kind} (${apiVersion}) is not a built-in kind: charthouse cannot tell its resource name or scope; grant it ` +
+          "in the updater chart's rbac.rules yourself",
       );
       continue;
     }
     if (!info.namespaced) {
       problems.push(
-        `${kind} (${apiVersion}) is cluster-scoped: a Role in the release's namespace cannot grant it; install it once outside the updater and leave it out of what the updater upgrades`,
+        `${kind} (${apiVersion}) is cluster-scoped: a Role in the release's namespace cannot grant it; install it ` +
+          "once outside the updater and leave it out of what the updater upgrades",
       );
       continue;
     }

@@ -66,5 +66,8 @@ export function missingRules(required: readonly PolicyRule[], granted: readonly 
 /** `create, patch networkpolicies.networking.k8s.io` — a rule as one phrase. */
 export function describeRule(rule: PolicyRule): string {
   const resource = rule.resources.map((r) => (rule.apiGroups[0] ? `${r}.${rule.apiGroups[0]}` : r)).join(", ");
-  return `${rule.verbs.join(", ")} ${resource}${rule.resourceNames?.length ? ` named ${rule.resourceNames.join(", ")}` : ""}`;
+  return (
+    `${rule.verbs.join(", ")} ` +
+    `${resource}${rule.resourceNames?.length ? ` named ${rule.resourceNames.join(", ")}` : ""}`
+  );
 }

@@ -19,6 +19,7 @@ export async function checkPermissions(
   if (missing.length === 0) return undefined;
   return (
     `${o.version} needs what the updater may not do in ${o.namespace}: ${missing.map(describeRule).join("; ")}. ` +
-    `Nothing was changed: add these to the updater chart's rbac.rules (charthouse updater-role derives them from the chart)`
+    "Nothing was changed: add these to the updater chart's rbac.rules (charthouse updater-role derives them from the " +
+    "chart)"
   );
 }

@@ -91,7 +91,8 @@ export async function syncRelease(
   if (deployed && deployed.chart !== chartName) {
     return result(
       "misconfigured",
-      `release ${o.release} runs chart ${deployed.chart}, not ${chartName}: point --chart at the chart it was installed from`,
+      `release ${o.release} runs chart ${deployed.chart}, not ${chartName}: point --chart at the chart it was ` +
+        "installed from",
       { deployed: deployed.version },
     );
   }
@@ -113,7 +114,9 @@ export async function syncRelease(
     ) {
       skipped.push({
         version,
-        reason: `failed in revision ${revision} and was rolled back: not retried (a newer version, or an upgrade to it by hand, clears this)`,
+        reason:
+          `failed in revision ${revision} and was rolled back: not retried (a newer version, or an upgrade to ` +
+          "it by hand, clears this)",
       });
     }
   }
@@ -121,7 +124,8 @@ export async function syncRelease(
   if (controls.hold)
     return result(
       "held",
-      `held: the release's controls say hold, so ${deployed?.version ?? "nothing"} stays (newest allowed: ${selection.newest ?? "none"})`,
+      `held: the release's controls say hold, so ${deployed?.version ?? "nothing"} stays (newest allowed: ` +
+        `${selection.newest ?? "none"})`,
       at,
     );
   if (selection.candidates.length === 0) {
@@ -181,7 +185,8 @@ export async function syncRelease(
     if (o.dryRun)
       return result(
         "upgraded",
-        `would upgrade ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest}) [dry run]: helm ${args.join(" ")}`,
+        `would upgrade ${deployed?.version ?? "(not installed)"} → ${candidate.version} (${manifest.digest}) [dry ` +
+          `run]: helm ${args.join(" ")}`,
         found,
       );
     const outcome = await deps.cluster.helm(args);

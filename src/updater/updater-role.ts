@@ -39,7 +39,8 @@ export async function deriveUpdaterRole(
 export function updaterRoleValues(o: UpdaterRoleOptions, role: Extract<RoleDerivation, { ok: true }>): string {
   const from = `${o.chart}${o.version ? ` ${o.version}` : ""}`;
   return (
-    `# The updater's Role for release ${o.release} in ${o.namespace}, derived by charthouse updater-role from ${from}:\n` +
+    `# The updater's Role for release ${o.release} in ${o.namespace}, derived by charthouse updater-role from ` +
+    `${from}:\n` +
     `# it manages what the chart renders (${role.kinds.join(", ") || "nothing"}), reads what helm --wait reads,\n` +
     `# keeps helm's release records and reads the release's sync controls. Pass it to deploy/updater with -f.\n` +
     compact({ rbac: { rules: role.rules } })

@@ -85,7 +85,10 @@ export class StateBuilder {
 
 export const state = (): StateBuilder => new StateBuilder();
 
-/** Three images (a base without smoke test), a suite with a service from this run, two charts: the pipeline's and the step graph's project. */
+/**
+ * Three images (a base without smoke test), a suite with a service from this run, two charts: the pipeline's and the
+ * step graph's project.
+ */
 export const threeImageProject = (): Config =>
   config({
     images: [image("hyrax-base", { smoke: undefined }), image("dassie"), image("dassie-worker")],
@@ -99,7 +102,10 @@ export const threeImageProject = (): Config =>
     charts: [chart("hyrax", "3.7.4", { pins: [{ image: "dassie", tag: "image.tag" }] }), chart("updater", "0.1.0")],
   });
 
-/** Two images (a base with default target and no smoke test), a suite whose command needs quoting, a chart without appVersion. */
+/**
+ * Two images (a base with default target and no smoke test), a suite whose command needs quoting, a chart without
+ * appVersion.
+ */
 export const twoImageProject = (): Config =>
   config({
     images: [image("hyrax-base", { smoke: undefined, target: undefined }), image("dassie")],
@@ -114,5 +120,8 @@ export const twoImageProject = (): Config =>
   });
 
 /** A step as the tests name it: its kind and what it acts on (`move-alias:dassie:latest`). */
-export const stepLabel = (s: Step): string =>
-  `${s.kind}:${"image" in s ? s.image.name : "chart" in s ? s.chart.name : `${s.move.repository.split("/").pop()}:${s.move.alias}`}`;
+export const stepLabel = (s: Step): string => {
+  const subject =
+    "image" in s ? s.image.name : "chart" in s ? s.chart.name : `${s.move.repository.split("/").pop()}:${s.move.alias}`;
+  return `${s.kind}:${subject}`;
+};

@@ -69,6 +69,21 @@ export function checkCircleci(content: string): string[] {
   return problems;
 }
 
+/** Every command a CI file runs (each `run:` and `command:` as YAML reads it: folded lines joined), one a line. */
+export function runCommands(content: string): string {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object")
+      for (const [key, value] of Object.entries(node)) {
+        if ((key === "run" || key === "command") && typeof value === "string") found.push(value);
+        else walk(value);
+      }
+  };
+  walk(parse(content));
+  return found.join("\n");
+}
+
 /**
  * Every `dagger … call [--constructor-arg value …] <fn> <flags>` in a text: the flags before
  * the function's name are the object's constructor's (each takes a value), those after it the function's.

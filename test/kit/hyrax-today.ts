@@ -22,6 +22,12 @@ export function writeHyraxToday(project: string, o: { readonly pushTo?: string }
             \${{ env.REGISTRY }}/\${{ env.REPO_LOWER }}/${image}:\${{ env.TAG }}
             \${{ env.REGISTRY }}/\${{ env.REPO_LOWER }}/${image}:\${{ github.ref_name }}
 `;
+  const pushes = [
+    push("base", "hyrax-base", "hyrax-base"),
+    push("worker base", "hyrax-worker-base", "hyrax-worker-base"),
+    push("dassie", "hyrax-engine-dev", "dassie"),
+    push("dassie worker", "hyrax-engine-dev-worker", "dassie-worker"),
+  ].join("");
   writeTree(project, {
     Dockerfile: [
       "FROM localhost/charthouse/busybox:1.35 AS hyrax-base",
@@ -50,7 +56,7 @@ jobs:
         env:
           REPO: '\${{ github.repository }}'
       - uses: actions/checkout@v6
-${push("base", "hyrax-base", "hyrax-base")}${push("worker base", "hyrax-worker-base", "hyrax-worker-base")}${push("dassie", "hyrax-engine-dev", "dassie")}${push("dassie worker", "hyrax-engine-dev-worker", "dassie-worker")}`,
+${pushes}`,
     ".github/workflows/ci.yml": `name: CI
 on:
   push:
@@ -144,9 +150,11 @@ jobs:
       test: ["CMD-SHELL", "redis-cli -a \\"$$REDIS_PASSWORD\\" ping | grep -q PONG"]
 `,
     "docker-compose-koppie.yml":
-      "services:\n  web:\n    build: { context: ., target: hyrax-engine-dev }\n    depends_on: [db]\n  db:\n    image: postgres:16\n",
+      "services:\n  web:\n    build: { context: ., target: hyrax-engine-dev }\n    depends_on: [db]\n  db:\n" +
+      "    image: postgres:16\n",
     "chart/hyrax/values.yaml":
-      'image:\n  repository: ghcr.io/samvera/hyrax/dassie\n  tag: ""\nworker:\n  image:\n    repository: ghcr.io/samvera/hyrax/dassie-worker\n    tag: ""\n',
+      'image:\n  repository: ghcr.io/samvera/hyrax/dassie\n  tag: ""\nworker:\n  image:\n' +
+      '    repository: ghcr.io/samvera/hyrax/dassie-worker\n    tag: ""\n',
   });
   const git = (...args: string[]) =>
     execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project, stdio: "ignore" });

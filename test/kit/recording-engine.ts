@@ -33,9 +33,10 @@ export function recordingEngine(
       events.push(`run ${img} ${command.join(" ")}${o.platform ? ` on ${o.platform}` : ""}`);
     },
     startServices: async (services) => {
-      events.push(
-        `start ${services.map((s) => ("built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name)).join(",")}`,
+      const names = services.map((s) =>
+        "built" in s.image ? `${s.service.name}=built:${s.image.built}` : s.service.name,
       );
+      events.push(`start ${names.join(",")}`);
       await tick();
       return "services";
     },
@@ -136,7 +137,9 @@ export function memoryRegistry(opts: { referrers?: boolean } = {}) {
   } as unknown as RegistryClient;
   /** Names a test wants pushed as an image index of one manifest per platform, by `repository:tag`. */
   const indexes = new Map<string, readonly string[]>();
-  /** What a push leaves at `reference`: a manifest, or an image index of one child per platform (each child stored too). */
+  /**
+   * What a push leaves at `reference`: a manifest, or an image index of one child per platform (each child stored too).
+   */
   const pushed = (reference: string, platforms: readonly string[] | undefined = indexes.get(reference)): string => {
     const repository = reference.slice(0, reference.lastIndexOf(":"));
     const digest = sha256(reference);

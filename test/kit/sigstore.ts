@@ -23,7 +23,9 @@ export async function must(
   return done.output;
 }
 
-/** A cosign key pair made in `dir` with `password`, as a maintainer makes one: cosign.key (encrypted) and cosign.pub. */
+/**
+ * A cosign key pair made in `dir` with `password`, as a maintainer makes one: cosign.key (encrypted) and cosign.pub.
+ */
 export async function cosignKeyPair(
   dir: string,
   password: string,
@@ -53,7 +55,9 @@ export async function gpgKeyring(
   const home = join(dir, "gnupg");
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const env = { ...process.env, GNUPGHOME: home };
-  const spec = `Key-Type: RSA\nKey-Length: 2048\nName-Real: ${name}\nName-Email: signing@charthouse.invalid\nPassphrase: ${passphrase}\nExpire-Date: 0\n%commit\n`;
+  const spec =
+    `Key-Type: RSA\nKey-Length: 2048\nName-Real: ${name}\nName-Email: signing@charthouse.invalid\n` +
+    `Passphrase: ${passphrase}\nExpire-Date: 0\n%commit\n`;
   await must("gpg", ["--batch", "--gen-key"], { env, input: spec });
   const secring = join(dir, "secring.gpg");
   const pubring = join(dir, "pubring.gpg");

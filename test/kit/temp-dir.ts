@@ -8,7 +8,10 @@ process.once("exit", () => {
   for (const dir of leftovers) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A temp directory holding `files` (path → content), removed when the test ends (or, made in a hook, when the suite's process exits). */
+/**
+ * A temp directory holding `files` (path → content), removed when the test ends (or, made in a hook, when the suite's
+ * process exits).
+ */
 export function tempTree(files: Record<string, string> = {}): string {
   const root = mkdtempSync(join(tmpdir(), "charthouse-test-"));
   try {

@@ -11,17 +11,19 @@ export function registerInit(program: Command, io: CliIo): void {
     .command("init")
     .summary("write charthouse.yaml, dagger.json and a CI file into an existing project")
     .description(
-      "Reads what the repository already says — its Dockerfile stages and charts; GitHub workflows (with the local reusable " +
-        "workflows and composite actions they use, env at every level, $GITHUB_ENV writes, matrices and docker/metadata-action) " +
-        "building with docker/build-push-action (images, targets, context, Dockerfile, platforms, registry) or releasing charts; " +
-        "CircleCI jobs running docker build; the compose file the CI tests with (services, ports, environment, env files and " +
-        "healthchecks, interpolated from .env); the charts' values (image pins); git tags (release tag patterns); the git remote — " +
-        "and writes a charthouse.yaml that `charthouse check` accepts, each learned value with a comment naming its file and line " +
-        "(what is stale or cannot be evaluated is reported, not copied), a dagger.json making the charthouse module the project's " +
-        "blueprint (so `dagger call publish --nightly` works in the project as it is), and the CircleCI or GitHub Actions file " +
-        "that runs the gates on pull requests, publishes nightly on a schedule and releases on the project's tags. Closes with a " +
-        "table of what it learned and where. Exits 2, writing nothing, when it cannot decide (one image built from two targets, " +
-        "images on two registries). Refuses to overwrite an existing file without --force.",
+      "Reads what the repository already says — its Dockerfile stages and charts; GitHub workflows (with the local " +
+        "reusable workflows and composite actions they use, env at every level, $GITHUB_ENV writes, matrices and " +
+        "docker/metadata-action) building with docker/build-push-action (images, targets, context, Dockerfile, " +
+        "platforms, registry) or releasing charts; CircleCI jobs running docker build; the compose file the CI tests " +
+        "with (services, ports, environment, env files and healthchecks, interpolated from .env); the charts' values " +
+        "(image pins); git tags (release tag patterns); the git remote — and writes a charthouse.yaml that " +
+        "`charthouse check` accepts, each learned value with a comment naming its file and line (what is stale or " +
+        "cannot be evaluated is reported, not copied), a dagger.json making the charthouse module the project's " +
+        "blueprint (so `dagger call publish --nightly` works in the project as it is), and the CircleCI or GitHub " +
+        "Actions file that runs the gates on pull requests, publishes nightly on a schedule and releases on the " +
+        "project's tags. Closes with a table of what it learned and where. Exits 2, writing nothing, when it cannot " +
+        "decide (one image built from two targets, images on two registries). Refuses to overwrite an existing file " +
+        "without --force.",
     )
     .argument("[dir]", "the project's directory", ".")
     .addOption(new Option("--ci <system>", "which CI file to write").choices(["circleci", "github"]).default("github"))
@@ -58,7 +60,8 @@ export function renderInitReport(plan: InitPlan): string {
   for (const n of plan.notes) lines.push(`note: ${n}`);
   if (plan.supersedes.length)
     lines.push(
-      `the new CI file supersedes (left untouched; remove them once charthouse publishes): ${plan.supersedes.join(", ")}`,
+      "the new CI file supersedes (left untouched; remove them once charthouse publishes): " +
+        `${plan.supersedes.join(", ")}`,
     );
   for (const t of plan.todo) lines.push(`TODO: ${t}`);
   lines.push("next: edit charthouse.yaml where it says TODO, then run charthouse check and charthouse plan --nightly");

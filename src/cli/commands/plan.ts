@@ -94,9 +94,10 @@ export function registerPlan(program: Command, io: CliIo): void {
         .command("plan")
         .summary("print what a run would build, gate and publish, touching nothing")
         .description(
-          "Works out the release plan from charthouse.yaml, the run's facts (flags, CI environment, git) and " +
-            "what the registry holds (--registry-state), and prints it: images and their tags, charts and their " +
-            "versions, alias moves, and the ordered steps. Builds and pushes nothing; with --online it reads (only reads) the registry.",
+          "Works out the release plan from charthouse.yaml, the run's facts (flags, CI environment, git) and what " +
+            "the registry holds (--registry-state), and prints it: images and their tags, charts and their versions, " +
+            "alias moves, and the ordered steps. Builds and pushes nothing; with --online it reads (only reads) the " +
+            "registry.",
         ),
     ),
   )

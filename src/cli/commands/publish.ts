@@ -97,36 +97,41 @@ export function registerPublish(program: Command, io: CliIo): void {
     name: "publish",
     summary: "build, gate and publish on a local Docker engine (the Dagger module's path without an engine)",
     description:
-      "Plans the run against what the registry holds, checks the credentials may push, then walks the pipeline's steps on the " +
-      "Docker engine at $DOCKER_HOST: docker build of every image target (BuildKit through buildx where installed, one build per " +
-      "platform; DOCKER_BUILDKIT=0 asks for the classic builder, which builds the engine's platform only), the smoke tests (on " +
-      "every platform, emulated where not the engine's), the project's test suite against its service containers, helm " +
-      "dependency build / lint / template; then, only when every gate passed, docker push (an image of several platforms: each " +
-      "pushed by digest under one image index) and helm push of the immutable names; with a cosign key, cosign signs every pushed " +
-      "digest and attests an SBOM (syft) and a provenance; last the alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
-      "CHARTHOUSE_REGISTRY_USERNAME / CHARTHOUSE_REGISTRY_PASSWORD; they reach docker and helm through a credential helper, never a file. " +
-      "Signing keys (docs/signing.md) reach cosign and gpg in their environment or on stdin, never a file in clear.",
+      "Plans the run against what the registry holds, checks the credentials may push, then walks the pipeline's " +
+      "steps on the Docker engine at $DOCKER_HOST: docker build of every image target (BuildKit through buildx where " +
+      "installed, one build per platform; DOCKER_BUILDKIT=0 asks for the classic builder, which builds the engine's " +
+      "platform only), the smoke tests (on every platform, emulated where not the engine's), the project's test " +
+      "suite against its service containers, helm dependency build / lint / template; then, only when every gate " +
+      "passed, docker push (an image of several platforms: each pushed by digest under one image index) and helm " +
+      "push of the immutable names; with a cosign key, cosign signs every pushed digest and attests an SBOM (syft) " +
+      "and a provenance; last the alias moves. Credentials: --registry-username with --registry-password-stdin, or " +
+      "CHARTHOUSE_REGISTRY_USERNAME / CHARTHOUSE_REGISTRY_PASSWORD; they reach docker and helm through a credential " +
+      "helper, never a file. Signing keys (docs/signing.md) reach cosign and gpg in their environment or on stdin, " +
+      "never a file in clear.",
     publishes: true,
   });
   registerExecutor(program, io, {
     name: "test",
     summary: "build every image and run the smoke tests and the project's test suite",
     description:
-      "Builds every image of the plan and runs its smoke test, then the project's test suite against its service containers. Pushes nothing.",
+      "Builds every image of the plan and runs its smoke test, then the project's test suite against its service " +
+      "containers. Pushes nothing.",
     publishes: false,
   });
   registerExecutor(program, io, {
     name: "lint",
     summary: "helm dependency build, lint --strict and template every chart with its pinned images",
     description:
-      "Stages every chart with the plan's version and pinned images, builds its dependencies, lints it strictly and renders it. Pushes nothing.",
+      "Stages every chart with the plan's version and pinned images, builds its dependencies, lints it strictly and " +
+      "renders it. Pushes nothing.",
     publishes: false,
   });
   registerExecutor(program, io, {
     name: "package",
     summary: "package every chart with the planned version and appVersion",
     description:
-      "Lints and packages every chart the run would publish into --output, with the plan's version, appVersion, annotations and pins. Pushes nothing.",
+      "Lints and packages every chart the run would publish into --output, with the plan's version, appVersion, " +
+      "annotations and pins. Pushes nothing.",
     publishes: false,
     output: true,
   });

@@ -36,13 +36,14 @@ export function registerSync(
       .command("sync")
       .summary("upgrade a release to the newest chart version its policy allows (the in-cluster pull model)")
       .description(
-        "Lists the chart's versions in the registry, picks the newest the policy allows (a semver range such as ~5.0 or ^5, " +
-          "stable: the newest release, nightly: the newest -nightly.YYYYMMDD), compares it with the release actually deployed, " +
-          "and when newer checks that the updater may do everything that version renders (a can-i preflight: a missing rule is " +
-          "named and nothing changes), then runs helm upgrade --install --atomic --wait with that version pinned by digest. Never downgrades; " +
-          "respects hold and skip from the ConfigMap charthouse-sync-<release> in the namespace. Prints one line and one JSON " +
-          "log line. With --verify-key, a version the key did not sign is refused. Exit: 0 up to date (or held), 10 upgraded, " +
-          "20 failed, 21 failed and rolled back, 22 every newer version refused (unsigned or wrongly signed), 2 misconfigured.",
+        "Lists the chart's versions in the registry, picks the newest the policy allows (a semver range such as ~5.0 " +
+          "or ^5, stable: the newest release, nightly: the newest -nightly.YYYYMMDD), compares it with the release " +
+          "actually deployed, and when newer checks that the updater may do everything that version renders (a can-i " +
+          "preflight: a missing rule is named and nothing changes), then runs helm upgrade --install --atomic --wait " +
+          "with that version pinned by digest. Never downgrades; respects hold and skip from the ConfigMap " +
+          "charthouse-sync-<release> in the namespace. Prints one line and one JSON log line. With --verify-key, a " +
+          "version the key did not sign is refused. Exit: 0 up to date (or held), 10 upgraded, 20 failed, 21 failed " +
+          "and rolled back, 22 every newer version refused (unsigned or wrongly signed), 2 misconfigured.",
       )
       .requiredOption("--chart <oci>", "the chart, e.g. oci://ghcr.io/samvera/charts/hyrax")
       .requiredOption("--release <name>", "the Helm release to keep up to date")
@@ -56,7 +57,8 @@ export function registerSync(
       )
       .option(
         "--verify-key <file>",
-        "install only chart versions signed by this cosign public key (cosign.pub); others are refused with the reason (default: the PEM in $CHARTHOUSE_VERIFY_KEY)",
+        "install only chart versions signed by this cosign public key (cosign.pub); others are refused with the " +
+          "reason (default: the PEM in $CHARTHOUSE_VERIFY_KEY)",
       )
       .option("--dry-run", "decide and print, change nothing")
       .option("--json", "print only the JSON log line")
@@ -101,7 +103,9 @@ export function registerSync(
   });
 }
 
-/** The public key to verify with, from --verify-key or $CHARTHOUSE_VERIFY_KEY; a ConfigError when it is no public key. */
+/**
+ * The public key to verify with, from --verify-key or $CHARTHOUSE_VERIFY_KEY; a ConfigError when it is no public key.
+ */
 function readVerifyKey(file: string | undefined, io: CliIo): string | undefined {
   const source = file ? `--verify-key ${file}` : "CHARTHOUSE_VERIFY_KEY";
   let pem: string | undefined;
@@ -130,10 +134,11 @@ export function registerUpdaterRole(program: Command, io: CliIo): void {
     .command("updater-role")
     .summary("print the least-privilege Role the updater needs for a chart, as values for deploy/updater")
     .description(
-      "Renders the chart with helm template (the release name, namespace and values the upgrade will use) and derives " +
-        "the updater's Role from the kinds it renders: each namespaced kind managed, what helm --wait reads, helm's release " +
-        "Secrets, and get on the release's sync controls ConfigMap. Prints a values file: helm install … deploy/updater -f it. " +
-        "A cluster-scoped or custom kind cannot be derived: it is named, with what to do, and the exit code is 2.",
+      "Renders the chart with helm template (the release name, namespace and values the upgrade will use) and " +
+        "derives the updater's Role from the kinds it renders: each namespaced kind managed, what helm --wait reads, " +
+        "helm's release Secrets, and get on the release's sync controls ConfigMap. Prints a values file: helm " +
+        "install … deploy/updater -f it. A cluster-scoped or custom kind cannot be derived: it is named, with what " +
+        "to do, and the exit code is 2.",
     )
     .requiredOption("--chart <dir|oci>", "a chart directory, or oci://<registry>/<path>/<chart> with --version")
     .option("--version <version>", "the chart version to render (required for an OCI reference)")

@@ -38,8 +38,8 @@ export function describeBuilder(builder: Builder, enginePlatform: string): strin
 }
 
 const ON_BUILDKIT =
-  "install buildx as a Docker CLI plugin (BuildKit; `docker buildx version` must answer) and leave DOCKER_BUILDKIT unset, " +
-  "or with a Docker 18.09–22 client set DOCKER_BUILDKIT=1";
+  "install buildx as a Docker CLI plugin (BuildKit; `docker buildx version` must answer) and leave DOCKER_BUILDKIT " +
+  "unset, or with a Docker 18.09–22 client set DOCKER_BUILDKIT=1";
 
 /**
  * What this builder cannot build of the plan, each with its fix. BuildKit builds every
@@ -56,7 +56,9 @@ export function builderProblems(
   // Docker 23 and later reach BuildKit only through buildx; DOCKER_BUILDKIT=1 without it fails every build.
   if (builder === "buildkit" && Number(clientVersion.split(".")[0]) >= 23) {
     return [
-      `DOCKER_BUILDKIT=1 asks for BuildKit, but the docker client (${clientVersion}) reaches it only through buildx, which is not installed: install buildx as a Docker CLI plugin, or unset DOCKER_BUILDKIT for the classic builder`,
+      `DOCKER_BUILDKIT=1 asks for BuildKit, but the docker client (${clientVersion}) reaches it only through buildx, ` +
+        "which is not installed: install buildx as a Docker CLI plugin, or unset DOCKER_BUILDKIT for the classic " +
+        "builder",
     ];
   }
   if (builder !== "classic") return [];
@@ -64,12 +66,14 @@ export function builderProblems(
     const platforms = image.build.platforms;
     if (platforms.length > 1) {
       return [
-        `image ${image.name} builds for ${platforms.join(", ")}, but Docker's classic builder builds one platform: ${ON_BUILDKIT}; or publish it with \`dagger call publish\``,
+        `image ${image.name} builds for ${platforms.join(", ")}, but Docker's classic builder builds one platform: ` +
+          `${ON_BUILDKIT}; or publish it with \`dagger call publish\``,
       ];
     }
     if (platforms[0] !== enginePlatform) {
       return [
-        `image ${image.name} builds for ${platforms[0]}, but the Docker engine is ${enginePlatform} and the classic builder builds only its platform: ${ON_BUILDKIT}; or run charthouse on a ${platforms[0]} engine`,
+        `image ${image.name} builds for ${platforms[0]}, but the Docker engine is ${enginePlatform} and the classic ` +
+          `builder builds only its platform: ${ON_BUILDKIT}; or run charthouse on a ${platforms[0]} engine`,
       ];
     }
     return [];
@@ -93,7 +97,10 @@ export function platformTag(image: ImagePlan, platform: string): string {
   return `${image.repository}:${image.tag}-${platform.replaceAll("/", "-")}`;
 }
 
-/** The platforms BuildKit says it builds for (`docker buildx inspect`'s "Platforms:" line); undefined when it does not say. */
+/**
+ * The platforms BuildKit says it builds for (`docker buildx inspect`'s "Platforms:" line); undefined when it does not
+ * say.
+ */
 export function buildxPlatforms(inspect: string): string[] | undefined {
   const line = inspect.split("\n").find((l) => /^\s*Platforms:/.test(l));
   if (!line) return undefined;
@@ -115,8 +122,10 @@ export function platformProblems(images: readonly ImagePlan[], supported: readon
     if (missing.length === 0) return [];
     const arches = missing.map((p) => p.split("/")[1]).join(",");
     return [
-      `image ${image.name} builds for ${missing.join(", ")}, which the engine's BuildKit cannot run (it builds for ${supported.join(", ")}): ` +
-        `register QEMU with binfmt_misc (Debian: apt-get install qemu-user-static binfmt-support; elsewhere: docker run --privileged --rm tonistiigi/binfmt --install ${arches})`,
+      `image ${image.name} builds for ${missing.join(", ")}, which the engine's BuildKit cannot run (it builds for ` +
+        `${supported.join(", ")}): ` +
+        "register QEMU with binfmt_misc (Debian: apt-get install qemu-user-static binfmt-support; elsewhere: docker " +
+        `run --privileged --rm tonistiigi/binfmt --install ${arches})`,
     ];
   });
 }

@@ -142,7 +142,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
     }
     const logs = await result(docker(), ["logs", "--tail", "50", container]);
     throw new StepFailed(
-      `service ${service.name} did not become ready within ${service.readyTimeoutSeconds}s: its readiness check \`${shellQuote(service.ready ?? [])}\` kept failing`,
+      `service ${service.name} did not become ready within ${service.readyTimeoutSeconds}s: its readiness check ` +
+        `\`${shellQuote(service.ready ?? [])}\` kept failing`,
       `last check output:\n${last}\nservice logs:\n${logs.output}`,
     );
   };
@@ -183,7 +184,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       ]);
       if (version.code !== 0)
         throw new ConfigError(
-          `no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST (${version.output.trim().split("\n").pop()})`,
+          `no Docker engine answers at ${env.DOCKER_HOST ?? "the default socket"}: start one, or set DOCKER_HOST ` +
+            `(${version.output.trim().split("\n").pop()})`,
         );
       const [platform = "", client = ""] = version.stdout.trim().split(" ");
       enginePlatform = platform;

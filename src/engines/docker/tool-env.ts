@@ -4,7 +4,10 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Credentials } from "../../registry/credentials.js";
 
-/** Where `docker-credential-charthouse` lives: the package's bin/ (from src/engines/docker, dist/src/engines/docker, or the bundled dist/cli). */
+/**
+ * Where `docker-credential-charthouse` lives: the package's bin/ (from src/engines/docker, dist/src/engines/docker, or
+ * the bundled dist/cli).
+ */
 function binDirs(): string[] {
   return [
     fileURLToPath(new URL("../../../bin", import.meta.url)),
@@ -14,10 +17,10 @@ function binDirs(): string[] {
 }
 
 /**
- * The environment to run docker and helm in: their config, cache and registry files in
- * `workDir` (never the user's, though its CLI plugins such as buildx are still found there), and — when there are credentials — a config that names
- * the charthouse credential helper for `registryHost`, which reads them from this
- * environment. No password is written to any file.
+ * The environment to run docker and helm in: their config, cache and registry files in `workDir` (never the user's,
+ * though its CLI plugins such as buildx are still found there), and — when there are credentials — a config that
+ * names the charthouse credential helper for `registryHost`, which reads them from this environment. No password is
+ * written to any file.
  */
 export function toolEnvironment(
   workDir: string,

@@ -50,7 +50,8 @@ describe("charthouse check --online: the permissions preflight", () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(
       new RegExp(
-        `${registry.host}/samvera/dassie-worker +repository:samvera/dassie-worker:pull,push +lacking: token grants pull on samvera/dassie-worker, not push`,
+        `${registry.host}/samvera/dassie-worker +repository:samvera/dassie-worker:pull,push +lacking: token grants ` +
+          "pull on samvera/dassie-worker, not push",
       ),
     );
     expect(result.stdout).toMatch(

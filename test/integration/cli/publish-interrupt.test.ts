@@ -6,6 +6,7 @@ import { startRegistry, type LocalRegistry } from "../../kit/index.js";
 import { RegistryClient } from "../../../src/registry/index.js";
 import { RUN_LABEL } from "../../../src/engines/docker/index.js";
 import { exampleProject } from "../../kit/temp-dir.js";
+import { joined } from "../../kit/regex.js";
 
 const BIN = new URL("../../../bin/charthouse.js", import.meta.url).pathname;
 let registry: LocalRegistry;
@@ -72,7 +73,10 @@ describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
     expect(await exited).toBe(130);
     expect(output).toMatch(/interrupted; removing the run's containers and network/);
     expect(output).toMatch(
-      /charthouse: interrupted during: test in dassie .*; the run's containers and network were removed and no alias was moved\. Nothing was pushed\./,
+      joined(
+        /charthouse: interrupted during: test in dassie .*; the run's containers and network were removed and no /,
+        /alias was moved\. Nothing was pushed\./,
+      ),
     );
     expect(ours(docker(["ps", "--all", "--quiet", "--filter", `label=${RUN_LABEL}`]))).toEqual([]);
     expect(ours(docker(["network", "ls", "--quiet", "--filter", `label=${RUN_LABEL}`]))).toEqual([]);

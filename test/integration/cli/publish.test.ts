@@ -11,6 +11,7 @@ import { charthouse, type CliRun } from "../../kit/cli.js";
 import { CANARY, creds } from "../../kit/registry-content.js";
 import { exampleProject, filesContaining, tempTree } from "../../kit/temp-dir.js";
 import { startProxy, type Proxy } from "../../kit/proxy.js";
+import { joined } from "../../kit/regex.js";
 
 const SHA = {
   nightly: "aaaa000000000000000000000000000000000001",
@@ -56,7 +57,7 @@ afterAll(async () => {
 });
 
 describe("charthouse publish on the Hyrax example, for real", () => {
-  it("nightly: publishes the four images and the chart; the pushed chart pins the tested image by tag and digest", async () => {
+  it("nightly: publishes the four images and the chart, which pins the tested image by tag and digest", async () => {
     const run = await publish(["--nightly", "--date", "2026-11-24", "--sha", SHA.nightly]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -105,39 +106,43 @@ describe("charthouse publish on the Hyrax example, for real", () => {
     expect(writes()).toEqual([]);
   });
 
-  it("release 5.1.0 (chart 3.8.0), then the backport 5.0.1 (chart 3.7.5): both published, latest and 5 stay at 5.1.0, 5.0 moves, sync --policy stable stays on 3.8.0", async () => {
-    const chartFile = join(project, "chart/hyrax/Chart.yaml");
-    const original = readFileSync(chartFile, "utf8");
-    writeFileSync(chartFile, original.replace("version: 3.7.4", "version: 3.8.0"));
-    const first = await publish(["--tag", "v5.1.0", "--sha", SHA.v510]);
-    expect(first.code, first.stderr).toBe(0);
-    const d510 = await digest("dassie", "5.1.0");
-    expect({
-      latest: await digest("dassie", "latest"),
-      5: await digest("dassie", "5"),
-      5.1: await digest("dassie", "5.1"),
-    }).toEqual({ latest: d510, 5: d510, 5.1: d510 });
+  it(
+    "release 5.1.0 (chart 3.8.0), then the backport 5.0.1 (chart 3.7.5): both published, latest and 5 stay at " +
+      "5.1.0, 5.0 moves, sync --policy stable stays on 3.8.0",
+    async () => {
+      const chartFile = join(project, "chart/hyrax/Chart.yaml");
+      const original = readFileSync(chartFile, "utf8");
+      writeFileSync(chartFile, original.replace("version: 3.7.4", "version: 3.8.0"));
+      const first = await publish(["--tag", "v5.1.0", "--sha", SHA.v510]);
+      expect(first.code, first.stderr).toBe(0);
+      const d510 = await digest("dassie", "5.1.0");
+      expect({
+        latest: await digest("dassie", "latest"),
+        5: await digest("dassie", "5"),
+        5.1: await digest("dassie", "5.1"),
+      }).toEqual({ latest: d510, 5: d510, 5.1: d510 });
 
-    // The 5.0.x line's patch release comes from its own branch, whose chart is at 3.7.5.
-    writeFileSync(chartFile, original.replace("version: 3.7.4", "version: 3.7.5"));
-    const second = await publish(["--tag", "v5.0.1", "--sha", SHA.v501]);
-    expect(second.code, second.stderr).toBe(0);
-    const d501 = await digest("dassie", "5.0.1");
-    expect(d501).not.toBe(d510);
-    expect({
-      latest: await digest("dassie", "latest"),
-      5: await digest("dassie", "5"),
-      "5.0": await digest("dassie", "5.0"),
-    }).toEqual({ latest: d510, 5: d510, "5.0": d501 });
-    const charts = await client().listTags(repo("charts/hyrax"));
-    expect(charts).toEqual(expect.arrayContaining(["3.8.0", "3.7.5"]));
-    // What `charthouse sync --policy stable` decides for an installation at 3.8.0: nothing newer.
-    expect(selectVersions({ tags: charts, policy: { kind: "stable" }, deployed: "3.8.0" })).toEqual({
-      candidates: [],
-      newest: "3.8.0",
-    });
-    writeFileSync(chartFile, original);
-  });
+      // The 5.0.x line's patch release comes from its own branch, whose chart is at 3.7.5.
+      writeFileSync(chartFile, original.replace("version: 3.7.4", "version: 3.7.5"));
+      const second = await publish(["--tag", "v5.0.1", "--sha", SHA.v501]);
+      expect(second.code, second.stderr).toBe(0);
+      const d501 = await digest("dassie", "5.0.1");
+      expect(d501).not.toBe(d510);
+      expect({
+        latest: await digest("dassie", "latest"),
+        5: await digest("dassie", "5"),
+        "5.0": await digest("dassie", "5.0"),
+      }).toEqual({ latest: d510, 5: d510, "5.0": d501 });
+      const charts = await client().listTags(repo("charts/hyrax"));
+      expect(charts).toEqual(expect.arrayContaining(["3.8.0", "3.7.5"]));
+      // What `charthouse sync --policy stable` decides for an installation at 3.8.0: nothing newer.
+      expect(selectVersions({ tags: charts, policy: { kind: "stable" }, deployed: "3.8.0" })).toEqual({
+        candidates: [],
+        newest: "3.8.0",
+      });
+      writeFileSync(chartFile, original);
+    },
+  );
 
   it("refuses to republish a release from another commit, before building anything (exit 3)", async () => {
     proxy.recorded.length = 0;
@@ -152,8 +157,9 @@ describe("charthouse publish on the Hyrax example, for real", () => {
 });
 
 describe("what the classic builder cannot build", () => {
-  // On BuildKit (the default here) a multi-platform image publishes: test/integration/engines/docker/multiarch-publish.test.ts.
-  it("refuses a multi-platform image before building or pushing anything (exit 2), pointing at BuildKit and dagger", async () => {
+  // On BuildKit (the default here) a multi-platform image publishes:
+  // test/integration/engines/docker/multiarch-publish.test.ts.
+  it("refuses a multi-platform image before any build or push (exit 2), pointing at BuildKit and dagger", async () => {
     const multi = exampleProject(`${proxy.host}/samvera`);
     const file = join(multi, "charthouse.yaml");
     writeFileSync(
@@ -169,7 +175,10 @@ describe("what the classic builder cannot build", () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /image dassie builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: install buildx .*; or publish it with `dagger call publish`.*Nothing was built or pushed\./,
+      joined(
+        /image dassie builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: /,
+        /install buildx .*; or publish it with `dagger call publish`.*Nothing was built or pushed\./,
+      ),
     );
     expect(run.stdout).not.toMatch(/\[ 1\/\d+\] build/);
     expect(writes()).toEqual([]);
@@ -246,7 +255,8 @@ describe("a push the registry refuses half way (exit 5)", () => {
       expect(run.code).toBe(5);
       expect(run.stderr).toMatch(
         new RegExp(
-          `publish failed: push ${repo("hyrax-worker-base")}:nightly-20261202: docker push .* failed \\(exit 1\\)\\. Pushed: .*\\. No alias was moved\\.`,
+          `publish failed: push ${repo("hyrax-worker-base")}:nightly-20261202: docker push .* failed \\(exit 1\\)\\. ` +
+            "Pushed: .*\\. No alias was moved\\.",
         ),
       );
       // The other images' pushes ran side by side and landed: the error names each of them with its digest.

@@ -36,10 +36,14 @@ describe("the test control plane", () => {
     expect((await cluster.kubectl(["get", "nodes", "-o", "name"])).trim()).toBe("node/kwok-node-0");
   });
 
-  it("answers discovery as recorded in test/fixtures/kube/api-resources-v1.34.txt (the kinds table's unit test reads it)", async () => {
-    const recorded = readFileSync(new URL("../../fixtures/kube/api-resources-v1.34.txt", import.meta.url), "utf8");
-    expect(await cluster.kubectl(["api-resources", "--no-headers", "--sort-by", "name"])).toBe(recorded);
-  });
+  it(
+    "answers discovery as recorded in test/fixtures/kube/api-resources-v1.34.txt (the kinds table's unit test reads " +
+      "it)",
+    async () => {
+      const recorded = readFileSync(new URL("../../fixtures/kube/api-resources-v1.34.txt", import.meta.url), "utf8");
+      expect(await cluster.kubectl(["api-resources", "--no-headers", "--sort-by", "name"])).toBe(recorded);
+    },
+  );
 
   it("enforces RBAC: a service account without a binding may do nothing", async () => {
     await cluster.kubectl(["create", "namespace", "rbac-probe"]);

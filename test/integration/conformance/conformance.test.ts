@@ -101,7 +101,10 @@ function dockerRun(
   });
 }
 
-/** The module's call on the conformance project; the fake engine answers the one exec whose output matters (the commit time) by running it. */
+/**
+ * The module's call on the conformance project; the fake engine answers the one exec whose output matters (the commit
+ * time) by running it.
+ */
 function daggerRun(
   fn: string,
   args: Record<string, unknown>,
@@ -138,7 +141,10 @@ function daggerRun(
   });
 }
 
-/** The chart the Dagger adapter staged (its recorded tree), packaged by replaying its recorded helm calls with the real helm. */
+/**
+ * The chart the Dagger adapter staged (its recorded tree), packaged by replaying its recorded helm calls with the real
+ * helm.
+ */
 function replayChartPackage(effects: readonly Effect[]): Buffer {
   const stage = effects.filter((e) => e.kind === "mount" && e.detail.path === "/src" && e.detail.trees).at(-1)!
     .detail as {
@@ -283,7 +289,7 @@ describe("conformance across engines", () => {
 });
 
 describe("the signing secrets on Dagger", () => {
-  it("the key and its password appear in no query to the engine and no output of the module: only secret references", async () => {
+  it("the key and its password are in no engine query and no module output: only secret references", async () => {
     const { call } = await daggerSigned();
     const pemLine = signingPem.split("\n")[1]!;
     expect(call.engine.queries.length).toBeGreaterThan(20);

@@ -6,6 +6,15 @@ import { tempTree } from "../../kit/temp-dir.js";
 /** The commit time of every conformance project's one commit: what `created` must be on both engines. */
 export const COMMIT_TIME = "2026-11-20T07:30:00Z";
 
+// The suite's and the services' commands: the suite reaches b, which serves a's page once a answers.
+const SUITE =
+  'test "$WRAPPED" = yes && wget -q -O- http://b:8001/ | grep -q from-a && test -f /app/cache/seed && ' +
+  "touch /app/cache/written-by-$(id -u)";
+const SERVE_A = "mkdir -p /tmp/www && echo from-a > /tmp/www/index.html && exec httpd -f -p 8000 -h /tmp/www";
+const SERVE_B =
+  "mkdir -p /tmp/www && until wget -q -O /tmp/www/index.html http://a:8000/; do sleep 0.2; done; sleep 1; " +
+  "exec httpd -f -p 8001 -h /tmp/www";
+
 /**
  * A project that exercises what both engines must mean the same by. Its image runs as a
  * non-root user behind a wrapper ENTRYPOINT that sets WRAPPED=yes, and holds a seeded
@@ -36,19 +45,19 @@ images:
     smoke: ["sh", "-c", ${JSON.stringify(opts.failingSmoke ? 'test "$WRAPPED" = no' : 'test "$WRAPPED" = yes')}]
 test:
   image: app
-  command: ["sh", "-c", "test \\"$WRAPPED\\" = yes && wget -q -O- http://b:8001/ | grep -q from-a && test -f /app/cache/seed && touch /app/cache/written-by-$(id -u)"]
+  command: ["sh", "-c", ${JSON.stringify(SUITE)}]
   caches: ["/app/cache"]
   services:
     - name: a
       image: app
       port: 8000
-      command: ["sh", "-c", "mkdir -p /tmp/www && echo from-a > /tmp/www/index.html && exec httpd -f -p 8000 -h /tmp/www"]
+      command: ["sh", "-c", ${JSON.stringify(SERVE_A)}]
       ready: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8000/"]
       readyTimeoutSeconds: 30
     - name: b
       image: app
       port: 8001
-      command: ["sh", "-c", "mkdir -p /tmp/www && until wget -q -O /tmp/www/index.html http://a:8000/; do sleep 0.2; done; sleep 1; exec httpd -f -p 8001 -h /tmp/www"]
+      command: ["sh", "-c", ${JSON.stringify(SERVE_B)}]
       ready: ["sh", "-c", "grep -q from-a /tmp/www/index.html && wget -q -O /dev/null http://127.0.0.1:8001/"]
       readyTimeoutSeconds: 30
 charts:
@@ -60,7 +69,8 @@ charts:
         digest: image.digest
 `,
     "chart/app/Chart.yaml":
-      "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: dep\n    version: 0.1.0\n    repository: file://../dep\n",
+      "apiVersion: v2\nname: app\nversion: 1.0.0\n" +
+      "dependencies:\n  - name: dep\n    version: 0.1.0\n    repository: file://../dep\n",
     "chart/app/values.yaml": "image:\n  tag: latest\n",
     "chart/app/templates/cm.yaml":
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  image: {{ .Values.image.tag | quote }}\n",

@@ -17,7 +17,10 @@ export interface DockerRun {
   created(name: string, tag: string): Promise<string | undefined>;
   /** The digest a tag holds. */
   digest(name: string, tag: string): Promise<string | undefined>;
-  /** The platforms of the image index a tag holds (`linux/arm64`), each child's revision label, and the index's annotation; null when no index. */
+  /**
+   * The platforms of the image index a tag holds (`linux/arm64`), each child's revision label, and the index's
+   * annotation; null when no index.
+   */
   index(
     name: string,
     tag: string,
@@ -114,7 +117,8 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
         expect((await run.tags("charts/app")).some((t) => t.endsWith(".sig"))).toBe(true);
         expect(run.output).not.toContain(signingPem().split("\n")[1]!);
       },
-      // Dagger: cosign sign and attest of each pushed digest by env:// key, the key and its password as secret variables, never in an argument.
+      // Dagger: cosign sign and attest of each pushed digest by env:// key, the key and its password as secret
+      // variables, never in an argument.
       dagger: async (w) => {
         const run = await w.signedPublish();
         expect(run.failed).toBe(false);
@@ -214,7 +218,9 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
       dagger: async (w) => expect((await w.chartPackage()).length).toBeGreaterThan(0),
     },
     {
-      name: "a multi-platform image is one index under its immutable tag, every platform carrying the revision; the alias copies it, the chart pins it",
+      name:
+        "a multi-platform image is one index under its immutable tag, every platform carrying the revision; the " +
+        "alias copies it, the chart pins it",
       docker: async (w) => {
         const run = await w.multiPlatform();
         expect(run.code, run.output).toBe(0);

@@ -23,7 +23,10 @@ beforeAll(async () => {
 });
 afterAll(async () => registry?.stop());
 
-/** A repository with Hyrax's shapes today that has not adopted charthouse, pushing to a bare local repository, and `charthouse` on PATH. */
+/**
+ * A repository with Hyrax's shapes today that has not adopted charthouse, pushing to a bare local repository, and
+ * `charthouse` on PATH.
+ */
 function sandbox(): { project: string; origin: string; env: NodeJS.ProcessEnv } {
   const root = tempTree();
   const project = join(root, "hyrax");

@@ -17,6 +17,7 @@ import {
 import { CANARY } from "../../kit/registry-content.js";
 import { exampleProject } from "../../kit/temp-dir.js";
 import { removeStage, stageModule, type StagedModule } from "../../kit/module-runtime/stage.js";
+import { joined } from "../../kit/regex.js";
 
 // The Dagger module run the way the engine runs it, as far as that can be without an
 // engine: staged with only dagger.json and ci/ (the SDK and the bundled TypeScript where
@@ -87,10 +88,14 @@ describe("the module as the engine stages it", () => {
     }
   });
 
-  it("a cold load installs nothing from the registry: TypeScript is pinned to the runtime's bundled version and nothing else is a dependency", () => {
-    expect(stage.packageJson.dependencies).toEqual({ typescript: "5.9.3" });
-    expect(stage.install).toBeUndefined();
-  });
+  it(
+    "a cold load installs nothing from the registry: TypeScript is pinned to the runtime's bundled version and " +
+      "nothing else is a dependency",
+    () => {
+      expect(stage.packageJson.dependencies).toEqual({ typescript: "5.9.3" });
+      expect(stage.install).toBeUndefined();
+    },
+  );
 });
 
 describe("registration: the type definitions the SDK's entrypoint hands the engine", () => {
@@ -113,7 +118,7 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
     expect(description).toMatch(/^charthouse: build, test and publish/);
   });
 
-  it("never caches what reads the registry or pushes; caches per session what reads the clock; caches the gates", () => {
+  it("never caches what reads the registry or pushes; per session what reads the clock; caches the gates", () => {
     const policies = Object.fromEntries(
       Object.values(functions).map((f) => [f.name, f.cachePolicy?.policy ?? "unset"]),
     );
@@ -206,7 +211,7 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
   });
 });
 
-describe("invocation: `dagger call publish --nightly`, through the SDK's entrypoint (fake engine, real registry)", () => {
+describe("invocation: `dagger call publish --nightly` via the SDK's entrypoint (fake engine, real registry)", () => {
   let call: Call;
   beforeAll(async () => {
     call = await daggerCall("publish", { nightly: true, sha: SHA, date: "2026-11-24", ...credentials });
@@ -235,7 +240,7 @@ describe("invocation: `dagger call publish --nightly`, through the SDK's entrypo
     });
   });
 
-  it("publishes exactly the immutable images, pushes the chart with helm, then moves every alias after the last push", async () => {
+  it("publishes exactly the immutable images and the chart (helm); every alias moves after the last push", async () => {
     // Pushed side by side: in any order.
     expect(publishes(call).sort()).toEqual(
       IMAGES.map((n) => `${proxy.host}/${call.namespace}/${n}:nightly-20261124`).sort(),
@@ -243,7 +248,10 @@ describe("invocation: `dagger call publish --nightly`, through the SDK's entrypo
     const helmPush = execs(call).filter((e) => e.includes("helm push"));
     expect(helmPush).toHaveLength(1);
     expect(helmPush[0]).toMatch(
-      /helm registry login 127\.0\.0\.1:\d+ --username ci --password-stdin --plain-http && helm push \/charts\/hyrax-3\.7\.4-nightly\.20261124\.tgz oci:\/\/127\.0\.0\.1:\d+\/samvera\d+\/charts --plain-http$/,
+      joined(
+        /helm registry login 127\.0\.0\.1:\d+ --username ci --password-stdin --plain-http && helm push /,
+        /\/charts\/hyrax-3\.7\.4-nightly\.20261124\.tgz oci:\/\/127\.0\.0\.1:\d+\/samvera\d+\/charts --plain-http$/,
+      ),
     );
     expect(call.timeline.filter((t) => /^PUT .*manifests\/nightly$/.test(t))).toHaveLength(4);
     const lastPublish = call.timeline.map((t) => t.startsWith("publish ")).lastIndexOf(true);
@@ -301,19 +309,23 @@ describe("invocation: every other function as `dagger call` calls it", () => {
     for (const alias of ["5.0", "5", "latest"]) expect(value(call)).toContain(`dassie:${alias} → 5.0.1`);
   });
 
-  it("publish --dry-run in an adopting repository (charthouse its blueprint) runs every gate there and publishes nothing", async () => {
-    const call = await daggerCall(
-      "publish",
-      { nightly: true, dryRun: true, sha: SHA, date: "2026-11-24", ...credentials },
-      { adopter: true },
-    );
-    expect(value(call)).toMatch(/All 12 gate step\(s\) passed for nightly 20261124; nothing was pushed\./);
-    expect(publishes(call)).toEqual([]);
-    expect(call.timeline).toEqual([]);
-    expect(execs(call).some((e) => e.startsWith("helm lint"))).toBe(true);
-  });
+  it(
+    "publish --dry-run in an adopting repository (charthouse its blueprint) runs every gate there and publishes " +
+      "nothing",
+    async () => {
+      const call = await daggerCall(
+        "publish",
+        { nightly: true, dryRun: true, sha: SHA, date: "2026-11-24", ...credentials },
+        { adopter: true },
+      );
+      expect(value(call)).toMatch(/All 12 gate step\(s\) passed for nightly 20261124; nothing was pushed\./);
+      expect(publishes(call)).toEqual([]);
+      expect(call.timeline).toEqual([]);
+      expect(execs(call).some((e) => e.startsWith("helm lint"))).toBe(true);
+    },
+  );
 
-  it("a gate that fails (an exec error from the engine) is returned as the function's error, and nothing is published", async () => {
+  it("a failing gate (an exec error from the engine) is the function's error, and nothing is published", async () => {
     const call = await daggerCall(
       "publish",
       { nightly: true, sha: SHA, date: "2026-11-24", ...credentials },

@@ -7,7 +7,7 @@ import { tempTree } from "../../kit/temp-dir.js";
 const ROOT = new URL("../../..", import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 
-describe("charthouse installed as a user installs it: npm pack, then npm install of the tarball into a fresh prefix", () => {
+describe("charthouse installed as a user would: npm pack, then npm install of the tarball in a new prefix", () => {
   it("the installed charthouse answers --version, plans the example and inits a repository", () => {
     const work = tempTree();
     // npm pack runs `prepare`, which builds dist/: the tarball carries the compiled CLI.

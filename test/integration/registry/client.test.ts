@@ -83,7 +83,8 @@ describe("manifests and revisions", () => {
     const error = await client.listTags(`${canaryRegistry().host}/samvera/dassie`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as Error).message).toBe(
-      `listing tags of ${canaryRegistry().host}/samvera/dassie: the registry denied repository:samvera/dassie:pull as ci (HTTP 401: UNAUTHORIZED authentication required); give these credentials that scope`,
+      `listing tags of ${canaryRegistry().host}/samvera/dassie: the registry denied repository:samvera/dassie:pull ` +
+        "as ci (HTTP 401: UNAUTHORIZED authentication required); give these credentials that scope",
     );
     expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(CANARY);
   });

@@ -70,7 +70,8 @@ describe("two release runs racing against the real registry", () => {
   });
 
   it.each([1, 2, 3, 4, 5])(
-    "run concurrently with the default settle (three read-to-write windows, not a fixed wait), they end the same way (round %i)",
+    "run concurrently with the default settle (three read-to-write windows, not a fixed wait), they end the same way " +
+      "(round %i)",
     async () => {
       const [a, b] = await Promise.all([
         planAgainstRegistry(client, host, "5.0.1"),

@@ -25,7 +25,8 @@ function versions(): { tag: string; notAChart?: boolean }[] {
     for (let patch = 0; patch < 30; patch++) out.push({ tag: `5.${minor}.${patch}` }); // 180 releases
   for (let n = 1; n <= 40; n++) out.push({ tag: `5.6.0-rc.${n}` }); // 40 prereleases
   for (let i = 0; i < NIGHTLIES; i++) out.push({ tag: nightly(i) }); // 76 nightlies
-  out.push({ tag: "4.9.9" }, { tag: "5.5.30_build.7" }, { tag: "latest" }); // an old major, a version with build metadata, an alias
+  // an old major, a version with build metadata, an alias
+  out.push({ tag: "4.9.9" }, { tag: "5.5.30_build.7" }, { tag: "latest" });
   out.push({ tag: "6.0.0", notAChart: true }); // the newest stable tag is broken: not a chart
   return out;
 }
@@ -128,7 +129,8 @@ describe("charthouse sync --dry-run against 300 chart versions", () => {
       {
         version: "5.2.29",
         reason:
-          "failed in revision 3 and was rolled back: not retried (a newer version, or an upgrade to it by hand, clears this)",
+          "failed in revision 3 and was rolled back: not retried (a newer version, or an upgrade to it by hand, " +
+          "clears this)",
       },
     ]);
     expect(code).toBe(10);
@@ -201,34 +203,40 @@ describe("charthouse sync for real against the FAKE cluster", () => {
     expect((await sync("~5.2", failing, ["--zero-exit-on-upgrade"])).code).toBe(21);
   });
 
-  it("renders the candidate it would install, and refuses it before helm runs when the Role lacks a rule it needs (exit 2)", async () => {
-    const cluster = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" });
-    cluster.manifests =
-      "apiVersion: apps/v1\nkind: Deployment\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\n";
-    cluster.grantedRules = [
-      { apiGroups: ["", "apps"], resources: ["*"], verbs: ["*"] },
-      { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["get", "list", "watch"] },
-    ];
-    const { code, result } = await sync("~5.2", cluster);
-    expect(code).toBe(2);
-    expect(result).toMatchObject({ action: "misconfigured", deployed: "5.2.0", installed: "5.2.29" });
-    expect(result.message).toBe(
-      "5.2.29 needs what the updater may not do in samvera: create, update, patch, delete poddisruptionbudgets.policy. Nothing was changed: add these to the updater chart's rbac.rules (charthouse updater-role derives them from the chart)",
-    );
-    expect(cluster.renderCalls).toEqual([
-      [
-        "template",
-        "hyrax",
-        `oci://${chart}@${digests.get("5.2.29")}`,
-        "--version",
-        "5.2.29",
-        "--namespace",
-        "samvera",
-        "--plain-http",
-      ],
-    ]);
-    expect(cluster.helmCalls).toEqual([]);
-  });
+  it(
+    "renders the candidate it would install, and refuses it before helm runs when the Role lacks a rule it needs " +
+      "(exit 2)",
+    async () => {
+      const cluster = new FakeCluster({ chart: "hyrax", version: "5.2.0", status: "deployed" });
+      cluster.manifests =
+        "apiVersion: apps/v1\nkind: Deployment\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\n";
+      cluster.grantedRules = [
+        { apiGroups: ["", "apps"], resources: ["*"], verbs: ["*"] },
+        { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["get", "list", "watch"] },
+      ];
+      const { code, result } = await sync("~5.2", cluster);
+      expect(code).toBe(2);
+      expect(result).toMatchObject({ action: "misconfigured", deployed: "5.2.0", installed: "5.2.29" });
+      expect(result.message).toBe(
+        "5.2.29 needs what the updater may not do in samvera: create, update, patch, delete " +
+          "poddisruptionbudgets.policy. Nothing was changed: add these to the updater chart's rbac.rules (charthouse " +
+          "updater-role derives them from the chart)",
+      );
+      expect(cluster.renderCalls).toEqual([
+        [
+          "template",
+          "hyrax",
+          `oci://${chart}@${digests.get("5.2.29")}`,
+          "--version",
+          "5.2.29",
+          "--namespace",
+          "samvera",
+          "--plain-http",
+        ],
+      ]);
+      expect(cluster.helmCalls).toEqual([]);
+    },
+  );
 
   it("refuses a release that runs another chart (exit 2), and a policy that is not one", async () => {
     expect((await sync("stable", new FakeCluster({ chart: "solr", version: "1.0.0", status: "deployed" }))).code).toBe(

@@ -80,44 +80,53 @@ beforeAll(async () => {
 afterAll(async () => registry?.stop());
 
 describe("charthouse sync --verify-key", () => {
-  it("a token holder without the key pushes newer charts: unsigned, signed by another key, a signature copied from a signed version; each is refused with its reason and nothing is installed (exit 22)", async () => {
-    // 3.7.5 unsigned; 3.8.0 signed by another key; 3.9.0 carries 3.7.4's genuine signature under its own digest's tag.
-    await sign("3.8.0", theirs, "their-password");
-    const client = new RegistryClient();
-    const genuine = (await client.getManifest(chart, signatureTag(digests.get("3.7.4")!)))!;
-    await client.putManifest(chart, signatureTag(digests.get("3.9.0")!), genuine);
+  it(
+    "a token holder without the key pushes newer charts: unsigned, signed by another key, a signature copied from a " +
+      "signed version; each is refused with its reason and nothing is installed (exit 22)",
+    async () => {
+      // 3.7.5 unsigned; 3.8.0 signed by another key; 3.9.0 carries 3.7.4's genuine signature under its own digest's
+      // tag.
+      await sign("3.8.0", theirs, "their-password");
+      const client = new RegistryClient();
+      const genuine = (await client.getManifest(chart, signatureTag(digests.get("3.7.4")!)))!;
+      await client.putManifest(chart, signatureTag(digests.get("3.9.0")!), genuine);
 
-    const cluster = new FakeCluster({ chart: "hyrax", version: "3.7.4", status: "deployed" });
-    const { code, result } = await sync(cluster, {}, ["--verify-key", ours.publicKey]);
-    expect(cluster.helmCalls).toEqual([]);
-    expect(code).toBe(22);
-    expect(result.action).toBe("refused");
-    expect(result.skipped).toEqual([
-      {
-        version: "3.9.0",
-        reason: `refused: its signature is of ${digests.get("3.7.4")}, not of ${digests.get("3.9.0")}`,
-      },
-      {
-        version: "3.8.0",
-        reason: "refused: its signature does not verify with the key (signed by another key, or altered)",
-      },
-      { version: "3.7.5", reason: "refused: it is not signed (no cosign signature in the registry)" },
-    ]);
-    expect(result.message).toMatch(
-      /^refused every newer version: 3\.9\.0 \(.*\); 3\.8\.0 \(.*\); 3\.7\.5 \(.*\); 3\.7\.4 stays installed$/,
-    );
-  });
+      const cluster = new FakeCluster({ chart: "hyrax", version: "3.7.4", status: "deployed" });
+      const { code, result } = await sync(cluster, {}, ["--verify-key", ours.publicKey]);
+      expect(cluster.helmCalls).toEqual([]);
+      expect(code).toBe(22);
+      expect(result.action).toBe("refused");
+      expect(result.skipped).toEqual([
+        {
+          version: "3.9.0",
+          reason: `refused: its signature is of ${digests.get("3.7.4")}, not of ${digests.get("3.9.0")}`,
+        },
+        {
+          version: "3.8.0",
+          reason: "refused: its signature does not verify with the key (signed by another key, or altered)",
+        },
+        { version: "3.7.5", reason: "refused: it is not signed (no cosign signature in the registry)" },
+      ]);
+      expect(result.message).toMatch(
+        /^refused every newer version: 3\.9\.0 \(.*\); 3\.8\.0 \(.*\); 3\.7\.5 \(.*\); 3\.7\.4 stays installed$/,
+      );
+    },
+  );
 
-  it("installs the newest version the key signed, by digest, naming what it refused on the way (the key from the environment)", async () => {
-    await sign("3.7.5", ours, PASSWORD);
-    const cluster = new FakeCluster({ chart: "hyrax", version: "3.7.4", status: "deployed" });
-    const { code, result } = await sync(cluster, { CHARTHOUSE_VERIFY_KEY: readFileSync(ours.publicKey, "utf8") });
-    expect(code).toBe(10);
-    expect(result).toMatchObject({ action: "upgraded", installed: "3.7.5", digest: digests.get("3.7.5") });
-    expect(result.skipped.map((s) => s.version)).toEqual(["3.9.0", "3.8.0"]);
-    expect(cluster.helmCalls).toHaveLength(1);
-    expect(cluster.helmCalls[0]).toContain(`oci://${chart}@${digests.get("3.7.5")}`);
-  });
+  it(
+    "installs the newest version the key signed, by digest, naming what it refused on the way (the key from the " +
+      "environment)",
+    async () => {
+      await sign("3.7.5", ours, PASSWORD);
+      const cluster = new FakeCluster({ chart: "hyrax", version: "3.7.4", status: "deployed" });
+      const { code, result } = await sync(cluster, { CHARTHOUSE_VERIFY_KEY: readFileSync(ours.publicKey, "utf8") });
+      expect(code).toBe(10);
+      expect(result).toMatchObject({ action: "upgraded", installed: "3.7.5", digest: digests.get("3.7.5") });
+      expect(result.skipped.map((s) => s.version)).toEqual(["3.9.0", "3.8.0"]);
+      expect(cluster.helmCalls).toHaveLength(1);
+      expect(cluster.helmCalls[0]).toContain(`oci://${chart}@${digests.get("3.7.5")}`);
+    },
+  );
 
   it("without a key, sync installs the newest whatever signs it (as before)", async () => {
     const cluster = new FakeCluster({ chart: "hyrax", version: "3.7.4", status: "deployed" });
@@ -125,33 +134,41 @@ describe("charthouse sync --verify-key", () => {
     expect(result.installed).toBe("3.9.0");
   });
 
-  it("a chart the key signed that pins an image the key did not sign is refused, naming the image; once the image is signed it installs", async () => {
-    const image = `${registry.host}/samvera/dassie`;
-    const imageDigest = await pushImage(registry.host, image, "nightly-20261126", {});
-    const pinned = `${image}:nightly-20261126@${imageDigest}`;
-    digests.set(
-      "4.0.0",
-      await pushChartVersion(chart, "4.0.0", { annotations: { [PINNED_IMAGES_ANNOTATION]: pinned } }),
-    );
-    await sign("4.0.0", ours, PASSWORD);
-    const cluster = new FakeCluster({ chart: "hyrax", version: "3.9.0", status: "deployed" });
-    const refused = await sync(cluster, {}, ["--verify-key", ours.publicKey, "--policy", "^4"]);
-    expect(refused.code).toBe(22);
-    expect(refused.result.skipped).toEqual([
-      {
-        version: "4.0.0",
-        reason: `refused: the image it pins, ${pinned}: is not signed (no cosign signature in the registry)`,
-      },
-    ]);
-    expect(cluster.helmCalls).toEqual([]);
+  it(
+    "a chart the key signed that pins an image the key did not sign is refused, naming the image; once the image is " +
+      "signed it installs",
+    async () => {
+      const image = `${registry.host}/samvera/dassie`;
+      const imageDigest = await pushImage(registry.host, image, "nightly-20261126", {});
+      const pinned = `${image}:nightly-20261126@${imageDigest}`;
+      digests.set(
+        "4.0.0",
+        await pushChartVersion(chart, "4.0.0", { annotations: { [PINNED_IMAGES_ANNOTATION]: pinned } }),
+      );
+      await sign("4.0.0", ours, PASSWORD);
+      const cluster = new FakeCluster({ chart: "hyrax", version: "3.9.0", status: "deployed" });
+      const refused = await sync(cluster, {}, ["--verify-key", ours.publicKey, "--policy", "^4"]);
+      expect(refused.code).toBe(22);
+      expect(refused.result.skipped).toEqual([
+        {
+          version: "4.0.0",
+          reason: `refused: the image it pins, ${pinned}: is not signed (no cosign signature in the registry)`,
+        },
+      ]);
+      expect(cluster.helmCalls).toEqual([]);
 
-    await must(builtTool("cosign"), cosignArgs.sign(ours.privateKey, `${image}@${imageDigest}`, { plainHttp: true }), {
-      env: { ...process.env, COSIGN_PASSWORD: PASSWORD },
-    });
-    const installed = await sync(cluster, {}, ["--verify-key", ours.publicKey, "--policy", "^4"]);
-    expect(installed.code).toBe(10);
-    expect(installed.result).toMatchObject({ action: "upgraded", installed: "4.0.0" });
-  });
+      await must(
+        builtTool("cosign"),
+        cosignArgs.sign(ours.privateKey, `${image}@${imageDigest}`, { plainHttp: true }),
+        {
+          env: { ...process.env, COSIGN_PASSWORD: PASSWORD },
+        },
+      );
+      const installed = await sync(cluster, {}, ["--verify-key", ours.publicKey, "--policy", "^4"]);
+      expect(installed.code).toBe(10);
+      expect(installed.result).toMatchObject({ action: "upgraded", installed: "4.0.0" });
+    },
+  );
 
   it("a private key, or no key at all, for --verify-key is a usage error naming the fix (exit 2)", async () => {
     const priv = await sync(new FakeCluster(null), {}, ["--verify-key", ours.privateKey]);

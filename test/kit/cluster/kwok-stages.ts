@@ -9,6 +9,12 @@
  *   (helm --wait then times out, and --atomic rolls back).
  * - pod-gone: a deleted pod disappears (no kubelet is there to confirm it).
  */
+/** kwok's own template for a pod's IP (one per node, as kwok's built-in stages give it). */
+const POD_IP =
+  '{{ PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ' +
+  '( or .metadata.namespace "" ) | Quote }}';
+const CRASH_MESSAGE = '"the kwok stage pod-crashes says this container keeps exiting 1"';
+
 export const KWOK_STAGES = `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
@@ -26,7 +32,7 @@ spec:
       phase: Running
       startTime: {{ $at }}
       hostIP: {{ NodeIPWith .spec.nodeName | Quote }}
-      podIP: {{ PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) | Quote }}
+      podIP: ${POD_IP}
       conditions:
         - { type: PodScheduled, status: "True", lastTransitionTime: {{ $at }} }
         - { type: Initialized, status: "True", lastTransitionTime: {{ $at }} }
@@ -59,7 +65,7 @@ spec:
       phase: Running
       startTime: {{ $at }}
       hostIP: {{ NodeIPWith .spec.nodeName | Quote }}
-      podIP: {{ PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) | Quote }}
+      podIP: ${POD_IP}
       conditions:
         - { type: PodScheduled, status: "True", lastTransitionTime: {{ $at }} }
         - { type: Initialized, status: "True", lastTransitionTime: {{ $at }} }
@@ -72,7 +78,7 @@ spec:
           ready: false
           started: false
           restartCount: 3
-          state: { waiting: { reason: CrashLoopBackOff, message: "the kwok stage pod-crashes says this container keeps exiting 1" } }
+          state: { waiting: { reason: CrashLoopBackOff, message: ${CRASH_MESSAGE} } }
           lastState: { terminated: { exitCode: 1, reason: Error, startedAt: {{ $at }}, finishedAt: {{ $at }} } }
         {{ end }}
 ---

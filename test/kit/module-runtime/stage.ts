@@ -136,7 +136,8 @@ export async function stageModule(repo: string = REPO): Promise<StagedModule> {
   writeFileSync(join(sdk, "client.gen.ts"), `${api}\nexport * from "./core.js";\n`);
   writeFileSync(
     join(sdk, "index.ts"),
-    'export { connection, connect, Context, func, check, generate, argument, object, field, enumType, entrypoint } from "./core.js";\nexport * from "./client.gen.js";\n',
+    "export { connection, connect, Context, func, check, generate, argument, object, field, enumType, entrypoint } " +
+      'from "./core.js";\nexport * from "./client.gen.js";\n',
   );
   writeFileSync(join(sdk, "telemetry.ts"), 'export { getTracer } from "./core.js";\n');
   mkdirSync(join(moduleDir, "node_modules/@dagger.io"), { recursive: true });
@@ -157,7 +158,10 @@ export interface RuntimeRun {
   readonly offLoopback: string[];
 }
 
-/** Runs the staged module's entrypoint under tsx, the way the runtime container's entrypoint does, against an engine at `port`. */
+/**
+ * Runs the staged module's entrypoint under tsx, the way the runtime container's entrypoint does, against an engine at
+ * `port`.
+ */
 export function runEntrypoint(
   stage: StagedModule,
   session: { port: number; token: string },

@@ -37,7 +37,8 @@ describe("the pinned-images annotation", () => {
       ]),
     );
     expect(a[PINNED_IMAGES_ANNOTATION]).toBe(
-      `ghcr.io/samvera/dassie:nightly-20261124@${digestOf("dassie")},ghcr.io/samvera/worker:nightly-20261124@${digestOf("worker")}`,
+      `ghcr.io/samvera/dassie:nightly-20261124@${digestOf("dassie")},` +
+        `ghcr.io/samvera/worker:nightly-20261124@${digestOf("worker")}`,
     );
     expect(a["org.opencontainers.image.revision"]).toBeDefined();
   });

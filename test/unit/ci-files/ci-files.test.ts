@@ -2,10 +2,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { circleTagFilter, githubTagGlobs } from "../../../src/plan/formats.js";
+import { circleTagFilters, githubTagGlobs } from "../../../src/plan/formats.js";
 import { DEFAULT_POLICY } from "../../../src/config/index.js";
 import { initFiles } from "../../../src/init/index.js";
-import { actionlint, checkCircleci, crossCheck, daggerCalls, parseGithubWorkflow } from "../../kit/ci-checks.js";
+import { yamlEntry } from "../../../src/ci-files/options.js";
+import {
+  actionlint,
+  checkCircleci,
+  crossCheck,
+  daggerCalls,
+  parseGithubWorkflow,
+  runCommands,
+} from "../../kit/ci-checks.js";
 import { introspect, type Fn } from "../../kit/introspect-module.js";
 import { tempTree } from "../../kit/temp-dir.js";
 import { cpSync, rmSync } from "node:fs";
@@ -65,14 +73,22 @@ describe.each(variants())("$name GitHub Actions workflow", ({ github }) => {
     expect(github).not.toMatch(/run:.*\$\{\{/);
   });
 
-  it("calls only functions and arguments the module has, plainly: no -m and no --source (the repository is the module or its blueprint)", () => {
-    const calls = daggerCalls(github);
-    expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
-    expect(crossCheck(calls, api, construct)).toEqual([]);
-    for (const c of calls)
-      expect(c.line).toMatch(/^dagger call --sha "\$GITHUB_SHA" publish (--nightly |--tag "\$TAG" |--dry-run$)/);
-    expect(github).not.toMatch(/dagger -m|--source/);
+  it("has no line over 120 characters", () => {
+    expect(github.split("\n").filter((line) => line.length > 120)).toEqual([]);
   });
+
+  it(
+    "calls only functions and arguments the module has, plainly: no -m and no --source " +
+      "(the repository is the module or its blueprint)",
+    () => {
+      const calls = daggerCalls(runCommands(github));
+      expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
+      expect(crossCheck(calls, api, construct)).toEqual([]);
+      for (const c of calls)
+        expect(c.line).toMatch(/^dagger call --sha "\$GITHUB_SHA" publish (--nightly |--tag "\$TAG" |--dry-run$)/);
+      expect(github).not.toMatch(/dagger -m|--source/);
+    },
+  );
 });
 
 describe.each(variants())("$name CircleCI config", ({ circle }) => {
@@ -86,7 +102,7 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
     expect(config.workflows.nightly.when.and).toContainEqual({ equal: ["nightly", "<< pipeline.schedule.name >>"] });
     const release = config.workflows.release.jobs[0]["publish-release"];
     expect(release.filters.branches).toEqual({ ignore: "/.*/" });
-    expect(release.filters.tags.only).toBe(circleTagFilter(DEFAULT_POLICY));
+    expect(release.filters.tags.only).toEqual(circleTagFilters(DEFAULT_POLICY));
     for (const job of [release, config.workflows.nightly.jobs[0]["publish-nightly"]])
       expect(job.context).toBe("charthouse-publish");
     expect(circle).toContain("--registry-password env://REGISTRY_TOKEN");
@@ -95,8 +111,12 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
     expect(circle).toContain("install.sh | BIN_DIR=/usr/local/bin sudo -E sh");
   });
 
+  it("has no line over 120 characters", () => {
+    expect(circle.split("\n").filter((line) => line.length > 120)).toEqual([]);
+  });
+
   it("calls only functions and arguments the module has, plainly: no -m and no --source", () => {
-    const calls = daggerCalls(circle);
+    const calls = daggerCalls(runCommands(circle));
     expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
     expect(crossCheck(calls, api, construct)).toEqual([]);
     for (const c of calls)
@@ -108,9 +128,10 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
 });
 
 describe("tag filters follow the policy", () => {
+  // CircleCI runs on a tag any filter matches.
   const regex = () => {
-    const filter = circleTagFilter(DEFAULT_POLICY);
-    return new RegExp(filter.slice(1, -1));
+    const filters = circleTagFilters(DEFAULT_POLICY).map((filter) => new RegExp(filter.slice(1, -1)));
+    return { test: (tag: string) => filters.some((filter) => filter.test(tag)) };
   };
   it.each(["v5.0.1", "v5.1.0-rc.1", "hyrax-chart-v3.7.5"])("release tag %s runs", (tag) =>
     expect(regex().test(tag)).toBe(true),
@@ -119,7 +140,31 @@ describe("tag filters follow the policy", () => {
     expect(regex().test(tag)).toBe(false),
   );
   it("changes with the policy", () => {
-    expect(circleTagFilter({ ...DEFAULT_POLICY, releaseTag: "release-{version}" })).toContain("^release-");
+    expect(circleTagFilters({ ...DEFAULT_POLICY, releaseTag: "release-{version}" })[0]).toContain("^release-");
+  });
+});
+
+describe("a long command is folded, and YAML reads it back as the same line", () => {
+  const command = `dagger call --sha "$CIRCLE_SHA1" publish --nightly ${"--registry-username x ".repeat(5)}--last y`;
+
+  it("keeps a short entry on one line", () => {
+    expect(yamlEntry(4, "run", "dagger call publish --dry-run")).toBe("    run: dagger call publish --dry-run");
+  });
+
+  it("folds a long one before its options, every line within 120 characters", () => {
+    const entry = yamlEntry(10, "command", command);
+    expect(entry.split("\n")[0]).toBe("          command: >-");
+    expect(entry.split("\n").slice(1)).toEqual([
+      expect.stringMatching(/^ {12}dagger call .*--registry-username x$/),
+      expect.stringMatching(/^ {12}--registry-username x .*--last y$/),
+    ]);
+    for (const line of entry.split("\n")) expect(line.length).toBeLessThanOrEqual(120);
+    expect(parse(entry)).toEqual({ command });
+  });
+
+  it("leaves a value with double spaces on one line: folding would change it", () => {
+    const spaced = command.replace("publish", "publish ");
+    expect(yamlEntry(10, "command", spaced)).toBe(`          command: ${spaced}`);
   });
 });
 
@@ -144,13 +189,15 @@ describe("the checkers do find problems (so a passing file means something)", ()
 
   it("actionlint flags untrusted input spliced into run:", async () => {
     const bad =
-      "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n";
+      "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+      "      - run: echo ${{ github.event.pull_request.title }}\n";
     expect((await actionlint("bad.yml", bad)).join("\n")).toMatch(/untrusted|potentially untrusted/);
   });
 
   it("the CircleCI checks flag an unknown job, a dangling requires and an undeclared parameter", () => {
     const bad =
-      "version: 2.1\njobs:\n  a:\n    docker: [{image: x}]\n    steps: [checkout]\nworkflows:\n  w:\n    jobs:\n      - a:\n          requires: [b]\n      - c\nfoo: << pipeline.parameters.missing >>\n";
+      "version: 2.1\njobs:\n  a:\n    docker: [{image: x}]\n    steps: [checkout]\nworkflows:\n  w:\n    jobs:\n" +
+      "      - a:\n          requires: [b]\n      - c\nfoo: << pipeline.parameters.missing >>\n";
     const problems = checkCircleci(bad).join("\n");
     expect(problems).toMatch(/unknown top-level key foo/);
     expect(problems).toMatch(/runs unknown job c/);

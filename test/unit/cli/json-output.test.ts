@@ -10,10 +10,14 @@ const SHA = "1".repeat(40);
 const EXAMPLE = ["--config", "examples/hyrax/charthouse.yaml"];
 
 describe("machine output has a contract: JSON Schemas shipped in schemas/, generated from the types", () => {
-  it("the schemas ship in the package (npm run generate writes them; test/unit/project/generated.test.ts checks them fresh)", () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    expect(pkg.files).toContain("schemas");
-  });
+  it(
+    "the schemas ship in the package (npm run generate writes them; test/unit/project/generated.test.ts checks them " +
+      "fresh)",
+    () => {
+      const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+      expect(pkg.files).toContain("schemas");
+    },
+  );
 
   it("plan --json matches schemas/plan.schema.json and carries no path of the machine that made it", async () => {
     const run = await charthouse(["plan", ...EXAMPLE, "--nightly", "--date", "2026-11-24", "--sha", SHA, "--json"]);
@@ -38,25 +42,29 @@ describe("machine output has a contract: JSON Schemas shipped in schemas/, gener
     });
   });
 
-  it("a failure under --json is JSON (schemas/error.schema.json), with the exit code and, for config errors, every problem located", async () => {
-    const refusal = await charthouse(["plan", ...EXAMPLE, "--nightly", "--tag", "v1.0.0", "--sha", SHA, "--json"]);
-    expect(refusal.code).toBe(2);
-    expect(valid("error", refusal.stdout)).toMatchObject({
-      version: 1,
-      error: {
+  it(
+    "a failure under --json is JSON (schemas/error.schema.json), with the exit code and, for config errors, every " +
+      "problem located",
+    async () => {
+      const refusal = await charthouse(["plan", ...EXAMPLE, "--nightly", "--tag", "v1.0.0", "--sha", SHA, "--json"]);
+      expect(refusal.code).toBe(2);
+      expect(valid("error", refusal.stdout)).toMatchObject({
+        version: 1,
+        error: {
+          code: 2,
+          kind: "ConfigError",
+          message: expect.stringMatching(/--nightly and --tag name different runs/),
+        },
+      });
+      const dir = tempTree({ "charthouse.yaml": "registry: samvera\n" });
+      const config = await charthouse(["plan", "--sha", SHA, "--json"], { cwd: dir });
+      expect(valid("error", config.stdout).error).toMatchObject({
         code: 2,
-        kind: "ConfigError",
-        message: expect.stringMatching(/--nightly and --tag name different runs/),
-      },
-    });
-    const dir = tempTree({ "charthouse.yaml": "registry: samvera\n" });
-    const config = await charthouse(["plan", "--sha", SHA, "--json"], { cwd: dir });
-    expect(valid("error", config.stdout).error).toMatchObject({
-      code: 2,
-      kind: "ConfigProblemsError",
-      problems: [{ file: "charthouse.yaml", line: 1, field: "registry" }],
-    });
-  });
+        kind: "ConfigProblemsError",
+        problems: [{ file: "charthouse.yaml", line: 1, field: "registry" }],
+      });
+    },
+  );
 
   it("lint --json matches schemas/publish.schema.json", async () => {
     const dir = tempTree({ "charthouse.yaml": "registry: ghcr.io/x\n" });

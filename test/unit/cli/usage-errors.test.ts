@@ -30,7 +30,8 @@ describe("output into a reader that stops early", () => {
         "sh",
         [
           "-c",
-          `"${process.execPath}" "${tsx}" "${main}" ${command.join(" ")} --help | head -1; echo "exit=\${PIPESTATUS:-}"`,
+          `"${process.execPath}" "${tsx}" "${main}" ${command.join(" ")} --help | head -1; echo ` +
+            `"exit=\${PIPESTATUS:-}"`,
         ],
         { encoding: "utf8" },
       );

@@ -208,7 +208,8 @@ describe("schema violations, in charthouse's words", () => {
   it("out-of-range numbers say their bound", () => {
     const found = checkSchema(
       parse(
-        "registry: ghcr.io/x\ntest: {image: a, command: [x], services: [{name: s, image: s, port: 0, readyTimeoutSeconds: 4000}]}",
+        "registry: ghcr.io/x\n" +
+          "test: {image: a, command: [x], services: [{name: s, image: s, port: 0, readyTimeoutSeconds: 4000}]}",
       ),
     );
     expect(found).toStrictEqual([

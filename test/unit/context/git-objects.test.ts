@@ -89,7 +89,8 @@ describe("a commit's time from git's object store, without git (the Dagger modul
     const ends: Record<string, string> = {};
     for (let i = 0; !(ends["00"] && ends["ff"]) && i < 100_000; i++) {
       const body = Buffer.from(
-        `tree ${tree}\nauthor t <t@example.org> 1777593600 +0000\ncommitter t <t@example.org> ${1777593600 + i} +0000\n\nprobe ${i}\n`,
+        `tree ${tree}\nauthor t <t@example.org> 1777593600 +0000\n` +
+          `committer t <t@example.org> ${1777593600 + i} +0000\n\nprobe ${i}\n`,
       );
       const raw = Buffer.concat([Buffer.from(`commit ${body.length}\0`), body]);
       const sha = createHash("sha1").update(raw).digest("hex");
@@ -298,10 +299,12 @@ describe("a commit's time from git's object store: the harder shapes", () => {
   it("applies deltas between large commits (multi-byte sizes and offsets, 64 KiB copies)", () => {
     const repo = tempTree();
     git(repo, "init", "-q");
-    const body = Array.from({ length: 6000 }, (_, i) => `line ${i} of a long release note that repeats`).join("\n"); // ~270 KB
+    // ~270 KB
+    const body = Array.from({ length: 6000 }, (_, i) => `line ${i} of a long release note that repeats`).join("\n");
     for (let i = 1; i <= 6; i++) {
       // Each message differs from the last deep inside, so the delta copies long runs from far into its base.
-      const message = `release ${i}\n\n${body.slice(0, 100_000 + i * 7919)}\nchanged ${i}\n${body.slice(100_000 + i * 7919)}`;
+      const message =
+        `release ${i}\n\n${body.slice(0, 100_000 + i * 7919)}\nchanged ${i}\n` + `${body.slice(100_000 + i * 7919)}`;
       commitLine(repo, String(i), message, `2026-06-0${i}T10:00:00+0000`);
     }
     git(repo, "repack", "-adf", "--window=50", "--depth=10", "-q");

@@ -59,7 +59,7 @@ describe("which images init publishes", () => {
     expect(d.ok && d.registry?.value).toBe("ghcr.io/o");
   });
 
-  it("a build exported for the tests is reported, not published; a stale target is reported with its repository", () => {
+  it("a build exported for the tests is reported, not published; so is a stale target, with its repository", () => {
     const d = decideImages(
       [
         build(["ghcr.io/o/r/app"], "app"),
@@ -70,7 +70,8 @@ describe("which images init publishes", () => {
     );
     expect(d.ok && d.images.map((i) => i.name)).toEqual(["app"]);
     expect(d.ok && d.left).toEqual([
-      ".github/workflows/build.yml:5: ghcr.io/o/r-dev is pushed for CI, to feed the tests; not published (charthouse's test gate builds what it tests)",
+      ".github/workflows/build.yml:5: ghcr.io/o/r-dev is pushed for CI, to feed the tests; not published " +
+        "(charthouse's test gate builds what it tests)",
       ".github/workflows/build.yml:7: target gone (ghcr.io/o/r/old) is no stage of Dockerfile; left out (stale)",
     ]);
     expect(d.ok && d.unpublished).toEqual(["ghcr.io/o/r-dev", "ghcr.io/o/r/old"]);
@@ -82,7 +83,9 @@ describe("which images init publishes", () => {
     ).toEqual({
       ok: false,
       reason:
-        "ghcr.io/o/app is built from targets a (.github/workflows/build.yml:2) and b (.github/workflows/build.yml:4): init cannot tell which one to publish; make the workflows agree, or write charthouse.yaml by hand",
+        "ghcr.io/o/app is built from targets a (.github/workflows/build.yml:2) and b " +
+        "(.github/workflows/build.yml:4): init cannot tell which one to publish; make the workflows agree, or " +
+        "write charthouse.yaml by hand",
     });
     const two = decideImages([build(["ghcr.io/o/app"], "a"), build(["o/app"], "b")], anyStage);
     expect(two.ok).toBe(false);

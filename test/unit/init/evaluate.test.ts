@@ -122,7 +122,8 @@ describe("strategy.matrix as GitHub expands it", () => {
 describe("a $GITHUB_ENV write that depends on how the step runs", () => {
   it("is unknown when the step writes the name with two values (branches of an if)", () => {
     const run =
-      'if [[ "$OS" == "ubuntu-latest" ]]; then\n  echo "PLATFORM_TAG=amd64" >> $GITHUB_ENV\nelse\n  echo "PLATFORM_TAG=arm64" >> $GITHUB_ENV\nfi';
+      'if [[ "$OS" == "ubuntu-latest" ]]; then\n  echo "PLATFORM_TAG=amd64" >> $GITHUB_ENV\nelse\n' +
+      '  echo "PLATFORM_TAG=arm64" >> $GITHUB_ENV\nfi';
     const unknown = {
       name: "PLATFORM_TAG",
       unknown: "$PLATFORM_TAG, written with different values depending on how the step runs",

@@ -6,6 +6,8 @@ import { charthouse } from "../../kit/cli.js";
 import { parse } from "yaml";
 import { tempTree, writeTree } from "../../kit/temp-dir.js";
 import { writeHyraxToday } from "../../kit/hyrax-today.js";
+import { runCommands } from "../../kit/ci-checks.js";
+import { joined } from "../../kit/regex.js";
 
 /** examples/hyrax as a project that has not adopted charthouse yet. */
 function hyraxWithoutCharthouse(): string {
@@ -35,8 +37,8 @@ describe("charthouse init", () => {
       engineVersion: "v0.21.9",
       blueprint: { name: "charthouse", source: "github.com/samvera-labs/charthouse@v0.1.0" },
     });
-    expect(readFileSync(join(project, ".circleci/config.yml"), "utf8")).toMatch(
-      /command: dagger call --sha "\$CIRCLE_SHA1" publish --nightly /,
+    expect(runCommands(readFileSync(join(project, ".circleci/config.yml"), "utf8"))).toMatch(
+      /^dagger call --sha "\$CIRCLE_SHA1" publish --nightly /m,
     );
   });
 
@@ -72,94 +74,120 @@ function hyraxToAdopt(): string {
 }
 
 describe("charthouse init adopts a repository shaped like Hyrax today", () => {
-  it("publishes what its workflows publish, tests as its CI tests, pins what its values deploy, fires on its tags; check accepts it", async () => {
-    const project = hyraxToAdopt();
-    const run = await charthouse(["init", project]);
-    expect(run.code, run.stderr).toBe(0);
-    const text = readFileSync(join(project, "charthouse.yaml"), "utf8");
-    const config = parse(text);
-    expect(config.registry).toBe("ghcr.io/samvera/hyrax");
-    expect(
-      config.images.map((i: { name: string; target: string; platforms: string[] }) => [i.name, i.target, i.platforms]),
-    ).toEqual([
-      ["hyrax-base", "hyrax-base", ["linux/amd64", "linux/arm64"]],
-      ["hyrax-worker-base", "hyrax-worker-base", ["linux/amd64", "linux/arm64"]],
-      ["dassie", "hyrax-engine-dev", ["linux/amd64", "linux/arm64"]],
-    ]);
-    expect(text).toMatch(/# - name: hyrax {3}# no workflow publishes stage hyrax of Dockerfile/);
-    // The gate: the service the CI runs the suite in, its dependencies (redis without a port too), not the worker.
-    expect(config.test.image).toBe("dassie");
-    expect(config.test.services.map((s: { name: string }) => s.name)).toEqual(["chrome", "postgres", "fits", "redis"]);
-    expect(config.test.services[1]).toEqual({
-      name: "postgres",
-      image: "postgres:15-alpine",
-      port: 5432,
-      env: { POSTGRES_USER: "app_user", POSTGRES_PASSWORD: "app_password" },
-      ready: ["sh", "-c", 'pg_isready -U "$POSTGRES_USER"'],
-    });
-    expect(config.test.services[2]).toMatchObject({ port: 8080 });
-    expect(config.test.services[3]).toEqual({
-      name: "redis",
-      image: "bitnamilegacy/redis:6.2",
-      env: { REDIS_PASSWORD: "s3cret", SOLR_HOST: "solr" },
-      ready: ["sh", "-c", 'redis-cli -a "$REDIS_PASSWORD" ping | grep -q PONG'],
-    });
-    expect(text).toMatch(
-      /# from docker-compose-dassie\.yml:\d+: service web of docker-compose-dassie\.yml \(\.github\/workflows\/ci\.yml:\d+ runs the tests with it\)/,
-    );
-    expect(config.charts).toEqual([
-      { path: "chart/hyrax", pins: [{ image: "dassie", repository: "image.repository", tag: "image.tag" }] },
-    ]);
-    expect(config.policy).toEqual({
-      releaseTag: "hyrax-v{version}",
-      chartReleaseTag: "hyrax-chart-{version}",
-      defaultBranch: "main",
-    });
-    expect(readFileSync(join(project, ".github/workflows/charthouse.yml"), "utf8")).toContain(
-      '      - "hyrax-v[0-9]+.[0-9]+.[0-9]+*"\n      - "hyrax-chart-[0-9]+.[0-9]+.[0-9]+*"\n',
-    );
-    // Stale and test-only references are reported, not copied; the table says what came from where.
-    expect(run.stdout).toMatch(
-      /stale, left out: \.github\/workflows\/build\.yml:\d+: target hyrax-engine-dev-worker \(ghcr\.io\/samvera\/hyrax\/dassie-worker\) is no stage of Dockerfile/,
-    );
-    expect(run.stdout).toMatch(
-      /stale, left out: \.github\/workflows\/ci\.yml:\d+: ghcr\.io\/samvera\/hyrax-dev is pushed for CI, to feed the tests; not published/,
-    );
-    expect(run.stdout).toMatch(
-      /stale, left out: chart\/hyrax\/values\.yaml:6: worker\.image\.repository names ghcr\.io\/samvera\/hyrax\/dassie-worker, which no workflow publishes any more/,
-    );
-    expect(run.stdout).toMatch(
-      /note: release tags v\{version\} \(1 tag, newest v5\.0\.5\) are older than hyrax-v5\.3\.0: not used/,
-    );
-    expect(run.stdout).toMatch(
-      /^ {2}image dassie +target hyrax-engine-dev; linux\/amd64, linux\/arm64 +\.github\/workflows\/build\.yml:\d+$/m,
-    );
-    expect(run.stdout).toMatch(/^ {2}release tags +hyrax-v\{version\} +git tag hyrax-v5\.3\.0$/m);
-    expect(run.stdout).toMatch(/^TODO: charthouse\.yaml: test\.command/m);
-    expect(text).not.toMatch(/dassie-worker|hyrax-dev|\$\{\{|GITHUB_SHA/);
-    expect(run.stdout).toContain(
-      "supersedes (left untouched; remove them once charthouse publishes): .github/workflows/build.yml (job build), .github/workflows/charts.yml (job release)",
-    );
-    const check = await charthouse(["check", "--config", join(project, "charthouse.yaml")]);
-    expect(check, check.stderr).toMatchObject({ code: 0 });
-    const release = await charthouse([
-      "plan",
-      "--config",
-      join(project, "charthouse.yaml"),
-      "--tag",
-      "hyrax-v5.4.0",
-      "--json",
-    ]);
-    expect(release.code, release.stderr).toBe(0);
-    const plan = JSON.parse(release.stdout);
-    expect(plan.images.map((i: { tag: string }) => i.tag)).toEqual(["5.4.0", "5.4.0", "5.4.0"]);
-    expect(new Set(plan.aliases.map((a: { alias: string }) => a.alias.split(":").pop()))).toEqual(
-      new Set(["latest", "5", "5.4"]),
-    );
-    expect(
-      (await charthouse(["plan", "--config", join(project, "charthouse.yaml"), "--tag", "hyrax-chart-3.7.4"])).stdout,
-    ).toMatch(/chart release hyrax 3\.7\.4/);
-  });
+  it(
+    "publishes what its workflows publish, tests as its CI tests, pins what its values deploy, fires on its tags; " +
+      "check accepts it",
+    async () => {
+      const project = hyraxToAdopt();
+      const run = await charthouse(["init", project]);
+      expect(run.code, run.stderr).toBe(0);
+      const text = readFileSync(join(project, "charthouse.yaml"), "utf8");
+      const config = parse(text);
+      expect(config.registry).toBe("ghcr.io/samvera/hyrax");
+      expect(
+        config.images.map((i: { name: string; target: string; platforms: string[] }) => [
+          i.name,
+          i.target,
+          i.platforms,
+        ]),
+      ).toEqual([
+        ["hyrax-base", "hyrax-base", ["linux/amd64", "linux/arm64"]],
+        ["hyrax-worker-base", "hyrax-worker-base", ["linux/amd64", "linux/arm64"]],
+        ["dassie", "hyrax-engine-dev", ["linux/amd64", "linux/arm64"]],
+      ]);
+      expect(text).toMatch(/# - name: hyrax {3}# no workflow publishes stage hyrax of Dockerfile/);
+      // The gate: the service the CI runs the suite in, its dependencies (redis without a port too), not the worker.
+      expect(config.test.image).toBe("dassie");
+      expect(config.test.services.map((s: { name: string }) => s.name)).toEqual([
+        "chrome",
+        "postgres",
+        "fits",
+        "redis",
+      ]);
+      expect(config.test.services[1]).toEqual({
+        name: "postgres",
+        image: "postgres:15-alpine",
+        port: 5432,
+        env: { POSTGRES_USER: "app_user", POSTGRES_PASSWORD: "app_password" },
+        ready: ["sh", "-c", 'pg_isready -U "$POSTGRES_USER"'],
+      });
+      expect(config.test.services[2]).toMatchObject({ port: 8080 });
+      expect(config.test.services[3]).toEqual({
+        name: "redis",
+        image: "bitnamilegacy/redis:6.2",
+        env: { REDIS_PASSWORD: "s3cret", SOLR_HOST: "solr" },
+        ready: ["sh", "-c", 'redis-cli -a "$REDIS_PASSWORD" ping | grep -q PONG'],
+      });
+      expect(text).toMatch(
+        joined(
+          /# from docker-compose-dassie\.yml:\d+: service web of docker-compose-dassie\.yml /,
+          /\(\.github\/workflows\/ci\.yml:\d+ runs the tests with it\)/,
+        ),
+      );
+      expect(config.charts).toEqual([
+        { path: "chart/hyrax", pins: [{ image: "dassie", repository: "image.repository", tag: "image.tag" }] },
+      ]);
+      expect(config.policy).toEqual({
+        releaseTag: "hyrax-v{version}",
+        chartReleaseTag: "hyrax-chart-{version}",
+        defaultBranch: "main",
+      });
+      expect(readFileSync(join(project, ".github/workflows/charthouse.yml"), "utf8")).toContain(
+        '      - "hyrax-v[0-9]+.[0-9]+.[0-9]+*"\n      - "hyrax-chart-[0-9]+.[0-9]+.[0-9]+*"\n',
+      );
+      // Stale and test-only references are reported, not copied; the table says what came from where.
+      expect(run.stdout).toMatch(
+        joined(
+          /stale, left out: \.github\/workflows\/build\.yml:\d+: target hyrax-engine-dev-worker /,
+          /\(ghcr\.io\/samvera\/hyrax\/dassie-worker\) is no stage of Dockerfile/,
+        ),
+      );
+      expect(run.stdout).toMatch(
+        joined(
+          /stale, left out: \.github\/workflows\/ci\.yml:\d+: ghcr\.io\/samvera\/hyrax-dev is pushed for CI, to feed /,
+          /the tests; not published/,
+        ),
+      );
+      expect(run.stdout).toMatch(
+        joined(
+          /stale, left out: chart\/hyrax\/values\.yaml:6: worker\.image\.repository names /,
+          /ghcr\.io\/samvera\/hyrax\/dassie-worker, which no workflow publishes any more/,
+        ),
+      );
+      expect(run.stdout).toMatch(
+        /note: release tags v\{version\} \(1 tag, newest v5\.0\.5\) are older than hyrax-v5\.3\.0: not used/,
+      );
+      expect(run.stdout).toMatch(
+        /^ {2}image dassie +target hyrax-engine-dev; linux\/amd64, linux\/arm64 +\.github\/workflows\/build\.yml:\d+$/m,
+      );
+      expect(run.stdout).toMatch(/^ {2}release tags +hyrax-v\{version\} +git tag hyrax-v5\.3\.0$/m);
+      expect(run.stdout).toMatch(/^TODO: charthouse\.yaml: test\.command/m);
+      expect(text).not.toMatch(/dassie-worker|hyrax-dev|\$\{\{|GITHUB_SHA/);
+      expect(run.stdout).toContain(
+        "supersedes (left untouched; remove them once charthouse publishes): .github/workflows/build.yml (job " +
+          "build), .github/workflows/charts.yml (job release)",
+      );
+      const check = await charthouse(["check", "--config", join(project, "charthouse.yaml")]);
+      expect(check, check.stderr).toMatchObject({ code: 0 });
+      const release = await charthouse([
+        "plan",
+        "--config",
+        join(project, "charthouse.yaml"),
+        "--tag",
+        "hyrax-v5.4.0",
+        "--json",
+      ]);
+      expect(release.code, release.stderr).toBe(0);
+      const plan = JSON.parse(release.stdout);
+      expect(plan.images.map((i: { tag: string }) => i.tag)).toEqual(["5.4.0", "5.4.0", "5.4.0"]);
+      expect(new Set(plan.aliases.map((a: { alias: string }) => a.alias.split(":").pop()))).toEqual(
+        new Set(["latest", "5", "5.4"]),
+      );
+      expect(
+        (await charthouse(["plan", "--config", join(project, "charthouse.yaml"), "--tag", "hyrax-chart-3.7.4"])).stdout,
+      ).toMatch(/chart release hyrax 3\.7\.4/);
+    },
+  );
 
   it("--dry-run prints the files it would write and writes none", async () => {
     const project = hyraxToAdopt();
@@ -178,12 +206,16 @@ describe("charthouse init adopts a repository shaped like Hyrax today", () => {
     const project = hyraxToAdopt();
     writeTree(project, {
       ".github/workflows/other.yml":
-        "on: release\njobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v7\n        with:\n          target: hyrax\n          push: true\n          tags: ghcr.io/samvera/hyrax/dassie:x\n",
+        "on: release\njobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v7\n        with:\n" +
+        "          target: hyrax\n          push: true\n          tags: ghcr.io/samvera/hyrax/dassie:x\n",
     });
     const run = await charthouse(["init", project]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /cannot decide: ghcr\.io\/samvera\/hyrax\/dassie is built from targets hyrax-engine-dev \(\.github\/workflows\/build\.yml:\d+\) and hyrax \(\.github\/workflows\/other\.yml:7\)/,
+      joined(
+        /cannot decide: ghcr\.io\/samvera\/hyrax\/dassie is built from targets hyrax-engine-dev /,
+        /\(\.github\/workflows\/build\.yml:\d+\) and hyrax \(\.github\/workflows\/other\.yml:7\)/,
+      ),
     );
     expect(existsSync(join(project, "charthouse.yaml"))).toBe(false);
   });

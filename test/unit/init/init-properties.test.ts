@@ -51,13 +51,15 @@ function workflow(steps: Step[], k: number): string {
       }[s.form];
       const meta =
         s.form === "metadata"
-          ? `      - id: meta${i}\n        uses: docker/metadata-action@v6\n        with:\n          images: ghcr.io/acme/${repo}\n`
+          ? `      - id: meta${i}\n        uses: docker/metadata-action@v6\n        with:\n` +
+            `          images: ghcr.io/acme/${repo}\n`
           : "";
+      const outputs = s.feedsTest ? "          outputs: type=docker,dest=/tmp/x.tar\n" : "";
       return `${meta}      - uses: docker/build-push-action@v7
         with:
           target: ${s.target}
           push: true
-${s.platforms ? `          platforms: "${s.platforms}"\n` : ""}${tags ? `          tags: "${tags}"\n` : ""}${s.feedsTest ? "          outputs: type=docker,dest=/tmp/x.tar\n" : ""}`;
+${s.platforms ? `          platforms: "${s.platforms}"\n` : ""}${tags ? `          tags: "${tags}"\n` : ""}${outputs}`;
     })
     .join("");
   return `name: w${k}
@@ -130,16 +132,19 @@ function files(s: Shape): Record<string, string> {
   s.workflows.forEach((steps, k) => (out[`.github/workflows/w${k}.yml`] = workflow(steps, k)));
   if (s.testedTarget || s.services.length) {
     const app = s.testedTarget
-      ? `  app:\n    build: { context: ., target: ${s.testedTarget} }\n${s.services.length ? `    depends_on: [${s.services.map((x) => x.name).join(", ")}]\n` : ""}`
+      ? `  app:\n    build: { context: ., target: ${s.testedTarget} }\n` +
+        `${s.services.length ? `    depends_on: [${s.services.map((x) => x.name).join(", ")}]\n` : ""}`
       : "";
     out["docker-compose.yml"] =
-      `services:\n${app}${s.services.map((x) => `  ${x.name}:\n    image: ${x.image}\n${x.ports}${x.health}${x.env}`).join("")}`;
+      "services:\n" +
+      `${app}${s.services.map((x) => `  ${x.name}:\n    image: ${x.image}\n${x.ports}${x.health}${x.env}`).join("")}`;
   }
   if (s.dotenv) out[".env"] = s.dotenv;
   for (const c of s.charts) {
     out[`charts/${c.name}/Chart.yaml`] = `apiVersion: v2\nname: ${c.name}\nversion: 1.0.0\n`;
     out[`charts/${c.name}/values.yaml`] = c.pinned
-      ? `image:\n  repository: ghcr.io/acme/${c.pinned.ns}${c.pinned.image}\n  tag: ""\n${c.pinned.digest ? '  digest: ""\n' : ""}`
+      ? `image:\n  repository: ghcr.io/acme/${c.pinned.ns}${c.pinned.image}\n  tag: ""\n` +
+        `${c.pinned.digest ? '  digest: ""\n' : ""}`
       : "replicas: 1\n";
   }
   return out;

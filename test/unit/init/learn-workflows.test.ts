@@ -4,7 +4,7 @@ import { composeRuns, learnFromWorkflows } from "../../../src/init/learn-workflo
 import { tempTree } from "../../kit/temp-dir.js";
 
 describe("what a workflow computes", () => {
-  it("follows a local reusable workflow and a composite action to the build they wrap, with their inputs and defaults", () => {
+  it("follows local reusable workflows and composite actions to the build they wrap, with inputs and defaults", () => {
     const root = tempTree({
       ".github/workflows/release.yml": `on: { push: { tags: ["v*"] } }
 jobs:
@@ -129,12 +129,15 @@ jobs:
 });
 
 describe("compose, as compose reads it", () => {
-  it("the file a Makefile tests with; the tested service's dependencies; ports, expose or none; interpolation from .env", () => {
-    const root = tempTree({
-      Makefile: "test:\n\tdocker compose -f compose.ci.yml run --rm app bin/test\n",
-      ".env": "DB_TAG=16\n",
-      "compose.yml": "services:\n  other:\n    image: nope\n",
-      "compose.ci.yml": `services:
+  it(
+    "the file a Makefile tests with; the tested service's dependencies; ports, expose or none; interpolation from " +
+      ".env",
+    () => {
+      const root = tempTree({
+        Makefile: "test:\n\tdocker compose -f compose.ci.yml run --rm app bin/test\n",
+        ".env": "DB_TAG=16\n",
+        "compose.yml": "services:\n  other:\n    image: nope\n",
+        "compose.ci.yml": `services:
   app:
     build: .
     depends_on: [db, cache]
@@ -150,31 +153,37 @@ describe("compose, as compose reads it", () => {
     image: redis:7
     command: redis-server --appendonly yes
 `,
-    });
-    const facts = learnFromCompose(root, []);
-    expect(facts.file).toEqual({ path: "compose.ci.yml", why: "Makefile:2 runs the tests with it" });
-    expect(facts.suite).toEqual({ command: ["bin/test"], from: { file: "Makefile", line: 2 } });
-    expect(facts.tested).toMatchObject({ service: "app" });
-    expect(facts.services).toEqual([
-      {
-        name: "db",
-        image: "postgres:16",
-        port: 5432,
-        env: { POSTGRES_PASSWORD: "$ecret" },
-        from: { file: "compose.ci.yml", line: 6 },
-      },
-    ]);
-    expect(facts.others).toEqual(["compose.yml"]);
-    expect(facts.notes).toEqual([
-      "compose.ci.yml:6: service db's FROM_SHELL comes from the environment compose runs in; left out",
-      "compose.ci.yml:6: service db has no healthcheck: it counts as ready once port 5432 listens (Dagger) or once started (Docker); add ready: for more",
-      "compose.ci.yml:10: service cache's image uses ${MEMCACHED_TAG}, which neither .env nor a default sets; left out",
-    ]);
-  });
+      });
+      const facts = learnFromCompose(root, []);
+      expect(facts.file).toEqual({ path: "compose.ci.yml", why: "Makefile:2 runs the tests with it" });
+      expect(facts.suite).toEqual({ command: ["bin/test"], from: { file: "Makefile", line: 2 } });
+      expect(facts.tested).toMatchObject({ service: "app" });
+      expect(facts.services).toEqual([
+        {
+          name: "db",
+          image: "postgres:16",
+          port: 5432,
+          env: { POSTGRES_PASSWORD: "$ecret" },
+          from: { file: "compose.ci.yml", line: 6 },
+        },
+      ]);
+      expect(facts.others).toEqual(["compose.yml"]);
+      expect(facts.notes).toEqual([
+        "compose.ci.yml:6: service db's FROM_SHELL comes from the environment compose runs in; left out",
+        "compose.ci.yml:6: service db has no healthcheck: it counts as ready once port 5432 listens (Dagger) or once " +
+          "started (Docker); add ready: for more",
+        "compose.ci.yml:10: service cache's image uses ${MEMCACHED_TAG}, which neither .env nor a default sets; left " +
+          "out",
+      ]);
+    },
+  );
 
-  it("waits for a healthcheck as long as compose would (start_period + interval × retries), when that is longer than 120 s", () => {
-    const root = tempTree({
-      "compose.yaml": `services:
+  it(
+    "waits for a healthcheck as long as compose would (start_period + interval × retries), when that is longer than " +
+      "120 s",
+    () => {
+      const root = tempTree({
+        "compose.yaml": `services:
   app:
     build: .
     depends_on: [repo, quick]
@@ -185,36 +194,46 @@ describe("compose, as compose reads it", () => {
     image: redis:7
     healthcheck: { test: [CMD, redis-cli, ping], interval: 5s, retries: 20 }
 `,
-    });
-    expect(learnFromCompose(root, []).services.map((s) => [s.name, s.readyTimeoutSeconds])).toEqual([
-      ["repo", 390],
-      ["quick", undefined],
-    ]);
-  });
+      });
+      expect(learnFromCompose(root, []).services.map((s) => [s.name, s.readyTimeoutSeconds])).toEqual([
+        ["repo", 390],
+        ["quick", undefined],
+      ]);
+    },
+  );
 
-  it("without a CI run: the default file, the built service others need, every other service; a string command split as a shell splits it", () => {
-    const root = tempTree({
-      "docker-compose.yml":
-        "services:\n  web:\n    build: { context: ., target: dev }\n  queue:\n    image: redis:7\n    command: redis-server --save '' --appendonly no\n",
-    });
-    const facts = learnFromCompose(root, []);
-    expect(facts.tested).toMatchObject({ service: "web", target: "dev" });
-    expect(facts.services).toMatchObject([
-      { name: "queue", image: "redis:7", command: ["redis-server", "--save", "", "--appendonly", "no"] },
-    ]);
-    expect(facts.notes).toEqual([
-      "docker-compose.yml:5: service queue has no healthcheck and no port: nothing says when it is ready; add ready: to it",
-    ]);
-  });
+  it(
+    "without a CI run: the default file, the built service others need, every other service; a string command split " +
+      "as a shell splits it",
+    () => {
+      const root = tempTree({
+        "docker-compose.yml":
+          "services:\n  web:\n    build: { context: ., target: dev }\n  queue:\n    image: redis:7\n" +
+          "    command: redis-server --save '' --appendonly no\n",
+      });
+      const facts = learnFromCompose(root, []);
+      expect(facts.tested).toMatchObject({ service: "web", target: "dev" });
+      expect(facts.services).toMatchObject([
+        { name: "queue", image: "redis:7", command: ["redis-server", "--save", "", "--appendonly", "no"] },
+      ]);
+      expect(facts.notes).toEqual([
+        "docker-compose.yml:5: service queue has no healthcheck and no port: nothing says when it is ready; add " +
+          "ready: to it",
+      ]);
+    },
+  );
 });
 
 describe("compose files that share settings and build more than the application (Hyku's shape)", () => {
-  it("reads merge keys; a service built from another target runs that published image; init jobs of the application are not services", async () => {
-    const { detectProject } = await import("../../../src/init/index.js");
-    const { learnFromRepository } = await import("../../../src/init/learn.js");
-    const root = tempTree({
-      Dockerfile: "FROM scratch AS base\nFROM base AS app-web\nFROM base AS app-solr\nFROM base AS app-gone\n",
-      ".github/workflows/build.yml": `on: release
+  it(
+    "reads merge keys; a service built from another target runs that published image; init jobs of the application " +
+      "are not services",
+    async () => {
+      const { detectProject } = await import("../../../src/init/index.js");
+      const { learnFromRepository } = await import("../../../src/init/learn.js");
+      const root = tempTree({
+        Dockerfile: "FROM scratch AS base\nFROM base AS app-web\nFROM base AS app-solr\nFROM base AS app-gone\n",
+        ".github/workflows/build.yml": `on: release
 jobs:
   build:
     strategy:
@@ -227,7 +246,7 @@ jobs:
           push: true
           tags: ghcr.io/acme/app/\${{ matrix.component }}:latest
 `,
-      "docker-compose.yml": `x-app: &app
+        "docker-compose.yml": `x-app: &app
   build: { context: ., target: app-web }
   image: ghcr.io/acme/app/web:\${TAG:-latest}
 services:
@@ -246,28 +265,32 @@ services:
   db:
     image: postgres:16
 `,
-    });
-    const facts = { ...detectProject(root), tags: [] };
-    const learned = learnFromRepository(root, facts);
-    expect(learned.testImage).toBe("web");
-    expect(learned.compose.services.map((s) => [s.name, s.image, s.ready])).toEqual([
-      ["solr", "solr", ["solr", "status"]],
-      ["db", "postgres:16", undefined],
-    ]);
-    expect(learned.stale).toEqual([
-      "docker-compose.yml:16: service old builds target app-gone, which no published image is; left out of the test gate",
-    ]);
-  });
+      });
+      const facts = { ...detectProject(root), tags: [] };
+      const learned = learnFromRepository(root, facts);
+      expect(learned.testImage).toBe("web");
+      expect(learned.compose.services.map((s) => [s.name, s.image, s.ready])).toEqual([
+        ["solr", "solr", ["solr", "status"]],
+        ["db", "postgres:16", undefined],
+      ]);
+      expect(learned.stale).toEqual([
+        "docker-compose.yml:16: service old builds target app-gone, which no published image is; left out of the " +
+          "test gate",
+      ]);
+    },
+  );
 });
 
 describe("the Dockerfile a workflow names", () => {
-  it("is read whatever it is called, so its stages decide what is stale; init writes it as the workflow builds it", async () => {
+  it("is read whatever its name (its stages tell what is stale); init names it as the workflow builds it", async () => {
     const { detectProject } = await import("../../../src/init/index.js");
     const { learnFromRepository } = await import("../../../src/init/learn.js");
     const root = tempTree({
       "docker/app.dockerfile": "FROM scratch AS web\n",
       ".github/workflows/build.yml":
-        "on: release\njobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v7\n        with:\n          context: ./src\n          file: ./docker/app.dockerfile\n          target: web\n          push: true\n          tags: ghcr.io/acme/web:1\n",
+        "on: release\njobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v7\n        with:\n" +
+        "          context: ./src\n          file: ./docker/app.dockerfile\n          target: web\n" +
+        "          push: true\n          tags: ghcr.io/acme/web:1\n",
       "src/.keep": "",
     });
     const learned = learnFromRepository(root, { ...detectProject(root), tags: [] });
@@ -285,7 +308,8 @@ describe("a .env the repository does not commit", () => {
       ".gitignore": ".env\n",
       ".env": "DB_PASSWORD=hunter2\n",
       "docker-compose.yml":
-        "services:\n  app:\n    build: .\n    depends_on: [db]\n  db:\n    image: postgres:16\n    env_file: [.env]\n    environment:\n      - POSTGRES_PASSWORD=${DB_PASSWORD}\n",
+        "services:\n  app:\n    build: .\n    depends_on: [db]\n  db:\n    image: postgres:16\n    env_file: [.env]\n" +
+        "    environment:\n      - POSTGRES_PASSWORD=${DB_PASSWORD}\n",
     });
     execFileSync("git", ["init", "-q"], { cwd: root });
     execFileSync("git", ["add", "-A"], { cwd: root });
@@ -293,8 +317,10 @@ describe("a .env the repository does not commit", () => {
     expect(facts.services).toMatchObject([{ name: "db", env: {} }]);
     expect(facts.notes).toEqual([
       ".env is not committed (it may hold someone's own secrets): its variables were not read",
-      "docker-compose.yml:6: service db's POSTGRES_PASSWORD uses ${DB_PASSWORD}, which neither .env nor a default sets; left out",
-      "docker-compose.yml:6: service db has no healthcheck and no port: nothing says when it is ready; add ready: to it",
+      "docker-compose.yml:6: service db's POSTGRES_PASSWORD uses ${DB_PASSWORD}, which neither .env nor a default " +
+        "sets; left out",
+      "docker-compose.yml:6: service db has no healthcheck and no port: nothing says when it is ready; add ready: to " +
+        "it",
     ]);
     expect(JSON.stringify(facts)).not.toContain("hunter2");
   });

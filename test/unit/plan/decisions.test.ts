@@ -48,7 +48,8 @@ describe("decisions say why", () => {
         D("1"),
       ).reason,
     ).toBe(
-      `${DASSIE}:latest was moved by another run to nightly-20261125, not older than this run's nightly 20261124; leaving it`,
+      `${DASSIE}:latest was moved by another run to nightly-20261125, not older than this run's nightly 20261124; ` +
+        "leaving it",
     );
     expect(
       decideAliasMove(
@@ -57,10 +58,12 @@ describe("decisions say why", () => {
         D("1"),
       ).reason,
     ).toBe(
-      `${DASSIE}:latest was moved by another run to an older a commit of 2026-11-23T00:00:00Z; this run's commit of 2026-11-24T00:00:00Z is newer`,
+      `${DASSIE}:latest was moved by another run to an older a commit of 2026-11-23T00:00:00Z; this run's commit of ` +
+        "2026-11-24T00:00:00Z is newer",
     );
     expect(decideAliasMove(move({ scheme: "semver", version: "5.1.0" }), { digest: D("2") }, D("1")).reason).toBe(
-      `${DASSIE}:latest was moved by another run to something charthouse cannot rank against this run's version 5.1.0; leaving it`,
+      `${DASSIE}:latest was moved by another run to something charthouse cannot rank against this run's version ` +
+        "5.1.0; leaving it",
     );
   });
 
@@ -77,7 +80,8 @@ describe("decisions say why", () => {
     });
     expect(decideImmutable("r:t", { digest: D("a"), revision: OTHER_COMMIT }, COMMIT, "commit")).toMatchObject({
       reason:
-        "r:t is already published from commit ffffeee, and this run builds 1a2b3c4; immutable tags are never overwritten: a commit's tag names that commit only: delete the tag from the registry if it is wrong",
+        "r:t is already published from commit ffffeee, and this run builds 1a2b3c4; immutable tags are never " +
+        "overwritten: a commit's tag names that commit only: delete the tag from the registry if it is wrong",
     });
   });
 
@@ -108,7 +112,8 @@ describe("decisions say why", () => {
   it("a chart-only release plans no test gate; an undeclared chart is named", () => {
     expect(mustPlan({ kind: "release", tag: "hyrax-chart-v3.7.4" }, state().build(), cfg).test).toBeUndefined();
     expect(mustRefuse({ kind: "release", tag: "solr-chart-v1.0.0" }, state().build(), cfg)).toEqual([
-      'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: hyrax); tag one of them',
+      'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: hyrax); tag one ' +
+        "of them",
     ]);
   });
 
@@ -145,7 +150,8 @@ describe("details the mutation run found unasserted", () => {
 
   it("a chart tag of a project with no charts says so", () => {
     expect(mustRefuse({ kind: "release", tag: "solr-chart-v1.0.0" }, state().build(), config({ charts: [] }))).toEqual([
-      'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: none); tag one of them',
+      'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: none); tag one ' +
+        "of them",
     ]);
     expect(
       mustRefuse(
@@ -154,7 +160,8 @@ describe("details the mutation run found unasserted", () => {
         config({ charts: [chart("hyrax", "3.7.4"), chart("updater", "0.1.0")] }),
       ),
     ).toEqual([
-      'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: hyrax, updater); tag one of them',
+      'tag solr-chart-v1.0.0 releases chart "solr", which charthouse.yaml does not declare (charts: hyrax, updater); ' +
+        "tag one of them",
     ]);
   });
 

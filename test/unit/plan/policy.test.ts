@@ -60,18 +60,22 @@ describe("aliases never go backwards, even as planned", () => {
 });
 
 describe("backports: a chart release version must be new, not the highest", () => {
-  it("v5.0.1 from the 5.0 branch with its chart at 3.7.5 publishes after 5.1.0 published chart 3.8.0; latest and 5 stay", () => {
-    const after510 = state()
-      .release(DASSIE, "5.1.0", ["5.1", "5", "latest"])
-      .release(DASSIE, "5.0.0", ["5.0"])
-      .release(HYRAX_CHART, "3.8.0")
-      .release(HYRAX_CHART, "3.7.4")
-      .build();
-    const cfg = config({ charts: [chart("hyrax", "3.7.5", { pins: [{ image: "dassie", tag: "image.tag" }] })] });
-    const plan = mustPlan(tag("v5.0.1"), after510, cfg);
-    expect(pushes(plan).immutable).toEqual([`${DASSIE}:5.0.1`, `${HYRAX_CHART}:3.7.5`]);
-    expect(pushes(plan).aliases).toEqual([`${DASSIE}:5.0`]);
-  });
+  it(
+    "v5.0.1 from the 5.0 branch with its chart at 3.7.5 publishes after 5.1.0 published chart 3.8.0; latest and 5 " +
+      "stay",
+    () => {
+      const after510 = state()
+        .release(DASSIE, "5.1.0", ["5.1", "5", "latest"])
+        .release(DASSIE, "5.0.0", ["5.0"])
+        .release(HYRAX_CHART, "3.8.0")
+        .release(HYRAX_CHART, "3.7.4")
+        .build();
+      const cfg = config({ charts: [chart("hyrax", "3.7.5", { pins: [{ image: "dassie", tag: "image.tag" }] })] });
+      const plan = mustPlan(tag("v5.0.1"), after510, cfg);
+      expect(pushes(plan).immutable).toEqual([`${DASSIE}:5.0.1`, `${HYRAX_CHART}:3.7.5`]);
+      expect(pushes(plan).aliases).toEqual([`${DASSIE}:5.0`]);
+    },
+  );
 
   it("a chart version already published from another commit is still refused", () => {
     expect(mustRefuse(tag("v5.0.1"), state().release(HYRAX_CHART, "3.7.4").build())[0]).toMatch(

@@ -109,41 +109,45 @@ function older(
 }
 
 describe("the planner, for any registry state and run (fast-check)", () => {
-  it("never moves an alias backwards, never overwrites another commit's immutable tag, never ships a release artifact from a prerelease", () => {
-    fc.assert(
-      fc.property(imageTags, chartTags, run, chartVersion, (images, charts, r, chartYamlVersion) => {
-        const state: RegistryState = { repositories: { [DASSIE]: images, [CHART]: charts } };
-        const cfg = config({ charts: [{ ...config().charts[0]!, version: chartYamlVersion }] });
-        const result = planRelease({
-          config: cfg,
-          context: context(r.event, { date: r.date, created: r.created }),
-          state,
-        });
-        if (!result.ok) return;
-        const plan = result.plan;
-        for (const move of plan.aliases) {
-          const current = state.repositories[move.repository]?.[move.alias];
-          if (current && current !== "listed")
-            expect(older(move.rank, current), `${move.repository}:${move.alias} ← ${move.from}`).toBe(false);
-        }
-        const published = [
-          ...plan.images.map((i) => ({ repository: i.repository, tag: i.tag, publication: i.publication })),
-          ...plan.charts.map((c) => ({ repository: c.repository, tag: c.version, publication: c.publication })),
-        ];
-        for (const { repository, tag, publication } of published) {
-          const existing = state.repositories[repository]?.[tag];
-          if (publication.action === "push") expect(existing, `${repository}:${tag} is overwritten`).toBeUndefined();
-          if (publication.action === "skip") expect(existing !== "listed" && existing?.revision).toBe(COMMIT);
-        }
-        if (r.event.kind === "release" && semver.prerelease(r.event.tag.slice(1)) !== null) {
-          for (const { repository, tag, publication } of published) {
-            if (publication.action !== "none")
-              expect(semver.prerelease(tag), `${repository}:${tag} from a prerelease`).not.toBeNull();
+  it(
+    "never moves an alias backwards, never overwrites another commit's immutable tag, never ships a release " +
+      "artifact from a prerelease",
+    () => {
+      fc.assert(
+        fc.property(imageTags, chartTags, run, chartVersion, (images, charts, r, chartYamlVersion) => {
+          const state: RegistryState = { repositories: { [DASSIE]: images, [CHART]: charts } };
+          const cfg = config({ charts: [{ ...config().charts[0]!, version: chartYamlVersion }] });
+          const result = planRelease({
+            config: cfg,
+            context: context(r.event, { date: r.date, created: r.created }),
+            state,
+          });
+          if (!result.ok) return;
+          const plan = result.plan;
+          for (const move of plan.aliases) {
+            const current = state.repositories[move.repository]?.[move.alias];
+            if (current && current !== "listed")
+              expect(older(move.rank, current), `${move.repository}:${move.alias} ← ${move.from}`).toBe(false);
           }
-          expect(plan.aliases).toEqual([]);
-        }
-      }),
-      { numRuns: 400 },
-    );
-  });
+          const published = [
+            ...plan.images.map((i) => ({ repository: i.repository, tag: i.tag, publication: i.publication })),
+            ...plan.charts.map((c) => ({ repository: c.repository, tag: c.version, publication: c.publication })),
+          ];
+          for (const { repository, tag, publication } of published) {
+            const existing = state.repositories[repository]?.[tag];
+            if (publication.action === "push") expect(existing, `${repository}:${tag} is overwritten`).toBeUndefined();
+            if (publication.action === "skip") expect(existing !== "listed" && existing?.revision).toBe(COMMIT);
+          }
+          if (r.event.kind === "release" && semver.prerelease(r.event.tag.slice(1)) !== null) {
+            for (const { repository, tag, publication } of published) {
+              if (publication.action !== "none")
+                expect(semver.prerelease(tag), `${repository}:${tag} from a prerelease`).not.toBeNull();
+            }
+            expect(plan.aliases).toEqual([]);
+          }
+        }),
+        { numRuns: 400 },
+      );
+    },
+  );
 });

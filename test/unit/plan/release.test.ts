@@ -111,7 +111,8 @@ describe("release runs", () => {
       policy: { releaseTag: "v{version}", chartReleaseTag: "helm-{version}", defaultBranch: "main" },
     });
     expect(mustRefuse(tag("helm-1.0.0"), state().build(), cfg)).toEqual([
-      'tag helm-1.0.0 is a chart release by "helm-{version}", but charthouse.yaml declares several charts and the pattern names none: put {chart} in it',
+      'tag helm-1.0.0 is a chart release by "helm-{version}", but charthouse.yaml declares several charts and the ' +
+        "pattern names none: put {chart} in it",
     ]);
   });
 });
@@ -160,7 +161,8 @@ describe("chart-only release", () => {
 
   it("refuses when Chart.yaml's version differs from the tag's", () => {
     expect(mustRefuse(tag("hyrax-chart-v3.7.6"), state().build(), cfg)).toEqual([
-      "tag releases chart hyrax 3.7.6, but chart/hyrax/Chart.yaml says version 3.7.5; set version: 3.7.6 there, commit, and tag again",
+      "tag releases chart hyrax 3.7.6, but chart/hyrax/Chart.yaml says version 3.7.5; set version: 3.7.6 there, " +
+        "commit, and tag again",
     ]);
   });
 
@@ -175,11 +177,13 @@ describe("chart-only release", () => {
     // The tag names exactly what Chart.yaml says, so nothing but the build metadata is refused.
     const reasons = mustRefuse(tag("hyrax-chart-v3.7.5+build.1"), state().build(), meta);
     expect(reasons).toEqual([
-      "tag hyrax-chart-v3.7.5+build.1: version 3.7.5+build.1 has build metadata, which OCI tags cannot hold (helm would publish it as 3.7.5_build.1, which other tools misread); tag the release without the +… part",
+      "tag hyrax-chart-v3.7.5+build.1: version 3.7.5+build.1 has build metadata, which OCI tags cannot hold (helm " +
+        "would publish it as 3.7.5_build.1, which other tools misread); tag the release without the +… part",
     ]);
     // A release tag whose chart carries build metadata: the chart is refused, with the file to fix.
     expect(mustRefuse(tag("v5.0.1"), state().build(), meta)).toEqual([
-      "chart hyrax 3.7.5+build.1 has build metadata, which OCI tags cannot hold; set version in chart/hyrax/Chart.yaml without the +… part",
+      "chart hyrax 3.7.5+build.1 has build metadata, which OCI tags cannot hold; set version in " +
+        "chart/hyrax/Chart.yaml without the +… part",
     ]);
   });
 });

@@ -20,22 +20,30 @@ describe("what each step waits for", () => {
       stepGraph(steps, traits).forEach((after, i) => expect(after.every((j) => j < i)).toBe(true));
   });
 
-  it("builds wait for nothing where the engine shares stages between builds in flight (BuildKit, Dagger); each smoke test for its own build", () => {
-    const g = graph({ sharedBuilds: true });
-    expect([g["build:hyrax-base"], g["build:dassie"], g["build:dassie-worker"]]).toEqual([[], [], []]);
-    expect(g["smoke:dassie"]).toEqual(["build:dassie"]);
-    expect(g["smoke:dassie-worker"]).toEqual(["build:dassie-worker"]);
-  });
+  it(
+    "builds wait for nothing where the engine shares stages between builds in flight (BuildKit, Dagger); each smoke " +
+      "test for its own build",
+    () => {
+      const g = graph({ sharedBuilds: true });
+      expect([g["build:hyrax-base"], g["build:dassie"], g["build:dassie-worker"]]).toEqual([[], [], []]);
+      expect(g["smoke:dassie"]).toEqual(["build:dassie"]);
+      expect(g["smoke:dassie-worker"]).toEqual(["build:dassie-worker"]);
+    },
+  );
 
-  it("builds one at a time on an engine that does not (Docker's classic builder): a smoke test then goes beside the next build", () => {
-    const g = graph({ sharedBuilds: false });
-    expect([g["build:hyrax-base"], g["build:dassie"], g["build:dassie-worker"]]).toEqual([
-      [],
-      ["build:hyrax-base"],
-      ["build:dassie"],
-    ]);
-    expect(g["smoke:dassie"]).toEqual(["build:dassie"]);
-  });
+  it(
+    "builds one at a time on an engine that does not (Docker's classic builder): a smoke test then goes beside the " +
+      "next build",
+    () => {
+      const g = graph({ sharedBuilds: false });
+      expect([g["build:hyrax-base"], g["build:dassie"], g["build:dassie-worker"]]).toEqual([
+        [],
+        ["build:hyrax-base"],
+        ["build:dassie"],
+      ]);
+      expect(g["smoke:dassie"]).toEqual(["build:dassie"]);
+    },
+  );
 
   it("a build waits for the build before it, not for whatever step comes between", () => {
     const [buildA, smokeA, buildB] = [
@@ -46,24 +54,28 @@ describe("what each step waits for", () => {
     expect(stepGraph([buildA, smokeA, buildB], { sharedBuilds: false })).toEqual([[], [], [0]]);
   });
 
-  it("the suite waits for its image's build and smoke test, and the builds of the services it runs from this run, not for the other images", () => {
-    // cfg's solr service runs the dassie image of this run.
-    expect(graph({ sharedBuilds: false })["test:dassie"]).toEqual(["build:dassie", "smoke:dassie"]);
-    const own = config({
-      ...cfg,
-      test: {
-        ...cfg.test!,
-        services: [{ name: "worker", image: "dassie-worker", port: 3000, env: {}, readyTimeoutSeconds: 60 }],
-      },
-    });
-    const ownSteps = planSteps(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), own));
-    const at = ownSteps.findIndex((s) => s.kind === "test");
-    expect(stepGraph(ownSteps, { sharedBuilds: true })[at]!.map((j) => label(ownSteps[j]!))).toEqual([
-      "build:dassie",
-      "build:dassie-worker",
-      "smoke:dassie",
-    ]);
-  });
+  it(
+    "the suite waits for its image's build and smoke test, and the builds of the services it runs from this run, " +
+      "not for the other images",
+    () => {
+      // cfg's solr service runs the dassie image of this run.
+      expect(graph({ sharedBuilds: false })["test:dassie"]).toEqual(["build:dassie", "smoke:dassie"]);
+      const own = config({
+        ...cfg,
+        test: {
+          ...cfg.test!,
+          services: [{ name: "worker", image: "dassie-worker", port: 3000, env: {}, readyTimeoutSeconds: 60 }],
+        },
+      });
+      const ownSteps = planSteps(mustPlan({ kind: "release", tag: "v5.0.1" }, state().build(), own));
+      const at = ownSteps.findIndex((s) => s.kind === "test");
+      expect(stepGraph(ownSteps, { sharedBuilds: true })[at]!.map((j) => label(ownSteps[j]!))).toEqual([
+        "build:dassie",
+        "build:dassie-worker",
+        "smoke:dassie",
+      ]);
+    },
+  );
 
   it("a chart's gates follow each other and nothing of the images'", () => {
     const g = graph({ sharedBuilds: false });
@@ -75,18 +87,22 @@ describe("what each step waits for", () => {
     expect(g["chart-deps:updater"]).toEqual([]);
   });
 
-  it("nothing is published before every gate passed; then each step waits for the one before, pushes and alias moves side by side", () => {
-    const g = graph({ sharedBuilds: true });
-    const gates = steps.filter((s) => s.phase === "gate").map(label);
-    expect(g["push-image:hyrax-base"]).toEqual(gates);
-    expect(g["push-image:dassie-worker"]).toEqual(gates);
-    const pushes = ["push-image:hyrax-base", "push-image:dassie", "push-image:dassie-worker"];
-    expect(g["package-chart:hyrax"]).toEqual(pushes);
-    expect(g["push-chart:hyrax"]).toEqual(["package-chart:hyrax"]);
-    expect(g["package-chart:updater"]).toEqual(["push-chart:hyrax"]);
-    expect(g["move-alias:hyrax-base:5.0"]).toEqual(["push-chart:updater"]);
-    expect(g["move-alias:dassie-worker:latest"]).toEqual(["push-chart:updater"]);
-  });
+  it(
+    "nothing is published before every gate passed; then each step waits for the one before, pushes and alias moves " +
+      "side by side",
+    () => {
+      const g = graph({ sharedBuilds: true });
+      const gates = steps.filter((s) => s.phase === "gate").map(label);
+      expect(g["push-image:hyrax-base"]).toEqual(gates);
+      expect(g["push-image:dassie-worker"]).toEqual(gates);
+      const pushes = ["push-image:hyrax-base", "push-image:dassie", "push-image:dassie-worker"];
+      expect(g["package-chart:hyrax"]).toEqual(pushes);
+      expect(g["push-chart:hyrax"]).toEqual(["package-chart:hyrax"]);
+      expect(g["package-chart:updater"]).toEqual(["push-chart:hyrax"]);
+      expect(g["move-alias:hyrax-base:5.0"]).toEqual(["push-chart:updater"]);
+      expect(g["move-alias:dassie-worker:latest"]).toEqual(["push-chart:updater"]);
+    },
+  );
 });
 
 describe("a multi-platform image's steps", () => {

@@ -36,21 +36,25 @@ describe("running steps as their graph allows", () => {
     await expect(done).resolves.toBeUndefined();
   });
 
-  it("after a failure starts nothing more, lets what runs finish, and reports the lowest failed task whatever failed first", async () => {
-    const { started, run, end } = controlled();
-    let finished = false;
-    const done = walkGraph([[], [], [], [2]], run, never).finally(() => (finished = true));
-    done.catch(() => undefined);
-    await settle();
-    expect(started).toEqual([0, 1, 2]);
-    end(1).fail("task 1 failed");
-    end(2).pass(); // 3 could start now, but a task has failed
-    await settle();
-    expect(started).toEqual([0, 1, 2]);
-    expect(finished).toBe(false); // 0 still runs
-    end(0).fail("task 0 failed");
-    await expect(done).rejects.toThrow("task 0 failed");
-  });
+  it(
+    "after a failure starts nothing more, lets what runs finish, and reports the lowest failed task whatever failed " +
+      "first",
+    async () => {
+      const { started, run, end } = controlled();
+      let finished = false;
+      const done = walkGraph([[], [], [], [2]], run, never).finally(() => (finished = true));
+      done.catch(() => undefined);
+      await settle();
+      expect(started).toEqual([0, 1, 2]);
+      end(1).fail("task 1 failed");
+      end(2).pass(); // 3 could start now, but a task has failed
+      await settle();
+      expect(started).toEqual([0, 1, 2]);
+      expect(finished).toBe(false); // 0 still runs
+      end(0).fail("task 0 failed");
+      await expect(done).rejects.toThrow("task 0 failed");
+    },
+  );
 
   it("stops starting tasks once asked to, and rejects with the reason", async () => {
     const { started, run, end } = controlled();

@@ -167,7 +167,8 @@ describe("helm provenance message", () => {
         sum,
       ),
     ).toBe(
-      `apiVersion: "v2"\nappVersion: "nightly-20261124"\nname: "hyrax"\nversion: "3.7.4-nightly.20261124"\n\n...\nfiles:\n  hyrax-3.7.4-nightly.20261124.tgz: sha256:${sum}\n`,
+      'apiVersion: "v2"\nappVersion: "nightly-20261124"\nname: "hyrax"\nversion: "3.7.4-nightly.20261124"\n\n...\n' +
+        `files:\n  hyrax-3.7.4-nightly.20261124.tgz: sha256:${sum}\n`,
     );
   });
   it("refuses a sum or file name that would corrupt the message", () => {

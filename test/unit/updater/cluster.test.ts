@@ -66,28 +66,36 @@ describe("the cluster through helm and kubectl (fake executables, real output sh
     expect(await helmCluster(tools).deployed("r", "n")).toEqual({ ...expected, status: "failed" });
   });
 
-  it("an empty list is no release; a failing helm list is an error with its output, an unreachable cluster said plainly", async () => {
-    expect(await helmCluster(fakeTools({ helm: "[]\n" })).deployed("hyrax", "samvera")).toBeNull();
-    await expect(
-      helmCluster(
-        fakeTools({ helm: "Error: query: failed to query with labels: etcdserver: request timed out\n", helmCode: 1 }),
-      ).deployed("hyrax", "samvera"),
-    ).rejects.toThrow(/^helm list failed: Error: query: failed/);
-    await expect(
-      helmCluster(fakeTools({ helm: "Error: Kubernetes cluster unreachable\n", helmCode: 1 })).deployed(
-        "hyrax",
-        "samvera",
-      ),
-    ).rejects.toThrow(/^no cluster reachable: run sync in the cluster/);
-    await expect(
-      helmCluster(
-        fakeTools({
-          kubectl: "The connection to the server 10.0.0.1:443 was refused - did you specify the right host or port?\n",
-          kubectlCode: 1,
-        }),
-      ).controls("hyrax", "samvera"),
-    ).rejects.toThrow(/^no cluster reachable at 10\.0\.0\.1:443/);
-  });
+  it(
+    "an empty list is no release; a failing helm list is an error with its output, an unreachable cluster said " +
+      "plainly",
+    async () => {
+      expect(await helmCluster(fakeTools({ helm: "[]\n" })).deployed("hyrax", "samvera")).toBeNull();
+      await expect(
+        helmCluster(
+          fakeTools({
+            helm: "Error: query: failed to query with labels: etcdserver: request timed out\n",
+            helmCode: 1,
+          }),
+        ).deployed("hyrax", "samvera"),
+      ).rejects.toThrow(/^helm list failed: Error: query: failed/);
+      await expect(
+        helmCluster(fakeTools({ helm: "Error: Kubernetes cluster unreachable\n", helmCode: 1 })).deployed(
+          "hyrax",
+          "samvera",
+        ),
+      ).rejects.toThrow(/^no cluster reachable: run sync in the cluster/);
+      await expect(
+        helmCluster(
+          fakeTools({
+            kubectl:
+              "The connection to the server 10.0.0.1:443 was refused - did you specify the right host or port?\n",
+            kubectlCode: 1,
+          }),
+        ).controls("hyrax", "samvera"),
+      ).rejects.toThrow(/^no cluster reachable at 10\.0\.0\.1:443/);
+    },
+  );
 
   it("reads the release's history with helm history; a release never installed has none", async () => {
     const tools = fakeTools({
@@ -118,7 +126,7 @@ describe("the cluster through helm and kubectl (fake executables, real output sh
     ).rejects.toThrow(/^helm history failed: Error: etcdserver/);
   });
 
-  it("asks the API server what it may do with a SelfSubjectRulesReview, without kubectl's CRD-listing validation", async () => {
+  it("asks what it may do with a SelfSubjectRulesReview, without kubectl's CRD-listing validation", async () => {
     const review = {
       kind: "SelfSubjectRulesReview",
       status: {
@@ -175,11 +183,14 @@ describe("the cluster through helm and kubectl (fake executables, real output sh
       timeout: "10m",
     });
     const helm3 =
-      "Error: UPGRADE FAILED: release hyrax failed, and has been rolled back due to atomic being set: context deadline exceeded\n";
+      "Error: UPGRADE FAILED: release hyrax failed, and has been rolled back due to atomic being set: context " +
+      "deadline exceeded\n";
     const helm4 =
-      "Error: UPGRADE FAILED: release hyrax failed, and has been rolled back due to rollback-on-failure being set: context deadline exceeded\n";
+      "Error: UPGRADE FAILED: release hyrax failed, and has been rolled back due to rollback-on-failure being set: " +
+      "context deadline exceeded\n";
     const broken =
-      "Error: UPGRADE FAILED: an error occurred while rolling back the release. original upgrade error: context deadline exceeded: timed out\n";
+      "Error: UPGRADE FAILED: an error occurred while rolling back the release. original upgrade error: context " +
+      "deadline exceeded: timed out\n";
     for (const [output, rolledBack] of [
       [helm3, true],
       [helm4, true],

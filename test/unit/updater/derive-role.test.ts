@@ -9,13 +9,16 @@ const k = (apiVersion: string, kind: string) => ({ apiVersion, kind });
 describe("renderedKinds", () => {
   it("reads every document's apiVersion and kind, hooks included, and skips empty ones", () => {
     const text =
-      "---\n# Source: a/templates/x.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n---\n# only a comment\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  annotations: {helm.sh/hook: pre-upgrade}\n---\nkind: NoVersion\n---\napiVersion: v1\n";
+      "---\n# Source: a/templates/x.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n---\n" +
+      "# only a comment\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n" +
+      "  annotations: {helm.sh/hook: pre-upgrade}\n---\nkind: NoVersion\n---\napiVersion: v1\n";
     expect(renderedKinds(text)).toEqual([k("v1", "Service"), k("batch/v1", "Job")]);
   });
 });
 
 // What kube-apiserver 1.34 answers to `kubectl api-resources` (recorded from the test control
-// plane; test/integration/cluster/control-plane.test.ts checks it still does): NAME [SHORTNAMES] APIVERSION NAMESPACED KIND.
+// plane; test/integration/cluster/control-plane.test.ts checks it still does): NAME [SHORTNAMES] APIVERSION NAMESPACED
+// KIND.
 const DISCOVERY = readFileSync(new URL("../../fixtures/kube/api-resources-v1.34.txt", import.meta.url), "utf8")
   .trim()
   .split("\n")
@@ -79,47 +82,55 @@ describe("kindInfo", () => {
 });
 
 describe("deriveRole", () => {
-  it("manages each namespaced kind the chart renders, reads what --wait reads, and keeps helm's records and the controls", () => {
-    const result = deriveRole(
-      [
-        k("apps/v1", "Deployment"),
-        k("v1", "Service"),
-        k("v1", "Service"),
-        k("networking.k8s.io/v1", "Ingress"),
-        k("batch/v1", "Job"),
-      ],
-      "hyrax",
-    );
-    expect(result).toEqual({
-      ok: true,
-      kinds: ["Deployment", "Ingress", "Job", "Service"],
-      rules: [
-        { apiGroups: [""], resources: ["services"], verbs: ALL },
-        { apiGroups: ["apps"], resources: ["deployments"], verbs: ALL },
-        { apiGroups: ["batch"], resources: ["jobs"], verbs: ALL },
-        { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ALL },
-        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
-        { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
-        { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "patch", "delete"] },
-        { apiGroups: [""], resources: ["configmaps"], resourceNames: ["charthouse-sync-hyrax"], verbs: ["get"] },
-      ],
-    });
-  });
+  it(
+    "manages each namespaced kind the chart renders, reads what --wait reads, and keeps helm's records and the " +
+      "controls",
+    () => {
+      const result = deriveRole(
+        [
+          k("apps/v1", "Deployment"),
+          k("v1", "Service"),
+          k("v1", "Service"),
+          k("networking.k8s.io/v1", "Ingress"),
+          k("batch/v1", "Job"),
+        ],
+        "hyrax",
+      );
+      expect(result).toEqual({
+        ok: true,
+        kinds: ["Deployment", "Ingress", "Job", "Service"],
+        rules: [
+          { apiGroups: [""], resources: ["services"], verbs: ALL },
+          { apiGroups: ["apps"], resources: ["deployments"], verbs: ALL },
+          { apiGroups: ["batch"], resources: ["jobs"], verbs: ALL },
+          { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ALL },
+          { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+          { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+          { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "patch", "delete"] },
+          { apiGroups: [""], resources: ["configmaps"], resourceNames: ["charthouse-sync-hyrax"], verbs: ["get"] },
+        ],
+      });
+    },
+  );
 
-  it("adds nothing twice: a chart's own Secrets, ConfigMaps and Pods already cover helm's records, the controls and --wait", () => {
-    const result = deriveRole(
-      [k("v1", "Secret"), k("v1", "ConfigMap"), k("v1", "Pod"), k("apps/v1", "StatefulSet")],
-      "r",
-    );
-    expect(result).toEqual({
-      ok: true,
-      kinds: ["ConfigMap", "Pod", "Secret", "StatefulSet"],
-      rules: [
-        { apiGroups: [""], resources: ["configmaps", "pods", "secrets"], verbs: ALL },
-        { apiGroups: ["apps"], resources: ["statefulsets"], verbs: ALL },
-      ],
-    });
-  });
+  it(
+    "adds nothing twice: a chart's own Secrets, ConfigMaps and Pods already cover helm's records, the controls and " +
+      "--wait",
+    () => {
+      const result = deriveRole(
+        [k("v1", "Secret"), k("v1", "ConfigMap"), k("v1", "Pod"), k("apps/v1", "StatefulSet")],
+        "r",
+      );
+      expect(result).toEqual({
+        ok: true,
+        kinds: ["ConfigMap", "Pod", "Secret", "StatefulSet"],
+        rules: [
+          { apiGroups: [""], resources: ["configmaps", "pods", "secrets"], verbs: ALL },
+          { apiGroups: ["apps"], resources: ["statefulsets"], verbs: ALL },
+        ],
+      });
+    },
+  );
 
   it.each([
     { kind: "StatefulSet", apiVersion: "apps/v1" },
@@ -152,8 +163,10 @@ describe("deriveRole", () => {
     expect(result).toEqual({
       ok: false,
       problems: [
-        "ClusterRole (rbac.authorization.k8s.io/v1) is cluster-scoped: a Role in the release's namespace cannot grant it; install it once outside the updater and leave it out of what the updater upgrades",
-        "Widget (example.org/v1) is not a built-in kind: charthouse cannot tell its resource name or scope; grant it in the updater chart's rbac.rules yourself",
+        "ClusterRole (rbac.authorization.k8s.io/v1) is cluster-scoped: a Role in the release's namespace cannot " +
+          "grant it; install it once outside the updater and leave it out of what the updater upgrades",
+        "Widget (example.org/v1) is not a built-in kind: charthouse cannot tell its resource name or scope; grant it " +
+          "in the updater chart's rbac.rules yourself",
       ],
     });
   });

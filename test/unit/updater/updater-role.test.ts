@@ -63,12 +63,14 @@ describe("updaterRoleValues", () => {
     if (!role.ok) throw new Error("expected a role");
     const text = updaterRoleValues(o, role);
     expect(text.split("\n").slice(0, 3)).toEqual([
-      "# The updater's Role for release hyrax in samvera, derived by charthouse updater-role from oci://ghcr.io/samvera/charts/hyrax 5.0.1:",
+      "# The updater's Role for release hyrax in samvera, derived by charthouse updater-role from " +
+        "oci://ghcr.io/samvera/charts/hyrax 5.0.1:",
       "# it manages what the chart renders (Service), reads what helm --wait reads,",
       "# keeps helm's release records and reads the release's sync controls. Pass it to deploy/updater with -f.",
     ]);
     expect(text).toContain(
-      '    - apiGroups: [ "" ]\n      resources: [ services ]\n      verbs: [ get, list, watch, create, update, patch, delete ]\n',
+      '    - apiGroups: [ "" ]\n      resources: [ services ]\n' +
+        "      verbs: [ get, list, watch, create, update, patch, delete ]\n",
     );
     expect(parse(text)).toEqual({ rbac: { rules: role.rules } });
   });

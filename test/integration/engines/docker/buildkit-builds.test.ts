@@ -20,12 +20,14 @@ import { buildxBinary } from "../../../kit/buildkit.js";
 function sharedStageProject(): { root: string; web: string; worker: string } {
   const id = randomBytes(6).toString("hex");
   const rendezvous = (self: string, other: string) =>
-    `RUN --mount=type=cache,id=ch-rv-${id},target=/rv,sharing=shared sh -c 'touch /rv/${self}; i=0; until [ -e /rv/${other} ]; do sleep 0.1; i=$((i+1)); [ $i -lt 300 ] || exit 1; done'`;
+    `RUN --mount=type=cache,id=ch-rv-${id},target=/rv,sharing=shared sh -c 'touch /rv/${self}; i=0; until [ -e ` +
+    `/rv/${other} ]; do sleep 0.1; i=$((i+1)); [ $i -lt 300 ] || exit 1; done'`;
   const count = `RUN --mount=type=cache,id=ch-count-${id},target=/count cp /count/runs /runs`;
   const root = tempTree({
     Dockerfile: [
       `FROM ${BASE_IMAGE} AS slow`,
-      `RUN --mount=type=cache,id=ch-count-${id},target=/count sh -c 'sleep 2; echo ran >> /count/runs; head -c 16 /dev/urandom | od -An -tx1 | tr -d " \\n" > /token'`,
+      `RUN --mount=type=cache,id=ch-count-${id},target=/count sh -c 'sleep 2; echo ran >> /count/runs; head -c 16 ` +
+        `/dev/urandom | od -An -tx1 | tr -d " \\n" > /token'`,
       "FROM slow AS web",
       rendezvous("web", "worker"),
       count,
@@ -34,7 +36,9 @@ function sharedStageProject(): { root: string; web: string; worker: string } {
       count,
       "",
     ].join("\n"),
-    "charthouse.yaml": `registry: 127.0.0.1:5999/bk${id}\nimages:\n  - {name: web, target: web}\n  - {name: worker, target: worker}\n`,
+    "charthouse.yaml":
+      `registry: 127.0.0.1:5999/bk${id}\nimages:\n  - {name: web, target: web}\n` +
+      "  - {name: worker, target: worker}\n",
   });
   return {
     root,
@@ -65,14 +69,18 @@ const stage = (image: string) =>
   docker(["run", "--rm", "--network", "none", image, "sh", "-c", "cat /token; echo; cat /runs"]);
 
 describe("builds on BuildKit", () => {
-  it("through buildx: two targets sharing a slow stage build side by side and build it once; cache mounts are honoured", async () => {
-    buildxBinary();
-    const built = await buildShared({});
-    expect(built.output).toContain("builder: BuildKit (buildx) on linux/amd64");
-    const [web, worker] = [stage(built.web), stage(built.worker)];
-    expect(web).toMatch(/^[0-9a-f]{32}\nran$/);
-    expect(worker).toBe(web);
-  });
+  it(
+    "through buildx: two targets sharing a slow stage build side by side and build it once; cache mounts are " +
+      "honoured",
+    async () => {
+      buildxBinary();
+      const built = await buildShared({});
+      expect(built.output).toContain("builder: BuildKit (buildx) on linux/amd64");
+      const [web, worker] = [stage(built.web), stage(built.worker)];
+      expect(web).toMatch(/^[0-9a-f]{32}\nran$/);
+      expect(worker).toBe(web);
+    },
+  );
 
   it("through Debian's Docker 20.10 client with DOCKER_BUILDKIT=1 (no buildx): the same", async () => {
     expect(existsSync("/usr/bin/docker"), "Debian's docker.io client").toBe(true);

@@ -14,43 +14,47 @@ const ci = creds("ci", CANARY);
 const canaryRegistry = useCanaryRegistry();
 
 describe("the real Docker engine", () => {
-  it("builds the example's dassie target from the local busybox base, runs it, pushes it without writing the password anywhere", async () => {
-    const work = tempTree();
-    const env = {
-      ...toolEnvironment(join(work, "tools"), canaryRegistry().host, ci),
-      DOCKER_HOST: inject("dockerHost"),
-    };
-    const docker = (args: string[]) =>
-      execFileSync("docker", args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    expect(docker(["image", "inspect", "--format", "{{.Id}}", BASE_IMAGE])).toMatch(/^sha256:/);
+  it(
+    "builds the example's dassie target from the local busybox base, runs it, pushes it without writing the " +
+      "password anywhere",
+    async () => {
+      const work = tempTree();
+      const env = {
+        ...toolEnvironment(join(work, "tools"), canaryRegistry().host, ci),
+        DOCKER_HOST: inject("dockerHost"),
+      };
+      const docker = (args: string[]) =>
+        execFileSync("docker", args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      expect(docker(["image", "inspect", "--format", "{{.Id}}", BASE_IMAGE])).toMatch(/^sha256:/);
 
-    const ref = `${canaryRegistry().host}/samvera/dassie:nightly-20261124`;
-    docker([
-      "build",
-      "--target",
-      "dassie",
-      "--label",
-      `org.opencontainers.image.revision=${COMMIT}`,
-      "--label",
-      "org.opencontainers.image.version=nightly-20261124",
-      "-t",
-      ref,
-      EXAMPLE,
-    ]);
-    expect(docker(["run", "--rm", "--network", "none", ref, "sh", "-c", "sh /app/samvera/bin/smoke && cat APP"])).toBe(
-      "hyrax-engine\ndassie\n",
-    );
+      const ref = `${canaryRegistry().host}/samvera/dassie:nightly-20261124`;
+      docker([
+        "build",
+        "--target",
+        "dassie",
+        "--label",
+        `org.opencontainers.image.revision=${COMMIT}`,
+        "--label",
+        "org.opencontainers.image.version=nightly-20261124",
+        "-t",
+        ref,
+        EXAMPLE,
+      ]);
+      expect(
+        docker(["run", "--rm", "--network", "none", ref, "sh", "-c", "sh /app/samvera/bin/smoke && cat APP"]),
+      ).toBe("hyrax-engine\ndassie\n");
 
-    docker(["push", ref]);
-    const record = await readTag(
-      new RegistryClient({ credentials: ci }),
-      `${canaryRegistry().host}/samvera/dassie`,
-      "nightly-20261124",
-    );
-    expect(record).toMatchObject({ revision: COMMIT, version: "nightly-20261124" });
-    expect(filesContaining(work, CANARY)).toEqual([]);
-    docker(["image", "rm", ref]);
-  });
+      docker(["push", ref]);
+      const record = await readTag(
+        new RegistryClient({ credentials: ci }),
+        `${canaryRegistry().host}/samvera/dassie`,
+        "nightly-20261124",
+      );
+      expect(record).toMatchObject({ revision: COMMIT, version: "nightly-20261124" });
+      expect(filesContaining(work, CANARY)).toEqual([]);
+      docker(["image", "rm", ref]);
+    },
+  );
 });
 
 describe("builds on the classic builder (no BuildKit)", () => {
@@ -59,7 +63,10 @@ describe("builds on the classic builder (no BuildKit)", () => {
     // would differ between the two images (and the work be done twice). A fresh RUN line every
     // time, so no earlier run's cache answers for it.
     const project = tempTree({
-      Dockerfile: `FROM ${BASE_IMAGE} AS base\nRUN sleep 1 && echo ${Math.random()} && dd if=/dev/urandom of=/base.bin bs=1k count=64 2>/dev/null\nFROM base AS web\nRUN echo web > /which\nFROM base AS worker\nRUN echo worker > /which\n`,
+      Dockerfile:
+        `FROM ${BASE_IMAGE} AS base\n` +
+        `RUN sleep 1 && echo ${Math.random()} && dd if=/dev/urandom of=/base.bin bs=1k count=64 2>/dev/null\n` +
+        "FROM base AS web\nRUN echo web > /which\nFROM base AS worker\nRUN echo worker > /which\n",
       "charthouse.yaml":
         "registry: 127.0.0.1:5999/shared\nimages:\n  - {name: web, target: web}\n  - {name: worker, target: worker}\n",
     });

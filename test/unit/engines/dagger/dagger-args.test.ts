@@ -20,20 +20,27 @@ describe("the Dagger adapter's decisions", () => {
     expect(registryHostOf("localhost:5000/charts/hyrax")).toBe("localhost:5000");
   });
 
-  it("pushes a chart with helm, logged in first (password on stdin) only when there is a username, plain HTTP on loopback", () => {
-    expect(helmPushScript("/charts/hyrax-1.0.0.tgz", "oci://ghcr.io/samvera/charts")).toBe(
-      "helm push /charts/hyrax-1.0.0.tgz oci://ghcr.io/samvera/charts",
-    );
-    expect(helmPushScript("/charts/a.tgz", "oci://127.0.0.1:5000/ns/charts", "ci")).toBe(
-      'printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | helm registry login 127.0.0.1:5000 --username ci --password-stdin --plain-http && helm push /charts/a.tgz oci://127.0.0.1:5000/ns/charts --plain-http',
-    );
-  });
+  it(
+    "pushes a chart with helm, logged in first (password on stdin) only when there is a username, plain HTTP on " +
+      "loopback",
+    () => {
+      expect(helmPushScript("/charts/hyrax-1.0.0.tgz", "oci://ghcr.io/samvera/charts")).toBe(
+        "helm push /charts/hyrax-1.0.0.tgz oci://ghcr.io/samvera/charts",
+      );
+      expect(helmPushScript("/charts/a.tgz", "oci://127.0.0.1:5000/ns/charts", "ci")).toBe(
+        'printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | helm registry login 127.0.0.1:5000 --username ci ' +
+          "--password-stdin " +
+          "--plain-http && helm push /charts/a.tgz oci://127.0.0.1:5000/ns/charts --plain-http",
+      );
+    },
+  );
 
   it("runs cosign logged in to the subject's registry when there is a username", () => {
     const subject = `ghcr.io/samvera/dassie@sha256:${"b".repeat(64)}`;
     expect(cosignScript(subject, ["sign", subject])).toBe(`cosign sign ${subject}`);
     expect(cosignScript(subject, ["sign", subject], "bot")).toBe(
-      `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | cosign login ghcr.io --username bot --password-stdin && cosign sign ${subject}`,
+      'printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | cosign login ghcr.io --username bot --password-stdin && cosign ' +
+        `sign ${subject}`,
     );
   });
 
@@ -79,7 +86,7 @@ describe("the Dagger adapter's decisions", () => {
     });
   });
 
-  it("awaits a service by its ready command as a healthcheck for its whole timeout, and by its port without one", () => {
+  it("awaits a service by its ready command as a healthcheck for its whole timeout, else by its port", () => {
     const service = { name: "solr", image: "solr:9", port: 8983, env: {}, readyTimeoutSeconds: 90 };
     expect(daggerHealthcheck(service)).toBeUndefined();
     expect(daggerHealthcheck({ ...service, ready: ["solr", "healthcheck"] })).toEqual({
@@ -88,7 +95,7 @@ describe("the Dagger adapter's decisions", () => {
     });
   });
 
-  it("reads a function's arguments as given: empty strings and false are not given; a password needs its username", () => {
+  it("reads a function's arguments as given: empty strings and false are not; a password needs its username", () => {
     expect(givenFlags({ nightly: false, tag: "", branch: "main", pr: false, sha: "", date: "2026-11-24" })).toEqual({
       nightly: false,
       tag: undefined,

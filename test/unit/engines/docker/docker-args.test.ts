@@ -10,6 +10,7 @@ import {
   primaryPlatform,
 } from "../../../../src/engines/docker/index.js";
 import type { ImagePlan } from "../../../../src/plan/index.js";
+import { joined } from "../../../kit/regex.js";
 
 const image = (platforms: string[]): ImagePlan => ({
   name: "dassie",
@@ -62,7 +63,7 @@ describe("the docker argument lists", () => {
     ]);
   });
 
-  it("run: on the services' network, labelled, with env and cache volumes (Docker seeds a new volume from the image)", () => {
+  it("run: on the services' network, labelled, with env and cache volumes (a new volume seeded from the image)", () => {
     expect(
       dockerRunArgs("ch-1", "img:1", ["rspec"], {
         network: "ch-1-net1",
@@ -96,24 +97,35 @@ describe("the docker argument lists", () => {
     ]);
   });
 
-  it("the builder: buildx where installed, the legacy client's BuildKit with DOCKER_BUILDKIT=1, classic when asked for or nothing else is there", () => {
-    expect(chooseBuilder(true, {})).toBe("buildx");
-    expect(chooseBuilder(true, { DOCKER_BUILDKIT: "1" })).toBe("buildx");
-    expect(chooseBuilder(false, { DOCKER_BUILDKIT: "1" })).toBe("buildkit");
-    expect(chooseBuilder(false, { DOCKER_BUILDKIT: "true" })).toBe("buildkit");
-    expect(chooseBuilder(false, {})).toBe("classic");
-    expect(chooseBuilder(true, { DOCKER_BUILDKIT: "0" })).toBe("classic");
-    expect(chooseBuilder(true, { DOCKER_BUILDKIT: "false" })).toBe("classic");
-  });
+  it(
+    "the builder: buildx where installed, the legacy client's BuildKit with DOCKER_BUILDKIT=1, classic when asked " +
+      "for or nothing else is there",
+    () => {
+      expect(chooseBuilder(true, {})).toBe("buildx");
+      expect(chooseBuilder(true, { DOCKER_BUILDKIT: "1" })).toBe("buildx");
+      expect(chooseBuilder(false, { DOCKER_BUILDKIT: "1" })).toBe("buildkit");
+      expect(chooseBuilder(false, { DOCKER_BUILDKIT: "true" })).toBe("buildkit");
+      expect(chooseBuilder(false, {})).toBe("classic");
+      expect(chooseBuilder(true, { DOCKER_BUILDKIT: "0" })).toBe("classic");
+      expect(chooseBuilder(true, { DOCKER_BUILDKIT: "false" })).toBe("classic");
+    },
+  );
 
-  it("refuses on the classic builder what it cannot build, with the fix: several platforms, or another engine's", () => {
+  it("refuses on the classic builder what it cannot build, with the fix: several platforms, another engine's", () => {
     expect(builderProblems([image(["linux/amd64"])], "classic", "linux/amd64", "28.2.2")).toEqual([]);
     const [multi] = builderProblems([image(["linux/amd64", "linux/arm64"])], "classic", "linux/amd64", "28.2.2");
     expect(multi).toMatch(
-      /^image dassie builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: install buildx as a Docker CLI plugin .* or with a Docker 18.09–22 client set DOCKER_BUILDKIT=1; or publish it with `dagger call publish`$/,
+      joined(
+        /^image dassie builds for linux\/amd64, linux\/arm64, but Docker's classic builder builds one platform: /,
+        /install buildx as a Docker CLI plugin .* or with a Docker 18.09–22 client set DOCKER_BUILDKIT=1; or publish /,
+        /it with `dagger call publish`$/,
+      ),
     );
     expect(builderProblems([image(["linux/arm64"])], "classic", "linux/amd64", "20.10.24+dfsg1")[0]).toMatch(
-      /builds for linux\/arm64, but the Docker engine is linux\/amd64 and the classic builder builds only its platform: install buildx/,
+      joined(
+        /builds for linux\/arm64, but the Docker engine is linux\/amd64 and the classic builder builds only its /,
+        /platform: install buildx/,
+      ),
     );
     // BuildKit builds any platform: the others emulated.
     for (const builder of ["buildx", "buildkit"] as const)
@@ -129,23 +141,31 @@ describe("the docker argument lists", () => {
 
   it("refuses DOCKER_BUILDKIT=1 without buildx on a Docker 23+ client, which would fail every build", () => {
     expect(builderProblems([image(["linux/amd64"])], "buildkit", "linux/amd64", "28.2.2")[0]).toMatch(
-      /the docker client \(28\.2\.2\) reaches it only through buildx, which is not installed: install buildx .*, or unset DOCKER_BUILDKIT/,
+      joined(
+        /the docker client \(28\.2\.2\) reaches it only through buildx, which is not installed: install buildx .*, or /,
+        /unset DOCKER_BUILDKIT/,
+      ),
     );
     expect(builderProblems([image(["linux/amd64"])], "buildkit", "linux/amd64", "22.06.0")).toEqual([]);
     expect(builderProblems([image(["linux/amd64"])], "buildx", "linux/amd64", "28.2.2")).toEqual([]);
   });
 
-  it("a multi-platform image: one engine-local tag per platform; the suite runs the engine's own platform where built for it", () => {
-    expect(platformTag(image(["linux/amd64", "linux/arm/v7"]), "linux/arm/v7")).toBe(
-      "ghcr.io/samvera/dassie:5.0.1-linux-arm-v7",
-    );
-    expect(primaryPlatform(image(["linux/arm64", "linux/amd64"]), "linux/amd64")).toBe("linux/amd64");
-    expect(primaryPlatform(image(["linux/arm64", "linux/arm/v7"]), "linux/amd64")).toBe("linux/arm64");
-  });
+  it(
+    "a multi-platform image: one engine-local tag per platform; the suite runs the engine's own platform where " +
+      "built for it",
+    () => {
+      expect(platformTag(image(["linux/amd64", "linux/arm/v7"]), "linux/arm/v7")).toBe(
+        "ghcr.io/samvera/dassie:5.0.1-linux-arm-v7",
+      );
+      expect(primaryPlatform(image(["linux/arm64", "linux/amd64"]), "linux/amd64")).toBe("linux/amd64");
+      expect(primaryPlatform(image(["linux/arm64", "linux/arm/v7"]), "linux/amd64")).toBe("linux/arm64");
+    },
+  );
 
   it("refuses a platform BuildKit cannot run here (no emulator registered), with the fix", () => {
     const inspect =
-      "Name: default\nDriver: docker\n\nNodes:\nName: default\nBuildKit version: v0.8+unknown\nPlatforms:        linux/amd64, linux/386\n";
+      "Name: default\nDriver: docker\n\nNodes:\nName: default\nBuildKit version: v0.8+unknown\n" +
+      "Platforms:        linux/amd64, linux/386\n";
     expect(buildxPlatforms(inspect)).toEqual(["linux/amd64", "linux/386"]);
     expect(buildxPlatforms("Platforms: linux/amd64*, linux/arm64")).toEqual(["linux/amd64", "linux/arm64"]);
     expect(buildxPlatforms("Name: default\n")).toBeUndefined();
@@ -155,7 +175,10 @@ describe("the docker argument lists", () => {
     );
     expect(more).toEqual([]);
     expect(problem).toMatch(
-      /^image dassie builds for linux\/arm64, which the engine's BuildKit cannot run \(it builds for linux\/amd64, linux\/386\): register QEMU with binfmt_misc .*--install arm64\)$/,
+      joined(
+        /^image dassie builds for linux\/arm64, which the engine's BuildKit cannot run \(it builds for linux\/amd64, /,
+        /linux\/386\): register QEMU with binfmt_misc .*--install arm64\)$/,
+      ),
     );
     expect(
       platformProblems([image(["linux/amd64", "linux/arm64"])], ["linux/amd64", "linux/386", "linux/arm64"]),
