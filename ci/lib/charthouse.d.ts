@@ -635,7 +635,9 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
 	 * anything runs: throws ConfigError. Else tells how it builds.
 	 */
 	preflight(steps: readonly Step[]): Promise<EngineTraits>;
-	/** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms. */
+	/**
+	 * Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms.
+	 */
 	build(image: ImagePlan): Promise<Image>;
 	/**
 	 * Runs `command` in a built image as `docker run IMAGE command` does: the image's

@@ -34,7 +34,9 @@ export interface Engine<Image = unknown, Services = unknown, Chart = unknown, Pa
    */
   preflight(steps: readonly Step[]): Promise<EngineTraits>;
 
-  /** Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms. */
+  /**
+   * Builds one image of the plan: its Dockerfile target with its build args and OCI labels, for each of its platforms.
+   */
   build(image: ImagePlan): Promise<Image>;
 
   /**

@@ -13,56 +13,60 @@ import { context, digestOf } from "../../kit/builders.js";
 import { tempTree } from "../../kit/temp-dir.js";
 
 describe("the example chart through the real helm, with the exact argument lists", () => {
-  it("stages with its local subcharts, builds dependencies, lints strictly, templates the pinned image, packages the planned version", async () => {
-    const example = new URL("../../../examples/hyrax/", import.meta.url).pathname;
-    const loaded = await loadConfig(projectFilesOnDisk(example), projectPath("charthouse.yaml"));
-    if (!loaded.ok) throw new Error("example config invalid");
-    const result = planRelease({
-      config: loaded.config,
-      context: context({ kind: "nightly" }),
-      state: { repositories: {} },
-    });
-    if (!result.ok) throw new Error(result.refusals.join());
-    const chartPlan = result.plan.charts[0]!;
-
-    const stage = tempTree();
-    const recipe = await chartStage(
-      chartPlan,
-      projectFilesOnDisk(example),
-      new Map([
-        ["dassie", digestOf("dassie")],
-        ["dassie-worker", digestOf("worker")],
-      ]),
-    );
-    expect(recipe.dirs).toEqual(["chart/hyrax", "chart/solr", "chart/postgresql", "chart/redis", "chart/fcrepo"]);
-    expect(Object.keys(recipe.files)).toEqual(["chart/hyrax/Chart.yaml", "chart/hyrax/values.yaml"]);
-    const staged = writeChartStage(example, recipe, stage);
-    expect(staged).toBe(join(stage, "chart/hyrax"));
-    for (const sub of ["solr", "postgresql", "redis", "fcrepo"])
-      expect(existsSync(join(stage, "chart", sub, "Chart.yaml"))).toBe(true);
-
-    const helm = (args: string[]) =>
-      execFileSync(helmBinary(), args, {
-        encoding: "utf8",
-        env: { ...process.env, HELM_CACHE_HOME: join(stage, ".helm") },
+  it(
+    "stages with its local subcharts, builds dependencies, lints strictly, templates the pinned image, packages the " +
+      "planned version",
+    async () => {
+      const example = new URL("../../../examples/hyrax/", import.meta.url).pathname;
+      const loaded = await loadConfig(projectFilesOnDisk(example), projectPath("charthouse.yaml"));
+      if (!loaded.ok) throw new Error("example config invalid");
+      const result = planRelease({
+        config: loaded.config,
+        context: context({ kind: "nightly" }),
+        state: { repositories: {} },
       });
-    helm(helmArgs.dependencyBuild(staged));
-    expect(readdirSync(join(staged, "charts")).sort()).toEqual([
-      "fcrepo-0.1.0.tgz",
-      "postgresql-0.1.0.tgz",
-      "redis-0.1.0.tgz",
-      "solr-0.1.0.tgz",
-    ]);
-    expect(helm(helmArgs.lint(staged))).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
-    const rendered = helm(helmArgs.template("hyrax", staged));
-    expect(rendered).toContain(`image: "ghcr.io/samvera/dassie:nightly-20261124@${digestOf("dassie")}"`);
-    expect(rendered).toContain(`image: "ghcr.io/samvera/dassie-worker:nightly-20261124@${digestOf("worker")}"`);
-    helm(helmArgs.package(staged, join(stage, "out")));
-    expect(readdirSync(join(stage, "out"))).toEqual(["hyrax-3.7.4-nightly.20261124.tgz"]);
-    // The project's own tree is never written to.
-    expect(existsSync(join(example, "chart/hyrax/charts"))).toBe(false);
-    expect(readFileSync(join(example, "chart/hyrax/Chart.yaml"), "utf8")).toContain("version: 3.7.4\n");
-  });
+      if (!result.ok) throw new Error(result.refusals.join());
+      const chartPlan = result.plan.charts[0]!;
+
+      const stage = tempTree();
+      const recipe = await chartStage(
+        chartPlan,
+        projectFilesOnDisk(example),
+        new Map([
+          ["dassie", digestOf("dassie")],
+          ["dassie-worker", digestOf("worker")],
+        ]),
+      );
+      expect(recipe.dirs).toEqual(["chart/hyrax", "chart/solr", "chart/postgresql", "chart/redis", "chart/fcrepo"]);
+      expect(Object.keys(recipe.files)).toEqual(["chart/hyrax/Chart.yaml", "chart/hyrax/values.yaml"]);
+      const staged = writeChartStage(example, recipe, stage);
+      expect(staged).toBe(join(stage, "chart/hyrax"));
+      for (const sub of ["solr", "postgresql", "redis", "fcrepo"])
+        expect(existsSync(join(stage, "chart", sub, "Chart.yaml"))).toBe(true);
+
+      const helm = (args: string[]) =>
+        execFileSync(helmBinary(), args, {
+          encoding: "utf8",
+          env: { ...process.env, HELM_CACHE_HOME: join(stage, ".helm") },
+        });
+      helm(helmArgs.dependencyBuild(staged));
+      expect(readdirSync(join(staged, "charts")).sort()).toEqual([
+        "fcrepo-0.1.0.tgz",
+        "postgresql-0.1.0.tgz",
+        "redis-0.1.0.tgz",
+        "solr-0.1.0.tgz",
+      ]);
+      expect(helm(helmArgs.lint(staged))).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+      const rendered = helm(helmArgs.template("hyrax", staged));
+      expect(rendered).toContain(`image: "ghcr.io/samvera/dassie:nightly-20261124@${digestOf("dassie")}"`);
+      expect(rendered).toContain(`image: "ghcr.io/samvera/dassie-worker:nightly-20261124@${digestOf("worker")}"`);
+      helm(helmArgs.package(staged, join(stage, "out")));
+      expect(readdirSync(join(stage, "out"))).toEqual(["hyrax-3.7.4-nightly.20261124.tgz"]);
+      // The project's own tree is never written to.
+      expect(existsSync(join(example, "chart/hyrax/charts"))).toBe(false);
+      expect(readFileSync(join(example, "chart/hyrax/Chart.yaml"), "utf8")).toContain("version: 3.7.4\n");
+    },
+  );
 
   it("helm lint --strict fails on a broken template (the gate can fail)", () => {
     const root = tempTree({

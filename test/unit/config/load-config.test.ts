@@ -190,7 +190,9 @@ const CASES: {
   },
   {
     name: "port out of range",
-    yaml: "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [rspec]\n  services:\n    - {name: solr, image: solr:8, port: 70000}\n",
+    yaml:
+      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [rspec]\n" +
+      "  services:\n    - {name: solr, image: solr:8, port: 70000}\n",
     field: "test.services[0].port",
     message: /must be <= 65535/,
     fix: /correct/,
@@ -244,7 +246,9 @@ const CASES: {
   },
   {
     name: "pin names no image",
-    yaml: "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins:\n      - image: hyrax-web\n        tag: image.tag\n",
+    yaml:
+      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins:\n" +
+      "      - image: hyrax-web\n        tag: image.tag\n",
     field: "charts[0].pins[0].image",
     message: /"hyrax-web" names no image/,
     fix: /use one of: dassie/,
@@ -325,7 +329,8 @@ describe("Chart.yaml problems are located in Chart.yaml", () => {
 describe("all problems at once", () => {
   it("reports every problem of a file in one result, not the first only", async () => {
     const yaml =
-      "registry: ghcr.io/x\nimages:\n  - name: dassie\n    target: nope\n  - name: dassie\ncharts:\n  - path: chart/none\npolicy:\n  releaseTag: latest\n";
+      "registry: ghcr.io/x\nimages:\n  - name: dassie\n    target: nope\n  - name: dassie\ncharts:\n" +
+      "  - path: chart/none\npolicy:\n  releaseTag: latest\n";
     const { errors } = await check(yaml);
     expect(errors.map((e) => e.field).sort()).toEqual([
       "charts[0].path",

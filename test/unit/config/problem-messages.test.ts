@@ -167,7 +167,9 @@ describe("config problems, word for word", () => {
 
   it("a dependency path with a directory, and one whose chart is elsewhere", async () => {
     const chartYaml =
-      "apiVersion: v2\nname: hyrax\nversion: 3.7.4\ndependencies:\n  - {name: solr, version: 0.1.0, repository: 'file://../deps/solrr'}\n  - {name: x, version: 1.0.0, repository: 'https://charts.example.org'}\n";
+      "apiVersion: v2\nname: hyrax\nversion: 3.7.4\ndependencies:\n" +
+      "  - {name: solr, version: 0.1.0, repository: 'file://../deps/solrr'}\n" +
+      "  - {name: x, version: 1.0.0, repository: 'https://charts.example.org'}\n";
     expect(
       await problems(`${R}charts:\n  - path: chart/hyrax\n`, {
         "chart/hyrax/Chart.yaml": chartYaml,
@@ -188,7 +190,8 @@ describe("config problems, word for word", () => {
   it("a pin repository key values.yaml lacks", async () => {
     expect(
       await problems(
-        `${R}images: [{name: a, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins: [{image: a, tag: image.tag, repository: image.repo}]\n`,
+        `${R}images: [{name: a, target: dassie}]\ncharts:\n  - path: chart/hyrax\n` +
+          "    pins: [{image: a, tag: image.tag, repository: image.repo}]\n",
       ),
     ).toEqual([
       {
@@ -219,7 +222,8 @@ describe("config problems, word for word", () => {
   it("a file that cannot be read, and one that is a directory", async () => {
     const root = tempTree({ "x/y": "" });
     await expect(loadConfig(projectFilesOnDisk(root), projectPath("x"))).rejects.toThrow(
-      `cannot read ${join(root, "x")}: not a readable file. Pass the project's charthouse.yaml with --config, or write one with \`charthouse init\`.`,
+      `cannot read ${join(root, "x")}: not a readable file. Pass the project's charthouse.yaml with --config, or ` +
+        `write one with \`charthouse init\`.`,
     );
   });
 
@@ -355,7 +359,7 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "more than 100 aliases in a flow list",
-    "registry: ghcr.io/x\na: &a [1]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
+    `registry: ghcr.io/x\na: &a [1]\nb: [${Array(101).fill("*a").join(", ")}]\n`,
     {},
     {
       ok: false,
@@ -373,7 +377,7 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "more than 100 aliases in a block list",
-    "registry: ghcr.io/x\nx: &a {k: v}\nlist:\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n  - *a\n",
+    `registry: ghcr.io/x\nx: &a {k: v}\nlist:\n${"  - *a\n".repeat(101)}`,
     {},
     {
       ok: false,
@@ -693,7 +697,9 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "pin keys values.yaml lacks, with and without a near key",
-    "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ncharts:\n  - path: chart/hyrax\n    pins:\n      - {image: dassie, tag: image.tagg, repository: image.repo, digest: imag.digest}\n      - {image: dassie, tag: image.tag, digest: digest}\n",
+    "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ncharts:\n  - path: chart/hyrax\n    pins:\n" +
+      "      - {image: dassie, tag: image.tagg, repository: image.repo, digest: imag.digest}\n" +
+      "      - {image: dassie, tag: image.tag, digest: digest}\n",
     {},
     {
       ok: false,
@@ -727,7 +733,8 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "pins into a chart without values.yaml",
-    "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ncharts:\n  - path: c\n    pins:\n      - {image: dassie, tag: image.tag}\n",
+    "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ncharts:\n  - path: c\n    pins:\n" +
+      "      - {image: dassie, tag: image.tag}\n",
     { "c/Chart.yaml": "name: c\nversion: 1.0.0\n" },
     {
       ok: false,
@@ -745,7 +752,8 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "a pin into a list is no key",
-    "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ncharts:\n  - path: c\n    pins:\n      - {image: dassie, tag: image.0}\n",
+    "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ncharts:\n  - path: c\n    pins:\n" +
+      "      - {image: dassie, tag: image.0}\n",
     { "c/Chart.yaml": "name: c\nversion: 1.0.0\n", "c/values.yaml": "image: [a]\n" },
     {
       ok: false,
@@ -810,8 +818,11 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 20,
           field: "policy.chartReleaseTag",
           message:
-            '"{version}-{chart}" with releaseTag "{version}" reads the tag 1.2.3-app as a release and as a chart release',
-          fix: 'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"',
+            '"{version}-{chart}" with releaseTag "{version}" reads the tag 1.2.3-app ' +
+            "as a release and as a chart release",
+          fix:
+            "give the two patterns different literal text, " +
+            'e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"',
         },
       ],
     },
@@ -829,15 +840,19 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 20,
           field: "policy.chartReleaseTag",
           message:
-            '"v{version}-{chart}" with releaseTag "v{version}" reads the tag v1.2.3-app as a release and as a chart release',
-          fix: 'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"',
+            '"v{version}-{chart}" with releaseTag "v{version}" reads the tag v1.2.3-app ' +
+            "as a release and as a chart release",
+          fix:
+            "give the two patterns different literal text, " +
+            'e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"',
         },
       ],
     },
   ],
   [
     "a chart whose name is a version makes {version} and {chart}-{version} collide",
-    'registry: ghcr.io/x\ncharts:\n  - path: c\npolicy:\n  releaseTag: "{version}"\n  chartReleaseTag: "{chart}-{version}"\n',
+    'registry: ghcr.io/x\ncharts:\n  - path: c\npolicy:\n  releaseTag: "{version}"\n' +
+      '  chartReleaseTag: "{chart}-{version}"\n',
     { "c/Chart.yaml": "name: 1.2.3\nversion: 1.0.0\n" },
     {
       ok: false,
@@ -848,21 +863,26 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 20,
           field: "policy.chartReleaseTag",
           message:
-            '"{chart}-{version}" with releaseTag "{version}" reads the tag 1.2.3-1.2.3 as a release and as a chart release',
-          fix: 'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"',
+            '"{chart}-{version}" with releaseTag "{version}" reads the tag 1.2.3-1.2.3 ' +
+            "as a release and as a chart release",
+          fix:
+            "give the two patterns different literal text, " +
+            'e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"',
         },
       ],
     },
   ],
   [
     "bare versions for releases, {chart}-{version} for charts: no semver starts with a chart's name",
-    'registry: ghcr.io/x\ncharts:\n  - path: chart/hyrax\npolicy:\n  releaseTag: "{version}"\n  chartReleaseTag: "{chart}-{version}"\n',
+    'registry: ghcr.io/x\ncharts:\n  - path: chart/hyrax\npolicy:\n  releaseTag: "{version}"\n' +
+      '  chartReleaseTag: "{chart}-{version}"\n',
     {},
     { ok: true, warnings: [] },
   ],
   [
     "Hyrax's tags: hyrax-v{version} and, for its one chart, hyrax-chart-{version}",
-    'registry: ghcr.io/x\ncharts:\n  - path: chart/hyrax\npolicy:\n  releaseTag: "hyrax-v{version}"\n  chartReleaseTag: "hyrax-chart-{version}"\n',
+    'registry: ghcr.io/x\ncharts:\n  - path: chart/hyrax\npolicy:\n  releaseTag: "hyrax-v{version}"\n' +
+      '  chartReleaseTag: "hyrax-chart-{version}"\n',
     {},
     { ok: true, warnings: [] },
   ],
@@ -885,7 +905,8 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 20,
           field: "policy.chartReleaseTag",
           message:
-            'tag pattern "helm-{version}" must contain {chart} exactly once (this file declares several charts: a tag must say which it releases)',
+            'tag pattern "helm-{version}" must contain {chart} exactly once ' +
+            "(this file declares several charts: a tag must say which it releases)",
           fix: "write it like {chart}-{version}, e.g. {chart}-chart-v{version}",
         },
       ],
@@ -911,7 +932,8 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "a service without a port, reached by name as compose reaches it",
-    "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ntest:\n  image: dassie\n  command: [x]\n  services:\n    - {name: redis, image: redis:6, ready: [redis-cli, ping]}\n",
+    "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\ntest:\n  image: dassie\n  command: [x]\n" +
+      "  services:\n    - {name: redis, image: redis:6, ready: [redis-cli, ping]}\n",
     {},
     { ok: true, warnings: [] },
   ],
@@ -930,7 +952,8 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 11,
           field: "registry",
           message:
-            '"samvera/x" has no registry host: docker would push it to Docker Hub (docker.io/samvera/x) while charthouse would read https://samvera',
+            '"samvera/x" has no registry host: docker would push it to Docker Hub (docker.io/samvera/x) while ' +
+            "charthouse would read https://samvera",
           fix: "name the registry, e.g. registry: ghcr.io/samvera/x (or docker.io/samvera/x for Docker Hub)",
         },
       ],
@@ -938,7 +961,9 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "OCI repository names: '__' and runs of '-' allowed, '_-', a trailing '/' or '.' not",
-    "registry: ghcr.io/x\nimages:\n  - {name: a, target: dassie, repository: 'a__b/c-d'}\n  - {name: b, target: dassie, repository: 'a---b'}\n  - {name: c, target: dassie, repository: 'a_-b'}\n  - {name: d, target: dassie, repository: 'a/'}\n  - {name: e, target: dassie, repository: 'ab.'}\n",
+    "registry: ghcr.io/x\nimages:\n  - {name: a, target: dassie, repository: 'a__b/c-d'}\n" +
+      "  - {name: b, target: dassie, repository: 'a---b'}\n  - {name: c, target: dassie, repository: 'a_-b'}\n" +
+      "  - {name: d, target: dassie, repository: 'a/'}\n  - {name: e, target: dassie, repository: 'ab.'}\n",
     {},
     {
       ok: false,
@@ -949,7 +974,9 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 43,
           field: "images[2].repository",
           message: '"a_-b" is not an OCI repository name',
-          fix: "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. samvera/dassie",
+          fix:
+            "use lowercase letters and digits separated by '.', '_', '__' or '-', " +
+            "with '/' between components, e.g. samvera/dassie",
         },
         {
           file: "charthouse.yaml",
@@ -957,7 +984,9 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 43,
           field: "images[3].repository",
           message: '"a/" is not an OCI repository name',
-          fix: "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. samvera/dassie",
+          fix:
+            "use lowercase letters and digits separated by '.', '_', '__' or '-', " +
+            "with '/' between components, e.g. samvera/dassie",
         },
         {
           file: "charthouse.yaml",
@@ -965,14 +994,16 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 43,
           field: "images[4].repository",
           message: '"ab." is not an OCI repository name',
-          fix: "use lowercase letters and digits separated by '.', '_', '__' or '-', with '/' between components, e.g. samvera/dassie",
+          fix:
+            "use lowercase letters and digits separated by '.', '_', '__' or '-', " +
+            "with '/' between components, e.g. samvera/dassie",
         },
       ],
     },
   ],
   [
     "a full repository name of exactly 255 characters",
-    "registry: ghcr.io/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\nimages:\n  - {name: a, target: dassie, repository: rrrrrr}\n",
+    `registry: ghcr.io/${"n".repeat(240)}\nimages:\n  - {name: a, target: dassie, repository: rrrrrr}\n`,
     {},
     { ok: true, warnings: [] },
   ],
@@ -1146,7 +1177,8 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "a misspelt test image among several",
-    "registry: ghcr.io/x\nimages:\n  - {name: web, target: dassie}\n  - {name: worker, target: dassie}\ntest:\n  image: wrker\n  command: [x]\n",
+    "registry: ghcr.io/x\nimages:\n  - {name: web, target: dassie}\n  - {name: worker, target: dassie}\ntest:\n" +
+      "  image: wrker\n  command: [x]\n",
     {},
     {
       ok: false,
@@ -1164,7 +1196,8 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
   ],
   [
     "names with separators inside components, in every component",
-    "registry: ghcr.io/x\nimages:\n  - {name: a, target: dassie, repository: 'ns/b--c'}\n  - {name: b, target: dassie, repository: 'ns/b__c.d'}\ncharts:\n  - path: c1\n",
+    "registry: ghcr.io/x\nimages:\n  - {name: a, target: dassie, repository: 'ns/b--c'}\n" +
+      "  - {name: b, target: dassie, repository: 'ns/b__c.d'}\ncharts:\n  - path: c1\n",
     { "c1/Chart.yaml": "name: hyrax-web.v2_x\nversion: 1.0.0\n" },
     { ok: true, warnings: [] },
   ],

@@ -25,7 +25,8 @@ const one = async (yaml: string, field: string, files?: Record<string, string>) 
 describe("repositories that would collide", () => {
   it("two images with the same repository", async () => {
     const p = await one(
-      "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\n  - {name: web, target: dassie, repository: dassie}\n",
+      "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie}\n" +
+        "  - {name: web, target: dassie, repository: dassie}\n",
       "images[1].repository",
     );
     expect(p.message).toMatch(/repository ghcr\.io\/x\/dassie is also images\[0\]'s/);
@@ -34,7 +35,8 @@ describe("repositories that would collide", () => {
 
   it("an image repository equal to a chart's", async () => {
     const p = await one(
-      "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie, repository: charts/hyrax}\ncharts:\n  - path: chart/hyrax\n",
+      "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dassie, repository: charts/hyrax}\ncharts:\n" +
+        "  - path: chart/hyrax\n",
       "images[0].repository",
     );
     expect(p.message).toMatch(/repository ghcr\.io\/x\/charts\/hyrax is also the chart hyrax's \(charts\[0\]\)/);
@@ -84,7 +86,8 @@ describe("names that are no OCI repository name", () => {
 describe("pin keys must exist in values.yaml", () => {
   it("names the missing key and the closest existing one", async () => {
     const yaml =
-      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins:\n      - {image: dassie, tag: worker.image.tagg}\n";
+      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins:\n" +
+      "      - {image: dassie, tag: worker.image.tagg}\n";
     const p = await one(yaml, "charts[0].pins[0].tag");
     expect(p.message).toMatch(
       /worker\.image\.tagg is no key of chart\/hyrax\/values\.yaml; did you mean "worker\.image\.tag"\?/,
@@ -93,7 +96,8 @@ describe("pin keys must exist in values.yaml", () => {
 
   it("a digest key may be new, but its parent must exist", async () => {
     const ok =
-      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins:\n      - {image: dassie, repository: image.repository, tag: image.tag, digest: image.digest}\n";
+      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ncharts:\n  - path: chart/hyrax\n    pins:\n" +
+      "      - {image: dassie, repository: image.repository, tag: image.tag, digest: image.digest}\n";
     expect(await problems(ok)).toEqual([]);
     const bad = ok.replace("digest: image.digest", "digest: imag.digest");
     expect((await one(bad, "charts[0].pins[0].digest")).message).toMatch(
@@ -139,7 +143,8 @@ describe("user mistakes are exit 2 with a location, never exit 1", () => {
     const aliases = Array.from({ length: 120 }, () => "  - *img").join("\n");
     const root = tempTree({
       ...PROJECT,
-      "charthouse.yaml": `registry: ghcr.io/x\nimages:\n  - &img {name: dassie, target: dassie, smoke: [a, b]}\n${aliases}\n`,
+      "charthouse.yaml":
+        "registry: ghcr.io/x\nimages:\n  - &img {name: dassie, target: dassie, smoke: [a, b]}\n" + `${aliases}\n`,
     });
     const run = await charthouse(["check", "--config", join(root, "charthouse.yaml")]);
     expect(run.code).toBe(2);
@@ -178,7 +183,8 @@ describe("smaller: each problem blamed where it is, said once, in words", () => 
 
   it('a minimum is said once ("must be >= 1", not "must be must be")', async () => {
     const p = await one(
-      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [x]\n  services:\n    - {name: s, image: s, port: 0}\n",
+      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [x]\n" +
+        "  services:\n    - {name: s, image: s, port: 0}\n",
       "test.services[0].port",
     );
     expect(p.message).toBe("must be >= 1");
@@ -198,7 +204,8 @@ describe("smaller: each problem blamed where it is, said once, in words", () => 
 
   it("a local chart dependency that does not exist fails check, not only lint", async () => {
     const chartYaml =
-      "apiVersion: v2\nname: hyrax\nversion: 3.7.4\ndependencies:\n  - name: solr\n    version: 0.1.0\n    repository: file://../solrr\n";
+      "apiVersion: v2\nname: hyrax\nversion: 3.7.4\ndependencies:\n  - name: solr\n    version: 0.1.0\n" +
+      "    repository: file://../solrr\n";
     const p = await problems("registry: ghcr.io/x\ncharts:\n  - path: chart/hyrax\n", {
       "chart/hyrax/Chart.yaml": chartYaml,
       "chart/solr/Chart.yaml": "apiVersion: v2\nname: solr\nversion: 0.1.0\n",
@@ -210,7 +217,8 @@ describe("smaller: each problem blamed where it is, said once, in words", () => 
 
   it("schema problems do not hide the file checks: every problem at once", async () => {
     const found = await problems(
-      "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dasie}\n  - {name: web, target: dassie, platforms: [amd64]}\n",
+      "registry: ghcr.io/x\nimages:\n  - {name: dassie, target: dasie}\n" +
+        "  - {name: web, target: dassie, platforms: [amd64]}\n",
     );
     expect(found.map((p) => p.field).sort()).toEqual(["images[0].target", "images[1].platforms[0]"]);
   });
@@ -223,7 +231,8 @@ describe("smaller: each problem blamed where it is, said once, in words", () => 
 
   it("a repeated service name is refused", async () => {
     const p = await one(
-      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [x]\n  services:\n    - {name: s, image: s, port: 1}\n    - {name: s, image: s, port: 2}\n",
+      "registry: ghcr.io/x\nimages: [{name: dassie, target: dassie}]\ntest:\n  image: dassie\n  command: [x]\n" +
+        "  services:\n    - {name: s, image: s, port: 1}\n    - {name: s, image: s, port: 2}\n",
       "test.services[1].name",
     );
     expect(p.message).toMatch(/service name "s" is declared twice/);

@@ -21,7 +21,7 @@ const matching = (patterns: string[]) => suites.filter((f) => patterns.some((p) 
 describe("the pure suites (npm run test:unit)", () => {
   const unit = matching(UNIT);
 
-  it("are the config, context, plan, pipeline, chart-rewriting, ci-files and select-version suites among others", () => {
+  it("are the config, context, plan, pipeline, chart-rewriting, ci-files, select-version suites and others", () => {
     for (const name of [
       "config/load-config",
       "context/detect-context",
@@ -46,7 +46,7 @@ describe("the pure suites (npm run test:unit)", () => {
     }
   });
 
-  it("are told from the integration suites by folder: each suite is in exactly one of test/unit and test/integration", () => {
+  it("are told apart by folder: each suite is in exactly one of test/unit and test/integration", () => {
     expect(UNIT).toEqual(["test/unit/**/*.test.ts"]);
     expect(INTEGRATION).toEqual(["test/integration/**/*.test.ts"]);
     const integration = matching(INTEGRATION);

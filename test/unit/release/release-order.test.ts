@@ -6,6 +6,7 @@ import { runRelease, type Engine } from "../../../src/release/index.js";
 import { chart, config, image, state } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 import { memoryRegistry, recordingEngine } from "../../kit/recording-engine.js";
+import { joined } from "../../kit/regex.js";
 import { sha256 } from "../../kit/registry-content.js";
 
 /** The project files a run reads of the hyrax chart: its Chart.yaml and values.yaml. */
@@ -211,15 +212,17 @@ describe("the permissions preflight", () => {
       write: () => undefined,
     });
     await expect(run).rejects.toThrow(
-      "the registry credentials may not push to ghcr.io/samvera/dassie: grant them repository:ghcr.io/samvera/dassie:push " +
-        "(for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), then run again; nothing was built or pushed",
+      "the registry credentials may not push to ghcr.io/samvera/dassie: " +
+        "grant them repository:ghcr.io/samvera/dassie:push " +
+        "(for ghcr.io: a token with write:packages, and the package's Manage Actions access for the repository), " +
+        "then run again; nothing was built or pushed",
     );
     expect(events.filter((e) => e.startsWith("build"))).toEqual([]);
   });
 });
 
 describe("the charts", () => {
-  it("are packaged from the staging the gates checked, the pins written over it: dependencies are built once", async () => {
+  it("are packaged from the staging the gates checked, the pins written over it: dependencies built once", async () => {
     const registry = memoryRegistry();
     const { engine, events } = recordingEngine({ registry });
     const pins = [{ image: "dassie", repository: "image.repository", tag: "image.tag", digest: "image.digest" }];
@@ -255,39 +258,43 @@ describe("an image built for several platforms", () => {
       config({ images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })], charts: [], test: undefined }),
     );
 
-  it("is smoke-tested on each platform, the line saying which ran emulated; the result names the index and each platform's manifest", async () => {
-    const registry = memoryRegistry();
-    const { engine, events } = recordingEngine({ registry, platform: "linux/amd64" });
-    const plan = multi();
-    const lines: string[] = [];
-    const { result } = await runRelease({
-      command: "publish",
-      plan,
-      engine,
-      client: registry.client,
-      files: projectFilesInMemory({}),
-      write: (t) => lines.push(t),
-      settle: { settleMs: 1, rounds: 1 },
-    });
-    expect(events.filter((e) => e.startsWith("run"))).toEqual([
-      "run dassie true on linux/amd64",
-      "run dassie true on linux/arm64",
-    ]);
-    const output = lines.join("");
-    expect(output).toMatch(/smoke-test dassie on linux\/amd64: true … ok \d+\.\ds\n/);
-    expect(output).toMatch(/smoke-test dassie on linux\/arm64: true … ok \d+\.\ds \(emulated on linux\/amd64\)\n/);
-    const reference = "ghcr.io/samvera/dassie:nightly-20261124";
-    expect(result.published).toEqual([
-      {
-        reference,
-        digest: sha256(reference),
-        platforms: [
-          { platform: "linux/amd64", digest: sha256(`${reference} linux/amd64`) },
-          { platform: "linux/arm64", digest: sha256(`${reference} linux/arm64`) },
-        ],
-      },
-    ]);
-  });
+  it(
+    "is smoke-tested on each platform, the line saying which ran emulated; the result names the index and each " +
+      "platform's manifest",
+    async () => {
+      const registry = memoryRegistry();
+      const { engine, events } = recordingEngine({ registry, platform: "linux/amd64" });
+      const plan = multi();
+      const lines: string[] = [];
+      const { result } = await runRelease({
+        command: "publish",
+        plan,
+        engine,
+        client: registry.client,
+        files: projectFilesInMemory({}),
+        write: (t) => lines.push(t),
+        settle: { settleMs: 1, rounds: 1 },
+      });
+      expect(events.filter((e) => e.startsWith("run"))).toEqual([
+        "run dassie true on linux/amd64",
+        "run dassie true on linux/arm64",
+      ]);
+      const output = lines.join("");
+      expect(output).toMatch(/smoke-test dassie on linux\/amd64: true … ok \d+\.\ds\n/);
+      expect(output).toMatch(/smoke-test dassie on linux\/arm64: true … ok \d+\.\ds \(emulated on linux\/amd64\)\n/);
+      const reference = "ghcr.io/samvera/dassie:nightly-20261124";
+      expect(result.published).toEqual([
+        {
+          reference,
+          digest: sha256(reference),
+          platforms: [
+            { platform: "linux/amd64", digest: sha256(`${reference} linux/amd64`) },
+            { platform: "linux/arm64", digest: sha256(`${reference} linux/arm64`) },
+          ],
+        },
+      ]);
+    },
+  );
 
   it("whose pushed tag lacks one of its platforms fails the push: no alias moves", async () => {
     const registry = memoryRegistry();
@@ -303,7 +310,10 @@ describe("an image built for several platforms", () => {
       settle: { settleMs: 1, rounds: 1 },
     });
     await expect(run).rejects.toThrow(
-      /publish failed: push ghcr.io\/samvera\/dassie:nightly-20261124: .* is not an image index holding linux\/arm64 after the push.*No alias was moved/,
+      joined(
+        /publish failed: push ghcr.io\/samvera\/dassie:nightly-20261124: /,
+        /.* is not an image index holding linux\/arm64 after the push.*No alias was moved/,
+      ),
     );
     expect(await registry.client.headManifest("ghcr.io/samvera/dassie", "nightly")).toBeNull();
     expect(events.at(-1)).toBe("close");
