@@ -391,7 +391,7 @@ export type ProjectEntry = {
 /**
  * The one way charthouse reads a project's files: config validation (charthouse.yaml, Dockerfiles, Chart.yaml and
  * values.yaml), git's HEAD and refs, chart staging. Asynchronous because the Dagger module can only ask its source
- * Directory through the API; the CLI reads the disk (`projectFilesOnDisk`), tests a map (`projectFilesInMemory`).
+ * Directory through the API; the CLI reads the disk (`projectFilesOnDisk`), tests a map (test/kit).
  */
 export interface ProjectFiles {
 	/**

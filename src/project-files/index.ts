@@ -1,5 +1,5 @@
 // The one way a project's files are read (issue 22): the interface and its path type are pure; the disk's
-// implementation is the CLI's, the map's the tests'; the Dagger module implements it over its source Directory.
+// implementation is the CLI's (a map for tests is in test/kit); the Dagger module implements it over its source Directory.
 export {
   projectPath,
   readText,
@@ -9,4 +9,3 @@ export {
   type ProjectPath,
 } from "./project-files.js";
 export { projectFilesOnDisk } from "./on-disk.js";
-export { projectFilesInMemory } from "./in-memory.js";

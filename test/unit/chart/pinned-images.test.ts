@@ -1,7 +1,8 @@
+import { projectFilesInMemory } from "../../kit/project-files-in-memory.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { chartStage, PINNED_IMAGES_ANNOTATION } from "../../../src/chart/index.js";
-import { projectFilesInMemory } from "../../../src/project-files/index.js";
+
 import { chart, config, digestOf, image, state } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 

@@ -1,9 +1,9 @@
+import { projectFilesInMemory } from "../../kit/project-files-in-memory.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig, type ConfigProblem } from "../../../src/config/index.js";
 import { ConfigError } from "../../../src/errors.js";
 import {
-  projectFilesInMemory,
   projectFilesOnDisk,
   projectPath,
   readText,

@@ -1,3 +1,4 @@
+import { projectFilesInMemory } from "../../kit/project-files-in-memory.js";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -5,7 +6,7 @@ import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitTimeFromObjects, readObject } from "../../../src/context/git-objects.js";
-import { projectFilesInMemory } from "../../../src/project-files/index.js";
+
 import { tempTree } from "../../kit/temp-dir.js";
 
 // What `git show -s --format=%cI` says, in UTC: the reference the reader must match.

@@ -1,9 +1,9 @@
+import { projectFilesInMemory } from "../../kit/project-files-in-memory.js";
 import { symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  projectFilesInMemory,
   projectFilesOnDisk,
   projectPath,
   readText,

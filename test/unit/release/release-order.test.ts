@@ -1,7 +1,8 @@
+import { projectFilesInMemory } from "../../kit/project-files-in-memory.js";
 import { describe, expect, it } from "vitest";
 import { commandSteps } from "../../../src/pipeline/index.js";
 import type { RegistryClient } from "../../../src/registry/index.js";
-import { projectFilesInMemory } from "../../../src/project-files/index.js";
+
 import { runRelease, type Engine } from "../../../src/release/index.js";
 import { chart, config, image, state } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";

@@ -1,5 +1,6 @@
+import { projectFilesInMemory } from "../../kit/project-files-in-memory.js";
 import { describe, expect, it } from "vitest";
-import { projectFilesInMemory } from "../../../src/project-files/index.js";
+
 import { runRelease } from "../../../src/release/index.js";
 import { PublishFailure } from "../../../src/errors.js";
 import { signatureTag } from "../../../src/signing/index.js";

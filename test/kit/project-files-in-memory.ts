@@ -1,4 +1,4 @@
-import { projectPath, type ProjectEntry, type ProjectFiles } from "./project-files.js";
+import { projectPath, type ProjectEntry, type ProjectFiles } from "../../src/project-files/index.js";
 
 /**
  * A project held in memory, path → text, for tests: every directory on the way to a file is there, and the root.
