@@ -14109,34 +14109,195 @@ function pickVariant(variants, platform, enginePlatform) {
   if (!found) throw new Error(`bug: the image was not built for ${platform}`);
   return found;
 }
+
+// src/engines/dagger/tools.ts
+var TOOL_IMAGES = {
+  helm: "alpine/helm:4.1.4",
+  node: "node:20.20-alpine",
+  cosign: "ghcr.io/sigstore/cosign/cosign:v2.6.5-dev",
+  syft: "anchore/syft:v1.57.1"
+};
+function libraryTool({ dag, bundle }, script, setup = (c) => c, image = TOOL_IMAGES.node) {
+  const node = setup(dag.container().from(image).withFile("/charthouse/charthouse.js", bundle));
+  return node.withExec([
+    "node",
+    "--input-type=module",
+    "-e",
+    `const lib = await import("/charthouse/charthouse.js"); ${script}`
+  ]);
+}
+function helmTool(dag) {
+  return dag.container().from(TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
+}
+
+// src/engines/dagger/signing.ts
+function givenSigningKeys(dag, given) {
+  if (!given.signingKey) return void 0;
+  const password = given.signingPassword ?? dag.setSecret("charthouse-empty-signing-password", "");
+  return { cosign: { key: given.signingKey, password } };
+}
+async function signingSecrets(keys) {
+  const secrets = [keys?.cosign?.key, keys?.cosign?.password].filter((s) => s !== void 0);
+  return Promise.all(secrets.map(async (s) => new Secret(await s.plaintext())));
+}
+var COSIGN_KEY_VARIABLE = "COSIGN_PRIVATE_KEY";
+function daggerSigner(o) {
+  const cosign = async (subject, args, stdin) => {
+    if (!o.keys?.cosign)
+      throw new StepFailed(`signing ${subject} needs a key: pass --signing-key and --signing-password`);
+    let container = o.dag.container().from(TOOL_IMAGES.cosign).withEntrypoint([]).withMountedTemp("/run/charthouse").withEnvVariable("DOCKER_CONFIG", "/run/charthouse/docker").withSecretVariable(COSIGN_KEY_VARIABLE, o.keys.cosign.key).withSecretVariable("COSIGN_PASSWORD", o.keys.cosign.password);
+    if (o.credentials) container = container.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
+    const script = cosignScript(subject, args, o.credentials?.username);
+    await o.synced(container.withExec(["sh", "-c", script], stdin === void 0 ? {} : { stdin }));
+  };
+  const keyRef = `env://${COSIGN_KEY_VARIABLE}`;
+  const plainHttp = (subject) => ({ plainHttp: isLoopbackHost(registryHostOf(subject)) });
+  return {
+    sign: (subject) => cosign(subject, cosignArgs.sign(keyRef, subject, plainHttp(subject))),
+    attest: (subject, type, predicate) => cosign(subject, cosignArgs.attest(keyRef, subject, type, plainHttp(subject)), predicate),
+    async sbom(subject) {
+      const env = syftEnvironment(subject, o.credentials?.username);
+      let syft = Object.entries(env).reduce(
+        (c, [key, value]) => c.withEnvVariable(key, value),
+        o.dag.container().from(TOOL_IMAGES.syft)
+      );
+      if (o.credentials) syft = syft.withSecretVariable("SYFT_REGISTRY_AUTH_PASSWORD", o.credentials.password);
+      const scan = ["scan", `registry:${subject}`, "--output", "spdx-json", "--quiet"];
+      return (await o.synced(syft.withExec(scan, { useEntrypoint: true }))).stdout();
+    }
+  };
+}
+
+// src/engines/dagger/engine.ts
+var STAGE = "/src";
+function daggerEngine(o) {
+  const { dag } = o;
+  const tool = (script, setup, image) => libraryTool(o, script, setup, image);
+  const withEnv = (c, env) => Object.entries(env).reduce((c2, [key, value]) => c2.withEnvVariable(key, value), c);
+  const synced = (container) => container.sync().catch((error) => Promise.reject(execFailure(error)));
+  const withStageFiles = (tree, stage) => Object.entries(stage.files).reduce((t, [path, content]) => t.withNewFile(path, content), tree);
+  const mountedStage = (tree, stage) => helmTool(dag).withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1e3)));
+  const authenticated = (c, host) => o.credentials ? c.withRegistryAuth(host, o.credentials.username, o.credentials.password) : c;
+  const signer = daggerSigner({ dag, keys: o.signing, credentials: o.credentials, synced });
+  let own;
+  const enginePlatform = () => own ??= dag.defaultPlatform().then(String);
+  const variant = async (image, platform) => pickVariant(image, platform, await enginePlatform()).container;
+  return {
+    // Dagger builds every platform and needs no engine of the caller's: nothing to refuse. BuildKit shares the stages of builds in flight.
+    preflight: async () => ({ sharedBuilds: true, platform: await enginePlatform() }),
+    async build({ build: build2, labels }) {
+      const context = o.source.directory(build2.context).withoutDirectory(".git");
+      const variants = build2.platforms.map((platform) => {
+        const options = daggerBuildOptions(build2, platform);
+        const built = context.dockerBuild({ ...options, platform: options.platform });
+        return Object.entries(labels).reduce(
+          (c, [key, value]) => c.withLabel(key, value).withAnnotation(key, value),
+          built
+        );
+      });
+      return (await Promise.all(variants.map(synced))).map((container, i) => ({
+        platform: build2.platforms[i],
+        container
+      }));
+    },
+    async exec(image, command, opts = {}) {
+      let container = withEnv(await variant(image, opts.platform), opts.env ?? {});
+      const user = await container.user();
+      for (const cache of opts.caches ?? []) {
+        const seed = await container.exists(cache.path) ? { source: container.directory(cache.path) } : {};
+        container = container.withMountedCache(cache.path, dag.cacheVolume(cache.key), {
+          ...seed,
+          ...user ? { owner: user } : {}
+        });
+      }
+      for (const { name, service } of opts.services ?? []) container = container.withServiceBinding(name, service);
+      await synced(container.withExec([...command], { useEntrypoint: true }));
+    },
+    async startServices(services) {
+      const started = await Promise.all(
+        services.map(async ({ service, image }) => {
+          let container = withEnv(
+            "built" in image ? await variant(image.built) : dag.container().from(image.reference),
+            service.env
+          );
+          if (service.port !== void 0) container = container.withExposedPort(service.port);
+          const health = daggerHealthcheck(service);
+          if (health) container = container.withDockerHealthcheck(health.args, health.opts);
+          return container.asService({ ...service.command ? { args: [...service.command] } : {}, useEntrypoint: true }).withHostname(service.name);
+        })
+      );
+      try {
+        return await Promise.all(
+          started.map(async (s, i) => ({ name: services[i].service.name, service: await s.start() }))
+        );
+      } catch (error) {
+        throw new StepFailed(`a service did not become ready: ${error.message}`);
+      }
+    },
+    stopServices: async (services) => void await Promise.all(services.map((s) => s.service.stop())),
+    async push(image, reference) {
+      const [first, ...rest] = image.map((v) => authenticated(v.container, registryHostOf(reference)));
+      const published = await first.publish(reference, rest.length ? { platformVariants: rest } : void 0);
+      return published.slice(published.indexOf("@") + 1);
+    },
+    async stageChart(stage) {
+      const tree = stage.dirs.reduce((t, dir2) => t.withDirectory(dir2, o.source.directory(dir2)), dag.directory());
+      const dir = `${STAGE}/${stage.chartDir}`;
+      const built = await synced(
+        mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...helmArgs.dependencyBuild(dir)])
+      );
+      let settled = built.directory(STAGE);
+      const lock = `${stage.chartDir}/Chart.lock`;
+      if (await settled.exists(lock))
+        settled = settled.withNewFile(lock, settleChartLock(await settled.file(lock).contents(), stage.time));
+      return { helm: mountedStage(settled, stage), dir };
+    },
+    restageChart: async (chart, stage) => ({
+      helm: mountedStage(withStageFiles(chart.helm.directory(STAGE), stage), stage),
+      dir: chart.dir
+    }),
+    helm: async (chart, args) => (await synced(chart.helm.withExec(["helm", ...args(chart.dir)]))).stdout(),
+    async packageChart(chart, fileName) {
+      const out = `/out/${fileName}`;
+      const packaged = chart.helm.withExec(["helm", ...helmArgs.package(chart.dir, "/out")]);
+      const withPackage = (c) => c.withFile(out, packaged.file(out));
+      const canonical = `lib.canonicalizePackage(${JSON.stringify(out)});`;
+      return { file: (await synced(tool(canonical, withPackage))).file(out) };
+    },
+    async pushChart(pkg, pushTo, reference) {
+      const file = `/charts/${await pkg.file.name()}`;
+      let helm = helmTool(dag).withFile(file, pkg.file).withMountedTemp("/run/charthouse").withEnvVariable("HELM_REGISTRY_CONFIG", "/run/charthouse/registry.json");
+      if (o.credentials) helm = helm.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
+      await synced(helm.withExec(["sh", "-c", helmPushScript(file, pushTo, o.credentials?.username)]));
+      return pushedDigest(o.client, reference, "helm push");
+    },
+    sign: signer.sign,
+    attest: signer.attest,
+    sbom: signer.sbom,
+    close: async () => {
+    }
+    // the engine keeps nothing of a run's outside its cache
+  };
+}
 export {
   RegistryClient,
   Secret,
-  StepFailed,
   VIEW_ROOT,
   canonicalizePackage,
   commitTimeFromObjects,
-  cosignArgs,
-  cosignScript,
-  daggerBuildOptions,
-  daggerHealthcheck,
+  daggerEngine,
   describeStep,
-  execFailure,
   givenCredentials,
   givenFlags,
+  givenSigningKeys,
   helmArgs,
-  helmPushScript,
-  isLoopbackHost,
+  libraryTool,
   parseRepository,
-  pickVariant,
   planSteps,
   prepareFromView,
-  pushedDigest,
   readTextOf,
-  registryHostOf,
   runRelease,
   runReleaseLogged,
-  settleChartLock,
   shellQuote,
-  syftEnvironment
+  signingSecrets
 };

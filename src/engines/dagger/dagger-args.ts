@@ -4,7 +4,7 @@ import { shellQuote } from "../../pipeline/shell-quote.js";
 import type { BuildSpec, ServicePlan } from "../../plan/types.js";
 import { isLoopbackHost, parseRepository } from "../../registry/reference.js";
 
-// The decisions of the Dagger adapter (ci/src/engine.ts), made here in tested code as the Docker
+// The decisions of the Dagger adapter (engine.ts beside this file), made here in tested code as the Docker
 // adapter's are in ../docker/docker-args.ts: the module only hands them to Dagger calls.
 
 /** `Directory.dockerBuild`'s options for one platform of a build (the Dockerfile relative to the context). */

@@ -1,0 +1,86 @@
+// Signing on Dagger: cosign and syft in their pinned images. Every key and password reaches its tool as a Secret (a
+// secret variable): never an argument, a query's text, a layer or a cache key.
+import type { Client, Container, Secret as DaggerSecret } from "@dagger.io/dagger";
+import { Secret } from "../../registry/secret.js";
+import { StepFailed } from "../../release/engine.js";
+import { cosignArgs } from "../../signing/index.js";
+import { isLoopbackHost } from "../../registry/reference.js";
+import { cosignScript, registryHostOf, syftEnvironment } from "./dagger-args.js";
+import { TOOL_IMAGES } from "./tools.js";
+
+/** Registry credentials as the module holds them: the password only ever as a Secret. */
+export type ModuleCredentials = { readonly username: string; readonly password: DaggerSecret };
+
+/** The keys a publish signs with, as the module holds them (the CLI's SigningKeys, each secret a Dagger Secret). */
+export interface ModuleSigningKeys {
+  /** cosign generate-key-pair's private key and its password. */
+  readonly cosign?: { readonly key: DaggerSecret; readonly password: DaggerSecret };
+}
+
+/** The module's signing arguments as keys, or undefined when none was given; a missing password is the empty one. */
+export function givenSigningKeys(
+  dag: Client,
+  given: { signingKey?: DaggerSecret; signingPassword?: DaggerSecret },
+): ModuleSigningKeys | undefined {
+  if (!given.signingKey) return undefined;
+  const password = given.signingPassword ?? dag.setSecret("charthouse-empty-signing-password", "");
+  return { cosign: { key: given.signingKey, password } };
+}
+
+/** The secrets of the keys that could show in a tool's output, read to redact them from the run's text. */
+export async function signingSecrets(keys: ModuleSigningKeys | undefined): Promise<Secret[]> {
+  const secrets = [keys?.cosign?.key, keys?.cosign?.password].filter((s) => s !== undefined);
+  return Promise.all(secrets.map(async (s) => new Secret(await s.plaintext())));
+}
+
+/** The variable cosign reads the private key's PEM from (`--key env://…`). */
+const COSIGN_KEY_VARIABLE = "COSIGN_PRIVATE_KEY";
+/** Where the gpg image holds the keyring (a mounted secret file), its passphrase (a secret variable) and GnuPG's home. */
+const GPG = {
+  keyring: "/run/secrets/charthouse-gpg-keyring",
+  variable: "CHARTHOUSE_GPG_PASSPHRASE",
+  work: "/run/gnupg",
+};
+
+/** cosign and syft on what a run pushed, with the run's key and registry credentials: the adapter's sign, attest, sbom. */
+export function daggerSigner(o: {
+  dag: Client;
+  keys?: ModuleSigningKeys;
+  credentials?: ModuleCredentials;
+  synced: (c: Container) => Promise<Container>;
+}) {
+  /** cosign with the key and its password as secret variables, logged in to the registry on a tmpfs, running `args`. */
+  const cosign = async (subject: string, args: string[], stdin?: string): Promise<void> => {
+    if (!o.keys?.cosign)
+      throw new StepFailed(`signing ${subject} needs a key: pass --signing-key and --signing-password`);
+    let container = o.dag
+      .container()
+      .from(TOOL_IMAGES.cosign)
+      .withEntrypoint([])
+      .withMountedTemp("/run/charthouse")
+      .withEnvVariable("DOCKER_CONFIG", "/run/charthouse/docker")
+      .withSecretVariable(COSIGN_KEY_VARIABLE, o.keys.cosign.key)
+      .withSecretVariable("COSIGN_PASSWORD", o.keys.cosign.password);
+    if (o.credentials) container = container.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
+    const script = cosignScript(subject, args, o.credentials?.username);
+    await o.synced(container.withExec(["sh", "-c", script], stdin === undefined ? {} : { stdin }));
+  };
+  const keyRef = `env://${COSIGN_KEY_VARIABLE}`;
+  const plainHttp = (subject: string) => ({ plainHttp: isLoopbackHost(registryHostOf(subject)) });
+  return {
+    sign: (subject: string) => cosign(subject, cosignArgs.sign(keyRef, subject, plainHttp(subject))),
+    attest: (subject: string, type: string, predicate: string) =>
+      cosign(subject, cosignArgs.attest(keyRef, subject, type, plainHttp(subject)), predicate),
+    async sbom(subject: string): Promise<string> {
+      // syft reads the registry password from its environment, as a secret variable.
+      const env = syftEnvironment(subject, o.credentials?.username);
+      let syft = Object.entries(env).reduce(
+        (c, [key, value]) => c.withEnvVariable(key, value),
+        o.dag.container().from(TOOL_IMAGES.syft),
+      );
+      if (o.credentials) syft = syft.withSecretVariable("SYFT_REGISTRY_AUTH_PASSWORD", o.credentials.password);
+      const scan = ["scan", `registry:${subject}`, "--output", "spdx-json", "--quiet"];
+      return (await o.synced(syft.withExec(scan, { useEntrypoint: true }))).stdout();
+    },
+  };
+}
