@@ -89,8 +89,8 @@ module.exports = {
     {
       name: "only-the-dagger-adapter-uses-the-sdk",
       comment:
-        "The Dagger SDK is the Dagger adapter's (src/engines/dagger), as docker is the Docker adapter's: the use case, " +
-        "the planner and the CLI stay engine-agnostic, and the CLI's bundle never carries the SDK.",
+        "The Dagger SDK is the Dagger adapter's (src/engines/dagger), as docker is the Docker adapter's: " +
+        "the use case, the planner and the CLI stay engine-agnostic, and the CLI's bundle never carries the SDK.",
       severity: "error",
       from: { path: "^src/", pathNot: "^src/engines/dagger/" },
       to: { path: "(^|/)node_modules/@dagger\\.io/dagger/" },

@@ -10,8 +10,9 @@ export { commitTimeFromObjects } from "./context/git-objects.js";
 export { planSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
 export { helmArgs, type ChartStage, type ReadProjectText } from "./chart/index.js";
-// canonicalizePackage and commitTimeFromObjects also run inside the tool image (`lib.…`).
+// canonicalizePackage, writeHelmProvenance, commitTimeFromObjects and Secret run in the tool images too (`lib.…`).
 export { canonicalizePackage } from "./chart-fs/stage.js";
+export { writeHelmProvenance } from "./chart-fs/helm-provenance.js";
 export { RegistryClient, Secret, parseRepository, type Credentials } from "./registry/index.js";
 export {
   prepareFromView,

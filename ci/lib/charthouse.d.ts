@@ -500,6 +500,24 @@ interface PlatformManifest {
 	readonly platform: string;
 	readonly digest: string;
 }
+interface GpgKey {
+	readonly keyring: string;
+	readonly name: string;
+	readonly passphrase: Secret;
+}
+/**
+ * Writes `<package>.prov` beside a packaged chart: the provenance message of the package
+ * as it ships, clear-signed by gpg with the given key. The keyring is imported into a
+ * GnuPG home of its own under `workDir` (the secret key stays encrypted under its
+ * passphrase there) and removed with its agent; the passphrase goes on gpg's stdin.
+ */
+export declare function writeHelmProvenance(o: {
+	packageFile: string;
+	chartDir: string;
+	gpg: GpgKey;
+	env: NodeJS.ProcessEnv;
+	workDir: string;
+}): Promise<string>;
 interface ContextFlags {
 	readonly nightly?: boolean;
 	readonly tag?: string;
@@ -775,11 +793,20 @@ export interface ModuleSigningKeys {
 		readonly key: DaggerSecret;
 		readonly password: DaggerSecret;
 	};
+	/** helm provenance: a GnuPG secret keyring (`gpg --export-secret-keys`), the key's name in it, its passphrase. */
+	readonly gpg?: {
+		readonly keyring: DaggerSecret;
+		readonly name: string;
+		readonly passphrase: DaggerSecret;
+	};
 }
 /** The module's signing arguments as keys, or undefined when none was given; a missing password is the empty one. */
 export declare function givenSigningKeys(dag: Client, given: {
 	signingKey?: DaggerSecret;
 	signingPassword?: DaggerSecret;
+	gpgKeyring?: DaggerSecret;
+	gpgKey: string;
+	gpgPassphrase?: DaggerSecret;
 }): ModuleSigningKeys | undefined;
 /** The secrets of the keys that could show in a tool's output, read to redact them from the run's text. */
 export declare function signingSecrets(keys: ModuleSigningKeys | undefined): Promise<Secret[]>;
@@ -788,7 +815,7 @@ export interface DaggerTools {
 	readonly dag: Client;
 	readonly bundle: File$1;
 }
-/** The library run as a script (`lib` is the bundle) in a node image (the node tool image unless named), set up by `setup`. */
+/** The library run as a script (`lib` is the bundle) in a node image (default: the node tool's), set up by `setup`. */
 export declare function libraryTool({ dag, bundle }: DaggerTools, script: string, setup?: (c: Container) => Container, image?: string): Container;
 type Variants = readonly {
 	readonly platform: string;
@@ -802,9 +829,10 @@ type StagedChart = {
 	readonly helm: Container;
 	readonly dir: string;
 };
-/** A canonical chart package. */
+/** A canonical chart package, and its helm provenance when the run signs with a GnuPG key. */
 export type ChartPackage = {
 	readonly file: File$1;
+	readonly provenance?: File$1;
 };
 interface DaggerEngineOptions extends DaggerTools {
 	/** The project's source. */

@@ -128,8 +128,11 @@ export class Charthouse {
     /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */ date = "",
     /** A cosign private key (cosign generate-key-pair's cosign.key) to sign and attest everything pushed, e.g. env://COSIGN_KEY. */ signingKey?: Secret,
     /** The signing key's password, e.g. env://COSIGN_PASSWORD. */ signingPassword?: Secret,
+    /** A GnuPG secret keyring to sign charts' helm provenance with, e.g. file://secring.gpg. */ gpgKeyring?: Secret,
+    /** The key in --gpg-keyring to sign with (its name, email or fingerprint). */ gpgKey = "",
+    /** The GnuPG key's passphrase, e.g. env://CHARTHOUSE_GPG_PASSPHRASE. */ gpgPassphrase?: Secret,
   ): Promise<string> {
-    const signing = ch.givenSigningKeys(dag, { signingKey, signingPassword });
+    const signing = ch.givenSigningKeys(dag, { signingKey, signingPassword, gpgKeyring, gpgKey, gpgPassphrase });
     return (
       await release(
         this,

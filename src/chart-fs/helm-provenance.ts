@@ -9,7 +9,7 @@ import type { Secret } from "../registry/index.js";
 import { StepFailed } from "../release/engine.js";
 import { provenanceMessage } from "../signing/index.js";
 
-/** A GnuPG key for helm provenance: a legacy secret keyring file (`gpg --export-secret-keys`), the key's name in it, its passphrase. */
+/** helm provenance's GnuPG key: a secret keyring file (gpg --export-secret-keys), the key's name, its passphrase. */
 export interface GpgKey {
   readonly keyring: string;
   readonly name: string;

@@ -56,6 +56,26 @@ export function cosignScript(subject: string, args: readonly string[], username?
   return afterLogin(login, ["cosign", ...args]);
 }
 
+/**
+ * The node script (`lib`: the library bundle) that writes the helm provenance of `packageFile` beside it with the
+ * library's own signer, as the Docker runner does: the keyring a file, the passphrase read from `passphraseVariable`
+ * (a secret variable), so neither is in the script's text.
+ */
+export function provenanceScript(o: {
+  packageFile: string;
+  chartDir: string;
+  keyring: string;
+  name: string;
+  passphraseVariable: string;
+  workDir: string;
+}): string {
+  const q = JSON.stringify;
+  const passphrase = `new lib.Secret(process.env[${q(o.passphraseVariable)}] ?? "")`;
+  const gpg = `{ keyring: ${q(o.keyring)}, name: ${q(o.name)}, passphrase: ${passphrase} }`;
+  const files = `packageFile: ${q(o.packageFile)}, chartDir: ${q(o.chartDir)}`;
+  return `await lib.writeHelmProvenance({ ${files}, gpg: ${gpg}, env: process.env, workDir: ${q(o.workDir)} });`;
+}
+
 /** syft's environment for scanning `subject` in its registry (the password goes in separately, as a secret variable). */
 export function syftEnvironment(subject: string, username?: string): Record<string, string> {
   const host = registryHostOf(subject);

@@ -8,7 +8,7 @@ import type { RegistryClient } from "../../registry/client.js";
 import { pushedDigest, StepFailed, type Engine } from "../../release/engine.js";
 import { daggerBuildOptions, daggerHealthcheck, helmPushScript, pickVariant, registryHostOf } from "./dagger-args.js";
 import { execFailure } from "./module-run.js";
-import { daggerSigner, type ModuleCredentials, type ModuleSigningKeys } from "./signing.js";
+import { daggerSigner, provenanceTool, type ModuleCredentials, type ModuleSigningKeys } from "./signing.js";
 import { helmTool, libraryTool, type DaggerTools } from "./tools.js";
 
 /** A built image: one container per platform it was built for, in the plan's order. */
@@ -17,8 +17,8 @@ export type Variants = readonly { readonly platform: string; readonly container:
 export type NamedService = { readonly name: string; readonly service: Service };
 /** A chart staged in the pinned helm image, at `/src/<chartDir>`. */
 export type StagedChart = { readonly helm: Container; readonly dir: string };
-/** A canonical chart package. */
-export type ChartPackage = { readonly file: File };
+/** A canonical chart package, and its helm provenance when the run signs with a GnuPG key. */
+export type ChartPackage = { readonly file: File; readonly provenance?: File };
 
 const STAGE = "/src";
 
@@ -151,7 +151,12 @@ export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedServ
       const withPackage = (c: Container) => c.withFile(out, packaged.file(out));
       // The library's canonicaliser, run where the package is: same chart, same bytes on either engine.
       const canonical = `lib.canonicalizePackage(${JSON.stringify(out)});`;
-      return { file: (await synced(tool(canonical, withPackage))).file(out) };
+      if (!o.signing?.gpg) return { file: (await synced(tool(canonical, withPackage))).file(out) };
+      // Signed as it ships: the provenance names the canonical bytes. helm push takes the .prov beside the package.
+      const prov = provenanceTool(o.signing.gpg, out, "/chart");
+      const chartDir = (c: Container) => withPackage(c).withDirectory("/chart", chart.helm.directory(chart.dir));
+      const signed = await synced(tool(`${canonical} ${prov.script}`, (c) => prov.setup(chartDir(c)), prov.image));
+      return { file: signed.file(out), provenance: signed.file(`${out}.prov`) };
     },
 
     async pushChart(pkg, pushTo, reference) {
@@ -161,6 +166,7 @@ export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedServ
         .withFile(file, pkg.file)
         .withMountedTemp("/run/charthouse")
         .withEnvVariable("HELM_REGISTRY_CONFIG", "/run/charthouse/registry.json");
+      if (pkg.provenance) helm = helm.withFile(`${file}.prov`, pkg.provenance);
       if (o.credentials) helm = helm.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
       await synced(helm.withExec(["sh", "-c", helmPushScript(file, pushTo, o.credentials?.username)]));
       return pushedDigest(o.client, reference, "helm push");

@@ -1,11 +1,13 @@
-// Signing on Dagger: cosign and syft in their pinned images. Every key and password reaches its tool as a Secret (a
-// secret variable): never an argument, a query's text, a layer or a cache key.
+// Signing on Dagger: cosign and syft in their pinned images, helm provenance by the library's own signer in the gpg
+// image. Every key and password reaches its tool as a Secret (a secret variable or a mounted secret file): never an
+// argument, a query's text, a layer or a cache key.
 import type { Client, Container, Secret as DaggerSecret } from "@dagger.io/dagger";
+import { ConfigError } from "../../errors.js";
 import { Secret } from "../../registry/secret.js";
 import { StepFailed } from "../../release/engine.js";
 import { cosignArgs } from "../../signing/index.js";
 import { isLoopbackHost } from "../../registry/reference.js";
-import { cosignScript, registryHostOf, syftEnvironment } from "./dagger-args.js";
+import { cosignScript, provenanceScript, registryHostOf, syftEnvironment } from "./dagger-args.js";
 import { TOOL_IMAGES } from "./tools.js";
 
 /** Registry credentials as the module holds them: the password only ever as a Secret. */
@@ -15,34 +17,55 @@ export type ModuleCredentials = { readonly username: string; readonly password: 
 export interface ModuleSigningKeys {
   /** cosign generate-key-pair's private key and its password. */
   readonly cosign?: { readonly key: DaggerSecret; readonly password: DaggerSecret };
+  /** helm provenance: a GnuPG secret keyring (`gpg --export-secret-keys`), the key's name in it, its passphrase. */
+  readonly gpg?: { readonly keyring: DaggerSecret; readonly name: string; readonly passphrase: DaggerSecret };
 }
 
 /** The module's signing arguments as keys, or undefined when none was given; a missing password is the empty one. */
 export function givenSigningKeys(
   dag: Client,
-  given: { signingKey?: DaggerSecret; signingPassword?: DaggerSecret },
+  given: {
+    signingKey?: DaggerSecret;
+    signingPassword?: DaggerSecret;
+    gpgKeyring?: DaggerSecret;
+    gpgKey: string;
+    gpgPassphrase?: DaggerSecret;
+  },
 ): ModuleSigningKeys | undefined {
-  if (!given.signingKey) return undefined;
-  const password = given.signingPassword ?? dag.setSecret("charthouse-empty-signing-password", "");
-  return { cosign: { key: given.signingKey, password } };
+  if (Boolean(given.gpgKeyring) !== Boolean(given.gpgKey))
+    throw new ConfigError(
+      `helm provenance needs both --gpg-keyring and --gpg-key; ${given.gpgKey ? "--gpg-keyring" : "--gpg-key"} ` +
+        "is missing",
+    );
+  const empty = (name: string) => dag.setSecret(`charthouse-empty-${name}`, "");
+  const cosign = given.signingKey && {
+    key: given.signingKey,
+    password: given.signingPassword ?? empty("signing-password"),
+  };
+  const gpg = given.gpgKeyring && {
+    keyring: given.gpgKeyring,
+    name: given.gpgKey,
+    passphrase: given.gpgPassphrase ?? empty("gpg-passphrase"),
+  };
+  return cosign || gpg ? { ...(cosign ? { cosign } : {}), ...(gpg ? { gpg } : {}) } : undefined;
 }
 
 /** The secrets of the keys that could show in a tool's output, read to redact them from the run's text. */
 export async function signingSecrets(keys: ModuleSigningKeys | undefined): Promise<Secret[]> {
-  const secrets = [keys?.cosign?.key, keys?.cosign?.password].filter((s) => s !== undefined);
+  const secrets = [keys?.cosign?.key, keys?.cosign?.password, keys?.gpg?.passphrase].filter((s) => s !== undefined);
   return Promise.all(secrets.map(async (s) => new Secret(await s.plaintext())));
 }
 
 /** The variable cosign reads the private key's PEM from (`--key env://…`). */
 const COSIGN_KEY_VARIABLE = "COSIGN_PRIVATE_KEY";
-/** Where the gpg image holds the keyring (a mounted secret file), its passphrase (a secret variable) and GnuPG's home. */
+/** Where the gpg image holds the keyring (a mounted secret file), the passphrase (a secret variable), GnuPG's home. */
 const GPG = {
   keyring: "/run/secrets/charthouse-gpg-keyring",
   variable: "CHARTHOUSE_GPG_PASSPHRASE",
   work: "/run/gnupg",
 };
 
-/** cosign and syft on what a run pushed, with the run's key and registry credentials: the adapter's sign, attest, sbom. */
+/** cosign and syft on what a run pushed, with the run's key and credentials: the adapter's sign, attest and sbom. */
 export function daggerSigner(o: {
   dag: Client;
   keys?: ModuleSigningKeys;
@@ -82,5 +105,28 @@ export function daggerSigner(o: {
       const scan = ["scan", `registry:${subject}`, "--output", "spdx-json", "--quiet"];
       return (await o.synced(syft.withExec(scan, { useEntrypoint: true }))).stdout();
     },
+  };
+}
+
+/**
+ * The gpg image set up for the library's helm provenance signer, and its script for `packageFile` of the chart at
+ * `chartDir`: the keyring a mounted secret file, the passphrase a secret variable, GnuPG's home on a tmpfs.
+ */
+export function provenanceTool(gpg: NonNullable<ModuleSigningKeys["gpg"]>, packageFile: string, chartDir: string) {
+  return {
+    image: TOOL_IMAGES.gpg,
+    setup: (c: Container) =>
+      c
+        .withMountedTemp(GPG.work)
+        .withMountedSecret(GPG.keyring, gpg.keyring)
+        .withSecretVariable(GPG.variable, gpg.passphrase),
+    script: provenanceScript({
+      packageFile,
+      chartDir,
+      keyring: GPG.keyring,
+      name: gpg.name,
+      passphraseVariable: GPG.variable,
+      workDir: GPG.work,
+    }),
   };
 }

@@ -3,12 +3,14 @@
 // module's SDK instance is the only one, and it needs no module around it to find the library.
 import type { Client, Container, File } from "@dagger.io/dagger";
 
-/** The images the module runs its tools in, pinned: helm's major line is the one src/chart's argument lists are tested with. */
+/** The images the tools run in, pinned: helm's major line is the one src/chart's argument lists are tested with. */
 // cosign's -dev image has a shell (busybox) for the registry login before signing; syft and cosign at the versions
-// scripts/tools builds for the Docker runner's tests.
+// scripts/tools builds for the Docker runner's tests. gpg: the node image on Debian (bookworm ships GnuPG 2.2, the
+// line the Docker runner's provenance tests run), so helm provenance is the library's own code, as on Docker.
 export const TOOL_IMAGES = {
   helm: "alpine/helm:4.1.4",
   node: "node:20.20-alpine",
+  gpg: "node:20.20-bookworm",
   cosign: "ghcr.io/sigstore/cosign/cosign:v2.6.5-dev",
   syft: "anchore/syft:v1.57.1",
 } as const;
@@ -19,7 +21,7 @@ export interface DaggerTools {
   readonly bundle: File;
 }
 
-/** The library run as a script (`lib` is the bundle) in a node image (the node tool image unless named), set up by `setup`. */
+/** The library run as a script (`lib` is the bundle) in a node image (default: the node tool's), set up by `setup`. */
 export function libraryTool(
   { dag, bundle }: DaggerTools,
   script: string,
