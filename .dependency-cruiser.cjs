@@ -100,11 +100,28 @@ module.exports = {
     {
       name: "module-does-not-depend-on-the-cli",
       comment:
-        "The Dagger module's library (src/module-api.ts, bundled into ci/lib) is the use case and the engine's " +
-        "helpers; the CLI is another front end of the same use case, not a layer under the module.",
+        "The Dagger module's library (src/module-api.ts, bundled into ci/lib) is the use case and the Dagger adapter " +
+        "(src/engines/dagger); the CLI is another front end of the same use case, not a layer under the module.",
       severity: "error",
-      from: { path: "^src/module-api\\.ts$" },
+      from: { path: "^src/(module-api\\.ts$|engines/dagger/)" },
       to: { path: "^src/cli/", reachable: true },
+    },
+    {
+      name: "only-the-dagger-adapter-uses-the-sdk",
+      comment:
+        "The Dagger SDK is the Dagger adapter's (src/engines/dagger), as docker is the Docker adapter's: " +
+        "the use case, the planner and the CLI stay engine-agnostic, and the CLI's bundle never carries the SDK.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/engines/dagger/" },
+      to: { path: "(^|/)node_modules/@dagger\\.io/dagger/" },
+    },
+    {
+      name: "cli-never-reaches-the-dagger-sdk",
+      comment:
+        "The CLI runs on plain Docker: no path from it may lead to the Dagger SDK (bundled, it would load it or fail).",
+      severity: "error",
+      from: { path: "^src/cli/" },
+      to: { path: "(^|/)node_modules/@dagger\\.io/dagger/", reachable: true },
     },
     {
       name: "formats-stand-alone",
@@ -119,7 +136,8 @@ module.exports = {
       name: "module-imports-only-its-bundle-and-the-sdk",
       comment:
         "The engine hands the Dagger module only dagger.json and ci/; the runtime imports every .ts under ci/src. " +
-        "So ci/src reaches the library only through its generated bundle in ci/lib, and otherwise only the SDK.",
+        "So ci/src (the module's functions, a front end like the CLI) reaches the library, its Dagger adapter too, " +
+        "only through its generated bundle in ci/lib, and otherwise only the SDK.",
       severity: "error",
       from: { path: "^ci/src/" },
       to: { pathNot: ["^ci/(src|lib)/", "^node_modules/@dagger\\.io/dagger/", "^(node:)?path$"] },

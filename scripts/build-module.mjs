@@ -3,7 +3,9 @@
 // self-contained declaration file in ci/lib/. A Dagger module's runtime sees only its own
 // source directory (dagger.json + ci/), so nothing there may point outside it; and the
 // runtime imports every .ts file under ci/src (declaration files too), so generated code
-// stays out of ci/src and is reached only through ci/src's own imports.
+// stays out of ci/src and is reached only through ci/src's own imports. The Dagger adapter in it is
+// handed the module's own client and imports only the SDK's types; the SDK stays external all the
+// same, so a value import added by mistake resolves to the module's SDK instead of a second copy.
 // `--check` fails when the committed files are stale.
 import { build } from "esbuild";
 import { generateDtsBundle } from "dts-bundle-generator";
@@ -26,6 +28,7 @@ export async function bundle() {
     platform: "node",
     target: "node20",
     legalComments: "none",
+    external: ["@dagger.io/dagger"],
     banner: {
       js:
         `${banner}\nimport { createRequire as __charthouseRequire } from "node:module";\n` +

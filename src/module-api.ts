@@ -1,35 +1,34 @@
 /**
  * What the Dagger module (ci/) uses of the library, bundled into ci/lib by
- * `npm run generate`: the use-case layer (prepareRun, runRelease) and what its
- * Dagger adapter needs to carry out the Engine primitives. Every decision is made here,
- * in tested code; the module maps primitives to Dagger calls.
+ * `npm run generate`: the use-case layer (prepareRun, runRelease) and the Dagger adapter
+ * (src/engines/dagger), which carries out the Engine primitives. Every decision is made
+ * here, in tested code; the module is a front end, as the CLI is. The adapter is handed
+ * the module's own Dagger client: the bundle imports only the SDK's types, no copy of it.
  */
 export { commitTimeFromObjects } from "./context/git-objects.js";
 export { planSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
-export { helmArgs, settleChartLock, type ChartStage } from "./chart/index.js";
+export { helmArgs, type ChartStage } from "./chart/index.js";
 export type { ProjectEntry, ProjectFiles, ProjectPath } from "./project-files/project-files.js";
+// canonicalizePackage, writeHelmProvenance, commitTimeFromObjects and Secret run in the tool images too (`lib.…`).
 export { canonicalizePackage } from "./chart-fs/stage.js";
-export { RegistryClient, Secret, parseRepository, isLoopbackHost, type Credentials } from "./registry/index.js";
+export { writeHelmProvenance } from "./chart-fs/helm-provenance.js";
+export { RegistryClient, Secret, parseRepository, type Credentials } from "./registry/index.js";
 export {
   prepareFromFiles,
   runRelease,
-  pushedDigest,
-  StepFailed,
   SOURCE_ROOT,
   type Engine,
   type ExecOptions,
   type ServiceStart,
   type RunResult,
 } from "./release/index.js";
-export { execFailure, givenCredentials, givenFlags, runReleaseLogged } from "./engines/dagger/module-run.js";
+export { givenCredentials, givenFlags, runReleaseLogged } from "./engines/dagger/module-run.js";
+export { daggerEngine, type ChartPackage } from "./engines/dagger/engine.js";
 export {
-  cosignScript,
-  daggerBuildOptions,
-  daggerHealthcheck,
-  helmPushScript,
-  pickVariant,
-  registryHostOf,
-  syftEnvironment,
-} from "./engines/dagger/dagger-args.js";
-export { cosignArgs } from "./signing/index.js";
+  givenSigningKeys,
+  signingSecrets,
+  type ModuleCredentials,
+  type ModuleSigningKeys,
+} from "./engines/dagger/signing.js";
+export { libraryTool, type DaggerTools } from "./engines/dagger/tools.js";

@@ -7267,7 +7267,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7308,7 +7308,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
+    exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument5;
     exports.stringify = stringify;
@@ -7866,7 +7866,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = (version, options, throwErrors = false) => {
+    var parse2 = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -7879,7 +7879,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -7887,9 +7887,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
+    var parse2 = require_parse();
     var valid = (version, options) => {
-      const v = parse(version, options);
+      const v = parse2(version, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -7900,9 +7900,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
+    var parse2 = require_parse();
     var clean = (version, options) => {
-      const s = parse(version.trim().replace(/^[=v]+/, ""), options);
+      const s = parse2(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -7937,10 +7937,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
+    var parse2 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse(version1, null, true);
-      const v2 = parse(version2, null, true);
+      const v1 = parse2(version1, null, true);
+      const v2 = parse2(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -8011,9 +8011,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
+    var parse2 = require_parse();
     var prerelease = (version, options) => {
-      const parsed = parse(version, options);
+      const parsed = parse2(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -8199,7 +8199,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = require_parse();
+    var parse2 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -8234,7 +8234,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse2(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -8244,11 +8244,11 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse = require_parse();
-    var constants = require_constants();
+    var parse2 = require_parse();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
+      if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -8256,7 +8256,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version, options) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse(versionStringToParse, options);
+      return parse2(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -9488,10 +9488,10 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse = require_parse();
+    var parse2 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -9530,7 +9530,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse,
+      parse: parse2,
       valid,
       clean,
       inc,
@@ -9572,8 +9572,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants2.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -10191,8 +10191,338 @@ function canonicalizePackage(file) {
   writeFileSync(file, canonicalPackageBytes(readFileSync2(file)));
 }
 
-// src/registry/client.ts
+// src/chart-fs/helm-provenance.ts
+var import_yaml4 = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync as readFileSync3, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { basename, join as join3 } from "node:path";
+
+// src/exec/run-process.ts
+import { spawn } from "node:child_process";
+function runProcess(command, args, opts = {}) {
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) {
+      resolve2({ code: null, signal: "SIGTERM", output: "", stdout: "" });
+      return;
+    }
+    const child = spawn(command, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    let output = "";
+    let stdout = "";
+    const take = (chunk, isStdout) => {
+      const text = chunk.toString();
+      output += text;
+      if (isStdout) stdout += text;
+      opts.onOutput?.(text);
+    };
+    child.stdout.on("data", (d) => take(d, true));
+    child.stderr.on("data", (d) => take(d, false));
+    const abort = () => {
+      child.kill("SIGTERM");
+      setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 5e3).unref();
+    };
+    opts.signal?.addEventListener("abort", abort, { once: true });
+    child.on("error", (error) => {
+      opts.signal?.removeEventListener("abort", abort);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      opts.signal?.removeEventListener("abort", abort);
+      resolve2({ code, signal, output, stdout });
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+// src/exec/tools.ts
+import { accessSync, constants } from "node:fs";
+import { delimiter, join as join2 } from "node:path";
+function signingTool(tool, env) {
+  const set = env[`CHARTHOUSE_${tool.toUpperCase()}`];
+  if (set) return set;
+  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    try {
+      accessSync(join2(dir, tool), constants.X_OK);
+      return join2(dir, tool);
+    } catch {
+    }
+  }
+  const how = tool === "gpg" ? "apt-get install gnupg" : `put ${tool} on PATH or set CHARTHOUSE_${tool.toUpperCase()} (node scripts/tools/build-tools.mjs ${tool} builds it)`;
+  throw new ConfigError(`signing needs ${tool}, which is not installed: ${how}. Nothing was built or pushed.`);
+}
+
+// src/release/engine.ts
+async function pushedDigest(client, reference, what) {
+  const at = reference.lastIndexOf(":");
+  const digest = (await client.headManifest(reference.slice(0, at), reference.slice(at + 1)))?.digest;
+  if (!digest) throw new StepFailed(`${reference} is not in the registry after ${what}`);
+  return digest;
+}
+var StepFailed = class _StepFailed extends Error {
+  constructor(message, output = "", cancelled = false) {
+    super(message);
+    this.output = output;
+    this.cancelled = cancelled;
+  }
+  output;
+  cancelled;
+  static cancelled() {
+    return new _StepFailed("interrupted", "", true);
+  }
+};
+
+// src/signing/tags.ts
+function signatureTag(digest) {
+  return `${digestStem(digest)}.sig`;
+}
+function attestationTag(digest) {
+  return `${digestStem(digest)}.att`;
+}
+function digestStem(digest) {
+  const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
+  if (!m) throw new Error(`bug: ${JSON.stringify(digest)} is not a sha256 digest`);
+  return `sha256-${m[1]}`;
+}
+
+// src/signing/provenance.ts
+var PREDICATE = {
+  /** SLSA provenance v1 (`--type slsaprovenance1`). */
+  provenance: "https://slsa.dev/provenance/v1",
+  /** An SPDX 2.x JSON document (`--type spdxjson`), syft's `spdx-json` output. */
+  sbom: "https://spdx.dev/Document"
+};
+var COSIGN_TYPE = {
+  [PREDICATE.provenance]: "slsaprovenance1",
+  [PREDICATE.sbom]: "spdxjson"
+};
+var BUILD_TYPE = "https://charthouse.dev/publish/v1";
+function provenancePredicate(f) {
+  const event = f.context.event;
+  return {
+    buildDefinition: {
+      buildType: BUILD_TYPE,
+      externalParameters: {
+        event: event.kind,
+        ..."tag" in event ? { tag: event.tag } : {},
+        ..."branch" in event ? { branch: event.branch } : {},
+        artifact: f.artifact,
+        ...f.revision ? { revision: f.revision } : {}
+      },
+      internalParameters: { gates: f.gates, ci: f.context.ci },
+      resolvedDependencies: [
+        { uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } }
+      ]
+    },
+    runDetails: {
+      builder: { id: `${BUILD_TYPE}#charthouse@${f.builderVersion}` },
+      byproducts: f.configDigest ? [{ name: "config", digest: { sha256: f.configDigest.replace(/^sha256:/, "") } }] : []
+    }
+  };
+}
+
+// src/signing/subjects.ts
+var INDEX_TYPES = /* @__PURE__ */ new Set([
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json"
+]);
+function signingSubjects(digest, manifest, artifact) {
+  if (artifact === "chart") return [{ digest, kind: "chart" }];
+  if (!INDEX_TYPES.has(manifest.mediaType)) return [{ digest, kind: "image" }];
+  const listed = manifest.body.manifests ?? [];
+  const children = /* @__PURE__ */ new Map();
+  for (const m of listed) {
+    if (typeof m.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(m.digest) || children.has(m.digest)) continue;
+    const attestation = m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+    children.set(m.digest, { digest: m.digest, kind: attestation ? "other" : "image" });
+  }
+  return [...children.values(), { digest, kind: "index" }];
+}
+function wantedAttestations(kind) {
+  switch (kind) {
+    case "image":
+      return [PREDICATE.sbom, PREDICATE.provenance];
+    case "index":
+    case "chart":
+      return [PREDICATE.provenance];
+    case "other":
+      return [];
+  }
+}
+function signingWork(states) {
+  return states.map((s) => ({
+    digest: s.digest,
+    sign: !s.signed,
+    attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t))
+  })).filter((w) => w.sign || w.attest.length > 0);
+}
+function stateTags(digest) {
+  return { signature: signatureTag(digest), attestations: attestationTag(digest) };
+}
+function attestedTypes(manifest) {
+  if (!manifest) return [];
+  const layers = manifest.body.layers ?? [];
+  return [
+    ...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))
+  ];
+}
+
+// src/signing/helm-provenance.ts
+function provenanceMessage(chart, fileName, sha256Hex) {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new Error(`bug: ${JSON.stringify(sha256Hex)} is not a SHA-256`);
+  if (/[\s/]/.test(fileName)) throw new Error(`bug: ${JSON.stringify(fileName)} is not a package file name`);
+  const field = (key, value) => value === void 0 ? [] : [`${key}: ${JSON.stringify(value)}`];
+  const metadata = [
+    ...field("apiVersion", chart.apiVersion),
+    ...field("appVersion", chart.appVersion),
+    ...field("name", chart.name),
+    ...field("version", chart.version)
+  ];
+  return `${metadata.join("\n")}
+
+...
+files:
+  ${fileName}: sha256:${sha256Hex}
+`;
+}
+
+// src/signing/cosign-args.ts
+var cosignArgs = {
+  sign: (key, reference, opts = {}) => [
+    "sign",
+    "--key",
+    key,
+    "--tlog-upload=false",
+    "--yes",
+    ...http(opts),
+    ...bundles(opts),
+    reference
+  ],
+  attest: (key, reference, type, opts = {}) => [
+    "attest",
+    "--key",
+    key,
+    "--type",
+    type,
+    "--predicate",
+    "-",
+    "--tlog-upload=false",
+    "--yes",
+    ...http(opts),
+    ...bundles(opts),
+    reference
+  ],
+  verify: (publicKey, reference, opts = {}) => [
+    "verify",
+    "--key",
+    publicKey,
+    "--insecure-ignore-tlog=true",
+    "--output",
+    "json",
+    ...http(opts),
+    ...root(opts),
+    reference
+  ],
+  verifyAttestation: (publicKey, reference, type, opts = {}) => [
+    "verify-attestation",
+    "--key",
+    publicKey,
+    "--type",
+    type,
+    "--insecure-ignore-tlog=true",
+    ...http(opts),
+    ...root(opts),
+    reference
+  ]
+};
+var KEY_ONLY_TRUSTED_ROOT = `${JSON.stringify({
+  mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1"
+})}
+`;
+function http(opts) {
+  return opts.plainHttp ? ["--allow-http-registry"] : [];
+}
+function bundles(opts) {
+  return opts.mode === "referrers" ? ["--new-bundle-format"] : [];
+}
+function root(opts) {
+  return opts.trustedRoot ? ["--trusted-root", opts.trustedRoot] : [];
+}
+
+// src/signing/referrers.ts
+function signatureMode(referrers) {
+  return referrers === null ? "tags" : "referrers";
+}
+function signatureModeNote(mode) {
+  return mode === "referrers" ? " as OCI 1.1 referrers" : "; tag scheme: the registry has no referrers API";
+}
+var BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
+var SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+function bundlePredicateType(referrer) {
+  return referrer.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+}
+function referrerState(referrers) {
+  const types = referrers.map(bundlePredicateType).filter((t) => t !== void 0);
+  return { signed: types.includes(SIGN_PREDICATE), attested: [...new Set(types.filter((t) => t !== SIGN_PREDICATE))] };
+}
+
+// src/chart-fs/helm-provenance.ts
+async function writeHelmProvenance(o) {
+  const gpgBin = signingTool("gpg", o.env);
+  const meta = (0, import_yaml4.parse)(readFileSync3(join3(o.chartDir, "Chart.yaml"), "utf8"));
+  const sum = createHash("sha256").update(readFileSync3(o.packageFile)).digest("hex");
+  const message = provenanceMessage(
+    {
+      apiVersion: meta.apiVersion ?? "v2",
+      name: meta.name,
+      version: String(meta.version),
+      appVersion: meta.appVersion === void 0 ? void 0 : String(meta.appVersion)
+    },
+    basename(o.packageFile),
+    sum
+  );
+  const home = mkdtempSync(join3(o.workDir, "gnupg-"));
+  const env = { ...o.env, GNUPGHOME: home };
+  const gpg = async (args, what, input) => {
+    const done = await runProcess(gpgBin, ["--batch", "--homedir", home, ...args], { env, input });
+    if (done.code !== 0) throw new StepFailed(`${what} failed (exit ${done.code ?? done.signal})`, done.output);
+  };
+  try {
+    await gpg(["--import", o.gpg.keyring], `importing the GnuPG keyring ${o.gpg.keyring}`);
+    const body = join3(home, "message");
+    writeFileSync2(body, message);
+    const prov = `${o.packageFile}.prov`;
+    await gpg(
+      [
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase-fd",
+        "0",
+        "--local-user",
+        o.gpg.name,
+        "--digest-algo",
+        "SHA512",
+        "--clearsign",
+        "--output",
+        prov,
+        body
+      ],
+      `signing the provenance of ${basename(o.packageFile)} with the GnuPG key ${o.gpg.name}`,
+      `${o.gpg.passphrase.reveal()}
+`
+    );
+    return prov;
+  } finally {
+    await runProcess("gpgconf", ["--homedir", home, "--kill", "gpg-agent"], { env }).catch(() => void 0);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+// src/registry/client.ts
+import { createHash as createHash2 } from "node:crypto";
 
 // src/registry/retry.ts
 import { setTimeout as sleep } from "node:timers/promises";
@@ -10491,7 +10821,7 @@ var RegistryClient = class {
       return null;
     }
     const bytes = Buffer.from(await response.arrayBuffer());
-    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const digest = `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
     const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim() || JSON.parse(bytes.toString("utf8")).mediaType || "";
     return { digest, mediaType, bytes };
   }
@@ -10539,7 +10869,7 @@ var RegistryClient = class {
       }
     );
     await response.arrayBuffer();
-    return response.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(manifest.bytes).digest("hex")}`;
+    return response.headers.get("docker-content-digest") ?? `sha256:${createHash2("sha256").update(manifest.bytes).digest("hex")}`;
   }
   /** A blob's content (image configs are small). */
   async getBlob(repository, digest) {
@@ -10834,7 +11164,7 @@ async function indexPlatforms(client, repository, reference) {
 }
 
 // src/config/load-config.ts
-import { dirname, join as join2, relative, resolve } from "node:path";
+import { dirname, join as join4, relative, resolve } from "node:path";
 
 // src/plan/formats.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -10950,7 +11280,7 @@ function semverOf(match) {
 }
 
 // src/config/load-config.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/config/did-you-mean.ts
 var MAX_HINT_LENGTH = 64;
@@ -10988,7 +11318,7 @@ function listStages(dockerfile) {
 }
 
 // src/config/positions.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 function formatFieldPath(path) {
   let out = "";
   for (const part of path) {
@@ -11006,8 +11336,8 @@ function locate(doc, lines, path, opts = {}) {
   let offset = rangeStart(node) ?? 0;
   for (const [i, part] of path.entries()) {
     const last = i === path.length - 1;
-    if ((0, import_yaml4.isMap)(node)) {
-      const pair = node.items.find((p) => (0, import_yaml4.isPair)(p) && (0, import_yaml4.isScalar)(p.key) && String(p.key.value) === String(part));
+    if ((0, import_yaml5.isMap)(node)) {
+      const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === String(part));
       if (!pair) break;
       const keyStart = rangeStart(pair.key);
       if (last && opts.key && keyStart !== void 0) {
@@ -11016,7 +11346,7 @@ function locate(doc, lines, path, opts = {}) {
       }
       node = pair.value;
       offset = rangeStart(node) ?? keyStart ?? offset;
-    } else if ((0, import_yaml4.isSeq)(node) && typeof part === "number") {
+    } else if ((0, import_yaml5.isSeq)(node) && typeof part === "number") {
       const item = node.items[part];
       if (item === void 0) break;
       node = item;
@@ -12119,9 +12449,9 @@ var DEFAULT_POLICY = {
 
 // src/config/load-config.ts
 async function parseConfig(text, files, path) {
-  const file = join2(files.root, path);
-  const lines = new import_yaml5.LineCounter();
-  const doc = (0, import_yaml5.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const file = join4(files.root, path);
+  const lines = new import_yaml6.LineCounter();
+  const doc = (0, import_yaml6.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = new Problems(file, doc, lines);
   if (doc.contents === null) {
     problems.add(
@@ -12142,7 +12472,7 @@ async function parseConfig(text, files, path) {
     );
   }
   if (doc.errors.length) return problems.result();
-  if (!(0, import_yaml5.isMap)(doc.contents)) {
+  if (!(0, import_yaml6.isMap)(doc.contents)) {
     problems.add(
       [],
       "the file must be a mapping of keys (registry, images, charts, \u2026)",
@@ -12421,7 +12751,7 @@ function valueKeys(text) {
     }
   };
   try {
-    walk((0, import_yaml5.parseDocument)(text ?? "").toJS(), "");
+    walk((0, import_yaml6.parseDocument)(text ?? "").toJS(), "");
   } catch {
   }
   return keys;
@@ -13139,26 +13469,6 @@ function requireConfig(result, file, base) {
   );
 }
 
-// src/release/engine.ts
-async function pushedDigest(client, reference, what) {
-  const at = reference.lastIndexOf(":");
-  const digest = (await client.headManifest(reference.slice(0, at), reference.slice(at + 1)))?.digest;
-  if (!digest) throw new StepFailed(`${reference} is not in the registry after ${what}`);
-  return digest;
-}
-var StepFailed = class _StepFailed extends Error {
-  constructor(message, output = "", cancelled = false) {
-    super(message);
-    this.output = output;
-    this.cancelled = cancelled;
-  }
-  output;
-  cancelled;
-  static cancelled() {
-    return new _StepFailed("interrupted", "", true);
-  }
-};
-
 // src/release/move-alias.ts
 async function moveAlias(client, move) {
   const source = await client.getManifest(move.repository, move.from);
@@ -13304,181 +13614,6 @@ function stagedChart(state, name) {
   const chart = state.staged.get(name);
   if (chart === void 0) throw new Error(`bug: chart ${name} used before its dependency step`);
   return chart;
-}
-
-// src/signing/tags.ts
-function signatureTag(digest) {
-  return `${digestStem(digest)}.sig`;
-}
-function attestationTag(digest) {
-  return `${digestStem(digest)}.att`;
-}
-function digestStem(digest) {
-  const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
-  if (!m) throw new Error(`bug: ${JSON.stringify(digest)} is not a sha256 digest`);
-  return `sha256-${m[1]}`;
-}
-
-// src/signing/provenance.ts
-var PREDICATE = {
-  /** SLSA provenance v1 (`--type slsaprovenance1`). */
-  provenance: "https://slsa.dev/provenance/v1",
-  /** An SPDX 2.x JSON document (`--type spdxjson`), syft's `spdx-json` output. */
-  sbom: "https://spdx.dev/Document"
-};
-var COSIGN_TYPE = {
-  [PREDICATE.provenance]: "slsaprovenance1",
-  [PREDICATE.sbom]: "spdxjson"
-};
-var BUILD_TYPE = "https://charthouse.dev/publish/v1";
-function provenancePredicate(f) {
-  const event = f.context.event;
-  return {
-    buildDefinition: {
-      buildType: BUILD_TYPE,
-      externalParameters: {
-        event: event.kind,
-        ..."tag" in event ? { tag: event.tag } : {},
-        ..."branch" in event ? { branch: event.branch } : {},
-        artifact: f.artifact,
-        ...f.revision ? { revision: f.revision } : {}
-      },
-      internalParameters: { gates: f.gates, ci: f.context.ci },
-      resolvedDependencies: [
-        { uri: f.context.source ? `git+${f.context.source}` : "git", digest: { gitCommit: f.context.commit } }
-      ]
-    },
-    runDetails: {
-      builder: { id: `${BUILD_TYPE}#charthouse@${f.builderVersion}` },
-      byproducts: f.configDigest ? [{ name: "config", digest: { sha256: f.configDigest.replace(/^sha256:/, "") } }] : []
-    }
-  };
-}
-
-// src/signing/subjects.ts
-var INDEX_TYPES = /* @__PURE__ */ new Set([
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json"
-]);
-function signingSubjects(digest, manifest, artifact) {
-  if (artifact === "chart") return [{ digest, kind: "chart" }];
-  if (!INDEX_TYPES.has(manifest.mediaType)) return [{ digest, kind: "image" }];
-  const listed = manifest.body.manifests ?? [];
-  const children = /* @__PURE__ */ new Map();
-  for (const m of listed) {
-    if (typeof m.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(m.digest) || children.has(m.digest)) continue;
-    const attestation = m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
-    children.set(m.digest, { digest: m.digest, kind: attestation ? "other" : "image" });
-  }
-  return [...children.values(), { digest, kind: "index" }];
-}
-function wantedAttestations(kind) {
-  switch (kind) {
-    case "image":
-      return [PREDICATE.sbom, PREDICATE.provenance];
-    case "index":
-    case "chart":
-      return [PREDICATE.provenance];
-    case "other":
-      return [];
-  }
-}
-function signingWork(states) {
-  return states.map((s) => ({
-    digest: s.digest,
-    sign: !s.signed,
-    attest: wantedAttestations(s.kind).filter((t) => !s.attested.includes(t))
-  })).filter((w) => w.sign || w.attest.length > 0);
-}
-function stateTags(digest) {
-  return { signature: signatureTag(digest), attestations: attestationTag(digest) };
-}
-function attestedTypes(manifest) {
-  if (!manifest) return [];
-  const layers = manifest.body.layers ?? [];
-  return [
-    ...new Set(layers.map((l) => l.annotations?.predicateType).filter((t) => typeof t === "string"))
-  ];
-}
-
-// src/signing/cosign-args.ts
-var cosignArgs = {
-  sign: (key, reference, opts = {}) => [
-    "sign",
-    "--key",
-    key,
-    "--tlog-upload=false",
-    "--yes",
-    ...http(opts),
-    ...bundles(opts),
-    reference
-  ],
-  attest: (key, reference, type, opts = {}) => [
-    "attest",
-    "--key",
-    key,
-    "--type",
-    type,
-    "--predicate",
-    "-",
-    "--tlog-upload=false",
-    "--yes",
-    ...http(opts),
-    ...bundles(opts),
-    reference
-  ],
-  verify: (publicKey, reference, opts = {}) => [
-    "verify",
-    "--key",
-    publicKey,
-    "--insecure-ignore-tlog=true",
-    "--output",
-    "json",
-    ...http(opts),
-    ...root(opts),
-    reference
-  ],
-  verifyAttestation: (publicKey, reference, type, opts = {}) => [
-    "verify-attestation",
-    "--key",
-    publicKey,
-    "--type",
-    type,
-    "--insecure-ignore-tlog=true",
-    ...http(opts),
-    ...root(opts),
-    reference
-  ]
-};
-var KEY_ONLY_TRUSTED_ROOT = `${JSON.stringify({
-  mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1"
-})}
-`;
-function http(opts) {
-  return opts.plainHttp ? ["--allow-http-registry"] : [];
-}
-function bundles(opts) {
-  return opts.mode === "referrers" ? ["--new-bundle-format"] : [];
-}
-function root(opts) {
-  return opts.trustedRoot ? ["--trusted-root", opts.trustedRoot] : [];
-}
-
-// src/signing/referrers.ts
-function signatureMode(referrers) {
-  return referrers === null ? "tags" : "referrers";
-}
-function signatureModeNote(mode) {
-  return mode === "referrers" ? " as OCI 1.1 referrers" : "; tag scheme: the registry has no referrers API";
-}
-var BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
-var SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
-function bundlePredicateType(referrer) {
-  return referrer.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
-}
-function referrerState(referrers) {
-  const types = referrers.map(bundlePredicateType).filter((t) => t !== void 0);
-  return { signed: types.includes(SIGN_PREDICATE), attested: [...new Set(types.filter((t) => t !== SIGN_PREDICATE))] };
 }
 
 // src/release/sign-pushed.ts
@@ -13997,7 +14132,7 @@ function failure(error, step, published, aborted) {
 }
 
 // src/release/prepare-from-files.ts
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 var SOURCE_ROOT = "/project";
 function readsRegistry(command) {
   return command === "publish" || command === "plan";
@@ -14008,7 +14143,7 @@ async function prepareFromFiles(project, request) {
   const found = await files.read(path);
   if (found.kind !== "file")
     throw new ConfigError(
-      `cannot read ${join3(files.root, path)}: pass the project's directory, holding charthouse.yaml (or name it with --config)`
+      `cannot read ${join5(files.root, path)}: pass the project's directory, holding charthouse.yaml (or name it with --config)`
     );
   const config = requireConfig(await parseConfig(found.text, files, path), request.configFile, files.root);
   const client = new RegistryClient({ credentials: request.credentials });
@@ -14163,6 +14298,13 @@ function cosignScript(subject, args, username) {
   const login = username === void 0 ? void 0 : ["cosign", "login", registryHostOf(subject), "--username", username, "--password-stdin"];
   return afterLogin(login, ["cosign", ...args]);
 }
+function provenanceScript(o) {
+  const q = JSON.stringify;
+  const passphrase = `new lib.Secret(process.env[${q(o.passphraseVariable)}] ?? "")`;
+  const gpg = `{ keyring: ${q(o.keyring)}, name: ${q(o.name)}, passphrase: ${passphrase} }`;
+  const files = `packageFile: ${q(o.packageFile)}, chartDir: ${q(o.chartDir)}`;
+  return `await lib.writeHelmProvenance({ ${files}, gpg: ${gpg}, env: process.env, workDir: ${q(o.workDir)} });`;
+}
 function syftEnvironment(subject, username) {
   const host = registryHostOf(subject);
   return {
@@ -14176,33 +14318,235 @@ function pickVariant(variants, platform, enginePlatform) {
   if (!found) throw new Error(`bug: the image was not built for ${platform}`);
   return found;
 }
+
+// src/engines/dagger/tools.ts
+var TOOL_IMAGES = {
+  helm: "alpine/helm:4.1.4",
+  node: "node:20.20-alpine",
+  gpg: "node:20.20-bookworm",
+  cosign: "ghcr.io/sigstore/cosign/cosign:v2.6.5-dev",
+  syft: "anchore/syft:v1.57.1"
+};
+function libraryTool({ dag, bundle }, script, setup = (c) => c, image = TOOL_IMAGES.node) {
+  const node = setup(dag.container().from(image).withFile("/charthouse/charthouse.js", bundle));
+  return node.withExec([
+    "node",
+    "--input-type=module",
+    "-e",
+    `const lib = await import("/charthouse/charthouse.js"); ${script}`
+  ]);
+}
+function helmTool(dag) {
+  return dag.container().from(TOOL_IMAGES.helm).withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache")).withEntrypoint([]);
+}
+
+// src/engines/dagger/signing.ts
+function givenSigningKeys(dag, given) {
+  if (Boolean(given.gpgKeyring) !== Boolean(given.gpgKey))
+    throw new ConfigError(
+      `helm provenance needs both --gpg-keyring and --gpg-key; ${given.gpgKey ? "--gpg-keyring" : "--gpg-key"} is missing`
+    );
+  const empty = (name) => dag.setSecret(`charthouse-empty-${name}`, "");
+  const cosign = given.signingKey && {
+    key: given.signingKey,
+    password: given.signingPassword ?? empty("signing-password")
+  };
+  const gpg = given.gpgKeyring && {
+    keyring: given.gpgKeyring,
+    name: given.gpgKey,
+    passphrase: given.gpgPassphrase ?? empty("gpg-passphrase")
+  };
+  return cosign || gpg ? { ...cosign ? { cosign } : {}, ...gpg ? { gpg } : {} } : void 0;
+}
+async function signingSecrets(keys) {
+  const secrets = [keys?.cosign?.key, keys?.cosign?.password, keys?.gpg?.passphrase].filter((s) => s !== void 0);
+  return Promise.all(secrets.map(async (s) => new Secret(await s.plaintext())));
+}
+var COSIGN_KEY_VARIABLE = "COSIGN_PRIVATE_KEY";
+var GPG = {
+  keyring: "/run/secrets/charthouse-gpg-keyring",
+  variable: "CHARTHOUSE_GPG_PASSPHRASE",
+  work: "/run/gnupg"
+};
+function daggerSigner(o) {
+  const cosign = async (subject, args, stdin) => {
+    if (!o.keys?.cosign)
+      throw new StepFailed(`signing ${subject} needs a key: pass --signing-key and --signing-password`);
+    let container = o.dag.container().from(TOOL_IMAGES.cosign).withEntrypoint([]).withMountedTemp("/run/charthouse").withEnvVariable("DOCKER_CONFIG", "/run/charthouse/docker").withSecretVariable(COSIGN_KEY_VARIABLE, o.keys.cosign.key).withSecretVariable("COSIGN_PASSWORD", o.keys.cosign.password);
+    if (o.credentials) container = container.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
+    const script = cosignScript(subject, args, o.credentials?.username);
+    await o.synced(container.withExec(["sh", "-c", script], stdin === void 0 ? {} : { stdin }));
+  };
+  const keyRef = `env://${COSIGN_KEY_VARIABLE}`;
+  const where = (subject, mode) => ({
+    plainHttp: isLoopbackHost(registryHostOf(subject)),
+    mode
+  });
+  return {
+    sign: (subject, mode) => cosign(subject, cosignArgs.sign(keyRef, subject, where(subject, mode))),
+    attest: (subject, type, predicate, mode) => cosign(subject, cosignArgs.attest(keyRef, subject, type, where(subject, mode)), predicate),
+    async sbom(subject) {
+      const env = syftEnvironment(subject, o.credentials?.username);
+      let syft = Object.entries(env).reduce(
+        (c, [key, value]) => c.withEnvVariable(key, value),
+        o.dag.container().from(TOOL_IMAGES.syft)
+      );
+      if (o.credentials) syft = syft.withSecretVariable("SYFT_REGISTRY_AUTH_PASSWORD", o.credentials.password);
+      const scan = ["scan", `registry:${subject}`, "--output", "spdx-json", "--quiet"];
+      return (await o.synced(syft.withExec(scan, { useEntrypoint: true }))).stdout();
+    }
+  };
+}
+function provenanceTool(gpg, packageFile, chartDir) {
+  return {
+    image: TOOL_IMAGES.gpg,
+    setup: (c) => c.withMountedTemp(GPG.work).withMountedSecret(GPG.keyring, gpg.keyring).withSecretVariable(GPG.variable, gpg.passphrase),
+    script: provenanceScript({
+      packageFile,
+      chartDir,
+      keyring: GPG.keyring,
+      name: gpg.name,
+      passphraseVariable: GPG.variable,
+      workDir: GPG.work
+    })
+  };
+}
+
+// src/engines/dagger/engine.ts
+var STAGE = "/src";
+function daggerEngine(o) {
+  const { dag } = o;
+  const tool = (script, setup, image) => libraryTool(o, script, setup, image);
+  const withEnv = (c, env) => Object.entries(env).reduce((c2, [key, value]) => c2.withEnvVariable(key, value), c);
+  const synced = (container) => container.sync().catch((error) => Promise.reject(execFailure(error)));
+  const withStageFiles = (tree, stage) => Object.entries(stage.files).reduce((t, [path, content]) => t.withNewFile(path, content), tree);
+  const mountedStage = (tree, stage) => helmTool(dag).withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1e3)));
+  const authenticated = (c, host) => o.credentials ? c.withRegistryAuth(host, o.credentials.username, o.credentials.password) : c;
+  const signer = daggerSigner({ dag, keys: o.signing, credentials: o.credentials, synced });
+  let own;
+  const enginePlatform = () => own ??= dag.defaultPlatform().then(String);
+  const variant = async (image, platform) => pickVariant(image, platform, await enginePlatform()).container;
+  return {
+    // Dagger builds every platform and needs no engine of the caller's: nothing to refuse. BuildKit shares the stages of builds in flight.
+    preflight: async () => ({ sharedBuilds: true, platform: await enginePlatform() }),
+    async build({ build: build2, labels }) {
+      const context = o.source.directory(build2.context).withoutDirectory(".git");
+      const variants = build2.platforms.map((platform) => {
+        const options = daggerBuildOptions(build2, platform);
+        const built = context.dockerBuild({ ...options, platform: options.platform });
+        return Object.entries(labels).reduce(
+          (c, [key, value]) => c.withLabel(key, value).withAnnotation(key, value),
+          built
+        );
+      });
+      return (await Promise.all(variants.map(synced))).map((container, i) => ({
+        platform: build2.platforms[i],
+        container
+      }));
+    },
+    async exec(image, command, opts = {}) {
+      let container = withEnv(await variant(image, opts.platform), opts.env ?? {});
+      const user = await container.user();
+      for (const cache of opts.caches ?? []) {
+        const seed = await container.exists(cache.path) ? { source: container.directory(cache.path) } : {};
+        container = container.withMountedCache(cache.path, dag.cacheVolume(cache.key), {
+          ...seed,
+          ...user ? { owner: user } : {}
+        });
+      }
+      for (const { name, service } of opts.services ?? []) container = container.withServiceBinding(name, service);
+      await synced(container.withExec([...command], { useEntrypoint: true }));
+    },
+    async startServices(services) {
+      const started = await Promise.all(
+        services.map(async ({ service, image }) => {
+          let container = withEnv(
+            "built" in image ? await variant(image.built) : dag.container().from(image.reference),
+            service.env
+          );
+          if (service.port !== void 0) container = container.withExposedPort(service.port);
+          const health = daggerHealthcheck(service);
+          if (health) container = container.withDockerHealthcheck(health.args, health.opts);
+          return container.asService({ ...service.command ? { args: [...service.command] } : {}, useEntrypoint: true }).withHostname(service.name);
+        })
+      );
+      try {
+        return await Promise.all(
+          started.map(async (s, i) => ({ name: services[i].service.name, service: await s.start() }))
+        );
+      } catch (error) {
+        throw new StepFailed(`a service did not become ready: ${error.message}`);
+      }
+    },
+    stopServices: async (services) => void await Promise.all(services.map((s) => s.service.stop())),
+    async push(image, reference) {
+      const [first, ...rest] = image.map((v) => authenticated(v.container, registryHostOf(reference)));
+      const published = await first.publish(reference, rest.length ? { platformVariants: rest } : void 0);
+      return published.slice(published.indexOf("@") + 1);
+    },
+    async stageChart(stage) {
+      const tree = stage.dirs.reduce((t, dir2) => t.withDirectory(dir2, o.source.directory(dir2)), dag.directory());
+      const dir = `${STAGE}/${stage.chartDir}`;
+      const built = await synced(
+        mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...helmArgs.dependencyBuild(dir)])
+      );
+      let settled = built.directory(STAGE);
+      const lock = `${stage.chartDir}/Chart.lock`;
+      if (await settled.exists(lock))
+        settled = settled.withNewFile(lock, settleChartLock(await settled.file(lock).contents(), stage.time));
+      return { helm: mountedStage(settled, stage), dir };
+    },
+    restageChart: async (chart, stage) => ({
+      helm: mountedStage(withStageFiles(chart.helm.directory(STAGE), stage), stage),
+      dir: chart.dir
+    }),
+    helm: async (chart, args) => (await synced(chart.helm.withExec(["helm", ...args(chart.dir)]))).stdout(),
+    async packageChart(chart, fileName) {
+      const out = `/out/${fileName}`;
+      const packaged = chart.helm.withExec(["helm", ...helmArgs.package(chart.dir, "/out")]);
+      const withPackage = (c) => c.withFile(out, packaged.file(out));
+      const canonical = `lib.canonicalizePackage(${JSON.stringify(out)});`;
+      if (!o.signing?.gpg) return { file: (await synced(tool(canonical, withPackage))).file(out) };
+      const prov = provenanceTool(o.signing.gpg, out, "/chart");
+      const chartDir = (c) => withPackage(c).withDirectory("/chart", chart.helm.directory(chart.dir));
+      const signed = await synced(tool(`${canonical} ${prov.script}`, (c) => prov.setup(chartDir(c)), prov.image));
+      return { file: signed.file(out), provenance: signed.file(`${out}.prov`) };
+    },
+    async pushChart(pkg, pushTo, reference) {
+      const file = `/charts/${await pkg.file.name()}`;
+      let helm = helmTool(dag).withFile(file, pkg.file).withMountedTemp("/run/charthouse").withEnvVariable("HELM_REGISTRY_CONFIG", "/run/charthouse/registry.json");
+      if (pkg.provenance) helm = helm.withFile(`${file}.prov`, pkg.provenance);
+      if (o.credentials) helm = helm.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
+      await synced(helm.withExec(["sh", "-c", helmPushScript(file, pushTo, o.credentials?.username)]));
+      return pushedDigest(o.client, reference, "helm push");
+    },
+    sign: signer.sign,
+    attest: signer.attest,
+    sbom: signer.sbom,
+    close: async () => {
+    }
+    // the engine keeps nothing of a run's outside its cache
+  };
+}
 export {
   RegistryClient,
   SOURCE_ROOT,
   Secret,
-  StepFailed,
   canonicalizePackage,
   commitTimeFromObjects,
-  cosignArgs,
-  cosignScript,
-  daggerBuildOptions,
-  daggerHealthcheck,
+  daggerEngine,
   describeStep,
-  execFailure,
   givenCredentials,
   givenFlags,
+  givenSigningKeys,
   helmArgs,
-  helmPushScript,
-  isLoopbackHost,
+  libraryTool,
   parseRepository,
-  pickVariant,
   planSteps,
   prepareFromFiles,
-  pushedDigest,
-  registryHostOf,
   runRelease,
   runReleaseLogged,
-  settleChartLock,
   shellQuote,
-  syftEnvironment
+  signingSecrets,
+  writeHelmProvenance
 };

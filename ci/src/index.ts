@@ -8,7 +8,6 @@
  */
 import { argument, check, Container, dag, Directory, ExistsType, func, object, Secret } from "@dagger.io/dagger";
 import * as ch from "../lib/charthouse.js";
-import { daggerEngine, tool, type ModuleCredentials, type ModuleSigningKey } from "./engine.js";
 
 /**
  * Left out of the source, at any depth: dependencies and build output; and what git changes without a commit (HEAD,
@@ -108,7 +107,8 @@ export class Charthouse {
     /** The run's UTC date, YYYY-MM-DD. */ date = "",
   ): Promise<Directory> {
     const { packages } = await release(this, "package", { nightly, tag, date });
-    return dag.directory().withFiles(".", [...packages.values()]);
+    const files = [...packages.values()].map((p) => p.file);
+    return dag.directory().withFiles(".", files);
   }
 
   /**
@@ -128,10 +128,11 @@ export class Charthouse {
     /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */ date = "",
     /** A cosign private key (cosign generate-key-pair's cosign.key) to sign and attest everything pushed, e.g. env://COSIGN_KEY. */ signingKey?: Secret,
     /** The signing key's password, e.g. env://COSIGN_PASSWORD. */ signingPassword?: Secret,
+    /** A GnuPG secret keyring to sign charts' helm provenance with, e.g. file://secring.gpg. */ gpgKeyring?: Secret,
+    /** The key in --gpg-keyring to sign with (its name, email or fingerprint). */ gpgKey = "",
+    /** The GnuPG key's passphrase, e.g. env://CHARTHOUSE_GPG_PASSPHRASE. */ gpgPassphrase?: Secret,
   ): Promise<string> {
-    const signing = signingKey
-      ? { key: signingKey, password: signingPassword ?? dag.setSecret("charthouse-empty-signing-password", "") }
-      : undefined;
+    const signing = ch.givenSigningKeys(dag, { signingKey, signingPassword, gpgKeyring, gpgKey, gpgPassphrase });
     return (
       await release(
         this,
@@ -154,12 +155,15 @@ type Facts = {
   readonly date?: string;
 };
 
+/** What the Dagger adapter runs the library with: this module's client and its bundle. */
+const tools = (): ch.DaggerTools => ({ dag, bundle: dag.currentModule().source().file("lib/charthouse.js") });
+
 /** The run prepared by the library from the project as the module sees it. */
 async function prepare(
   { source, config, sha }: Project,
   command: ch.Command | "plan",
   facts: Facts,
-  creds?: ModuleCredentials,
+  creds?: ch.ModuleCredentials,
 ) {
   const password = creds ? new ch.Secret(await creds.password.plaintext()) : undefined;
   // The project's files as the library reads them, through the source Directory's API (the module has no disk).
@@ -180,9 +184,12 @@ async function prepare(
       flags: ch.givenFlags({ ...facts, sha }),
       // The library reads the commit's time from the git objects, in the node tool image.
       commitTime: (commit) =>
-        tool(`process.stdout.write(lib.commitTimeFromObjects("/git", ${JSON.stringify(commit)}) ?? "")`, (c) =>
-          c.withMountedDirectory("/git", source.directory(".git")),
-        )
+        ch
+          .libraryTool(
+            tools(),
+            `process.stdout.write(lib.commitTimeFromObjects("/git", ${JSON.stringify(commit)}) ?? "")`,
+            (c) => c.withMountedDirectory("/git", source.directory(".git")),
+          )
           .stdout()
           .catch(() => undefined),
       credentials,
@@ -198,24 +205,21 @@ async function release(
   project: Project,
   command: ch.Command,
   facts: Facts,
-  opts: { image?: string; dryRun?: boolean; credentials?: ModuleCredentials; signing?: ModuleSigningKey } = {},
+  opts: { image?: string; dryRun?: boolean; credentials?: ch.ModuleCredentials; signing?: ch.ModuleSigningKeys } = {},
 ) {
   const { plan, client, password, files } = await prepare(project, command, facts, opts.credentials);
   const { credentials, signing } = opts;
-  // Read only to keep them out of the progress text, as the registry password is.
-  const signingSecrets = signing
-    ? [new ch.Secret(await signing.key.plaintext()), new ch.Secret(await signing.password.plaintext())]
-    : [];
-  const engine = daggerEngine({ source: project.source, credentials, signing, client });
+  const engine = ch.daggerEngine({ ...tools(), source: project.source, credentials, signing, client });
   return ch.runReleaseLogged({
     command,
     plan,
     image: opts.image,
-    sign: signing !== undefined,
+    sign: signing?.cosign !== undefined,
     engine,
     client,
     files,
-    secrets: [password, ...signingSecrets],
+    // Read only to keep them out of the progress text, as the registry password is.
+    secrets: [password, ...(await ch.signingSecrets(signing))],
     dryRun: opts.dryRun,
   });
 }

@@ -1,3 +1,3 @@
 export { runProcess, type ProcessResult } from "./run-process.js";
-export { requireTool, TOOL_PACKAGES } from "./tools.js";
+export { requireTool, signingTool, TOOL_PACKAGES } from "./tools.js";
 export { helmBinary, kubectlBinary } from "./helm-binary.js";

@@ -1,4 +1,5 @@
 import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
 import { ConfigError } from "../errors.js";
 
 /** Debian packages that provide the tools the local registry and engine need. */
@@ -30,4 +31,23 @@ export function requireTool(tool: string, path: string | undefined = process.env
     `${tool} is not installed: install it with \`apt-get install ${pkg ?? tool}\` (bash .ci/run installs everything ` +
       "the tests need)",
   );
+}
+
+/** A tool the signing needs: $CHARTHOUSE_<TOOL>, else on PATH; else a ConfigError saying how to get it. */
+export function signingTool(tool: "cosign" | "syft" | "gpg", env: NodeJS.ProcessEnv): string {
+  const set = env[`CHARTHOUSE_${tool.toUpperCase()}`];
+  if (set) return set;
+  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    try {
+      accessSync(join(dir, tool), constants.X_OK);
+      return join(dir, tool);
+    } catch {
+      // not here
+    }
+  }
+  const how =
+    tool === "gpg"
+      ? "apt-get install gnupg"
+      : `put ${tool} on PATH or set CHARTHOUSE_${tool.toUpperCase()} (node scripts/tools/build-tools.mjs ${tool} builds it)`;
+  throw new ConfigError(`signing needs ${tool}, which is not installed: ${how}. Nothing was built or pushed.`);
 }

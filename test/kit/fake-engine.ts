@@ -19,6 +19,7 @@ export interface Effect {
     | "service-binding"
     | "service-start"
     | "secret-variable"
+    | "secret-mount"
     | "cache"
     | "mount";
   readonly detail: Record<string, unknown>;
@@ -481,9 +482,24 @@ export async function startFakeEngine(opts: { moduleSource: string; moduleName?:
         }
         if (name === "exists") return engine.imagePaths(String(args.path));
         if (name === "user") return engine.imageUser;
+        // Secrets by name (variables) and path (mounts), also on the container: what a later exec in it had.
         if (name === "withSecretVariable") {
           engine.effects.push({ kind: "secret-variable", detail: { name: args.name, secret: args.secret } });
-          return container(parent, {});
+          const secrets = { ...(parent.detail?.secrets as object), [`$${String(args.name)}`]: args.secret };
+          return container(parent, { detail: { ...parent.detail, secrets } });
+        }
+        if (name === "withMountedSecret") {
+          engine.effects.push({ kind: "secret-mount", detail: { path: args.path, secret: args.source } });
+          const secrets = { ...(parent.detail?.secrets as object), [String(args.path)]: args.source };
+          return container(parent, { detail: { ...parent.detail, secrets } });
+        }
+        // The files put in a container, by path: what a later exec in it had beside it (`image.files`).
+        if (name === "withFile") {
+          const file = obj(args.source);
+          const fileName = (file.detail?.name as string | undefined) ?? basename(file.path ?? "file");
+          return container(parent, {
+            detail: { ...parent.detail, files: { ...(parent.detail?.files as object), [String(args.path)]: fileName } },
+          });
         }
         if (name === "asService")
           return {

@@ -34,7 +34,7 @@ export interface ModuleHarness {
 export const harnessCredentials = creds("ci", CANARY);
 
 /** The module's arguments of type Secret: the harness passes them as secret IDs, as the engine does. */
-const SECRET_ARGUMENTS = ["registryPassword", "signingKey", "signingPassword"];
+const SECRET_ARGUMENTS = ["registryPassword", "signingKey", "signingPassword", "gpgKeyring", "gpgPassphrase"];
 
 /**
  * The Dagger module as the engine stages and runs it (test/kit/module-runtime), a real

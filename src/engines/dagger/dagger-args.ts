@@ -4,7 +4,7 @@ import { shellQuote } from "../../pipeline/shell-quote.js";
 import type { BuildSpec, ServicePlan } from "../../plan/types.js";
 import { isLoopbackHost, parseRepository } from "../../registry/reference.js";
 
-// The decisions of the Dagger adapter (ci/src/engine.ts), made here in tested code as the Docker
+// The decisions of the Dagger adapter (engine.ts beside this file), made here in tested code as the Docker
 // adapter's are in ../docker/docker-args.ts: the module only hands them to Dagger calls.
 
 /** `Directory.dockerBuild`'s options for one platform of a build (the Dockerfile relative to the context). */
@@ -54,6 +54,26 @@ export function cosignScript(subject: string, args: readonly string[], username?
       ? undefined
       : ["cosign", "login", registryHostOf(subject), "--username", username, "--password-stdin"];
   return afterLogin(login, ["cosign", ...args]);
+}
+
+/**
+ * The node script (`lib`: the library bundle) that writes the helm provenance of `packageFile` beside it with the
+ * library's own signer, as the Docker runner does: the keyring a file, the passphrase read from `passphraseVariable`
+ * (a secret variable), so neither is in the script's text.
+ */
+export function provenanceScript(o: {
+  packageFile: string;
+  chartDir: string;
+  keyring: string;
+  name: string;
+  passphraseVariable: string;
+  workDir: string;
+}): string {
+  const q = JSON.stringify;
+  const passphrase = `new lib.Secret(process.env[${q(o.passphraseVariable)}] ?? "")`;
+  const gpg = `{ keyring: ${q(o.keyring)}, name: ${q(o.name)}, passphrase: ${passphrase} }`;
+  const files = `packageFile: ${q(o.packageFile)}, chartDir: ${q(o.chartDir)}`;
+  return `await lib.writeHelmProvenance({ ${files}, gpg: ${gpg}, env: process.env, workDir: ${q(o.workDir)} });`;
 }
 
 /** syft's environment for scanning `subject` in its registry (the password goes in separately, as a secret variable). */

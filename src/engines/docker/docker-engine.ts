@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { helmArgs } from "../../chart/helm-args.js";
 import type { ChartStage } from "../../chart/stage-recipe.js";
 import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartStage } from "../../chart-fs/stage.js";
+import { writeHelmProvenance } from "../../chart-fs/helm-provenance.js";
 import { ConfigError } from "../../errors.js";
 import { helmBinary, requireTool, runProcess, type ProcessResult } from "../../exec/index.js";
 import { shellQuote } from "../../pipeline/shell-quote.js";
@@ -32,7 +33,7 @@ import {
 } from "./builder.js";
 import { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
 import { pushIndex } from "./push-index.js";
-import { cosignSigner, writeHelmProvenance, type SigningKeys } from "./signing.js";
+import { cosignSigner, type SigningKeys } from "./signing.js";
 import { toolEnvironment } from "./tool-env.js";
 
 export interface DockerEngineOptions {

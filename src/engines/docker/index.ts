@@ -11,4 +11,4 @@ export {
   type Builder,
 } from "./builder.js";
 export { toolEnvironment } from "./tool-env.js";
-export { signingTool, type SigningKeys } from "./signing.js";
+export type { SigningKeys } from "./signing.js";

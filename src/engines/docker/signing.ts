@@ -1,11 +1,8 @@
-import { createHash } from "node:crypto";
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, delimiter, join } from "node:path";
-import { parse } from "yaml";
 import { ConfigError } from "../../errors.js";
-import { runProcess, type ProcessResult } from "../../exec/index.js";
+import { runProcess, signingTool, type ProcessResult } from "../../exec/index.js";
+import type { GpgKey } from "../../chart-fs/helm-provenance.js";
 import type { Secret } from "../../registry/index.js";
-import { cosignArgs, provenanceMessage, type SignatureMode } from "../../signing/index.js";
+import { cosignArgs, type SignatureMode } from "../../signing/index.js";
 import { StepFailed } from "../../release/engine.js";
 
 /**
@@ -14,39 +11,14 @@ import { StepFailed } from "../../release/engine.js";
  * argument, a log line, a cache key or a file in clear.
  */
 export interface SigningKeys {
-  /**
-   * cosign's private key: its PEM (from the environment or stdin) or the path of its encrypted key file; and its
-   * password.
-   */
+  /** cosign's private key: its PEM (from the environment or stdin) or the path of its encrypted key file; and its password. */
   readonly cosign?: { readonly key: { readonly pem: Secret } | { readonly file: string }; readonly password: Secret };
-  /**
-   * helm provenance: a legacy GnuPG secret keyring (`gpg --export-secret-keys`), the key's name in it, its passphrase.
-   */
-  readonly gpg?: { readonly keyring: string; readonly name: string; readonly passphrase: Secret };
+  /** helm provenance: a legacy GnuPG secret keyring (`gpg --export-secret-keys`), the key's name in it, its passphrase. */
+  readonly gpg?: GpgKey;
 }
 
 /** The environment variable cosign reads the PEM from (`--key env://…`): set for cosign's process only. */
 const KEY_VAR = "CHARTHOUSE_COSIGN_PRIVATE_KEY";
-
-/** A tool the signing needs: $CHARTHOUSE_<TOOL>, else on PATH; else a ConfigError saying how to get it. */
-export function signingTool(tool: "cosign" | "syft" | "gpg", env: NodeJS.ProcessEnv): string {
-  const set = env[`CHARTHOUSE_${tool.toUpperCase()}`];
-  if (set) return set;
-  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    try {
-      accessSync(join(dir, tool), constants.X_OK);
-      return join(dir, tool);
-    } catch {
-      // not here
-    }
-  }
-  const how =
-    tool === "gpg"
-      ? "apt-get install gnupg"
-      : `put ${tool} on PATH or set CHARTHOUSE_${tool.toUpperCase()} (node scripts/tools/build-tools.mjs ${tool} ` +
-        "builds it)";
-  throw new ConfigError(`signing needs ${tool}, which is not installed: ${how}. Nothing was built or pushed.`);
-}
 
 /** cosign and syft on what a run pushed, with the run's key: the Docker adapter's sign, attest and sbom. */
 export function cosignSigner(o: {
@@ -77,10 +49,7 @@ export function cosignSigner(o: {
     return done;
   };
   return {
-    /**
-     * Before anything is built: the tools are there and the key opens with its password (a wrong one fails here, not
-     * after the pushes).
-     */
+    /** Before anything is built: the tools are there and the key opens with its password (a wrong one fails here, not after the pushes). */
     async preflight(attestSboms: boolean): Promise<void> {
       const bin = signingTool("cosign", o.env);
       if (attestSboms) signingTool("syft", o.env);
@@ -92,8 +61,7 @@ export function cosignSigner(o: {
             .find((l) => /error/i.test(l))
             ?.trim() ?? `exit ${done.code}`;
         throw new ConfigError(
-          `the cosign signing key does not open with its password (${why}): check CHARTHOUSE_SIGNING_PASSWORD. ` +
-            "Nothing was built or pushed.",
+          `the cosign signing key does not open with its password (${why}): check CHARTHOUSE_SIGNING_PASSWORD. Nothing was built or pushed.`,
         );
       }
     },
@@ -129,71 +97,4 @@ export function cosignSigner(o: {
       ).stdout;
     },
   };
-}
-
-/**
- * Writes `<package>.prov` beside a packaged chart: the provenance message of the package
- * as it ships, clear-signed by gpg with the given key. The keyring is imported into a
- * GnuPG home of its own under `workDir` (the secret key stays encrypted under its
- * passphrase there) and removed with its agent; the passphrase goes on gpg's stdin.
- */
-export async function writeHelmProvenance(o: {
-  packageFile: string;
-  chartDir: string;
-  gpg: NonNullable<SigningKeys["gpg"]>;
-  env: NodeJS.ProcessEnv;
-  workDir: string;
-}): Promise<string> {
-  const gpgBin = signingTool("gpg", o.env);
-  const meta = parse(readFileSync(join(o.chartDir, "Chart.yaml"), "utf8")) as {
-    apiVersion?: string;
-    name: string;
-    version: string;
-    appVersion?: unknown;
-  };
-  const sum = createHash("sha256").update(readFileSync(o.packageFile)).digest("hex");
-  const message = provenanceMessage(
-    {
-      apiVersion: meta.apiVersion ?? "v2",
-      name: meta.name,
-      version: String(meta.version),
-      appVersion: meta.appVersion === undefined ? undefined : String(meta.appVersion),
-    },
-    basename(o.packageFile),
-    sum,
-  );
-  const home = mkdtempSync(join(o.workDir, "gnupg-"));
-  const env = { ...o.env, GNUPGHOME: home };
-  const gpg = async (args: string[], what: string, input?: string) => {
-    const done = await runProcess(gpgBin, ["--batch", "--homedir", home, ...args], { env, input });
-    if (done.code !== 0) throw new StepFailed(`${what} failed (exit ${done.code ?? done.signal})`, done.output);
-  };
-  try {
-    await gpg(["--import", o.gpg.keyring], `importing the GnuPG keyring ${o.gpg.keyring}`);
-    const body = join(home, "message");
-    writeFileSync(body, message);
-    const prov = `${o.packageFile}.prov`;
-    await gpg(
-      [
-        "--pinentry-mode",
-        "loopback",
-        "--passphrase-fd",
-        "0",
-        "--local-user",
-        o.gpg.name,
-        "--digest-algo",
-        "SHA512",
-        "--clearsign",
-        "--output",
-        prov,
-        body,
-      ],
-      `signing the provenance of ${basename(o.packageFile)} with the GnuPG key ${o.gpg.name}`,
-      `${o.gpg.passphrase.reveal()}\n`,
-    );
-    return prov;
-  } finally {
-    await runProcess("gpgconf", ["--homedir", home, "--kill", "gpg-agent"], { env }).catch(() => undefined);
-    rmSync(home, { recursive: true, force: true });
-  }
 }

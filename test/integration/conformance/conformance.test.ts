@@ -9,8 +9,8 @@ import { helmBinary } from "../../../src/exec/index.js";
 import { readTag, RegistryClient } from "../../../src/registry/index.js";
 import { charthouse } from "../../kit/cli.js";
 import { harnessCredentials, useModuleHarness, type DaggerCall } from "../../kit/module-harness.js";
-import { CANARY, SIGNING_CANARY } from "../../kit/registry-content.js";
-import { builtTool, cosignKeyPair } from "../../kit/sigstore.js";
+import { CANARY, GPG_CANARY, SIGNING_CANARY } from "../../kit/registry-content.js";
+import { builtTool, cosignKeyPair, gpgKeyring } from "../../kit/sigstore.js";
 import { tempTree } from "../../kit/temp-dir.js";
 import type { Effect } from "../../kit/fake-engine.js";
 import { versionToTag } from "../../../src/plan/formats.js";
@@ -34,7 +34,7 @@ const multiPlatformBase = once(async () =>
 );
 
 function dockerRun(
-  args: string[],
+  args: string[] | (() => string[]),
   opts: { failingSmoke?: boolean; multiPlatform?: boolean; env?: () => Record<string, string> } = {},
 ): () => Promise<DockerRun> {
   return once(async () => {
@@ -43,7 +43,7 @@ function dockerRun(
       failingSmoke: opts.failingSmoke,
       ...(opts.multiPlatform ? { multiPlatform: { base: await multiPlatformBase() } } : {}),
     });
-    const run = await charthouse(args, {
+    const run = await charthouse(typeof args === "function" ? args() : args, {
       cwd: project,
       env: {
         DOCKER_HOST: inject("dockerHost"),
@@ -86,6 +86,18 @@ function dockerRun(
           childRevisions,
           revision: json.annotations?.["org.opencontainers.image.revision"],
         };
+      },
+      provenance: async (name, version) => {
+        const manifest = JSON.parse(
+          (await client.getManifest(repo(name), versionToTag(version)))!.bytes.toString("utf8"),
+        ) as { layers: { mediaType: string; digest: string }[] };
+        const prov = manifest.layers.find((l) => l.mediaType === "application/vnd.cncf.helm.chart.provenance.v1.prov");
+        const chart = manifest.layers.find(
+          (l) => l.mediaType === "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+        );
+        return prov && chart
+          ? { text: (await client.getBlob(repo(name), prov.digest)).toString("utf8"), chartDigest: chart.digest }
+          : undefined;
       },
       chartValues: async (name, version) => {
         const manifest = JSON.parse(
@@ -192,6 +204,16 @@ beforeAll(async () => {
   process.env.CHARTHOUSE_TEST_SIGNING_KEY = keys.pem;
   process.env.CHARTHOUSE_TEST_SIGNING_PASSWORD = SIGNING_CANARY;
 });
+// A GnuPG key for helm provenance: the Docker run gets the keyring's path and the passphrase in its environment, the
+// module both as Secrets. The keyring's text (base64 here, as a CI secret holds it) is a canary as the passphrase is.
+const GPG_KEY = "charthouse conformance signing";
+let gpg = { secring: "", text: "" };
+beforeAll(async () => {
+  const { secring } = await gpgKeyring(join(tempTree(), "gpg"), GPG_KEY, GPG_CANARY);
+  gpg = { secring, text: readFileSync(secring).toString("base64") };
+  process.env.CHARTHOUSE_TEST_GPG_KEYRING = gpg.text;
+  process.env.CHARTHOUSE_TEST_GPG_PASSPHRASE = GPG_CANARY;
+});
 const signingEnv = () => ({
   PATH: [dirname(builtTool("cosign")), dirname(builtTool("syft")), process.env.PATH].join(":"),
   CHARTHOUSE_SIGNING_KEY: signingPem,
@@ -210,12 +232,24 @@ const daggerSigned = daggerRun("publish", {
   signingKey: "env://CHARTHOUSE_TEST_SIGNING_KEY",
   signingPassword: "env://CHARTHOUSE_TEST_SIGNING_PASSWORD",
 });
+const daggerProvenance = daggerRun("publish", {
+  nightly: true,
+  date: "2026-11-24",
+  registryUsername: "ci",
+  registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN",
+  gpgKeyring: "env://CHARTHOUSE_TEST_GPG_KEYRING",
+  gpgKey: GPG_KEY,
+  gpgPassphrase: "env://CHARTHOUSE_TEST_GPG_PASSPHRASE",
+});
 const worlds: Worlds = {
   docker: {
     publish: dockerRun(["publish", ...nightly]),
     failingGate: dockerRun(["publish", ...nightly], { failingSmoke: true }),
     dryRun: dockerRun(["publish", ...nightly, "--dry-run"]),
     signedPublish: dockerRun(["publish", ...nightly], { env: signingEnv }),
+    provenancePublish: dockerRun(() => ["publish", ...nightly, "--gpg-keyring", gpg.secring, "--gpg-key", GPG_KEY], {
+      env: () => ({ CHARTHOUSE_GPG_PASSPHRASE: GPG_CANARY }),
+    }),
     chartPackage: once(async () => {
       const out = tempTree();
       const run = await charthouse(["package", ...nightly, "--output", out], {
@@ -252,6 +286,7 @@ const worlds: Worlds = {
       registryPassword: "env://CHARTHOUSE_TEST_REGISTRY_TOKEN",
     }),
     signedPublish: daggerSigned,
+    provenancePublish: daggerProvenance,
     chartPackage: once(async () => {
       const { call, effects } = await daggerRun(
         "package",
@@ -274,7 +309,7 @@ const worlds: Worlds = {
   },
 };
 
-const list = scenarios(expect, COMMIT_TIME, () => signingPem);
+const list = scenarios(expect, COMMIT_TIME, () => signingPem, { key: GPG_KEY, passphrase: GPG_CANARY });
 
 describe.each(list)("conformance: $name", (scenario) => {
   it("on Docker (for real)", () => scenario.docker(worlds.docker));
@@ -300,6 +335,22 @@ describe("the signing secrets on Dagger", () => {
     const secrets = call.effects.filter(
       (e) => e.kind === "secret-variable" && String(e.detail.name).startsWith("COSIGN_"),
     );
+    for (const s of secrets) expect(String(s.detail.secret)).toMatch(/^fake-Secret-\d+$/);
+  });
+});
+
+describe("the helm provenance secrets on Dagger", () => {
+  it("the GnuPG keyring and passphrase appear in no query and no output: only secret references", async () => {
+    const { call } = await daggerProvenance();
+    expect(call.run.code, call.run.output).toBe(0);
+    expect(call.engine.queries.length).toBeGreaterThan(20);
+    for (const q of call.engine.queries) for (const needle of [GPG_CANARY, gpg.text]) expect(q).not.toContain(needle);
+    for (const needle of [GPG_CANARY, gpg.text]) expect(call.run.output).not.toContain(needle);
+    const secrets = call.effects.filter(
+      (e) =>
+        (e.kind === "secret-variable" && e.detail.name === "CHARTHOUSE_GPG_PASSPHRASE") || e.kind === "secret-mount",
+    );
+    expect(secrets.length).toBeGreaterThan(1);
     for (const s of secrets) expect(String(s.detail.secret)).toMatch(/^fake-Secret-\d+$/);
   });
 });

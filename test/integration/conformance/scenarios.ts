@@ -5,6 +5,7 @@
  * bytes); on Dagger, in the engine calls the module makes that carry the meaning, as the
  * recording engine sees them through the engine-faithful harness.
  */
+import { TOOL_IMAGES } from "../../../src/engines/dagger/tools.js";
 import type { Effect } from "../../kit/fake-engine.js";
 
 /** A run of the conformance project on Docker, for real. */
@@ -27,6 +28,8 @@ export interface DockerRun {
   ): Promise<{ platforms: string[]; childRevisions: (string | undefined)[]; revision?: string } | null>;
   /** values.yaml of a pushed chart version. */
   chartValues(name: string, version: string): Promise<string>;
+  /** The helm provenance layer of a pushed chart version (its text) and the digest of the chart layer beside it. */
+  provenance(name: string, version: string): Promise<{ text: string; chartDigest: string } | undefined>;
 }
 
 /** A run of the conformance project through the Dagger module, recorded. */
@@ -45,6 +48,7 @@ export interface Worlds {
     failingGate(): Promise<DockerRun>;
     dryRun(): Promise<DockerRun>;
     signedPublish(): Promise<DockerRun>;
+    provenancePublish(): Promise<DockerRun>;
     chartPackage(): Promise<Buffer>;
     multiPlatform(): Promise<DockerRun>;
   };
@@ -53,6 +57,7 @@ export interface Worlds {
     failingGate(): Promise<DaggerRun>;
     dryRun(): Promise<DaggerRun>;
     signedPublish(): Promise<DaggerRun>;
+    provenancePublish(): Promise<DaggerRun>;
     chartPackage(): Promise<Buffer>;
     multiPlatform(): Promise<DaggerRun>;
   };
@@ -71,6 +76,7 @@ type Expect = (
   toBe(v: unknown): void;
   toEqual(v: unknown): void;
   toBeGreaterThan(v: number): void;
+  toBeLessThan(v: number): void;
   toMatch(v: RegExp): void;
   toContain(v: unknown): void;
   toMatchObject(v: object): void;
@@ -93,7 +99,19 @@ const publishesOf = (run: DaggerRun) =>
 const execsOf = (run: DaggerRun) =>
   run.effects
     .filter((e) => e.kind === "exec")
-    .map((e) => e.detail as { args: string[]; useEntrypoint: boolean; image?: { platform?: string } });
+    .map(
+      (e) =>
+        e.detail as {
+          args: string[];
+          useEntrypoint: boolean;
+          image?: {
+            platform?: string;
+            from?: string;
+            files?: Record<string, string>;
+            secrets?: Record<string, string>;
+          };
+        },
+    );
 const servicesOf = (run: DaggerRun) =>
   run.effects
     .filter((e) => e.kind === "service-start")
@@ -103,7 +121,13 @@ const servicesOf = (run: DaggerRun) =>
     );
 const isProjectCommand = (args: string[]) => args.join(" ").includes("WRAPPED");
 
-export function scenarios(expect: Expect, commitTime: string, signingPem: () => string): Scenario[] {
+export function scenarios(
+  expect: Expect,
+  commitTime: string,
+  signingPem: () => string,
+  gpg: { readonly key: string; readonly passphrase: string },
+): Scenario[] {
+  const chartFile = "app-1.0.0-nightly.20261124.tgz";
   return [
     {
       name: "with a signing key, cosign signs and attests every pushed digest, the key reaching it only as a secret",
@@ -137,6 +161,45 @@ export function scenarios(expect: Expect, commitTime: string, signingPem: () => 
         expect(secrets).toContain("COSIGN_PRIVATE_KEY");
         expect(secrets).toContain("COSIGN_PASSWORD");
         expect(JSON.stringify(run.effects)).not.toContain(signingPem().split("\n")[1]!);
+      },
+    },
+    {
+      name: "with a GnuPG key, every chart is pushed with the helm provenance of its canonical bytes",
+      // Docker: the chart's manifest carries a provenance layer, a clear-signed message naming the pushed chart layer.
+      docker: async (w) => {
+        const run = await w.provenancePublish();
+        expect(run.code, run.output).toBe(0);
+        const pushed = await run.provenance("charts/app", "1.0.0-nightly.20261124");
+        expect(pushed?.text ?? "").toMatch(/^-----BEGIN PGP SIGNED MESSAGE-----/);
+        expect(pushed?.text ?? "").toContain(`${chartFile}: ${pushed?.chartDigest}`);
+        expect(pushed?.text ?? "").toMatch(/-----BEGIN PGP SIGNATURE-----/);
+        expect(run.output).not.toContain(gpg.passphrase);
+      },
+      // Dagger: the library's own signer (as on Docker) on the canonical package, in the gpg image, the keyring a
+      // mounted secret and the passphrase a secret variable; helm push finds the .prov beside the package.
+      dagger: async (w) => {
+        const run = await w.provenancePublish();
+        expect(run.failed).toBe(false);
+        const signer = execsOf(run).filter((e) => e.args.join(" ").includes("lib.writeHelmProvenance("));
+        expect(signer.length).toBeGreaterThan(0);
+        const script = signer[0]!.args.join(" ");
+        expect(signer[0]!.image?.from).toBe(TOOL_IMAGES.gpg);
+        expect(script).toContain(`packageFile: "/out/${chartFile}"`);
+        expect(script).toContain(`name: ${JSON.stringify(gpg.key)}`);
+        expect(script).toContain('passphrase: new lib.Secret(process.env["CHARTHOUSE_GPG_PASSPHRASE"] ?? "")');
+        const canonical = script.indexOf(`lib.canonicalizePackage("/out/${chartFile}")`);
+        expect(canonical, "canonicalised first: signed as it ships").toBeGreaterThan(-1);
+        expect(canonical).toBeLessThan(script.indexOf("lib.writeHelmProvenance("));
+        // The signer's container: the keyring a secret mounted where the script reads it, the passphrase a variable.
+        const keyring = JSON.parse(/keyring: ("[^"]+")/.exec(script)?.[1] ?? '""') as string;
+        const secrets = signer[0]!.image?.secrets ?? {};
+        expect(secrets[keyring], `the keyring at ${keyring}`).toMatch(/^fake-Secret-\d+$/);
+        expect(secrets.$CHARTHOUSE_GPG_PASSPHRASE).toMatch(/^fake-Secret-\d+$/);
+        const push = execsOf(run).find((e) => e.args.join(" ").includes("helm push"));
+        expect(push?.image?.files?.[`/charts/${chartFile}.prov`], "the .prov beside the pushed package").toBe(
+          `${chartFile}.prov`,
+        );
+        expect(JSON.stringify(run.effects)).not.toContain(gpg.passphrase);
       },
     },
     {

@@ -168,6 +168,9 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
       "date",
       "signingKey",
       "signingPassword",
+      "gpgKeyring",
+      "gpgKey",
+      "gpgPassphrase",
     ]);
     expect(construct.arguments.source).toMatchObject({
       type: { kind: "OBJECT_KIND", name: "Directory" },
@@ -193,6 +196,12 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
     expect(publish.arguments.signingPassword).toMatchObject({
       type: { kind: "OBJECT_KIND", name: "Secret", optional: true },
     });
+    // helm provenance as the CLI names it (--gpg-keyring, --gpg-key): the keyring and its passphrase Secrets too.
+    for (const name of ["gpgKeyring", "gpgPassphrase"])
+      expect(publish.arguments[name], name).toMatchObject({
+        type: { kind: "OBJECT_KIND", name: "Secret", optional: true },
+      });
+    expect(publish.arguments.gpgKey).toMatchObject({ type: { kind: "STRING" }, defaultValue: '""' });
     expect(publish.returnType).toMatchObject({ kind: "STRING" });
     expect(functions.package!.returnType).toMatchObject({ kind: "OBJECT_KIND", name: "Directory" });
     expect(functions.build!.returnType).toMatchObject({
@@ -204,7 +213,7 @@ describe("registration: the type definitions the SDK's entrypoint hands the engi
   it("takes no secret as a plain string anywhere", () => {
     for (const fn of [...Object.values(functions), construct]) {
       for (const arg of Object.values(fn.arguments)) {
-        if (/password|token|secret/i.test(arg.name))
+        if (/password|passphrase|keyring|token|secret/i.test(arg.name))
           expect(arg.type, `${fn.name}(${arg.name})`).toMatchObject({ name: "Secret" });
       }
     }

@@ -13,6 +13,15 @@ describe("the library bundled into the Dagger module (ci/lib)", () => {
     );
   });
 
+  it("holds the Dagger adapter but no copy of the SDK: the module hands it its own client", async () => {
+    const text = readFileSync(`${ROOT}ci/lib/charthouse.js`, "utf8");
+    const lib = await import(`${ROOT}ci/lib/charthouse.js`);
+    expect(Object.keys(lib)).toEqual(expect.arrayContaining(["daggerEngine", "libraryTool", "writeHelmProvenance"]));
+    // Neither bundled (a second SDK, a second `dag`) nor imported at run time (which copy would the runtime resolve?).
+    expect(text).not.toContain("@dagger.io/dagger");
+    expect(text).not.toMatch(/class Container extends/);
+  });
+
   it("dagger.json points at ci/ with the SDK version the tests pin", () => {
     const dagger = JSON.parse(readFileSync(`${ROOT}dagger.json`, "utf8"));
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));

@@ -49,6 +49,8 @@ describe("architecture walls (dependency-cruiser, .dependency-cruiser.cjs)", () 
       "production-code-never-uses-test-infrastructure",
       "registry-does-not-plan",
       "module-does-not-depend-on-the-cli",
+      "only-the-dagger-adapter-uses-the-sdk",
+      "cli-never-reaches-the-dagger-sdk",
       "chart-is-pure",
       "one-way-to-read-a-project",
       "project-files-touch-the-disk-in-one-place",
@@ -56,6 +58,8 @@ describe("architecture walls (dependency-cruiser, .dependency-cruiser.cjs)", () 
     ]) {
       expect(output, rule).toContain(`error ${rule}:`);
     }
+    // The Dagger adapter is the one part of src that may use the SDK.
+    expect(output).not.toMatch(/only-the-dagger-adapter-uses-the-sdk: src\/engines\/dagger\//);
     // formats.ts is the one part of src/plan config may use.
     expect(output).not.toMatch(/config-does-not-plan: src\/config\/load\.ts → src\/plan\/formats\.ts/);
   });

@@ -5,6 +5,7 @@ import {
   daggerHealthcheck,
   helmPushScript,
   pickVariant,
+  provenanceScript,
   registryHostOf,
   syftEnvironment,
 } from "../../../../src/engines/dagger/dagger-args.js";
@@ -52,6 +53,38 @@ describe("the Dagger adapter's decisions", () => {
       SYFT_REGISTRY_AUTH_AUTHORITY: "127.0.0.1:5000",
       SYFT_REGISTRY_AUTH_USERNAME: "ci",
     });
+  });
+
+  it("writes helm provenance with the library's signer, the passphrase read from its secret variable", async () => {
+    const script = provenanceScript({
+      packageFile: "/out/hyrax-3.7.4.tgz",
+      chartDir: "/chart",
+      keyring: "/run/secrets/keyring",
+      name: 'Hyrax "release" signing',
+      passphraseVariable: "GPG_PASSPHRASE",
+      workDir: "/run/gnupg",
+    });
+    // Run as the node tool runs it, against a stand-in library that records what it was asked.
+    const calls: unknown[] = [];
+    const lib = {
+      Secret: class {
+        constructor(readonly value: string) {}
+      },
+      writeHelmProvenance: async (o: unknown) => void calls.push(o),
+    };
+    const env = { GPG_PASSPHRASE: "pass" };
+    const run = new Function("lib", "process", `return (async () => { ${script} })();`);
+    await run(lib, { env });
+    expect(calls).toEqual([
+      {
+        packageFile: "/out/hyrax-3.7.4.tgz",
+        chartDir: "/chart",
+        gpg: { keyring: "/run/secrets/keyring", name: 'Hyrax "release" signing', passphrase: new lib.Secret("pass") },
+        env,
+        workDir: "/run/gnupg",
+      },
+    ]);
+    expect(script).not.toContain('pass"');
   });
 
   it("picks the variant for a platform, else the engine's own, else the first; a platform not built is a bug", () => {

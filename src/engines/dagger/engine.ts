@@ -1,102 +1,57 @@
-// The Engine primitives on Dagger. Each carries the meaning src/release/engine.ts gives it; what to
-// build, gate, push or move, and every argument list, comes from the library (src/engines/dagger).
-import { dag, Container, Directory, File, Platform, Secret, Service } from "@dagger.io/dagger";
-import * as ch from "../lib/charthouse.js";
+// The Engine primitives on Dagger. Each carries the meaning src/release/engine.ts gives it; what to build, gate, push
+// or move, and every argument list, comes from the library (dagger-args.ts beside this file). The module (ci/src)
+// hands it the module's own Dagger client and the library bundle: the adapter imports only the SDK's types.
+import type { Container, Directory, File, Platform, Service } from "@dagger.io/dagger";
+import { helmArgs } from "../../chart/helm-args.js";
+import { settleChartLock, type ChartStage } from "../../chart/stage-recipe.js";
+import type { RegistryClient } from "../../registry/client.js";
+import { pushedDigest, StepFailed, type Engine } from "../../release/engine.js";
+import { daggerBuildOptions, daggerHealthcheck, helmPushScript, pickVariant, registryHostOf } from "./dagger-args.js";
+import { execFailure } from "./module-run.js";
+import { daggerSigner, provenanceTool, type ModuleCredentials, type ModuleSigningKeys } from "./signing.js";
+import { helmTool, libraryTool, type DaggerTools } from "./tools.js";
 
-/** The images the module runs its tools in, pinned: helm's major line is the one src/chart's argument lists are tested with. */
-// cosign's -dev image has a shell (busybox) for the registry login before signing; syft and cosign at the versions
-// scripts/tools builds for the Docker runner's tests.
-export const TOOL_IMAGES = {
-  helm: "alpine/helm:4.1.4",
-  node: "node:20.20-alpine",
-  cosign: "ghcr.io/sigstore/cosign/cosign:v2.6.5-dev",
-  syft: "anchore/syft:v1.57.1",
-} as const;
-
-/** Registry credentials as the module holds them: the password only ever as a Secret. */
-export type ModuleCredentials = { readonly username: string; readonly password: Secret };
-/** The cosign key pair's private half and its password, as the module holds them: Secrets only. */
-export type ModuleSigningKey = { readonly key: Secret; readonly password: Secret };
 /** A built image: one container per platform it was built for, in the plan's order. */
 export type Variants = readonly { readonly platform: string; readonly container: Container }[];
 /** A started service and the name the suite reaches it by. */
-type NamedService = { readonly name: string; readonly service: Service };
+export type NamedService = { readonly name: string; readonly service: Service };
 /** A chart staged in the pinned helm image, at `/src/<chartDir>`. */
-type StagedChart = { readonly helm: Container; readonly dir: string };
+export type StagedChart = { readonly helm: Container; readonly dir: string };
+/** A canonical chart package, and its helm provenance when the run signs with a GnuPG key. */
+export type ChartPackage = { readonly file: File; readonly provenance?: File };
 
 const STAGE = "/src";
-/** The variable cosign reads the private key's PEM from (`--key env://…`). */
-const COSIGN_KEY_VARIABLE = "COSIGN_PRIVATE_KEY";
 
-/** The library run as a script (`lib` is the bundle) in the node tool image, set up by `setup`. */
-export function tool(script: string, setup: (c: Container) => Container = (c) => c): Container {
-  const node = setup(
-    dag
-      .container()
-      .from(TOOL_IMAGES.node)
-      .withFile("/charthouse/charthouse.js", dag.currentModule().source().file("lib/charthouse.js")),
-  );
-  return node.withExec([
-    "node",
-    "--input-type=module",
-    "-e",
-    `const lib = await import("/charthouse/charthouse.js"); ${script}`,
-  ]);
+export interface DaggerEngineOptions extends DaggerTools {
+  /** The project's source. */
+  readonly source: Directory;
+  readonly credentials?: ModuleCredentials;
+  readonly signing?: ModuleSigningKeys;
+  readonly client: RegistryClient;
 }
 
-type EngineOptions = {
-  source: Directory;
-  credentials?: ModuleCredentials;
-  signing?: ModuleSigningKey;
-  client: ch.RegistryClient;
-};
-
-export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService[], StagedChart, File> {
-  const helmTools = (): Container =>
-    dag
-      .container()
-      .from(TOOL_IMAGES.helm)
-      .withMountedCache("/root/.cache/helm", dag.cacheVolume("charthouse-helm-cache"))
-      .withEntrypoint([]);
+export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedService[], StagedChart, ChartPackage> {
+  const { dag } = o;
+  const tool = (script: string, setup?: (c: Container) => Container, image?: string) =>
+    libraryTool(o, script, setup, image);
   const withEnv = (c: Container, env: Readonly<Record<string, string>>) =>
     Object.entries(env).reduce((c, [key, value]) => c.withEnvVariable(key, value), c);
   const synced = (container: Container): Promise<Container> =>
-    container.sync().catch((error: unknown) => Promise.reject(ch.execFailure(error)));
+    container.sync().catch((error: unknown) => Promise.reject(execFailure(error)));
   /** `tree` with the stage's files written over it. */
-  const withStageFiles = (tree: Directory, stage: ch.ChartStage): Directory =>
+  const withStageFiles = (tree: Directory, stage: ChartStage): Directory =>
     Object.entries(stage.files).reduce((t, [path, content]) => t.withNewFile(path, content), tree);
   /** helm's container with `tree` at STAGE, every file at the stage's time (helm 4 packages file times). */
-  const mountedStage = (tree: Directory, stage: ch.ChartStage): Container =>
-    helmTools().withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1000)));
+  const mountedStage = (tree: Directory, stage: ChartStage): Container =>
+    helmTool(dag).withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1000)));
   const authenticated = (c: Container, host: string): Container =>
     o.credentials ? c.withRegistryAuth(host, o.credentials.username, o.credentials.password) : c;
-  /** cosign with the key and its password as secret variables, logged in to the registry on a tmpfs, running `args`. */
-  const cosign = async (subject: string, args: string[], stdin?: string): Promise<void> => {
-    if (!o.signing)
-      throw new ch.StepFailed(`signing ${subject} needs a key: pass --signing-key and --signing-password`);
-    let container = dag
-      .container()
-      .from(TOOL_IMAGES.cosign)
-      .withEntrypoint([])
-      .withMountedTemp("/run/charthouse")
-      .withEnvVariable("DOCKER_CONFIG", "/run/charthouse/docker");
-    container = container
-      .withSecretVariable(COSIGN_KEY_VARIABLE, o.signing.key)
-      .withSecretVariable("COSIGN_PASSWORD", o.signing.password);
-    if (o.credentials) container = container.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
-    await synced(
-      container.withExec(
-        ["sh", "-c", ch.cosignScript(subject, args, o.credentials?.username)],
-        stdin === undefined ? {} : { stdin },
-      ),
-    );
-  };
-  const keyRef = `env://${COSIGN_KEY_VARIABLE}`;
+  const signer = daggerSigner({ dag, keys: o.signing, credentials: o.credentials, synced });
   // The engine's own platform: runs of the others are emulated there.
   let own: Promise<string> | undefined;
   const enginePlatform = (): Promise<string> => (own ??= dag.defaultPlatform().then(String));
   const variant = async (image: Variants, platform?: string) =>
-    ch.pickVariant(image, platform, await enginePlatform()).container;
+    pickVariant(image, platform, await enginePlatform()).container;
 
   return {
     // Dagger builds every platform and needs no engine of the caller's: nothing to refuse. BuildKit shares the stages of builds in flight.
@@ -106,7 +61,7 @@ export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService
       // The build context without git's store: a fetch must not invalidate the build cache.
       const context = o.source.directory(build.context).withoutDirectory(".git");
       const variants = build.platforms.map((platform) => {
-        const options = ch.daggerBuildOptions(build, platform);
+        const options = daggerBuildOptions(build, platform);
         const built = context.dockerBuild({ ...options, platform: options.platform as Platform });
         // The labels in each platform's config, and as annotations on its manifest.
         return Object.entries(labels).reduce(
@@ -144,7 +99,7 @@ export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService
           );
           // Dagger waits for an exposed port to listen; a service declaring none is reached by name all the same.
           if (service.port !== undefined) container = container.withExposedPort(service.port);
-          const health = ch.daggerHealthcheck(service);
+          const health = daggerHealthcheck(service);
           if (health) container = container.withDockerHealthcheck(health.args, health.opts);
           // A hostname makes a started service reachable by the other services too, not only by the containers bound to it.
           return container
@@ -157,7 +112,7 @@ export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService
           started.map(async (s, i) => ({ name: services[i]!.service.name, service: await s.start() })),
         );
       } catch (error) {
-        throw new ch.StepFailed(`a service did not become ready: ${(error as Error).message}`);
+        throw new StepFailed(`a service did not become ready: ${(error as Error).message}`);
       }
     },
 
@@ -165,7 +120,7 @@ export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService
 
     async push(image, reference) {
       // One container publishes, the others as its platform variants: one index at `reference`.
-      const [first, ...rest] = image.map((v) => authenticated(v.container, ch.registryHostOf(reference)));
+      const [first, ...rest] = image.map((v) => authenticated(v.container, registryHostOf(reference)));
       const published = await first!.publish(reference, rest.length ? { platformVariants: rest } : undefined);
       return published.slice(published.indexOf("@") + 1);
     },
@@ -174,12 +129,12 @@ export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService
       const tree = stage.dirs.reduce((t, dir) => t.withDirectory(dir, o.source.directory(dir)), dag.directory());
       const dir = `${STAGE}/${stage.chartDir}`;
       const built = await synced(
-        mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...ch.helmArgs.dependencyBuild(dir)]),
+        mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...helmArgs.dependencyBuild(dir)]),
       );
       let settled = built.directory(STAGE);
       const lock = `${stage.chartDir}/Chart.lock`;
       if (await settled.exists(lock))
-        settled = settled.withNewFile(lock, ch.settleChartLock(await settled.file(lock).contents(), stage.time));
+        settled = settled.withNewFile(lock, settleChartLock(await settled.file(lock).contents(), stage.time));
       return { helm: mountedStage(settled, stage), dir };
     },
 
@@ -192,49 +147,34 @@ export function daggerEngine(o: EngineOptions): ch.Engine<Variants, NamedService
 
     async packageChart(chart, fileName) {
       const out = `/out/${fileName}`;
-      const packaged = chart.helm.withExec(["helm", ...ch.helmArgs.package(chart.dir, "/out")]);
+      const packaged = chart.helm.withExec(["helm", ...helmArgs.package(chart.dir, "/out")]);
+      const withPackage = (c: Container) => c.withFile(out, packaged.file(out));
       // The library's canonicaliser, run where the package is: same chart, same bytes on either engine.
-      return (
-        await synced(
-          tool(`lib.canonicalizePackage(${JSON.stringify(out)})`, (c) => c.withFile(out, packaged.file(out))),
-        )
-      ).file(out);
+      const canonical = `lib.canonicalizePackage(${JSON.stringify(out)});`;
+      if (!o.signing?.gpg) return { file: (await synced(tool(canonical, withPackage))).file(out) };
+      // Signed as it ships: the provenance names the canonical bytes. helm push takes the .prov beside the package.
+      const prov = provenanceTool(o.signing.gpg, out, "/chart");
+      const chartDir = (c: Container) => withPackage(c).withDirectory("/chart", chart.helm.directory(chart.dir));
+      const signed = await synced(tool(`${canonical} ${prov.script}`, (c) => prov.setup(chartDir(c)), prov.image));
+      return { file: signed.file(out), provenance: signed.file(`${out}.prov`) };
     },
 
     async pushChart(pkg, pushTo, reference) {
-      const file = `/charts/${await pkg.name()}`;
+      const file = `/charts/${await pkg.file.name()}`;
       // helm's registry config holds the login: on a tmpfs, so no layer or cache keeps it.
-      let helm = helmTools()
-        .withFile(file, pkg)
+      let helm = helmTool(dag)
+        .withFile(file, pkg.file)
         .withMountedTemp("/run/charthouse")
         .withEnvVariable("HELM_REGISTRY_CONFIG", "/run/charthouse/registry.json");
+      if (pkg.provenance) helm = helm.withFile(`${file}.prov`, pkg.provenance);
       if (o.credentials) helm = helm.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
-      await synced(helm.withExec(["sh", "-c", ch.helmPushScript(file, pushTo, o.credentials?.username)]));
-      return ch.pushedDigest(o.client, reference, "helm push");
+      await synced(helm.withExec(["sh", "-c", helmPushScript(file, pushTo, o.credentials?.username)]));
+      return pushedDigest(o.client, reference, "helm push");
     },
 
-    sign: (subject, mode) =>
-      cosign(
-        subject,
-        ch.cosignArgs.sign(keyRef, subject, { plainHttp: ch.isLoopbackHost(ch.registryHostOf(subject)), mode }),
-      ),
-    attest: (subject, type, predicate, mode) =>
-      cosign(
-        subject,
-        ch.cosignArgs.attest(keyRef, subject, type, { plainHttp: ch.isLoopbackHost(ch.registryHostOf(subject)), mode }),
-        predicate,
-      ),
-
-    async sbom(subject) {
-      // syft reads the registry password from its environment, as a secret variable.
-      let syft = withEnv(dag.container().from(TOOL_IMAGES.syft), ch.syftEnvironment(subject, o.credentials?.username));
-      if (o.credentials) syft = syft.withSecretVariable("SYFT_REGISTRY_AUTH_PASSWORD", o.credentials.password);
-      return (
-        await synced(
-          syft.withExec(["scan", `registry:${subject}`, "--output", "spdx-json", "--quiet"], { useEntrypoint: true }),
-        )
-      ).stdout();
-    },
+    sign: signer.sign,
+    attest: signer.attest,
+    sbom: signer.sbom,
 
     close: async () => {}, // the engine keeps nothing of a run's outside its cache
   };
