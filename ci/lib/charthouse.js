@@ -14427,7 +14427,8 @@ function daggerEngine(o) {
   const enginePlatform = () => own ??= dag.defaultPlatform().then(String);
   const variant = async (image, platform) => pickVariant(image, platform, await enginePlatform()).container;
   return {
-    // Dagger builds every platform and needs no engine of the caller's: nothing to refuse. BuildKit shares the stages of builds in flight.
+    // Dagger builds every platform and needs no engine of the caller's: nothing to refuse. BuildKit shares the stages
+    // of builds in flight.
     preflight: async () => ({ sharedBuilds: true, platform: await enginePlatform() }),
     async build({ build: build2, labels }) {
       const context = o.source.directory(build2.context).withoutDirectory(".git");

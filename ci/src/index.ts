@@ -92,7 +92,10 @@ export class Charthouse {
     return (await release(this, "test", {})).text;
   }
 
-  /** Builds every chart's dependencies, lints it strictly and renders it with its pinned images, in the pinned helm image. */
+  /**
+   * Builds every chart's dependencies, lints it strictly and renders it with its pinned images, in the pinned helm
+   * image.
+   */
   @func()
   @check()
   async lint(): Promise<string> {
@@ -126,7 +129,10 @@ export class Charthouse {
     /** Registry user (e.g. the GitHub account or bot that owns the token). */ registryUsername = "",
     /** Registry password or token, as a secret: env://GHCR_TOKEN, file://…, cmd://…. */ registryPassword?: Secret,
     /** The run's UTC date, YYYY-MM-DD, for the nightly datestamp (default: today). */ date = "",
-    /** A cosign private key (cosign generate-key-pair's cosign.key) to sign and attest everything pushed, e.g. env://COSIGN_KEY. */ signingKey?: Secret,
+    /**
+     * A cosign private key (cosign generate-key-pair's cosign.key) to sign and attest everything pushed, e.g.
+     * env://COSIGN_KEY.
+     */ signingKey?: Secret,
     /** The signing key's password, e.g. env://COSIGN_PASSWORD. */ signingPassword?: Secret,
     /** A GnuPG secret keyring to sign charts' helm provenance with, e.g. file://secring.gpg. */ gpgKeyring?: Secret,
     /** The key in --gpg-keyring to sign with (its name, email or fingerprint). */ gpgKey = "",
@@ -200,7 +206,10 @@ async function prepare(
   };
 }
 
-/** A command walked by the library's one orchestration (runRelease) on this module's engine; `text` is its log and result. */
+/**
+ * A command walked by the library's one orchestration (runRelease) on this module's engine; `text` is its log and
+ * result.
+ */
 async function release(
   project: Project,
   command: ch.Command,

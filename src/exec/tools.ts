@@ -48,6 +48,7 @@ export function signingTool(tool: "cosign" | "syft" | "gpg", env: NodeJS.Process
   const how =
     tool === "gpg"
       ? "apt-get install gnupg"
-      : `put ${tool} on PATH or set CHARTHOUSE_${tool.toUpperCase()} (node scripts/tools/build-tools.mjs ${tool} builds it)`;
+      : `put ${tool} on PATH or set CHARTHOUSE_${tool.toUpperCase()} (node scripts/tools/build-tools.mjs ${tool} ` +
+        "builds it)";
   throw new ConfigError(`signing needs ${tool}, which is not installed: ${how}. Nothing was built or pushed.`);
 }

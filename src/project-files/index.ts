@@ -1,5 +1,6 @@
 // The one way a project's files are read (issue 22): the interface and its path type are pure; the disk's
-// implementation is the CLI's (a map for tests is in test/kit); the Dagger module implements it over its source Directory.
+// implementation is the CLI's (a map for tests is in test/kit); the Dagger module implements it over its source
+// Directory.
 export {
   projectPath,
   readText,

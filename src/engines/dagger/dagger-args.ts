@@ -32,7 +32,10 @@ export function registryHostOf(reference: string): string {
   return parseRepository(colon > name.lastIndexOf("/") ? name.slice(0, colon) : name).host;
 }
 
-/** `run`, after a registry login that reads the password from $CHARTHOUSE_REGISTRY_PASSWORD on stdin (never argv or a file). */
+/**
+ * `run`, after a registry login that reads the password from $CHARTHOUSE_REGISTRY_PASSWORD on stdin (never argv or a
+ * file).
+ */
 function afterLogin(login: string[] | undefined, run: string[]): string {
   return login
     ? `printf %s "$CHARTHOUSE_REGISTRY_PASSWORD" | ${shellQuote(login)} && ${shellQuote(run)}`
@@ -76,7 +79,9 @@ export function provenanceScript(o: {
   return `await lib.writeHelmProvenance({ ${files}, gpg: ${gpg}, env: process.env, workDir: ${q(o.workDir)} });`;
 }
 
-/** syft's environment for scanning `subject` in its registry (the password goes in separately, as a secret variable). */
+/**
+ * syft's environment for scanning `subject` in its registry (the password goes in separately, as a secret variable).
+ */
 export function syftEnvironment(subject: string, username?: string): Record<string, string> {
   const host = registryHostOf(subject);
   return {
@@ -86,7 +91,10 @@ export function syftEnvironment(subject: string, username?: string): Record<stri
   };
 }
 
-/** The variant of a built image to run for `platform`; without one, the engine's own where built for it, else the first. */
+/**
+ * The variant of a built image to run for `platform`; without one, the engine's own where built for it, else the
+ * first.
+ */
 export function pickVariant<V extends { readonly platform: string }>(
   variants: readonly V[],
   platform: string | undefined,

@@ -54,7 +54,8 @@ export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedServ
     pickVariant(image, platform, await enginePlatform()).container;
 
   return {
-    // Dagger builds every platform and needs no engine of the caller's: nothing to refuse. BuildKit shares the stages of builds in flight.
+    // Dagger builds every platform and needs no engine of the caller's: nothing to refuse. BuildKit shares the stages
+    // of builds in flight.
     preflight: async () => ({ sharedBuilds: true, platform: await enginePlatform() }),
 
     async build({ build, labels }) {
@@ -101,7 +102,8 @@ export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedServ
           if (service.port !== undefined) container = container.withExposedPort(service.port);
           const health = daggerHealthcheck(service);
           if (health) container = container.withDockerHealthcheck(health.args, health.opts);
-          // A hostname makes a started service reachable by the other services too, not only by the containers bound to it.
+          // A hostname makes a started service reachable by the other services too, not only by the containers bound
+          // to it.
           return container
             .asService({ ...(service.command ? { args: [...service.command] } : {}), useEntrypoint: true })
             .withHostname(service.name);

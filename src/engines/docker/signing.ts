@@ -11,9 +11,14 @@ import { StepFailed } from "../../release/engine.js";
  * argument, a log line, a cache key or a file in clear.
  */
 export interface SigningKeys {
-  /** cosign's private key: its PEM (from the environment or stdin) or the path of its encrypted key file; and its password. */
+  /**
+   * cosign's private key: its PEM (from the environment or stdin) or the path of its encrypted key file; and its
+   * password.
+   */
   readonly cosign?: { readonly key: { readonly pem: Secret } | { readonly file: string }; readonly password: Secret };
-  /** helm provenance: a legacy GnuPG secret keyring (`gpg --export-secret-keys`), the key's name in it, its passphrase. */
+  /**
+   * helm provenance: a legacy GnuPG secret keyring (`gpg --export-secret-keys`), the key's name in it, its passphrase.
+   */
   readonly gpg?: GpgKey;
 }
 
@@ -49,7 +54,10 @@ export function cosignSigner(o: {
     return done;
   };
   return {
-    /** Before anything is built: the tools are there and the key opens with its password (a wrong one fails here, not after the pushes). */
+    /**
+     * Before anything is built: the tools are there and the key opens with its password (a wrong one fails here, not
+     * after the pushes).
+     */
     async preflight(attestSboms: boolean): Promise<void> {
       const bin = signingTool("cosign", o.env);
       if (attestSboms) signingTool("syft", o.env);
@@ -61,7 +69,8 @@ export function cosignSigner(o: {
             .find((l) => /error/i.test(l))
             ?.trim() ?? `exit ${done.code}`;
         throw new ConfigError(
-          `the cosign signing key does not open with its password (${why}): check CHARTHOUSE_SIGNING_PASSWORD. Nothing was built or pushed.`,
+          `the cosign signing key does not open with its password (${why}): check CHARTHOUSE_SIGNING_PASSWORD. ` +
+            "Nothing was built or pushed.",
         );
       }
     },

@@ -20,7 +20,7 @@ describe("the module's signing keys", () => {
     expect((keys?.cosign?.password as unknown as { name: string }).name).toBe("charthouse-empty-signing-password");
   });
 
-  it("sign helm provenance with a keyring and the key's name, both or neither, the passphrase empty unless given", async () => {
+  it("helm provenance: a keyring and the key's name, both or neither; the passphrase empty unless given", async () => {
     const keyring = secret("keyring");
     const keys = givenSigningKeys(dag, { gpgKeyring: keyring, gpgKey: "Hyrax release signing" });
     expect(keys?.cosign).toBeUndefined();
