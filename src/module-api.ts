@@ -9,7 +9,13 @@ export { commitTimeFromObjects } from "./context/git-objects.js";
 export { planSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
 export { helmArgs, type ChartStage } from "./chart/index.js";
-export type { ProjectEntry, ProjectFiles, ProjectPath } from "./project-files/project-files.js";
+export {
+  inFolder,
+  projectPath,
+  type ProjectEntry,
+  type ProjectFiles,
+  type ProjectPath,
+} from "./project-files/project-files.js";
 // canonicalizePackage, writeHelmProvenance, commitTimeFromObjects and Secret run in the tool images too (`lib.…`).
 export { canonicalizePackage } from "./chart-fs/stage.js";
 export { writeHelmProvenance } from "./chart-fs/helm-provenance.js";

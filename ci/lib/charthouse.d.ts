@@ -375,6 +375,8 @@ export declare const helmArgs: {
 export type ProjectPath = string & {
 	readonly __projectPath: true;
 };
+/** `path`, relative to the project's root, as a ProjectPath; an absolute path is a bug of the caller. */
+export declare function projectPath(path: string): ProjectPath;
 /**
  * What is at a project path: a file and its text, a directory, nothing, or something there whose text cannot be
  * read (a file without read permission: the disk's case; config validation tells it from a missing file).
@@ -402,6 +404,11 @@ export interface ProjectFiles {
 	readonly root: string;
 	read(path: ProjectPath): Promise<ProjectEntry>;
 }
+/**
+ * The project seen from one of its folders, paths relative to it: the folder holding the config, which the plan's
+ * paths are relative to when charthouse.yaml is not at the top of the source (`--config deploy/charthouse.yaml`).
+ */
+export declare function inFolder(files: ProjectFiles, folder: ProjectPath): ProjectFiles;
 /**
  * How a chart is staged for helm, decided once for every engine: which directories of the
  * project are copied (the chart and, recursively, its local `file://` dependencies, at
@@ -887,6 +894,11 @@ export type ChartPackage = {
 interface DaggerEngineOptions extends DaggerTools {
 	/** The project's source. */
 	readonly source: Directory;
+	/**
+	 * The folder of the source holding charthouse.yaml (default: its top): the plan's paths (build contexts, charts)
+	 * are relative to it, as they are to the config's directory on the Docker runner.
+	 */
+	readonly folder?: string;
 	readonly credentials?: ModuleCredentials;
 	readonly signing?: ModuleSigningKeys;
 	readonly client: RegistryClient;

@@ -10106,6 +10106,13 @@ async function readText(files, path) {
   const entry = await files.read(path);
   return entry.kind === "file" ? entry.text : void 0;
 }
+function inFolder(files, folder) {
+  if (folder === ".") return files;
+  return {
+    root: posix.join(files.root, folder),
+    read: (path) => files.read(projectPath(posix.join(folder, path)))
+  };
+}
 function withinRoot(files) {
   return {
     root: files.root,
@@ -14267,6 +14274,9 @@ function execFailure(error) {
   return new StepFailed(e.message, [e.stdout, e.stderr].filter(Boolean).join("\n"));
 }
 
+// src/engines/dagger/engine.ts
+import { posix as posix5 } from "node:path";
+
 // src/engines/dagger/dagger-args.ts
 import { posix as posix4 } from "node:path";
 function daggerBuildOptions(build2, platform) {
@@ -14416,6 +14426,7 @@ function provenanceTool(gpg, packageFile, chartDir) {
 var STAGE = "/src";
 function daggerEngine(o) {
   const { dag } = o;
+  const inSource = (path) => o.source.directory(posix5.join(o.folder ?? ".", path));
   const tool = (script, setup, image) => libraryTool(o, script, setup, image);
   const withEnv = (c, env) => Object.entries(env).reduce((c2, [key, value]) => c2.withEnvVariable(key, value), c);
   const synced = (container) => container.sync().catch((error) => Promise.reject(execFailure(error)));
@@ -14431,7 +14442,7 @@ function daggerEngine(o) {
     // of builds in flight.
     preflight: async () => ({ sharedBuilds: true, platform: await enginePlatform() }),
     async build({ build: build2, labels }) {
-      const context = o.source.directory(build2.context).withoutDirectory(".git");
+      const context = inSource(build2.context).withoutDirectory(".git");
       const variants = build2.platforms.map((platform) => {
         const options = daggerBuildOptions(build2, platform);
         const built = context.dockerBuild({ ...options, platform: options.platform });
@@ -14486,7 +14497,7 @@ function daggerEngine(o) {
       return published.slice(published.indexOf("@") + 1);
     },
     async stageChart(stage) {
-      const tree = stage.dirs.reduce((t, dir2) => t.withDirectory(dir2, o.source.directory(dir2)), dag.directory());
+      const tree = stage.dirs.reduce((t, dir2) => t.withDirectory(dir2, inSource(dir2)), dag.directory());
       const dir = `${STAGE}/${stage.chartDir}`;
       const built = await synced(
         mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...helmArgs.dependencyBuild(dir)])
@@ -14541,10 +14552,12 @@ export {
   givenFlags,
   givenSigningKeys,
   helmArgs,
+  inFolder,
   libraryTool,
   parseRepository,
   planSteps,
   prepareFromFiles,
+  projectPath,
   runRelease,
   runReleaseLogged,
   shellQuote,

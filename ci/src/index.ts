@@ -7,6 +7,7 @@
  * steps to Dagger calls.
  */
 import { argument, check, Container, dag, Directory, ExistsType, func, object, Secret } from "@dagger.io/dagger";
+import { posix } from "node:path";
 import * as ch from "../lib/charthouse.js";
 
 /**
@@ -218,7 +219,9 @@ async function release(
 ) {
   const { plan, client, password, files } = await prepare(project, command, facts, opts.credentials);
   const { credentials, signing } = opts;
-  const engine = ch.daggerEngine({ ...tools(), source: project.source, credentials, signing, client });
+  // The plan's paths are relative to the config's folder, as the CLI's are to its directory.
+  const folder = ch.projectPath(posix.dirname(project.config));
+  const engine = ch.daggerEngine({ ...tools(), source: project.source, folder, credentials, signing, client });
   return ch.runReleaseLogged({
     command,
     plan,
@@ -226,7 +229,7 @@ async function release(
     sign: signing?.cosign !== undefined,
     engine,
     client,
-    files,
+    files: ch.inFolder(files, folder),
     // Read only to keep them out of the progress text, as the registry password is.
     secrets: [password, ...(await ch.signingSecrets(signing))],
     dryRun: opts.dryRun,

@@ -3,6 +3,7 @@
 // Directory.
 export {
   projectPath,
+  inFolder,
   readText,
   withinRoot,
   type ProjectEntry,

@@ -45,6 +45,18 @@ export async function readText(files: ProjectFiles, path: ProjectPath): Promise<
 }
 
 /**
+ * The project seen from one of its folders, paths relative to it: the folder holding the config, which the plan's
+ * paths are relative to when charthouse.yaml is not at the top of the source (`--config deploy/charthouse.yaml`).
+ */
+export function inFolder(files: ProjectFiles, folder: ProjectPath): ProjectFiles {
+  if (folder === ".") return files;
+  return {
+    root: posix.join(files.root, folder),
+    read: (path) => files.read(projectPath(posix.join(folder, path))),
+  };
+}
+
+/**
  * `files`, with nothing beyond the root: a path that climbs out of it is absent. For a project seen through an API
  * (the Dagger module's source Directory), which holds nothing outside the project and need not be asked.
  */

@@ -1,6 +1,7 @@
 // The Engine primitives on Dagger. Each carries the meaning src/release/engine.ts gives it; what to build, gate, push
 // or move, and every argument list, comes from the library (dagger-args.ts beside this file). The module (ci/src)
 // hands it the module's own Dagger client and the library bundle: the adapter imports only the SDK's types.
+import { posix } from "node:path";
 import type { Container, Directory, File, Platform, Service } from "@dagger.io/dagger";
 import { helmArgs } from "../../chart/helm-args.js";
 import { settleChartLock, type ChartStage } from "../../chart/stage-recipe.js";
@@ -25,6 +26,11 @@ const STAGE = "/src";
 export interface DaggerEngineOptions extends DaggerTools {
   /** The project's source. */
   readonly source: Directory;
+  /**
+   * The folder of the source holding charthouse.yaml (default: its top): the plan's paths (build contexts, charts)
+   * are relative to it, as they are to the config's directory on the Docker runner.
+   */
+  readonly folder?: string;
   readonly credentials?: ModuleCredentials;
   readonly signing?: ModuleSigningKeys;
   readonly client: RegistryClient;
@@ -32,6 +38,8 @@ export interface DaggerEngineOptions extends DaggerTools {
 
 export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedService[], StagedChart, ChartPackage> {
   const { dag } = o;
+  /** A directory the plan names, relative to the config's folder. */
+  const inSource = (path: string): Directory => o.source.directory(posix.join(o.folder ?? ".", path));
   const tool = (script: string, setup?: (c: Container) => Container, image?: string) =>
     libraryTool(o, script, setup, image);
   const withEnv = (c: Container, env: Readonly<Record<string, string>>) =>
@@ -60,7 +68,7 @@ export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedServ
 
     async build({ build, labels }) {
       // The build context without git's store: a fetch must not invalidate the build cache.
-      const context = o.source.directory(build.context).withoutDirectory(".git");
+      const context = inSource(build.context).withoutDirectory(".git");
       const variants = build.platforms.map((platform) => {
         const options = daggerBuildOptions(build, platform);
         const built = context.dockerBuild({ ...options, platform: options.platform as Platform });
@@ -128,7 +136,7 @@ export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedServ
     },
 
     async stageChart(stage) {
-      const tree = stage.dirs.reduce((t, dir) => t.withDirectory(dir, o.source.directory(dir)), dag.directory());
+      const tree = stage.dirs.reduce((t, dir) => t.withDirectory(dir, inSource(dir)), dag.directory());
       const dir = `${STAGE}/${stage.chartDir}`;
       const built = await synced(
         mountedStage(withStageFiles(tree, stage), stage).withExec(["helm", ...helmArgs.dependencyBuild(dir)]),

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ import {
   type DaggerCall,
 } from "../../kit/module-harness.js";
 import { CANARY } from "../../kit/registry-content.js";
-import { exampleProject } from "../../kit/temp-dir.js";
+import { exampleProject, tempTree } from "../../kit/temp-dir.js";
 import { removeStage, stageModule, type StagedModule } from "../../kit/module-runtime/stage.js";
 import { joined } from "../../kit/regex.js";
 
@@ -47,10 +47,16 @@ const proxy = {
 async function daggerCall(
   fn: string,
   args: Record<string, unknown>,
-  opts: { failExec?: (args: string[]) => boolean; failStderr?: string; adopter?: boolean } = {},
+  opts: { failExec?: (args: string[]) => boolean; failStderr?: string; adopter?: boolean; under?: string } = {},
 ): Promise<Call> {
   const namespace = `samvera${++runs}`;
-  const project = exampleProject(`${harness.host()}/${namespace}`);
+  let project = exampleProject(`${harness.host()}/${namespace}`);
+  // A repository keeping its charthouse.yaml (and what it names) in a folder: the source is the folder's parent.
+  if (opts.under) {
+    const source = tempTree();
+    renameSync(project, join(source, opts.under));
+    project = source;
+  }
   // An adopting repository: its dagger.json (what `charthouse init` writes) makes charthouse its blueprint.
   if (opts.adopter) writeFileSync(join(project, "dagger.json"), blueprintConfig("hyrax", DEFAULT_MODULE));
   const call = await harness.call(fn, { source: project, ...args }, (engine) => {
@@ -310,6 +316,23 @@ describe("invocation: `dagger call publish --nightly` via the SDK's entrypoint (
 });
 
 describe("invocation: every other function as `dagger call` calls it", () => {
+  it("--config deploy/charthouse.yaml: builds and stages from that folder, as the CLI does", async () => {
+    const call = await daggerCall(
+      "publish",
+      { config: "deploy/charthouse.yaml", nightly: true, dryRun: true, sha: SHA, date: "2026-11-24", ...credentials },
+      { under: "deploy" },
+    );
+    expect(call.run.code, `${JSON.stringify(call.returned)}\n${call.run.output}`).toBe(0);
+    const contexts = call.effects.filter((e) => e.kind === "build").map((e) => e.detail.context);
+    expect(new Set(contexts)).toEqual(new Set([join(call.project, "deploy")]));
+    const staged = call.effects.filter((e) => e.kind === "mount" && e.detail.path === "/src" && e.detail.trees);
+    expect(staged.length).toBeGreaterThan(0);
+    for (const m of staged)
+      expect((m.detail.trees as { from: string }[]).map((t) => t.from).sort()).toEqual(
+        ["fcrepo", "hyrax", "postgresql", "redis", "solr"].map((c) => join(call.project, "deploy/chart", c)),
+      );
+  });
+
   it("publish --tag v5.0.1 publishes the release tags and the chart at Chart.yaml's version", async () => {
     const call = await daggerCall("publish", { tag: "v5.0.1", sha: SHA, ...credentials });
     expect(call.run.code, `${JSON.stringify(call.returned)}\n${call.run.output}`).toBe(0);

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  inFolder,
   projectFilesOnDisk,
   projectPath,
   readText,
@@ -96,5 +97,23 @@ describe("withinRoot: a project seen through an API holds nothing beyond its roo
     expect(await files.read(projectPath("../context/Dockerfile"))).toEqual({ kind: "absent" });
     expect(await files.read(projectPath(".."))).toEqual({ kind: "absent" });
     expect(await files.read(projectPath("charthouse.yaml"))).toEqual({ kind: "file", text: "x" });
+  });
+});
+
+describe("the project seen from the config's folder", () => {
+  const files = projectFilesInMemory({
+    "deploy/charthouse.yaml": "c",
+    "deploy/chart/Chart.yaml": "x",
+    "app/Dockerfile": "d",
+  });
+  it("reads relative to the folder, and beside it through `..`; its root names the folder", async () => {
+    const deploy = inFolder(files, projectPath("deploy"));
+    expect(deploy.root).toBe("/project/deploy");
+    expect(await deploy.read(projectPath("chart/Chart.yaml"))).toEqual({ kind: "file", text: "x" });
+    expect(await deploy.read(projectPath("../app/Dockerfile"))).toEqual({ kind: "file", text: "d" });
+    expect(await deploy.read(projectPath("Dockerfile"))).toEqual({ kind: "absent" });
+  });
+  it("is the project itself for its top folder", () => {
+    expect(inFolder(files, projectPath("."))).toBe(files);
   });
 });
