@@ -221,14 +221,6 @@ describe("context edges", () => {
   });
 });
 
-describe("a registry state file that is not JSON", () => {
-  it("says how to write one, naming no command that does not exist", async () => {
-    const { parseRegistryState } = await import("../../../src/plan/index.js");
-    expect(() => parseRegistryState("{", "state.json")).toThrow(/state\.json: not JSON .*use charthouse plan --online/);
-    expect(() => parseRegistryState("{", "state.json")).not.toThrow(/charthouse state/);
-  });
-});
-
 describe("context details", () => {
   const run = (flags: object, env: Record<string, string> = {}) =>
     detectContext({ flags: { sha: SHA, ...flags }, env, now: NOW });

@@ -76,3 +76,24 @@ describe("a saved registry state is read strictly", () => {
     expect(() => parseRegistryState(text, "s.json")).toThrow(message);
   });
 });
+
+describe("a registry state file that is not JSON, or not the shape", () => {
+  it("says how to write one, naming no command that does not exist, and keeps JSON's own error as the cause", () => {
+    const thrown = (() => {
+      try {
+        parseRegistryState("{", "state.json");
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    expect(thrown?.message).toMatch(/state\.json: not JSON .*use charthouse plan --online/);
+    expect(thrown?.message).not.toMatch(/charthouse state/);
+    expect(thrown?.cause).toBeInstanceOf(SyntaxError);
+  });
+  it("shows the shape it expects", () => {
+    expect(() => parseRegistryState("[]", "s.json")).toThrow(
+      's.json: the top level must be an object. Expected {"version": 1, "repositories": {"<registry>/<repo>": ' +
+        '{"<tag>": {"digest": "sha256:…", "revision": "<commit>"}}}}.',
+    );
+  });
+});

@@ -120,4 +120,19 @@ describe("a multi-platform image's steps", () => {
       "smoke:dassie linux/arm64",
     ]);
   });
+
+  it("a smoke test listed after the suite is not waited for: nothing waits for a later step", () => {
+    const multi = config({
+      images: [image("dassie", { platforms: ["linux/amd64", "linux/arm64"] })],
+      test: { ...cfg.test!, services: [] },
+    });
+    const planned = planSteps(mustPlan({ kind: "nightly" }, state().build(), multi));
+    const late = planned.findLastIndex((s) => s.kind === "smoke");
+    const steps = [...planned.slice(0, late), ...planned.slice(late + 1)];
+    steps.splice(steps.findIndex((s) => s.kind === "test") + 1, 0, planned[late]!);
+    const test = steps.findIndex((s) => s.kind === "test");
+    const after = stepGraph(steps, { sharedBuilds: true });
+    expect(after[test]!.map((j) => label(steps[j]!))).toEqual(["build:dassie", "smoke:dassie"]);
+    after.forEach((waits, i) => expect(waits.every((j) => j < i)).toBe(true));
+  });
 });
