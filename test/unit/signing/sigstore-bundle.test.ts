@@ -44,14 +44,25 @@ describe("bundles made here, one fault each", () => {
   const TYPE = "application/vnd.in-toto+json";
   /** A bundle as cosign writes one: a DSSE envelope over an in-toto statement, signed over DSSE's PAE. */
   const made = (
-    o: { digest?: string; predicateType?: string; key?: KeyObject; payloadType?: string; alter?: boolean } = {},
+    o: {
+      digest?: string;
+      subjects?: string[];
+      predicateType?: string;
+      key?: KeyObject;
+      payloadType?: string;
+      alter?: boolean;
+      /** Signed as it is, in place of a statement. */
+      payload?: Buffer;
+      /** Entries before the real signature in the envelope's list. */
+      before?: unknown[];
+    } = {},
   ) => {
     const statement = {
       _type: "https://in-toto.io/Statement/v1",
-      subject: [{ digest: { sha256: (o.digest ?? d("chart")).slice(7) } }],
+      subject: (o.subjects ?? [o.digest ?? d("chart")]).map((x) => ({ digest: { sha256: x.slice(7) } })),
       predicateType: o.predicateType ?? SIGN_PREDICATE,
     };
-    const payload = Buffer.from(JSON.stringify(statement));
+    const payload = o.payload ?? Buffer.from(JSON.stringify(statement));
     const pae = Buffer.concat([Buffer.from(`DSSEv1 ${TYPE.length} ${TYPE} ${payload.length} `), payload]);
     const sig = sign("sha256", pae, o.key ?? ours.privateKey).toString("base64");
     const shipped = o.alter
@@ -65,7 +76,7 @@ describe("bundles made here, one fault each", () => {
           dsseEnvelope: {
             payload: shipped.toString("base64"),
             payloadType: o.payloadType ?? TYPE,
-            signatures: [{ sig }],
+            signatures: [...(o.before ?? []), { sig }],
           },
         }),
       ),
@@ -103,6 +114,26 @@ describe("bundles made here, one fault each", () => {
     const v = check(bundles());
     expect(v.ok).toBe(false);
     expect(!v.ok && v.reason).toMatch(reason);
+  });
+  it("one good signature among several in an envelope is enough; entries that are no signature pass", () => {
+    const foreign = sign("sha256", Buffer.from("x"), generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey);
+    expect(check([made({ before: [{ sig: foreign.toString("base64") }] })])).toEqual({ ok: true });
+    expect(check([made({ before: [{ sig: 5 }, {}] })])).toEqual({ ok: true });
+  });
+  it.each([
+    [
+      "a signed statement that is not JSON",
+      { payload: Buffer.from("{") },
+      "a signature bundle's statement is not JSON",
+    ],
+    ["a statement of no subject", { subjects: [] }, `its signature is of nothing, not of ${d("chart")}`],
+    [
+      "a statement of two other subjects",
+      { subjects: [d("a"), d("b")] },
+      `its signature is of ${d("a")}, ${d("b")}, not of ${d("chart")}`,
+    ],
+  ])("names %s", (_, o, reason) => {
+    expect(check([made(o)])).toEqual({ ok: false, reason });
   });
   it("the most telling reason first: a copied signature of another digest over a foreign key's", () => {
     const v = check([
