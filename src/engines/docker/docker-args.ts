@@ -4,6 +4,16 @@ import type { Builder } from "./builder.js";
 
 /** The label every container and network of one run carries, so all of it can be found and removed. */
 export const RUN_LABEL = "dev.charthouse.run";
+/**
+ * The project a run's containers and networks belong to (its directory): `docker ps --filter
+ * label=dev.charthouse.project=$PWD` finds what a run of this project has running, beside other projects' runs.
+ */
+export const PROJECT_LABEL = "dev.charthouse.project";
+
+/** The labels of everything a run creates: the run, and the project it is a run of. */
+export function runLabels(runId: string, project?: string): string[] {
+  return ["--label", `${RUN_LABEL}=${runId}`, ...(project ? ["--label", `${PROJECT_LABEL}=${project}`] : [])];
+}
 
 /**
  * `docker build` of one platform of an image of the plan: target, build args, OCI labels,
@@ -34,9 +44,15 @@ export function dockerRunArgs(
   runId: string,
   ref: string,
   command: readonly string[],
-  opts: { name?: string; network?: string; env?: Readonly<Record<string, string>>; caches?: readonly CachePlan[] } = {},
+  opts: {
+    name?: string;
+    network?: string;
+    env?: Readonly<Record<string, string>>;
+    caches?: readonly CachePlan[];
+    project?: string;
+  } = {},
 ): string[] {
-  const args = ["run", "--rm", "--label", `${RUN_LABEL}=${runId}`, "--network", opts.network ?? "none"];
+  const args = ["run", "--rm", ...runLabels(runId, opts.project), "--network", opts.network ?? "none"];
   if (opts.name) args.push("--name", opts.name);
   for (const cache of opts.caches ?? []) args.push("--mount", `type=volume,source=${cache.key},target=${cache.path}`);
   for (const [key, value] of Object.entries(opts.env ?? {})) args.push("--env", `${key}=${value}`);
@@ -50,14 +66,14 @@ export function dockerServiceArgs(
   network: string,
   service: ServicePlan,
   image: string = service.image,
+  project?: string,
 ): string[] {
   const args = [
     "run",
     "--detach",
     "--name",
     serviceContainer(runId, service.name),
-    "--label",
-    `${RUN_LABEL}=${runId}`,
+    ...runLabels(runId, project),
     "--network",
     network,
     "--network-alias",

@@ -31,7 +31,14 @@ import {
   primaryPlatform,
   type Builder,
 } from "./builder.js";
-import { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL, serviceContainer } from "./docker-args.js";
+import {
+  dockerBuildArgs,
+  dockerRunArgs,
+  dockerServiceArgs,
+  RUN_LABEL,
+  runLabels,
+  serviceContainer,
+} from "./docker-args.js";
 import { pushIndex } from "./push-index.js";
 import { cosignSigner, type SigningKeys } from "./signing.js";
 import { toolEnvironment } from "./tool-env.js";
@@ -238,7 +245,12 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       if (tag === undefined) throw new Error(`bug: ${image.plan.name} was not built for ${opts.platform}`);
       const done = await result(
         docker(),
-        dockerRunArgs(runId, tag, command, { network: opts.services?.network, env: opts.env, caches: opts.caches }),
+        dockerRunArgs(runId, tag, command, {
+          network: opts.services?.network,
+          env: opts.env,
+          caches: opts.caches,
+          project: o.projectRoot,
+        }),
       );
       if (o.signal?.aborted) throw StepFailed.cancelled();
       if (done.code !== 0)
@@ -252,7 +264,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
       const network = `${runId}-net${++networks}`;
       await succeed(
         docker(),
-        ["network", "create", "--label", `${RUN_LABEL}=${runId}`, network],
+        ["network", "create", ...runLabels(runId, o.projectRoot), network],
         "creating the services' network",
       );
       const containers = services.map(({ service }) => serviceContainer(runId, service.name));
@@ -265,6 +277,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
               network,
               service,
               "built" in image ? image.built.tags[image.built.primary] : image.reference,
+              o.projectRoot,
             ),
             `starting service ${service.name} (${service.image})`,
           ),

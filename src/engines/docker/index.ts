@@ -1,5 +1,5 @@
 export { dockerEngine, type DockerEngineOptions, type DockerImage, type DockerServices } from "./docker-engine.js";
-export { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, RUN_LABEL } from "./docker-args.js";
+export { dockerBuildArgs, dockerRunArgs, dockerServiceArgs, PROJECT_LABEL, RUN_LABEL } from "./docker-args.js";
 export {
   builderProblems,
   buildxPlatforms,

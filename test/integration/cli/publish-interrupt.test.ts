@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import { startRegistry, type LocalRegistry } from "../../kit/index.js";
 import { RegistryClient } from "../../../src/registry/index.js";
-import { RUN_LABEL } from "../../../src/engines/docker/index.js";
+import { PROJECT_LABEL } from "../../../src/engines/docker/index.js";
 import { exampleProject } from "../../kit/temp-dir.js";
 import { joined } from "../../kit/regex.js";
 
@@ -35,12 +35,9 @@ describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
         'ready: ["false"]\n      readyTimeoutSeconds: 600',
       ),
     );
-    // Containers another (failed) run left behind are not this run's.
-    const before = new Set([
-      ...docker(["ps", "--all", "--quiet", "--filter", `label=${RUN_LABEL}`]).split("\n"),
-      ...docker(["network", "ls", "--quiet", "--filter", `label=${RUN_LABEL}`]).split("\n"),
-    ]);
-    const ours = (ids: string) => ids.split("\n").filter((id) => id && !before.has(id));
+    // This project's containers and networks only: other suites publish on the same engine meanwhile.
+    const mine = `label=${PROJECT_LABEL}=${project}`;
+    const ours = (ids: string) => ids.split("\n").filter(Boolean);
     const child = spawn(
       process.execPath,
       [BIN, "publish", "--nightly", "--date", "2026-11-24", "--sha", "b".repeat(40)],
@@ -61,7 +58,7 @@ describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
     // Wait until all four services run (they start with the gates, side by side, in any order)
     // and the four smoke tests have passed (the test step, held by fcrepo, is then the only
     // step running), then interrupt.
-    const running = () => ours(docker(["ps", "--quiet", "--filter", `label=${RUN_LABEL}`]));
+    const running = () => ours(docker(["ps", "--quiet", "--filter", mine]));
     const smoked = () => (output.match(/smoke-test .* … ok/g) ?? []).length;
     const deadline = Date.now() + 60_000;
     while ((running().length < 4 || smoked() < 4) && Date.now() < deadline)
@@ -78,8 +75,8 @@ describe("Ctrl-C during a run (the real CLI process, SIGINT)", () => {
         /alias was moved\. Nothing was pushed\./,
       ),
     );
-    expect(ours(docker(["ps", "--all", "--quiet", "--filter", `label=${RUN_LABEL}`]))).toEqual([]);
-    expect(ours(docker(["network", "ls", "--quiet", "--filter", `label=${RUN_LABEL}`]))).toEqual([]);
+    expect(ours(docker(["ps", "--all", "--quiet", "--filter", mine]))).toEqual([]);
+    expect(ours(docker(["network", "ls", "--quiet", "--filter", mine]))).toEqual([]);
     const client = new RegistryClient();
     for (const name of ["hyrax-base", "dassie"])
       expect(await client.listTags(`${registry.host}/samvera/${name}`)).toEqual([]);

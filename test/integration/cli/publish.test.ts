@@ -6,7 +6,7 @@ import { helmBinary } from "../../../src/exec/index.js";
 import { execTool, startRegistry, type LocalRegistry } from "../../kit/index.js";
 import { RegistryClient } from "../../../src/registry/index.js";
 import { selectVersions } from "../../../src/updater/index.js";
-import { RUN_LABEL, toolEnvironment } from "../../../src/engines/docker/index.js";
+import { PROJECT_LABEL, toolEnvironment } from "../../../src/engines/docker/index.js";
 import { charthouse, type CliRun } from "../../kit/cli.js";
 import { CANARY, creds } from "../../kit/registry-content.js";
 import { exampleProject, filesContaining, tempTree } from "../../kit/temp-dir.js";
@@ -236,7 +236,8 @@ describe("a failing gate publishes nothing (exit 4)", () => {
     expect(writes().every((w) => w.path.includes("/blobs/uploads/"))).toBe(true);
     expect(await digest("dassie", "nightly-20261201")).toBeUndefined();
     expect(await digest("dassie", "nightly")).toBe(await digest("dassie", "nightly-20261124"));
-    const left = await execTool("docker", ["ps", "-a", "--quiet", "--filter", `label=${RUN_LABEL}`], {
+    // This project's: other suites publish on the same engine meanwhile.
+    const left = await execTool("docker", ["ps", "-a", "--quiet", "--filter", `label=${PROJECT_LABEL}=${broken}`], {
       env: { ...process.env, DOCKER_HOST: inject("dockerHost") },
     });
     expect(left.stdout.trim()).toBe("");

@@ -95,6 +95,13 @@ describe("the docker argument lists", () => {
       "img:1",
       "true",
     ]);
+    // The project's directory as a second label: `docker ps --filter label=dev.charthouse.project=$PWD`.
+    expect(dockerRunArgs("ch-1", "img:1", ["true"], { project: "/src/hyrax" }).slice(2, 6)).toEqual([
+      "--label",
+      "dev.charthouse.run=ch-1",
+      "--label",
+      "dev.charthouse.project=/src/hyrax",
+    ]);
   });
 
   it(
