@@ -116,3 +116,12 @@ export function keyOnlyTrustedRoot(dir: string): string {
   writeFileSync(path, KEY_ONLY_TRUSTED_ROOT);
   return path;
 }
+
+/** A run of the private key's PEM body long enough to be found wherever the key leaked: a canary's needle. */
+export function pemFragment(pem: string): string {
+  return pem
+    .split("\n")
+    .filter((l) => l && !l.startsWith("-----"))
+    .join("")
+    .slice(0, 40);
+}

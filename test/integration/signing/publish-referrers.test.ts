@@ -17,8 +17,9 @@ import { charthouse, type CliRun } from "../../kit/cli.js";
 import { FakeCluster } from "../../kit/fake-cluster.js";
 import { startReferrersRegistry, startRegistry } from "../../kit/index.js";
 import { pushChartVersion, pushImage, SIGNING_CANARY } from "../../kit/registry-content.js";
-import { builtTool, cosignKeyPair, keyOnlyTrustedRoot, must } from "../../kit/sigstore.js";
+import { builtTool, cosignKeyPair, keyOnlyTrustedRoot, must, pemFragment } from "../../kit/sigstore.js";
 import type { LocalRegistry } from "../../kit/registry-server.js";
+import { appProject } from "../../kit/app-project.js";
 import { filesContaining, tempTree } from "../../kit/temp-dir.js";
 
 // charthouse publish with a cosign key to a registry that answers the OCI 1.1 referrers API
@@ -48,25 +49,10 @@ const cosign = (args: string[]) => runProcess(builtTool("cosign"), args, { env: 
 
 /** One image, smoke-tested, and a chart pinning it by digest: the least that signs an image and a chart. */
 function smallProject(registryPrefix: string): string {
-  return tempTree({
-    Dockerfile: "FROM localhost/charthouse/busybox:1.35 AS app\nRUN echo app > /APP\n",
-    "charthouse.yaml": `registry: ${registryPrefix}
-images:
-  - name: app
-    target: app
-    smoke: ["test", "-f", "/APP"]
-charts:
-  - path: chart/app
-    repository: charts
-    pins:
-      - image: app
-        tag: image.tag
-        digest: image.digest
-`,
-    "chart/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
-    "chart/app/values.yaml": "image:\n  tag: latest\n  digest: ''\n",
-    "chart/app/templates/cm.yaml":
-      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  image: {{ .Values.image.tag | quote }}\n",
+  return appProject({
+    registry: registryPrefix,
+    dockerfile: "FROM localhost/charthouse/busybox:1.35 AS app\nRUN echo app > /APP\n",
+    image: '    smoke: ["test", "-f", "/APP"]\n',
   });
 }
 
@@ -278,11 +264,7 @@ describe("charthouse publish to a registry with the referrers API", () => {
 describe("the canaries: the signing key and its password", () => {
   it("appear in no output, no file of the project, and no blob of the registry", () => {
     expect(runs.length).toBeGreaterThan(3);
-    const pemBody = keys.pem
-      .split("\n")
-      .filter((l) => l && !l.startsWith("-----"))
-      .join("")
-      .slice(0, 40);
+    const pemBody = pemFragment(keys.pem);
     const blobs = readdirSync(join(registry.dir, "data"), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => join(e.parentPath, e.name));

@@ -9,6 +9,7 @@ import { RegistryClient } from "../../../../src/registry/index.js";
 import { toolEnvironment } from "../../../../src/engines/docker/index.js";
 import { charthouse, type CliRun } from "../../../kit/cli.js";
 import { CANARY, creds, useCanaryRegistry } from "../../../kit/registry-content.js";
+import { appProject } from "../../../kit/app-project.js";
 import { tempTree } from "../../../kit/temp-dir.js";
 import { BASE_INDEX_PATH, pushBaseIndex } from "../../../kit/base-index.js";
 import { buildxBinary, requireArm64Emulation } from "../../../kit/buildkit.js";
@@ -35,27 +36,13 @@ const env = (extra: Record<string, string> = {}) => ({
  */
 function project(namespace: string): string {
   const host = registry().host;
-  return tempTree({
-    Dockerfile: `FROM ${host}/${BASE_INDEX_PATH} AS app\nRUN uname -m > /built-on\n`,
-    "charthouse.yaml": `registry: ${host}/${namespace}
-images:
-  - name: app
-    target: app
-    platforms: [linux/amd64, linux/arm64]
-    smoke: ["sh", "-c", "test \\"$(uname -m)\\" = \\"$(cat /built-on)\\""]
-charts:
-  - path: chart/app
-    repository: charts
-    pins:
-      - image: app
-        tag: image.tag
-        digest: image.digest
-`,
-    "chart/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
-    "chart/app/values.yaml": 'image:\n  tag: latest\n  digest: ""\n',
-    "chart/app/templates/cm.yaml":
-      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n" +
-      '  image: {{ printf "%s@%s" .Values.image.tag .Values.image.digest | quote }}\n',
+  return appProject({
+    registry: `${host}/${namespace}`,
+    dockerfile: `FROM ${host}/${BASE_INDEX_PATH} AS app\nRUN uname -m > /built-on\n`,
+    image:
+      "    platforms: [linux/amd64, linux/arm64]\n" +
+      '    smoke: ["sh", "-c", "test \\"$(uname -m)\\" = \\"$(cat /built-on)\\""]\n',
+    template: '  image: {{ printf "%s@%s" .Values.image.tag .Values.image.digest | quote }}\n',
   });
 }
 
