@@ -7,7 +7,7 @@
 // model instead (demo/updater-demo.ts): no Docker engine, a local Kubernetes control plane.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { processIo } from "../src/cli/io.js";
@@ -15,12 +15,12 @@ import { runCli } from "../src/cli/program.js";
 import { helmBinary, runProcess } from "../src/exec/index.js";
 import { toolEnvironment } from "../src/engines/docker/index.js";
 import { RegistryClient, Secret } from "../src/registry/index.js";
-import { cosignArgs, KEY_ONLY_TRUSTED_ROOT } from "../src/signing/index.js";
+import { cosignArgs } from "../src/signing/index.js";
 import { pushBaseIndex } from "../test/kit/base-index.js";
 import { installBuildxPlugin } from "../test/kit/buildkit.js";
 import { configureExample } from "../test/kit/example.js";
 import { ensureBaseImage, ensureDockerEngine, startRegistry } from "../test/kit/index.js";
-import { builtTool, cosignKeyPair, gpgKeyring } from "../test/kit/sigstore.js";
+import { builtTool, cosignKeyPair, gpgKeyring, keyOnlyTrustedRoot } from "../test/kit/sigstore.js";
 
 if (process.argv.includes("--updater")) process.exit(await (await import("./updater-demo.js")).runUpdaterDemo());
 
@@ -172,8 +172,7 @@ try {
       const tools = { ...login, PATH: `${dirname(builtTool("cosign"))}:${login.PATH}` };
       const image = `${registry.host}/samvera/dassie:nightly-${date}`;
       // The key alone is trusted, as an air-gapped operator does: cosign fetches no public-good root over TUF.
-      const trustedRoot = join(keys, "trusted-root.json");
-      writeFileSync(trustedRoot, KEY_ONLY_TRUSTED_ROOT);
+      const trustedRoot = keyOnlyTrustedRoot(keys);
       const verify = cosignArgs.verify(signing.publicKey, image, { plainHttp: true, trustedRoot });
       const verified = await runProcess(builtTool("cosign"), verify, { env: tools });
       process.stdout.write(`  $ cosign ${verify.join(" ")}\n${verified.output.trimEnd().replace(/^/gm, "    ")}\n`);
