@@ -15,9 +15,12 @@ const GENERATED = ["src/config/schema-validator.generated.ts"];
 
 // The repository the check is run in (npm runs it at the package's root; its test, in a small repository of its own).
 const root = execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" }).trim();
-const files = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" })
-  .split("\0")
-  .filter((file) => SOURCE.test(file) && !DATA.some((data) => data.test(file)) && !GENERATED.includes(file));
+// A set: during a merge git lists an unmerged file once per stage, and each long line would be reported thrice.
+const files = new Set(
+  execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" })
+    .split("\0")
+    .filter((file) => SOURCE.test(file) && !DATA.some((data) => data.test(file)) && !GENERATED.includes(file)),
+);
 
 const long = [];
 for (const file of files) {
