@@ -10,7 +10,7 @@ export interface CiOptions {
 }
 
 /** The Dagger CLI version that matches the SDK the module is built with. */
-export const DAGGER_VERSION = "0.21.9";
+export const DAGGER_VERSION = "0.21.8";
 
 /**
  * `dagger call --sha <commit> <fn> …`, plain: charthouse's own repository is the module, and an

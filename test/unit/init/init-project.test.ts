@@ -34,7 +34,7 @@ describe("charthouse init", () => {
     const dagger = JSON.parse(readFileSync(join(project, "dagger.json"), "utf8"));
     expect(Object.keys(dagger).sort()).toEqual(["blueprint", "engineVersion", "name"]);
     expect(dagger).toMatchObject({
-      engineVersion: "v0.21.9",
+      engineVersion: "v0.21.8",
       blueprint: { name: "charthouse", source: "github.com/samvera-labs/charthouse@v0.1.0" },
     });
     expect(runCommands(readFileSync(join(project, ".circleci/config.yml"), "utf8"))).toMatch(

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { DAGGER_VERSION } from "../../../src/ci-files/index.js";
+import { blueprintConfig } from "../../../src/init/init-project.js";
 
 const ROOT = new URL("../../..", import.meta.url).pathname;
 
@@ -27,5 +29,17 @@ describe("the library bundled into the Dagger module (ci/lib)", () => {
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));
     expect(dagger).toMatchObject({ name: "charthouse", source: "ci", sdk: { source: "typescript" } });
     expect(dagger.engineVersion).toBe(`v${pkg.devDependencies["@dagger.io/dagger"]}`);
+  });
+
+  it("one Dagger version everywhere: the SDK, both dagger.json files and the CLI the CI files install", () => {
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));
+    const sdk = pkg.devDependencies["@dagger.io/dagger"];
+    // Exact: a range would let npm install a version no engine here was built at (docs/dagger.md).
+    expect(sdk).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(DAGGER_VERSION).toBe(sdk);
+    expect(JSON.parse(readFileSync(`${ROOT}dagger.json`, "utf8")).engineVersion).toBe(`v${sdk}`);
+    expect(JSON.parse(blueprintConfig("hyrax", "github.com/x/charthouse@v1")).engineVersion).toBe(`v${sdk}`);
+    for (const file of [".circleci/config.yml", ".github/workflows/charthouse.yml"])
+      expect(readFileSync(`${ROOT}${file}`, "utf8")).toContain(sdk);
   });
 });
