@@ -2,7 +2,7 @@ import { daggerCall, INSTALL_DAGGER, yamlEntry, type CiOptions } from "./options
 import { circleTagFilters } from "../plan/formats.js";
 
 /**
- * .circleci/config.yml: branches and pull requests run the gates only; the scheduled
+ * .circleci/config.yml: branches and pull requests run the gates only (`dagger check`); the scheduled
  * pipeline named "nightly" publishes nightly; tags matching the release patterns
  * publish releases. Credentials come from the shared `charthouse-publish` context.
  */
@@ -40,8 +40,8 @@ jobs:
       - checkout
 ${extra}      - install-dagger
       - run:
-          name: Every gate, nothing pushed
-${publish(["--dry-run"])}
+          name: Every gate (dagger check), nothing pushed
+          command: dagger check
   publish-nightly:
     executor: dagger
     steps:

@@ -1,20 +1,26 @@
-import { daggerCall, INSTALL_DAGGER, yamlEntry, type CiOptions } from "./options.js";
+import { callArgs, CHECKOUT_VERSION, DAGGER_ACTION, yamlEntry, type CiOptions } from "./options.js";
 import { githubTagGlobs } from "../plan/formats.js";
 
 /**
- * .github/workflows/charthouse.yml: pull requests run the gates only; the schedule
+ * .github/workflows/charthouse.yml: pull requests run the gates only (`dagger check`); the schedule
  * publishes nightly; pushed release tags publish releases. GITHUB_TOKEN is the registry
- * secret for ghcr.io, and only the publishing jobs may write packages.
+ * secret for ghcr.io, and only the publishing jobs may write packages. Dagger runs through Dagger's
+ * own action, which installs the pinned CLI and runs `dagger <verb> <args>`: it splices `args` into
+ * a bash script, so `$GITHUB_SHA`, `$TAG` and the token are read there from the step's environment
+ * and no `${{ }}` expression reaches the command line.
  */
 export function githubWorkflow(o: CiOptions): string {
-  const install = `      - name: Install the Dagger CLI ${o.daggerVersion}
-        run: ${INSTALL_DAGGER}
-        env:
-          DAGGER_VERSION: "${o.daggerVersion}"
-`;
+  const checkout = `      - uses: actions/checkout@${o.checkout ?? CHECKOUT_VERSION}\n`;
   const extra = (o.extraTests ?? []).map((command) => `      - run: ${command}\n`).join("");
   const credentials = ['--registry-username "$GITHUB_ACTOR"', "--registry-password env://GITHUB_TOKEN"];
-  const publish = (args: string[]) => yamlEntry(8, "run", daggerCall('"$GITHUB_SHA"', "publish", args));
+  const dagger = (verb: "call" | "check", args: readonly string[]) =>
+    `        uses: ${DAGGER_ACTION}
+        with:
+          version: v${o.daggerVersion}
+          verb: ${verb}
+${args.length ? `${yamlEntry(10, "args", args.join(" "))}\n` : ""}`;
+  const publish = (args: string[]) =>
+    `        id: publish\n${dagger("call", callArgs('"$GITHUB_SHA"', "publish", args))}`;
   return `# Written by charthouse: gates on pull requests, a nightly publish on the schedule, a release
 # on every pushed tag matching charthouse.yaml's policy.
 name: charthouse
@@ -37,10 +43,8 @@ jobs:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-${extra}${install}      - name: Every gate, nothing pushed
-${publish(["--dry-run"])}
-
+${checkout}${extra}      - name: Every gate (dagger check), nothing pushed
+${dagger("check", [])}
   publish-nightly:
     if: github.event_name == 'schedule'
     runs-on: ubuntu-latest
@@ -52,10 +56,8 @@ ${publish(["--dry-run"])}
       group: charthouse-nightly
       cancel-in-progress: false
     steps:
-      - uses: actions/checkout@v4
-${install}      - name: Publish nightly
-${publish(["--nightly", ...credentials])}
-        env:
+${checkout}      - name: Publish nightly
+${publish(["--nightly", ...credentials])}        env:
           GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
 
   publish-release:
@@ -68,11 +70,9 @@ ${publish(["--nightly", ...credentials])}
       group: charthouse-release-\${{ github.ref_name }}
       cancel-in-progress: false
     steps:
-      - uses: actions/checkout@v4
-${install}      - name: Publish the release
-${publish(['--tag "$TAG"', ...credentials])}
-        env:
-          # Through the environment, never spliced into the script.
+${checkout}      - name: Publish the release
+${publish(['--tag "$TAG"', ...credentials])}        env:
+          # Read from the environment by the action's script: no expression in its command line.
           TAG: \${{ github.ref_name }}
           GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
 `;

@@ -7,10 +7,24 @@ export interface CiOptions {
   readonly daggerVersion: string;
   /** Commands run before the gates (charthouse's own `npm test`; none for an adopter). */
   readonly extraTests?: readonly string[];
+  /**
+   * The `actions/checkout` reference GitHub workflows use, e.g. `v6`: the one the repository's own workflows already
+   * use (`charthouse init` reads them), else CHECKOUT_VERSION.
+   */
+  readonly checkout?: string;
 }
 
 /** The Dagger CLI version that matches the SDK the module is built with. */
 export const DAGGER_VERSION = "0.21.8";
+
+/** The newest major version of `actions/checkout`, for a repository whose workflows name none. */
+export const CHECKOUT_VERSION = "v7";
+
+/**
+ * Dagger's own action, at its newest release: it installs the CLI at its `version` input and runs `dagger <verb>
+ * <args>`. It publishes no moving major tag (v8 releases are immutable), so a release is named.
+ */
+export const DAGGER_ACTION = "dagger/dagger-for-github@v8.4.1";
 
 /**
  * `dagger call --sha <commit> <fn> …`, plain: charthouse's own repository is the module, and an
@@ -19,7 +33,12 @@ export const DAGGER_VERSION = "0.21.8";
  * object's, declared once before the function.
  */
 export function daggerCall(commit: string, fn: string, args: readonly string[]): string {
-  return ["dagger", "call", "--sha", commit, fn, ...args].join(" ");
+  return ["dagger", "call", ...callArgs(commit, fn, args)].join(" ");
+}
+
+/** What follows `dagger call`: the object's commit, then the function and its arguments. */
+export function callArgs(commit: string, fn: string, args: readonly string[]): string[] {
+  return ["--sha", commit, fn, ...args];
 }
 
 /** The Dagger CLI installed where the next step finds it: /usr/local/bin, already on PATH. */

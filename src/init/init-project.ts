@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { circleciConfig, DAGGER_VERSION, githubWorkflow } from "../ci-files/index.js";
-import { DEFAULT_POLICY, type PolicyConfig } from "../config/types.js";
+import { circleciConfig, DAGGER_VERSION, githubWorkflow, type CiOptions } from "../ci-files/index.js";
+import { DEFAULT_POLICY } from "../config/types.js";
 import { ConfigError } from "../errors.js";
 import { detectProject } from "./detect-project.js";
+import { learnCheckoutMajor } from "./learn-checkout.js";
 import { learnFromRepository } from "./learn.js";
 import { renderConfig, type LearnedRow } from "./render-config.js";
 
@@ -53,7 +54,9 @@ export function planInit(o: InitOptions): InitPlan {
     releaseTag: learned.patterns.releaseTag,
     chartReleaseTag: learned.patterns.chartReleaseTag,
   };
-  const ci = { policy, daggerVersion: DAGGER_VERSION };
+  // The workflow checks out as the repository's own workflows already do.
+  const checkout = learnCheckoutMajor(o.root);
+  const ci: CiOptions = { policy, daggerVersion: DAGGER_VERSION, ...(checkout ? { checkout } : {}) };
   return {
     files: filesFor(o, facts.name, config.text, ci),
     learned: config.learned,
@@ -64,12 +67,7 @@ export function planInit(o: InitOptions): InitPlan {
   };
 }
 
-function filesFor(
-  o: InitOptions,
-  name: string,
-  config: string,
-  ci: { policy: PolicyConfig; daggerVersion: string },
-): Record<string, string> {
+function filesFor(o: InitOptions, name: string, config: string, ci: CiOptions): Record<string, string> {
   return {
     "charthouse.yaml": config,
     "dagger.json": blueprintConfig(name, o.module),

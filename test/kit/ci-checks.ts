@@ -69,19 +69,70 @@ export function checkCircleci(content: string): string[] {
   return problems;
 }
 
-/** Every command a CI file runs (each `run:` and `command:` as YAML reads it: folded lines joined), one a line. */
+/**
+ * Every command a CI file runs (each `run:` and `command:` as YAML reads it: folded lines joined; each step of
+ * Dagger's action as the `dagger <verb> <args>` it runs), one a line.
+ */
 export function runCommands(content: string): string {
   const found: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === "object")
+    else if (node && typeof node === "object") {
+      const step = node as Record<string, unknown>;
+      if (typeof step.uses === "string" && step.uses.startsWith(DAGGER_ACTION)) {
+        found.push(daggerActionCommand(step, ""));
+        return;
+      }
       for (const [key, value] of Object.entries(node)) {
         if ((key === "run" || key === "command") && typeof value === "string") found.push(value);
         else walk(value);
       }
+    }
   };
   walk(parse(content));
   return found.join("\n");
+}
+
+const DAGGER_ACTION = "dagger/dagger-for-github@";
+
+/** The command line Dagger's action runs for a step (its bash script splices `args` in): `dagger [flags] verb args`. */
+function daggerActionCommand(step: Record<string, any>, flags: string): string {
+  const inputs = (step.with ?? {}) as Record<string, string | undefined>;
+  return ["dagger", flags, inputs.verb ?? "call", inputs.args ?? inputs.call ?? ""].filter(Boolean).join(" ");
+}
+
+/** A GitHub workflow job's step that runs Dagger's action, read from the written file. */
+export interface DaggerActionStep {
+  /** `dagger/dagger-for-github@<release>`. */
+  readonly uses: string;
+  /** The Dagger CLI version the action installs. */
+  readonly version: string;
+  /**
+   * The bash command line the action runs, as it does: `dagger <dagger-flags> <verb> <args>`, its `$VARIABLES`
+   * unexpanded. Run it with `bash -c` and `env` to run what GitHub runs.
+   */
+  readonly commandLine: string;
+  /** The step's `env:` (its `${{ }}` expressions unevaluated). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * The step of `job` that runs Dagger's action (the one with `id`, when given: the publishing jobs' is `publish`), so a
+ * test can run the very command line the workflow file holds.
+ */
+export function daggerActionStep(content: string, job: string, id?: string): DaggerActionStep {
+  const steps = (parse(content).jobs?.[job]?.steps ?? []) as Record<string, any>[];
+  const step = steps.find(
+    (s) => typeof s.uses === "string" && s.uses.startsWith(DAGGER_ACTION) && (id === undefined || s.id === id),
+  );
+  if (!step) throw new Error(`job ${job} has no step using ${DAGGER_ACTION}${id ? ` with id ${id}` : ""}`);
+  return {
+    uses: step.uses,
+    version: String(step.with?.version ?? ""),
+    // The action's default flags, as its action.yml sets them.
+    commandLine: daggerActionCommand(step, step.with?.["dagger-flags"] ?? "--progress plain"),
+    env: step.env ?? {},
+  };
 }
 
 /**

@@ -5,18 +5,21 @@ import { parse } from "yaml";
 import { circleTagFilters, githubTagGlobs } from "../../../src/plan/formats.js";
 import { DEFAULT_POLICY } from "../../../src/config/index.js";
 import { initFiles } from "../../../src/init/index.js";
-import { yamlEntry } from "../../../src/ci-files/options.js";
+import { CHECKOUT_VERSION, DAGGER_ACTION, DAGGER_VERSION, yamlEntry } from "../../../src/ci-files/options.js";
+import { checkoutMajors } from "../../../src/init/learn-checkout.js";
 import {
   actionlint,
   checkCircleci,
   crossCheck,
+  daggerActionStep,
   daggerCalls,
   parseGithubWorkflow,
   runCommands,
 } from "../../kit/ci-checks.js";
 import { introspect, type Fn } from "../../kit/introspect-module.js";
-import { tempTree } from "../../kit/temp-dir.js";
-import { cpSync, rmSync } from "node:fs";
+import { tempTree, writeTree } from "../../kit/temp-dir.js";
+import { chmodSync, cpSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 
 const ROOT = new URL("../../..", import.meta.url).pathname;
 let api: Record<string, Fn>;
@@ -82,13 +85,55 @@ describe.each(variants())("$name GitHub Actions workflow", ({ github }) => {
       "(the repository is the module or its blueprint)",
     () => {
       const calls = daggerCalls(runCommands(github));
-      expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
+      expect(calls.map((c) => c.fn)).toEqual(["publish", "publish"]);
       expect(crossCheck(calls, api, construct)).toEqual([]);
       for (const c of calls)
-        expect(c.line).toMatch(/^dagger call --sha "\$GITHUB_SHA" publish (--nightly |--tag "\$TAG" |--dry-run$)/);
+        expect(c.line).toMatch(/^dagger call --sha "\$GITHUB_SHA" publish (--nightly |--tag "\$TAG" )/);
       expect(github).not.toMatch(/dagger -m|--source/);
     },
   );
+
+  it("runs Dagger through Dagger's own action at the pinned CLI: dagger check on PRs, publish on schedule", () => {
+    const wf = parse(github);
+    const daggerSteps = Object.values<any>(wf.jobs).flatMap((job) =>
+      job.steps.filter((step: any) => String(step.uses).startsWith("dagger/")),
+    );
+    expect(daggerSteps).toHaveLength(3);
+    for (const step of daggerSteps) {
+      expect(step.uses).toBe(DAGGER_ACTION);
+      expect(step.with.version).toBe(`v${DAGGER_VERSION}`);
+    }
+    expect(wf.jobs.gates.steps.at(-1).with.verb).toBe("check");
+    expect(daggerActionStep(github, "gates").commandLine).toBe("dagger --progress plain check");
+    expect(github).not.toMatch(/install\.sh|curl|sudo -E sh/);
+  });
+
+  it("exposes the publish step's command line, and bash hands dagger the arguments the module expects", () => {
+    const nightly = daggerActionStep(github, "publish-nightly", "publish");
+    expect(nightly.commandLine).toBe(
+      'dagger --progress plain call --sha "$GITHUB_SHA" publish --nightly --registry-username "$GITHUB_ACTOR" ' +
+        "--registry-password env://GITHUB_TOKEN",
+    );
+    expect(nightly.env).toEqual({ GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
+    const release = daggerActionStep(github, "publish-release", "publish");
+    expect(release.env).toMatchObject({ TAG: "${{ github.ref_name }}" });
+    // The action splices the command line into bash: a FAKE dagger that prints its arguments shows what it receives.
+    const bin = tempTree();
+    writeTree(bin, { dagger: '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n' });
+    chmodSync(join(bin, "dagger"), 0o755);
+    const argv = execFileSync("bash", ["-c", release.commandLine], {
+      encoding: "utf8",
+      env: { PATH: `${bin}:/usr/bin:/bin`, GITHUB_SHA: "abc 123", GITHUB_ACTOR: "bot", TAG: "v5.0.1" },
+    });
+    expect(argv.trimEnd().split("\n")).toEqual(
+      ["--progress", "plain", "call", "--sha", "abc 123", "publish", "--tag", "v5.0.1"].concat([
+        "--registry-username",
+        "bot",
+        "--registry-password",
+        "env://GITHUB_TOKEN",
+      ]),
+    );
+  });
 });
 
 describe.each(variants())("$name CircleCI config", ({ circle }) => {
@@ -106,7 +151,9 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
     for (const job of [release, config.workflows.nightly.jobs[0]["publish-nightly"]])
       expect(job.context).toBe("charthouse-publish");
     expect(circle).toContain("--registry-password env://REGISTRY_TOKEN");
-    expect(circle).toContain('dagger call --sha "$CIRCLE_SHA1" publish --dry-run');
+    expect(runCommands(circle)).toMatch(/^dagger check$/m);
+    // The pinned CLI: install.sh reads DAGGER_VERSION from the executor's environment.
+    expect(config.executors.dagger.environment).toEqual({ DAGGER_VERSION });
     // Installed where the next step finds it: /usr/local/bin is on every step's PATH.
     expect(circle).toContain("install.sh | BIN_DIR=/usr/local/bin sudo -E sh");
   });
@@ -117,12 +164,10 @@ describe.each(variants())("$name CircleCI config", ({ circle }) => {
 
   it("calls only functions and arguments the module has, plainly: no -m and no --source", () => {
     const calls = daggerCalls(runCommands(circle));
-    expect(calls.map((c) => c.fn)).toEqual(["publish", "publish", "publish"]);
+    expect(calls.map((c) => c.fn)).toEqual(["publish", "publish"]);
     expect(crossCheck(calls, api, construct)).toEqual([]);
     for (const c of calls)
-      expect(c.line).toMatch(
-        /^dagger call --sha "\$CIRCLE_SHA1" publish (--nightly |--tag "\$CIRCLE_TAG" |--dry-run$)/,
-      );
+      expect(c.line).toMatch(/^dagger call --sha "\$CIRCLE_SHA1" publish (--nightly |--tag "\$CIRCLE_TAG" )/);
     expect(circle).not.toMatch(/dagger -m|--source/);
   });
 });
@@ -203,5 +248,44 @@ describe("the checkers do find problems (so a passing file means something)", ()
     expect(problems).toMatch(/runs unknown job c/);
     expect(problems).toMatch(/requires unknown b/);
     expect(problems).toMatch(/parameter missing is used but not declared/);
+  });
+});
+
+describe("the workflow init writes checks out as the repository already does", () => {
+  const checkouts = (workflows: Record<string, string>) => {
+    const project = tempTree();
+    cpSync(join(ROOT, "examples/hyrax"), project, { recursive: true });
+    rmSync(join(project, "charthouse.yaml"));
+    writeTree(project, workflows);
+    const github = initFiles({ root: project, ci: "github", module: "github.com/samvera-labs/charthouse@v0.1.0" })[
+      ".github/workflows/charthouse.yml"
+    ]!;
+    return [...new Set(Object.values<any>(parse(github).jobs).map((job) => job.steps[0].uses))];
+  };
+  const job = (uses: string) =>
+    `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
+
+  it("with the actions/checkout major its workflows use (Hyrax: v6), the highest when they differ", () => {
+    expect(checkouts({ ".github/workflows/ci.yml": job("actions/checkout@v6") })).toEqual(["actions/checkout@v6"]);
+    const two = {
+      ".github/workflows/a.yml": job("actions/checkout@v4.2.2"),
+      ".github/workflows/b.yaml": job("actions/checkout@v5"),
+    };
+    expect(checkouts(two)).toEqual(["actions/checkout@v5"]);
+  });
+
+  it("with the newest major when its workflows name none", () => {
+    expect(checkouts({})).toEqual([`actions/checkout@${CHECKOUT_VERSION}`]);
+    expect(checkouts({ ".github/workflows/ci.yml": job("actions/setup-node@v4") })).toEqual([
+      `actions/checkout@${CHECKOUT_VERSION}`,
+    ]);
+  });
+
+  it("reads a reference pinned by commit by the version in its comment, and nothing else as a checkout", () => {
+    const sha = "8e8c483db84b4bee98b60c0593521ed34d9990e8";
+    expect(checkoutMajors(`      - uses: actions/checkout@${sha} # v6.0.1\n`)).toEqual([6]);
+    expect(checkoutMajors(`      - uses: actions/checkout@${sha}\n`)).toEqual([]);
+    expect(checkoutMajors("      - uses: 'actions/checkout@v3'\n      - uses: my/actions/checkout@v9\n")).toEqual([3]);
+    expect(checkoutMajors("# uses: actions/checkout@v2 in the old days\n")).toEqual([]);
   });
 });
