@@ -31,6 +31,13 @@ export const GENERATORS = [
     run: [tsx, "scripts/build-ci-files.ts"],
   },
   {
+    writes: "the exit-code tables of README.md and docs/sync.md",
+    from: "src/exit-codes.ts",
+    run: [tsx, "scripts/build-exit-codes.ts"],
+    // Blocks within hand-written files: not linguist-generated.
+    within: ["README.md", "docs/sync.md"],
+  },
+  {
     writes: "ci/lib/charthouse.js, ci/lib/charthouse.d.ts",
     from: "src/module-api.ts",
     run: ["scripts/build-module.mjs"],

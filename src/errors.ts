@@ -4,17 +4,9 @@
  * paragraph and the stack only under `--debug`.
  */
 
-export const ExitCode = {
-  ok: 0,
-  failure: 1,
-  usage: 2,
-  refused: 3,
-  gateFailed: 4,
-  publishFailed: 5,
-  /** Interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */
-  cancelled: 130,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+import { ExitCode } from "./exit-codes.js";
+
+export { ExitCode } from "./exit-codes.js";
 
 export abstract class CharthouseError extends Error {
   abstract readonly exitCode: ExitCode;

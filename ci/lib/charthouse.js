@@ -9723,7 +9723,7 @@ function applyDelta(base, delta) {
   return out;
 }
 
-// src/errors.ts
+// src/exit-codes.ts
 var ExitCode = {
   ok: 0,
   failure: 1,
@@ -9734,6 +9734,67 @@ var ExitCode = {
   /** Interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */
   cancelled: 130
 };
+var SyncExitCode = {
+  upToDate: 0,
+  misconfigured: 2,
+  upgraded: 10,
+  failed: 20,
+  rolledBack: 21,
+  refused: 22
+};
+var RUNS = ["publish", "test", "lint", "package"];
+var RELEASE = ["plan", "check", ...RUNS, "init"];
+var EXIT_CODES = [
+  { code: ExitCode.ok, text: "done (published, or nothing to do)", commands: RELEASE },
+  { code: ExitCode.ok, text: "done: the Role is printed", commands: ["updater-role"] },
+  { code: SyncExitCode.upToDate, text: "up to date, or held", commands: ["sync"] },
+  {
+    code: ExitCode.failure,
+    text: "unexpected failure (a registry that cannot be reached, a bug)",
+    commands: RELEASE
+  },
+  { code: ExitCode.failure, text: "unexpected failure (a bug)", commands: ["sync", "updater-role"] },
+  {
+    code: ExitCode.usage,
+    text: "usage or config error: fix the flags or charthouse.yaml",
+    commands: [...RELEASE, "updater-role"]
+  },
+  {
+    code: SyncExitCode.misconfigured,
+    text: "misconfigured: a flag, or a rule the updater's Role lacks for the new version (named); nothing changed",
+    commands: ["sync"]
+  },
+  {
+    code: ExitCode.refused,
+    text: "policy refusal: the run would overwrite an immutable tag",
+    commands: ["plan", ...RUNS]
+  },
+  { code: ExitCode.gateFailed, text: "a gate failed: nothing was published", commands: RUNS },
+  {
+    code: ExitCode.publishFailed,
+    text: "a publish failed: the error lists what was and was not pushed",
+    commands: ["publish"]
+  },
+  { code: SyncExitCode.upgraded, text: "upgraded (0 with --zero-exit-on-upgrade)", commands: ["sync"] },
+  {
+    code: SyncExitCode.failed,
+    text: "the upgrade failed, or the registry or the cluster could not be reached",
+    commands: ["sync"]
+  },
+  { code: SyncExitCode.rolledBack, text: "the upgrade failed and was rolled back", commands: ["sync"] },
+  {
+    code: SyncExitCode.refused,
+    text: "every newer version refused: unsigned, or signed by another key than --verify-key; nothing changed",
+    commands: ["sync"]
+  },
+  {
+    code: ExitCode.cancelled,
+    text: "interrupted (Ctrl-C): the run's containers and network were removed, no alias moved",
+    commands: RUNS
+  }
+];
+
+// src/errors.ts
 var CharthouseError = class extends Error {
   constructor(message, options) {
     super(message, options);

@@ -1,53 +1,15 @@
 import { Command, CommanderError } from "commander";
 import { relative } from "node:path";
 import { CharthouseError, ConfigProblemsError, ExitCode } from "../errors.js";
+import { exitCodesOf, type CommandName } from "../exit-codes.js";
 import type { ErrorJson } from "./json-output.js";
 import type { Cluster } from "../updater/index.js";
 import type { CliIo } from "./io.js";
 import { charthouseVersion } from "./version.js";
 
-/** What each exit code means, by the commands that can end with it. */
-const CODES: readonly { code: number; text: string; commands: readonly string[] }[] = [
-  {
-    code: 0,
-    text: "done (published, or nothing to do)",
-    commands: ["plan", "check", "publish", "test", "lint", "package", "init"],
-  },
-  { code: 0, text: "up to date, or held", commands: ["sync"] },
-  {
-    code: 1,
-    text: "unexpected failure (a registry that cannot be reached, a bug)",
-    commands: ["plan", "check", "publish", "test", "lint", "package", "init"],
-  },
-  { code: 0, text: "done: the Role is printed", commands: ["updater-role"] },
-  { code: 1, text: "unexpected failure (a bug)", commands: ["updater-role"] },
-  {
-    code: 2,
-    text: "usage or config error: fix the flags or charthouse.yaml",
-    commands: ["plan", "check", "publish", "test", "lint", "package", "init", "sync", "updater-role"],
-  },
-  {
-    code: 3,
-    text: "policy refusal: the run would overwrite an immutable tag",
-    commands: ["plan", "publish", "test", "lint", "package"],
-  },
-  { code: 4, text: "a gate failed: nothing was published", commands: ["publish", "test", "lint", "package"] },
-  { code: 5, text: "a publish failed: the error lists what was and was not pushed", commands: ["publish"] },
-  { code: 10, text: "upgraded", commands: ["sync"] },
-  { code: 20, text: "the upgrade failed", commands: ["sync"] },
-  { code: 21, text: "the upgrade failed and was rolled back", commands: ["sync"] },
-  {
-    code: 130,
-    text: "interrupted (Ctrl-C): the run's containers and network were removed, no alias moved",
-    commands: ["publish", "test", "lint", "package"],
-  },
-];
-
-/** The exit codes `command` can end with ("" for charthouse itself: all of them but sync's). */
+/** The exit codes `command` can end with ("" for charthouse itself: all of them but sync's), from the one table. */
 export function exitCodesHelp(command: string): string {
-  const own = CODES.filter((c) =>
-    command === "" ? !c.commands.every((n) => n === "sync" || n === "updater-role") : c.commands.includes(command),
-  );
+  const own = exitCodesOf(command as CommandName | "");
   const width = Math.max(...own.map((c) => String(c.code).length));
   const note = command === "" ? " (sync has its own: charthouse sync --help)" : "";
   return `\nExit codes${note}:\n${own.map((c) => `  ${String(c.code).padEnd(width)}  ${c.text}`).join("\n")}`;

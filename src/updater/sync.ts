@@ -4,6 +4,7 @@ import { versionToTag } from "../plan/formats.js";
 import { MEDIA_TYPES, type RegistryClient } from "../registry/client.js";
 import { isLoopbackHost, parseRepository } from "../registry/reference.js";
 import type { Cluster } from "./cluster.js";
+import { SyncExitCode } from "../exit-codes.js";
 import { checkPermissions } from "./preflight.js";
 import { failedVersions } from "./release-history.js";
 import { verifyChartAndImages } from "./verify-signature.js";
@@ -40,15 +41,15 @@ export interface SyncResult {
   readonly message: string;
 }
 
-/** Exit codes a CronJob can tell apart; the chart treats 0 and 10 as success. */
+/** The exit code of each outcome (the table: src/exit-codes.ts); a CronJob tells them apart. */
 export const SYNC_EXIT: Record<SyncAction, number> = {
-  "up-to-date": 0,
-  held: 0,
-  upgraded: 10,
-  failed: 20,
-  "rolled-back": 21,
-  refused: 22,
-  misconfigured: 2,
+  "up-to-date": SyncExitCode.upToDate,
+  held: SyncExitCode.upToDate,
+  upgraded: SyncExitCode.upgraded,
+  failed: SyncExitCode.failed,
+  "rolled-back": SyncExitCode.rolledBack,
+  refused: SyncExitCode.refused,
+  misconfigured: SyncExitCode.misconfigured,
 };
 
 /**

@@ -42,8 +42,7 @@ export function registerSync(
           "preflight: a missing rule is named and nothing changes), then runs helm upgrade --install --atomic --wait " +
           "with that version pinned by digest. Never downgrades; respects hold and skip from the ConfigMap " +
           "charthouse-sync-<release> in the namespace. Prints one line and one JSON log line. With --verify-key, a " +
-          "version the key did not sign is refused. Exit: 0 up to date (or held), 10 upgraded, 20 failed, 21 failed " +
-          "and rolled back, 22 every newer version refused (unsigned or wrongly signed), 2 misconfigured.",
+          "version the key did not sign is refused. Its exit code tells the outcome (below).",
       )
       .requiredOption("--chart <oci>", "the chart, e.g. oci://ghcr.io/samvera/charts/hyrax")
       .requiredOption("--release <name>", "the Helm release to keep up to date")

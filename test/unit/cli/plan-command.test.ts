@@ -209,7 +209,7 @@ describe("help and messages that tell the truth", () => {
   });
 
   it.each([
-    ["sync", ["0", "2", "10", "20", "21"]],
+    ["sync", ["0", "1", "2", "10", "20", "21", "22"]],
     ["updater-role", ["0", "1", "2"]],
     ["init", ["0", "1", "2"]],
     ["check", ["0", "1", "2"]],

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 const ROOT = new URL("../../..", import.meta.url).pathname;
 const { GENERATORS } = (await import(join(ROOT, "scripts/generate.mjs"))) as {
-  GENERATORS: { writes: string; from: string }[];
+  GENERATORS: { writes: string; from: string; within?: string[] }[];
 };
 
 describe("the generated artefacts (npm run generate)", () => {
@@ -20,6 +20,7 @@ describe("the generated artefacts (npm run generate)", () => {
       "src/config/raw-config.generated.ts",
       "schemas/*.schema.json",
       ".circleci/config.yml, .github/workflows/charthouse.yml",
+      "the exit-code tables of README.md and docs/sync.md",
       "ci/lib/charthouse.js, ci/lib/charthouse.d.ts",
     ]);
   });
@@ -29,7 +30,9 @@ describe("the generated artefacts (npm run generate)", () => {
       .split("\n")
       .filter((l) => /\slinguist-generated(=true)?\b/.test(l))
       .map((l) => l.split(/\s+/)[0]);
-    for (const path of GENERATORS.flatMap((g) => g.writes.split(", "))) expect(marked, path).toContain(path);
+    // A generated block within a hand-written file (the exit codes in README.md) leaves the file a person's.
+    for (const path of GENERATORS.filter((g) => !g.within).flatMap((g) => g.writes.split(", ")))
+      expect(marked, path).toContain(path);
   });
 
   it("npm run generate is the one way to rebuild them", () => {
