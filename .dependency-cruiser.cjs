@@ -21,6 +21,8 @@ module.exports = {
           "^src/(plan|pipeline)/",
           "^src/(config|context|registry)/types\\.ts$",
           "^src/errors\\.ts$",
+          // Pure quoting (no I/O): it lives with the processes whose sh -c scripts it builds; steps show commands.
+          "^src/exec/shell-quote\\.ts$",
           "^node_modules/semver/",
           "^(node:)?path$",
         ],

@@ -27,7 +27,7 @@ export const GENERATORS = [
   { writes: "schemas/*.schema.json", from: "src/cli/json-output.ts", run: ["scripts/build-schemas.mjs"] },
   {
     writes: ".circleci/config.yml, .github/workflows/charthouse.yml",
-    from: "src/ci-files",
+    from: "src/ci-files and charthouse.yaml (scripts/build-ci-files.ts)",
     run: [tsx, "scripts/build-ci-files.ts"],
   },
   {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Assembles what the charthouse image holds into one directory (default .image/): the
-// compiled CLI, its production dependencies, helm and kubectl. The Dockerfile's build
+// bundled CLI (what bin/charthouse.js loads), its production dependencies, helm and kubectl. The Dockerfile's build
 // stage runs this after `npm ci`; `npm run pack:image` runs it on a machine that has built
 // already, for the `charthouse-prebuilt` target (a build with no network).
 import { execFileSync } from "node:child_process";
@@ -12,14 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = process.argv[2] ?? join(root, ".image");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const path of [
-  "package.json",
-  "charthouse.schema.json",
-  "bin",
-  "dist/cli",
-  "dist/src",
-  "dist/charthouse.schema.json",
-]) {
+for (const path of ["package.json", "charthouse.schema.json", "bin", "dist/cli"]) {
   if (!existsSync(join(root, path))) throw new Error(`${path} is missing: run npm run prepare first`);
   cpSync(join(root, path), join(out, path), { recursive: true });
 }

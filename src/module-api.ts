@@ -6,7 +6,8 @@
  * the module's own Dagger client: the bundle imports only the SDK's types, no copy of it.
  */
 export { commitTimeFromObjects } from "./context/git-objects.js";
-export { planSteps, describeStep, shellQuote, type Command, type Step } from "./pipeline/index.js";
+export { planSteps, describeStep, type Command, type Step } from "./pipeline/index.js";
+export { shellQuote } from "./exec/shell-quote.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
 export { helmArgs, type ChartStage } from "./chart/index.js";
 export {

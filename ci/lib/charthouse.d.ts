@@ -235,7 +235,12 @@ export declare function planSteps(plan: Plan, opts?: {
 export type Command = "publish" | "build" | "test" | "lint" | "package";
 /** One line naming a step, for progress output and plan tables. */
 export declare function describeStep(step: Step): string;
-/** An argument list as a person would type it in a POSIX shell (for display only; never executed). */
+/**
+ * An argument list as one POSIX shell line: each argument that is not plainly safe single-quoted, so `sh -c` of the
+ * result runs exactly these arguments (the Dagger adapter builds its `sh -c` scripts with it), and a person can copy
+ * it from a message and get the same. Safe for any string, quotes, spaces and newlines included; not for a NUL, which
+ * no argument can hold.
+ */
 export declare function shellQuote(args: readonly string[]): string;
 interface ImageConfig {
 	readonly name: string;

@@ -9842,7 +9842,7 @@ ${formatted.map((l) => `  ${l}`).join("\n")}`
   problems;
 };
 
-// src/pipeline/shell-quote.ts
+// src/exec/shell-quote.ts
 function shellQuote(args) {
   return args.map((a) => /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
 }

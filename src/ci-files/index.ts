@@ -1,4 +1,3 @@
 export { circleciConfig } from "./circleci.js";
 export { githubWorkflow } from "./github.js";
 export { daggerCall, DAGGER_VERSION, type CiOptions } from "./options.js";
-export { ownCiFiles } from "./own.js";

@@ -1,3 +1,4 @@
 export { runProcess, type ProcessResult } from "./run-process.js";
-export { requireTool, signingTool, TOOL_PACKAGES } from "./tools.js";
+export { shellQuote } from "./shell-quote.js";
+export { requireTool, signingTool } from "./tools.js";
 export { helmBinary, kubectlBinary } from "./helm-binary.js";

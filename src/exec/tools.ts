@@ -2,22 +2,15 @@ import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { ConfigError } from "../errors.js";
 
-/** Debian packages that provide the tools the local registry and engine need. */
-export const TOOL_PACKAGES: Record<string, string> = {
-  "docker-registry": "docker-registry",
-  htpasswd: "apache2-utils",
-  dockerd: "docker.io",
-  docker: "docker.io",
-  busybox: "busybox-static",
-  skopeo: "skopeo",
-  openssl: "openssl",
-};
-
 /**
- * The absolute path of `tool` on `path` (default: this process's PATH), or a ConfigError saying what to install. Never
- * a silent skip.
+ * The absolute path of `tool` on `path` (default: this process's PATH), or a ConfigError saying it is missing and
+ * `install`, how to get it. Never a silent skip.
  */
-export function requireTool(tool: string, path: string | undefined = process.env.PATH): string {
+export function requireTool(
+  tool: string,
+  path: string | undefined = process.env.PATH,
+  install = "install it and put it on PATH",
+): string {
   for (const dir of (path ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin"])) {
     try {
       accessSync(`${dir}/${tool}`, constants.X_OK);
@@ -26,11 +19,7 @@ export function requireTool(tool: string, path: string | undefined = process.env
       // not in this directory
     }
   }
-  const pkg = TOOL_PACKAGES[tool];
-  throw new ConfigError(
-    `${tool} is not installed: install it with \`apt-get install ${pkg ?? tool}\` (bash .ci/run installs everything ` +
-      "the tests need)",
-  );
+  throw new ConfigError(`${tool} is not installed: ${install}`);
 }
 
 /** A tool the signing needs: $CHARTHOUSE_<TOOL>, else on PATH; else a ConfigError saying how to get it. */

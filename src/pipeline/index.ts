@@ -9,4 +9,3 @@ export {
   type StepKind,
   type Command,
 } from "./steps.js";
-export { shellQuote } from "./shell-quote.js";

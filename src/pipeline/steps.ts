@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors.js";
-import { shellQuote } from "./shell-quote.js";
+import { shellQuote } from "../exec/shell-quote.js";
 import type { AliasMove, ChartPlan, ImagePlan, Plan, TestPlan } from "../plan/types.js";
 
 /**

@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { MEDIA_TYPES, type RegistryClient } from "../../src/registry/index.js";
 import { arm64Busybox } from "./buildkit.js";
 import { pushOneLayerImage, sha256 } from "./oci-image.js";
-import { requireTool } from "../../src/exec/tools.js";
+import { requireTool } from "./tools.js";
 
 /** Where a multi-platform fixture's base lives in a test registry: `${host}/${BASE_INDEX_PATH}`. */
 export const BASE_INDEX_PATH = "charthouse/busybox:1.35";

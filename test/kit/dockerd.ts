@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { waitFor } from "./free-port.js";
-import { requireTool } from "../../src/exec/tools.js";
+import { requireTool } from "./tools.js";
 import { execTool } from "./exec-tool.js";
 
 /** The base every local image builds from: nothing can be pulled on a closed machine. */

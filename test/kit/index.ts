@@ -10,5 +10,5 @@ export {
   type DockerEngine,
 } from "./dockerd.js";
 export { freePort, waitFor } from "./free-port.js";
-export { requireTool, TOOL_PACKAGES } from "../../src/exec/tools.js";
+export { requireTool, TOOL_PACKAGES } from "./tools.js";
 export { execTool } from "./exec-tool.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { freePort, waitFor } from "./free-port.js";
-import { requireTool } from "../../src/exec/tools.js";
+import { requireTool } from "./tools.js";
 import { execTool } from "./exec-tool.js";
 
 export type RegistryAuth =

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { helmArgs } from "../../chart/helm-args.js";
-import { shellQuote } from "../../pipeline/shell-quote.js";
+import { shellQuote } from "../../exec/shell-quote.js";
 import type { BuildSpec, ServicePlan } from "../../plan/types.js";
 import { isLoopbackHost, parseRepository } from "../../registry/reference.js";
 

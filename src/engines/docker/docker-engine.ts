@@ -8,7 +8,7 @@ import { canonicalizePackage, settleChartStage, writeChartStage, writeOverChartS
 import { writeHelmProvenance } from "../../chart-fs/helm-provenance.js";
 import { ConfigError } from "../../errors.js";
 import { helmBinary, requireTool, runProcess, type ProcessResult } from "../../exec/index.js";
-import { shellQuote } from "../../pipeline/shell-quote.js";
+import { shellQuote } from "../../exec/shell-quote.js";
 import type { Step } from "../../pipeline/index.js";
 import type { ImagePlan, ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
@@ -71,6 +71,10 @@ export interface DockerImage {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** What `publish`, `test` and `lint` say when no docker client is installed. */
+const DOCKER_INSTALL =
+  "install Docker's client and engine (on Debian: apt-get install docker.io), or run with Dagger (docs/dagger.md)";
+
 /** A service group on Docker: one network of the run, holding the services by name. */
 export interface DockerServices {
   readonly network: string;
@@ -91,7 +95,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
   const packagesDir = o.packagesDir ?? join(work, "packages");
   // Looked up when a step needs it: lint and package run helm alone.
   let dockerBin: string | undefined;
-  const docker = (): string => (dockerBin ??= requireTool("docker", o.env.PATH));
+  const docker = (): string => (dockerBin ??= requireTool("docker", o.env.PATH, DOCKER_INSTALL));
   const helmBin = helmBinary(o.env);
   let stages = 0;
   const stageRoots = new Map<string, string>();

@@ -24,6 +24,8 @@ describe("charthouse installed as a user would: npm pack, then npm install of th
       .split("\n")
       .filter(Boolean);
     expect(shipped).toContain("package/dist/cli/main.js");
+    // The bundle is what bin/charthouse.js loads; no compiled copy of src/ beside it.
+    expect(shipped.filter((f) => f.startsWith("package/dist/") && !f.startsWith("package/dist/cli/"))).toEqual([]);
     expect(
       shipped.filter((f) => /^package\/(test|dist\/test|dist\/src\/local)\/|registry-server|free-port|dockerd/.test(f)),
     ).toEqual([]);

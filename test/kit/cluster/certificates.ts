@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { requireTool } from "../../../src/exec/tools.js";
+import { requireTool } from "../tools.js";
 import { execTool as run } from "../exec-tool.js";
 
 /** The files a throwaway control plane needs, all under one directory. */

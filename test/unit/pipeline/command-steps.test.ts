@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commandSteps, describeStep, planSteps, shellQuote, type Step } from "../../../src/pipeline/index.js";
+import { commandSteps, describeStep, planSteps, type Step } from "../../../src/pipeline/index.js";
+import { shellQuote } from "../../../src/exec/shell-quote.js";
 import { COMMIT, config, state, twoImageProject } from "../../kit/builders.js";
 import { mustPlan } from "../../kit/plan-assertions.js";
 
