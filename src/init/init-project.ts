@@ -52,6 +52,7 @@ export function planInit(o: InitOptions): InitPlan {
     ...DEFAULT_POLICY,
     releaseTag: learned.patterns.releaseTag,
     chartReleaseTag: learned.patterns.chartReleaseTag,
+    versions: learned.patterns.versions,
   };
   const ci = { policy, daggerVersion: DAGGER_VERSION };
   return {
