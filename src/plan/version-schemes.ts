@@ -28,6 +28,8 @@ export interface VersionScheme {
   readonly examples: readonly [string, string];
   /** The version written in a tag, or undefined when the text is not one of this scheme. */
   parse(text: string): Version | undefined;
+  /** The text of a version's parts, as the scheme writes it: `parse(format(v))` reads `v` back. */
+  format(version: Omit<Version, "text">): string;
   /**
    * The moving tags a release makes besides `latest`, narrowest first: each names the line of releases it is the
    * highest of (`12.1-1` → `12.1`, `12`).
@@ -49,7 +51,7 @@ const IDENTIFIER = "(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)";
 const PRERELEASE = `${IDENTIFIER}(?:\\.${IDENTIFIER})*`;
 
 /** `-PRERELEASE` with identifiers joined by dots; what SemVer 2 writes after the version. */
-function suffix(version: Version): string {
+function suffix(version: Pick<Version, "prerelease">): string {
   return version.prerelease.length ? `-${version.prerelease.join(".")}` : "";
 }
 
@@ -83,6 +85,7 @@ export const SCHEMES: Readonly<Record<VersionSchemeName, VersionScheme>> = {
     shape: "MAJOR.MINOR.PATCH[-PRERELEASE]",
     examples: ["1.2.3", "1.3.0-rc.1"],
     parse: reader(SEMVER_REGEX, (g) => ({ numbers: [g.major, g.minor, g.patch].map(Number) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}`,
     lines: (v) => [`${v.numbers[0]}.${v.numbers[1]}`, `${v.numbers[0]}`],
     chartVersion: (v) => v.text,
     regex: String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?`,
@@ -93,6 +96,7 @@ export const SCHEMES: Readonly<Record<VersionSchemeName, VersionScheme>> = {
     shape: "MAJOR.MINOR[-PRERELEASE]",
     examples: ["10.0", "10.0-rc1"],
     parse: reader(TWO_PART_REGEX, (g) => ({ numbers: [g.major, g.minor].map(Number) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}`,
     lines: (v) => [`${v.numbers[0]}`],
     chartVersion: (v) => `${v.numbers[0]}.${v.numbers[1]}.0${suffix(v)}`,
     regex: String.raw`\d+\.\d+(?:-[0-9A-Za-z.-]+)?`,
@@ -103,6 +107,7 @@ export const SCHEMES: Readonly<Record<VersionSchemeName, VersionScheme>> = {
     shape: "YY.MM.MICRO[-PRERELEASE] (the month with its leading zero)",
     examples: ["26.08.0", "26.08.0-dev"],
     parse: reader(CALVER_REGEX, (g) => ({ numbers: [g.year, g.month, g.micro].map(Number) })),
+    format: (v) => `${v.numbers.map((n, i) => (i < 2 ? String(n).padStart(2, "0") : n)).join(".")}${suffix(v)}`,
     lines: (v) => [v.text.split(".").slice(0, 2).join(".")],
     notChartVersion:
       "calendar versions keep the month's leading zero (26.08.0), which SemVer 2 forbids and Helm requires of a " +
@@ -115,6 +120,7 @@ export const SCHEMES: Readonly<Record<VersionSchemeName, VersionScheme>> = {
     shape: "UPSTREAM-REVISION, e.g. 12.1-0 (UPSTREAM-PRERELEASE-REVISION for a prerelease: 13.0-rc1-0)",
     examples: ["12.1-0", "13.0-rc1-0"],
     parse: reader(REVISION_REGEX, (g) => ({ numbers: numbersOf(g.upstream!), revision: Number(g.revision) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}-${v.revision}`,
     lines: (v) => v.numbers.map((_, i) => v.numbers.slice(0, v.numbers.length - i).join(".")),
     notChartVersion:
       "a packaging revision has no SemVer 2 form: 12.1.0-1 would be a prerelease, below 12.1.0, which Helm never " +
