@@ -73,7 +73,8 @@ const SEMVER_REGEX =
   `(?<major>${NUMBER})\\.(?<minor>${NUMBER})\\.(?<patch>${NUMBER})(?:-(?<pre>${PRERELEASE}))?` +
   "(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?";
 const TWO_PART_REGEX = `(?<major>${NUMBER})\\.(?<minor>${NUMBER})(?:-(?<pre>${PRERELEASE}))?`;
-const CALVER_REGEX = `(?<year>\\d{2}|[1-9]\\d{3})\\.(?<month>0[1-9]|1[0-2])\\.(?<micro>${NUMBER})(?:-(?<pre>${PRERELEASE}))?`;
+const CALVER_REGEX =
+  `(?<year>\\d{2}|[1-9]\\d{3})\\.(?<month>0[1-9]|1[0-2])\\.(?<micro>${NUMBER})` + `(?:-(?<pre>${PRERELEASE}))?`;
 /** The prerelease of a revision starts with a letter, so `12.1-1-0` is no prerelease `1` of revision 0. */
 const REVISION_REGEX =
   `(?<upstream>${NUMBER}(?:\\.${NUMBER}){0,3})(?:-(?<pre>[A-Za-z][0-9A-Za-z-]*(?:\\.${IDENTIFIER})*))?` +
