@@ -11202,6 +11202,7 @@ var SCHEMES = {
     shape: "MAJOR.MINOR.PATCH[-PRERELEASE]",
     examples: ["1.2.3", "1.3.0-rc.1"],
     parse: reader(SEMVER_REGEX, (g) => ({ numbers: [g.major, g.minor, g.patch].map(Number) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}`,
     lines: (v) => [`${v.numbers[0]}.${v.numbers[1]}`, `${v.numbers[0]}`],
     chartVersion: (v) => v.text,
     regex: String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?`,
@@ -11212,6 +11213,7 @@ var SCHEMES = {
     shape: "MAJOR.MINOR[-PRERELEASE]",
     examples: ["10.0", "10.0-rc1"],
     parse: reader(TWO_PART_REGEX, (g) => ({ numbers: [g.major, g.minor].map(Number) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}`,
     lines: (v) => [`${v.numbers[0]}`],
     chartVersion: (v) => `${v.numbers[0]}.${v.numbers[1]}.0${suffix(v)}`,
     regex: String.raw`\d+\.\d+(?:-[0-9A-Za-z.-]+)?`,
@@ -11222,6 +11224,7 @@ var SCHEMES = {
     shape: "YY.MM.MICRO[-PRERELEASE] (the month with its leading zero)",
     examples: ["26.08.0", "26.08.0-dev"],
     parse: reader(CALVER_REGEX, (g) => ({ numbers: [g.year, g.month, g.micro].map(Number) })),
+    format: (v) => `${v.numbers.map((n, i) => i < 2 ? String(n).padStart(2, "0") : n).join(".")}${suffix(v)}`,
     lines: (v) => [v.text.split(".").slice(0, 2).join(".")],
     notChartVersion: "calendar versions keep the month's leading zero (26.08.0), which SemVer 2 forbids and Helm requires of a chart version",
     regex: String.raw`\d{2,4}\.\d{2}\.\d+(?:-[0-9A-Za-z.-]+)?`,
@@ -11232,6 +11235,7 @@ var SCHEMES = {
     shape: "UPSTREAM-REVISION, e.g. 12.1-0 (UPSTREAM-PRERELEASE-REVISION for a prerelease: 13.0-rc1-0)",
     examples: ["12.1-0", "13.0-rc1-0"],
     parse: reader(REVISION_REGEX, (g) => ({ numbers: numbersOf(g.upstream), revision: Number(g.revision) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}-${v.revision}`,
     lines: (v) => v.numbers.map((_, i) => v.numbers.slice(0, v.numbers.length - i).join(".")),
     notChartVersion: "a packaging revision has no SemVer 2 form: 12.1.0-1 would be a prerelease, below 12.1.0, which Helm never installs as stable",
     regex: String.raw`\d+(?:\.\d+)*(?:-[A-Za-z][0-9A-Za-z.-]*)?-\d+`,
@@ -11379,6 +11383,7 @@ function tagPatternExample(pattern, version = "1.2.3") {
 }
 var SAMPLE_CHARTS = ["app", "my-app", "my.app"];
 function tagReadTwice(patterns, charts) {
+  const scheme = schemeOf(patterns);
   const names = charts.length ? charts : SAMPLE_CHARTS;
   const literals = (pattern) => pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
   const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [
@@ -11387,9 +11392,13 @@ function tagReadTwice(patterns, charts) {
     `1-${l}`
   ]);
   const versions = ["1.2.3", "1.2.3-rc.1", "10.0.0-beta.2", ...suffixes.map((s) => `1.2.3-${s}`)].filter(isSemver);
+  const releases = scheme.name === "semver" ? versions : [...scheme.examples, ...suffixes.map((s) => `${scheme.examples[0]}-${s}`)].filter((v) => scheme.parse(v));
   const chartTags = names.flatMap((chart) => versions.map((v) => fillTagPattern(patterns.chartReleaseTag, chart, v)));
-  const releaseTags = versions.map((v) => fillTagPattern(patterns.releaseTag, names[0], v));
-  const readsAsRelease = (tag) => semverOf(tagPatternRegex(patterns.releaseTag).exec(tag)) !== void 0;
+  const releaseTags = releases.map((v) => fillTagPattern(patterns.releaseTag, names[0], v));
+  const readsAsRelease = (tag) => {
+    const version = tagPatternRegex(patterns.releaseTag).exec(tag)?.groups?.version;
+    return version !== void 0 && (scheme.name === "semver" ? isSemver(version) : scheme.parse(version) !== void 0);
+  };
   const readsAsChart = (tag) => names.some(
     (chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== void 0
   );
@@ -12574,6 +12583,16 @@ function toProblem(error) {
       };
       return { path, atKey: false, ...hint };
     }
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      const guess = didYouMean(String(error.data), allowed);
+      return {
+        path,
+        atKey: false,
+        message: `"${String(error.data)}" is none of ${allowed.join(", ")}${guess ? `; did you mean "${guess}"?` : ""}`,
+        fix: `write one of: ${allowed.join(", ")}`
+      };
+    }
     case "minItems":
       return {
         path,
@@ -12698,6 +12717,7 @@ async function buildConfig(raw, file, problems, files) {
       charts.map((c) => c.name),
       problems
     );
+  checkVersionFrom(policy, charts, problems);
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
   return { file, root: root2, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
@@ -12845,7 +12865,8 @@ async function buildChart(raw, i, root2, imageNames, problems, look) {
       version: chart.version,
       appVersion: chart.appVersion,
       repository: raw.repository ?? "charts",
-      pins
+      pins,
+      ...raw.versionFrom ? { versionFrom: raw.versionFrom } : {}
     }
   ];
 }
@@ -12970,6 +12991,25 @@ function checkUnambiguous(policy, charts, problems) {
       'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"'
     );
   }
+}
+function checkVersionFrom(policy, charts, problems) {
+  const scheme = schemeOf(policy);
+  charts.forEach((chart, i) => {
+    if (chart.versionFrom !== "release") return;
+    if (scheme.notChartVersion) {
+      problems.add(
+        ["charts", i, "versionFrom"],
+        `chart ${chart.name} takes its version from the release, but the project numbers releases by ${scheme.name} (policy.versions), and ${scheme.notChartVersion}`,
+        "remove versionFrom: release, so the chart publishes its own Chart.yaml version with each release"
+      );
+      return;
+    }
+    problems.warn(
+      ["charts", i, "versionFrom"],
+      `${chart.relativePath}/Chart.yaml's version ${chart.version} is ignored: a release publishes chart ${scheme.chartVersion(scheme.parse(scheme.examples[0]))} for release ${scheme.examples[0]}, a nightly a prerelease above the last release`,
+      "leave Chart.yaml's version as a placeholder, or remove versionFrom: release to publish it"
+    );
+  });
 }
 function checkRegistryHost(registry, problems) {
   const first = registry.split("/")[0];
