@@ -113,7 +113,7 @@ export function learnTagPatterns(tags: readonly GitTag[], charts: readonly strin
     .filter((tag) => VERSION_SCHEMES.every((name) => shape(tag, charts, SCHEMES[name]).length === 0));
   if (unfit.length)
     notes.push(
-      `${count(unfit)} fit no version scheme and are not releases: ${unfit
+      `tags that fit no version scheme, not read as releases (${unfit.length}): ${unfit
         .slice(0, 5)
         .map((t) => t.name)
         .join(", ")}${unfit.length > 5 ? ", …" : ""}`,
