@@ -86,7 +86,7 @@ describe("init's release patterns under the learned scheme", () => {
 });
 
 describe("charthouse init on a calver project", () => {
-  it("writes versions: calver, reports the shape and the tags of no scheme; check and plan --tag accept it", async () => {
+  it("writes versions: calver, reports the shape and tags of no scheme; check and plan --tag accept it", async () => {
     const project = tempTree({
       Dockerfile: "FROM scratch AS app\n",
       "chart/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
