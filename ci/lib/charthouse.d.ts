@@ -44,6 +44,7 @@ interface RunContext {
 	/** Source repository URL when the CI names one. */
 	readonly source?: string;
 }
+type VersionSchemeName = "semver" | "two-part" | "calver" | "revision";
 type Publication = {
 	readonly action: "push";
 }
@@ -127,8 +128,10 @@ interface ChartPlan {
 	readonly pins: readonly ChartPin[];
 	readonly publication: Publication;
 }
-type AliasRank = {
-	readonly scheme: "semver";
+type AliasRank = 
+/** A release of the project's version scheme (`policy.versions`), ranked by that scheme's order. */
+{
+	readonly scheme: VersionSchemeName;
 	readonly version: string;
 } | {
 	readonly scheme: "nightly";
@@ -294,11 +297,18 @@ interface ChartConfig {
 	/** Repository path under the registry the chart is pushed into (`charts`). */
 	readonly repository: string;
 	readonly pins: readonly PinConfig[];
+	/**
+	 * Where a release's chart version comes from: `release`, the release tag's version (Chart.yaml's own version is
+	 * then ignored); absent or `chart`, Chart.yaml.
+	 */
+	readonly versionFrom?: "chart" | "release";
 }
 interface PolicyConfig {
 	readonly releaseTag: string;
 	readonly chartReleaseTag: string;
 	readonly defaultBranch: string;
+	/** How the project numbers its releases; absent: semver. */
+	readonly versions?: VersionSchemeName;
 }
 interface Config {
 	/** Absolute path of the charthouse.yaml this came from. */

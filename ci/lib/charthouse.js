@@ -37,9 +37,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -94,9 +94,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -252,9 +252,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -367,13 +367,13 @@ var require_directives = __commonJS({
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
-        if (!suffix)
+        const [, handle, suffix2] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix2)
           onError(`The ${source} tag has no suffix`);
         const prefix = this.tags[handle];
         if (prefix) {
           try {
-            return prefix + decodeURIComponent(suffix);
+            return prefix + decodeURIComponent(suffix2);
           } catch (error) {
             onError(String(error));
             return null;
@@ -423,9 +423,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -493,9 +493,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -543,9 +543,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -573,9 +573,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -614,9 +614,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -732,9 +732,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -762,9 +762,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -837,9 +837,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -980,9 +980,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent2) {
@@ -997,9 +997,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -1133,9 +1133,9 @@ ${indent2}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -1416,9 +1416,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -1540,9 +1540,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar2 = require_Scalar();
@@ -1673,9 +1673,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -1695,9 +1695,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar2 = require_Scalar();
@@ -1755,9 +1755,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge = require_merge();
@@ -1819,9 +1819,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -1859,9 +1859,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -2010,9 +2010,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -2154,9 +2154,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -2176,9 +2176,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -2292,9 +2292,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -2314,9 +2314,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -2333,9 +2333,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var nullTag = {
@@ -2351,9 +2351,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var boolTag = {
@@ -2375,9 +2375,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -2402,9 +2402,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2448,9 +2448,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2493,9 +2493,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -2521,9 +2521,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var map = require_map();
@@ -2588,9 +2588,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar2 = require_Scalar();
@@ -2654,9 +2654,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -2732,9 +2732,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -2810,9 +2810,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -2842,9 +2842,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2891,9 +2891,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2970,9 +2970,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -3059,9 +3059,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -3147,9 +3147,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3191,9 +3191,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3285,9 +3285,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -3317,9 +3317,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3397,9 +3397,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -3706,9 +3706,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -3771,9 +3771,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -3905,9 +3905,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -3947,9 +3947,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -3965,9 +3965,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -3981,9 +3981,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4089,9 +4089,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -4140,9 +4140,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -4183,9 +4183,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4377,9 +4377,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar2 = require_Scalar();
@@ -4442,9 +4442,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -4625,9 +4625,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -4846,9 +4846,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar2 = require_Scalar();
@@ -4927,9 +4927,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -4957,9 +4957,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -5063,9 +5063,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -5106,9 +5106,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -5314,9 +5314,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -5499,9 +5499,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -5560,9 +5560,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -5622,9 +5622,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -5724,9 +5724,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -6313,9 +6313,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter4 = class {
       constructor() {
@@ -6344,9 +6344,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -7218,9 +7218,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7315,9 +7315,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7367,9 +7367,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/semver/internal/constants.js
+// ../main/node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports, module) {
+  "../main/node_modules/semver/internal/constants.js"(exports, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
@@ -7427,9 +7427,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/semver/internal/debug.js
+// ../main/node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports, module) {
+  "../main/node_modules/semver/internal/debug.js"(exports, module) {
     "use strict";
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
@@ -7437,9 +7437,9 @@ var require_debug = __commonJS({
   }
 });
 
-// node_modules/semver/internal/re.js
+// ../main/node_modules/semver/internal/re.js
 var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports, module) {
+  "../main/node_modules/semver/internal/re.js"(exports, module) {
     "use strict";
     var {
       MAX_SAFE_COMPONENT_LENGTH,
@@ -7525,9 +7525,9 @@ var require_re = __commonJS({
   }
 });
 
-// node_modules/semver/internal/parse-options.js
+// ../main/node_modules/semver/internal/parse-options.js
 var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
+  "../main/node_modules/semver/internal/parse-options.js"(exports, module) {
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
@@ -7544,9 +7544,9 @@ var require_parse_options = __commonJS({
   }
 });
 
-// node_modules/semver/internal/identifiers.js
+// ../main/node_modules/semver/internal/identifiers.js
 var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports, module) {
+  "../main/node_modules/semver/internal/identifiers.js"(exports, module) {
     "use strict";
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a, b) => {
@@ -7569,9 +7569,9 @@ var require_identifiers = __commonJS({
   }
 });
 
-// node_modules/semver/classes/semver.js
+// ../main/node_modules/semver/classes/semver.js
 var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports, module) {
+  "../main/node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
@@ -7861,9 +7861,9 @@ var require_semver = __commonJS({
   }
 });
 
-// node_modules/semver/functions/parse.js
+// ../main/node_modules/semver/functions/parse.js
 var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
+  "../main/node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse2 = (version, options, throwErrors = false) => {
@@ -7883,9 +7883,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/semver/functions/valid.js
+// ../main/node_modules/semver/functions/valid.js
 var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
+  "../main/node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var valid = (version, options) => {
@@ -7896,9 +7896,9 @@ var require_valid = __commonJS({
   }
 });
 
-// node_modules/semver/functions/clean.js
+// ../main/node_modules/semver/functions/clean.js
 var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
+  "../main/node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var clean = (version, options) => {
@@ -7909,9 +7909,9 @@ var require_clean = __commonJS({
   }
 });
 
-// node_modules/semver/functions/inc.js
+// ../main/node_modules/semver/functions/inc.js
 var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
+  "../main/node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var inc = (version, release, options, identifier, identifierBase) => {
@@ -7933,9 +7933,9 @@ var require_inc = __commonJS({
   }
 });
 
-// node_modules/semver/functions/diff.js
+// ../main/node_modules/semver/functions/diff.js
 var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
+  "../main/node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var diff = (version1, version2) => {
@@ -7977,9 +7977,9 @@ var require_diff = __commonJS({
   }
 });
 
-// node_modules/semver/functions/major.js
+// ../main/node_modules/semver/functions/major.js
 var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
+  "../main/node_modules/semver/functions/major.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
@@ -7987,9 +7987,9 @@ var require_major = __commonJS({
   }
 });
 
-// node_modules/semver/functions/minor.js
+// ../main/node_modules/semver/functions/minor.js
 var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
+  "../main/node_modules/semver/functions/minor.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
@@ -7997,9 +7997,9 @@ var require_minor = __commonJS({
   }
 });
 
-// node_modules/semver/functions/patch.js
+// ../main/node_modules/semver/functions/patch.js
 var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
+  "../main/node_modules/semver/functions/patch.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
@@ -8007,9 +8007,9 @@ var require_patch = __commonJS({
   }
 });
 
-// node_modules/semver/functions/prerelease.js
+// ../main/node_modules/semver/functions/prerelease.js
 var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
+  "../main/node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var prerelease = (version, options) => {
@@ -8020,9 +8020,9 @@ var require_prerelease = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare.js
+// ../main/node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
@@ -8030,9 +8030,9 @@ var require_compare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rcompare.js
+// ../main/node_modules/semver/functions/rcompare.js
 var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
+  "../main/node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var rcompare = (a, b, loose) => compare(b, a, loose);
@@ -8040,9 +8040,9 @@ var require_rcompare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-loose.js
+// ../main/node_modules/semver/functions/compare-loose.js
 var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var compareLoose = (a, b) => compare(a, b, true);
@@ -8050,9 +8050,9 @@ var require_compare_loose = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-build.js
+// ../main/node_modules/semver/functions/compare-build.js
 var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare-build.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compareBuild = (a, b, loose) => {
@@ -8064,9 +8064,9 @@ var require_compare_build = __commonJS({
   }
 });
 
-// node_modules/semver/functions/sort.js
+// ../main/node_modules/semver/functions/sort.js
 var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
+  "../main/node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
@@ -8074,9 +8074,9 @@ var require_sort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rsort.js
+// ../main/node_modules/semver/functions/rsort.js
 var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
+  "../main/node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
@@ -8084,9 +8084,9 @@ var require_rsort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gt.js
+// ../main/node_modules/semver/functions/gt.js
 var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
+  "../main/node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var gt = (a, b, loose) => compare(a, b, loose) > 0;
@@ -8094,9 +8094,9 @@ var require_gt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lt.js
+// ../main/node_modules/semver/functions/lt.js
 var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
+  "../main/node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var lt = (a, b, loose) => compare(a, b, loose) < 0;
@@ -8104,9 +8104,9 @@ var require_lt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/eq.js
+// ../main/node_modules/semver/functions/eq.js
 var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports, module) {
+  "../main/node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var eq = (a, b, loose) => compare(a, b, loose) === 0;
@@ -8114,9 +8114,9 @@ var require_eq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/neq.js
+// ../main/node_modules/semver/functions/neq.js
 var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports, module) {
+  "../main/node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var neq = (a, b, loose) => compare(a, b, loose) !== 0;
@@ -8124,9 +8124,9 @@ var require_neq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gte.js
+// ../main/node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports, module) {
+  "../main/node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var gte = (a, b, loose) => compare(a, b, loose) >= 0;
@@ -8134,9 +8134,9 @@ var require_gte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lte.js
+// ../main/node_modules/semver/functions/lte.js
 var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports, module) {
+  "../main/node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var lte = (a, b, loose) => compare(a, b, loose) <= 0;
@@ -8144,9 +8144,9 @@ var require_lte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/cmp.js
+// ../main/node_modules/semver/functions/cmp.js
 var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports, module) {
+  "../main/node_modules/semver/functions/cmp.js"(exports, module) {
     "use strict";
     var eq = require_eq();
     var neq = require_neq();
@@ -8194,9 +8194,9 @@ var require_cmp = __commonJS({
   }
 });
 
-// node_modules/semver/functions/coerce.js
+// ../main/node_modules/semver/functions/coerce.js
 var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
+  "../main/node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse2 = require_parse();
@@ -8240,9 +8240,9 @@ var require_coerce = __commonJS({
   }
 });
 
-// node_modules/semver/functions/truncate.js
+// ../main/node_modules/semver/functions/truncate.js
 var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
+  "../main/node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var constants2 = require_constants();
@@ -8259,7 +8259,7 @@ var require_truncate = __commonJS({
       return parse2(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
-      if (isPrerelease(truncation)) {
+      if (isPrerelease2(truncation)) {
         return version.version;
       }
       version.prerelease = [];
@@ -8274,16 +8274,16 @@ var require_truncate = __commonJS({
       }
       return version.format();
     };
-    var isPrerelease = (type) => {
+    var isPrerelease2 = (type) => {
       return type.startsWith("pre");
     };
     module.exports = truncate;
   }
 });
 
-// node_modules/semver/internal/lrucache.js
+// ../main/node_modules/semver/internal/lrucache.js
 var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
+  "../main/node_modules/semver/internal/lrucache.js"(exports, module) {
     "use strict";
     var LRUCache = class {
       constructor() {
@@ -8319,9 +8319,9 @@ var require_lrucache = __commonJS({
   }
 });
 
-// node_modules/semver/internal/trim-comparator-whitespace.js
+// ../main/node_modules/semver/internal/trim-comparator-whitespace.js
 var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+  "../main/node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
     "use strict";
     var {
       MAX_LENGTH,
@@ -8510,9 +8510,9 @@ var require_trim_comparator_whitespace = __commonJS({
   }
 });
 
-// node_modules/semver/classes/range.js
+// ../main/node_modules/semver/classes/range.js
 var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports, module) {
+  "../main/node_modules/semver/classes/range.js"(exports, module) {
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
@@ -8895,9 +8895,9 @@ var require_range = __commonJS({
   }
 });
 
-// node_modules/semver/classes/comparator.js
+// ../main/node_modules/semver/classes/comparator.js
 var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
+  "../main/node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
@@ -9008,9 +9008,9 @@ var require_comparator = __commonJS({
   }
 });
 
-// node_modules/semver/functions/satisfies.js
+// ../main/node_modules/semver/functions/satisfies.js
 var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
+  "../main/node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var satisfies = (version, range, options) => {
@@ -9025,9 +9025,9 @@ var require_satisfies = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/to-comparators.js
+// ../main/node_modules/semver/ranges/to-comparators.js
 var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+  "../main/node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
@@ -9035,9 +9035,9 @@ var require_to_comparators = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/max-satisfying.js
+// ../main/node_modules/semver/ranges/max-satisfying.js
 var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+  "../main/node_modules/semver/ranges/max-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9064,9 +9064,9 @@ var require_max_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-satisfying.js
+// ../main/node_modules/semver/ranges/min-satisfying.js
 var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+  "../main/node_modules/semver/ranges/min-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9093,9 +9093,9 @@ var require_min_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-version.js
+// ../main/node_modules/semver/ranges/min-version.js
 var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
+  "../main/node_modules/semver/ranges/min-version.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9152,9 +9152,9 @@ var require_min_version = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/valid.js
+// ../main/node_modules/semver/ranges/valid.js
 var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports, module) {
+  "../main/node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var validRange = (range, options) => {
@@ -9168,9 +9168,9 @@ var require_valid2 = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/outside.js
+// ../main/node_modules/semver/ranges/outside.js
 var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
+  "../main/node_modules/semver/ranges/outside.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
@@ -9237,9 +9237,9 @@ var require_outside = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/gtr.js
+// ../main/node_modules/semver/ranges/gtr.js
 var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
+  "../main/node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var gtr = (version, range, options) => outside(version, range, ">", options);
@@ -9247,9 +9247,9 @@ var require_gtr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/ltr.js
+// ../main/node_modules/semver/ranges/ltr.js
 var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
+  "../main/node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var ltr = (version, range, options) => outside(version, range, "<", options);
@@ -9257,9 +9257,9 @@ var require_ltr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/intersects.js
+// ../main/node_modules/semver/ranges/intersects.js
 var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
+  "../main/node_modules/semver/ranges/intersects.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var intersects = (r1, r2, options) => {
@@ -9271,9 +9271,9 @@ var require_intersects = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/simplify.js
+// ../main/node_modules/semver/ranges/simplify.js
 var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
+  "../main/node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
@@ -9321,9 +9321,9 @@ var require_simplify = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/subset.js
+// ../main/node_modules/semver/ranges/subset.js
 var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
+  "../main/node_modules/semver/ranges/subset.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
@@ -9483,9 +9483,9 @@ var require_subset = __commonJS({
   }
 });
 
-// node_modules/semver/index.js
+// ../main/node_modules/semver/index.js
 var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
+  "../main/node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
     var constants2 = require_constants();
@@ -11236,6 +11236,129 @@ import { dirname, join as join4, relative, resolve } from "node:path";
 
 // src/plan/formats.ts
 var import_semver = __toESM(require_semver2(), 1);
+
+// src/plan/version-schemes.ts
+var NUMBER = "(?:0|[1-9]\\d*)";
+var IDENTIFIER = "(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)";
+var PRERELEASE = `${IDENTIFIER}(?:\\.${IDENTIFIER})*`;
+function suffix(version) {
+  return version.prerelease.length ? `-${version.prerelease.join(".")}` : "";
+}
+function reader(regex, build2) {
+  const anchored = new RegExp(`^${regex}$`);
+  return (text) => {
+    const groups = anchored.exec(text)?.groups;
+    if (!groups) return void 0;
+    return { text, ...build2(groups), prerelease: groups.pre === void 0 ? [] : groups.pre.split(".") };
+  };
+}
+var numbersOf = (text) => text.split(".").map(Number);
+var SEMVER_REGEX = `(?<major>${NUMBER})\\.(?<minor>${NUMBER})\\.(?<patch>${NUMBER})(?:-(?<pre>${PRERELEASE}))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?`;
+var TWO_PART_REGEX = `(?<major>${NUMBER})\\.(?<minor>${NUMBER})(?:-(?<pre>${PRERELEASE}))?`;
+var CALVER_REGEX = `(?<year>\\d{2}|[1-9]\\d{3})\\.(?<month>0[1-9]|1[0-2])\\.(?<micro>${NUMBER})(?:-(?<pre>${PRERELEASE}))?`;
+var REVISION_REGEX = `(?<upstream>${NUMBER}(?:\\.${NUMBER}){0,3})(?:-(?<pre>[A-Za-z][0-9A-Za-z-]*(?:\\.${IDENTIFIER})*))?-(?<revision>${NUMBER})`;
+var SCHEMES = {
+  semver: {
+    name: "semver",
+    shape: "MAJOR.MINOR.PATCH[-PRERELEASE]",
+    examples: ["1.2.3", "1.3.0-rc.1"],
+    parse: reader(SEMVER_REGEX, (g) => ({ numbers: [g.major, g.minor, g.patch].map(Number) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}`,
+    lines: (v) => [`${v.numbers[0]}.${v.numbers[1]}`, `${v.numbers[0]}`],
+    chartVersion: (v) => v.text,
+    regex: String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?`,
+    glob: "[0-9]+.[0-9]+.[0-9]+*"
+  },
+  "two-part": {
+    name: "two-part",
+    shape: "MAJOR.MINOR[-PRERELEASE]",
+    examples: ["10.0", "10.0-rc1"],
+    parse: reader(TWO_PART_REGEX, (g) => ({ numbers: [g.major, g.minor].map(Number) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}`,
+    lines: (v) => [`${v.numbers[0]}`],
+    chartVersion: (v) => `${v.numbers[0]}.${v.numbers[1]}.0${suffix(v)}`,
+    regex: String.raw`\d+\.\d+(?:-[0-9A-Za-z.-]+)?`,
+    glob: "[0-9]+.[0-9]+*"
+  },
+  calver: {
+    name: "calver",
+    shape: "YY.MM.MICRO[-PRERELEASE] (the month with its leading zero)",
+    examples: ["26.08.0", "26.08.0-dev"],
+    parse: reader(CALVER_REGEX, (g) => ({ numbers: [g.year, g.month, g.micro].map(Number) })),
+    format: (v) => `${v.numbers.map((n, i) => i < 2 ? String(n).padStart(2, "0") : n).join(".")}${suffix(v)}`,
+    lines: (v) => [v.text.split(".").slice(0, 2).join(".")],
+    notChartVersion: "calendar versions keep the month's leading zero (26.08.0), which SemVer 2 forbids and Helm requires of a chart version",
+    regex: String.raw`\d{2,4}\.\d{2}\.\d+(?:-[0-9A-Za-z.-]+)?`,
+    glob: "[0-9]+.[0-9][0-9].[0-9]+*"
+  },
+  revision: {
+    name: "revision",
+    shape: "UPSTREAM-REVISION, e.g. 12.1-0 (UPSTREAM-PRERELEASE-REVISION for a prerelease: 13.0-rc1-0)",
+    examples: ["12.1-0", "13.0-rc1-0"],
+    parse: reader(REVISION_REGEX, (g) => ({ numbers: numbersOf(g.upstream), revision: Number(g.revision) })),
+    format: (v) => `${v.numbers.join(".")}${suffix(v)}-${v.revision}`,
+    lines: (v) => v.numbers.map((_, i) => v.numbers.slice(0, v.numbers.length - i).join(".")),
+    notChartVersion: "a packaging revision has no SemVer 2 form: 12.1.0-1 would be a prerelease, below 12.1.0, which Helm never installs as stable",
+    regex: String.raw`\d+(?:\.\d+)*(?:-[A-Za-z][0-9A-Za-z.-]*)?-\d+`,
+    glob: "[0-9]+*-[0-9]+"
+  }
+};
+function schemeOf(policy) {
+  return SCHEMES[policy.versions ?? "semver"];
+}
+function isPrerelease(version) {
+  return version.prerelease.length > 0;
+}
+function compareVersions(a, b) {
+  const length = Math.max(a.numbers.length, b.numbers.length);
+  for (let i = 0; i < length; i++) {
+    const d = (a.numbers[i] ?? -1) - (b.numbers[i] ?? -1);
+    if (d !== 0) return Math.sign(d);
+  }
+  const revision = (a.revision ?? -1) - (b.revision ?? -1);
+  if (revision !== 0) return Math.sign(revision);
+  const pre = comparePrerelease(a.prerelease, b.prerelease);
+  if (pre !== 0) return pre;
+  return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+}
+function comparePrerelease(a, b) {
+  if (a.length === 0 || b.length === 0) return Math.sign(b.length - a.length);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = compareIdentifier(a[i], b[i]);
+    if (d !== 0) return d;
+  }
+  return Math.sign(a.length - b.length);
+}
+function compareIdentifier(a, b) {
+  const numeric = (s) => /^\d+$/.test(s);
+  if (numeric(a) && numeric(b)) return Math.sign(Number(a) - Number(b));
+  if (numeric(a) !== numeric(b)) return numeric(a) ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function aliasesOf(scheme, text, tags) {
+  const version = scheme.parse(text);
+  if (!version || isPrerelease(version)) return [];
+  const releases = [];
+  for (const tag of tags) {
+    const other = scheme.parse(tag);
+    if (other && !isPrerelease(other)) releases.push(other);
+  }
+  const highestOf = (peers) => peers.every((peer) => compareVersions(version, peer) >= 0);
+  const aliases = scheme.lines(version).filter((line) => highestOf(releases.filter((release) => scheme.lines(release).includes(line))));
+  if (highestOf(releases)) aliases.push("latest");
+  return aliases;
+}
+function prereleaseOf(scheme, text) {
+  const version = scheme.parse(text);
+  return version && isPrerelease(version) ? version.prerelease.join(".") : void 0;
+}
+function compareTexts(scheme, a, b) {
+  const ours = scheme.parse(a);
+  const theirs = b === void 0 ? void 0 : scheme.parse(b);
+  return ours && theirs ? compareVersions(ours, theirs) : void 0;
+}
+
+// src/plan/formats.ts
 function dateStamp(date) {
   return date.replaceAll("-", "");
 }
@@ -11255,7 +11378,8 @@ function shortCommit(commit) {
 function aliasForBranch(branch) {
   return branch.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
 }
-function releaseAliases(version, tags) {
+function releaseAliases(version, tags, scheme = SCHEMES.semver) {
+  if (scheme.name !== "semver") return aliasesOf(scheme, version, tags);
   if (import_semver.default.prerelease(version) !== null) return [];
   const releases = releaseVersions(tags);
   const major = import_semver.default.major(version);
@@ -11297,10 +11421,10 @@ function highest(versions) {
 function nightlyChartVersionOf(base, stamp) {
   return `${base}-nightly.${stamp}`;
 }
-function prereleaseChartVersion(chartVersion, releaseVersion) {
-  const pre = import_semver.default.prerelease(releaseVersion);
-  if (pre === null || import_semver.default.prerelease(chartVersion) !== null) return chartVersion;
-  return `${chartVersion.split("+")[0]}-${pre.join(".")}`;
+function prereleaseChartVersion(chartVersion, releaseVersion, scheme = SCHEMES.semver) {
+  const pre = scheme.name === "semver" ? import_semver.default.prerelease(releaseVersion)?.join(".") : prereleaseOf(scheme, releaseVersion);
+  if (pre === void 0 || import_semver.default.prerelease(chartVersion) !== null) return chartVersion;
+  return `${chartVersion.split("+")[0]}-${pre}`;
 }
 var CHART_NAME = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
 var VERSION_SHAPE = String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?`;
@@ -11315,11 +11439,12 @@ function tagPatternRegex(pattern) {
   });
   return new RegExp(`^${parts.join("")}$`);
 }
-function tagPatternExample(pattern) {
-  return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
+function tagPatternExample(pattern, version = "1.2.3") {
+  return pattern.replace("{version}", version).replace("{chart}", "mychart");
 }
 var SAMPLE_CHARTS = ["app", "my-app", "my.app"];
 function tagReadTwice(patterns, charts) {
+  const scheme = schemeOf(patterns);
   const names = charts.length ? charts : SAMPLE_CHARTS;
   const literals = (pattern) => pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
   const suffixes = [...literals(patterns.releaseTag), ...literals(patterns.chartReleaseTag), ...names].flatMap((l) => [
@@ -11328,9 +11453,13 @@ function tagReadTwice(patterns, charts) {
     `1-${l}`
   ]);
   const versions = ["1.2.3", "1.2.3-rc.1", "10.0.0-beta.2", ...suffixes.map((s) => `1.2.3-${s}`)].filter(isSemver);
+  const releases = scheme.name === "semver" ? versions : [...scheme.examples, ...suffixes.map((s) => `${scheme.examples[0]}-${s}`)].filter((v) => scheme.parse(v));
   const chartTags = names.flatMap((chart) => versions.map((v) => fillTagPattern(patterns.chartReleaseTag, chart, v)));
-  const releaseTags = versions.map((v) => fillTagPattern(patterns.releaseTag, names[0], v));
-  const readsAsRelease = (tag) => semverOf(tagPatternRegex(patterns.releaseTag).exec(tag)) !== void 0;
+  const releaseTags = releases.map((v) => fillTagPattern(patterns.releaseTag, names[0], v));
+  const readsAsRelease = (tag) => {
+    const version = tagPatternRegex(patterns.releaseTag).exec(tag)?.groups?.version;
+    return version !== void 0 && (scheme.name === "semver" ? isSemver(version) : scheme.parse(version) !== void 0);
+  };
   const readsAsChart = (tag) => names.some(
     (chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== void 0
   );
@@ -11433,8 +11562,8 @@ function rangeStart(node) {
 
 // src/config/schema-validator.generated.ts
 var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } } } };
-var schema26 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } }, "versionFrom": { "enum": ["chart", "release"], "description": "Where a release's chart version comes from: chart (Chart.yaml's version) or release (the release tag's version, as SemVer 2: 10.0 publishes chart 10.0.0; a nightly publishes a prerelease above the last release; Chart.yaml's version is then ignored). Default: chart." } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." }, "versions": { "enum": ["semver", "two-part", "calver", "revision"], "description": "How the project numbers its releases: semver (5.0.1; aliases 5.0, 5, latest), two-part (10.0; aliases 10, latest), calver (26.08.0, the month with its leading zero; aliases 26.08, latest) or revision (12.1-0, an upstream version and the image's own revision; aliases 12.1, 12, latest). A version with a -PRERELEASE part (10.0-rc1, 26.08.0-dev, 13.0-rc1-0) is published to its own tag only. Default: semver." } } } } };
+var schema26 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." }, "versions": { "enum": ["semver", "two-part", "calver", "revision"], "description": "How the project numbers its releases: semver (5.0.1; aliases 5.0, 5, latest), two-part (10.0; aliases 10, latest), calver (26.08.0, the month with its leading zero; aliases 26.08, latest) or revision (12.1-0, an upstream version and the image's own revision; aliases 12.1, 12, latest). A version with a -PRERELEASE part (10.0-rc1, 26.08.0-dev, 13.0-rc1-0) is published to its own tag only. Default: semver." } } };
 var pattern0 = new RegExp("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$", "u");
 var pattern1 = new RegExp("^https?://", "u");
 var schema12 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } };
@@ -12068,7 +12197,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   validate13.errors = vErrors;
   return errors === 0;
 }
-var schema24 = { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } };
+var schema24 = { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } }, "versionFrom": { "enum": ["chart", "release"], "description": "Where a release's chart version comes from: chart (Chart.yaml's version) or release (the release tag's version, as SemVer 2: 10.0 publishes chart 10.0.0; a nightly publishes a prerelease above the last release; Chart.yaml's version is then ignored). Default: chart." } } };
 var schema25 = { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } };
 function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
@@ -12084,7 +12213,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!(key0 === "path" || key0 === "repository" || key0 === "pins")) {
+      if (!(key0 === "path" || key0 === "repository" || key0 === "pins" || key0 === "versionFrom")) {
         const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema24, data };
         if (vErrors === null) {
           vErrors = [err1];
@@ -12222,12 +12351,24 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.versionFrom !== void 0) {
+      let data8 = data.versionFrom;
+      if (!(data8 === "chart" || data8 === "release")) {
+        const err13 = { instancePath: instancePath + "/versionFrom", schemaPath: "#/properties/versionFrom/enum", keyword: "enum", params: { allowedValues: schema24.properties.versionFrom.enum }, message: "must be equal to one of the allowed values", schema: schema24.properties.versionFrom.enum, parentSchema: schema24.properties.versionFrom, data: data8 };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema24.type, parentSchema: schema24, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema24.type, parentSchema: schema24, data };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err14];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err14);
     }
     errors++;
   }
@@ -12365,7 +12506,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data8 = data.policy;
       if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
         for (const key1 in data8) {
-          if (!(key1 === "releaseTag" || key1 === "chartReleaseTag" || key1 === "defaultBranch")) {
+          if (!(key1 === "releaseTag" || key1 === "chartReleaseTag" || key1 === "defaultBranch" || key1 === "versions")) {
             const err9 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data: data8 };
             if (vErrors === null) {
               vErrors = [err9];
@@ -12411,22 +12552,34 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data8.versions !== void 0) {
+          let data12 = data8.versions;
+          if (!(data12 === "semver" || data12 === "two-part" || data12 === "calver" || data12 === "revision")) {
+            const err13 = { instancePath: instancePath + "/policy/versions", schemaPath: "#/definitions/policy/properties/versions/enum", keyword: "enum", params: { allowedValues: schema26.properties.versions.enum }, message: "must be equal to one of the allowed values", schema: schema26.properties.versions.enum, parentSchema: schema26.properties.versions, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err13 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data: data8 };
+        const err14 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data: data8 };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err14];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err14);
         }
         errors++;
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err15];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err15);
     }
     errors++;
   }
@@ -12490,6 +12643,16 @@ function toProblem(error) {
         fix: "correct the value"
       };
       return { path, atKey: false, ...hint };
+    }
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      const guess = didYouMean(String(error.data), allowed);
+      return {
+        path,
+        atKey: false,
+        message: `"${String(error.data)}" is none of ${allowed.join(", ")}${guess ? `; did you mean "${guess}"?` : ""}`,
+        fix: `write one of: ${allowed.join(", ")}`
+      };
     }
     case "minItems":
       return {
@@ -12615,6 +12778,7 @@ async function buildConfig(raw, file, problems, files) {
       charts.map((c) => c.name),
       problems
     );
+  checkVersionFrom(policy, charts, problems);
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
   return { file, root: root2, registry: raw.registry, source: raw.source, images, test: test2, charts, policy };
@@ -12762,7 +12926,8 @@ async function buildChart(raw, i, root2, imageNames, problems, look) {
       version: chart.version,
       appVersion: chart.appVersion,
       repository: raw.repository ?? "charts",
-      pins
+      pins,
+      ...raw.versionFrom ? { versionFrom: raw.versionFrom } : {}
     }
   ];
 }
@@ -12887,6 +13052,25 @@ function checkUnambiguous(policy, charts, problems) {
       'give the two patterns different literal text, e.g. releaseTag: "v{version}" and chartReleaseTag: "{chart}-chart-v{version}"'
     );
   }
+}
+function checkVersionFrom(policy, charts, problems) {
+  const scheme = schemeOf(policy);
+  charts.forEach((chart, i) => {
+    if (chart.versionFrom !== "release") return;
+    if (scheme.notChartVersion) {
+      problems.add(
+        ["charts", i, "versionFrom"],
+        `chart ${chart.name} takes its version from the release, but the project numbers releases by ${scheme.name} (policy.versions), and ${scheme.notChartVersion}`,
+        "remove versionFrom: release, so the chart publishes its own Chart.yaml version with each release"
+      );
+      return;
+    }
+    problems.warn(
+      ["charts", i, "versionFrom"],
+      `${chart.relativePath}/Chart.yaml's version ${chart.version} is ignored: a release publishes chart ${scheme.chartVersion(scheme.parse(scheme.examples[0]))} for release ${scheme.examples[0]}, a nightly a prerelease above the last release`,
+      "leave Chart.yaml's version as a placeholder, or remove versionFrom: release to publish it"
+    );
+  });
 }
 function checkRegistryHost(registry, problems) {
   const first = registry.split("/")[0];
@@ -13162,12 +13346,14 @@ function compareRank(rank, current) {
       const theirs = current.created ? Date.parse(current.created) : NaN;
       return Number.isNaN(theirs) ? void 0 : Math.sign(Date.parse(rank.created) - theirs);
     }
+    default:
+      return compareTexts(SCHEMES[rank.scheme], rank.version, current.version);
   }
 }
 function describeRank(rank) {
-  if (rank.scheme === "semver") return `version ${rank.version}`;
   if (rank.scheme === "nightly") return `nightly ${rank.date}`;
-  return `commit of ${rank.created}`;
+  if (rank.scheme === "commit-time") return `commit of ${rank.created}`;
+  return `version ${rank.version}`;
 }
 function describeCurrent(rank, current) {
   return rank.scheme === "commit-time" ? `a commit of ${current.created}` : `${current.version}`;
@@ -13218,8 +13404,9 @@ function readReleaseTag(tag, policy, chartNames) {
   if (chartMatch && chart !== void 0 && chartNames.includes(chart) && !versionProblem(tag, chartMatch.version)) {
     return { kind: "chart-release", chart, version: chartMatch.version };
   }
+  const scheme = schemeOf(policy);
   const match = tagPatternRegex(policy.releaseTag).exec(tag)?.groups;
-  if (match && !versionProblem(tag, match.version)) return { kind: "release", version: match.version };
+  if (match && !versionProblem(tag, match.version, scheme)) return { kind: "release", version: match.version };
   if (chartMatch && chart === void 0) {
     return {
       kind: "refused",
@@ -13232,14 +13419,18 @@ function readReleaseTag(tag, policy, chartNames) {
       reason: `tag ${tag} releases chart "${chart}", which charthouse.yaml does not declare (charts: ${chartNames.join(", ") || "none"}); tag one of them`
     };
   }
-  const problem = chartMatch ? versionProblem(tag, chartMatch.version) : match ? versionProblem(tag, match.version) : void 0;
+  const problem = chartMatch ? versionProblem(tag, chartMatch.version) : match ? versionProblem(tag, match.version, scheme) : void 0;
   if (problem) return { kind: "refused", reason: problem };
   return {
     kind: "refused",
-    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in charthouse.yaml`
+    reason: `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern "${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag, scheme.examples[0])} or change policy in charthouse.yaml`
   };
 }
-function versionProblem(tag, version) {
+function versionProblem(tag, version, scheme) {
+  if (scheme && scheme.name !== "semver") {
+    if (scheme.parse(version)) return void 0;
+    return `tag ${tag}: "${version}" is not a ${scheme.name} version (policy.versions); tag releases as ${scheme.shape}, e.g. ${scheme.examples.join(" or ")}`;
+  }
   if (!isSemver(version)) {
     return `tag ${tag}: "${version}" is not a semantic version; tag releases as MAJOR.MINOR.PATCH[-PRERELEASE], e.g. 5.0.1 or 5.1.0-rc.1`;
   }
@@ -13341,12 +13532,15 @@ function imageTagFor(trigger, commit) {
       return shaTag(commit);
   }
 }
-function imageAliases(trigger, context, tags) {
+function imageAliases(trigger, context, tags, scheme) {
   switch (trigger.kind) {
     case "nightly":
       return { names: [NIGHTLY_ALIAS], rank: { scheme: "nightly", date: trigger.stamp } };
     case "release":
-      return { names: releaseAliases(trigger.version, tags), rank: { scheme: "semver", version: trigger.version } };
+      return {
+        names: releaseAliases(trigger.version, tags, scheme),
+        rank: { scheme: scheme.name, version: trigger.version }
+      };
     case "branch":
       return trigger.isDefault ? { names: [aliasForBranch(trigger.branch)], rank: { scheme: "commit-time", created: context.created } } : void 0;
     default:
@@ -13367,7 +13561,7 @@ function planImage(image, facts) {
     const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit, kind);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else publication = decision;
-    const moving = imageAliases(trigger, context, Object.keys(tags));
+    const moving = imageAliases(trigger, context, Object.keys(tags), schemeOf(config.policy));
     if (moving && decision.action !== "refuse") {
       aliases = planAliasMoves(
         repository,
@@ -13403,7 +13597,15 @@ function planChart(chart, facts) {
   const repository = `${config.registry}/${chart.repository}/${chart.name}`;
   const tags = tagsOf(state, repository);
   const published = Object.keys(tags);
-  const version = chartVersionFor(chart, trigger, published);
+  const scheme = schemeOf(config.policy);
+  const version = chartVersionFor(chart, trigger, published, scheme);
+  const fromRelease = chart.versionFrom === "release";
+  if (fromRelease && trigger.kind === "release" && scheme.notChartVersion) {
+    refusals.push(
+      `chart ${chart.name} takes its version from the release (versionFrom: release), but ${scheme.notChartVersion}; remove versionFrom from charthouse.yaml to publish Chart.yaml's version`
+    );
+    return [];
+  }
   let appVersion = chart.appVersion;
   let publishes = true;
   switch (trigger.kind) {
@@ -13414,7 +13616,7 @@ function planChart(chart, facts) {
       appVersion = trigger.version;
       break;
     case "chart-release":
-      if (trigger.version !== chart.version) {
+      if (!fromRelease && trigger.version !== chart.version) {
         refusals.push(
           `tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ${chart.version}; set version: ${trigger.version} there, commit, and tag again`
         );
@@ -13486,11 +13688,19 @@ function projectPath2(root2, path) {
 function cacheKey(registry, path) {
   return `charthouse-${`${registry}${path}`.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+$/, "")}`;
 }
-function chartVersionFor(chart, trigger, publishedTags) {
-  if (trigger.kind === "nightly") return nightlyChartVersion(chart.version, publishedTags, trigger.stamp);
-  if (trigger.kind === "release") return prereleaseChartVersion(chart.version, trigger.version);
+function chartVersionFor(chart, trigger, publishedTags, scheme) {
+  const fromRelease = chart.versionFrom === "release";
+  if (trigger.kind === "nightly")
+    return nightlyChartVersion(fromRelease ? NO_RELEASE : chart.version, publishedTags, trigger.stamp);
+  if (trigger.kind === "release") {
+    if (!fromRelease) return prereleaseChartVersion(chart.version, trigger.version, scheme);
+    const version = scheme.parse(trigger.version);
+    return version && scheme.chartVersion ? scheme.chartVersion(version) : trigger.version;
+  }
+  if (trigger.kind === "chart-release" && fromRelease) return trigger.version;
   return chart.version;
 }
+var NO_RELEASE = "0.0.0";
 function inspectionTargets(config, context, tagNames) {
   const targets = /* @__PURE__ */ new Map();
   const resolved = resolveTrigger(config, context);
@@ -13501,13 +13711,13 @@ function inspectionTargets(config, context, tagNames) {
     for (const image of config.images) {
       const repository = `${config.registry}/${image.repository}`;
       const names = tagNames.get(repository) ?? [];
-      targets.set(repository, [tag, ...imageAliases(trigger, context, names)?.names ?? []]);
+      targets.set(repository, [tag, ...imageAliases(trigger, context, names, schemeOf(config.policy))?.names ?? []]);
     }
   }
   for (const chart of config.charts) {
     const repository = `${config.registry}/${chart.repository}/${chart.name}`;
     const names = tagNames.get(repository) ?? [];
-    targets.set(repository, [versionToTag(chartVersionFor(chart, trigger, names))]);
+    targets.set(repository, [versionToTag(chartVersionFor(chart, trigger, names, schemeOf(config.policy)))]);
   }
   return targets;
 }

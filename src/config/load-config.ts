@@ -1,5 +1,6 @@
 import { dirname, join, relative, resolve } from "node:path";
 import { isSemver, tagReadTwice } from "../plan/formats.js";
+import { schemeOf } from "../plan/version-schemes.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import { parseChart, type ChartFile } from "../chart/parse-chart.js";
 import { projectPath, type ProjectEntry, type ProjectFiles, type ProjectPath } from "../project-files/project-files.js";
@@ -16,6 +17,7 @@ import {
   type ConfigProblem,
   type ConfigResult,
   type ImageConfig,
+  type PolicyConfig,
   type TestConfig,
 } from "./types.js";
 
@@ -163,6 +165,7 @@ async function buildConfig(raw: RawConfig, file: string, problems: Problems, fil
       charts.map((c) => c.name),
       problems,
     );
+  checkVersionFrom(policy, charts, problems);
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
 
@@ -340,6 +343,7 @@ async function buildChart(
       appVersion: chart.appVersion,
       repository: raw.repository ?? "charts",
       pins,
+      ...(raw.versionFrom ? { versionFrom: raw.versionFrom } : {}),
     },
   ];
 }
@@ -508,6 +512,33 @@ function checkUnambiguous(
         '"{chart}-chart-v{version}"',
     );
   }
+}
+
+/**
+ * A chart whose version comes from the release needs releases that are chart versions (SemVer 2); its Chart.yaml
+ * version is then only a placeholder, which `check` says rather than let someone bump it in vain.
+ */
+function checkVersionFrom(policy: PolicyConfig, charts: readonly ChartConfig[], problems: Problems): void {
+  const scheme = schemeOf(policy);
+  charts.forEach((chart, i) => {
+    if (chart.versionFrom !== "release") return;
+    if (scheme.notChartVersion) {
+      problems.add(
+        ["charts", i, "versionFrom"],
+        `chart ${chart.name} takes its version from the release, but the project numbers releases by ` +
+          `${scheme.name} (policy.versions), and ${scheme.notChartVersion}`,
+        "remove versionFrom: release, so the chart publishes its own Chart.yaml version with each release",
+      );
+      return;
+    }
+    problems.warn(
+      ["charts", i, "versionFrom"],
+      `${chart.relativePath}/Chart.yaml's version ${chart.version} is ignored: a release publishes chart ` +
+        `${scheme.chartVersion!(scheme.parse(scheme.examples[0])!)} for release ${scheme.examples[0]}, a nightly a ` +
+        "prerelease above the last release",
+      "leave Chart.yaml's version as a placeholder, or remove versionFrom: release to publish it",
+    );
+  });
 }
 
 /** Like docker: the first component names a host when it has a dot or a port, or is localhost. */

@@ -129,6 +129,12 @@ export interface RawChart {
    */
   repository?: string;
   pins?: RawPin[];
+  /**
+   * Where a release's chart version comes from: chart (Chart.yaml's version) or release (the release tag's version, as
+   * SemVer 2: 10.0 publishes chart 10.0.0; a nightly publishes a prerelease above the last release; Chart.yaml's
+   * version is then ignored). Default: chart.
+   */
+  versionFrom?: "chart" | "release";
 }
 /**
  * Which image the chart deploys, and the values keys its repository, tag and digest are written to.
@@ -165,4 +171,11 @@ export interface RawPolicy {
    * Branch whose pushes publish sha-<commit> and the branch alias. Default: main.
    */
   defaultBranch?: string;
+  /**
+   * How the project numbers its releases: semver (5.0.1; aliases 5.0, 5, latest), two-part (10.0; aliases 10, latest),
+   * calver (26.08.0, the month with its leading zero; aliases 26.08, latest) or revision (12.1-0, an upstream version
+   * and the image's own revision; aliases 12.1, 12, latest). A version with a -PRERELEASE part (10.0-rc1, 26.08.0-dev,
+   * 13.0-rc1-0) is published to its own tag only. Default: semver.
+   */
+  versions?: "semver" | "two-part" | "calver" | "revision";
 }

@@ -83,6 +83,16 @@ function toProblem(error: ErrorObject): SchemaProblem {
       };
       return { path, atKey: false, ...hint };
     }
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const guess = didYouMean(String(error.data), allowed);
+      return {
+        path,
+        atKey: false,
+        message: `"${String(error.data)}" is none of ${allowed.join(", ")}${guess ? `; did you mean "${guess}"?` : ""}`,
+        fix: `write one of: ${allowed.join(", ")}`,
+      };
+    }
     case "minItems":
       return {
         path,

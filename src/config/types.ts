@@ -1,4 +1,5 @@
 /** charthouse.yaml after validation: every default filled in, every path absolute. */
+import type { VersionSchemeName } from "../plan/version-schemes.js";
 
 export interface ImageConfig {
   readonly name: string;
@@ -56,12 +57,19 @@ export interface ChartConfig {
   /** Repository path under the registry the chart is pushed into (`charts`). */
   readonly repository: string;
   readonly pins: readonly PinConfig[];
+  /**
+   * Where a release's chart version comes from: `release`, the release tag's version (Chart.yaml's own version is
+   * then ignored); absent or `chart`, Chart.yaml.
+   */
+  readonly versionFrom?: "chart" | "release";
 }
 
 export interface PolicyConfig {
   readonly releaseTag: string;
   readonly chartReleaseTag: string;
   readonly defaultBranch: string;
+  /** How the project numbers its releases; absent: semver. */
+  readonly versions?: VersionSchemeName;
 }
 
 export interface Config {

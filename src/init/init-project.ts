@@ -53,6 +53,7 @@ export function planInit(o: InitOptions): InitPlan {
     ...DEFAULT_POLICY,
     releaseTag: learned.patterns.releaseTag,
     chartReleaseTag: learned.patterns.chartReleaseTag,
+    versions: learned.patterns.versions,
   };
   // The workflow checks out as the repository's own workflows already do.
   const checkout = learnCheckoutMajor(o.root);

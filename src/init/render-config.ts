@@ -1,6 +1,7 @@
 import type { ProjectFacts } from "./detect-project.js";
 import type { DecidedImage, Learned } from "./learn.js";
 import { at } from "./read-yaml.js";
+import { SCHEMES } from "../plan/version-schemes.js";
 
 /** One line of the table init closes with: what it learned, the value, where it read it. */
 export interface LearnedRow {
@@ -157,11 +158,20 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
   out.push(
     p.chartFrom ? `  # from git tag ${p.chartFrom}` : "  # no chart release tag in the history: charthouse's default",
   );
-  out.push(`  chartReleaseTag: ${scalar(p.chartReleaseTag)}`, "  defaultBranch: main", "");
+  out.push(`  chartReleaseTag: ${scalar(p.chartReleaseTag)}`, "  defaultBranch: main");
+  // semver is the default: a semver project's file reads as before.
+  if (p.versions !== "semver")
+    out.push(`  # releases numbered like git tag ${p.versionsFrom}`, `  versions: ${p.versions}`);
+  out.push("");
   rows.push({
     what: "release tags",
     value: p.releaseTag,
     source: p.releaseFrom ? `git tag ${p.releaseFrom}` : "default",
+  });
+  rows.push({
+    what: "release versions",
+    value: `${p.versions} (${SCHEMES[p.versions].shape})`,
+    source: p.versionsFrom ? `git tag ${p.versionsFrom}` : "default",
   });
   rows.push({
     what: "chart release tags",

@@ -1,6 +1,7 @@
 import semver from "semver";
 import { nightlyStampOf } from "./formats.js";
 import { recordOf } from "./registry-state.js";
+import { compareTexts, SCHEMES } from "./version-schemes.js";
 import type { LISTED, TagRecord } from "../registry/types.js";
 import type { AliasMove, AliasRank } from "./types.js";
 
@@ -79,13 +80,15 @@ function compareRank(rank: AliasRank, current: TagRecord): number | undefined {
       const theirs = current.created ? Date.parse(current.created) : NaN;
       return Number.isNaN(theirs) ? undefined : Math.sign(Date.parse(rank.created) - theirs);
     }
+    default:
+      return compareTexts(SCHEMES[rank.scheme], rank.version, current.version);
   }
 }
 
 function describeRank(rank: AliasRank): string {
-  if (rank.scheme === "semver") return `version ${rank.version}`;
   if (rank.scheme === "nightly") return `nightly ${rank.date}`;
-  return `commit of ${rank.created}`;
+  if (rank.scheme === "commit-time") return `commit of ${rank.created}`;
+  return `version ${rank.version}`;
 }
 
 function describeCurrent(rank: AliasRank, current: TagRecord): string {

@@ -1,10 +1,19 @@
 import semver from "semver";
+import {
+  aliasesOf,
+  prereleaseOf,
+  SCHEMES,
+  schemeOf,
+  type VersionScheme,
+  type VersionSchemeName,
+} from "./version-schemes.js";
 
 /**
  * Every tag and version format charthouse writes or reads, in one place: image tags
  * (nightly, sha, release), chart versions (nightly prereleases, OCI tags of versions),
  * alias names, and the release-tag patterns of charthouse.yaml's policy (how a pushed git
- * tag is read, and the CI tag filters compiled from them). No other file spells one.
+ * tag is read, and the CI tag filters compiled from them). No other file spells one, but for the version schemes
+ * a project may number its releases by (version-schemes.ts), which these take as an argument.
  */
 
 // ── Image tags ──────────────────────────────────────────────────────────────
@@ -48,9 +57,15 @@ export function aliasForBranch(branch: string): string {
 /**
  * Which moving tags a release gets, given the releases already in its repository:
  * `X.Y` when it is the highest of its minor line, `X` the highest of its major line,
- * `latest` the highest of all. A prerelease gets none.
+ * `latest` the highest of all. A prerelease gets none. Under another scheme, that scheme's lines
+ * (`aliasesOf`).
  */
-export function releaseAliases(version: string, tags: Iterable<string>): string[] {
+export function releaseAliases(
+  version: string,
+  tags: Iterable<string>,
+  scheme: VersionScheme = SCHEMES.semver,
+): string[] {
+  if (scheme.name !== "semver") return aliasesOf(scheme, version, tags);
   if (semver.prerelease(version) !== null) return [];
   const releases = releaseVersions(tags);
   const major = semver.major(version);
@@ -114,12 +129,18 @@ export function nightlyChartVersionOf(base: string, stamp: string): string {
 /**
  * The chart version of a prerelease run: Chart.yaml's version with the release's
  * prerelease part (`3.7.4` + `5.0.0-rc.1` → `3.7.4-rc.1`), so a candidate never takes the
- * release's own, immutable, version; a Chart.yaml version that is a prerelease already is kept.
+ * release's own, immutable, version; a Chart.yaml version that is a prerelease already is kept. The release's
+ * prerelease is read by its scheme (`10.0-rc1` → `rc1`, `26.08.0-dev` → `dev`).
  */
-export function prereleaseChartVersion(chartVersion: string, releaseVersion: string): string {
-  const pre = semver.prerelease(releaseVersion);
-  if (pre === null || semver.prerelease(chartVersion) !== null) return chartVersion;
-  return `${chartVersion.split("+")[0]}-${pre.join(".")}`;
+export function prereleaseChartVersion(
+  chartVersion: string,
+  releaseVersion: string,
+  scheme: VersionScheme = SCHEMES.semver,
+): string {
+  const pre =
+    scheme.name === "semver" ? semver.prerelease(releaseVersion)?.join(".") : prereleaseOf(scheme, releaseVersion);
+  if (pre === undefined || semver.prerelease(chartVersion) !== null) return chartVersion;
+  return `${chartVersion.split("+")[0]}-${pre}`;
 }
 
 /** Whether a version's prerelease part is a nightly's (`nightly.YYYYMMDD`). */
@@ -147,31 +168,37 @@ export function tagPatternRegex(pattern: string): RegExp {
 }
 
 /** A tag of the pattern's shape, for messages: `v1.2.3`, `mychart-chart-v1.2.3`. */
-export function tagPatternExample(pattern: string): string {
-  return pattern.replace("{version}", "1.2.3").replace("{chart}", "mychart");
+export function tagPatternExample(pattern: string, version = "1.2.3"): string {
+  return pattern.replace("{version}", version).replace("{chart}", "mychart");
+}
+
+/** The two tag patterns of a policy, and how its releases are numbered (absent: semver; charts always are). */
+export interface TagPatterns {
+  readonly releaseTag: string;
+  readonly chartReleaseTag: string;
+  readonly versions?: VersionSchemeName;
 }
 
 /**
  * CircleCI tag filters (`/…/`, one per pattern: CircleCI runs on a tag any of them matches) matching exactly the
  * release and chart-release tags of the two patterns.
  */
-export function circleTagFilters(patterns: {
-  readonly releaseTag: string;
-  readonly chartReleaseTag: string;
-}): string[] {
+export function circleTagFilters(patterns: TagPatterns): string[] {
+  const shapes = [schemeOf(patterns).regex, VERSION_SHAPE];
   return [patterns.releaseTag, patterns.chartReleaseTag].map(
-    (pattern) =>
+    (pattern, i) =>
       `/^${pattern
         .split(/(\{version\}|\{chart\})/)
-        .map((part) => (part === "{version}" ? VERSION_SHAPE : part === "{chart}" ? CHART_NAME : escapeRegex(part)))
+        .map((part) => (part === "{version}" ? shapes[i] : part === "{chart}" ? CHART_NAME : escapeRegex(part)))
         .join("")}$/`,
   );
 }
 
 /** GitHub Actions `push: tags:` globs for the two patterns. */
-export function githubTagGlobs(patterns: { readonly releaseTag: string; readonly chartReleaseTag: string }): string[] {
-  return [patterns.releaseTag, patterns.chartReleaseTag].map((p) =>
-    p.replace("{version}", "[0-9]+.[0-9]+.[0-9]+*").replace("{chart}", "*"),
+export function githubTagGlobs(patterns: TagPatterns): string[] {
+  const globs = [schemeOf(patterns).glob, SCHEMES.semver.glob];
+  return [patterns.releaseTag, patterns.chartReleaseTag].map((p, i) =>
+    p.replace("{version}", globs[i]!).replace("{chart}", "*"),
   );
 }
 
@@ -187,10 +214,8 @@ const SAMPLE_CHARTS = ["app", "my-app", "my.app"];
  * from the other pattern's literal text, and every release tag likewise; a collision
  * needs one side's literal text inside the other's version, so these find it.
  */
-export function tagReadTwice(
-  patterns: { readonly releaseTag: string; readonly chartReleaseTag: string },
-  charts: readonly string[],
-): string | undefined {
+export function tagReadTwice(patterns: TagPatterns, charts: readonly string[]): string | undefined {
+  const scheme = schemeOf(patterns);
   const names = charts.length ? charts : SAMPLE_CHARTS;
   const literals = (pattern: string) =>
     pattern.split(/\{chart\}|\{version\}/).flatMap((part) => part.match(/[0-9A-Za-z][0-9A-Za-z.-]*/g) ?? []);
@@ -200,9 +225,19 @@ export function tagReadTwice(
     `1-${l}`,
   ]);
   const versions = ["1.2.3", "1.2.3-rc.1", "10.0.0-beta.2", ...suffixes.map((s) => `1.2.3-${s}`)].filter(isSemver);
+  // A release of another scheme: its examples, and each with the same suffixes as a prerelease.
+  const releases =
+    scheme.name === "semver"
+      ? versions
+      : [...scheme.examples, ...suffixes.map((s) => `${scheme.examples[0]}-${s}`)].filter((v) => scheme.parse(v));
   const chartTags = names.flatMap((chart) => versions.map((v) => fillTagPattern(patterns.chartReleaseTag, chart, v)));
-  const releaseTags = versions.map((v) => fillTagPattern(patterns.releaseTag, names[0]!, v));
-  const readsAsRelease = (tag: string) => semverOf(tagPatternRegex(patterns.releaseTag).exec(tag)) !== undefined;
+  const releaseTags = releases.map((v) => fillTagPattern(patterns.releaseTag, names[0]!, v));
+  const readsAsRelease = (tag: string) => {
+    const version = tagPatternRegex(patterns.releaseTag).exec(tag)?.groups?.version;
+    return (
+      version !== undefined && (scheme.name === "semver" ? isSemver(version) : scheme.parse(version) !== undefined)
+    );
+  };
   const readsAsChart = (tag: string) =>
     names.some(
       (chart) => semverOf(tagPatternRegex(fillChart(patterns.chartReleaseTag, chart)).exec(tag)) !== undefined,

@@ -12,6 +12,7 @@ import {
   versionToTag,
 } from "./formats.js";
 import { chartReleaseProblem, nightlyChartVersion } from "./chart-version.js";
+import { schemeOf, type VersionScheme } from "./version-schemes.js";
 import { decideImmutable } from "./immutability.js";
 import { ociAnnotations } from "./labels.js";
 import { recordOf, tagsOf } from "./registry-state.js";
@@ -98,12 +99,16 @@ function imageAliases(
   trigger: Trigger,
   context: RunContext,
   tags: Iterable<string>,
+  scheme: VersionScheme,
 ): { names: string[]; rank: AliasRank } | undefined {
   switch (trigger.kind) {
     case "nightly":
       return { names: [NIGHTLY_ALIAS], rank: { scheme: "nightly", date: trigger.stamp } };
     case "release":
-      return { names: releaseAliases(trigger.version, tags), rank: { scheme: "semver", version: trigger.version } };
+      return {
+        names: releaseAliases(trigger.version, tags, scheme),
+        rank: { scheme: scheme.name, version: trigger.version },
+      };
     case "branch":
       return trigger.isDefault
         ? { names: [aliasForBranch(trigger.branch)], rank: { scheme: "commit-time", created: context.created } }
@@ -128,7 +133,7 @@ function planImage(image: ImageConfig, facts: Facts & { tag: string }): { image:
     const decision = decideImmutable(`${repository}:${tag}`, recordOf(tags, tag, repository), context.commit, kind);
     if (decision.action === "refuse") refusals.push(decision.reason);
     else publication = decision;
-    const moving = imageAliases(trigger, context, Object.keys(tags));
+    const moving = imageAliases(trigger, context, Object.keys(tags), schemeOf(config.policy));
     if (moving && decision.action !== "refuse") {
       aliases = planAliasMoves(
         repository,
@@ -165,7 +170,16 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   const repository = `${config.registry}/${chart.repository}/${chart.name}`;
   const tags = tagsOf(state, repository);
   const published = Object.keys(tags);
-  const version = chartVersionFor(chart, trigger, published);
+  const scheme = schemeOf(config.policy);
+  const version = chartVersionFor(chart, trigger, published, scheme);
+  const fromRelease = chart.versionFrom === "release";
+  if (fromRelease && trigger.kind === "release" && scheme.notChartVersion) {
+    refusals.push(
+      `chart ${chart.name} takes its version from the release (versionFrom: release), but ${scheme.notChartVersion}; ` +
+        "remove versionFrom from charthouse.yaml to publish Chart.yaml's version",
+    );
+    return [];
+  }
   let appVersion = chart.appVersion;
   let publishes = true;
   switch (trigger.kind) {
@@ -176,7 +190,7 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
       appVersion = trigger.version;
       break;
     case "chart-release":
-      if (trigger.version !== chart.version) {
+      if (!fromRelease && trigger.version !== chart.version) {
         refusals.push(
           `tag releases chart ${chart.name} ${trigger.version}, but ${chart.relativePath}/Chart.yaml says version ` +
             `${chart.version}; set version: ${trigger.version} there, commit, and tag again`,
@@ -266,13 +280,30 @@ export function cacheKey(registry: string, path: string): string {
 
 /**
  * The version a chart gets in this run: a nightly prerelease above every release; a release candidate's prerelease;
- * else Chart.yaml's.
+ * else Chart.yaml's. A chart whose version comes from the release (`versionFrom: release`) ignores Chart.yaml's: a
+ * release gives its own version as the scheme writes it for a chart (`10.0` → `10.0.0`), a chart release its tag's,
+ * a nightly a prerelease above the highest published release (`4.4.1-nightly.YYYYMMDD` after 4.4.0).
  */
-function chartVersionFor(chart: ChartConfig, trigger: Trigger, publishedTags: readonly string[]): string {
-  if (trigger.kind === "nightly") return nightlyChartVersion(chart.version, publishedTags, trigger.stamp);
-  if (trigger.kind === "release") return prereleaseChartVersion(chart.version, trigger.version);
+function chartVersionFor(
+  chart: ChartConfig,
+  trigger: Trigger,
+  publishedTags: readonly string[],
+  scheme: VersionScheme,
+): string {
+  const fromRelease = chart.versionFrom === "release";
+  if (trigger.kind === "nightly")
+    return nightlyChartVersion(fromRelease ? NO_RELEASE : chart.version, publishedTags, trigger.stamp);
+  if (trigger.kind === "release") {
+    if (!fromRelease) return prereleaseChartVersion(chart.version, trigger.version, scheme);
+    const version = scheme.parse(trigger.version);
+    return version && scheme.chartVersion ? scheme.chartVersion(version) : trigger.version;
+  }
+  if (trigger.kind === "chart-release" && fromRelease) return trigger.version;
   return chart.version;
 }
+
+/** The base of a nightly chart whose version comes from releases, before any: every release sorts above it. */
+const NO_RELEASE = "0.0.0";
 
 /**
  * The tags whose digest and revision the plan for this run reads, per repository,
@@ -293,13 +324,13 @@ export function inspectionTargets(
     for (const image of config.images) {
       const repository = `${config.registry}/${image.repository}`;
       const names = tagNames.get(repository) ?? [];
-      targets.set(repository, [tag, ...(imageAliases(trigger, context, names)?.names ?? [])]);
+      targets.set(repository, [tag, ...(imageAliases(trigger, context, names, schemeOf(config.policy))?.names ?? [])]);
     }
   }
   for (const chart of config.charts) {
     const repository = `${config.registry}/${chart.repository}/${chart.name}`;
     const names = tagNames.get(repository) ?? [];
-    targets.set(repository, [versionToTag(chartVersionFor(chart, trigger, names))]);
+    targets.set(repository, [versionToTag(chartVersionFor(chart, trigger, names, schemeOf(config.policy)))]);
   }
   return targets;
 }

@@ -1,5 +1,6 @@
 import { isSemver, tagPatternExample, tagPatternRegex } from "./formats.js";
 import type { PolicyConfig } from "../config/types.js";
+import { schemeOf, type VersionScheme } from "./version-schemes.js";
 
 /** What a pushed git tag means under the configured patterns. */
 export type TagMeaning =
@@ -13,7 +14,8 @@ export type TagMeaning =
  * for the chart pattern): `5.1.0-rc.1` is release 5.1.0-rc.1 under `{version}` even beside
  * `{chart}-{version}`, since no chart "5.1.0" releases "rc.1". A chart pattern without
  * `{chart}` releases the one chart there is. When neither reads the tag, the nearest
- * miss says why.
+ * miss says why. A release's version is read by the project's scheme (`policy.versions`), a chart's always as
+ * semver: Helm requires it.
  */
 export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: readonly string[]): TagMeaning {
   const chartMatch = tagPatternRegex(policy.chartReleaseTag).exec(tag)?.groups;
@@ -21,8 +23,9 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
   if (chartMatch && chart !== undefined && chartNames.includes(chart) && !versionProblem(tag, chartMatch.version!)) {
     return { kind: "chart-release", chart, version: chartMatch.version! };
   }
+  const scheme = schemeOf(policy);
   const match = tagPatternRegex(policy.releaseTag).exec(tag)?.groups;
-  if (match && !versionProblem(tag, match.version!)) return { kind: "release", version: match.version! };
+  if (match && !versionProblem(tag, match.version!, scheme)) return { kind: "release", version: match.version! };
   if (chartMatch && chart === undefined) {
     return {
       kind: "refused",
@@ -42,19 +45,26 @@ export function readReleaseTag(tag: string, policy: PolicyConfig, chartNames: re
   const problem = chartMatch
     ? versionProblem(tag, chartMatch.version!)
     : match
-      ? versionProblem(tag, match.version!)
+      ? versionProblem(tag, match.version!, scheme)
       : undefined;
   if (problem) return { kind: "refused", reason: problem };
   return {
     kind: "refused",
     reason:
       `tag ${tag} matches neither the release pattern "${policy.releaseTag}" nor the chart release pattern ` +
-      `"${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag)} or change policy in ` +
-      "charthouse.yaml",
+      `"${policy.chartReleaseTag}"; push a tag like ${tagPatternExample(policy.releaseTag, scheme.examples[0])} or ` +
+      "change policy in charthouse.yaml",
   };
 }
 
-function versionProblem(tag: string, version: string): string | undefined {
+function versionProblem(tag: string, version: string, scheme?: VersionScheme): string | undefined {
+  if (scheme && scheme.name !== "semver") {
+    if (scheme.parse(version)) return undefined;
+    return (
+      `tag ${tag}: "${version}" is not a ${scheme.name} version (policy.versions); tag releases as ${scheme.shape}, ` +
+      `e.g. ${scheme.examples.join(" or ")}`
+    );
+  }
   if (!isSemver(version)) {
     return (
       `tag ${tag}: "${version}" is not a semantic version; tag releases as MAJOR.MINOR.PATCH[-PRERELEASE], e.g. ` +

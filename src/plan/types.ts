@@ -1,4 +1,5 @@
 import type { RunContext } from "../context/types.js";
+import type { VersionSchemeName } from "./version-schemes.js";
 
 /** Whether and how this run publishes an immutable name. */
 export type Publication =
@@ -85,7 +86,8 @@ export interface ChartPlan {
 
 /** How to tell whether an alias would move backwards. */
 export type AliasRank =
-  | { readonly scheme: "semver"; readonly version: string }
+  /** A release of the project's version scheme (`policy.versions`), ranked by that scheme's order. */
+  | { readonly scheme: VersionSchemeName; readonly version: string }
   | { readonly scheme: "nightly"; readonly date: string }
   | { readonly scheme: "commit-time"; readonly created: string };
 

@@ -117,6 +117,7 @@ describe("release tag patterns from the history", () => {
       "release tags v{version} (1 tag, newest v5.0.5) are older than hyrax-v5.3.0: not used",
       "release tags v.{version} (1 tag, newest v.5.0.4) are older than hyrax-v5.3.0: not used",
       "release tags hyrax-{version} (1 tag, newest hyrax-3.7.1) are older than hyrax-v5.3.0: not used",
+      "tags that fit no version scheme, not read as releases (2): hyrax-v5.0.0.rc1, v5.1.0.pre.beta1",
     ]);
   });
 
@@ -142,6 +143,7 @@ describe("release tag patterns from the history", () => {
     expect(learnTagPatterns([], ["app"])).toEqual({
       releaseTag: "v{version}",
       chartReleaseTag: "{chart}-chart-v{version}",
+      versions: "semver",
       notes: [],
     });
   });
