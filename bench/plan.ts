@@ -56,6 +56,7 @@ function workload(): { config: Config; state: RegistryState; tagCount: number } 
     file: "/p/charthouse.yaml",
     root: "/p",
     registry: "ghcr.io/bench",
+    plainHttp: false,
     images,
     charts,
     policy: DEFAULT_POLICY,

@@ -9,6 +9,7 @@ export { commitTimeFromObjects } from "./context/git-objects.js";
 export { planSteps, describeStep, type Command, type Step } from "./pipeline/index.js";
 export { shellQuote } from "./exec/shell-quote.js";
 export type { Plan, ImagePlan, CachePlan, ServicePlan } from "./plan/index.js";
+export { plainHttpHosts } from "./config/repositories.js";
 export { helmArgs, type ChartStage } from "./chart/index.js";
 export {
   inFolder,

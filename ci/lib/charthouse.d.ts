@@ -316,6 +316,8 @@ interface Config {
 	/** Directory of that file: every relative path is relative to it. */
 	readonly root: string;
 	readonly registry: string;
+	/** The registry speaks plain HTTP, not HTTPS (an in-house registry without TLS). */
+	readonly plainHttp: boolean;
 	readonly source?: string;
 	readonly images: readonly ImageConfig[];
 	readonly test?: TestConfig;
@@ -335,6 +337,11 @@ declare const LISTED: "listed";
 interface RegistryState {
 	readonly repositories: Readonly<Record<string, Readonly<Record<string, TagRecord | typeof LISTED>>>>;
 }
+/**
+ * The registry hosts the config declares plain HTTP (`plainHttp: true`): its own registry's, or none. Loopback
+ * registries need no declaration (speaksPlainHttp).
+ */
+export declare function plainHttpHosts(config: Pick<Config, "registry" | "plainHttp">): string[];
 /**
  * The exact argument lists charthouse runs helm with — in the Docker runner, in the
  * Dagger module and in the tests. Valid for Helm 3.8+ and Helm 4. Helm's own files
@@ -493,8 +500,10 @@ interface RequestEvent {
 interface ClientOptions {
 	readonly credentials?: Credentials;
 	readonly retry?: Partial<RetryPolicy>;
-	/** Force plain HTTP (default: only for loopback registries). */
+	/** Force plain HTTP (default: only for loopback registries and `plainHttpHosts`). */
 	readonly plainHttp?: boolean;
+	/** Registry hosts declared plain HTTP besides loopback ones (charthouse.yaml's `plainHttp`). */
+	readonly plainHttpHosts?: readonly string[];
 	/** Told of every HTTP request made, for counting and progress. */
 	readonly onRequest?: (event: RequestEvent) => void;
 	/** Told of every retry, with the reason. */
@@ -517,6 +526,7 @@ export declare class RegistryClient {
 	private readonly retry;
 	private readonly fetchImpl;
 	constructor(options?: ClientOptions);
+	private plainHttp;
 	/** Every tag of `repository` (`host/name`), following `Link` pagination; [] when it does not exist. */
 	listTags(repository: string, pageSize?: number): Promise<string[]>;
 	/** The digest a tag or digest resolves to, or null when absent. */
@@ -917,6 +927,8 @@ interface DaggerEngineOptions extends DaggerTools {
 	readonly credentials?: ModuleCredentials;
 	readonly signing?: ModuleSigningKeys;
 	readonly client: RegistryClient;
+	/** Registry hosts the config declares plain HTTP (charthouse.yaml's `plainHttp`), besides loopback ones. */
+	readonly plainHttpHosts?: readonly string[];
 }
 export declare function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedService[], StagedChart, ChartPackage>;
 

@@ -217,11 +217,20 @@ async function release(
   facts: Facts,
   opts: { image?: string; dryRun?: boolean; credentials?: ch.ModuleCredentials; signing?: ch.ModuleSigningKeys } = {},
 ) {
-  const { plan, client, password, files } = await prepare(project, command, facts, opts.credentials);
+  const { plan, config, client, password, files } = await prepare(project, command, facts, opts.credentials);
   const { credentials, signing } = opts;
   // The plan's paths are relative to the config's folder, as the CLI's are to its directory.
   const folder = ch.projectPath(posix.dirname(project.config));
-  const engine = ch.daggerEngine({ ...tools(), source: project.source, folder, credentials, signing, client });
+  const plainHttpHosts = ch.plainHttpHosts(config);
+  const engine = ch.daggerEngine({
+    ...tools(),
+    source: project.source,
+    folder,
+    credentials,
+    signing,
+    client,
+    plainHttpHosts,
+  });
   return ch.runReleaseLogged({
     command,
     plan,

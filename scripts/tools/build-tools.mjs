@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const versions = JSON.parse(readFileSync(join(here, "versions.json"), "utf8"));
-const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "charthouse", "tools");
+export const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "charthouse", "tools");
 const go = existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : "go";
 
 export function toolDir(name) {

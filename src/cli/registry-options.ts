@@ -51,9 +51,14 @@ export async function readCredentials(
 }
 
 /** A client that tells the person when it retries, and why. */
-export function cliClient(credentials: Credentials | undefined, io: CliIo): RegistryClient {
+export function cliClient(
+  credentials: Credentials | undefined,
+  io: CliIo,
+  plainHttpHosts: readonly string[] = [],
+): RegistryClient {
   return new RegistryClient({
     credentials,
+    plainHttpHosts,
     onRetry: ({ url, attempt, waitMs, reason }) =>
       io.stderr(`registry: ${url} failed (${reason}); retry ${attempt} in ${(waitMs / 1000).toFixed(1)}s\n`),
   });

@@ -169,7 +169,8 @@ async function buildConfig(raw: RawConfig, file: string, problems: Problems, fil
   checkRegistryHost(raw.registry, problems);
   checkRepositories(raw.registry, images, charts, problems);
 
-  return { file, root, registry: raw.registry, source: raw.source, images, test, charts, policy };
+  const plainHttp = raw.plainHttp ?? false;
+  return { file, root, registry: raw.registry, plainHttp, source: raw.source, images, test, charts, policy };
 }
 
 /**

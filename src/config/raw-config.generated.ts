@@ -30,6 +30,11 @@ export interface RawConfig {
    */
   registry: string;
   /**
+   * The registry speaks plain HTTP, not HTTPS: an in-house registry without TLS (as Docker's insecure-registries and
+   * helm's --plain-http declare one). Loopback registries always do. Default: false.
+   */
+  plainHttp?: boolean;
+  /**
    * URL of the project's source repository, written into org.opencontainers.image.source.
    */
   source?: string;

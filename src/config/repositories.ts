@@ -1,3 +1,4 @@
+import { parseRepository } from "../registry/reference.js";
 import type { Config } from "./types.js";
 
 /**
@@ -11,4 +12,12 @@ export function declaredRepositories(config: Config): string[] {
     ...config.images.map((i) => `${config.registry}/${i.repository}`),
     ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`),
   ];
+}
+
+/**
+ * The registry hosts the config declares plain HTTP (`plainHttp: true`): its own registry's, or none. Loopback
+ * registries need no declaration (speaksPlainHttp).
+ */
+export function plainHttpHosts(config: Pick<Config, "registry" | "plainHttp">): string[] {
+  return config.plainHttp ? [parseRepository(`${config.registry}/x`).host] : [];
 }

@@ -78,6 +78,8 @@ export interface Config {
   /** Directory of that file: every relative path is relative to it. */
   readonly root: string;
   readonly registry: string;
+  /** The registry speaks plain HTTP, not HTTPS (an in-house registry without TLS). */
+  readonly plainHttp: boolean;
   readonly source?: string;
   readonly images: readonly ImageConfig[];
   readonly test?: TestConfig;

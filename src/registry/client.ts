@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { RegistryError } from "../errors.js";
 import { Authorizer, parseChallenge, repositoryScope } from "./auth.js";
 import type { Credentials } from "./credentials.js";
-import { parseRepository, registryBaseUrl } from "./reference.js";
+import { parseRepository, registryBaseUrl, speaksPlainHttp } from "./reference.js";
 import { parseReferrers, type ReferrerDescriptor } from "./referrers.js";
 import { DEFAULT_RETRY, describeNetworkError, isRetryableStatus, withRetry, type RetryPolicy } from "./retry.js";
 
@@ -37,8 +37,10 @@ export interface RequestEvent {
 export interface ClientOptions {
   readonly credentials?: Credentials;
   readonly retry?: Partial<RetryPolicy>;
-  /** Force plain HTTP (default: only for loopback registries). */
+  /** Force plain HTTP (default: only for loopback registries and `plainHttpHosts`). */
   readonly plainHttp?: boolean;
+  /** Registry hosts declared plain HTTP besides loopback ones (charthouse.yaml's `plainHttp`). */
+  readonly plainHttpHosts?: readonly string[];
   /** Told of every HTTP request made, for counting and progress. */
   readonly onRequest?: (event: RequestEvent) => void;
   /** Told of every retry, with the reason. */
@@ -61,6 +63,10 @@ export class RegistryClient {
   constructor(private readonly options: ClientOptions = {}) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  private plainHttp(host: string): boolean {
+    return this.options.plainHttp ?? speaksPlainHttp(host, this.options.plainHttpHosts);
   }
 
   /** Every tag of `repository` (`host/name`), following `Link` pagination; [] when it does not exist. */
@@ -225,7 +231,7 @@ export class RegistryClient {
       `opening an upload to ${repository}`,
     );
     await start.arrayBuffer();
-    const location = new URL(start.headers.get("location") ?? "", registryBaseUrl(host, this.options.plainHttp));
+    const location = new URL(start.headers.get("location") ?? "", registryBaseUrl(host, this.plainHttp(host)));
     location.searchParams.set("digest", digest);
     const put = await this.send(
       host,
@@ -329,7 +335,7 @@ export class RegistryClient {
     operation: string,
     opts: { headers?: Record<string, string>; body?: Buffer; allow404?: boolean } = {},
   ): Promise<Response> {
-    const url = new URL(pathOrUrl, registryBaseUrl(host, this.options.plainHttp));
+    const url = new URL(pathOrUrl, registryBaseUrl(host, this.plainHttp(host)));
     const scope = repositoryScope(name, actions);
     const auth = this.authorizer(host);
     let gaveUpAfter = 0;

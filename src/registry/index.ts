@@ -9,7 +9,7 @@ export {
 export { Authorizer, parseChallenge, grantedScopes, repositoryScope, type Challenge } from "./auth.js";
 export { resolveCredentials, type Credentials, type CredentialSources } from "./credentials.js";
 export { Secret, redact } from "./secret.js";
-export { parseRepository, isLoopbackHost, registryBaseUrl } from "./reference.js";
+export { parseRepository, isLoopbackHost, registryBaseUrl, speaksPlainHttp } from "./reference.js";
 export { withRetry, retryAfterMs, isRetryableStatus, DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export { readTag } from "./read-tag.js";
 export { parseReferrers, type ReferrerDescriptor } from "./referrers.js";

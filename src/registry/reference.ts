@@ -15,11 +15,20 @@ export function parseRepository(repository: string): Repository {
 
 /**
  * Loopback registries speak plain HTTP (as Docker and helm assume for them); every
- * other registry HTTPS.
+ * other registry HTTPS unless declared (speaksPlainHttp).
  */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
   return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+/**
+ * Whether charthouse and the tools it runs speak plain HTTP to `host`: a loopback registry, or one in `declared` (an
+ * in-house registry without TLS, which charthouse.yaml declares with `plainHttp: true`, as Docker's
+ * insecure-registries and helm's --plain-http do).
+ */
+export function speaksPlainHttp(host: string, declared: readonly string[] = []): boolean {
+  return isLoopbackHost(host) || declared.includes(host);
 }
 
 export function registryBaseUrl(host: string, plainHttp = isLoopbackHost(host)): string {

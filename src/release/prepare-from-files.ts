@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { parseConfig } from "../config/index.js";
+import { parseConfig, plainHttpHosts } from "../config/index.js";
 import { gitFactsFromFiles, type ContextFlags, type GitFacts } from "../context/index.js";
 import { ConfigError } from "../errors.js";
 import type { Command } from "../pipeline/index.js";
@@ -46,7 +46,7 @@ export async function prepareFromFiles(
         "pass the project's directory, holding charthouse.yaml (or name it with --config)",
     );
   const config = requireConfig(await parseConfig(found.text, files, path), request.configFile, files.root);
-  const client = new RegistryClient({ credentials: request.credentials });
+  const client = new RegistryClient({ credentials: request.credentials, plainHttpHosts: plainHttpHosts(config) });
   const prepared = await prepareRun({
     config,
     flags: request.flags,

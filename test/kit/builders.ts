@@ -45,6 +45,7 @@ export function config(overrides: Partial<Config> = {}): Config {
     file: "/project/charthouse.yaml",
     root: "/project",
     registry: "ghcr.io/samvera",
+    plainHttp: false,
     source: "https://github.com/samvera/hyrax",
     images: [image("dassie")],
     charts: [

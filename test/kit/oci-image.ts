@@ -15,8 +15,19 @@ export async function pushOneLayerImage(
   config: object,
   reference?: string,
 ): Promise<{ digest: string; size: number }> {
+  return pushImage(client, repository, [layer], config, reference);
+}
+
+/** As pushOneLayerImage, with the gzipped layers in order (a blob the registry holds already is sent again: cheap). */
+export async function pushImage(
+  client: RegistryClient,
+  repository: string,
+  layers: readonly Buffer[],
+  config: object,
+  reference?: string,
+): Promise<{ digest: string; size: number }> {
   const configBytes = Buffer.from(JSON.stringify(config));
-  for (const blob of [layer, configBytes]) await client.uploadBlob(repository, sha256(blob), blob);
+  for (const blob of [...layers, configBytes]) await client.uploadBlob(repository, sha256(blob), blob);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -26,7 +37,11 @@ export async function pushOneLayerImage(
         digest: sha256(configBytes),
         size: configBytes.length,
       },
-      layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+      layers: layers.map((layer) => ({
+        mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+        digest: sha256(layer),
+        size: layer.length,
+      })),
     }),
   );
   const digest = await client.putManifest(repository, reference ?? sha256(manifest), {

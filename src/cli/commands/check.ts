@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { relative, resolve } from "node:path";
-import { declaredRepositories, type ConfigProblem } from "../../config/index.js";
+import { declaredRepositories, plainHttpHosts, type ConfigProblem } from "../../config/index.js";
 import { ExitCode } from "../../errors.js";
 import type { CheckJson } from "../json-output.js";
 import { lackingPushRights, preflight } from "../../registry/index.js";
@@ -54,7 +54,7 @@ export function registerCheck(program: Command, io: CliIo, setExitCode: (code: n
         const { config } = loaded;
         const push = opts.online
           ? await preflight(
-              cliClient(await readCredentials(opts, registryHost(config), io), io),
+              cliClient(await readCredentials(opts, registryHost(config), io), io, plainHttpHosts(config)),
               declaredRepositories(config),
             )
           : undefined;
@@ -83,7 +83,7 @@ export function registerCheck(program: Command, io: CliIo, setExitCode: (code: n
       );
       if (!opts.online) return;
       const results = await preflight(
-        cliClient(await readCredentials(opts, registryHost(config), io), io),
+        cliClient(await readCredentials(opts, registryHost(config), io), io, plainHttpHosts(config)),
         declaredRepositories(config),
       );
       io.stdout(

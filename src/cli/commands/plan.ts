@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import type { Config } from "../../config/index.js";
+import { plainHttpHosts, type Config } from "../../config/index.js";
 import { readGitFacts } from "../../context/index.js";
 import { ConfigError } from "../../errors.js";
 import { planSteps } from "../../pipeline/index.js";
@@ -68,7 +68,10 @@ async function stateSource(opts: StateOptions, config: Config, io: CliIo): Promi
   if (opts.online && opts.registryState)
     throw new ConfigError("--online and --registry-state both say where the registry state comes from: pass one");
   if (opts.online)
-    return { kind: "registry", client: cliClient(await readCredentials(opts, registryHost(config), io), io) };
+    return {
+      kind: "registry",
+      client: cliClient(await readCredentials(opts, registryHost(config), io), io, plainHttpHosts(config)),
+    };
   return opts.registryState
     ? { kind: "given", state: readRegistryStateFile(opts.registryState, io) }
     : { kind: "none" };

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { plainHttpHosts } from "../../config/index.js";
 import { projectFilesOnDisk } from "../../project-files/index.js";
 import type { Command as ReleaseCommand } from "../../pipeline/index.js";
 import { readsRegistry, runRelease } from "../../release/index.js";
@@ -58,7 +59,7 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
     };
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    const client = cliClient(credentials, io);
+    const client = cliClient(credentials, io, plainHttpHosts(config));
     const packagesDir = spec.output ? resolve(io.cwd, opts.output ?? "charthouse-packages") : undefined;
     try {
       const { result } = await runRelease({
@@ -75,6 +76,7 @@ function registerExecutor(program: Command, io: CliIo, spec: ExecutorSpec): void
           signal: controller.signal,
           packagesDir,
           signing,
+          plainHttpHosts: plainHttpHosts(config),
         }),
         client,
         files: projectFilesOnDisk(config.root),

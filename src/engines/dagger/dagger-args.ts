@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { helmArgs } from "../../chart/helm-args.js";
 import { shellQuote } from "../../exec/shell-quote.js";
 import type { BuildSpec, ServicePlan } from "../../plan/types.js";
-import { isLoopbackHost, parseRepository } from "../../registry/reference.js";
+import { parseRepository, speaksPlainHttp } from "../../registry/reference.js";
 
 // The decisions of the Dagger adapter (engine.ts beside this file), made here in tested code as the Docker
 // adapter's are in ../docker/docker-args.ts: the module only hands them to Dagger calls.
@@ -43,9 +43,14 @@ function afterLogin(login: string[] | undefined, run: string[]): string {
 }
 
 /** The shell command that pushes a chart package with helm, logged in first when there is a username. */
-export function helmPushScript(file: string, pushTo: string, username?: string): string {
+export function helmPushScript(
+  file: string,
+  pushTo: string,
+  username?: string,
+  plainHttpHosts: readonly string[] = [],
+): string {
   const host = parseRepository(pushTo.slice("oci://".length)).host;
-  const plainHttp = isLoopbackHost(host);
+  const plainHttp = speaksPlainHttp(host, plainHttpHosts);
   const login = username === undefined ? undefined : ["helm", ...helmArgs.registryLogin(host, username, { plainHttp })];
   return afterLogin(login, ["helm", ...helmArgs.push(file, pushTo, { plainHttp })]);
 }
@@ -82,11 +87,15 @@ export function provenanceScript(o: {
 /**
  * syft's environment for scanning `subject` in its registry (the password goes in separately, as a secret variable).
  */
-export function syftEnvironment(subject: string, username?: string): Record<string, string> {
+export function syftEnvironment(
+  subject: string,
+  username?: string,
+  plainHttpHosts: readonly string[] = [],
+): Record<string, string> {
   const host = registryHostOf(subject);
   return {
     SYFT_CHECK_FOR_APP_UPDATE: "false",
-    ...(isLoopbackHost(host) ? { SYFT_REGISTRY_INSECURE_USE_HTTP: "true" } : {}),
+    ...(speaksPlainHttp(host, plainHttpHosts) ? { SYFT_REGISTRY_INSECURE_USE_HTTP: "true" } : {}),
     ...(username === undefined ? {} : { SYFT_REGISTRY_AUTH_AUTHORITY: host, SYFT_REGISTRY_AUTH_USERNAME: username }),
   };
 }

@@ -34,6 +34,8 @@ export interface DaggerEngineOptions extends DaggerTools {
   readonly credentials?: ModuleCredentials;
   readonly signing?: ModuleSigningKeys;
   readonly client: RegistryClient;
+  /** Registry hosts the config declares plain HTTP (charthouse.yaml's `plainHttp`), besides loopback ones. */
+  readonly plainHttpHosts?: readonly string[];
 }
 
 export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedService[], StagedChart, ChartPackage> {
@@ -54,7 +56,13 @@ export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedServ
     helmTool(dag).withMountedDirectory(STAGE, tree.withTimestamps(Math.floor(Date.parse(stage.time) / 1000)));
   const authenticated = (c: Container, host: string): Container =>
     o.credentials ? c.withRegistryAuth(host, o.credentials.username, o.credentials.password) : c;
-  const signer = daggerSigner({ dag, keys: o.signing, credentials: o.credentials, synced });
+  const signer = daggerSigner({
+    dag,
+    keys: o.signing,
+    credentials: o.credentials,
+    plainHttpHosts: o.plainHttpHosts,
+    synced,
+  });
   // The engine's own platform: runs of the others are emulated there.
   let own: Promise<string> | undefined;
   const enginePlatform = (): Promise<string> => (own ??= dag.defaultPlatform().then(String));
@@ -178,7 +186,9 @@ export function daggerEngine(o: DaggerEngineOptions): Engine<Variants, NamedServ
         .withEnvVariable("HELM_REGISTRY_CONFIG", "/run/charthouse/registry.json");
       if (pkg.provenance) helm = helm.withFile(`${file}.prov`, pkg.provenance);
       if (o.credentials) helm = helm.withSecretVariable("CHARTHOUSE_REGISTRY_PASSWORD", o.credentials.password);
-      await synced(helm.withExec(["sh", "-c", helmPushScript(file, pushTo, o.credentials?.username)]));
+      await synced(
+        helm.withExec(["sh", "-c", helmPushScript(file, pushTo, o.credentials?.username, o.plainHttpHosts)]),
+      );
       return pushedDigest(o.client, reference, "helm push");
     },
 

@@ -6,7 +6,7 @@ import { ConfigError } from "../../errors.js";
 import { Secret } from "../../registry/secret.js";
 import { StepFailed } from "../../release/engine.js";
 import { cosignArgs, type SignatureMode } from "../../signing/index.js";
-import { isLoopbackHost } from "../../registry/reference.js";
+import { speaksPlainHttp } from "../../registry/reference.js";
 import { cosignScript, provenanceScript, registryHostOf, syftEnvironment } from "./dagger-args.js";
 import { TOOL_IMAGES } from "./tools.js";
 
@@ -70,6 +70,7 @@ export function daggerSigner(o: {
   dag: Client;
   keys?: ModuleSigningKeys;
   credentials?: ModuleCredentials;
+  plainHttpHosts?: readonly string[];
   synced: (c: Container) => Promise<Container>;
 }) {
   /** cosign with the key and its password as secret variables, logged in to the registry on a tmpfs, running `args`. */
@@ -91,7 +92,7 @@ export function daggerSigner(o: {
   const keyRef = `env://${COSIGN_KEY_VARIABLE}`;
   // Where the signature goes (referrers or tags) is the library's decision per registry, as on the Docker runner.
   const where = (subject: string, mode: SignatureMode) => ({
-    plainHttp: isLoopbackHost(registryHostOf(subject)),
+    plainHttp: speaksPlainHttp(registryHostOf(subject), o.plainHttpHosts),
     mode,
   });
   return {
@@ -101,7 +102,7 @@ export function daggerSigner(o: {
       cosign(subject, cosignArgs.attest(keyRef, subject, type, where(subject, mode)), predicate),
     async sbom(subject: string): Promise<string> {
       // syft reads the registry password from its environment, as a secret variable.
-      const env = syftEnvironment(subject, o.credentials?.username);
+      const env = syftEnvironment(subject, o.credentials?.username, o.plainHttpHosts);
       let syft = Object.entries(env).reduce(
         (c, [key, value]) => c.withEnvVariable(key, value),
         o.dag.container().from(TOOL_IMAGES.syft),

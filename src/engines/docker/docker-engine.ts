@@ -12,7 +12,7 @@ import { shellQuote } from "../../exec/shell-quote.js";
 import type { Step } from "../../pipeline/index.js";
 import type { ImagePlan, ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
-import { isLoopbackHost, parseRepository } from "../../registry/index.js";
+import { parseRepository, speaksPlainHttp } from "../../registry/index.js";
 import {
   pushedDigest,
   StepFailed,
@@ -58,6 +58,8 @@ export interface DockerEngineOptions {
   readonly packagesDir?: string;
   /** The keys to sign with: cosign for the signing steps, GnuPG for helm provenance of every package. */
   readonly signing?: SigningKeys;
+  /** Registry hosts the config declares plain HTTP (charthouse.yaml's `plainHttp`), besides loopback ones. */
+  readonly plainHttpHosts?: readonly string[];
 }
 
 /**
@@ -110,7 +112,8 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
   // The engine's own platform, from the preflight: the one builds and runs need no emulation for.
   let enginePlatform: string | undefined;
   let saves = 0;
-  const signer = cosignSigner({ keys: o.signing ?? {}, env, plainHttp: isLoopbackHost(host), signal: o.signal });
+  const plainHttp = speaksPlainHttp(host, o.plainHttpHosts);
+  const signer = cosignSigner({ keys: o.signing ?? {}, env, plainHttp, signal: o.signal });
 
   const result = (
     bin: string,
@@ -336,7 +339,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
     },
 
     async pushChart(pkg, pushTo, reference) {
-      await succeed(helmBin, helmArgs.push(pkg, pushTo, { plainHttp: isLoopbackHost(host) }), `helm push of ${pkg}`);
+      await succeed(helmBin, helmArgs.push(pkg, pushTo, { plainHttp }), `helm push of ${pkg}`);
       return pushedDigest(o.client, reference, "helm push");
     },
 

@@ -148,7 +148,7 @@ const CASES: {
     yaml: "registry: ghcr.io/x\nzzz: 1\n",
     field: "zzz",
     message: /unknown key "zzz"$/,
-    fix: /keys allowed here are: registry, source, images/,
+    fix: /keys allowed here are: registry, plainHttp, source, images/,
     line: 2,
     column: 1,
   },

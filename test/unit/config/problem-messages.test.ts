@@ -502,7 +502,7 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 1,
           field: "zz",
           message: 'unknown key "zz"',
-          fix: "remove it; the keys allowed here are: registry, source, images, test, charts, policy",
+          fix: "remove it; the keys allowed here are: registry, plainHttp, source, images, test, charts, policy",
         },
         {
           file: "charthouse.yaml",
@@ -1074,7 +1074,7 @@ const IN_FULL: [name: string, yaml: string, files: Record<string, string>, expec
           column: 1,
           field: "zz",
           message: 'unknown key "zz"',
-          fix: "remove it; the keys allowed here are: registry, source, images, test, charts, policy",
+          fix: "remove it; the keys allowed here are: registry, plainHttp, source, images, test, charts, policy",
         },
         {
           file: "charthouse.yaml",

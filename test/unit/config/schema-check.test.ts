@@ -40,7 +40,7 @@ const CASES: [
       path: ["zzzzzzzz"],
       atKey: true,
       message: 'unknown key "zzzzzzzz"',
-      fix: "remove it; the keys allowed here are: registry, source, images, test, charts, policy",
+      fix: "remove it; the keys allowed here are: registry, plainHttp, source, images, test, charts, policy",
     },
   ],
   [

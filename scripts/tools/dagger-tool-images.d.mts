@@ -1,0 +1,2 @@
+/** Where scripts/tools/dagger-tool-images.mjs writes the tool images for this checkout's recipe. */
+export function toolImagesDir(): string;
