@@ -85,6 +85,8 @@ export interface DaggerEngine {
   readonly cli: string;
   /** The engine's namespace: its pid 1 as the host sees it. */
   readonly pid: number;
+  /** Every process the kit started: the namespace's pid 1, unshare and slirp4netns. */
+  readonly pids: readonly number[];
   /** The builtin SDK content folder it was started with, if any. */
   readonly sdk: string | undefined;
   /** The environment a `dagger` CLI call needs: `base` plus the runner host and no telemetry or nags. */
@@ -203,6 +205,7 @@ export async function startDaggerEngine(opts: DaggerEngineOptions = {}): Promise
     runnerHost,
     cli,
     pid: inner!,
+    pids: [inner!, namespace.pid!, slirp!.pid!],
     sdk,
     env: (base = env) => cliEnv(runnerHost, base),
     log: engineLog,
