@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -80,6 +80,10 @@ describe.skipIf(missing)(missing ? `the real Dagger engine (skipped: ${missing})
 
   it("lists the module's functions from a copy of only dagger.json and ci/", async (ctx) => {
     if (!engine.sdk) ctx.skip("the builtin SDK content is not built: run `bash .ci/run`");
+    // The module as a user's checkout has it, unchanged: it loads only once dagger.json pins the engine's version.
+    const pinned = (JSON.parse(readFileSync(join(repo, "dagger.json"), "utf8")) as { engineVersion?: string })
+      .engineVersion;
+    if (pinned !== DAGGER_VERSION) ctx.skip(`dagger.json pins engine ${pinned}; the engine here is ${DAGGER_VERSION}`);
     const copy = mkdtempSync(join(tmpdir(), "charthouse-module-"));
     try {
       cpSync(join(repo, "dagger.json"), join(copy, "dagger.json"));
