@@ -14,7 +14,8 @@ import (
 func (t *TypescriptRuntimeStandin) withDependencies(cfg *moduleConfig, ctr *dagger.Container) *dagger.Container {
 	modPath := cfg.modulePath()
 	if deps := cfg.dependencies(); len(deps) == 1 && deps["typescript"] == defaultTypeScript {
-		return ctr.WithMountedDirectory(path.Join(modPath, "node_modules/typescript"), t.SDKSourceDir.Directory(typescriptDir))
+		typescript := t.SDKSourceDir.Directory(typescriptDir)
+		return ctr.WithMountedDirectory(path.Join(modPath, "node_modules/typescript"), typescript)
 	}
 	// The lockfile and .npmrc (a private registry, a token read from the environment) come along.
 	ctr = ctr.WithDirectory(modPath, cfg.source, dagger.ContainerWithDirectoryOpts{
