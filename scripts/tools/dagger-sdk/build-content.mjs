@@ -156,6 +156,30 @@ function goSdkRoot(root, { rootfs, codegen }, work) {
   const info = JSON.parse(readFileSync(join(cached, `${PINS.goSdkLib}.info`), "utf8"));
   writeFileSync(join(daggerDir, `${PINS.goSdkLibCommit}.info`), JSON.stringify({ ...info, Version: PINS.goSdkLib }));
   writeFileSync(join(daggerDir, "list"), `${PINS.goSdkLib}\n`);
+  prefillBuildCache(root);
+}
+
+/**
+ * Compiles every package the stand-in's generated code imports (deps.go names them) inside the image's own root, so
+ * the image's build cache holds them under the keys the engine's `go build` computes (same GOROOT, module cache path
+ * and environment): a cold load then compiles only the stand-in itself. Upstream fills its golang image the same way.
+ */
+function prefillBuildCache(root) {
+  const prefill = join(root, "tmp/prefill");
+  mkdirSync(prefill, { recursive: true });
+  for (const file of ["go.mod", "go.sum"]) cpSync(join(standin, file), join(prefill, file));
+  const deps = readFileSync(join(standin, "deps.go"), "utf8").replace(/^\/\/go:build .*\n/m, "");
+  writeFileSync(join(prefill, "deps.go"), `${deps}\nfunc main() {}\n`);
+  const inRoot = [
+    `mount --rbind /dev "${root}/dev"`,
+    `mount -t proc proc "${root}/proc"`,
+    `chroot "${root}" /usr/bin/env -i HOME=/root PATH=/go/bin:/usr/local/go/bin:${PATH} GOPATH=/go ` +
+      `GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod GOPROXY=off ` +
+      `/bin/sh -c 'cd /tmp/prefill && go build -ldflags "-s -w" -o /dev/null .'`,
+  ].join(" && ");
+  // A mount namespace of its own: the binds end with it, the host's /dev and /proc stay as they are.
+  run("unshare", ["--mount", "--propagation", "private", "--fork", "sh", "-c", inRoot]);
+  rmSync(prefill, { recursive: true, force: true });
 }
 
 /** The TypeScript SDK image's root, handed to the stand-in as sdkSourceDir. */
@@ -196,8 +220,8 @@ function typescriptSdkRoot(root, { rootfs, codegen }, work) {
   npm(["install", "-g", "--prefix", join(image, "usr/local"), `npm@${PINS.npm}`, `yarn@${PINS.yarn}`]);
 }
 
-async function build() {
-  const inputs = await contentDir();
+/** Builds the content into `inputs.dir` unless it is there. */
+export async function build(inputs) {
   const { dir } = inputs;
   if (existsSync(join(dir, "engine.env"))) {
     console.log(`tools: dagger SDK content cached (${dir})`);
@@ -235,11 +259,11 @@ async function build() {
   renameSync(partial, dir); // whole or not at all: a half-built content never looks cached
   rmSync(work, { recursive: true, force: true });
   // Older contents of this engine version are dead weight (hundreds of MB each).
-  for (const name of readdirSync(cacheRoot))
-    if (name.startsWith(`dagger-sdk-${PINS.engine}-`) && join(cacheRoot, name) !== dir)
-      rmSync(join(cacheRoot, name), { recursive: true, force: true });
+  for (const name of readdirSync(dirname(dir)))
+    if (name.startsWith(`dagger-sdk-${PINS.engine}-`) && join(dirname(dir), name) !== dir)
+      rmSync(join(dirname(dir), name), { recursive: true, force: true });
   console.log(`tools: dagger SDK content built in ${((Date.now() - started) / 1000).toFixed(0)} s (${dir})`);
   return dir;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await build();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await build(await contentDir());
