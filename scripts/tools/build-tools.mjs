@@ -79,8 +79,20 @@ function wrapperGoMod(name, tool, work) {
     "",
   ];
   const required = new Map((upstream.Require ?? []).map((r) => [r.Path, r.Version]));
+  // Our own mappings (versions.json `replace`) come first and win: a module upstream pins at a
+  // version the proxy refuses, or keeps only as a local folder, mapped to one that is served or
+  // to a folder of ours beside this script (Dagger's distconsts).
+  // One mapped to a published version is also required at it, so its own requirements (newer than
+  // upstream's go.mod lists for it) are in the module graph.
+  const own = Object.entries(tool.replace ?? {});
+  for (const [path, target] of own) {
+    const to = target.startsWith(".") ? join(here, target) : target;
+    lines.push(`replace ${path} => ${to}`);
+    const [module, version] = target.split(" ");
+    if (version && module === path) lines.push(`require ${path} ${version}`);
+  }
   for (const r of upstream.Replace ?? []) {
-    if (r.Old.Path === tool.module) continue;
+    if (r.Old.Path === tool.module || own.some(([path]) => path === r.Old.Path)) continue;
     const local = r.New.Path.startsWith(".") || r.New.Path.startsWith("/");
     if (!local) {
       lines.push(`replace ${r.Old.Path}${r.Old.Version ? ` ${r.Old.Version}` : ""} => ${r.New.Path} ${r.New.Version}`);
@@ -111,6 +123,10 @@ function ldflags(name, tool) {
   if (name === "kwok") return `-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${tool.version.replace(/^v/, "")}`;
   if (name === "cosign") return `-s -w -X sigs.k8s.io/release-utils/version.gitVersion=${tool.version}`;
   if (name === "syft") return `-s -w -X main.version=${tool.version.replace(/^v/, "")}`;
+  if (name === "dagger") {
+    const p = "github.com/dagger/dagger/engine";
+    return `-s -w -X ${p}.Version=${tool.version} -X ${p}.Tag=${tool.version}`;
+  }
   return "-s -w";
 }
 
@@ -136,7 +152,8 @@ function build(name) {
   mkdirSync(out, { recursive: true });
   for (const [binary, pkg] of Object.entries(tool.packages)) {
     console.log(`tools: building ${binary} (${name} ${tool.version}) …`);
-    sh(["build", "-trimpath", "-ldflags", ldflags(name, tool), "-o", join(out, binary), pkg], work);
+    const tags = tool.tags ? ["-tags", tool.tags] : [];
+    sh(["build", "-trimpath", ...tags, "-ldflags", ldflags(name, tool), "-o", join(out, binary), pkg], work);
   }
   rmSync(dir, { recursive: true, force: true });
   renameSync(out, dir); // whole or not at all: a half-built tool never looks cached

@@ -49,6 +49,24 @@ export function builtTool(tool: string, binary: string, env: NodeJS.ProcessEnv =
 }
 
 /**
+ * Where scripts/tools/dagger/build-rootfs.mjs caches the Dagger engine's rootfs: `dagger-rootfs-<engine version>-`
+ * and the first 12 hex of a SHA-256 over its recipe folder's files (as toolVersion does for a tool of our own).
+ */
+export function daggerRootfsDir(env: NodeJS.ProcessEnv = process.env): string {
+  const recipe = fileURLToPath(new URL("dagger/rootfs/", VERSIONS));
+  const hash = createHash("sha256");
+  for (const file of readdirSync(recipe).sort())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(recipe, file)))
+      .update("\0");
+  return toolPath(`dagger-rootfs-${toolVersion("dagger")}-${hash.digest("hex").slice(0, 12)}`, "", env).replace(
+    /\/$/,
+    "",
+  );
+}
+
+/**
  * Debian trixie's skopeo, the one with sigstore verification (bookworm's has it cut out), installed on its own loader
  * by scripts/tools/install-debian-skopeo.sh at the version scripts/tools/debian.json pins.
  */

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { toolVersion } from "../../kit/built-tools.js";
+import { daggerRootfsDir, toolVersion } from "../../kit/built-tools.js";
 // @ts-expect-error: a script of the repository, plain JavaScript with no declarations
 import { toolDir, toolVersion as buildVersion } from "../../../scripts/tools/build-tools.mjs";
+// @ts-expect-error: as above
+import { rootfsDir } from "../../../scripts/tools/dagger/build-rootfs.mjs";
 
 // The tool builder (.ci/run) and the test kit must agree on where each tool is cached, or a
 // test looks for a binary the builder put elsewhere.
@@ -18,5 +20,9 @@ describe("the infrastructure tools' versions", () => {
   it("a published tool is its pinned version; one of our own, a digest of its files", () => {
     expect(toolVersion("cosign")).toBe(versions.cosign!.version);
     expect(toolVersion("referrers-registry")).toMatch(/^src-[0-9a-f]{12}$/);
+  });
+  it("the Dagger engine's rootfs: the builder and the test kit name the same folder, by its recipe", () => {
+    expect(daggerRootfsDir()).toBe((rootfsDir as () => string)());
+    expect(daggerRootfsDir()).toMatch(/\/dagger-rootfs-v0\.21\.8-[0-9a-f]{12}$/);
   });
 });
