@@ -37,9 +37,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -94,9 +94,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -252,9 +252,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -423,9 +423,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -493,9 +493,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -543,9 +543,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -573,9 +573,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -614,9 +614,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -732,9 +732,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -762,9 +762,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -837,9 +837,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -980,9 +980,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent2) {
@@ -997,9 +997,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -1133,9 +1133,9 @@ ${indent2}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -1416,9 +1416,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -1540,9 +1540,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar2 = require_Scalar();
@@ -1673,9 +1673,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -1695,9 +1695,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar2 = require_Scalar();
@@ -1755,9 +1755,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge = require_merge();
@@ -1819,9 +1819,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -1859,9 +1859,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -2010,9 +2010,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -2154,9 +2154,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -2176,9 +2176,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -2292,9 +2292,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -2314,9 +2314,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -2333,9 +2333,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var nullTag = {
@@ -2351,9 +2351,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var boolTag = {
@@ -2375,9 +2375,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -2402,9 +2402,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2448,9 +2448,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2493,9 +2493,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -2521,9 +2521,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var map = require_map();
@@ -2588,9 +2588,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar2 = require_Scalar();
@@ -2654,9 +2654,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -2732,9 +2732,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -2810,9 +2810,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -2842,9 +2842,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2891,9 +2891,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2970,9 +2970,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -3059,9 +3059,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -3147,9 +3147,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3191,9 +3191,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3285,9 +3285,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -3317,9 +3317,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3397,9 +3397,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -3706,9 +3706,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -3771,9 +3771,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -3905,9 +3905,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -3947,9 +3947,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -3965,9 +3965,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -3981,9 +3981,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4089,9 +4089,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -4140,9 +4140,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -4183,9 +4183,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4377,9 +4377,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar2 = require_Scalar();
@@ -4442,9 +4442,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -4625,9 +4625,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -4846,9 +4846,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar2 = require_Scalar();
@@ -4927,9 +4927,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -4957,9 +4957,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -5063,9 +5063,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -5106,9 +5106,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -5314,9 +5314,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -5499,9 +5499,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -5560,9 +5560,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -5622,9 +5622,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -5724,9 +5724,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -6313,9 +6313,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter4 = class {
       constructor() {
@@ -6344,9 +6344,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -7218,9 +7218,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7315,9 +7315,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7367,9 +7367,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/semver/internal/constants.js
+// ../main/node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports, module) {
+  "../main/node_modules/semver/internal/constants.js"(exports, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
@@ -7427,9 +7427,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/semver/internal/debug.js
+// ../main/node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports, module) {
+  "../main/node_modules/semver/internal/debug.js"(exports, module) {
     "use strict";
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
@@ -7437,9 +7437,9 @@ var require_debug = __commonJS({
   }
 });
 
-// node_modules/semver/internal/re.js
+// ../main/node_modules/semver/internal/re.js
 var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports, module) {
+  "../main/node_modules/semver/internal/re.js"(exports, module) {
     "use strict";
     var {
       MAX_SAFE_COMPONENT_LENGTH,
@@ -7525,9 +7525,9 @@ var require_re = __commonJS({
   }
 });
 
-// node_modules/semver/internal/parse-options.js
+// ../main/node_modules/semver/internal/parse-options.js
 var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
+  "../main/node_modules/semver/internal/parse-options.js"(exports, module) {
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
@@ -7544,9 +7544,9 @@ var require_parse_options = __commonJS({
   }
 });
 
-// node_modules/semver/internal/identifiers.js
+// ../main/node_modules/semver/internal/identifiers.js
 var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports, module) {
+  "../main/node_modules/semver/internal/identifiers.js"(exports, module) {
     "use strict";
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a, b) => {
@@ -7569,9 +7569,9 @@ var require_identifiers = __commonJS({
   }
 });
 
-// node_modules/semver/classes/semver.js
+// ../main/node_modules/semver/classes/semver.js
 var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports, module) {
+  "../main/node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
@@ -7861,9 +7861,9 @@ var require_semver = __commonJS({
   }
 });
 
-// node_modules/semver/functions/parse.js
+// ../main/node_modules/semver/functions/parse.js
 var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
+  "../main/node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse2 = (version, options, throwErrors = false) => {
@@ -7883,9 +7883,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/semver/functions/valid.js
+// ../main/node_modules/semver/functions/valid.js
 var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
+  "../main/node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var valid = (version, options) => {
@@ -7896,9 +7896,9 @@ var require_valid = __commonJS({
   }
 });
 
-// node_modules/semver/functions/clean.js
+// ../main/node_modules/semver/functions/clean.js
 var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
+  "../main/node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var clean = (version, options) => {
@@ -7909,9 +7909,9 @@ var require_clean = __commonJS({
   }
 });
 
-// node_modules/semver/functions/inc.js
+// ../main/node_modules/semver/functions/inc.js
 var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
+  "../main/node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var inc = (version, release, options, identifier, identifierBase) => {
@@ -7933,9 +7933,9 @@ var require_inc = __commonJS({
   }
 });
 
-// node_modules/semver/functions/diff.js
+// ../main/node_modules/semver/functions/diff.js
 var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
+  "../main/node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var diff = (version1, version2) => {
@@ -7977,9 +7977,9 @@ var require_diff = __commonJS({
   }
 });
 
-// node_modules/semver/functions/major.js
+// ../main/node_modules/semver/functions/major.js
 var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
+  "../main/node_modules/semver/functions/major.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
@@ -7987,9 +7987,9 @@ var require_major = __commonJS({
   }
 });
 
-// node_modules/semver/functions/minor.js
+// ../main/node_modules/semver/functions/minor.js
 var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
+  "../main/node_modules/semver/functions/minor.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
@@ -7997,9 +7997,9 @@ var require_minor = __commonJS({
   }
 });
 
-// node_modules/semver/functions/patch.js
+// ../main/node_modules/semver/functions/patch.js
 var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
+  "../main/node_modules/semver/functions/patch.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
@@ -8007,9 +8007,9 @@ var require_patch = __commonJS({
   }
 });
 
-// node_modules/semver/functions/prerelease.js
+// ../main/node_modules/semver/functions/prerelease.js
 var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
+  "../main/node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var prerelease = (version, options) => {
@@ -8020,9 +8020,9 @@ var require_prerelease = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare.js
+// ../main/node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
@@ -8030,9 +8030,9 @@ var require_compare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rcompare.js
+// ../main/node_modules/semver/functions/rcompare.js
 var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
+  "../main/node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var rcompare = (a, b, loose) => compare(b, a, loose);
@@ -8040,9 +8040,9 @@ var require_rcompare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-loose.js
+// ../main/node_modules/semver/functions/compare-loose.js
 var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var compareLoose = (a, b) => compare(a, b, true);
@@ -8050,9 +8050,9 @@ var require_compare_loose = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-build.js
+// ../main/node_modules/semver/functions/compare-build.js
 var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare-build.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compareBuild = (a, b, loose) => {
@@ -8064,9 +8064,9 @@ var require_compare_build = __commonJS({
   }
 });
 
-// node_modules/semver/functions/sort.js
+// ../main/node_modules/semver/functions/sort.js
 var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
+  "../main/node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
@@ -8074,9 +8074,9 @@ var require_sort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rsort.js
+// ../main/node_modules/semver/functions/rsort.js
 var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
+  "../main/node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
@@ -8084,9 +8084,9 @@ var require_rsort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gt.js
+// ../main/node_modules/semver/functions/gt.js
 var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
+  "../main/node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var gt = (a, b, loose) => compare(a, b, loose) > 0;
@@ -8094,9 +8094,9 @@ var require_gt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lt.js
+// ../main/node_modules/semver/functions/lt.js
 var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
+  "../main/node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var lt = (a, b, loose) => compare(a, b, loose) < 0;
@@ -8104,9 +8104,9 @@ var require_lt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/eq.js
+// ../main/node_modules/semver/functions/eq.js
 var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports, module) {
+  "../main/node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var eq = (a, b, loose) => compare(a, b, loose) === 0;
@@ -8114,9 +8114,9 @@ var require_eq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/neq.js
+// ../main/node_modules/semver/functions/neq.js
 var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports, module) {
+  "../main/node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var neq = (a, b, loose) => compare(a, b, loose) !== 0;
@@ -8124,9 +8124,9 @@ var require_neq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gte.js
+// ../main/node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports, module) {
+  "../main/node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var gte = (a, b, loose) => compare(a, b, loose) >= 0;
@@ -8134,9 +8134,9 @@ var require_gte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lte.js
+// ../main/node_modules/semver/functions/lte.js
 var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports, module) {
+  "../main/node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var lte = (a, b, loose) => compare(a, b, loose) <= 0;
@@ -8144,9 +8144,9 @@ var require_lte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/cmp.js
+// ../main/node_modules/semver/functions/cmp.js
 var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports, module) {
+  "../main/node_modules/semver/functions/cmp.js"(exports, module) {
     "use strict";
     var eq = require_eq();
     var neq = require_neq();
@@ -8194,9 +8194,9 @@ var require_cmp = __commonJS({
   }
 });
 
-// node_modules/semver/functions/coerce.js
+// ../main/node_modules/semver/functions/coerce.js
 var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
+  "../main/node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse2 = require_parse();
@@ -8240,9 +8240,9 @@ var require_coerce = __commonJS({
   }
 });
 
-// node_modules/semver/functions/truncate.js
+// ../main/node_modules/semver/functions/truncate.js
 var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
+  "../main/node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
     var constants2 = require_constants();
@@ -8281,9 +8281,9 @@ var require_truncate = __commonJS({
   }
 });
 
-// node_modules/semver/internal/lrucache.js
+// ../main/node_modules/semver/internal/lrucache.js
 var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
+  "../main/node_modules/semver/internal/lrucache.js"(exports, module) {
     "use strict";
     var LRUCache = class {
       constructor() {
@@ -8319,9 +8319,9 @@ var require_lrucache = __commonJS({
   }
 });
 
-// node_modules/semver/internal/trim-comparator-whitespace.js
+// ../main/node_modules/semver/internal/trim-comparator-whitespace.js
 var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+  "../main/node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
     "use strict";
     var {
       MAX_LENGTH,
@@ -8510,9 +8510,9 @@ var require_trim_comparator_whitespace = __commonJS({
   }
 });
 
-// node_modules/semver/classes/range.js
+// ../main/node_modules/semver/classes/range.js
 var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports, module) {
+  "../main/node_modules/semver/classes/range.js"(exports, module) {
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
@@ -8895,9 +8895,9 @@ var require_range = __commonJS({
   }
 });
 
-// node_modules/semver/classes/comparator.js
+// ../main/node_modules/semver/classes/comparator.js
 var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
+  "../main/node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
@@ -9008,9 +9008,9 @@ var require_comparator = __commonJS({
   }
 });
 
-// node_modules/semver/functions/satisfies.js
+// ../main/node_modules/semver/functions/satisfies.js
 var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
+  "../main/node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var satisfies = (version, range, options) => {
@@ -9025,9 +9025,9 @@ var require_satisfies = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/to-comparators.js
+// ../main/node_modules/semver/ranges/to-comparators.js
 var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+  "../main/node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
@@ -9035,9 +9035,9 @@ var require_to_comparators = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/max-satisfying.js
+// ../main/node_modules/semver/ranges/max-satisfying.js
 var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+  "../main/node_modules/semver/ranges/max-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9064,9 +9064,9 @@ var require_max_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-satisfying.js
+// ../main/node_modules/semver/ranges/min-satisfying.js
 var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+  "../main/node_modules/semver/ranges/min-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9093,9 +9093,9 @@ var require_min_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-version.js
+// ../main/node_modules/semver/ranges/min-version.js
 var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
+  "../main/node_modules/semver/ranges/min-version.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9152,9 +9152,9 @@ var require_min_version = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/valid.js
+// ../main/node_modules/semver/ranges/valid.js
 var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports, module) {
+  "../main/node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var validRange = (range, options) => {
@@ -9168,9 +9168,9 @@ var require_valid2 = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/outside.js
+// ../main/node_modules/semver/ranges/outside.js
 var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
+  "../main/node_modules/semver/ranges/outside.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
@@ -9237,9 +9237,9 @@ var require_outside = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/gtr.js
+// ../main/node_modules/semver/ranges/gtr.js
 var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
+  "../main/node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var gtr = (version, range, options) => outside(version, range, ">", options);
@@ -9247,9 +9247,9 @@ var require_gtr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/ltr.js
+// ../main/node_modules/semver/ranges/ltr.js
 var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
+  "../main/node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var ltr = (version, range, options) => outside(version, range, "<", options);
@@ -9257,9 +9257,9 @@ var require_ltr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/intersects.js
+// ../main/node_modules/semver/ranges/intersects.js
 var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
+  "../main/node_modules/semver/ranges/intersects.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var intersects = (r1, r2, options) => {
@@ -9271,9 +9271,9 @@ var require_intersects = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/simplify.js
+// ../main/node_modules/semver/ranges/simplify.js
 var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
+  "../main/node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
@@ -9321,9 +9321,9 @@ var require_simplify = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/subset.js
+// ../main/node_modules/semver/ranges/subset.js
 var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
+  "../main/node_modules/semver/ranges/subset.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
@@ -9483,9 +9483,9 @@ var require_subset = __commonJS({
   }
 });
 
-// node_modules/semver/index.js
+// ../main/node_modules/semver/index.js
 var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
+  "../main/node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
     var constants2 = require_constants();
@@ -9828,6 +9828,7 @@ function gateSteps(plan) {
     const test2 = plan.test;
     const image = plan.images.find((i) => i.name === test2.image);
     if (!image) throw new Error(`bug: test image ${test2.image} is not in the plan`);
+    for (const build2 of test2.builds) steps.push({ kind: "build", phase: "gate", image: build2 });
     steps.push({ kind: "test", phase: "gate", image, test: test2 });
   }
   for (const chart of plan.charts) steps.push(...chartGates(chart));
@@ -11372,8 +11373,8 @@ function rangeStart(node) {
 
 // src/config/schema-validator.generated.ts
 var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } } } };
-var schema26 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds. Give image or build." }, "build": { "type": "object", "additionalProperties": false, "description": "Builds the service's image from this repository for the test gate only: it is never pushed. Give image or build.", "properties": { "context": { "type": "string", "description": "Build context, relative to charthouse.yaml. Default: ." }, "dockerfile": { "type": "string", "description": "Dockerfile, relative to charthouse.yaml. Default: <context>/Dockerfile." }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap" } } }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } }, "description": "A service container the suite reaches by name: a published image (image), or one built from this repository as a gate only, never published (build)." }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } } } };
+var schema27 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." } } };
 var pattern0 = new RegExp("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$", "u");
 var pattern1 = new RegExp("^https?://", "u");
 var schema12 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } };
@@ -11594,7 +11595,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var schema16 = { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } };
-var schema19 = { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } };
+var schema19 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds. Give image or build." }, "build": { "type": "object", "additionalProperties": false, "description": "Builds the service's image from this repository for the test gate only: it is never pushed. Give image or build.", "properties": { "context": { "type": "string", "description": "Build context, relative to charthouse.yaml. Default: ." }, "dockerfile": { "type": "string", "description": "Dockerfile, relative to charthouse.yaml. Default: <context>/Dockerfile." }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap" } } }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } }, "description": "A service container the suite reaches by name: a published image (image), or one built from this repository as a gate only, never published (build)." };
 function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -11608,22 +11609,13 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.image === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema19.required, parentSchema: schema19, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
     for (const key0 in data) {
-      if (!(key0 === "name" || key0 === "image" || key0 === "port" || key0 === "env" || key0 === "command" || key0 === "ready" || key0 === "readyTimeoutSeconds")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data };
+      if (!(key0 === "name" || key0 === "image" || key0 === "build" || key0 === "port" || key0 === "env" || key0 === "command" || key0 === "ready" || key0 === "readyTimeoutSeconds")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data };
         if (vErrors === null) {
-          vErrors = [err2];
+          vErrors = [err1];
         } else {
-          vErrors.push(err2);
+          vErrors.push(err1);
         }
         errors++;
       }
@@ -11632,16 +11624,28 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (!pattern2.test(data0)) {
-          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([._-][a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+([._-][a-z0-9]+)*$"', schema: "^[a-z0-9]+([._-][a-z0-9]+)*$", parentSchema: schema13, data: data0 };
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([._-][a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+([._-][a-z0-9]+)*$"', schema: "^[a-z0-9]+([._-][a-z0-9]+)*$", parentSchema: schema13, data: data0 };
           if (vErrors === null) {
-            vErrors = [err3];
+            vErrors = [err2];
           } else {
-            vErrors.push(err3);
+            vErrors.push(err2);
           }
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.type, parentSchema: schema13, data: data0 };
+        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.type, parentSchema: schema13, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.image !== void 0) {
+      let data1 = data.image;
+      if (typeof data1 !== "string") {
+        const err4 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.image.type, parentSchema: schema19.properties.image, data: data1 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -11650,115 +11654,114 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.image !== void 0) {
-      let data1 = data.image;
-      if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.image.type, parentSchema: schema19.properties.image, data: data1 };
+    if (data.build !== void 0) {
+      let data2 = data.build;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        for (const key1 in data2) {
+          if (!(key1 === "context" || key1 === "dockerfile" || key1 === "target" || key1 === "buildArgs")) {
+            const err5 = { instancePath: instancePath + "/build", schemaPath: "#/properties/build/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19.properties.build, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data2.context !== void 0) {
+          let data3 = data2.context;
+          if (typeof data3 !== "string") {
+            const err6 = { instancePath: instancePath + "/build/context", schemaPath: "#/properties/build/properties/context/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.build.properties.context.type, parentSchema: schema19.properties.build.properties.context, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data2.dockerfile !== void 0) {
+          let data4 = data2.dockerfile;
+          if (typeof data4 !== "string") {
+            const err7 = { instancePath: instancePath + "/build/dockerfile", schemaPath: "#/properties/build/properties/dockerfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.build.properties.dockerfile.type, parentSchema: schema19.properties.build.properties.dockerfile, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data2.target !== void 0) {
+          let data5 = data2.target;
+          if (typeof data5 !== "string") {
+            const err8 = { instancePath: instancePath + "/build/target", schemaPath: "#/properties/build/properties/target/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.build.properties.target.type, parentSchema: schema19.properties.build.properties.target, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data2.buildArgs !== void 0) {
+          let data6 = data2.buildArgs;
+          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+            for (const key2 in data6) {
+              let data7 = data6[key2];
+              if (typeof data7 !== "string") {
+                const err9 = { instancePath: instancePath + "/build/buildArgs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/build/buildArgs", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/build", schemaPath: "#/properties/build/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.properties.build.type, parentSchema: schema19.properties.build, data: data2 };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err11];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err11);
         }
         errors++;
       }
     }
     if (data.port !== void 0) {
-      let data2 = data.port;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err6 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.port.type, parentSchema: schema19.properties.port, data: data2 };
+      let data8 = data.port;
+      if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+        const err12 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.port.type, parentSchema: schema19.properties.port, data: data8 };
         if (vErrors === null) {
-          vErrors = [err6];
+          vErrors = [err12];
         } else {
-          vErrors.push(err6);
+          vErrors.push(err12);
         }
         errors++;
       }
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 65535 || isNaN(data2)) {
-          const err7 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema19.properties.port, data: data2 };
+      if (typeof data8 == "number" && isFinite(data8)) {
+        if (data8 > 65535 || isNaN(data8)) {
+          const err13 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema19.properties.port, data: data8 };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err13];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err13);
           }
           errors++;
         }
-        if (data2 < 1 || isNaN(data2)) {
-          const err8 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.port, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.env !== void 0) {
-      let data3 = data.env;
-      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        for (const key1 in data3) {
-          let data4 = data3[key1];
-          if (typeof data4 !== "string") {
-            const err9 = { instancePath: instancePath + "/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err10 = { instancePath: instancePath + "/env", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.command !== void 0) {
-      let data5 = data.command;
-      if (Array.isArray(data5)) {
-        if (data5.length < 1) {
-          const err11 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data5 };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        const len0 = data5.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data6 = data5[i0];
-          if (typeof data6 !== "string") {
-            const err12 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data6 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err13 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data5 };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.ready !== void 0) {
-      let data7 = data.ready;
-      if (Array.isArray(data7)) {
-        if (data7.length < 1) {
-          const err14 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data7 };
+        if (data8 < 1 || isNaN(data8)) {
+          const err14 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.port, data: data8 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -11766,11 +11769,15 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        const len1 = data7.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data8 = data7[i1];
-          if (typeof data8 !== "string") {
-            const err15 = { instancePath: instancePath + "/ready/" + i1, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data8 };
+      }
+    }
+    if (data.env !== void 0) {
+      let data9 = data.env;
+      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+        for (const key3 in data9) {
+          let data10 = data9[key3];
+          if (typeof data10 !== "string") {
+            const err15 = { instancePath: instancePath + "/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data10 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -11780,7 +11787,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err16 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data7 };
+        const err16 = { instancePath: instancePath + "/env", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data9 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -11789,44 +11796,114 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.readyTimeoutSeconds !== void 0) {
-      let data9 = data.readyTimeoutSeconds;
-      if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-        const err17 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.readyTimeoutSeconds.type, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      if (typeof data9 == "number" && isFinite(data9)) {
-        if (data9 > 3600 || isNaN(data9)) {
-          const err18 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+    if (data.command !== void 0) {
+      let data11 = data.command;
+      if (Array.isArray(data11)) {
+        if (data11.length < 1) {
+          const err17 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data11 };
           if (vErrors === null) {
-            vErrors = [err18];
+            vErrors = [err17];
           } else {
-            vErrors.push(err18);
+            vErrors.push(err17);
           }
           errors++;
         }
-        if (data9 < 1 || isNaN(data9)) {
-          const err19 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+        const len0 = data11.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data12 = data11[i0];
+          if (typeof data12 !== "string") {
+            const err18 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data11 };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.ready !== void 0) {
+      let data13 = data.ready;
+      if (Array.isArray(data13)) {
+        if (data13.length < 1) {
+          const err20 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data13 };
           if (vErrors === null) {
-            vErrors = [err19];
+            vErrors = [err20];
           } else {
-            vErrors.push(err19);
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        const len1 = data13.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data14 = data13[i1];
+          if (typeof data14 !== "string") {
+            const err21 = { instancePath: instancePath + "/ready/" + i1, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err22 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data13 };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.readyTimeoutSeconds !== void 0) {
+      let data15 = data.readyTimeoutSeconds;
+      if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15))) {
+        const err23 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.readyTimeoutSeconds.type, parentSchema: schema19.properties.readyTimeoutSeconds, data: data15 };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+      if (typeof data15 == "number" && isFinite(data15)) {
+        if (data15 > 3600 || isNaN(data15)) {
+          const err24 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema19.properties.readyTimeoutSeconds, data: data15 };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+        if (data15 < 1 || isNaN(data15)) {
+          const err25 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.readyTimeoutSeconds, data: data15 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
           }
           errors++;
         }
       }
     }
   } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
+    const err26 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
     if (vErrors === null) {
-      vErrors = [err20];
+      vErrors = [err26];
     } else {
-      vErrors.push(err20);
+      vErrors.push(err26);
     }
     errors++;
   }
@@ -12007,14 +12084,14 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   validate13.errors = vErrors;
   return errors === 0;
 }
-var schema24 = { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } };
-var schema25 = { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } };
+var schema25 = { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } } } };
+var schema26 = { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } };
 function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.path === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema24.required, parentSchema: schema24, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema25.required, parentSchema: schema25, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -12024,7 +12101,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "path" || key0 === "repository" || key0 === "pins")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema24, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -12036,7 +12113,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.path !== void 0) {
       let data0 = data.path;
       if (typeof data0 !== "string") {
-        const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema24.properties.path.type, parentSchema: schema24.properties.path, data: data0 };
+        const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.path.type, parentSchema: schema25.properties.path, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -12048,7 +12125,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.repository !== void 0) {
       let data1 = data.repository;
       if (typeof data1 !== "string") {
-        const err3 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema24.properties.repository.type, parentSchema: schema24.properties.repository, data: data1 };
+        const err3 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.repository.type, parentSchema: schema25.properties.repository, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -12065,7 +12142,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[i0];
           if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
             if (data3.image === void 0) {
-              const err4 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema25.required, parentSchema: schema25, data: data3 };
+              const err4 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema26.required, parentSchema: schema26, data: data3 };
               if (vErrors === null) {
                 vErrors = [err4];
               } else {
@@ -12074,7 +12151,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data3.tag === void 0) {
-              const err5 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema25.required, parentSchema: schema25, data: data3 };
+              const err5 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema26.required, parentSchema: schema26, data: data3 };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -12084,7 +12161,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             }
             for (const key1 in data3) {
               if (!(key1 === "image" || key1 === "repository" || key1 === "tag" || key1 === "digest")) {
-                const err6 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data: data3 };
+                const err6 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data: data3 };
                 if (vErrors === null) {
                   vErrors = [err6];
                 } else {
@@ -12096,7 +12173,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.image !== void 0) {
               let data4 = data3.image;
               if (typeof data4 !== "string") {
-                const err7 = { instancePath: instancePath + "/pins/" + i0 + "/image", schemaPath: "#/definitions/pin/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.image.type, parentSchema: schema25.properties.image, data: data4 };
+                const err7 = { instancePath: instancePath + "/pins/" + i0 + "/image", schemaPath: "#/definitions/pin/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.image.type, parentSchema: schema26.properties.image, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err7];
                 } else {
@@ -12108,7 +12185,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.repository !== void 0) {
               let data5 = data3.repository;
               if (typeof data5 !== "string") {
-                const err8 = { instancePath: instancePath + "/pins/" + i0 + "/repository", schemaPath: "#/definitions/pin/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.repository.type, parentSchema: schema25.properties.repository, data: data5 };
+                const err8 = { instancePath: instancePath + "/pins/" + i0 + "/repository", schemaPath: "#/definitions/pin/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.repository.type, parentSchema: schema26.properties.repository, data: data5 };
                 if (vErrors === null) {
                   vErrors = [err8];
                 } else {
@@ -12120,7 +12197,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.tag !== void 0) {
               let data6 = data3.tag;
               if (typeof data6 !== "string") {
-                const err9 = { instancePath: instancePath + "/pins/" + i0 + "/tag", schemaPath: "#/definitions/pin/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.tag.type, parentSchema: schema25.properties.tag, data: data6 };
+                const err9 = { instancePath: instancePath + "/pins/" + i0 + "/tag", schemaPath: "#/definitions/pin/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.tag.type, parentSchema: schema26.properties.tag, data: data6 };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -12132,7 +12209,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.digest !== void 0) {
               let data7 = data3.digest;
               if (typeof data7 !== "string") {
-                const err10 = { instancePath: instancePath + "/pins/" + i0 + "/digest", schemaPath: "#/definitions/pin/properties/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.digest.type, parentSchema: schema25.properties.digest, data: data7 };
+                const err10 = { instancePath: instancePath + "/pins/" + i0 + "/digest", schemaPath: "#/definitions/pin/properties/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.digest.type, parentSchema: schema26.properties.digest, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err10];
                 } else {
@@ -12142,7 +12219,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err11 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema25.type, parentSchema: schema25, data: data3 };
+            const err11 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data: data3 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -12152,7 +12229,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/pins", schemaPath: "#/properties/pins/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema24.properties.pins.type, parentSchema: schema24.properties.pins, data: data2 };
+        const err12 = { instancePath: instancePath + "/pins", schemaPath: "#/properties/pins/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema25.properties.pins.type, parentSchema: schema25.properties.pins, data: data2 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -12162,7 +12239,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema24.type, parentSchema: schema24, data };
+    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema25.type, parentSchema: schema25, data };
     if (vErrors === null) {
       vErrors = [err13];
     } else {
@@ -12305,7 +12382,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
         for (const key1 in data8) {
           if (!(key1 === "releaseTag" || key1 === "chartReleaseTag" || key1 === "defaultBranch")) {
-            const err9 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data: data8 };
+            const err9 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema27, data: data8 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -12317,7 +12394,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data8.releaseTag !== void 0) {
           let data9 = data8.releaseTag;
           if (typeof data9 !== "string") {
-            const err10 = { instancePath: instancePath + "/policy/releaseTag", schemaPath: "#/definitions/policy/properties/releaseTag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.releaseTag.type, parentSchema: schema26.properties.releaseTag, data: data9 };
+            const err10 = { instancePath: instancePath + "/policy/releaseTag", schemaPath: "#/definitions/policy/properties/releaseTag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.releaseTag.type, parentSchema: schema27.properties.releaseTag, data: data9 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -12329,7 +12406,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data8.chartReleaseTag !== void 0) {
           let data10 = data8.chartReleaseTag;
           if (typeof data10 !== "string") {
-            const err11 = { instancePath: instancePath + "/policy/chartReleaseTag", schemaPath: "#/definitions/policy/properties/chartReleaseTag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.chartReleaseTag.type, parentSchema: schema26.properties.chartReleaseTag, data: data10 };
+            const err11 = { instancePath: instancePath + "/policy/chartReleaseTag", schemaPath: "#/definitions/policy/properties/chartReleaseTag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.chartReleaseTag.type, parentSchema: schema27.properties.chartReleaseTag, data: data10 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -12341,7 +12418,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data8.defaultBranch !== void 0) {
           let data11 = data8.defaultBranch;
           if (typeof data11 !== "string") {
-            const err12 = { instancePath: instancePath + "/policy/defaultBranch", schemaPath: "#/definitions/policy/properties/defaultBranch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.defaultBranch.type, parentSchema: schema26.properties.defaultBranch, data: data11 };
+            const err12 = { instancePath: instancePath + "/policy/defaultBranch", schemaPath: "#/definitions/policy/properties/defaultBranch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.defaultBranch.type, parentSchema: schema27.properties.defaultBranch, data: data11 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -12351,7 +12428,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data: data8 };
+        const err13 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema27.type, parentSchema: schema27, data: data8 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -12502,7 +12579,11 @@ async function parseConfig(text, files, path) {
     );
     return problems.result();
   }
-  const schemaProblems = checkSchema(data);
+  const todos = findTodos(data, []);
+  const schemaProblems = [
+    ...todos,
+    ...checkSchema(data).filter((p) => !todos.some((t) => formatFieldPath(p.path).startsWith(formatFieldPath(t.path))))
+  ];
   for (const p of schemaProblems) problems.add(p.path, p.message, p.fix, { key: p.atKey });
   if (problems.errors.length) {
     const checks = new Problems(file, doc, lines);
@@ -12520,6 +12601,23 @@ async function parseConfig(text, files, path) {
   const config = await buildConfig(data, file, problems, files);
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
+function findTodos(data, path) {
+  if (typeof data === "string") {
+    const m = data.match(/^TODO\b[:\s]*(.*)$/s);
+    if (!m) return [];
+    return [
+      {
+        path,
+        atKey: false,
+        message: `is left to fill in: ${m[1].trim() || "a value charthouse init could not decide"}`,
+        fix: "write the value in place of the TODO"
+      }
+    ];
+  }
+  if (Array.isArray(data)) return data.flatMap((item, i) => findTodos(item, [...path, i]));
+  if (data && typeof data === "object") return Object.entries(data).flatMap(([k, v]) => findTodos(v, [...path, k]));
+  return [];
+}
 async function buildConfig(raw, file, problems, files) {
   const root2 = dirname(file);
   const look = (absolute) => files.read(projectPath(relative(files.root, absolute)));
@@ -12531,7 +12629,7 @@ async function buildConfig(raw, file, problems, files) {
     problems
   );
   const imageNames = images.map((i) => i.name);
-  const test2 = raw.test ? buildTest(raw.test, imageNames, problems) : void 0;
+  const test2 = raw.test ? await buildTest(raw.test, imageNames, root2, problems, look) : void 0;
   const charts = (await inOrder(raw.charts ?? [], problems, (chart, i, own) => buildChart(chart, i, root2, imageNames, own, look))).flat();
   checkUnique(
     charts.map((c) => `${c.repository}/${c.name}`),
@@ -12568,39 +12666,7 @@ async function inOrder(items, problems, check) {
   });
 }
 async function buildImage(raw, i, root2, problems, look) {
-  const context = resolve(root2, raw.context ?? ".");
-  const dockerfile = raw.dockerfile ? resolve(root2, raw.dockerfile) : resolve(context, "Dockerfile");
-  const at = (field) => ["images", i, field];
-  const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
-  if (contextAt.kind !== "directory") {
-    problems.add(
-      raw.context ? at("context") : ["images", i],
-      `build context ${rel(root2, context)} is not a directory`,
-      "create it or correct images[].context (relative to charthouse.yaml)"
-    );
-  } else if (dockerfileAt.kind === "directory") {
-    problems.add(
-      raw.dockerfile ? at("dockerfile") : ["images", i],
-      `${rel(root2, dockerfile)} is a directory, not a Dockerfile`,
-      "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)"
-    );
-  } else if (dockerfileAt.kind === "absent") {
-    problems.add(
-      raw.dockerfile ? at("dockerfile") : ["images", i],
-      `Dockerfile ${rel(root2, dockerfile)} does not exist`,
-      "correct images[].dockerfile (relative to charthouse.yaml)"
-    );
-  } else if (raw.target !== void 0) {
-    const stages = listStages(dockerfileAt.kind === "file" ? dockerfileAt.text : "");
-    if (!stages.includes(raw.target)) {
-      const guess = didYouMean(raw.target, stages);
-      problems.add(
-        at("target"),
-        `target "${raw.target}" is no stage of ${rel(root2, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
-        stages.length ? `use one of its stages: ${stages.join(", ")}` : `name a stage in the Dockerfile (FROM \u2026 AS ${raw.target})`
-      );
-    }
-  }
+  const { context, dockerfile } = await checkBuild(raw, ["images", i], "images[]", root2, problems, look);
   return {
     name: raw.name,
     repository: raw.repository ?? raw.name,
@@ -12612,17 +12678,80 @@ async function buildImage(raw, i, root2, problems, look) {
     smoke: raw.smoke
   };
 }
-function buildTest(raw, imageNames, problems) {
+async function checkBuild(raw, at, field, root2, problems, look) {
+  const context = resolve(root2, raw.context ?? ".");
+  const dockerfile = raw.dockerfile ? resolve(root2, raw.dockerfile) : resolve(context, "Dockerfile");
+  const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
+  if (contextAt.kind !== "directory") {
+    problems.add(
+      raw.context ? [...at, "context"] : at,
+      `build context ${rel(root2, context)} is not a directory`,
+      `create it or correct ${field}.context (relative to charthouse.yaml)`
+    );
+  } else if (dockerfileAt.kind === "directory") {
+    problems.add(
+      raw.dockerfile ? [...at, "dockerfile"] : at,
+      `${rel(root2, dockerfile)} is a directory, not a Dockerfile`,
+      `point ${field}.dockerfile at the Dockerfile itself (relative to charthouse.yaml)`
+    );
+  } else if (dockerfileAt.kind === "absent") {
+    problems.add(
+      raw.dockerfile ? [...at, "dockerfile"] : at,
+      `Dockerfile ${rel(root2, dockerfile)} does not exist`,
+      `correct ${field}.dockerfile (relative to charthouse.yaml)`
+    );
+  } else if (raw.target !== void 0) {
+    const stages = listStages(dockerfileAt.kind === "file" ? dockerfileAt.text : "");
+    if (!stages.includes(raw.target)) {
+      const guess = didYouMean(raw.target, stages);
+      problems.add(
+        [...at, "target"],
+        `target "${raw.target}" is no stage of ${rel(root2, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
+        stages.length ? `use one of its stages: ${stages.join(", ")}` : `name a stage in the Dockerfile (FROM \u2026 AS ${raw.target})`
+      );
+    }
+  }
+  return { context, dockerfile };
+}
+async function buildTest(raw, imageNames, root2, problems, look) {
   checkImageName(raw.image, ["test", "image"], imageNames, problems);
   const services = (raw.services ?? []).map((s) => ({
     name: s.name,
-    image: s.image,
+    ...s.image === void 0 ? {} : { image: s.image },
     ...s.port === void 0 ? {} : { port: s.port },
     env: s.env ?? {},
     command: s.command,
     ready: s.ready,
     readyTimeoutSeconds: s.readyTimeoutSeconds ?? 120
   }));
+  const builds = await inOrder(raw.services ?? [], problems, async (s, i, own) => {
+    const at = ["test", "services", i];
+    if (s.image === void 0 === (s.build === void 0)) {
+      own.add(
+        at,
+        s.image === void 0 ? `service ${s.name} names neither an image nor a build` : `service ${s.name} names both an image and a build`,
+        "give it image: (a reference, or an image of this file) or build: (context, dockerfile, target, buildArgs of an image built for the tests only), not both"
+      );
+    }
+    if (s.build === void 0) return void 0;
+    const { context, dockerfile } = await checkBuild(
+      s.build,
+      [...at, "build"],
+      "test.services[].build",
+      root2,
+      own,
+      look
+    );
+    return {
+      context,
+      dockerfile,
+      ...s.build.target === void 0 ? {} : { target: s.build.target },
+      buildArgs: s.build.buildArgs ?? {}
+    };
+  });
+  builds.forEach((build2, i) => {
+    if (build2) services[i] = { ...services[i], build: build2 };
+  });
   checkUnique(
     services.map((s) => s.name),
     (i) => ["test", "services", i, "name"],
@@ -13263,7 +13392,7 @@ function planRelease({ config, context, state }) {
     registry: config.registry,
     summary: describeTrigger(trigger),
     images,
-    ...config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images) } : {},
+    ...config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images, { tag, source, context }) } : {},
     charts,
     aliases,
     warnings: config.images.length === 0 && config.charts.length === 0 ? ["charthouse.yaml declares no images and no charts: nothing to build or publish"] : []
@@ -13405,18 +13534,50 @@ function planChart(chart, facts) {
     }
   ];
 }
-function planTest(config, images) {
+function planTest(config, images, facts) {
   const test2 = config.test;
   const refOf2 = (name) => {
     const image = images.find((i) => i.name === name);
     return image && `${image.repository}:${image.tag}`;
   };
+  const platform = images.find((i) => i.name === test2.image)?.build.platforms[0] ?? "linux/amd64";
+  const builds = test2.services.flatMap(
+    (s) => s.build ? [planGateImage(config, s.name, s.build, { ...facts, platform })] : []
+  );
   return {
     image: test2.image,
     command: test2.command,
     env: test2.env,
-    services: test2.services.map((s) => ({ ...s, image: refOf2(s.image) ?? s.image })),
+    services: test2.services.map(({ build: build2, ...s }) => {
+      const gate = build2 ? builds.find((b) => b.name === gateImageName(s.name)) : void 0;
+      return { ...s, image: gate ? `${gate.repository}:${gate.tag}` : refOf2(s.image) ?? s.image };
+    }),
+    builds,
     caches: test2.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
+  };
+}
+function gateImageName(service) {
+  return `gate/${service}`;
+}
+function planGateImage(config, service, build2, facts) {
+  return {
+    name: gateImageName(service),
+    repository: `localhost/charthouse-gate/${config.registry}/${service}`,
+    tag: facts.tag,
+    build: {
+      context: projectPath2(config.root, build2.context),
+      dockerfile: projectPath2(config.root, build2.dockerfile),
+      ...build2.target ? { target: build2.target } : {},
+      buildArgs: build2.buildArgs,
+      platforms: [facts.platform]
+    },
+    labels: ociAnnotations({
+      source: facts.source,
+      revision: facts.context.commit,
+      version: facts.tag,
+      created: facts.context.created
+    }),
+    publication: { action: "none" }
   };
 }
 function projectPath2(root2, path) {
@@ -13746,7 +13907,8 @@ async function test(state, step) {
   return {};
 }
 function startServices(state, step) {
-  const byReference = new Map(state.request.plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
+  const built = [...state.request.plan.images, ...step.test.builds];
+  const byReference = new Map(built.map((i) => [`${i.repository}:${i.tag}`, i.name]));
   return state.request.engine.startServices(
     step.test.services.map((service) => {
       const name = byReference.get(service.image);
@@ -13963,7 +14125,7 @@ async function checkPushRights(state) {
 async function startEarlyServices(state) {
   const suite = state.steps.find((s) => s.kind === "test");
   if (!suite || suite.test.services.length === 0) return { skip: "no services" };
-  const built = new Set(state.request.plan.images.map((i) => `${i.repository}:${i.tag}`));
+  const built = new Set([...state.request.plan.images, ...suite.test.builds].map((i) => `${i.repository}:${i.tag}`));
   if (suite.test.services.some((service) => built.has(service.image)))
     return { skip: "a service runs an image this run builds" };
   state.earlyServices = startServices(state, suite);
