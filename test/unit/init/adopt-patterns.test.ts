@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig, type ConfigProblem } from "../../../src/config/index.js";
+import { detectProject, renderConfig } from "../../../src/init/index.js";
+import { learnFromRepository } from "../../../src/init/learn.js";
+import { projectFilesOnDisk, projectPath } from "../../../src/project-files/index.js";
+import { tempTree } from "../../kit/temp-dir.js";
+
+// Shapes real repositories write, each as a small project of its own (no project's files copied): what init
+// learns from it, and what check then says of what init wrote.
+
+interface Adopted {
+  readonly text: string;
+  readonly learned: ReturnType<typeof renderConfig>["learned"];
+  readonly todo: readonly string[];
+  readonly notes: readonly string[];
+  readonly problems: readonly ConfigProblem[];
+}
+
+async function adopt(files: Record<string, string>, remote = true): Promise<Adopted> {
+  const root = tempTree(files);
+  const facts = {
+    ...detectProject(root),
+    ...(remote ? { registry: "ghcr.io/acme", repository: "acme/shop", source: "https://github.com/acme/shop" } : {}),
+    tags: [],
+  };
+  const learned = learnFromRepository(root, facts);
+  const rendered = renderConfig(facts, learned);
+  const result = await parseConfig(rendered.text, projectFilesOnDisk(root), projectPath("charthouse.yaml"));
+  return {
+    text: rendered.text,
+    learned: rendered.learned,
+    todo: rendered.todo,
+    notes: learned.notes,
+    problems: result.ok ? [] : result.errors,
+  };
+}
+
+const publish = (withs: string, uses = "docker/build-push-action@v7", before = "") => `on: { push: { tags: ["v*"] } }
+jobs:
+  publish:
+    steps:
+${before}      - uses: ${uses}
+        with:
+${withs}`;
+
+describe("a compose service built from the repository", () => {
+  it("is built for the gate (services[].build with context, Dockerfile, target, args), never published", async () => {
+    const a = await adopt({
+      Dockerfile: "FROM scratch AS app\n",
+      "search/Dockerfile": "ARG VERSION\nFROM scratch AS core\n",
+      ".github/workflows/publish.yml": publish(
+        "          target: app\n          push: true\n          tags: ghcr.io/acme/shop:latest\n",
+      ),
+      "docker-compose.yml": `services:
+  app:
+    build: { context: ., target: app }
+    depends_on: [search]
+  search:
+    build:
+      context: ./search
+      target: core
+      args: { VERSION: "9", BUILDKIT_INLINE_CACHE: "1" }
+    healthcheck: { test: ["CMD", "probe"] }
+`,
+    });
+    expect(a.text).toContain(
+      "    - name: search\n      build:\n        context: search\n        target: core\n" +
+        '        buildArgs:\n          VERSION: "9"\n      ready: ["probe"]\n',
+    );
+    expect(a.learned, a.text).toContainEqual({
+      what: "service search",
+      value: "built from target core of search/Dockerfile (gate only); ready from healthcheck",
+      source: "docker-compose.yml:6",
+    });
+    expect(a.problems.filter((p) => !/smoke|command/.test(p.message))).toEqual([]);
+  });
+
+  it("the suite's own service, when no published image is its build, leaves test.image as a TODO check names", async () => {
+    const a = await adopt({
+      Dockerfile: "FROM scratch AS app\n",
+      "Dockerfile.test": "FROM scratch\n",
+      ".github/workflows/publish.yml": publish(
+        "          target: app\n          push: true\n          tags: ghcr.io/acme/shop:latest\n",
+      ),
+      "docker-compose.yml": "services:\n  tests:\n    build: { context: ., dockerfile: Dockerfile.test }\n",
+    });
+    expect(a.problems.map((p) => [p.field, p.message])).toEqual([
+      [
+        "test.image",
+        "is left to fill in: the image of images the suite runs in (service tests builds Dockerfile.test, which no " +
+          "image above is)",
+      ],
+    ]);
+  });
+});
+
+describe("the registry, never invented", () => {
+  it.each([
+    ["docker/login-action without registry:", "      - uses: docker/login-action@v3\n        with: { username: u }\n"],
+    ["docker login without a host", '      - run: echo "$T" | docker login -u bot --password-stdin\n'],
+  ])("%s logs in to Docker Hub: the registry is a TODO, not the git remote's ghcr.io", async (_, login) => {
+    const a = await adopt({
+      Dockerfile: "FROM scratch AS app\n",
+      ".github/workflows/publish.yml": publish(
+        "          target: app\n          push: true\n          tags: ${{ vars.IMAGE }}:latest\n",
+        "docker/build-push-action@v7",
+        login,
+      ),
+    });
+    expect(a.text).not.toContain("ghcr.io/acme\n");
+    expect(a.problems.map((p) => p.field)).toEqual(["registry", "images[0].repository"]);
+    expect(a.problems[0]!.message).toMatch(/publish\.yml:\d+ logs in to Docker Hub, .*docker\.io\/<namespace>/);
+    expect(a.problems[1]!.message).toMatch(/the workflow's tag \$\{\{ vars\.IMAGE \}\}:latest \(\S+\) cannot be/);
+  });
+
+  it("with neither a workflow nor a remote, the registry is a TODO", async () => {
+    const a = await adopt({ Dockerfile: "FROM scratch AS app\n" }, false);
+    expect(a.problems.map((p) => p.field)).toEqual(["registry"]);
+  });
+
+  it("the git remote's registry, when no workflow says one, is marked as a guess", async () => {
+    const a = await adopt({ Dockerfile: "FROM scratch AS app\n" });
+    expect(a.learned[0]).toEqual({
+      what: "registry",
+      value: "ghcr.io/acme",
+      source: "the git remote origin (a guess)",
+    });
+  });
+});
+
+describe("a remote action that wraps build and push", () => {
+  it("is read by its inputs (context, file, platforms, tags), marked as a guess", async () => {
+    const a = await adopt({
+      "docker/Dockerfile": "FROM scratch\n",
+      ".github/workflows/publish.yml": publish(
+        "          context: .\n          file: ./docker/Dockerfile\n          platforms: linux/amd64,linux/arm64\n" +
+          "          push: true\n          tags: ghcr.io/acme/shop:1\n",
+        "some-vendor/build-push-action@v1",
+      ),
+    });
+    expect(a.text).toContain(
+      "  # from .github/workflows/publish.yml:11 (read from the inputs of some-vendor/build-push-action, a guess)\n" +
+        '  - name: shop\n    dockerfile: docker/Dockerfile\n    platforms: ["linux/amd64","linux/arm64"]\n',
+    );
+    expect(a.learned.find((r) => r.what === "image shop")?.source).toMatch(/a guess\)$/);
+    expect(a.problems).toEqual([]);
+  });
+
+  it("an organisation's own action is read when its inputs name a build and where it goes", async () => {
+    const a = await adopt({
+      Dockerfile: "FROM scratch\n",
+      ".github/workflows/publish.yml": publish(
+        "          context: .\n          repository: ghcr.io/acme/shop\n          push: true\n",
+        "acme/actions/container@v2",
+      ),
+    });
+    expect(a.text).toMatch(/a guess\)\n {2}- name: shop\n/);
+  });
+});
+
+describe("build arguments the workflow passes", () => {
+  it("are written when known; one a FROM needs but init cannot evaluate is a TODO; others are reported", async () => {
+    const a = await adopt({
+      Dockerfile: "ARG BASE\nARG COMMIT\nFROM ${BASE}/runtime:1 AS app\n",
+      ".github/workflows/publish.yml": publish(
+        "          target: app\n          push: true\n          tags: ghcr.io/acme/shop:1\n" +
+          "          build-args: |\n            BASE=${{ secrets.MIRROR }}\n            COMMIT=${{ github.sha }}\n" +
+          "            MODE=release\n",
+      ),
+    });
+    expect(a.text).toMatch(
+      /buildArgs:\n {6}BASE: "TODO: build argument BASE .*FROM needs it\)"\n {6}MODE: "release"\n/,
+    );
+    expect(a.notes).toContainEqual(
+      ".github/workflows/publish.yml:7: build argument COMMIT cannot be evaluated here; left out",
+    );
+    expect(a.problems.map((p) => p.field)).toEqual(["images[0].buildArgs.BASE"]);
+  });
+});
