@@ -105,7 +105,8 @@ describe("which images init publishes", () => {
     expect(d.ok && d.images.map((i) => [i.name, i.repository])).toEqual([
       [
         "shop",
-        "TODO: the image repository under the registry (the workflow's tag ${{ vars.REGISTRY }}/shop:1 (w.yml:3) cannot be evaluated here)",
+        "TODO: the image repository under the registry (the workflow's tag ${{ vars.REGISTRY }}/shop:1 (w.yml:3) " +
+          "cannot be evaluated here)",
       ],
       [
         "api",
