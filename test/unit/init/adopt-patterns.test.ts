@@ -75,7 +75,7 @@ describe("a compose service built from the repository", () => {
     expect(a.problems.filter((p) => !/smoke|command/.test(p.message))).toEqual([]);
   });
 
-  it("the suite's own service, when no published image is its build, leaves test.image as a TODO check names", async () => {
+  it("the suite's own service, with no published image of its build, leaves test.image a TODO", async () => {
     const a = await adopt({
       Dockerfile: "FROM scratch AS app\n",
       "Dockerfile.test": "FROM scratch\n",
