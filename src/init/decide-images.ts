@@ -129,12 +129,15 @@ export function decideImages(
     const repository = key.startsWith("target:") || unknown ? undefined : relative(key);
     // Named after what is known of it; with nothing known, after its Dockerfile's folder: a local name, never pushed.
     const parts = (
+      group[0]!.name ??
       repository ??
       unknown?.name ??
       group[0]!.target ??
       folderOf(group[0]!.file ?? join(group[0]!.context ?? ".", "Dockerfile"))
     ).split("/");
-    const clashes = (n: string) => taken.has(n) || (repository === undefined && published.has(n));
+    const clashes = (n: string) =>
+      taken.has(n) ||
+      ((repository === undefined || group[0]!.name !== undefined) && published.has(n) && n !== repository);
     let name = "";
     for (let n = 1; n <= parts.length && (name === "" || clashes(name)); n++)
       name = parts

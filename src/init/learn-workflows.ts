@@ -16,6 +16,8 @@ export interface WorkflowBuild {
    * of its path when that is known (`app`). The image is then named after it and its repository left as a TODO.
    */
   readonly unknownRepository?: { readonly text: string; readonly name?: string };
+  /** The name the project itself gives the image (chartpress's key), when it gives one. */
+  readonly name?: string;
   readonly target?: string;
   /** Build context and Dockerfile relative to the repository's root, when the workflow names them. */
   readonly context?: string;

@@ -4,6 +4,7 @@ import { listStages } from "../config/dockerfile.js";
 import { ConfigError } from "../errors.js";
 import { decideImages, type DecidedImage, type ImageDecision } from "./decide-images.js";
 import type { ProjectFacts } from "./detect-project.js";
+import { learnFromChartpress } from "./learn-chartpress.js";
 import { learnFromCircleCi } from "./learn-circleci.js";
 import { learnFromCompose, sameBuild, type ComposeBuild, type ComposeFacts } from "./learn-compose.js";
 import { learnPins, type LearnedPin } from "./learn-pins.js";
@@ -53,7 +54,8 @@ export interface Learned {
 export function learnFromRepository(root: string, facts: ProjectFacts): Learned {
   const workflows = learnFromWorkflows(root, { ...(facts.repository ? { repository: facts.repository } : {}) });
   const circle = learnFromCircleCi(root);
-  const builds = [...workflows.builds, ...circle.builds];
+  const chartpress = learnFromChartpress(root);
+  const builds = [...workflows.builds, ...circle.builds, ...chartpress.builds];
   const compose = learnFromCompose(root, workflows.composeRuns);
   const hasStage = (b: WorkflowBuild) => {
     const file = normalize(b.file ?? join(b.context ?? ".", "Dockerfile"));
@@ -107,6 +109,17 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
   const charts = chartsToPublish(facts, workflows.charts).map(({ dir, releaser }) => {
     const learned = registry && images ? learnPins(root, dir, registry.value, images) : { pins: [], stale: [] };
     stale.push(...learned.stale);
+    // chartpress says outright where each image is pinned.
+    for (const pin of chartpress.pins.filter((p) => p.chartDir === dir)) {
+      const image = registry && images?.find((i) => `${registry.value}/${i.repository}` === pin.repository);
+      if (image && !learned.pins.some((p) => p.image === image.name))
+        learned.pins.push({
+          image: image.name,
+          ...(pin.keys.repository ? { repository: pin.keys.repository } : {}),
+          tag: pin.keys.tag,
+          from: pin.from,
+        });
+    }
     return {
       dir,
       name: readChartIn(join(root, dir)).name ?? dir,
@@ -127,7 +140,7 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
     charts,
     patterns,
     stale,
-    notes: [...workflows.unknown, ...argNotes, ...compose.notes, ...patterns.notes],
+    notes: [...workflows.unknown, ...chartpress.notes, ...argNotes, ...compose.notes, ...patterns.notes],
     supersedes: [...workflows.supersedes, ...circle.supersedes],
   };
 }

@@ -53,7 +53,7 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
   if (facts.source) out.push(`source: ${facts.source}`);
   out.push("");
 
-  const stages = facts.dockerfiles.flatMap((d) => d.stages.map((stage) => ({ dockerfile: d.path, stage })));
+  const stages = stageNames(facts.dockerfiles.flatMap((d) => d.stages.map((stage) => ({ dockerfile: d.path, stage }))));
   const names = new Map<string, string>();
   if (learned.images?.length) {
     out.push("images:");
@@ -72,7 +72,7 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
     }
     for (const s of stages.filter((s) => !learned.images!.some((i) => i.target === s.stage))) {
       out.push(
-        `  # - name: ${s.stage.toLowerCase()}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: ` +
+        `  # - name: ${s.name}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: ` +
           "uncomment to publish it",
         `  #   target: ${s.stage}`,
       );
@@ -84,12 +84,12 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
       "# other stages build FROM are built anyway), and add a smoke test to each.",
       "images:",
     );
-    for (const { dockerfile, stage } of stages) {
-      names.set(stage, stage.toLowerCase());
-      out.push(`  - name: ${stage.toLowerCase()}`, `    target: ${stage}`);
+    for (const { dockerfile, stage, name } of stages) {
+      if (!names.has(stage)) names.set(stage, name);
+      out.push(`  - name: ${name}`, `    target: ${stage}`);
       if (dockerfile !== "Dockerfile") out.push(`    dockerfile: ${dockerfile}`);
       out.push(`    # smoke: ["sh", "-c", "…"]   # a command the image must pass`);
-      rows.push({ what: `image ${stage.toLowerCase()}`, value: `target ${stage}`, source: dockerfile });
+      rows.push({ what: `image ${name}`, value: `target ${stage}`, source: dockerfile });
     }
     todo.push("charthouse.yaml: keep only the stages you publish, each with a smoke test");
   } else if (facts.dockerfiles.length) {
@@ -168,6 +168,39 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
     source: p.chartFrom ? `git tag ${p.chartFrom}` : "default",
   });
   return { text: out.join("\n"), learned: rows, todo };
+}
+
+/**
+ * An image name for each stage: the stage's own, lowercased; where Dockerfiles in different folders share a stage
+ * name (`builder`), prefixed by as many of its folder's parts as tell them apart (`cart-builder`).
+ */
+export function stageNames(
+  stages: readonly { dockerfile: string; stage: string }[],
+): { dockerfile: string; stage: string; name: string }[] {
+  const base = (s: { stage: string }) => s.stage.toLowerCase();
+  const folders = (s: { dockerfile: string }) =>
+    s.dockerfile
+      .split("/")
+      .slice(0, -1)
+      .map((p) =>
+        p
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-+|-+$/g, ""),
+      )
+      .filter(Boolean);
+  const named = stages.map((s) => ({ ...s, name: base(s) }));
+  for (let depth = 1; depth <= 8; depth++) {
+    const count = new Map<string, number>();
+    for (const s of named) count.set(s.name, (count.get(s.name) ?? 0) + 1);
+    if ([...count.values()].every((n) => n === 1)) break;
+    for (const s of named) {
+      if (count.get(s.name)! === 1) continue;
+      const parts = folders(s).slice(-depth);
+      s.name = [...parts, base(s)].join("-") || base(s);
+    }
+  }
+  return named;
 }
 
 function renderImage(image: DecidedImage): string[] {

@@ -177,3 +177,42 @@ describe("build arguments the workflow passes", () => {
     expect(a.problems.map((p) => p.field)).toEqual(["images[0].buildArgs.BASE"]);
   });
 });
+
+describe("chartpress.yaml", () => {
+  it("declares the images (context, Dockerfile, target, args, prefix) and where each chart pins them", async () => {
+    const a = await adopt({
+      "deploy/chartpress.yaml": `charts:
+  - name: shop
+    imagePrefix: quay.io/acme/k8s-
+    images:
+      api:
+        valuesPath: api.image
+        buildArgs: { PY: "3.12" }
+      api-slim:
+        contextPath: images/api
+        extraBuildCommandOptions: [--target=slim]
+      web:
+        dockerfilePath: images/web/Dockerfile.prod
+        contextPath: ..
+        valuesPath: web.image
+`,
+      "deploy/images/api/Dockerfile": "FROM scratch AS full\nFROM scratch AS slim\n",
+      "deploy/images/web/Dockerfile.prod": "FROM scratch\n",
+      "deploy/shop/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
+      "deploy/shop/values.yaml":
+        "api:\n  image: { name: quay.io/acme/k8s-api, tag: set }\nweb:\n  image: { tag: set }\n",
+    });
+    expect(a.text).toContain("registry: quay.io/acme\n");
+    expect(a.text).toContain(
+      '  - name: api\n    repository: k8s-api\n    context: deploy/images/api\n    buildArgs:\n      PY: "3.12"\n',
+    );
+    expect(a.text).toContain("  - name: api-slim\n    repository: k8s-api-slim\n    target: slim\n");
+    expect(a.text).toContain(
+      '  - name: web\n    repository: k8s-web\n    context: "."\n    dockerfile: deploy/images/web/Dockerfile.prod\n',
+    );
+    expect(a.text).toContain("      - { image: api, repository: api.image.name, tag: api.image.tag }\n");
+    expect(a.text).toContain("      - { image: web, tag: web.image.tag }\n");
+    expect(a.learned.find((r) => r.what === "image web")?.source).toBe("deploy/chartpress.yaml:12");
+    expect(a.problems).toEqual([]);
+  });
+});
