@@ -397,13 +397,42 @@ function composeFiles(root: string): string[] {
 
 /** `docker compose -f …` in the project's Makefile and scripts (bin/, scripts/, *.sh at the top). */
 function scriptRuns(root: string): ComposeRun[] {
-  const candidates = ["Makefile", "makefile", ...["bin", "scripts", "script", "."].flatMap((d) => listFiles(root, d))];
+  const candidates = [
+    "Makefile",
+    "makefile",
+    "GNUmakefile",
+    ...["bin", "scripts", "script", "."].flatMap((d) => listFiles(root, d)),
+  ];
   return candidates.flatMap((path) => {
     const full = join(root, path);
     if (!existsSync(full) || !statSync(full).isFile() || statSync(full).size > 200_000) return [];
     const text = readFileSync(full, "utf8");
-    return text.split("\n").flatMap((line, i) => composeRuns(line, { file: path, line: i + 1 }));
+    // A Makefile names the files through its variables (`-f $(COMPOSE_FILE)`): each line read with them expanded.
+    const make = /^(GNUm|M|m)akefile$/.test(path) ? makeVariables(text) : undefined;
+    return text
+      .split("\n")
+      .flatMap((line, i) => composeRuns(make ? expandMake(line, make) : line, { file: path, line: i + 1 }));
   });
+}
+
+/** A Makefile's simple variables: `NAME = value`, `NAME := value`, `NAME ?= value`, `NAME += more`. */
+export function makeVariables(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of text.replace(/\\\n/g, " ").split("\n")) {
+    const m = line.match(/^(?:export\s+)?([A-Za-z_][\w.-]*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*?)\s*$/);
+    if (!m) continue;
+    const [, name, op, value] = m;
+    if (op === "?=" && vars[name!] !== undefined) continue;
+    vars[name!] = op === "+=" && vars[name!] ? `${vars[name!]} ${value}` : value!;
+  }
+  return vars;
+}
+
+/** `$(NAME)` and `${NAME}` expanded from the Makefile's variables (nested ones too); an unknown one stays. */
+export function expandMake(line: string, vars: Readonly<Record<string, string>>, depth = 0): string {
+  if (depth > 8) return line;
+  const out = line.replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, (whole, name: string) => vars[name] ?? whole);
+  return out === line ? out : expandMake(out, vars, depth + 1);
 }
 
 function listFiles(root: string, dir: string): string[] {

@@ -344,7 +344,27 @@ function readBuild(
     buildArgs[line.slice(0, eq).trim()] = e.ok ? e.value : undefined;
   }
   const outputs = String(w.outputs ?? "");
-  const pushes = String(w.push) === "true" || /type=(registry|image)[^\n]*push=true|type=registry/.test(outputs);
+  // `outputs: type=image,name=<repository>,push-by-digest=true,…` names the repository a per-platform build pushes.
+  const named = outputs.match(/type=(?:image|registry)[^\n]*?\bname=([^,\s]+)/)?.[1];
+  if (named && w.tags === undefined) {
+    const repository = evaluatePartly(named, vars)
+      .replace(/:[^/:]*$/, "")
+      .toLowerCase();
+    if (!hasUnknown(repository)) repositories.push(repository);
+    else {
+      const last = repository.split("/").pop()!;
+      unknownRepository ??= {
+        text: `${named} (${at(origin("outputs"))})`,
+        ...(hasUnknown(last) ? {} : { name: last }),
+      };
+    }
+  }
+  // A push decided by an expression (`push: ${{ github.event_name != 'pull_request' }}`) pushes on some runs.
+  const conditional = (text: string) => /^\$\{\{.*\}\}$/.test(text.trim());
+  const pushes =
+    String(w.push) === "true" ||
+    conditional(String(w.push ?? "")) ||
+    /type=(registry|image)[^\n]*push=(true|\$\{\{)|type=registry/.test(outputs);
   const local = String(w.load) === "true" || /type=(docker|tar|oci)/.test(outputs);
   const target = value("target");
   const context = value("context");
@@ -376,7 +396,10 @@ function readRun(
   for (const write of githubEnvWrites(text, shellVars(stepVars))) {
     jobVars[`env.${write.name}`] = "value" in write ? write.value : undefined;
   }
-  found.composeRuns.push(...composeRuns(text, from).filter((r) => !r.files.some(hasUnknown)));
+  // `COMPOSE_FILE` in the step's or job's env names the files a compose command without -f reads.
+  const composeFile = stepVars["env.COMPOSE_FILE"];
+  const defaults = composeFile ? composeFile.split(/[:,]/).filter(Boolean) : [];
+  found.composeRuns.push(...composeRuns(text, from, defaults).filter((r) => !r.files.some(hasUnknown)));
   found.logins.push(...dockerLogins(text, from));
 }
 
@@ -403,8 +426,11 @@ const VALUED = new Set([
   "--env-from-file",
 ]);
 
-/** Every `docker compose -f <file>… [run|exec [options] <service>]` in a script. */
-export function composeRuns(script: string, from: Origin): ComposeRun[] {
+/**
+ * Every `docker compose -f <file>… [run|exec [options] <service>]` in a script; without -f, the files `COMPOSE_FILE`
+ * names (`defaults`), when it names any.
+ */
+export function composeRuns(script: string, from: Origin, defaults: readonly string[] = []): ComposeRun[] {
   const runs: ComposeRun[] = [];
   for (const words of shellCommands(script)) {
     const start = words.findIndex((w, k) => w === "docker-compose" || (w === "docker" && words[k + 1] === "compose"));
@@ -416,6 +442,7 @@ export function composeRuns(script: string, from: Origin): ComposeRun[] {
       if (f) files.push(f[1] ?? words[++k] ?? "");
       else if (/^(-p|--project-name|--env-file|--profile|--project-directory)$/.test(words[k]!)) k++;
     }
+    if (!files.length) files.push(...defaults);
     if (!files.length) continue;
     let service: string | undefined;
     let entrypoint = false;

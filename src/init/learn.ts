@@ -163,6 +163,14 @@ function chooseRegistry(
         `${at(hub.from)} logs in to Docker Hub, and no tag says the namespace: write docker.io/<namespace>` +
         (facts.registry ? ` (or ${facts.registry}, from the git remote)` : ""),
     };
+  // A tag init cannot evaluate names the registry too, most often: the git remote's would be a guess against it.
+  const unknown = decision.images.find((i) => i.repository.startsWith("TODO"));
+  if (unknown)
+    return {
+      todo:
+        `${unknown.from.map(at).join(", ")} pushes to a repository init cannot evaluate` +
+        (facts.registry ? ` (the git remote suggests ${facts.registry})` : ""),
+    };
   if (!facts.registry) return { none: true };
   const ghcr = logins.find((l) => l.host === "ghcr.io");
   return {

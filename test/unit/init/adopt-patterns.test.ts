@@ -216,3 +216,86 @@ describe("chartpress.yaml", () => {
     expect(a.problems).toEqual([]);
   });
 });
+
+describe("the compose file CI really runs", () => {
+  const project = {
+    Dockerfile: "FROM scratch AS app\n",
+    ".github/workflows/publish.yml": publish(
+      "          target: app\n          push: true\n          tags: ghcr.io/acme/shop:latest\n",
+    ),
+    "docker-compose.yml":
+      "services:\n  dev:\n    build: { context: ., target: app }\n    depends_on: [mailer]\n" +
+      "  mailer:\n    image: mailer:1\n",
+    "ci/compose.test.yml":
+      "services:\n  suite:\n    build: { context: .., target: app }\n    depends_on: [db]\n" +
+      "  db:\n    image: postgres:16\n",
+  };
+
+  it("is the one COMPOSE_FILE names in the workflow, and the service is the one the suite runs in", async () => {
+    const a = await adopt({
+      ...project,
+      ".github/workflows/test.yml":
+        "on: pull_request\njobs:\n  test:\n    env:\n      COMPOSE_FILE: ci/compose.test.yml\n    steps:\n" +
+        "      - run: docker compose run --rm suite pytest -q\n",
+    });
+    expect(a.text).toMatch(/service suite of ci\/compose\.test\.yml \(\.github\/workflows\/test\.yml:7 runs the tests/);
+    expect(a.text).toContain('  command: ["pytest","-q"]\n');
+    expect(a.text).toContain("    - name: db\n      image: postgres:16\n");
+    expect(a.text).not.toContain("mailer");
+  });
+
+  it("is the one a Makefile variable names (`-f $(COMPOSE)`)", async () => {
+    const a = await adopt({
+      ...project,
+      Makefile:
+        "COMPOSE_TEST = ci/compose.test.yml\nDC ?= docker compose\n\ntest:\n" +
+        "\t$(DC) -f $(COMPOSE_TEST) exec suite pytest\n",
+    });
+    expect(a.text).toMatch(/service suite of ci\/compose\.test\.yml \(Makefile:5 runs the tests with it\)/);
+  });
+});
+
+describe("Dockerfiles in different folders that share stage names", () => {
+  it("give images named after their folder too, so check accepts init's own output", async () => {
+    const a = await adopt({
+      "services/cart/Dockerfile": "FROM scratch AS builder\nFROM builder AS runtime\n",
+      "services/email/Dockerfile": "FROM scratch AS builder\nFROM builder AS final\n",
+      "tools/email/Dockerfile": "FROM scratch AS builder\n",
+    });
+    expect(a.learned.filter((r) => r.what.startsWith("image")).map((r) => r.what)).toEqual([
+      "image cart-builder",
+      "image runtime",
+      "image services-email-builder",
+      "image final",
+      "image tools-email-builder",
+    ]);
+    expect(a.problems).toEqual([]);
+  });
+});
+
+describe("per-platform builds pushed by digest and merged", () => {
+  it("are one image of each runner's platform, named by outputs' name=, pushed by an expression", async () => {
+    const a = await adopt({
+      Dockerfile: "FROM scratch\n",
+      ".github/workflows/publish.yml": `on: push
+jobs:
+  build:
+    strategy:
+      matrix:
+        include:
+          - { runner: x64, platform: linux/amd64 }
+          - { runner: arm, platform: linux/arm64 }
+    steps:
+      - uses: docker/build-push-action@v7
+        with:
+          platforms: \${{ matrix.platform }}
+          outputs: type=image,name=ghcr.io/acme/shop,push-by-digest=true,push=\${{ github.event_name == 'push' }}
+  merge:
+    steps:
+      - run: docker buildx imagetools create -t ghcr.io/acme/shop:latest ghcr.io/acme/shop@sha256:aaa
+`,
+    });
+    expect(a.text).toContain('  - name: shop\n    platforms: ["linux/amd64","linux/arm64"]\n');
+    expect(a.problems).toEqual([]);
+  });
+});
