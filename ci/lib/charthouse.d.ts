@@ -92,6 +92,8 @@ interface TestPlan {
 	readonly command: readonly string[];
 	readonly env: Readonly<Record<string, string>>;
 	readonly services: readonly ServicePlan[];
+	/** Images services build from the repository (`services[].build`): built for the gate, never pushed. */
+	readonly builds: readonly ImagePlan[];
 	/** Cache volumes to mount: the same key run after run, so dependencies installed once stay. */
 	readonly caches: readonly CachePlan[];
 }
@@ -258,10 +260,17 @@ interface ImageConfig {
 	readonly platforms: readonly string[];
 	readonly smoke?: readonly string[];
 }
+interface ServiceBuildConfig {
+	readonly context: string;
+	readonly dockerfile: string;
+	readonly target?: string;
+	readonly buildArgs: Readonly<Record<string, string>>;
+}
 interface ServiceConfig {
 	readonly name: string;
-	/** An image reference, or the name of an image from `images`. */
-	readonly image: string;
+	/** An image reference, or the name of an image from `images`; absent when the service is built (`build`). */
+	readonly image?: string;
+	readonly build?: ServiceBuildConfig;
 	/** The port it listens on, when it says: services reach one another by name, with or without it. */
 	readonly port?: number;
 	readonly env: Readonly<Record<string, string>>;

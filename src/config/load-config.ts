@@ -9,7 +9,7 @@ import { didYouMean } from "./did-you-mean.js";
 import { listStages } from "./dockerfile.js";
 import { formatFieldPath, locate, type FieldPath } from "./positions.js";
 import type { RawConfig, RawImage } from "./raw-config.generated.js";
-import { checkSchema } from "./schema-check.js";
+import { checkSchema, type SchemaProblem } from "./schema-check.js";
 import {
   DEFAULT_POLICY,
   type ChartConfig,
@@ -18,6 +18,7 @@ import {
   type ConfigResult,
   type ImageConfig,
   type PolicyConfig,
+  type ServiceConfig,
   type TestConfig,
 } from "./types.js";
 
@@ -93,7 +94,12 @@ export async function parseConfig(text: string, files: ProjectFiles, path: Proje
     );
     return problems.result();
   }
-  const schemaProblems = checkSchema(data);
+  // A value init could not decide is written as `TODO: what to fill in`: named as such, before what the schema says.
+  const todos = findTodos(data, []);
+  const schemaProblems = [
+    ...todos,
+    ...checkSchema(data).filter((p) => !todos.some((t) => formatFieldPath(p.path).startsWith(formatFieldPath(t.path)))),
+  ];
   for (const p of schemaProblems) problems.add(p.path, p.message, p.fix, { key: p.atKey });
   if (problems.errors.length) {
     // Every problem at once: the file checks still run where the schema found nothing to say.
@@ -122,6 +128,25 @@ export async function parseConfig(text: string, files: ProjectFiles, path: Proje
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
 
+/** Every string value that starts with `TODO`: a value `charthouse init` left for a person to write. */
+function findTodos(data: unknown, path: FieldPath): SchemaProblem[] {
+  if (typeof data === "string") {
+    const m = data.match(/^TODO\b[:\s]*(.*)$/s);
+    if (!m) return [];
+    return [
+      {
+        path,
+        atKey: false,
+        message: `is left to fill in: ${m[1]!.trim() || "a value charthouse init could not decide"}`,
+        fix: "write the value in place of the TODO",
+      },
+    ];
+  }
+  if (Array.isArray(data)) return data.flatMap((item, i) => findTodos(item, [...path, i]));
+  if (data && typeof data === "object") return Object.entries(data).flatMap(([k, v]) => findTodos(v, [...path, k]));
+  return [];
+}
+
 /** What is at an absolute path of the project: the config's paths are absolute, the project's reader's relative. */
 type Look = (absolute: string) => Promise<ProjectEntry>;
 
@@ -138,7 +163,7 @@ async function buildConfig(raw: RawConfig, file: string, problems: Problems, fil
   );
   const imageNames = images.map((i) => i.name);
 
-  const test = raw.test ? buildTest(raw.test, imageNames, problems) : undefined;
+  const test = raw.test ? await buildTest(raw.test, imageNames, root, problems, look) : undefined;
   const charts = (
     await inOrder(raw.charts ?? [], problems, (chart, i, own) => buildChart(chart, i, root, imageNames, own, look))
   ).flat();
@@ -166,8 +191,11 @@ async function buildConfig(raw: RawConfig, file: string, problems: Problems, fil
       problems,
     );
   checkVersionFrom(policy, charts, problems);
-  checkRegistryHost(raw.registry, problems);
-  checkRepositories(raw.registry, images, charts, problems);
+  // A registry left as a TODO is named as such: what would follow from it is not checked against its text.
+  if (!/^TODO\b/.test(raw.registry)) {
+    checkRegistryHost(raw.registry, problems);
+    checkRepositories(raw.registry, images, charts, problems);
+  }
 
   const plainHttp = raw.plainHttp ?? false;
   return { file, root, registry: raw.registry, plainHttp, source: raw.source, images, test, charts, policy };
@@ -199,41 +227,7 @@ async function buildImage(
   problems: Problems,
   look: Look,
 ): Promise<ImageConfig> {
-  const context = resolve(root, raw.context ?? ".");
-  const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
-  const at = (field: string): FieldPath => ["images", i, field];
-  const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
-  if (contextAt.kind !== "directory") {
-    problems.add(
-      raw.context ? at("context") : ["images", i],
-      `build context ${rel(root, context)} is not a directory`,
-      "create it or correct images[].context (relative to charthouse.yaml)",
-    );
-  } else if (dockerfileAt.kind === "directory") {
-    problems.add(
-      raw.dockerfile ? at("dockerfile") : ["images", i],
-      `${rel(root, dockerfile)} is a directory, not a Dockerfile`,
-      "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)",
-    );
-  } else if (dockerfileAt.kind === "absent") {
-    problems.add(
-      raw.dockerfile ? at("dockerfile") : ["images", i],
-      `Dockerfile ${rel(root, dockerfile)} does not exist`,
-      "correct images[].dockerfile (relative to charthouse.yaml)",
-    );
-  } else if (raw.target !== undefined) {
-    const stages = listStages(dockerfileAt.kind === "file" ? dockerfileAt.text : "");
-    if (!stages.includes(raw.target)) {
-      const guess = didYouMean(raw.target, stages);
-      problems.add(
-        at("target"),
-        `target "${raw.target}" is no stage of ${rel(root, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
-        stages.length
-          ? `use one of its stages: ${stages.join(", ")}`
-          : `name a stage in the Dockerfile (FROM … AS ${raw.target})`,
-      );
-    }
-  }
+  const { context, dockerfile } = await checkBuild(raw, ["images", i], "images[]", root, problems, look);
   return {
     name: raw.name,
     repository: raw.repository ?? raw.name,
@@ -246,17 +240,110 @@ async function buildImage(
   };
 }
 
-function buildTest(raw: NonNullable<RawConfig["test"]>, imageNames: string[], problems: Problems): TestConfig {
+/** What a build names: context, Dockerfile and target, each checked against the project's files. */
+interface RawBuild {
+  readonly context?: string;
+  readonly dockerfile?: string;
+  readonly target?: string;
+}
+
+/**
+ * The build's context and Dockerfile, absolute; each problem (no such directory, no Dockerfile, a target no stage
+ * of it is) at the build's field (`at`), the fix naming the field as `field` (`images[]`, `test.services[].build`).
+ */
+async function checkBuild(
+  raw: RawBuild,
+  at: FieldPath,
+  field: string,
+  root: string,
+  problems: Problems,
+  look: Look,
+): Promise<{ context: string; dockerfile: string }> {
+  const context = resolve(root, raw.context ?? ".");
+  const dockerfile = raw.dockerfile ? resolve(root, raw.dockerfile) : resolve(context, "Dockerfile");
+  const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
+  if (contextAt.kind !== "directory") {
+    problems.add(
+      raw.context ? [...at, "context"] : at,
+      `build context ${rel(root, context)} is not a directory`,
+      `create it or correct ${field}.context (relative to charthouse.yaml)`,
+    );
+  } else if (dockerfileAt.kind === "directory") {
+    problems.add(
+      raw.dockerfile ? [...at, "dockerfile"] : at,
+      `${rel(root, dockerfile)} is a directory, not a Dockerfile`,
+      `point ${field}.dockerfile at the Dockerfile itself (relative to charthouse.yaml)`,
+    );
+  } else if (dockerfileAt.kind === "absent") {
+    problems.add(
+      raw.dockerfile ? [...at, "dockerfile"] : at,
+      `Dockerfile ${rel(root, dockerfile)} does not exist`,
+      `correct ${field}.dockerfile (relative to charthouse.yaml)`,
+    );
+  } else if (raw.target !== undefined) {
+    const stages = listStages(dockerfileAt.kind === "file" ? dockerfileAt.text : "");
+    if (!stages.includes(raw.target)) {
+      const guess = didYouMean(raw.target, stages);
+      problems.add(
+        [...at, "target"],
+        `target "${raw.target}" is no stage of ${rel(root, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
+        stages.length
+          ? `use one of its stages: ${stages.join(", ")}`
+          : `name a stage in the Dockerfile (FROM … AS ${raw.target})`,
+      );
+    }
+  }
+  return { context, dockerfile };
+}
+
+async function buildTest(
+  raw: NonNullable<RawConfig["test"]>,
+  imageNames: string[],
+  root: string,
+  problems: Problems,
+  look: Look,
+): Promise<TestConfig> {
   checkImageName(raw.image, ["test", "image"], imageNames, problems);
-  const services = (raw.services ?? []).map((s) => ({
+  const services: ServiceConfig[] = (raw.services ?? []).map((s) => ({
     name: s.name,
-    image: s.image,
+    ...(s.image === undefined ? {} : { image: s.image }),
     ...(s.port === undefined ? {} : { port: s.port }),
     env: s.env ?? {},
     command: s.command,
     ready: s.ready,
     readyTimeoutSeconds: s.readyTimeoutSeconds ?? 120,
   }));
+  const builds = await inOrder(raw.services ?? [], problems, async (s, i, own) => {
+    const at: FieldPath = ["test", "services", i];
+    if ((s.image === undefined) === (s.build === undefined)) {
+      own.add(
+        at,
+        s.image === undefined
+          ? `service ${s.name} names neither an image nor a build`
+          : `service ${s.name} names both an image and a build`,
+        "give it image: (a reference, or an image of this file) or build: (context, dockerfile, target, buildArgs " +
+          "of an image built for the tests only), not both",
+      );
+    }
+    if (s.build === undefined) return undefined;
+    const { context, dockerfile } = await checkBuild(
+      s.build,
+      [...at, "build"],
+      "test.services[].build",
+      root,
+      own,
+      look,
+    );
+    return {
+      context,
+      dockerfile,
+      ...(s.build.target === undefined ? {} : { target: s.build.target }),
+      buildArgs: s.build.buildArgs ?? {},
+    };
+  });
+  builds.forEach((build, i) => {
+    if (build) services[i] = { ...services[i]!, build };
+  });
   checkUnique(
     services.map((s) => s.name),
     (i) => ["test", "services", i, "name"],

@@ -105,15 +105,37 @@ export interface RawTest {
 export interface StringMap1 {
   [k: string]: string;
 }
+/**
+ * A service container the suite reaches by name: a published image (image), or one built from this repository as a gate
+ * only, never published (build).
+ */
 export interface RawService {
   /**
    * Host name the test container reaches the service by.
    */
   name: string;
   /**
-   * Image reference, or the name of an image this file builds.
+   * Image reference, or the name of an image this file builds. Give image or build.
    */
-  image: string;
+  image?: string;
+  /**
+   * Builds the service's image from this repository for the test gate only: it is never pushed. Give image or build.
+   */
+  build?: {
+    /**
+     * Build context, relative to charthouse.yaml. Default: .
+     */
+    context?: string;
+    /**
+     * Dockerfile, relative to charthouse.yaml. Default: <context>/Dockerfile.
+     */
+    dockerfile?: string;
+    /**
+     * Dockerfile stage to build.
+     */
+    target?: string;
+    buildArgs?: StringMap1;
+  };
   /**
    * Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it
    * to listen.

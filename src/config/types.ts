@@ -15,10 +15,19 @@ export interface ImageConfig {
   readonly smoke?: readonly string[];
 }
 
+/** A service's image built from the repository for the test gate only: never pushed. Paths absolute. */
+export interface ServiceBuildConfig {
+  readonly context: string;
+  readonly dockerfile: string;
+  readonly target?: string;
+  readonly buildArgs: Readonly<Record<string, string>>;
+}
+
 export interface ServiceConfig {
   readonly name: string;
-  /** An image reference, or the name of an image from `images`. */
-  readonly image: string;
+  /** An image reference, or the name of an image from `images`; absent when the service is built (`build`). */
+  readonly image?: string;
+  readonly build?: ServiceBuildConfig;
   /** The port it listens on, when it says: services reach one another by name, with or without it. */
   readonly port?: number;
   readonly env: Readonly<Record<string, string>>;

@@ -1,16 +1,20 @@
-import { join, normalize } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { at, type Origin } from "./read-yaml.js";
 import type { WorkflowBuild } from "./learn-workflows.js";
 
 /** An image charthouse.yaml will publish, decided from the builds the workflows run. */
 export interface DecidedImage {
   readonly name: string;
-  /** Path under the registry, when it differs from the name. */
+  /** Path under the registry, when it differs from the name; a `TODO: …` when the workflow's cannot be evaluated. */
   readonly repository: string;
   readonly target?: string;
   readonly context?: string;
   readonly dockerfile?: string;
   readonly platforms: readonly string[];
+  /** What the workflow passes; undefined where it cannot be evaluated (init decides what to write). */
+  readonly buildArgs?: Readonly<Record<string, string | undefined>>;
+  /** Why the image is a guess, when it is (read from a wrapping action, a script, a bake file). */
+  readonly guess?: string;
   readonly from: readonly Origin[];
 }
 
@@ -19,6 +23,8 @@ export type ImageDecision =
       readonly ok: true;
       /** The registry and namespace every image is published under, and where it was read. */
       readonly registry?: { readonly value: string; readonly from: Origin };
+      /** Why no registry could be decided (the workflows publish to several), for the TODO init writes. */
+      readonly registryTodo?: string;
       readonly images: readonly DecidedImage[];
       /** Builds left out, each with its reason (a target no Dockerfile defines, an image pushed only for the tests). */
       readonly left: readonly string[];
@@ -67,13 +73,18 @@ export function decideImages(
   }
   const groups = new Map<string, WorkflowBuild[]>();
   for (const b of kept) {
-    const key = b.repositories[0] === undefined ? `target:${b.target ?? ""}` : withHost(b.repositories[0]);
+    const key =
+      b.repositories[0] !== undefined
+        ? withHost(b.repositories[0])
+        : b.unknownRepository
+          ? `unknown:${b.unknownRepository.text}`
+          : `target:${b.target ?? ""}`;
     groups.set(key, [...(groups.get(key) ?? []), b]);
   }
   // A build naming no repository builds the same image as the one build of its target that
   // names one: it joins that group rather than inventing a repository of its own.
   for (const [key, group] of [...groups]) {
-    if (!key.startsWith("target:")) continue;
+    if (!key.startsWith("target:") || group[0]!.target === undefined) continue;
     const named = [...groups].filter(
       ([k, g]) => !k.startsWith("target:") && g.some((b) => b.target === group[0]!.target),
     );
@@ -81,39 +92,52 @@ export function decideImages(
     named[0]![1].push(...group);
     groups.delete(key);
   }
+  // What init cannot decide it leaves as a TODO that check names, never a choice of its own.
+  const todoTarget = new Map<string, string>();
   for (const [key, group] of groups) {
     const targets = [...new Set(group.map((b) => b.target ?? ""))];
-    if (targets.length > 1) {
-      return {
-        ok: false,
-        reason:
-          `${key.replace(/^target:/, "")} is built from targets ` +
-          `${group.map((b) => `${b.target ?? "(none)"} (${at(b.from)})`).join(" and ")}: init cannot tell which one ` +
-          "to publish; make the workflows agree, or write charthouse.yaml by hand",
-      };
-    }
+    if (targets.length > 1)
+      todoTarget.set(
+        key,
+        `TODO: the target to publish as ${key.replace(/^target:/, "")}: the workflows build ` +
+          `${group.map((b) => `${b.target ?? "(none)"} (${at(b.from)})`).join(" and ")}`,
+      );
   }
-  const repositories = [...groups.keys()].filter((k) => !k.startsWith("target:"));
-  const hosts = [...new Set(repositories.map((r) => r.split("/")[0]!))];
-  if (hosts.length > 1) {
-    return {
-      ok: false,
-      reason:
-        `the workflows publish to ${hosts.length} registries (${repositories.join(", ")}): charthouse ` +
-        "publishes to one; choose it and write charthouse.yaml's registry by hand",
-    };
-  }
+  const repositories = [...groups.keys()].filter((k) => !k.startsWith("target:") && !k.startsWith("unknown:"));
+  // Every repository a build pushes, not only the first: one build often pushes to Docker Hub and to ghcr.io.
+  const pushed = new Map<string, Origin>();
+  for (const b of kept) for (const r of b.repositories) if (!pushed.has(withHost(r))) pushed.set(withHost(r), b.from);
+  const hosts = [...new Set([...pushed.keys()].map((r) => r.split("/")[0]!))];
+  // Several registries: the images keep their names; which registry charthouse publishes to is a person's choice.
+  const registryTodo =
+    hosts.length > 1
+      ? `the workflows publish to ${hosts.length} registries: ${[...pushed]
+          .map(([r, from]) => `${r} (${at(from)})`)
+          .join(", ")}; charthouse publishes to one: choose it`
+      : undefined;
   const namespace = commonNamespace(repositories);
-  const registry = namespace ? { value: namespace, from: groups.get(repositories[0]!)![0]!.from } : undefined;
+  const registry =
+    namespace && !registryTodo ? { value: namespace, from: groups.get(repositories[0]!)![0]!.from } : undefined;
   const images: DecidedImage[] = [];
   const taken = new Set<string>();
-  const relative = (key: string) => (namespace ? key.slice(namespace.length + 1) : key);
+  const relative = (key: string) =>
+    registryTodo ? key.split("/").pop()! : namespace ? key.slice(namespace.length + 1) : key;
   // An image named after its target publishes to a repository of that name: never one another image publishes.
   const published = new Set(repositories.map(relative));
   for (const [key, group] of groups) {
-    const repository = key.startsWith("target:") ? undefined : relative(key);
-    const parts = (repository ?? group[0]!.target ?? "image").split("/");
-    const clashes = (n: string) => taken.has(n) || (repository === undefined && published.has(n));
+    const unknown = group[0]!.unknownRepository;
+    const repository = key.startsWith("target:") || unknown ? undefined : relative(key);
+    // Named after what is known of it; with nothing known, after its Dockerfile's folder: a local name, never pushed.
+    const parts = (
+      group[0]!.name ??
+      repository ??
+      unknown?.name ??
+      group[0]!.target ??
+      folderOf(group[0]!.file ?? join(group[0]!.context ?? ".", "Dockerfile"))
+    ).split("/");
+    const clashes = (n: string) =>
+      taken.has(n) ||
+      ((repository === undefined || group[0]!.name !== undefined) && published.has(n) && n !== repository);
     let name = "";
     for (let n = 1; n <= parts.length && (name === "" || clashes(name)); n++)
       name = parts
@@ -127,18 +151,37 @@ export function decideImages(
     const first = group[0]!;
     images.push({
       name,
-      repository: repository ?? name,
-      ...(first.target ? { target: first.target } : {}),
+      repository: unknown
+        ? `TODO: the image repository under the registry (the workflow's tag ${unknown.text} cannot be evaluated here)`
+        : key === "target:"
+          ? `TODO: the image repository under the registry (${at(first.from)} names neither tags nor a target)`
+          : (repository ?? name),
+      ...(todoTarget.has(key) ? { target: todoTarget.get(key)! } : first.target ? { target: first.target } : {}),
       ...(first.context ? { context: first.context } : {}),
       ...(first.file ? { dockerfile: first.file } : {}),
       platforms: [...new Set(group.flatMap((b) => b.platforms ?? []))],
+      ...(first.buildArgs ? { buildArgs: first.buildArgs } : {}),
+      ...(group.find((b) => b.guess) ? { guess: group.find((b) => b.guess)!.guess! } : {}),
       // A matrix runs one step many times: one origin each.
       from: group
         .map((b) => b.from)
         .filter((o, k, all) => all.findIndex((x) => x.file === o.file && x.line === o.line) === k),
     });
   }
-  return { ok: true, ...(registry ? { registry } : {}), images, left, unpublished: [...new Set(unpublished)] };
+  return {
+    ok: true,
+    ...(registry ? { registry } : {}),
+    ...(registryTodo ? { registryTodo } : {}),
+    images,
+    left,
+    unpublished: [...new Set(unpublished)],
+  };
+}
+
+/** The folder a Dockerfile is in (`docker/web` for docker/web/Dockerfile), else the project's: `app`. */
+function folderOf(dockerfile: string): string {
+  const dir = dirname(normalize(dockerfile));
+  return dir === "." ? "app" : dir;
 }
 
 /**

@@ -13,7 +13,7 @@ export interface LearnedService {
    * maps to a published image.
    */
   readonly image: string;
-  readonly built?: { readonly target?: string };
+  readonly built?: ComposeBuild;
   readonly port?: number;
   readonly env: Readonly<Record<string, string>>;
   readonly command?: readonly string[];
@@ -26,10 +26,20 @@ export interface LearnedService {
   readonly from: Origin;
 }
 
+/** A compose service's `build:`, its paths relative to the repository (the compose file's directory applied). */
+export interface ComposeBuild {
+  readonly context: string;
+  /** Relative to the repository too; undefined for `<context>/Dockerfile`. */
+  readonly dockerfile?: string;
+  readonly target?: string;
+  readonly args: Readonly<Record<string, string>>;
+}
+
 /** The application service that runs the suite: built from this repository, or running its image. */
 export interface TestedService {
   readonly service: string;
   readonly target?: string;
+  readonly build?: ComposeBuild;
   /** Its `image:`, interpolated: the repository a build may push for it. */
   readonly image?: string;
   readonly command?: readonly string[];
@@ -113,15 +123,12 @@ export function learnFromCompose(root: string, workflowRuns: readonly ComposeRun
   for (const name of wanted) {
     const s = services.get(name)!;
     if (s.raw.build !== undefined) {
-      // Built here: another process of the application (same target: an init job, a worker of one image) is not a
+      // Built here: another process of the application (the same build: an init job, a worker of one image) is not a
       // service; another image (Hyku's solr, built with its config) is one, running what charthouse builds.
-      const target =
-        s.raw.build && typeof s.raw.build === "object" ? (s.raw.build as { target?: unknown }).target : undefined;
-      if (target === undefined ? tested?.target === undefined : String(target) === tested?.target) continue;
-      learned.push({
-        ...readService(root, name, s, "", value, notes),
-        built: target === undefined ? {} : { target: String(target) },
-      });
+      const build = composeBuild(s.raw.build, s.dir, value, `service ${name}'s build`, s.from);
+      if (!build) continue;
+      if (tested?.build && sameBuild(build, tested.build)) continue;
+      learned.push({ ...readService(root, name, s, "", value, notes), built: build });
       continue;
     }
     const image = s.raw.image === undefined ? undefined : value(s.raw.image, `service ${name}'s image`, s.from);
@@ -281,13 +288,61 @@ function dependencies(name: string, services: ReadonlyMap<string, { raw: Record<
   return [...services.keys()].filter((n) => wanted.has(n));
 }
 
-function testedService(name: string, s: { raw: Record<string, unknown>; from: Origin }, value: Value): TestedService {
-  const build = s.raw.build && typeof s.raw.build === "object" ? (s.raw.build as { target?: unknown }) : undefined;
+/** A compose `build:` (a context, or a mapping), paths made relative to the repository; undefined when unreadable. */
+function composeBuild(raw: unknown, dir: string, value: Value, where: string, from: Origin): ComposeBuild | undefined {
+  const spec = (typeof raw === "string" ? { context: raw } : raw && typeof raw === "object" ? raw : {}) as {
+    context?: unknown;
+    dockerfile?: unknown;
+    target?: unknown;
+    args?: unknown;
+  };
+  const context = value(spec.context ?? ".", `${where} context`, from);
+  const dockerfile = spec.dockerfile === undefined ? undefined : value(spec.dockerfile, `${where} dockerfile`, from);
+  const target = spec.target === undefined ? undefined : value(spec.target, `${where} target`, from);
+  if (context === undefined || (spec.dockerfile !== undefined && dockerfile === undefined)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(context)) return undefined; // a git or http context is not this repository
+  const args: Record<string, string> = {};
+  const entries: [string, unknown][] = Array.isArray(spec.args)
+    ? spec.args
+        .map(String)
+        .map((e) => (e.includes("=") ? [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] : [e, undefined]))
+    : spec.args && typeof spec.args === "object"
+      ? Object.entries(spec.args)
+      : [];
+  for (const [key, raw] of entries) {
+    // BuildKit's own switches are no argument of the project's Dockerfile.
+    if (raw === undefined || raw === null || key.startsWith("BUILDKIT_")) continue;
+    const v = value(raw, `${where} argument ${key}`, from);
+    if (v !== undefined) args[key] = v;
+  }
+  const ctx = normalize(join(dir, context));
+  return {
+    context: ctx,
+    ...(dockerfile === undefined ? {} : { dockerfile: normalize(join(ctx, dockerfile)) }),
+    ...(target === undefined ? {} : { target: String(target) }),
+    args,
+  };
+}
+
+/** Whether two builds make one image: the same Dockerfile and target. */
+export function sameBuild(a: ComposeBuild, b: ComposeBuild): boolean {
+  const file = (x: ComposeBuild) => x.dockerfile ?? normalize(join(x.context, "Dockerfile"));
+  return file(a) === file(b) && a.target === b.target;
+}
+
+function testedService(
+  name: string,
+  s: { raw: Record<string, unknown>; from: Origin; dir: string },
+  value: Value,
+): TestedService {
+  const build =
+    s.raw.build === undefined ? undefined : composeBuild(s.raw.build, s.dir, value, `service ${name}'s build`, s.from);
   const image = s.raw.image === undefined ? undefined : value(s.raw.image, `service ${name}'s image`, s.from);
   const command = commandOf(s.raw.command, value, `service ${name}'s command`, s.from);
   return {
     service: name,
-    ...(build?.target !== undefined ? { target: String(build.target) } : {}),
+    ...(build?.target !== undefined ? { target: build.target } : {}),
+    ...(build ? { build } : {}),
     ...(image ? { image: image.replace(/:[^/:]*$/, "").toLowerCase() } : {}),
     ...(command ? { command } : {}),
     from: s.from,
@@ -342,13 +397,42 @@ function composeFiles(root: string): string[] {
 
 /** `docker compose -f …` in the project's Makefile and scripts (bin/, scripts/, *.sh at the top). */
 function scriptRuns(root: string): ComposeRun[] {
-  const candidates = ["Makefile", "makefile", ...["bin", "scripts", "script", "."].flatMap((d) => listFiles(root, d))];
+  const candidates = [
+    "Makefile",
+    "makefile",
+    "GNUmakefile",
+    ...["bin", "scripts", "script", "."].flatMap((d) => listFiles(root, d)),
+  ];
   return candidates.flatMap((path) => {
     const full = join(root, path);
     if (!existsSync(full) || !statSync(full).isFile() || statSync(full).size > 200_000) return [];
     const text = readFileSync(full, "utf8");
-    return text.split("\n").flatMap((line, i) => composeRuns(line, { file: path, line: i + 1 }));
+    // A Makefile names the files through its variables (`-f $(COMPOSE_FILE)`): each line read with them expanded.
+    const make = /^(GNUm|M|m)akefile$/.test(path) ? makeVariables(text) : undefined;
+    return text
+      .split("\n")
+      .flatMap((line, i) => composeRuns(make ? expandMake(line, make) : line, { file: path, line: i + 1 }));
   });
+}
+
+/** A Makefile's simple variables: `NAME = value`, `NAME := value`, `NAME ?= value`, `NAME += more`. */
+export function makeVariables(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of text.replace(/\\\n/g, " ").split("\n")) {
+    const m = line.match(/^(?:export\s+)?([A-Za-z_][\w.-]*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*?)\s*$/);
+    if (!m) continue;
+    const [, name, op, value] = m;
+    if (op === "?=" && vars[name!] !== undefined) continue;
+    vars[name!] = op === "+=" && vars[name!] ? `${vars[name!]} ${value}` : value!;
+  }
+  return vars;
+}
+
+/** `$(NAME)` and `${NAME}` expanded from the Makefile's variables (nested ones too); an unknown one stays. */
+export function expandMake(line: string, vars: Readonly<Record<string, string>>, depth = 0): string {
+  if (depth > 8) return line;
+  const out = line.replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, (whole, name: string) => vars[name] ?? whole);
+  return out === line ? out : expandMake(out, vars, depth + 1);
 }
 
 function listFiles(root: string, dir: string): string[] {

@@ -11,11 +11,22 @@ export interface WorkflowBuild {
    * The image repositories its tags name (`ghcr.io/samvera/hyrax/dassie`), lowercased; empty when none could be read.
    */
   readonly repositories: readonly string[];
+  /**
+   * A tag whose repository init cannot evaluate (`${{ vars.REGISTRY }}/app`): its text, where it is, and the last part
+   * of its path when that is known (`app`). The image is then named after it and its repository left as a TODO.
+   */
+  readonly unknownRepository?: { readonly text: string; readonly name?: string };
+  /** The name the project itself gives the image (chartpress's key), when it gives one. */
+  readonly name?: string;
   readonly target?: string;
   /** Build context and Dockerfile relative to the repository's root, when the workflow names them. */
   readonly context?: string;
   readonly file?: string;
   readonly platforms?: readonly string[];
+  /** Build arguments it passes; undefined values could not be evaluated here. */
+  readonly buildArgs?: Readonly<Record<string, string | undefined>>;
+  /** Why this build is a guess (read from an action that is not docker's own, or from a script), when it is. */
+  readonly guess?: string;
   /** Pushed at all (`push: true`, or an `outputs:` of type registry). */
   readonly pushes: boolean;
   /**
@@ -45,8 +56,15 @@ export interface WorkflowChart {
   readonly from: Origin;
 }
 
+/** A registry a workflow logs in to: Docker Hub when the login names no host. */
+export interface WorkflowLogin {
+  readonly host: string;
+  readonly from: Origin;
+}
+
 export interface WorkflowFacts {
   readonly builds: readonly WorkflowBuild[];
+  readonly logins: readonly WorkflowLogin[];
   readonly charts: readonly WorkflowChart[];
   readonly composeRuns: readonly ComposeRun[];
   /** Workflow files and jobs that publish what charthouse will. */
@@ -57,6 +75,7 @@ export interface WorkflowFacts {
 
 interface Collect {
   builds: WorkflowBuild[];
+  logins: WorkflowLogin[];
   charts: WorkflowChart[];
   composeRuns: ComposeRun[];
   supersedes: string[];
@@ -65,7 +84,7 @@ interface Collect {
 
 /** Reads `.github/workflows/*.y*ml` of `root`, following local reusable workflows and composite actions. */
 export function learnFromWorkflows(root: string, github: { readonly repository?: string }): WorkflowFacts {
-  const found: Collect = { builds: [], charts: [], composeRuns: [], supersedes: [], unknown: [] };
+  const found: Collect = { builds: [], logins: [], charts: [], composeRuns: [], supersedes: [], unknown: [] };
   const dir = join(root, ".github/workflows");
   const files = existsSync(dir)
     ? readdirSync(dir)
@@ -212,8 +231,16 @@ function visitSteps(
           (line) => `${(line.match(/(?:^|,)\s*name=([^,]+)/)?.[1] ?? line.split(",")[0]!).trim()}:tag`,
         ),
       );
+    } else if (uses.startsWith("docker/login-action")) {
+      // Without `registry:` it logs in to Docker Hub.
+      const host = w.registry === undefined || w.registry === "" ? "docker.io" : known(String(w.registry), stepVars);
+      if (host !== undefined) found.logins.push({ host: dockerHost(host), from: origin(w.registry ? "registry" : "") });
     } else if (uses.startsWith("docker/build-push-action")) {
       found.builds.push(readBuild(w, stepVars, triggers, origin, found));
+    } else if (wrapsBuildPush(uses, w)) {
+      // Another action that builds and pushes (depot/, useblacksmith/, an organisation's own): read by its inputs.
+      const build = readBuild(w, stepVars, triggers, origin, found);
+      found.builds.push({ ...build, guess: `read from the inputs of ${uses.replace(/@.*$/, "")}, a guess` });
     } else if (uses.startsWith("samvera-labs/helm-oci-charts-releaser") || uses.includes("chart-releaser")) {
       const registry = [w.oci_registry, w.oci_path]
         .filter((p) => p !== undefined && p !== "")
@@ -227,6 +254,46 @@ function visitSteps(
     }
     if (typeof step.run === "string") readRun(step.run, stepVars, vars, originOf(y, [...here, "run"]), found);
   });
+}
+
+/**
+ * A remote action that wraps a build and push: its name says so, or its inputs name a build (context or file) and
+ * where it goes (tags, repository, images).
+ */
+function wrapsBuildPush(uses: string, w: Record<string, unknown>): boolean {
+  if (!uses || uses.startsWith("./") || uses.startsWith("docker://") || uses.startsWith("docker/")) return false;
+  if (/build-push|build-and-push/i.test(uses.replace(/@.*$/, ""))) return true;
+  const has = (...keys: string[]) => keys.some((k) => w[k] !== undefined);
+  return has("context", "file", "dockerfile") && has("tags", "repository", "images", "image");
+}
+
+/** Docker Hub's other names are Docker Hub. */
+export function dockerHost(host: string): string {
+  const h = host
+    .replace(/^https?:\/\//, "")
+    .replace(/\/.*$/, "")
+    .toLowerCase();
+  return ["index.docker.io", "registry.hub.docker.com", "registry-1.docker.io", "docker.io"].includes(h)
+    ? "docker.io"
+    : h;
+}
+
+/** `docker login [options] [host]` in a script: Docker Hub without a host. */
+export function dockerLogins(script: string, from: Origin): WorkflowLogin[] {
+  const logins: WorkflowLogin[] = [];
+  for (const words of shellCommands(script)) {
+    const k = words.findIndex((w, i) => w === "docker" && words[i + 1] === "login");
+    if (k < 0) continue;
+    const args = words.slice(k + 2);
+    let host: string | undefined;
+    for (let i = 0; i < args.length; i++) {
+      if (/^(-u|--username|-p|--password)$/.test(args[i]!)) i++;
+      else if (!args[i]!.startsWith("-")) host = args[i];
+    }
+    if (host === undefined || !(hasUnknown(host) || host.includes("$")))
+      logins.push({ host: dockerHost(host ?? "docker.io"), from });
+  }
+  return logins;
 }
 
 function readBuild(
@@ -245,31 +312,72 @@ function readBuild(
     return e.ok ? e.value.trim() : undefined;
   };
   const repositories: string[] = [];
-  for (const tag of listOf(evaluatePartly(String(w.tags ?? ""), vars))) {
+  let unknownRepository: { text: string; name?: string } | undefined;
+  const rawTags = listOf(w.tags);
+  listOf(evaluatePartly(String(w.tags ?? ""), vars)).forEach((tag, k) => {
     const repository = tag
       .replace(/:[^/:]*$/, "")
       .replace(/@sha256:.*$/, "")
       .toLowerCase();
-    if (hasUnknown(repository))
-      found.unknown.push(
-        `${at(origin("tags"))}: the image repository of tag ${String(w.tags).split("\n")[0]!.trim()} cannot be ` +
-          "evaluated here",
-      );
-    else if (repository && !repositories.includes(repository)) repositories.push(repository);
+    if (hasUnknown(repository)) {
+      const text = rawTags[k] ?? String(w.tags).split("\n")[0]!.trim();
+      found.unknown.push(`${at(origin("tags"))}: the image repository of tag ${text} cannot be evaluated here`);
+      const last = repository.split("/").pop()!;
+      unknownRepository ??= { text: `${text} (${at(origin("tags"))})`, ...(hasUnknown(last) ? {} : { name: last }) };
+    } else if (repository && !repositories.includes(repository)) repositories.push(repository);
+  });
+  // Wrapping actions name the image by other inputs: `repository`, `image`, `images`.
+  for (const key of ["repository", "image", "images"]) {
+    if (w.tags !== undefined || w[key] === undefined) continue;
+    for (const ref of listOf(evaluatePartly(String(w[key]), vars))) {
+      const repository = ref.replace(/:[^/:]*$/, "").toLowerCase();
+      if (!hasUnknown(repository) && repository && !repositories.includes(repository)) repositories.push(repository);
+    }
+  }
+  const buildArgs: Record<string, string | undefined> = {};
+  for (const line of listOf(String(w["build-args"] ?? "").replace(/,/g, "\u0001")).map((l) =>
+    l.replace(/\u0001/g, ","),
+  )) {
+    const eq = line.indexOf("=");
+    if (eq <= 0) continue;
+    const e = evaluateExpressions(line.slice(eq + 1), vars);
+    buildArgs[line.slice(0, eq).trim()] = e.ok ? e.value : undefined;
   }
   const outputs = String(w.outputs ?? "");
-  const pushes = String(w.push) === "true" || /type=(registry|image)[^\n]*push=true|type=registry/.test(outputs);
+  // `outputs: type=image,name=<repository>,push-by-digest=true,…` names the repository a per-platform build pushes.
+  const named = outputs.match(/type=(?:image|registry)[^\n]*?\bname=([^,\s]+)/)?.[1];
+  if (named && w.tags === undefined) {
+    const repository = evaluatePartly(named, vars)
+      .replace(/:[^/:]*$/, "")
+      .toLowerCase();
+    if (!hasUnknown(repository)) repositories.push(repository);
+    else {
+      const last = repository.split("/").pop()!;
+      unknownRepository ??= {
+        text: `${named} (${at(origin("outputs"))})`,
+        ...(hasUnknown(last) ? {} : { name: last }),
+      };
+    }
+  }
+  // A push decided by an expression (`push: ${{ github.event_name != 'pull_request' }}`) pushes on some runs.
+  const conditional = (text: string) => /^\$\{\{.*\}\}$/.test(text.trim());
+  const pushes =
+    String(w.push) === "true" ||
+    conditional(String(w.push ?? "")) ||
+    /type=(registry|image)[^\n]*push=(true|\$\{\{)|type=registry/.test(outputs);
   const local = String(w.load) === "true" || /type=(docker|tar|oci)/.test(outputs);
   const target = value("target");
   const context = value("context");
-  const file = value("file");
+  const file = value(w.file !== undefined ? "file" : "dockerfile");
   const platforms = value("platforms");
   return {
     repositories,
+    ...(unknownRepository && !repositories.length ? { unknownRepository } : {}),
     ...(target ? { target } : {}),
     ...(context && context !== "." && context !== "./" ? { context: normalize(context) } : {}),
     ...(file ? { file: normalize(file) } : {}),
     ...(platforms ? { platforms: listOf(platforms) } : {}),
+    ...(Object.keys(buildArgs).length ? { buildArgs } : {}),
     pushes,
     feedsTest: local && triggers.some((t) => t.startsWith("pull_request")),
     from,
@@ -288,7 +396,11 @@ function readRun(
   for (const write of githubEnvWrites(text, shellVars(stepVars))) {
     jobVars[`env.${write.name}`] = "value" in write ? write.value : undefined;
   }
-  found.composeRuns.push(...composeRuns(text, from).filter((r) => !r.files.some(hasUnknown)));
+  // `COMPOSE_FILE` in the step's or job's env names the files a compose command without -f reads.
+  const composeFile = stepVars["env.COMPOSE_FILE"];
+  const defaults = composeFile ? composeFile.split(/[:,]/).filter(Boolean) : [];
+  found.composeRuns.push(...composeRuns(text, from, defaults).filter((r) => !r.files.some(hasUnknown)));
+  found.logins.push(...dockerLogins(text, from));
 }
 
 /** Options of `docker compose run|exec` that take a value: the service is the first word that is neither. */
@@ -314,8 +426,11 @@ const VALUED = new Set([
   "--env-from-file",
 ]);
 
-/** Every `docker compose -f <file>… [run|exec [options] <service>]` in a script. */
-export function composeRuns(script: string, from: Origin): ComposeRun[] {
+/**
+ * Every `docker compose -f <file>… [run|exec [options] <service>]` in a script; without -f, the files `COMPOSE_FILE`
+ * names (`defaults`), when it names any.
+ */
+export function composeRuns(script: string, from: Origin, defaults: readonly string[] = []): ComposeRun[] {
   const runs: ComposeRun[] = [];
   for (const words of shellCommands(script)) {
     const start = words.findIndex((w, k) => w === "docker-compose" || (w === "docker" && words[k + 1] === "compose"));
@@ -327,6 +442,7 @@ export function composeRuns(script: string, from: Origin): ComposeRun[] {
       if (f) files.push(f[1] ?? words[++k] ?? "");
       else if (/^(-p|--project-name|--env-file|--profile|--project-directory)$/.test(words[k]!)) k++;
     }
+    if (!files.length) files.push(...defaults);
     if (!files.length) continue;
     let service: string | undefined;
     let entrypoint = false;

@@ -1,5 +1,6 @@
 import type { ProjectFacts } from "./detect-project.js";
 import type { DecidedImage, Learned } from "./learn.js";
+import { describeBuild } from "./learn.js";
 import { at } from "./read-yaml.js";
 import { SCHEMES } from "../plan/version-schemes.js";
 
@@ -46,16 +47,14 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
     out.push(`# from ${learned.registry.source}`, `registry: ${learned.registry.value}`);
     rows.push({ what: "registry", value: learned.registry.value, source: learned.registry.source });
   } else {
-    out.push(
-      "# TODO: the registry and namespace to publish to (no workflow or GitHub remote says it).",
-      "registry: ghcr.io/your-org",
-    );
-    todo.push("charthouse.yaml: registry (no workflow or GitHub remote says where to publish)");
+    const why = learned.registryTodo ?? "no workflow or GitHub remote says where to publish";
+    out.push(`registry: ${JSON.stringify(`TODO: the registry and namespace to publish to (${why})`)}`);
+    todo.push(`charthouse.yaml: registry (${why})`);
   }
   if (facts.source) out.push(`source: ${facts.source}`);
   out.push("");
 
-  const stages = facts.dockerfiles.flatMap((d) => d.stages.map((stage) => ({ dockerfile: d.path, stage })));
+  const stages = stageNames(facts.dockerfiles.flatMap((d) => d.stages.map((stage) => ({ dockerfile: d.path, stage }))));
   const names = new Map<string, string>();
   if (learned.images?.length) {
     out.push("images:");
@@ -69,12 +68,12 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
         ]
           .filter(Boolean)
           .join("; "),
-        source: image.from.map(at).join(", "),
+        source: image.from.map(at).join(", ") + (image.guess ? ` (${image.guess})` : ""),
       });
     }
     for (const s of stages.filter((s) => !learned.images!.some((i) => i.target === s.stage))) {
       out.push(
-        `  # - name: ${s.stage.toLowerCase()}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: ` +
+        `  # - name: ${s.name}   # no workflow publishes stage ${s.stage} of ${s.dockerfile}: ` +
           "uncomment to publish it",
         `  #   target: ${s.stage}`,
       );
@@ -86,12 +85,12 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
       "# other stages build FROM are built anyway), and add a smoke test to each.",
       "images:",
     );
-    for (const { dockerfile, stage } of stages) {
-      names.set(stage, stage.toLowerCase());
-      out.push(`  - name: ${stage.toLowerCase()}`, `    target: ${stage}`);
+    for (const { dockerfile, stage, name } of stages) {
+      if (!names.has(stage)) names.set(stage, name);
+      out.push(`  - name: ${name}`, `    target: ${stage}`);
       if (dockerfile !== "Dockerfile") out.push(`    dockerfile: ${dockerfile}`);
       out.push(`    # smoke: ["sh", "-c", "…"]   # a command the image must pass`);
-      rows.push({ what: `image ${stage.toLowerCase()}`, value: `target ${stage}`, source: dockerfile });
+      rows.push({ what: `image ${name}`, value: `target ${stage}`, source: dockerfile });
     }
     todo.push("charthouse.yaml: keep only the stages you publish, each with a smoke test");
   } else if (facts.dockerfiles.length) {
@@ -181,9 +180,45 @@ export function renderConfig(facts: ProjectFacts, learned: Learned): RenderedCon
   return { text: out.join("\n"), learned: rows, todo };
 }
 
+/**
+ * An image name for each stage: the stage's own, lowercased; where Dockerfiles in different folders share a stage
+ * name (`builder`), prefixed by as many of its folder's parts as tell them apart (`cart-builder`).
+ */
+export function stageNames(
+  stages: readonly { dockerfile: string; stage: string }[],
+): { dockerfile: string; stage: string; name: string }[] {
+  const base = (s: { stage: string }) => s.stage.toLowerCase();
+  const folders = (s: { dockerfile: string }) =>
+    s.dockerfile
+      .split("/")
+      .slice(0, -1)
+      .map((p) =>
+        p
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-+|-+$/g, ""),
+      )
+      .filter(Boolean);
+  const named = stages.map((s) => ({ ...s, name: base(s) }));
+  for (let depth = 1; depth <= 8; depth++) {
+    const count = new Map<string, number>();
+    for (const s of named) count.set(s.name, (count.get(s.name) ?? 0) + 1);
+    if ([...count.values()].every((n) => n === 1)) break;
+    for (const s of named) {
+      if (count.get(s.name)! === 1) continue;
+      const parts = folders(s).slice(-depth);
+      s.name = [...parts, base(s)].join("-") || base(s);
+    }
+  }
+  return named;
+}
+
 function renderImage(image: DecidedImage): string[] {
-  const lines = [`  # from ${image.from.map(at).join(", ")}`, `  - name: ${image.name}`];
-  if (image.repository !== image.name) lines.push(`    repository: ${image.repository}`);
+  const lines = [
+    `  # from ${image.from.map(at).join(", ")}${image.guess ? ` (${image.guess})` : ""}`,
+    `  - name: ${image.name}`,
+  ];
+  if (image.repository !== image.name) lines.push(`    repository: ${scalar(image.repository)}`);
   if (image.target) lines.push(`    target: ${scalar(image.target)}`);
   if (image.context) lines.push(`    context: ${scalar(image.context)}`);
   if (
@@ -193,6 +228,10 @@ function renderImage(image: DecidedImage): string[] {
   )
     lines.push(`    dockerfile: ${scalar(image.dockerfile)}`);
   if (image.platforms.length) lines.push(`    platforms: ${flow(image.platforms)}`);
+  if (image.buildArgs && Object.keys(image.buildArgs).length) {
+    lines.push("    buildArgs:");
+    for (const [k, v] of Object.entries(image.buildArgs)) lines.push(`      ${scalar(k)}: ${JSON.stringify(v ?? "")}`);
+  }
   lines.push(`    # smoke: ["sh", "-c", "…"]   # a command the image must pass`);
   return lines;
 }
@@ -208,7 +247,16 @@ function renderTest(
   todo: string[],
 ): string[] {
   const { tested, file, services } = learned.compose;
-  const image = learned.testImage ?? (tested?.target ? names.get(tested.target) : undefined);
+  const named = learned.testImage ?? (tested?.target ? names.get(tested.target) : undefined);
+  // A suite whose service no published image is: the gate is written, its image left to a person, never invented.
+  const image =
+    named ??
+    (tested
+      ? `TODO: the image of images the suite runs in (service ${tested.service} ` +
+        `${tested.build ? `builds ${describeBuild(tested.build)}` : `runs ${tested.image ?? "an image"}`}, ` +
+        "which no image above is)"
+      : undefined);
+  if (!named && tested) todo.push(`charthouse.yaml: test.image (service ${tested.service} is no published image)`);
   if (!tested || !image) {
     return [
       "# The project's test suite, run in one of its images against service containers:",
@@ -223,9 +271,9 @@ function renderTest(
     `# from ${at(tested.from)}: service ${tested.service} of ${file?.path ?? "the compose file"} ` +
       `(${file?.why ?? "built from this repository"})`,
     "test:",
-    `  image: ${image}`,
+    `  image: ${scalar(image)}`,
   ];
-  rows.push({ what: "test image", value: `${image} (service ${tested.service})`, source: at(tested.from) });
+  if (named) rows.push({ what: "test image", value: `${named} (service ${tested.service})`, source: at(tested.from) });
   const suite = learned.compose.suite;
   if (suite?.command) {
     lines.push(
@@ -245,7 +293,18 @@ function renderTest(
   if (services.length) {
     lines.push("  services:");
     for (const s of services) {
-      lines.push(`    # from ${at(s.from)}`, `    - name: ${s.name}`, `      image: ${scalar(s.image)}`);
+      lines.push(`    # from ${at(s.from)}`, `    - name: ${s.name}`);
+      if (s.built) {
+        // Built from the repository as compose builds it: for the gate only, never published.
+        lines.push("      build:");
+        if (s.built.context !== ".") lines.push(`        context: ${scalar(s.built.context)}`);
+        if (s.built.dockerfile) lines.push(`        dockerfile: ${scalar(s.built.dockerfile)}`);
+        if (s.built.target) lines.push(`        target: ${scalar(s.built.target)}`);
+        if (Object.keys(s.built.args).length) {
+          lines.push("        buildArgs:");
+          for (const [k, v] of Object.entries(s.built.args)) lines.push(`          ${scalar(k)}: ${JSON.stringify(v)}`);
+        }
+      } else lines.push(`      image: ${scalar(s.image)}`);
       if (s.port !== undefined) lines.push(`      port: ${s.port}`);
       if (Object.keys(s.env).length) {
         lines.push("      env:");
@@ -260,7 +319,7 @@ function renderTest(
       rows.push({
         what: `service ${s.name}`,
         value: [
-          s.image,
+          s.built ? `built from ${describeBuild(s.built)} (gate only)` : s.image,
           s.port === undefined ? "" : `port ${s.port}`,
           s.ready ? "ready from healthcheck" : "no ready check",
         ]

@@ -102,6 +102,7 @@ export function gateSteps(plan: Plan): Step[] {
     const test = plan.test;
     const image = plan.images.find((i) => i.name === test.image);
     if (!image) throw new Error(`bug: test image ${test.image} is not in the plan`);
+    for (const build of test.builds) steps.push({ kind: "build", phase: "gate", image: build });
     steps.push({ kind: "test", phase: "gate", image, test });
   }
   for (const chart of plan.charts) steps.push(...chartGates(chart));

@@ -1,5 +1,5 @@
 import { posix, sep } from "node:path";
-import type { ChartConfig, Config, ImageConfig } from "../config/types.js";
+import type { ChartConfig, Config, ImageConfig, ServiceBuildConfig } from "../config/types.js";
 import type { RunContext } from "../context/types.js";
 import { planAliasMoves } from "./aliases.js";
 import {
@@ -62,7 +62,9 @@ export function planRelease({ config, context, state }: PlanInput): PlanResult {
     registry: config.registry,
     summary: describeTrigger(trigger),
     images,
-    ...(config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images) } : {}),
+    ...(config.test && trigger.kind !== "chart-release"
+      ? { test: planTest(config, images, { tag, source, context }) }
+      : {}),
     charts,
     aliases,
     warnings:
@@ -247,18 +249,68 @@ function planChart(chart: ChartConfig, facts: Facts & { images: readonly ImagePl
   ];
 }
 
-function planTest(config: Config, images: readonly ImagePlan[]): TestPlan {
+function planTest(
+  config: Config,
+  images: readonly ImagePlan[],
+  facts: { tag: string; source?: string; context: RunContext },
+): TestPlan {
   const test = config.test!;
   const refOf = (name: string): string | undefined => {
     const image = images.find((i) => i.name === name);
     return image && `${image.repository}:${image.tag}`;
   };
+  // A service runs beside the suite: built for the platform the suite's image runs on first.
+  const platform = images.find((i) => i.name === test.image)?.build.platforms[0] ?? "linux/amd64";
+  const builds = test.services.flatMap((s) =>
+    s.build ? [planGateImage(config, s.name, s.build, { ...facts, platform })] : [],
+  );
   return {
     image: test.image,
     command: test.command,
     env: test.env,
-    services: test.services.map((s) => ({ ...s, image: refOf(s.image) ?? s.image })),
+    services: test.services.map(({ build, ...s }) => {
+      const gate = build ? builds.find((b) => b.name === gateImageName(s.name))! : undefined;
+      return { ...s, image: gate ? `${gate.repository}:${gate.tag}` : (refOf(s.image!) ?? s.image!) };
+    }),
+    builds,
     caches: test.caches.map((path) => ({ path, key: cacheKey(config.registry, path) })),
+  };
+}
+
+/** A service's image built for the gate: the name no image of the config can have (names hold no `/`). */
+export function gateImageName(service: string): string {
+  return `gate/${service}`;
+}
+
+/**
+ * The image a service builds from the repository: built and run for the suite, never pushed (its publication is
+ * none, and its repository is on `localhost`, under the project's registry path so two projects' gates on one
+ * engine do not share a name).
+ */
+function planGateImage(
+  config: Config,
+  service: string,
+  build: ServiceBuildConfig,
+  facts: { tag: string; source?: string; context: RunContext; platform: string },
+): ImagePlan {
+  return {
+    name: gateImageName(service),
+    repository: `localhost/charthouse-gate/${config.registry}/${service}`,
+    tag: facts.tag,
+    build: {
+      context: projectPath(config.root, build.context),
+      dockerfile: projectPath(config.root, build.dockerfile),
+      ...(build.target ? { target: build.target } : {}),
+      buildArgs: build.buildArgs,
+      platforms: [facts.platform],
+    },
+    labels: ociAnnotations({
+      source: facts.source,
+      revision: facts.context.commit,
+      version: facts.tag,
+      created: facts.context.created,
+    }),
+    publication: { action: "none" },
   };
 }
 

@@ -47,6 +47,8 @@ export interface TestPlan {
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly services: readonly ServicePlan[];
+  /** Images services build from the repository (`services[].build`): built for the gate, never pushed. */
+  readonly builds: readonly ImagePlan[];
   /** Cache volumes to mount: the same key run after run, so dependencies installed once stay. */
   readonly caches: readonly CachePlan[];
 }

@@ -73,7 +73,7 @@ async function checkPushRights(state: State): Promise<PhaseOutcome> {
 async function startEarlyServices(state: State): Promise<PhaseOutcome> {
   const suite = state.steps.find((s): s is Extract<Step, { kind: "test" }> => s.kind === "test");
   if (!suite || suite.test.services.length === 0) return { skip: "no services" };
-  const built = new Set(state.request.plan.images.map((i) => `${i.repository}:${i.tag}`));
+  const built = new Set([...state.request.plan.images, ...suite.test.builds].map((i) => `${i.repository}:${i.tag}`));
   if (suite.test.services.some((service) => built.has(service.image)))
     return { skip: "a service runs an image this run builds" };
   state.earlyServices = startServices(state, suite);

@@ -82,7 +82,8 @@ export function startServices<Services>(
   state: ReleaseState<unknown, Services, unknown, unknown>,
   step: StepOf<"test">,
 ): Promise<Services> {
-  const byReference = new Map(state.request.plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
+  const built = [...state.request.plan.images, ...step.test.builds];
+  const byReference = new Map(built.map((i) => [`${i.repository}:${i.tag}`, i.name]));
   return state.request.engine.startServices(
     step.test.services.map((service) => {
       const name = byReference.get(service.image);

@@ -11,11 +11,21 @@ export function renderPlan(plan: Plan, steps: readonly Step[]): string {
     "",
   );
 
-  if (plan.images.length) {
+  // A service's own build (test.services[].build) is a gate only: listed, never published.
+  const gates = plan.test?.builds ?? [];
+  if (plan.images.length || gates.length) {
     out.push(
       table(
         ["IMAGE", "TARGET", "REFERENCE", "PUBLISH"],
-        plan.images.map((i) => [i.name, i.build.target ?? "-", `${i.repository}:${i.tag}`, publication(i.publication)]),
+        [
+          ...plan.images.map((i) => [
+            i.name,
+            i.build.target ?? "-",
+            `${i.repository}:${i.tag}`,
+            publication(i.publication),
+          ]),
+          ...gates.map((i) => [i.name, i.build.target ?? "-", `${i.repository}:${i.tag}`, "never (a test service)"]),
+        ],
       ),
       "",
     );

@@ -21,7 +21,8 @@ const SERVE_B =
  * /app/cache owned by that user. The suite needs all of it: the entrypoint kept, the
  * cache seeded from the image and writable, service `b` reaching service `a` by name and
  * serving a's page only once `ready` says so, the suite reaching `b` by name. The chart
- * has a local dependency and pins the image. One git commit at COMMIT_TIME. With
+ * has a local dependency and pins the image. Service `a` is built from the repository for the gate only (never
+ * pushed); `b` runs the published image. One git commit at COMMIT_TIME. With
  * `multiPlatform`, the image builds for linux/amd64 and linux/arm64 from that base (an index).
  */
 export function conformanceProject(
@@ -35,6 +36,9 @@ export function conformanceProject(
       "RUN mkdir -p /app/cache && echo seed > /app/cache/seed && chown -R 1000:1000 /app && chmod 1777 /tmp",
       'ENTRYPOINT ["/entry.sh"]',
       "USER 1000:1000",
+      // Service a builds this stage for the gate only (test.services[].build), told apart by its build argument.
+      "ARG ROLE=app",
+      "LABEL dev.charthouse.test.role=$ROLE",
       "",
     ].join("\n"),
     "entry.sh": '#!/bin/sh\nexport WRAPPED=yes\nexec "$@"\n',
@@ -49,7 +53,7 @@ test:
   caches: ["/app/cache"]
   services:
     - name: a
-      image: app
+      build: { target: app, buildArgs: { ROLE: a } }
       port: 8000
       command: ["sh", "-c", ${JSON.stringify(SERVE_A)}]
       ready: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8000/"]

@@ -243,6 +243,27 @@ export function scenarios(
       },
     },
     {
+      name: "a service built from the repository is built for the gate and never pushed",
+      // Docker: its build is a gate step (the suite needs its page), and nothing pushes its local name.
+      docker: async (w) => {
+        const run = await w.publish();
+        expect(run.code, run.output).toBe(0);
+        expect(run.output).toMatch(/build gate\/a \(app\) as localhost\/charthouse-gate\/\S+ … ok/);
+        expect(/push\S* localhost\/charthouse-gate/.test(run.output), "a push of the gate's image").toBe(false);
+      },
+      // Dagger: its own build (its build argument) runs as service a; no publish names it.
+      dagger: async (w) => {
+        const run = await w.publish();
+        expect(run.failed).toBe(false);
+        const builds = run.effects
+          .filter((e) => e.kind === "build")
+          .map((e) => e.detail as { buildArgs: { name: string; value: string }[] });
+        expect(builds.some((b) => b.buildArgs.some((a) => a.name === "ROLE" && a.value === "a"))).toBe(true);
+        expect(servicesOf(run).map((s) => s.hostname)).toContain("a");
+        for (const p of publishesOf(run)) expect(p.address).not.toContain("charthouse-gate");
+      },
+    },
+    {
       name: "each service is awaited by its ready command, run in its own container",
       // b serves a's page only a second after it got it; the suite expects it there.
       docker: async (w) => expect((await w.publish()).output).toMatch(/test in app with a, b: .* … ok/),

@@ -15,12 +15,12 @@ const CASES: [
   ],
   [
     "a missing nested key",
-    "registry: ghcr.io/x\ntest: {image: a, command: [x], services: [{name: s, port: 5}]}",
+    "registry: ghcr.io/x\ncharts: [{path: c, pins: [{image: a}]}]",
     {
-      path: ["test", "services", 0],
+      path: ["charts", 0, "pins", 0],
       atKey: false,
-      message: 'missing required key "image" in test.services[0]',
-      fix: "add image: …",
+      message: 'missing required key "tag" in charts[0].pins[0]',
+      fix: "add tag: …",
     },
   ],
   [

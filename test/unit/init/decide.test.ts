@@ -77,19 +77,42 @@ describe("which images init publishes", () => {
     expect(d.ok && d.unpublished).toEqual(["ghcr.io/o/r-dev", "ghcr.io/o/r/old"]);
   });
 
-  it("refuses, naming the builds, one repository built from two targets and images on two hosts", () => {
-    expect(
-      decideImages([build(["ghcr.io/o/app"], "a", {}, 2), build(["ghcr.io/o/app"], "b", {}, 4)], anyStage),
-    ).toEqual({
-      ok: false,
-      reason:
-        "ghcr.io/o/app is built from targets a (.github/workflows/build.yml:2) and b " +
-        "(.github/workflows/build.yml:4): init cannot tell which one to publish; make the workflows agree, or " +
-        "write charthouse.yaml by hand",
-    });
-    const two = decideImages([build(["ghcr.io/o/app"], "a"), build(["o/app"], "b")], anyStage);
-    expect(two.ok).toBe(false);
-    expect(!two.ok && two.reason).toMatch(/publish to 2 registries \(ghcr\.io\/o\/app, docker\.io\/o\/app\)/);
+  it("leaves as TODOs, naming the builds, one repository built from two targets and images on two hosts", () => {
+    const targets = decideImages(
+      [build(["ghcr.io/o/app"], "a", {}, 2), build(["ghcr.io/o/app"], "b", {}, 4)],
+      anyStage,
+    );
+    expect(targets.ok && targets.images.map((i) => i.target)).toEqual([
+      "TODO: the target to publish as ghcr.io/o/app: the workflows build a (.github/workflows/build.yml:2) and b " +
+        "(.github/workflows/build.yml:4)",
+    ]);
+    const two = decideImages([build(["ghcr.io/o/app", "o/app"], "a")], anyStage);
+    expect(two.ok && two.registry).toBeUndefined();
+    expect(two.ok && two.registryTodo).toMatch(
+      /publish to 2 registries: ghcr\.io\/o\/app \(\S+\), docker\.io\/o\/app \(\S+\); .*choose it/,
+    );
+    expect(two.ok && two.images.map((i) => [i.name, i.repository])).toEqual([["app", "app"]]);
+  });
+
+  it("never invents a repository: one it cannot evaluate is a TODO, the image named after what is known", () => {
+    const d = decideImages(
+      [
+        build([], "web", { unknownRepository: { text: "${{ vars.REGISTRY }}/shop:1 (w.yml:3)", name: "shop" } }),
+        build([], undefined as unknown as string, { file: "docker/api/Dockerfile" }, 7),
+      ],
+      anyStage,
+    );
+    expect(d.ok && d.images.map((i) => [i.name, i.repository])).toEqual([
+      [
+        "shop",
+        "TODO: the image repository under the registry (the workflow's tag ${{ vars.REGISTRY }}/shop:1 (w.yml:3) " +
+          "cannot be evaluated here)",
+      ],
+      [
+        "api",
+        "TODO: the image repository under the registry (.github/workflows/build.yml:7 names neither tags nor a target)",
+      ],
+    ]);
   });
 });
 

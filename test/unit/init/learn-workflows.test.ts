@@ -226,8 +226,8 @@ describe("compose, as compose reads it", () => {
 
 describe("compose files that share settings and build more than the application (Hyku's shape)", () => {
   it(
-    "reads merge keys; a service built from another target runs that published image; init jobs of the application " +
-      "are not services",
+    "reads merge keys; a service built from another target runs that published image, one no image publishes is " +
+      "built for the gate; init jobs of the application are not services",
     async () => {
       const { detectProject } = await import("../../../src/init/index.js");
       const { learnFromRepository } = await import("../../../src/init/learn.js");
@@ -271,12 +271,11 @@ services:
       expect(learned.testImage).toBe("web");
       expect(learned.compose.services.map((s) => [s.name, s.image, s.ready])).toEqual([
         ["solr", "solr", ["solr", "status"]],
+        ["old", "", undefined],
         ["db", "postgres:16", undefined],
       ]);
-      expect(learned.stale).toEqual([
-        "docker-compose.yml:16: service old builds target app-gone, which no published image is; left out of the " +
-          "test gate",
-      ]);
+      expect(learned.compose.services[1]!.built).toEqual({ context: ".", target: "app-gone", args: {} });
+      expect(learned.stale).toEqual([]);
     },
   );
 });

@@ -77,6 +77,41 @@ describe("the suite's services", () => {
     expect(start).toBeGreaterThan(events.indexOf("built dassie"));
   });
 
+  it("a service built from the repository is built for the gate, run by its handle, and never pushed", async () => {
+    const { engine, events } = recordingEngine({ registry: memoryRegistry() });
+    const search = {
+      name: "search",
+      build: { context: "/project/search", dockerfile: "/project/search/Dockerfile", target: "core", buildArgs: {} },
+      env: {},
+      readyTimeoutSeconds: 60,
+    };
+    const cfg = config({
+      images: [image("dassie")],
+      charts: [],
+      test: { image: "dassie", command: ["rspec"], env: {}, services: [services[0]!, search], caches: [] },
+    });
+    const plan = mustPlan({ kind: "nightly" }, state().build(), cfg);
+    expect(plan.test!.builds.map((b) => [b.name, b.build.context, b.build.target, b.publication.action])).toEqual([
+      ["gate/search", "search", "core", "none"],
+    ]);
+    const steps = commandSteps("publish", plan);
+    expect(steps.filter((s) => s.kind === "build").map((s) => s.image.name)).toEqual(["dassie", "gate/search"]);
+    expect(steps.some((s) => s.phase !== "gate" && "image" in s && s.image.name === "gate/search")).toBe(false);
+    await runRelease({
+      plan,
+      command: "publish",
+      engine,
+      client: {} as RegistryClient,
+      files: hyraxChart,
+      write: () => undefined,
+      dryRun: true,
+    });
+    const start = events.findIndex((e) => e.startsWith("start"));
+    expect(events[start]).toBe("start solr,search=built:gate/search");
+    expect(start).toBeGreaterThan(events.indexOf("built gate/search"));
+    expect(events.filter((e) => e.startsWith("push"))).toEqual([]);
+  });
+
   it("are stopped when a gate before the suite fails", async () => {
     const { engine, events } = recordingEngine({ failBuild: "dassie" });
     await expect(
