@@ -15,7 +15,8 @@
 #
 # Usage: REGISTRY=127.0.0.1:5000/samvera DATE=20261124 REVISION=<sha> CREATED=<iso> HELM=helm \
 #        [PLATFORMS="linux/amd64 linux/arm64" BASE_IMAGE=<index>] sh bench/baseline.sh <project dir>
-# Prints "phase <name> <seconds>" for each phase, for the benchmark's breakdown.
+# Prints "phase <name> <seconds>" for each phase, for the benchmark's breakdown, and
+# "phase target-<target>[-<arch>] <seconds>" for each build.
 set -eu
 project=$1
 helm=${HELM:-helm}
@@ -54,12 +55,14 @@ for target in hyrax-base hyrax-worker-base dassie dassie-worker; do
   for p in ${platforms:-native}; do
     suffix=""; platform=""
     if [ -n "$platforms" ]; then suffix="-${p##*/}"; platform="--platform $p"; fi
+    b=$(now)
     # shellcheck disable=SC2046,SC2086
     docker buildx build --load --quiet --target "$target" $platform $(base_arg) \
       --label "org.opencontainers.image.revision=$REVISION" \
       --label "org.opencontainers.image.version=$tag" \
       --label "org.opencontainers.image.created=$CREATED" \
       --tag "$REGISTRY/$target:$tag$suffix" "$project" >/dev/null
+    phase "target-$target$suffix" "$b"
   done
 done
 phase build "$t"

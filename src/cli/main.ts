@@ -1,17 +1,17 @@
 import { processIo } from "./io.js";
+import { runCli } from "./program.js";
 
-// Piped into a reader that stops early (`charthouse --help | head -1`): stop quietly, as a shell tool does.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
-const argv = process.argv.slice(2);
-if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
-  // Answered before the command line library loads: a version check costs what node costs.
-  process.stdout.write(`${(await import("./version.js")).charthouseVersion()}\n`);
-} else {
-  process.exitCode = await (await import("./program.js")).runCli(argv, processIo());
+/**
+ * The command line's entry: bundled into dist/cli/charthouse.cjs (scripts/build-cli.mjs), which bin/charthouse.js
+ * runs. Returns the exit code.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  // Piped into a reader that stops early (`charthouse --help | head -1`): stop quietly, as a shell tool does.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  return runCli(argv, processIo());
 }

@@ -1,25 +1,9 @@
-import type { Command } from "commander";
 import type { Config } from "../config/types.js";
 import { parseRepository, RegistryClient, resolveCredentials, Secret, type Credentials } from "../registry/index.js";
 import type { CliIo } from "./io.js";
+import type { RegistryOptions } from "./registry-flags.js";
 
-export interface RegistryOptions {
-  registryUsername?: string;
-  registryPasswordStdin?: boolean;
-}
-
-/** Credentials come from flags, stdin or the environment: never from a flag's value, which a process list shows. */
-export function addRegistryOptions(command: Command): Command {
-  return command
-    .option(
-      "--registry-username <user>",
-      "registry user (default: $CHARTHOUSE_REGISTRY_USERNAME, else the Docker config file)",
-    )
-    .option(
-      "--registry-password-stdin",
-      "read the registry password or token from stdin (default: $CHARTHOUSE_REGISTRY_PASSWORD)",
-    );
-}
+export { addRegistryOptions, type RegistryOptions } from "./registry-flags.js";
 
 /** The registry host of a config: `ghcr.io` of `ghcr.io/samvera`. */
 export function registryHost(config: Config): string {

@@ -4,14 +4,9 @@ import { plainHttpHosts, type Config } from "../../config/index.js";
 import { readGitFacts } from "../../context/index.js";
 import { ConfigError } from "../../errors.js";
 import { planSteps } from "../../pipeline/index.js";
-import { prepareRun, type PreparedRun, type StateSource } from "../../release/index.js";
-import {
-  addRegistryOptions,
-  cliClient,
-  readCredentials,
-  registryHost,
-  type RegistryOptions,
-} from "../registry-options.js";
+// prepare-run, not the release's index: a plan initialises none of what runs a release.
+import { prepareRun, type PreparedRun, type StateSource } from "../../release/prepare-run.js";
+import { addRegistryOptions, type RegistryOptions } from "../registry-flags.js";
 import type { CliIo } from "../io.js";
 import { readConfig, readRegistryStateFile } from "../read-inputs.js";
 import { renderPlan } from "../../render/render-plan.js";
@@ -67,11 +62,12 @@ export interface StateOptions extends RegistryOptions {
 async function stateSource(opts: StateOptions, config: Config, io: CliIo): Promise<StateSource> {
   if (opts.online && opts.registryState)
     throw new ConfigError("--online and --registry-state both say where the registry state comes from: pass one");
-  if (opts.online)
-    return {
-      kind: "registry",
-      client: cliClient(await readCredentials(opts, registryHost(config), io), io, plainHttpHosts(config)),
-    };
+  if (opts.online) {
+    // The registry client and credentials load only for a plan that reads the registry.
+    const { cliClient, readCredentials, registryHost } = await import("../registry-options.js");
+    const credentials = await readCredentials(opts, registryHost(config), io);
+    return { kind: "registry", client: cliClient(credentials, io, plainHttpHosts(config)) };
+  }
   return opts.registryState
     ? { kind: "given", state: readRegistryStateFile(opts.registryState, io) }
     : { kind: "none" };

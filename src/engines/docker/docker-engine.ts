@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { helmArgs } from "../../chart/helm-args.js";
@@ -21,6 +21,7 @@ import {
   type ExecOptions,
   type ServiceStart,
 } from "../../release/engine.js";
+import { BakeProgress, bakePlan, bakes, type BakeBuild } from "./bake.js";
 import {
   builderProblems,
   buildxPlatforms,
@@ -102,13 +103,19 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
   let stages = 0;
   const stageRoots = new Map<string, string>();
   let networks = 0;
-  let buildx: Promise<boolean> | undefined;
-  const hasBuildx = () =>
+  let buildx: Promise<string | undefined> | undefined;
+  /** `docker buildx version`'s answer, undefined without buildx. */
+  const buildxVersion = () =>
     (buildx ??= result(docker(), ["buildx", "version"]).then(
-      (r) => r.code === 0,
-      () => false,
+      (r) => (r.code === 0 ? r.stdout : undefined),
+      () => undefined,
     ));
-  const builder = async (): Promise<Builder> => chooseBuilder(await hasBuildx(), o.env);
+  const builder = async (): Promise<Builder> => chooseBuilder((await buildxVersion()) !== undefined, o.env);
+  /** Through buildx, every build of the run is one bake: the images the preflight saw, not baked yet. */
+  const bake = async (): Promise<boolean> => (await builder()) === "buildx" && bakes((await buildxVersion()) ?? "");
+  let unbaked: readonly ImagePlan[] = [];
+  const baking = new Map<string, Promise<void>>();
+  let bakeFiles = 0;
   // The engine's own platform, from the preflight: the one builds and runs need no emulation for.
   let enginePlatform: string | undefined;
   let saves = 0;
@@ -186,12 +193,107 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
     }
   };
 
+  /** An image's build for each of its platforms, and the tags each is loaded under. */
+  const platformBuilds = (image: ImagePlan) => {
+    const primary = primaryPlatform(image, enginePlatform);
+    const reference = `${image.repository}:${image.tag}`;
+    const multi = image.build.platforms.length > 1;
+    const tags = Object.fromEntries(
+      image.build.platforms.map((platform) => [platform, multi ? platformTag(image, platform) : reference]),
+    );
+    const builds: BakeBuild[] = image.build.platforms.map((platform) => ({
+      image,
+      platform,
+      // The engine's own platform of a multi-platform image answers to the immutable reference too.
+      tags: platform === primary && multi ? [tags[platform]!, reference] : [tags[platform]!],
+    }));
+    return { primary, tags, builds };
+  };
+
+  /**
+   * One `docker buildx bake` of every platform of `images`: one BuildKit session, a shared stage built once. Each
+   * image's promise settles as soon as bake's progress says all its platforms are in the engine (its smoke tests
+   * need not wait for the other images), or fails with its own steps' output.
+   */
+  const bakeImages = (images: readonly ImagePlan[]): Map<string, Promise<void>> => {
+    const plan = bakePlan(
+      images.flatMap((image) => platformBuilds(image).builds),
+      o.projectRoot,
+    );
+    const file = join(work, `bake-${++bakeFiles}.json`);
+    writeFileSync(file, JSON.stringify(plan.definition, null, 2));
+    const progress = new BakeProgress(new Set(plan.targets.keys()));
+    const left = new Map(images.map((image) => [image.name, new Set<string>()]));
+    for (const [target, build] of plan.targets) left.get(build.image.name)!.add(target);
+    const settle = new Map<string, { resolve: () => void; reject: (error: StepFailed) => void }>();
+    const built = new Map(
+      images.map((image) => {
+        const promise = new Promise<void>((resolve, reject) => settle.set(image.name, { resolve, reject }));
+        promise.catch(() => undefined); // observed by the image's build, if the run gets to it
+        return [image.name, promise] as const;
+      }),
+    );
+    const finish = (name: string, error?: StepFailed) => {
+      if (!left.has(name)) return;
+      left.delete(name);
+      if (error) settle.get(name)!.reject(error);
+      else settle.get(name)!.resolve();
+    };
+    let firstFailure: string | undefined;
+    const hear = (news: { built: readonly string[]; failed: readonly string[] }) => {
+      for (const target of news.built) {
+        const build = plan.targets.get(target)!;
+        const waiting = left.get(build.image.name);
+        waiting?.delete(target);
+        if (waiting?.size === 0) finish(build.image.name);
+      }
+      for (const target of news.failed) {
+        const { image, platform } = plan.targets.get(target)!;
+        const what = `the build of ${image.name}${image.build.platforms.length > 1 ? ` for ${platform}` : ""}`;
+        firstFailure ??= what;
+        finish(image.name, new StepFailed(`docker buildx bake: ${what} failed`, progress.output(target)));
+      }
+    };
+    const args = ["buildx", "bake", "--file", file, "--progress=rawjson"];
+    runProcess(docker(), args, {
+      env,
+      cwd: plan.cwd,
+      signal: o.signal,
+      onOutput: (chunk) => hear(progress.feed(chunk)),
+    }).then(
+      (done) => {
+        hear(progress.feed("\n"));
+        for (const name of [...left.keys()]) {
+          if (o.signal?.aborted) finish(name, StepFailed.cancelled());
+          // Built, though the progress did not say so: the image is there.
+          else if (done.code === 0) finish(name);
+          else {
+            const targets = [...plan.targets].filter(([, b]) => b.image.name === name).map(([t]) => t);
+            finish(
+              name,
+              new StepFailed(
+                firstFailure
+                  ? `docker buildx bake stopped when ${firstFailure} failed: ${name} was not built`
+                  : `docker buildx bake stopped before ${name} was built (exit ${done.code ?? done.signal})`,
+                targets.map((t) => progress.output(t)).join("\n"),
+              ),
+            );
+          }
+        }
+      },
+      (error: Error) => {
+        for (const name of [...left.keys()]) finish(name, new StepFailed(`docker buildx bake: ${error.message}`));
+      },
+    );
+    return built;
+  };
+
   return {
     async preflight(steps: readonly Step[]): Promise<EngineTraits> {
       if (steps.some((s) => s.phase === "sign")) await signer.preflight(steps.some((s) => s.kind === "sign-image"));
       const images = steps.flatMap((s) => (s.kind === "build" ? [s.image] : []));
       if (images.length === 0) return { sharedBuilds: true };
-      void hasBuildx(); // asked beside `docker version`, awaited below
+      void buildxVersion(); // asked beside `docker version`, awaited below
       const version = await result(docker(), [
         "version",
         "--format",
@@ -216,6 +318,7 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
         if (supported) problems.push(...platformProblems(images, supported));
       }
       if (problems.length) throw new ConfigError(`${problems.join("; ")}. Nothing was built or pushed.`);
+      unbaked = images;
       // BuildKit shares stages between builds in flight; the classic builder does not.
       return {
         sharedBuilds: chosen !== "classic",
@@ -226,17 +329,21 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
 
     async build(image) {
       const chosen = await builder();
-      const primary = primaryPlatform(image, enginePlatform);
-      const reference = `${image.repository}:${image.tag}`;
-      const multi = image.build.platforms.length > 1;
+      const { primary, tags, builds } = platformBuilds(image);
+      if (await bake()) {
+        // The first build starts the bake of every image the preflight saw; each build waits for its own image.
+        if (!baking.has(image.name)) {
+          const batch = [image, ...unbaked.filter((i) => i.name !== image.name && !baking.has(i.name))];
+          unbaked = [];
+          for (const [name, built] of bakeImages(batch)) baking.set(name, built);
+        }
+        await baking.get(image.name);
+        return { plan: image, primary, tags };
+      }
       // One build per platform, side by side: the engine's image store holds one platform per tag.
-      const tags = Object.fromEntries(
-        image.build.platforms.map((platform) => [platform, multi ? platformTag(image, platform) : reference]),
-      );
       await Promise.all(
-        image.build.platforms.map((platform) => {
-          const names = platform === primary && multi ? [tags[platform]!, reference] : [tags[platform]!];
-          const what = `docker build of ${image.name}${multi ? ` for ${platform}` : ""}`;
+        builds.map(({ platform, tags: names }) => {
+          const what = `docker build of ${image.name}${image.build.platforms.length > 1 ? ` for ${platform}` : ""}`;
           return succeed(
             docker(),
             dockerBuildArgs(image, { root: o.projectRoot, builder: chosen, platform, tags: names }),

@@ -23,7 +23,8 @@ describe("charthouse installed as a user would: npm pack, then npm install of th
     const shipped = execFileSync("tar", ["-tzf", join(work, tarball)], { encoding: "utf8" })
       .split("\n")
       .filter(Boolean);
-    expect(shipped).toContain("package/dist/cli/main.js");
+    expect(shipped).toContain("package/dist/cli/charthouse.cjs");
+    expect(shipped).toContain("package/dist/cli/charthouse.cjs.v8-cache");
     // The bundle is what bin/charthouse.js loads; no compiled copy of src/ beside it.
     expect(shipped.filter((f) => f.startsWith("package/dist/") && !f.startsWith("package/dist/cli/"))).toEqual([]);
     expect(

@@ -25,7 +25,7 @@ describe("output into a reader that stops early", () => {
     "charthouse %s --help | head -1 exits quietly",
     (...command) => {
       const tsx = new URL("../../../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
-      const main = new URL("../../../src/cli/main.ts", import.meta.url).pathname;
+      const main = new URL("../../kit/main-from-source.ts", import.meta.url).pathname;
       const run = spawnSync(
         "sh",
         [

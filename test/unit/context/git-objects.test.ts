@@ -193,7 +193,7 @@ describe("the run's git facts in every shape a checkout comes in", () => {
     expect(readGitFacts(repo)).toBeUndefined();
   });
 
-  it("asks git in a worktree, whose .git is a file", async () => {
+  it("gives what git gives in a worktree, whose .git is a file", async () => {
     const { readGitFacts } = await import("../../../src/context/read-git.js");
     const repo = small();
     const tree = join(tempTree(), "wt");
@@ -207,6 +207,24 @@ describe("the run's git facts in every shape a checkout comes in", () => {
       "2026-03-01T11:00:00.000Z",
     );
     expect(facts.commitTime!("0".repeat(40))).toBeUndefined();
+  });
+
+  it("reads a worktree's files too, whose .git is a file naming its directory: no git process", async () => {
+    const { readGitFacts } = await import("../../../src/context/read-git.js");
+    const repo = small();
+    git(repo, "pack-refs", "--all");
+    const tree = join(tempTree(), "wt");
+    git(repo, "worktree", "add", "-q", "-b", "backport/5.1", tree, "HEAD~1");
+    const [head, older] = [git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD~2")];
+    const path = process.env.PATH;
+    process.env.PATH = tempTree(); // git cannot be found: only the files can answer
+    try {
+      const facts = readGitFacts(join(tree, "."))!;
+      expect(facts).toMatchObject({ commit: head, branch: "backport/5.1", committedAt: "2026-03-02T11:00:00Z" });
+      expect(facts.commitTime!(older)).toBe("2026-03-01T11:00:00Z");
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it("asks git for HEAD when its object lives in another repository's store (a --shared clone)", async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { BASE_IMAGE } from "../../../kit/index.js";
 import { charthouse } from "../../../kit/cli.js";
@@ -70,17 +71,54 @@ const stage = (image: string) =>
 
 describe("builds on BuildKit", () => {
   it(
-    "through buildx: two targets sharing a slow stage build side by side and build it once; cache mounts are " +
-      "honoured",
+    "through buildx: a run's builds are one bake, in which two targets sharing a slow stage build side by side and " +
+      "build it once; cache mounts are honoured",
     async () => {
       buildxBinary();
-      const built = await buildShared({});
+      // The docker the run finds first on PATH records each call, then runs the real one.
+      const real = execFileSync("sh", ["-c", "command -v docker"], { encoding: "utf8" }).trim();
+      const bin = tempTree({ docker: `#!/bin/sh\necho "$*" >> "$(dirname "$0")/calls"\nexec ${real} "$@"\n` });
+      chmodSync(join(bin, "docker"), 0o755);
+      const built = await buildShared({ PATH: `${bin}:${process.env.PATH}` });
       expect(built.output).toContain("builder: BuildKit (buildx) on linux/amd64");
+      const calls = readFileSync(join(bin, "calls"), "utf8").split("\n");
+      expect(calls.filter((c) => c.startsWith("buildx bake "))).toHaveLength(1);
+      expect(calls.filter((c) => c.startsWith("buildx build ") || c.startsWith("build "))).toEqual([]);
+      expect(built.output).toMatch(/build web \(web\) as .* … ok/);
+      expect(built.output).toMatch(/build worker \(worker\) as .* … ok/);
       const [web, worker] = [stage(built.web), stage(built.worker)];
       expect(web).toMatch(/^[0-9a-f]{32}\nran$/);
       expect(worker).toBe(web);
     },
   );
+
+  it("through buildx: a failing target fails its image's build with that step's output", async () => {
+    buildxBinary();
+    const id = randomBytes(6).toString("hex");
+    const root = tempTree({
+      Dockerfile: [
+        `FROM ${BASE_IMAGE} AS good`,
+        `RUN echo good-${id}`,
+        `FROM ${BASE_IMAGE} AS bad`,
+        `RUN echo "broken-${id}: no such gem"; exit 3`,
+        "",
+      ].join("\n"),
+      "charthouse.yaml":
+        `registry: 127.0.0.1:5999/bf${id}\nimages:\n  - {name: good, target: good}\n` +
+        "  - {name: bad, target: bad}\n",
+    });
+    onTestFinished(() => void docker(["image", "rm", "--force", `127.0.0.1:5999/bf${id}/good:nightly-20261124`]));
+    const run = await charthouse(
+      ["test", "--nightly", "--date", "2026-11-24", "--sha", "cccc000000000000000000000000000000000002"],
+      { cwd: root, env: { DOCKER_HOST: inject("dockerHost"), HOME: process.env.HOME ?? "/root" } },
+    );
+    expect(run.code, `${run.stdout}${run.stderr}`).toBe(4);
+    const all = `${run.stdout}${run.stderr}`;
+    expect(all).toMatch(/build bad \(bad\) as .* … FAILED/);
+    expect(all).toContain(`broken-${id}: no such gem`);
+    // The run names the build that failed, whichever step it reports.
+    expect(all).toMatch(/docker buildx bake(: the build of bad failed| stopped when the build of bad failed)/);
+  });
 
   it("through Debian's Docker 20.10 client with DOCKER_BUILDKIT=1 (no buildx): the same", async () => {
     expect(existsSync("/usr/bin/docker"), "Debian's docker.io client").toBe(true);
