@@ -11,6 +11,13 @@ export const TOOL_PACKAGES: Record<string, string> = {
   busybox: "busybox-static",
   skopeo: "skopeo",
   openssl: "openssl",
+  containerd: "containerd",
+  "containerd-shim-runc-v2": "containerd",
+  ctr: "containerd",
+  runc: "runc",
+  slirp4netns: "slirp4netns",
+  iptables: "iptables",
+  unshare: "util-linux",
 };
 
 /**
