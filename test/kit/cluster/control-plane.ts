@@ -51,12 +51,14 @@ export interface ControlPlane {
  * the node's proxy listens: it could not reach into the node's namespace otherwise.
  */
 export async function startControlPlane(opts: { nodes?: number; realNode?: boolean } = {}): Promise<ControlPlane> {
+  const kwokNodes = opts.nodes ?? 1;
   const bins = {
     etcd: builtTool("etcd", "etcd"),
     apiserver: builtTool("kubernetes", "kube-apiserver"),
     controllerManager: builtTool("kubernetes", "kube-controller-manager"),
     scheduler: builtTool("kubernetes", "kube-scheduler"),
-    kwok: builtTool("kwok", "kwok"),
+    // No kwok nodes, no kwok: a suite with only a real node needs none.
+    kwok: kwokNodes > 0 ? builtTool("kwok", "kwok") : undefined,
   };
   const dir = mkdtempSync(join(tmpdir(), "charthouse-cluster-"));
   const daemons: Daemon[] = [];
@@ -204,48 +206,54 @@ export async function startControlPlane(opts: { nodes?: number; realNode?: boole
         [...common, "--secure-port", String(await freePort())],
         join(dir, "kube-scheduler.log"),
       ),
-      startDaemon(
-        "kwok",
-        bins.kwok,
-        [
-          "--kubeconfig",
-          admin,
-          // Only its own nodes: a real node beside them is the kubelet's.
-          "--manage-all-nodes=false",
-          "--manage-nodes-with-annotation-selector",
-          "kwok.x-k8s.io/node=fake",
-          "--config",
-          stages,
-          "--cidr",
-          "10.244.0.1/16",
-          "--node-ip",
-          "10.1.0.1",
-        ],
-        join(dir, "kwok.log"),
-      ),
     );
+    if (bins.kwok)
+      daemons.push(
+        startDaemon(
+          "kwok",
+          bins.kwok,
+          [
+            "--kubeconfig",
+            admin,
+            // Only its own nodes: a real node beside them is the kubelet's.
+            "--manage-all-nodes=false",
+            "--manage-nodes-with-annotation-selector",
+            "kwok.x-k8s.io/node=fake",
+            "--config",
+            stages,
+            "--cidr",
+            "10.244.0.1/16",
+            "--node-ip",
+            "10.1.0.1",
+          ],
+          join(dir, "kwok.log"),
+        ),
+      );
 
     const kubectl = async (args: readonly string[], input?: string) => {
       const result = await runProcess(kubectlBinary(), ["--kubeconfig", admin, ...args], { input });
       if (result.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${result.output.trim()}`);
       return result.stdout;
     };
-    const nodes = Array.from({ length: opts.nodes ?? 1 }, (_, i) => `kwok-node-${i}`);
-    if (nodes.length) await kubectl(["apply", "-f", "-"], nodes.map(nodeManifest).join("---\n"));
-    await waitUp(
-      daemons[4]!,
-      "the kwok nodes",
-      async () => {
-        const ready = await kubectl([
-          "get",
-          "nodes",
-          "-o",
-          'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
-        ]);
-        return ready.split("\n").filter((s) => s === "True").length === nodes.length;
-      },
-      60_000,
-    );
+    const nodes = Array.from({ length: kwokNodes }, (_, i) => `kwok-node-${i}`);
+    const kwok = daemons[4];
+    if (kwok) {
+      await kubectl(["apply", "-f", "-"], nodes.map(nodeManifest).join("---\n"));
+      await waitUp(
+        kwok,
+        "the kwok nodes",
+        async () => {
+          const ready = await kubectl([
+            "get",
+            "nodes",
+            "-o",
+            'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+          ]);
+          return ready.split("\n").filter((s) => s === "True").length === nodes.length;
+        },
+        60_000,
+      );
+    }
     // Pods can be created only once the service-account controller made a namespace's `default` account.
     await waitUp(
       daemons[2]!,
