@@ -220,7 +220,7 @@ describe("the updater's CronJob as a real pod on a real node", () => {
     });
   });
 
-  it("its image runs as a non-root user on a read-only root filesystem, under the chart's own securityContext", async () => {
+  it("its image runs non-root on a read-only root filesystem, under the chart's own securityContext", async () => {
     // The CronJob's pod template, as helm rendered it, with only the command changed: the same
     // image, user, securityContext and volumes, in the namespace enforcing "restricted".
     const cron = JSON.parse(await cluster.kubectl(["get", "cronjob", ACCOUNT, "-n", "ops", "-o", "json"]));
@@ -264,7 +264,7 @@ describe("the updater's CronJob as a real pod on a real node", () => {
 });
 
 describe("the pull model end to end, nothing run from outside the pod", () => {
-  it("kubectl create job --from: the pod installs the newest signed nightly with in-cluster config; its pods are Ready", async () => {
+  it("create job --from: the pod installs the newest signed nightly, in-cluster; its pods are Ready", async () => {
     await publish(nightly(20));
     const job = await runNow("sync-install");
     expect(job.log).toContain(`upgraded: installed ${nightly(20)}`);
@@ -328,7 +328,7 @@ describe("the pull model end to end, nothing run from outside the pod", () => {
     expect(await history()).toHaveLength(2);
   });
 
-  it("a version whose pods never become Ready is rolled back by --atomic: exit 21, the Job fails, no retry", async () => {
+  it("a version whose pods never become Ready is rolled back by --atomic: exit 21, Job failed, no retry", async () => {
     await publish(nightly(23), { readyPath: "/never-ready" });
     const job = await runNow("sync-crash");
     expect(job).toMatchObject({ succeeded: false, exitCode: 21, pods: 1 });
