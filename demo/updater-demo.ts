@@ -1,24 +1,32 @@
-// `npm run demo -- --updater`: the pull model end to end on a local control plane. A real
-// kube-apiserver (with etcd, controller-manager, scheduler) and a kwok node start on
-// loopback; the updater chart is installed with the Role charthouse derives; nightlies of a
-// small chart are published to a throwaway registry and the CronJob's sync upgrades to the
-// newest, then refuses an older one republished. kwok runs no container: the CronJob's Job
-// gets its pod scheduled, and the demo runs that pod's command (charthouse sync with the
-// Job's own arguments) with the Job's ServiceAccount token, as the pod would.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// `npm run demo -- --updater`: the pull model end to end, as a person watches it on a cluster.
+// A real control plane (etcd, kube-apiserver, controller-manager, scheduler) starts on loopback
+// and a real node joins it (kubelet, containerd, kube-proxy in namespaces of their own:
+// test/kit/cluster/node.ts); charthouse's own image is built on the Docker engine and loaded
+// into the node. The updater chart is installed with the Role charthouse derives; signed
+// nightlies of a small chart (busybox httpd pods) are published to a registry that needs a
+// login; the CronJob fires, and its pod runs `charthouse sync` with the cluster's own
+// credentials. The demo runs nothing in the pod's place: it shows what kubectl shows.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
-import { startControlPlane, type ControlPlane } from "../test/kit/cluster/control-plane.js";
+import { NODE_HOST_IP, startControlPlane, type ControlPlane } from "../test/kit/cluster/control-plane.js";
 import { clusterEnv, helm, HELM4, publishChart } from "../test/kit/cluster/helm.js";
-import { startRegistry, type LocalRegistry } from "../test/kit/index.js";
+import { runJobNow, jobOutcome, watchScheduledJobs, type JobOutcome } from "../test/kit/cluster/jobs.js";
+import { startNode, type KubeNode } from "../test/kit/cluster/node.js";
+import { buildUpdaterImage, UPDATER_IMAGE } from "../test/kit/cluster/updater-image.js";
+import { ensureDockerEngine, startRegistry, type LocalRegistry } from "../test/kit/index.js";
+import { builtTool, cosignKeyPair, must } from "../test/kit/sigstore.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const SHELF = join(ROOT, "test/fixtures/charts/shelf");
+const LANTERN = join(ROOT, "test/fixtures/charts/lantern");
 const UPDATER = join(ROOT, "deploy/updater");
 const ACCOUNT = "updater-charthouse-updater";
+const NEVER = "0 0 1 1 *";
 const say = (text: string) => process.stdout.write(`\x1b[1mdemo:\x1b[0m ${text}\n`);
 const show = (text: string) => process.stdout.write(`${text.trimEnd().replace(/^/gm, "    ")}\n`);
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** A nightly version `daysAgo` days before today (UTC). */
 function nightly(daysAgo: number): string {
@@ -26,136 +34,141 @@ function nightly(daysAgo: number): string {
   return `1.1.0-nightly.${day}`;
 }
 
-async function charthouse(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env,
-    cwd: ROOT,
-    now: () => new Date(),
-  });
-  return { code, stdout, stderr };
-}
-
 export async function runUpdaterDemo(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), "charthouse-updater-demo-"));
+  const user = { username: "updater", password: randomBytes(12).toString("hex") };
   let cluster: ControlPlane | undefined;
+  let node: KubeNode | undefined;
   let registry: LocalRegistry | undefined;
   try {
-    say(
-      "starting a Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, controller-manager, scheduler, one " +
-        "kwok node …",
-    );
-    const started = Date.now();
-    [cluster, registry] = await Promise.all([startControlPlane(), startRegistry()]);
-    say(
-      `control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server} (node ` +
-        `${cluster.nodes.join(", ")}: kwok runs no container); registry at ${registry.host}`,
-    );
-    const admin = clusterEnv(cluster.kubeconfig, join(work, "admin"));
-    const chart = `${registry.host}/charts/shelf`;
+    say("starting a Kubernetes control plane on 127.0.0.1 (etcd, kube-apiserver, controller-manager, scheduler) …");
+    let started = Date.now();
+    [cluster, registry] = await Promise.all([
+      startControlPlane({ nodes: 0, realNode: true }),
+      startRegistry({ kind: "htpasswd", users: { [user.username]: user.password } }),
+    ]);
+    say(`control plane up in ${seconds(started)}; a registry that needs a login at ${registry.host}`);
+    say("joining a real node: containerd, kubelet and kube-proxy in namespaces of their own, networked by slirp4netns");
+    started = Date.now();
+    const engine = await ensureDockerEngine();
+    const archive = join(work, "updater-image.tar");
+    [node] = await Promise.all([startNode(cluster), buildUpdaterImage(engine.host, archive)]);
+    await node.importImage(archive);
+    say(`node Ready in ${(node.readyInMs / 1000).toFixed(1)} s; charthouse's image built and loaded into it:`);
+    show(await cluster.kubectl(["get", "nodes", "-o", "wide"]));
 
-    say(`publishing nightly ${nightly(1)} of the chart shelf to oci://${chart}`);
-    await publishChart(SHELF, chart, nightly(1));
+    const admin = clusterEnv(cluster.kubeconfig, join(work, "admin"));
+    const onHost = `${registry.host}/charts/lantern`;
+    const inPod = `${registry.host.replace("127.0.0.1", NODE_HOST_IP)}/charts/lantern`;
+    const keys = await cosignKeyPair(join(work, "keys"), "demo");
+    mkdirSync(join(work, "docker"), { mode: 0o700 });
+    const auth = Buffer.from(`${user.username}:${user.password}`).toString("base64");
+    writeFileSync(join(work, "docker", "config.json"), JSON.stringify({ auths: { [registry.host]: { auth } } }), {
+      mode: 0o600,
+    });
+    const publish = async (version: string) => {
+      const digest = await publishChart(LANTERN, onHost, version, { login: user });
+      await must(
+        builtTool("cosign"),
+        [
+          "sign",
+          "--key",
+          keys.privateKey,
+          "--tlog-upload=false",
+          "--allow-http-registry",
+          "--yes",
+          `${onHost}@${digest}`,
+        ],
+        { env: { ...process.env, COSIGN_PASSWORD: "demo", DOCKER_CONFIG: join(work, "docker") } },
+      );
+      say(`published and signed lantern ${version} (${digest.slice(0, 19)}…)`);
+    };
 
     say("deriving the updater's Role from the kinds the chart renders: charthouse updater-role");
-    const role = await charthouse(
-      ["updater-role", "--chart", SHELF, "--release", "shelf", "--namespace", "shop"],
-      admin,
-    );
-    if (role.code !== 0) throw new Error(role.stderr);
-    show(role.stdout);
-    writeFileSync(join(work, "role.yaml"), role.stdout);
+    let stdout = "";
+    const code = await runCli(["updater-role", "--chart", LANTERN, "--release", "lantern", "--namespace", "shop"], {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void process.stderr.write(t),
+      env: admin,
+      cwd: ROOT,
+      now: () => new Date(),
+    });
+    if (code !== 0) throw new Error("charthouse updater-role failed");
+    writeFileSync(join(work, "role.yaml"), stdout);
+    show(stdout);
 
-    say(
-      "installing the updater chart (deploy/updater) in namespace ops, following release shelf in namespace shop on " +
-        "the nightly channel",
-    );
-    await cluster.kubectl(["create", "namespace", "ops"]);
     await cluster.kubectl(["create", "namespace", "shop"]);
+    await cluster.kubectl(["create", "namespace", "ops"]);
+    await cluster.kubectl(["label", "namespace", "ops", "pod-security.kubernetes.io/enforce=restricted"]);
+    await cluster.kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "registry-read", namespace: "ops" },
+        stringData: user,
+      }),
+    );
+    await publish(nightly(1));
+    say(
+      "installing the updater chart in namespace ops (Pod Security: restricted), following release lantern in " +
+        "shop on the nightly channel, every minute, verifying signatures, the registry login from Secret registry-read",
+    );
+    // prettier-ignore
+    const sets = [
+      `image.repository=${UPDATER_IMAGE.repository}`, `image.tag=${UPDATER_IMAGE.tag}`, "image.pullPolicy=Never",
+      "schedule=* * * * *", `target.chart=oci://${inPod}`, "target.release=lantern", "target.namespace=shop",
+      "target.policy=nightly", "target.timeout=60s", "target.plainHttp=true", "registrySecret=registry-read",
+    ];
+    const jobs = await watchScheduledJobs(cluster, "ops");
     await helm(
       HELM4,
       [
-        "install",
-        "updater",
-        UPDATER,
-        "--namespace",
-        "ops",
-        "-f",
-        join(work, "role.yaml"),
-        "--set",
-        "target.namespace=shop",
-        "--set",
-        `target.chart=oci://${chart}`,
-        "--set",
-        "target.release=shelf",
-        "--set",
-        "target.policy=nightly",
-        "--set",
-        "target.timeout=60s",
+        ...["install", "updater", UPDATER, "--namespace", "ops", "-f", join(work, "role.yaml")],
+        ...sets.flatMap((s) => ["--set", s]),
+        ...["--set-file", `verify.publicKey=${keys.publicKey}`],
       ],
       admin,
     );
-    show(await cluster.kubectl(["get", "cronjob,serviceaccount", "-n", "ops"]));
+    show(await cluster.kubectl(["get", "cronjob", "-n", "ops"]));
 
-    const kubeconfig = await cluster.serviceAccountKubeconfig("ops", ACCOUNT);
-    const asUpdater = clusterEnv(kubeconfig, join(work, "updater"));
-    let run = 0;
-    const cronRun = async (): Promise<string> => {
-      const job = `sync-${++run}`;
-      await cluster!.kubectl(["create", "job", job, "--from", `cronjob/${ACCOUNT}`, "--namespace", "ops"]);
-      await cluster!.kubectl([
-        "wait",
-        "pod",
-        "-l",
-        `job-name=${job}`,
-        "-n",
-        "ops",
-        "--for",
-        "condition=PodScheduled",
-        "--timeout",
-        "60s",
-      ]);
-      const pod = JSON.parse(await cluster!.kubectl(["get", "pod", "-l", `job-name=${job}`, "-n", "ops", "-o", "json"]))
-        .items[0];
-      const args = pod.spec.containers[0].args as string[];
-      say(
-        `the CronJob's Job ${job}: pod ${pod.metadata.name} scheduled on ${pod.spec.nodeName}; running its command ` +
-          `as ServiceAccount ${ACCOUNT}:`,
-      );
-      show(`$ charthouse ${args.join(" ")}`);
-      const result = await charthouse(args, asUpdater);
-      show(`${result.stdout}(exit ${result.code})`);
-      return result.stdout;
+    const watch = async (job: JobOutcome) => {
+      say(`Job ${job.name} on ${job.nodeName}: ${job.succeeded ? "Complete" : "Failed"}, exit ${job.exitCode}`);
+      say(`kubectl logs job/${job.name} -n ops:`);
+      show(job.log);
     };
+    say("waiting for the CronJob to fire on its schedule (within a minute) …");
+    started = Date.now();
+    const first = await jobs.next(150_000);
+    say(`the CronJob made Job ${first} after ${seconds(started)}`);
+    await helm(
+      HELM4,
+      ["upgrade", "updater", UPDATER, "-n", "ops", "--reuse-values", "--set", `schedule=${NEVER}`],
+      admin,
+    );
+    await watch(await jobOutcome(cluster, "ops", first));
+    show(await cluster.kubectl(["get", "pods", "-n", "shop", "-L", "app.kubernetes.io/version"]));
 
-    say("first run: release shelf is absent, so sync installs the newest nightly");
-    await cronRun();
+    await publish(nightly(0));
+    say("kubectl create job sync-now --from=cronjob/updater-charthouse-updater -n ops");
+    await watch(await runJobNow(cluster, "ops", ACCOUNT, "sync-now"));
+    say("the release's pods, Running and Ready at the new version:");
+    show(await cluster.kubectl(["get", "pods", "-n", "shop", "-o", "wide", "-L", "app.kubernetes.io/version"]));
 
-    say(`publishing a newer nightly, ${nightly(0)}`);
-    await publishChart(SHELF, chart, nightly(0));
-    say("next run: sync upgrades to it, pinned by digest");
-    await cronRun();
-
-    say(`republishing an older nightly, ${nightly(2)}`);
-    await publishChart(SHELF, chart, nightly(2));
-    say("next run: it is older than what runs, so sync refuses it as a downgrade and stays");
-    const last = await cronRun();
-    if (!last.startsWith("up-to-date:")) throw new Error(`expected sync to stay put, it said: ${last}`);
-
+    await publish(nightly(2));
+    say("an older nightly republished; kubectl create job sync-older --from=cronjob/… -n ops");
+    const older = await runJobNow(cluster, "ops", ACCOUNT, "sync-older");
+    await watch(older);
+    if (!older.log.includes("up-to-date:")) throw new Error("expected the pod to refuse the older nightly");
     say("the release's history, as the cluster holds it:");
-    show(await helm(HELM4, ["history", "shelf", "--namespace", "shop"], admin));
+    show(await helm(HELM4, ["history", "lantern", "--namespace", "shop"], admin));
     return 0;
   } catch (error) {
     say(`failed: ${(error as Error).message}`);
     return 1;
   } finally {
-    say("cleaning up: control plane and registry stopped, their files removed");
+    say("cleaning up: node, control plane and registry stopped, their files removed");
+    await node?.stop();
     await Promise.all([cluster?.stop(), registry?.stop()]);
     rmSync(work, { recursive: true, force: true });
   }

@@ -18,7 +18,16 @@
 // usage: node scripts/tools/build-tools.mjs [name ...]   (default: all)
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -151,6 +160,12 @@ function build(name) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   for (const [binary, pkg] of Object.entries(tool.packages)) {
+    // A binary added to a tool's packages (kubelet beside the control plane) is built alone:
+    // the ones already built at this version are the same build, so they are kept.
+    if (existsSync(join(dir, binary))) {
+      copyFileSync(join(dir, binary), join(out, binary));
+      continue;
+    }
     console.log(`tools: building ${binary} (${name} ${tool.version}) …`);
     const tags = tool.tags ? ["-tags", tool.tags] : [];
     sh(["build", "-trimpath", ...tags, "-ldflags", ldflags(name, tool), "-o", join(out, binary), pkg], work);

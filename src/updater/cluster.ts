@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { helmArgs } from "../chart/helm-args.js";
 import { runProcess } from "../exec/run-process.js";
+import type { Credentials } from "../registry/credentials.js";
 import { controlsConfigMap, parseControls, type SyncControls } from "./controls.js";
 import { plainClusterFailure } from "./cluster-failure.js";
 import type { GrantedRule } from "./permissions.js";
@@ -31,10 +36,49 @@ export interface Cluster {
   granted(namespace: string): Promise<readonly GrantedRule[]>;
 }
 
-/** `helm` and `kubectl` against the cluster of the current kubeconfig (in-cluster: the service account's). */
-export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.ProcessEnv }): Cluster {
+/** The chart registry helm must log in to before it pulls: sync's own credentials for it. */
+export interface HelmRegistryLogin {
+  readonly host: string;
+  readonly credentials: Credentials;
+  readonly plainHttp: boolean;
+}
+
+/**
+ * `helm` and `kubectl` against the cluster of the current kubeconfig (in-cluster: the service account's).
+ * With `registry`, helm logs in to it once, just before its first pull (an up-to-date check never
+ * does): the password on stdin, into a registry config of this run's own under the temp dir (in
+ * the updater's pod, a memory-backed emptyDir), which dispose() removes.
+ */
+export function helmCluster(opts: {
+  helm: string;
+  kubectl: string;
+  env?: NodeJS.ProcessEnv;
+  registry?: HelmRegistryLogin;
+}): Cluster & { dispose(): void } {
   const run = (bin: string, args: readonly string[]) => runProcess(bin, args, { env: opts.env });
+  let loginDir: string | undefined;
+  let loggedIn: Promise<NodeJS.ProcessEnv> | undefined;
+  const helmEnv = (): Promise<NodeJS.ProcessEnv | undefined> => {
+    const registry = opts.registry;
+    if (!registry) return Promise.resolve(opts.env);
+    loggedIn ??= (async () => {
+      loginDir = mkdtempSync(join(tmpdir(), "charthouse-helm-registry-"));
+      const env = { ...(opts.env ?? process.env), HELM_REGISTRY_CONFIG: join(loginDir, "config.json") };
+      const args = helmArgs.registryLogin(registry.host, registry.credentials.username, {
+        plainHttp: registry.plainHttp,
+      });
+      const result = await runProcess(opts.helm, args, { env, input: registry.credentials.password.reveal() });
+      if (result.code !== 0)
+        throw new Error(`helm registry login to ${registry.host} failed: ${result.output.trim().split("\n").pop()}`);
+      return env;
+    })();
+    return loggedIn;
+  };
+  const runHelm = async (args: readonly string[]) => runProcess(opts.helm, args, { env: await helmEnv() });
   return {
+    dispose() {
+      if (loginDir) rmSync(loginDir, { recursive: true, force: true });
+    },
     async deployed(release, namespace) {
       const result = await run(opts.helm, [
         "list",
@@ -79,14 +123,14 @@ export function helmCluster(opts: { helm: string; kubectl: string; env?: NodeJS.
       );
     },
     async helm(args) {
-      const result = await run(opts.helm, args);
+      const result = await runHelm(args);
       if (result.code === 0) return { ok: true, output: result.output };
       // helm 3 says "has been rolled back due to atomic being set", helm 4 "… rollback-on-failure being set";
       // "an error occurred while rolling back" means the rollback itself failed.
       return { ok: false, rolledBack: /has been rolled back due to/.test(result.output), output: result.output };
     },
     async render(args) {
-      const result = await run(opts.helm, args);
+      const result = await runHelm(args);
       if (result.code !== 0) throw new Error(`helm template failed: ${result.output.trim()}`);
       return result.stdout;
     },

@@ -21,6 +21,8 @@ export interface SyncOptions {
   readonly dryRun?: boolean;
   /** A cosign public key (PEM): install only a chart version it signed; others are refused with the reason. */
   readonly verifyKey?: string;
+  /** Plain HTTP to the chart's registry (helm's --plain-http); a loopback registry always is. */
+  readonly plainHttp?: boolean;
 }
 
 export type SyncAction = "upgraded" | "up-to-date" | "held" | "failed" | "rolled-back" | "refused" | "misconfigured";
@@ -162,7 +164,7 @@ export async function syncRelease(
       }
     }
     const ref = `oci://${repository}@${manifest.digest}`;
-    const plainHttp = isLoopbackHost(parseRepository(repository).host);
+    const plainHttp = o.plainHttp || isLoopbackHost(parseRepository(repository).host);
     const args = helmArgs.upgrade(o.release, ref, candidate.version, {
       namespace: o.namespace,
       timeout: o.timeout ?? "10m",

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { helmBinary, kubectlBinary } from "../../exec/index.js";
 import { ConfigError } from "../../errors.js";
-import { RegistryClient } from "../../registry/index.js";
+import { isLoopbackHost, RegistryClient } from "../../registry/index.js";
 import { helmCluster, parsePolicy, scheduledSync, type Cluster } from "../../updater/index.js";
 import { deriveUpdaterRole, updaterRoleValues } from "../../updater/updater-role.js";
 import type { CliIo } from "../io.js";
@@ -22,6 +22,7 @@ interface SyncFlags extends RegistryOptions {
   webhook?: string;
   verifyKey?: string;
   zeroExitOnUpgrade?: boolean;
+  plainHttp?: boolean;
 }
 
 /** Tests pass a fake cluster; the CLI otherwise talks to the real one through helm and kubectl. */
@@ -59,6 +60,10 @@ export function registerSync(
         "install only chart versions signed by this cosign public key (cosign.pub); others are refused with the " +
           "reason (default: the PEM in $CHARTHOUSE_VERIFY_KEY)",
       )
+      .option(
+        "--plain-http",
+        "speak plain HTTP to the chart's registry, as to a loopback one (an in-cluster registry without TLS)",
+      )
       .option("--dry-run", "decide and print, change nothing")
       .option("--json", "print only the JSON log line")
       .option(
@@ -75,7 +80,17 @@ export function registerSync(
       throw new ConfigError(`--chart ${opts.chart} is not an OCI reference: write oci://<registry>/<path>/<chart>`);
     const host = opts.chart.slice("oci://".length).split("/")[0]!;
     const credentials = await readCredentials(opts, host, io);
-    const target = cluster ?? helmCluster({ helm: helmBinary(io.env), kubectl: kubectlBinary(io.env), env: io.env });
+    const plainHttp = opts.plainHttp || isLoopbackHost(host);
+    const real =
+      cluster === undefined
+        ? helmCluster({
+            helm: helmBinary(io.env),
+            kubectl: kubectlBinary(io.env),
+            env: io.env,
+            registry: credentials && { host, credentials, plainHttp },
+          })
+        : undefined;
+    const target = cluster ?? real!;
     const verifyKey = readVerifyKey(opts.verifyKey, io);
     const options = {
       chart: opts.chart,
@@ -86,13 +101,14 @@ export function registerSync(
       timeout: opts.timeout,
       dryRun: opts.dryRun,
       verifyKey,
+      plainHttp,
     };
     const report = await scheduledSync(options, {
-      client: new RegistryClient({ credentials }),
+      client: new RegistryClient({ credentials, plainHttp }),
       cluster: target,
       webhook: opts.webhook ?? io.env.CHARTHOUSE_WEBHOOK,
       now: io.now(),
-    });
+    }).finally(() => real?.dispose());
     if (opts.json) io.stdout(`${report.line}\n`);
     else {
       io.stdout(`${report.result.action}: ${report.result.message}\n`);

@@ -43,10 +43,16 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
     const container = pod.containers[0];
     expect(container.securityContext).toEqual({
+      runAsNonRoot: true,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
+      privileged: false,
       capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
     });
+    expect(pod.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+    // helm's files, a registry login among them, live in memory for the run only.
+    expect(pod.volumes).toContainEqual({ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } });
     expect(container.resources.limits).toEqual({ cpu: "500m", memory: "512Mi" });
     expect(container.image).toBe("ghcr.io/samvera-labs/charthouse:0.1.0");
     expect(container.command).toEqual(["charthouse"]);
@@ -127,6 +133,15 @@ describe("deploy/updater, the updater's own chart (real helm)", () => {
     expect(env.CHARTHOUSE_WEBHOOK).toEqual({ secretKeyRef: { name: "slack", key: "url" } });
     expect(pod.containers[0].image).toBe(`ghcr.io/samvera-labs/charthouse:0.1.0@sha256:${"a".repeat(64)}`);
     expect(pod.containers[0].args).toContain("~5.0");
+    expect(pod.containers[0].args).not.toContain("--plain-http");
+  });
+
+  it("passes --plain-http for a registry without TLS, and only then", () => {
+    const cron = render("target.plainHttp=true").find((d) => d.kind === "CronJob")!;
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].args.slice(-2)).toEqual([
+      "--plain-http",
+      "--zero-exit-on-upgrade",
+    ]);
   });
 });
 

@@ -15,10 +15,13 @@ export interface ClusterPki {
   /** The key pair service-account tokens are signed and checked with. */
   readonly serviceAccountKey: string;
   readonly serviceAccountPub: string;
+  /** Issues a client certificate for `subject` (`/O=system:nodes/CN=system:node:n1`), its files named after `name`. */
+  clientCertificate(name: string, subject: string): Promise<{ cert: string; key: string }>;
 }
 
 /**
- * A CA, the API server's serving certificate (for 127.0.0.1 and the in-cluster names),
+ * A CA, the API server's serving certificate (for 127.0.0.1, the in-cluster names and 10.0.2.2,
+ * the host's loopback as a real node's namespace reaches it through slirp4netns),
  * an admin client certificate and the service-account signing key, made by openssl:
  * P-256 keys, valid for a day (a suite lives minutes).
  */
@@ -65,7 +68,7 @@ export async function makeClusterPki(dir: string): Promise<ClusterPki> {
   await sign(
     "apiserver",
     "/CN=kube-apiserver",
-    "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default," +
+    "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,IP:10.0.2.2,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default," +
       "DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n",
   );
   await sign("admin", "/O=system:masters/CN=charthouse-admin", "extendedKeyUsage=clientAuth\n");
@@ -79,5 +82,10 @@ export async function makeClusterPki(dir: string): Promise<ClusterPki> {
     adminKey: f("admin.key"),
     serviceAccountKey: f("sa.key"),
     serviceAccountPub: f("sa.pub"),
+    async clientCertificate(name, subject) {
+      await key(`${name}.key`);
+      await sign(name, subject, "extendedKeyUsage=clientAuth\n");
+      return { cert: f(`${name}.crt`), key: f(`${name}.key`) };
+    },
   };
 }

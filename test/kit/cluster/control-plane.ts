@@ -21,6 +21,11 @@ export interface ControlPlane {
   readonly kubeconfig: string;
   /** The names of the kwok nodes pods are scheduled on. */
   readonly nodes: readonly string[];
+  /**
+   * Where a real node (test/kit/cluster/node.ts) keeps its files: the API server's egress
+   * socket to the node's kubelet is here. Set only when started with `realNode`.
+   */
+  readonly nodeDir?: string;
   /** kubectl as the admin; rejects with kubectl's output when it fails. */
   kubectl(args: readonly string[], input?: string): Promise<string>;
   /**
@@ -35,16 +40,25 @@ export interface ControlPlane {
  * Starts a control plane from the binaries `.ci/run` builds (scripts/tools): etcd, then
  * kube-apiserver with RBAC and service-account tokens, then the controller-manager (Jobs
  * from CronJobs, ReplicaSets, service accounts), the scheduler and kwok, which plays the
- * kubelet of `nodes` fake nodes: pods are scheduled and said to run, but no container
- * runs. Everything lives in one temp dir on free loopback ports; stop() removes it.
+ * kubelet of `nodes` fake nodes (those annotated as its own, nothing else): pods are
+ * scheduled and said to run, but no container runs. Everything lives in one temp dir on
+ * free loopback ports; stop() removes it.
+ *
+ * With `realNode`, the API server is ready for a real node in its own network namespace
+ * (startNode): it advertises 10.0.2.2 (the host's loopback as slirp4netns shows it to the
+ * node, so the `kubernetes` Service leads here), reaches kubelets by their InternalIP with a
+ * client certificate, and sends that traffic through an egress socket in `nodeDir`, where
+ * the node's proxy listens: it could not reach into the node's namespace otherwise.
  */
-export async function startControlPlane(opts: { nodes?: number } = {}): Promise<ControlPlane> {
+export async function startControlPlane(opts: { nodes?: number; realNode?: boolean } = {}): Promise<ControlPlane> {
+  const kwokNodes = opts.nodes ?? 1;
   const bins = {
     etcd: builtTool("etcd", "etcd"),
     apiserver: builtTool("kubernetes", "kube-apiserver"),
     controllerManager: builtTool("kubernetes", "kube-controller-manager"),
     scheduler: builtTool("kubernetes", "kube-scheduler"),
-    kwok: builtTool("kwok", "kwok"),
+    // No kwok nodes, no kwok: a suite with only a real node needs none.
+    kwok: kwokNodes > 0 ? builtTool("kwok", "kwok") : undefined,
   };
   const dir = mkdtempSync(join(tmpdir(), "charthouse-cluster-"));
   const daemons: Daemon[] = [];
@@ -57,6 +71,23 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
     const stages = join(dir, "kwok-stages.yaml");
     writeFileSync(stages, KWOK_STAGES);
     const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const nodeDir = opts.realNode ? join(dir, "node") : undefined;
+    const nodeFlags: string[] = [];
+    if (nodeDir) {
+      mkdirSync(nodeDir);
+      const egress = join(dir, "egress-selector.yaml");
+      writeFileSync(egress, egressSelector(join(nodeDir, "egress.sock")));
+      nodeFlags.push(
+        "--kubelet-preferred-address-types",
+        "InternalIP",
+        "--kubelet-client-certificate",
+        pki.adminCert,
+        "--kubelet-client-key",
+        pki.adminKey,
+        "--egress-selector-config-file",
+        egress,
+      );
+    }
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     daemons.push(
       startDaemon(
@@ -102,7 +133,7 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
           "--bind-address",
           "127.0.0.1",
           "--advertise-address",
-          "127.0.0.1",
+          nodeDir ? NODE_HOST_IP : "127.0.0.1",
           "--secure-port",
           String(apiPort),
           "--tls-cert-file",
@@ -127,6 +158,7 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
           "--enable-priority-and-fairness=false",
           "--profiling=false",
           "--v=1",
+          ...nodeFlags,
         ],
         join(dir, "kube-apiserver.log"),
       ),
@@ -174,45 +206,54 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
         [...common, "--secure-port", String(await freePort())],
         join(dir, "kube-scheduler.log"),
       ),
-      startDaemon(
-        "kwok",
-        bins.kwok,
-        [
-          "--kubeconfig",
-          admin,
-          "--manage-all-nodes",
-          "--config",
-          stages,
-          "--cidr",
-          "10.244.0.1/16",
-          "--node-ip",
-          "10.1.0.1",
-        ],
-        join(dir, "kwok.log"),
-      ),
     );
+    if (bins.kwok)
+      daemons.push(
+        startDaemon(
+          "kwok",
+          bins.kwok,
+          [
+            "--kubeconfig",
+            admin,
+            // Only its own nodes: a real node beside them is the kubelet's.
+            "--manage-all-nodes=false",
+            "--manage-nodes-with-annotation-selector",
+            "kwok.x-k8s.io/node=fake",
+            "--config",
+            stages,
+            "--cidr",
+            "10.244.0.1/16",
+            "--node-ip",
+            "10.1.0.1",
+          ],
+          join(dir, "kwok.log"),
+        ),
+      );
 
     const kubectl = async (args: readonly string[], input?: string) => {
       const result = await runProcess(kubectlBinary(), ["--kubeconfig", admin, ...args], { input });
       if (result.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${result.output.trim()}`);
       return result.stdout;
     };
-    const nodes = Array.from({ length: opts.nodes ?? 1 }, (_, i) => `kwok-node-${i}`);
-    await kubectl(["apply", "-f", "-"], nodes.map(nodeManifest).join("---\n"));
-    await waitUp(
-      daemons[4]!,
-      "the kwok nodes",
-      async () => {
-        const ready = await kubectl([
-          "get",
-          "nodes",
-          "-o",
-          'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
-        ]);
-        return ready.split("\n").filter((s) => s === "True").length === nodes.length;
-      },
-      60_000,
-    );
+    const nodes = Array.from({ length: kwokNodes }, (_, i) => `kwok-node-${i}`);
+    const kwok = daemons[4];
+    if (kwok) {
+      await kubectl(["apply", "-f", "-"], nodes.map(nodeManifest).join("---\n"));
+      await waitUp(
+        kwok,
+        "the kwok nodes",
+        async () => {
+          const ready = await kubectl([
+            "get",
+            "nodes",
+            "-o",
+            'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+          ]);
+          return ready.split("\n").filter((s) => s === "True").length === nodes.length;
+        },
+        60_000,
+      );
+    }
     // Pods can be created only once the service-account controller made a namespace's `default` account.
     await waitUp(
       daemons[2]!,
@@ -229,6 +270,7 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
       pki,
       kubeconfig: admin,
       nodes,
+      nodeDir,
       kubectl,
       async serviceAccountKubeconfig(namespace, name) {
         const token = (await kubectl(["create", "token", name, "--namespace", namespace, "--duration", "1h"])).trim();
@@ -247,6 +289,23 @@ export async function startControlPlane(opts: { nodes?: number } = {}): Promise<
     await stop();
     throw new Error(`starting the control plane failed: ${(error as Error).message}\n${logs}`);
   }
+}
+
+/** The host's loopback as a real node's namespace reaches it (slirp4netns' gateway). */
+export const NODE_HOST_IP = "10.0.2.2";
+
+/** The API server's cluster egress (to kubelets: logs, exec) as HTTP CONNECT over the node's unix socket. */
+function egressSelector(socket: string): string {
+  return `apiVersion: apiserver.k8s.io/v1beta1
+kind: EgressSelectorConfiguration
+egressSelections:
+  - name: cluster
+    connection:
+      proxyProtocol: HTTPConnect
+      transport:
+        uds:
+          udsName: ${socket}
+`;
 }
 
 function nodeManifest(name: string): string {

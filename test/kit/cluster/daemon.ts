@@ -5,6 +5,7 @@ import { createWriteStream } from "node:fs";
 export interface Daemon {
   readonly name: string;
   readonly log: string;
+  readonly pid: number;
   /** Whether it has exited (a component that exits during start-up is reported with its log). */
   exited(): boolean;
   stop(): Promise<void>;
@@ -16,9 +17,15 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-export function startDaemon(name: string, binary: string, args: readonly string[], log: string): Daemon {
+export function startDaemon(
+  name: string,
+  binary: string,
+  args: readonly string[],
+  log: string,
+  env?: NodeJS.ProcessEnv,
+): Daemon {
   const out = createWriteStream(log);
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], env });
   child.stdout!.pipe(out, { end: false });
   child.stderr!.pipe(out, { end: false });
   running.add(child);
@@ -31,6 +38,7 @@ export function startDaemon(name: string, binary: string, args: readonly string[
   return {
     name,
     log,
+    pid: child.pid!,
     exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -37,13 +37,17 @@ export async function helm(binary: string, args: readonly string[], env: NodeJS.
 /**
  * Publishes the fixture chart `fixture` as `version` to `oci://<repository>` with the real
  * helm (package, push --plain-http), after overriding values and adding templates; returns
- * the digest helm pushed.
+ * the digest helm pushed. With `login`, helm logs in first (the password on stdin).
  */
 export async function publishChart(
   fixture: string,
   repository: string,
   version: string,
-  opts: { values?: Record<string, unknown>; templates?: Record<string, string> } = {},
+  opts: {
+    values?: Record<string, unknown>;
+    templates?: Record<string, string>;
+    login?: { username: string; password: string };
+  } = {},
 ): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), "charthouse-chart-"));
   try {
@@ -57,6 +61,12 @@ export async function publishChart(
     for (const [file, text] of Object.entries(opts.templates ?? {})) writeFileSync(join(dir, "templates", file), text);
     const env = { ...clusterEnv("/dev/null", join(work, "home")) };
     await helm(HELM4, helmArgs.package(dir, work), env);
+    if (opts.login) {
+      const host = repository.slice(0, repository.indexOf("/"));
+      const args = helmArgs.registryLogin(host, opts.login.username, { plainHttp: true });
+      const login = await runProcess(HELM4, args, { env, input: opts.login.password });
+      if (login.code !== 0) throw new Error(`helm registry login ${host}: ${login.output.trim()}`);
+    }
     const pushTo = `oci://${repository.slice(0, repository.lastIndexOf("/"))}`;
     const out = await runProcess(
       HELM4,

@@ -1,8 +1,10 @@
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { helmArgs } from "../../../src/chart/index.js";
+import { Secret } from "../../../src/registry/index.js";
 import { helmCluster } from "../../../src/updater/index.js";
+import { joined } from "../../kit/regex.js";
 import { tempTree } from "../../kit/temp-dir.js";
 
 // No cluster runs here: `helm` and `kubectl` are FAKE executables that record their
@@ -203,5 +205,63 @@ describe("the cluster through helm and kubectl (fake executables, real output sh
     expect(
       await helmCluster(fakeTools({ helm: 'Release "hyrax" has been upgraded. Happy Helming!\n' })).helm(args),
     ).toMatchObject({ ok: true });
+  });
+});
+
+describe("helm's login to a private chart registry (FAKE helm that records its arguments, stdin and env)", () => {
+  function recordingHelm(): { helm: string; kubectl: string; log: () => string[]; stdin: () => string } {
+    const dir = tempTree();
+    const helm = join(dir, "helm");
+    writeFileSync(
+      helm,
+      "#!/bin/sh\n" +
+        `printf '%s\\n' "helm $* config=$HELM_REGISTRY_CONFIG" >> "${dir}/calls.log"\n` +
+        `if [ "$1" = registry ]; then cat > "${dir}/stdin"; printf '{}' > "$HELM_REGISTRY_CONFIG"; fi\n` +
+        "exit 0\n",
+    );
+    chmodSync(helm, 0o755);
+    return {
+      helm,
+      kubectl: helm,
+      log: () => readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n"),
+      stdin: () => readFileSync(join(dir, "stdin"), "utf8"),
+    };
+  }
+  const registry = {
+    host: "10.0.2.2:5000",
+    credentials: { username: "updater", password: new Secret("s3cret-pull") },
+    plainHttp: true,
+  };
+
+  it("logs in once, just before helm first pulls, with the password on stdin only", async () => {
+    const tools = recordingHelm();
+    const cluster = helmCluster({ ...tools, registry });
+    await cluster.render(["template", "r", "oci://10.0.2.2:5000/charts/shelf"]);
+    await cluster.helm(["upgrade", "--install", "r", "oci://10.0.2.2:5000/charts/shelf"]);
+    const calls = tools.log();
+    expect(calls).toHaveLength(3);
+    expect(calls[0]).toMatch(
+      joined(
+        /^helm registry login 10\.0\.2\.2:5000 --username updater --password-stdin --plain-http /,
+        /config=\/\S+$/,
+      ),
+    );
+    const config = calls[0]!.split("config=")[1]!;
+    // Both helm runs read the login's registry config; the password was never an argument.
+    expect(calls.slice(1).map((c) => c.split("config=")[1])).toEqual([config, config]);
+    expect(calls.join("\n")).not.toContain("s3cret-pull");
+    expect(tools.stdin()).toBe("s3cret-pull");
+    expect(existsSync(config)).toBe(true);
+    cluster.dispose();
+    expect(existsSync(dirname(config))).toBe(false);
+  });
+
+  it("an up-to-date check, which never pulls, never logs in", async () => {
+    const tools = recordingHelm();
+    writeFileSync(join(dirname(tools.helm), "calls.log"), "");
+    const cluster = helmCluster({ ...tools, registry });
+    await cluster.history("r", "n").catch(() => []);
+    expect(tools.log().filter((c) => c.startsWith("helm registry"))).toEqual([]);
+    cluster.dispose();
   });
 });
