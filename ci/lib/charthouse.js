@@ -9889,6 +9889,7 @@ function gateSteps(plan) {
     const test2 = plan.test;
     const image = plan.images.find((i) => i.name === test2.image);
     if (!image) throw new Error(`bug: test image ${test2.image} is not in the plan`);
+    for (const build2 of test2.builds) steps.push({ kind: "build", phase: "gate", image: build2 });
     steps.push({ kind: "test", phase: "gate", image, test: test2 });
   }
   for (const chart of plan.charts) steps.push(...chartGates(chart));
@@ -11579,8 +11580,8 @@ function rangeStart(node) {
 
 // src/config/schema-validator.generated.ts
 var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "plainHttp": { "description": "The registry speaks plain HTTP, not HTTPS: an in-house registry without TLS (as Docker's insecure-registries and helm's --plain-http declare one). Loopback registries always do. Default: false.", "type": "boolean" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } }, "versionFrom": { "enum": ["chart", "release"], "description": "Where a release's chart version comes from: chart (Chart.yaml's version) or release (the release tag's version, as SemVer 2: 10.0 publishes chart 10.0.0; a nightly publishes a prerelease above the last release; Chart.yaml's version is then ignored). Default: chart." } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." }, "versions": { "enum": ["semver", "two-part", "calver", "revision"], "description": "How the project numbers its releases: semver (5.0.1; aliases 5.0, 5, latest), two-part (10.0; aliases 10, latest), calver (26.08.0, the month with its leading zero; aliases 26.08, latest) or revision (12.1-0, an upstream version and the image's own revision; aliases 12.1, 12, latest). A version with a -PRERELEASE part (10.0-rc1, 26.08.0-dev, 13.0-rc1-0) is published to its own tag only. Default: semver." } } } } };
-var schema26 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." }, "versions": { "enum": ["semver", "two-part", "calver", "revision"], "description": "How the project numbers its releases: semver (5.0.1; aliases 5.0, 5, latest), two-part (10.0; aliases 10, latest), calver (26.08.0, the month with its leading zero; aliases 26.08, latest) or revision (12.1-0, an upstream version and the image's own revision; aliases 12.1, 12, latest). A version with a -PRERELEASE part (10.0-rc1, 26.08.0-dev, 13.0-rc1-0) is published to its own tag only. Default: semver." } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://charthouse.dev/charthouse.schema.json", "title": "charthouse.yaml", "description": "What charthouse builds, tests and publishes for a project: its images, its test gate, its Helm charts and its release policy.", "type": "object", "additionalProperties": false, "required": ["registry"], "properties": { "$schema": { "type": "string" }, "registry": { "description": "Registry and namespace every image and chart is published under, e.g. ghcr.io/samvera.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" }, "plainHttp": { "description": "The registry speaks plain HTTP, not HTTPS: an in-house registry without TLS (as Docker's insecure-registries and helm's --plain-http declare one). Loopback registries always do. Default: false.", "type": "boolean" }, "source": { "description": "URL of the project's source repository, written into org.opencontainers.image.source.", "type": "string", "pattern": "^https?://" }, "images": { "description": "Container images built from the project's Dockerfiles.", "type": "array", "items": { "$ref": "#/definitions/image" } }, "test": { "$ref": "#/definitions/test" }, "charts": { "description": "Helm charts linted, packaged and published as OCI artifacts.", "type": "array", "items": { "$ref": "#/definitions/chart" } }, "policy": { "$ref": "#/definitions/policy" } }, "definitions": { "name": { "type": "string", "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*$" }, "command": { "description": 'A command as an argument list, e.g. ["sh", "-c", "bundle exec rspec"].', "type": "array", "minItems": 1, "items": { "type": "string" } }, "stringMap": { "type": "object", "additionalProperties": { "type": "string" } }, "image": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } }, "service": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds. Give image or build." }, "build": { "type": "object", "additionalProperties": false, "description": "Builds the service's image from this repository for the test gate only: it is never pushed. Give image or build.", "properties": { "context": { "type": "string", "description": "Build context, relative to charthouse.yaml. Default: ." }, "dockerfile": { "type": "string", "description": "Dockerfile, relative to charthouse.yaml. Default: <context>/Dockerfile." }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap" } } }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } }, "description": "A service container the suite reaches by name: a published image (image), or one built from this repository as a gate only, never published (build)." }, "test": { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } }, "pin": { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } }, "chart": { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } }, "versionFrom": { "enum": ["chart", "release"], "description": "Where a release's chart version comes from: chart (Chart.yaml's version) or release (the release tag's version, as SemVer 2: 10.0 publishes chart 10.0.0; a nightly publishes a prerelease above the last release; Chart.yaml's version is then ignored). Default: chart." } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." }, "versions": { "enum": ["semver", "two-part", "calver", "revision"], "description": "How the project numbers its releases: semver (5.0.1; aliases 5.0, 5, latest), two-part (10.0; aliases 10, latest), calver (26.08.0, the month with its leading zero; aliases 26.08, latest) or revision (12.1-0, an upstream version and the image's own revision; aliases 12.1, 12, latest). A version with a -PRERELEASE part (10.0-rc1, 26.08.0-dev, 13.0-rc1-0) is published to its own tag only. Default: semver." } } } } };
+var schema27 = { "type": "object", "additionalProperties": false, "properties": { "releaseTag": { "type": "string", "description": "Git tag pattern of a release; must contain {version}. Default: v{version}." }, "chartReleaseTag": { "type": "string", "description": "Git tag pattern of a chart-only release; must contain {version}, and {chart} when there are several charts. Default: {chart}-chart-v{version}." }, "defaultBranch": { "type": "string", "description": "Branch whose pushes publish sha-<commit> and the branch alias. Default: main." }, "versions": { "enum": ["semver", "two-part", "calver", "revision"], "description": "How the project numbers its releases: semver (5.0.1; aliases 5.0, 5, latest), two-part (10.0; aliases 10, latest), calver (26.08.0, the month with its leading zero; aliases 26.08, latest) or revision (12.1-0, an upstream version and the image's own revision; aliases 12.1, 12, latest). A version with a -PRERELEASE part (10.0-rc1, 26.08.0-dev, 13.0-rc1-0) is published to its own tag only. Default: semver." } } };
 var pattern0 = new RegExp("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$", "u");
 var pattern1 = new RegExp("^https?://", "u");
 var schema12 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Image name; published as <registry>/<name> unless repository is set." }, "repository": { "type": "string", "description": "Repository path under the registry, when it differs from name." }, "context": { "type": "string", "description": 'Build context, relative to charthouse.yaml. Default: ".".' }, "dockerfile": { "type": "string", "description": 'Dockerfile, relative to charthouse.yaml. Default: "<context>/Dockerfile".' }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap", "description": "Build arguments. Never put secrets here: they end up in the image history." }, "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" }, "minItems": 1, "description": "Platforms to build, e.g. [linux/amd64, linux/arm64]. Default: [linux/amd64]." }, "smoke": { "$ref": "#/definitions/command", "description": "Command run inside the built image; a non-zero exit fails the gate." } } };
@@ -11801,7 +11802,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var schema16 = { "type": "object", "additionalProperties": false, "required": ["image", "command"], "description": "The project's test suite, run in one of its images against service containers.", "properties": { "image": { "type": "string", "description": "Name of the image (from images) the tests run in." }, "command": { "$ref": "#/definitions/command" }, "env": { "$ref": "#/definitions/stringMap" }, "services": { "type": "array", "items": { "$ref": "#/definitions/service" } }, "caches": { "type": "array", "items": { "type": "string", "pattern": "^/" }, "description": "Absolute paths in the test container kept between runs as cache volumes (bundler, npm), e.g. [/usr/local/bundle]. Keyed by registry and path: never by date or secret." } } };
-var schema19 = { "type": "object", "additionalProperties": false, "required": ["name", "image"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds." }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } } };
+var schema19 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "$ref": "#/definitions/name", "description": "Host name the test container reaches the service by." }, "image": { "type": "string", "description": "Image reference, or the name of an image this file builds. Give image or build." }, "build": { "type": "object", "additionalProperties": false, "description": "Builds the service's image from this repository for the test gate only: it is never pushed. Give image or build.", "properties": { "context": { "type": "string", "description": "Build context, relative to charthouse.yaml. Default: ." }, "dockerfile": { "type": "string", "description": "Dockerfile, relative to charthouse.yaml. Default: <context>/Dockerfile." }, "target": { "type": "string", "description": "Dockerfile stage to build." }, "buildArgs": { "$ref": "#/definitions/stringMap" } } }, "port": { "type": "integer", "description": "Port the service listens on, when known. Services reach one another by name with or without it; Dagger waits for it to listen.", "minimum": 1, "maximum": 65535 }, "env": { "$ref": "#/definitions/stringMap" }, "command": { "$ref": "#/definitions/command" }, "ready": { "$ref": "#/definitions/command", "description": "Readiness check run inside the service container until it exits 0." }, "readyTimeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 3600 } }, "description": "A service container the suite reaches by name: a published image (image), or one built from this repository as a gate only, never published (build)." };
 function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -11815,22 +11816,13 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.image === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema19.required, parentSchema: schema19, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
     for (const key0 in data) {
-      if (!(key0 === "name" || key0 === "image" || key0 === "port" || key0 === "env" || key0 === "command" || key0 === "ready" || key0 === "readyTimeoutSeconds")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data };
+      if (!(key0 === "name" || key0 === "image" || key0 === "build" || key0 === "port" || key0 === "env" || key0 === "command" || key0 === "ready" || key0 === "readyTimeoutSeconds")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data };
         if (vErrors === null) {
-          vErrors = [err2];
+          vErrors = [err1];
         } else {
-          vErrors.push(err2);
+          vErrors.push(err1);
         }
         errors++;
       }
@@ -11839,16 +11831,28 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (!pattern2.test(data0)) {
-          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([._-][a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+([._-][a-z0-9]+)*$"', schema: "^[a-z0-9]+([._-][a-z0-9]+)*$", parentSchema: schema13, data: data0 };
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([._-][a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+([._-][a-z0-9]+)*$"', schema: "^[a-z0-9]+([._-][a-z0-9]+)*$", parentSchema: schema13, data: data0 };
           if (vErrors === null) {
-            vErrors = [err3];
+            vErrors = [err2];
           } else {
-            vErrors.push(err3);
+            vErrors.push(err2);
           }
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.type, parentSchema: schema13, data: data0 };
+        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/definitions/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.type, parentSchema: schema13, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.image !== void 0) {
+      let data1 = data.image;
+      if (typeof data1 !== "string") {
+        const err4 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.image.type, parentSchema: schema19.properties.image, data: data1 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -11857,115 +11861,114 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.image !== void 0) {
-      let data1 = data.image;
-      if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.image.type, parentSchema: schema19.properties.image, data: data1 };
+    if (data.build !== void 0) {
+      let data2 = data.build;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        for (const key1 in data2) {
+          if (!(key1 === "context" || key1 === "dockerfile" || key1 === "target" || key1 === "buildArgs")) {
+            const err5 = { instancePath: instancePath + "/build", schemaPath: "#/properties/build/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19.properties.build, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if (data2.context !== void 0) {
+          let data3 = data2.context;
+          if (typeof data3 !== "string") {
+            const err6 = { instancePath: instancePath + "/build/context", schemaPath: "#/properties/build/properties/context/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.build.properties.context.type, parentSchema: schema19.properties.build.properties.context, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data2.dockerfile !== void 0) {
+          let data4 = data2.dockerfile;
+          if (typeof data4 !== "string") {
+            const err7 = { instancePath: instancePath + "/build/dockerfile", schemaPath: "#/properties/build/properties/dockerfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.build.properties.dockerfile.type, parentSchema: schema19.properties.build.properties.dockerfile, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data2.target !== void 0) {
+          let data5 = data2.target;
+          if (typeof data5 !== "string") {
+            const err8 = { instancePath: instancePath + "/build/target", schemaPath: "#/properties/build/properties/target/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.build.properties.target.type, parentSchema: schema19.properties.build.properties.target, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data2.buildArgs !== void 0) {
+          let data6 = data2.buildArgs;
+          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+            for (const key2 in data6) {
+              let data7 = data6[key2];
+              if (typeof data7 !== "string") {
+                const err9 = { instancePath: instancePath + "/build/buildArgs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/build/buildArgs", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/build", schemaPath: "#/properties/build/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.properties.build.type, parentSchema: schema19.properties.build, data: data2 };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err11];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err11);
         }
         errors++;
       }
     }
     if (data.port !== void 0) {
-      let data2 = data.port;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err6 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.port.type, parentSchema: schema19.properties.port, data: data2 };
+      let data8 = data.port;
+      if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+        const err12 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.port.type, parentSchema: schema19.properties.port, data: data8 };
         if (vErrors === null) {
-          vErrors = [err6];
+          vErrors = [err12];
         } else {
-          vErrors.push(err6);
+          vErrors.push(err12);
         }
         errors++;
       }
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 65535 || isNaN(data2)) {
-          const err7 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema19.properties.port, data: data2 };
+      if (typeof data8 == "number" && isFinite(data8)) {
+        if (data8 > 65535 || isNaN(data8)) {
+          const err13 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema19.properties.port, data: data8 };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err13];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err13);
           }
           errors++;
         }
-        if (data2 < 1 || isNaN(data2)) {
-          const err8 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.port, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.env !== void 0) {
-      let data3 = data.env;
-      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        for (const key1 in data3) {
-          let data4 = data3[key1];
-          if (typeof data4 !== "string") {
-            const err9 = { instancePath: instancePath + "/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err10 = { instancePath: instancePath + "/env", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.command !== void 0) {
-      let data5 = data.command;
-      if (Array.isArray(data5)) {
-        if (data5.length < 1) {
-          const err11 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data5 };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        const len0 = data5.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data6 = data5[i0];
-          if (typeof data6 !== "string") {
-            const err12 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data6 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err13 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data5 };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.ready !== void 0) {
-      let data7 = data.ready;
-      if (Array.isArray(data7)) {
-        if (data7.length < 1) {
-          const err14 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data7 };
+        if (data8 < 1 || isNaN(data8)) {
+          const err14 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.port, data: data8 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -11973,11 +11976,15 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        const len1 = data7.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data8 = data7[i1];
-          if (typeof data8 !== "string") {
-            const err15 = { instancePath: instancePath + "/ready/" + i1, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data8 };
+      }
+    }
+    if (data.env !== void 0) {
+      let data9 = data.env;
+      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+        for (const key3 in data9) {
+          let data10 = data9[key3];
+          if (typeof data10 !== "string") {
+            const err15 = { instancePath: instancePath + "/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.additionalProperties.type, parentSchema: schema14.additionalProperties, data: data10 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -11987,7 +11994,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err16 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data7 };
+        const err16 = { instancePath: instancePath + "/env", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data9 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -11996,44 +12003,114 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.readyTimeoutSeconds !== void 0) {
-      let data9 = data.readyTimeoutSeconds;
-      if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-        const err17 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.readyTimeoutSeconds.type, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      if (typeof data9 == "number" && isFinite(data9)) {
-        if (data9 > 3600 || isNaN(data9)) {
-          const err18 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+    if (data.command !== void 0) {
+      let data11 = data.command;
+      if (Array.isArray(data11)) {
+        if (data11.length < 1) {
+          const err17 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data11 };
           if (vErrors === null) {
-            vErrors = [err18];
+            vErrors = [err17];
           } else {
-            vErrors.push(err18);
+            vErrors.push(err17);
           }
           errors++;
         }
-        if (data9 < 1 || isNaN(data9)) {
-          const err19 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.readyTimeoutSeconds, data: data9 };
+        const len0 = data11.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data12 = data11[i0];
+          if (typeof data12 !== "string") {
+            const err18 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/command", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data11 };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.ready !== void 0) {
+      let data13 = data.ready;
+      if (Array.isArray(data13)) {
+        if (data13.length < 1) {
+          const err20 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema15, data: data13 };
           if (vErrors === null) {
-            vErrors = [err19];
+            vErrors = [err20];
           } else {
-            vErrors.push(err19);
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        const len1 = data13.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data14 = data13[i1];
+          if (typeof data14 !== "string") {
+            const err21 = { instancePath: instancePath + "/ready/" + i1, schemaPath: "#/definitions/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.items.type, parentSchema: schema15.items, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err22 = { instancePath: instancePath + "/ready", schemaPath: "#/definitions/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.type, parentSchema: schema15, data: data13 };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.readyTimeoutSeconds !== void 0) {
+      let data15 = data.readyTimeoutSeconds;
+      if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15))) {
+        const err23 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema19.properties.readyTimeoutSeconds.type, parentSchema: schema19.properties.readyTimeoutSeconds, data: data15 };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+      if (typeof data15 == "number" && isFinite(data15)) {
+        if (data15 > 3600 || isNaN(data15)) {
+          const err24 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema19.properties.readyTimeoutSeconds, data: data15 };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+        if (data15 < 1 || isNaN(data15)) {
+          const err25 = { instancePath: instancePath + "/readyTimeoutSeconds", schemaPath: "#/properties/readyTimeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema19.properties.readyTimeoutSeconds, data: data15 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
           }
           errors++;
         }
       }
     }
   } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
+    const err26 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data };
     if (vErrors === null) {
-      vErrors = [err20];
+      vErrors = [err26];
     } else {
-      vErrors.push(err20);
+      vErrors.push(err26);
     }
     errors++;
   }
@@ -12214,14 +12291,14 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   validate13.errors = vErrors;
   return errors === 0;
 }
-var schema24 = { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } }, "versionFrom": { "enum": ["chart", "release"], "description": "Where a release's chart version comes from: chart (Chart.yaml's version) or release (the release tag's version, as SemVer 2: 10.0 publishes chart 10.0.0; a nightly publishes a prerelease above the last release; Chart.yaml's version is then ignored). Default: chart." } } };
-var schema25 = { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } };
+var schema25 = { "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "description": "Chart directory (holding Chart.yaml), relative to charthouse.yaml." }, "repository": { "type": "string", "description": "Repository path under the registry the chart is pushed to. Default: charts (oci://<registry>/charts/<chart name>)." }, "pins": { "type": "array", "items": { "$ref": "#/definitions/pin" } }, "versionFrom": { "enum": ["chart", "release"], "description": "Where a release's chart version comes from: chart (Chart.yaml's version) or release (the release tag's version, as SemVer 2: 10.0 publishes chart 10.0.0; a nightly publishes a prerelease above the last release; Chart.yaml's version is then ignored). Default: chart." } } };
+var schema26 = { "type": "object", "additionalProperties": false, "required": ["image", "tag"], "description": "Which image the chart deploys, and the values keys its repository, tag and digest are written to.", "properties": { "image": { "type": "string", "description": "Name of an image from images." }, "repository": { "type": "string", "description": "Dotted values key for the image repository, e.g. image.repository." }, "tag": { "type": "string", "description": "Dotted values key for the tag, e.g. image.tag." }, "digest": { "type": "string", "description": "Dotted values key for the digest, e.g. image.digest." } } };
 function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.path === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema24.required, parentSchema: schema24, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema25.required, parentSchema: schema25, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -12231,7 +12308,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "path" || key0 === "repository" || key0 === "pins" || key0 === "versionFrom")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema24, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -12243,7 +12320,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.path !== void 0) {
       let data0 = data.path;
       if (typeof data0 !== "string") {
-        const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema24.properties.path.type, parentSchema: schema24.properties.path, data: data0 };
+        const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.path.type, parentSchema: schema25.properties.path, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -12255,7 +12332,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.repository !== void 0) {
       let data1 = data.repository;
       if (typeof data1 !== "string") {
-        const err3 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema24.properties.repository.type, parentSchema: schema24.properties.repository, data: data1 };
+        const err3 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.repository.type, parentSchema: schema25.properties.repository, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -12272,7 +12349,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[i0];
           if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
             if (data3.image === void 0) {
-              const err4 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema25.required, parentSchema: schema25, data: data3 };
+              const err4 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema26.required, parentSchema: schema26, data: data3 };
               if (vErrors === null) {
                 vErrors = [err4];
               } else {
@@ -12281,7 +12358,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data3.tag === void 0) {
-              const err5 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema25.required, parentSchema: schema25, data: data3 };
+              const err5 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema26.required, parentSchema: schema26, data: data3 };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -12291,7 +12368,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             }
             for (const key1 in data3) {
               if (!(key1 === "image" || key1 === "repository" || key1 === "tag" || key1 === "digest")) {
-                const err6 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data: data3 };
+                const err6 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data: data3 };
                 if (vErrors === null) {
                   vErrors = [err6];
                 } else {
@@ -12303,7 +12380,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.image !== void 0) {
               let data4 = data3.image;
               if (typeof data4 !== "string") {
-                const err7 = { instancePath: instancePath + "/pins/" + i0 + "/image", schemaPath: "#/definitions/pin/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.image.type, parentSchema: schema25.properties.image, data: data4 };
+                const err7 = { instancePath: instancePath + "/pins/" + i0 + "/image", schemaPath: "#/definitions/pin/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.image.type, parentSchema: schema26.properties.image, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err7];
                 } else {
@@ -12315,7 +12392,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.repository !== void 0) {
               let data5 = data3.repository;
               if (typeof data5 !== "string") {
-                const err8 = { instancePath: instancePath + "/pins/" + i0 + "/repository", schemaPath: "#/definitions/pin/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.repository.type, parentSchema: schema25.properties.repository, data: data5 };
+                const err8 = { instancePath: instancePath + "/pins/" + i0 + "/repository", schemaPath: "#/definitions/pin/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.repository.type, parentSchema: schema26.properties.repository, data: data5 };
                 if (vErrors === null) {
                   vErrors = [err8];
                 } else {
@@ -12327,7 +12404,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.tag !== void 0) {
               let data6 = data3.tag;
               if (typeof data6 !== "string") {
-                const err9 = { instancePath: instancePath + "/pins/" + i0 + "/tag", schemaPath: "#/definitions/pin/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.tag.type, parentSchema: schema25.properties.tag, data: data6 };
+                const err9 = { instancePath: instancePath + "/pins/" + i0 + "/tag", schemaPath: "#/definitions/pin/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.tag.type, parentSchema: schema26.properties.tag, data: data6 };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -12339,7 +12416,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.digest !== void 0) {
               let data7 = data3.digest;
               if (typeof data7 !== "string") {
-                const err10 = { instancePath: instancePath + "/pins/" + i0 + "/digest", schemaPath: "#/definitions/pin/properties/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.digest.type, parentSchema: schema25.properties.digest, data: data7 };
+                const err10 = { instancePath: instancePath + "/pins/" + i0 + "/digest", schemaPath: "#/definitions/pin/properties/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.digest.type, parentSchema: schema26.properties.digest, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err10];
                 } else {
@@ -12349,7 +12426,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err11 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema25.type, parentSchema: schema25, data: data3 };
+            const err11 = { instancePath: instancePath + "/pins/" + i0, schemaPath: "#/definitions/pin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data: data3 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -12359,7 +12436,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/pins", schemaPath: "#/properties/pins/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema24.properties.pins.type, parentSchema: schema24.properties.pins, data: data2 };
+        const err12 = { instancePath: instancePath + "/pins", schemaPath: "#/properties/pins/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema25.properties.pins.type, parentSchema: schema25.properties.pins, data: data2 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -12371,7 +12448,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.versionFrom !== void 0) {
       let data8 = data.versionFrom;
       if (!(data8 === "chart" || data8 === "release")) {
-        const err13 = { instancePath: instancePath + "/versionFrom", schemaPath: "#/properties/versionFrom/enum", keyword: "enum", params: { allowedValues: schema24.properties.versionFrom.enum }, message: "must be equal to one of the allowed values", schema: schema24.properties.versionFrom.enum, parentSchema: schema24.properties.versionFrom, data: data8 };
+        const err13 = { instancePath: instancePath + "/versionFrom", schemaPath: "#/properties/versionFrom/enum", keyword: "enum", params: { allowedValues: schema25.properties.versionFrom.enum }, message: "must be equal to one of the allowed values", schema: schema25.properties.versionFrom.enum, parentSchema: schema25.properties.versionFrom, data: data8 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -12381,7 +12458,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema24.type, parentSchema: schema24, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema25.type, parentSchema: schema25, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -12536,7 +12613,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
         for (const key1 in data9) {
           if (!(key1 === "releaseTag" || key1 === "chartReleaseTag" || key1 === "defaultBranch" || key1 === "versions")) {
-            const err10 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data: data9 };
+            const err10 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema27, data: data9 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -12548,7 +12625,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.releaseTag !== void 0) {
           let data10 = data9.releaseTag;
           if (typeof data10 !== "string") {
-            const err11 = { instancePath: instancePath + "/policy/releaseTag", schemaPath: "#/definitions/policy/properties/releaseTag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.releaseTag.type, parentSchema: schema26.properties.releaseTag, data: data10 };
+            const err11 = { instancePath: instancePath + "/policy/releaseTag", schemaPath: "#/definitions/policy/properties/releaseTag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.releaseTag.type, parentSchema: schema27.properties.releaseTag, data: data10 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -12560,7 +12637,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.chartReleaseTag !== void 0) {
           let data11 = data9.chartReleaseTag;
           if (typeof data11 !== "string") {
-            const err12 = { instancePath: instancePath + "/policy/chartReleaseTag", schemaPath: "#/definitions/policy/properties/chartReleaseTag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.chartReleaseTag.type, parentSchema: schema26.properties.chartReleaseTag, data: data11 };
+            const err12 = { instancePath: instancePath + "/policy/chartReleaseTag", schemaPath: "#/definitions/policy/properties/chartReleaseTag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.chartReleaseTag.type, parentSchema: schema27.properties.chartReleaseTag, data: data11 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -12572,7 +12649,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.defaultBranch !== void 0) {
           let data12 = data9.defaultBranch;
           if (typeof data12 !== "string") {
-            const err13 = { instancePath: instancePath + "/policy/defaultBranch", schemaPath: "#/definitions/policy/properties/defaultBranch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.defaultBranch.type, parentSchema: schema26.properties.defaultBranch, data: data12 };
+            const err13 = { instancePath: instancePath + "/policy/defaultBranch", schemaPath: "#/definitions/policy/properties/defaultBranch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.defaultBranch.type, parentSchema: schema27.properties.defaultBranch, data: data12 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -12584,7 +12661,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.versions !== void 0) {
           let data13 = data9.versions;
           if (!(data13 === "semver" || data13 === "two-part" || data13 === "calver" || data13 === "revision")) {
-            const err14 = { instancePath: instancePath + "/policy/versions", schemaPath: "#/definitions/policy/properties/versions/enum", keyword: "enum", params: { allowedValues: schema26.properties.versions.enum }, message: "must be equal to one of the allowed values", schema: schema26.properties.versions.enum, parentSchema: schema26.properties.versions, data: data13 };
+            const err14 = { instancePath: instancePath + "/policy/versions", schemaPath: "#/definitions/policy/properties/versions/enum", keyword: "enum", params: { allowedValues: schema27.properties.versions.enum }, message: "must be equal to one of the allowed values", schema: schema27.properties.versions.enum, parentSchema: schema27.properties.versions, data: data13 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -12594,7 +12671,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err15 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data: data9 };
+        const err15 = { instancePath: instancePath + "/policy", schemaPath: "#/definitions/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema27.type, parentSchema: schema27, data: data9 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -12755,7 +12832,11 @@ async function parseConfig(text, files, path) {
     );
     return problems.result();
   }
-  const schemaProblems = checkSchema(data);
+  const todos = findTodos(data, []);
+  const schemaProblems = [
+    ...todos,
+    ...checkSchema(data).filter((p) => !todos.some((t) => formatFieldPath(p.path).startsWith(formatFieldPath(t.path))))
+  ];
   for (const p of schemaProblems) problems.add(p.path, p.message, p.fix, { key: p.atKey });
   if (problems.errors.length) {
     const checks = new Problems(file, doc, lines);
@@ -12773,6 +12854,23 @@ async function parseConfig(text, files, path) {
   const config = await buildConfig(data, file, problems, files);
   return problems.errors.length ? problems.result() : { ok: true, config, warnings: problems.warnings };
 }
+function findTodos(data, path) {
+  if (typeof data === "string") {
+    const m = data.match(/^TODO\b[:\s]*(.*)$/s);
+    if (!m) return [];
+    return [
+      {
+        path,
+        atKey: false,
+        message: `is left to fill in: ${m[1].trim() || "a value charthouse init could not decide"}`,
+        fix: "write the value in place of the TODO"
+      }
+    ];
+  }
+  if (Array.isArray(data)) return data.flatMap((item, i) => findTodos(item, [...path, i]));
+  if (data && typeof data === "object") return Object.entries(data).flatMap(([k, v]) => findTodos(v, [...path, k]));
+  return [];
+}
 async function buildConfig(raw, file, problems, files) {
   const root2 = dirname(file);
   const look = (absolute) => files.read(projectPath(relative(files.root, absolute)));
@@ -12784,7 +12882,7 @@ async function buildConfig(raw, file, problems, files) {
     problems
   );
   const imageNames = images.map((i) => i.name);
-  const test2 = raw.test ? buildTest(raw.test, imageNames, problems) : void 0;
+  const test2 = raw.test ? await buildTest(raw.test, imageNames, root2, problems, look) : void 0;
   const charts = (await inOrder(raw.charts ?? [], problems, (chart, i, own) => buildChart(chart, i, root2, imageNames, own, look))).flat();
   checkUnique(
     charts.map((c) => `${c.repository}/${c.name}`),
@@ -12808,8 +12906,10 @@ async function buildConfig(raw, file, problems, files) {
       problems
     );
   checkVersionFrom(policy, charts, problems);
-  checkRegistryHost(raw.registry, problems);
-  checkRepositories(raw.registry, images, charts, problems);
+  if (!/^TODO\b/.test(raw.registry)) {
+    checkRegistryHost(raw.registry, problems);
+    checkRepositories(raw.registry, images, charts, problems);
+  }
   const plainHttp = raw.plainHttp ?? false;
   return { file, root: root2, registry: raw.registry, plainHttp, source: raw.source, images, test: test2, charts, policy };
 }
@@ -12823,39 +12923,7 @@ async function inOrder(items, problems, check) {
   });
 }
 async function buildImage(raw, i, root2, problems, look) {
-  const context = resolve(root2, raw.context ?? ".");
-  const dockerfile = raw.dockerfile ? resolve(root2, raw.dockerfile) : resolve(context, "Dockerfile");
-  const at = (field) => ["images", i, field];
-  const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
-  if (contextAt.kind !== "directory") {
-    problems.add(
-      raw.context ? at("context") : ["images", i],
-      `build context ${rel(root2, context)} is not a directory`,
-      "create it or correct images[].context (relative to charthouse.yaml)"
-    );
-  } else if (dockerfileAt.kind === "directory") {
-    problems.add(
-      raw.dockerfile ? at("dockerfile") : ["images", i],
-      `${rel(root2, dockerfile)} is a directory, not a Dockerfile`,
-      "point images[].dockerfile at the Dockerfile itself (relative to charthouse.yaml)"
-    );
-  } else if (dockerfileAt.kind === "absent") {
-    problems.add(
-      raw.dockerfile ? at("dockerfile") : ["images", i],
-      `Dockerfile ${rel(root2, dockerfile)} does not exist`,
-      "correct images[].dockerfile (relative to charthouse.yaml)"
-    );
-  } else if (raw.target !== void 0) {
-    const stages = listStages(dockerfileAt.kind === "file" ? dockerfileAt.text : "");
-    if (!stages.includes(raw.target)) {
-      const guess = didYouMean(raw.target, stages);
-      problems.add(
-        at("target"),
-        `target "${raw.target}" is no stage of ${rel(root2, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
-        stages.length ? `use one of its stages: ${stages.join(", ")}` : `name a stage in the Dockerfile (FROM \u2026 AS ${raw.target})`
-      );
-    }
-  }
+  const { context, dockerfile } = await checkBuild(raw, ["images", i], "images[]", root2, problems, look);
   return {
     name: raw.name,
     repository: raw.repository ?? raw.name,
@@ -12867,17 +12935,80 @@ async function buildImage(raw, i, root2, problems, look) {
     smoke: raw.smoke
   };
 }
-function buildTest(raw, imageNames, problems) {
+async function checkBuild(raw, at, field, root2, problems, look) {
+  const context = resolve(root2, raw.context ?? ".");
+  const dockerfile = raw.dockerfile ? resolve(root2, raw.dockerfile) : resolve(context, "Dockerfile");
+  const [contextAt, dockerfileAt] = await Promise.all([look(context), look(dockerfile)]);
+  if (contextAt.kind !== "directory") {
+    problems.add(
+      raw.context ? [...at, "context"] : at,
+      `build context ${rel(root2, context)} is not a directory`,
+      `create it or correct ${field}.context (relative to charthouse.yaml)`
+    );
+  } else if (dockerfileAt.kind === "directory") {
+    problems.add(
+      raw.dockerfile ? [...at, "dockerfile"] : at,
+      `${rel(root2, dockerfile)} is a directory, not a Dockerfile`,
+      `point ${field}.dockerfile at the Dockerfile itself (relative to charthouse.yaml)`
+    );
+  } else if (dockerfileAt.kind === "absent") {
+    problems.add(
+      raw.dockerfile ? [...at, "dockerfile"] : at,
+      `Dockerfile ${rel(root2, dockerfile)} does not exist`,
+      `correct ${field}.dockerfile (relative to charthouse.yaml)`
+    );
+  } else if (raw.target !== void 0) {
+    const stages = listStages(dockerfileAt.kind === "file" ? dockerfileAt.text : "");
+    if (!stages.includes(raw.target)) {
+      const guess = didYouMean(raw.target, stages);
+      problems.add(
+        [...at, "target"],
+        `target "${raw.target}" is no stage of ${rel(root2, dockerfile)}${guess ? `; did you mean "${guess}"?` : ""}`,
+        stages.length ? `use one of its stages: ${stages.join(", ")}` : `name a stage in the Dockerfile (FROM \u2026 AS ${raw.target})`
+      );
+    }
+  }
+  return { context, dockerfile };
+}
+async function buildTest(raw, imageNames, root2, problems, look) {
   checkImageName(raw.image, ["test", "image"], imageNames, problems);
   const services = (raw.services ?? []).map((s) => ({
     name: s.name,
-    image: s.image,
+    ...s.image === void 0 ? {} : { image: s.image },
     ...s.port === void 0 ? {} : { port: s.port },
     env: s.env ?? {},
     command: s.command,
     ready: s.ready,
     readyTimeoutSeconds: s.readyTimeoutSeconds ?? 120
   }));
+  const builds = await inOrder(raw.services ?? [], problems, async (s, i, own) => {
+    const at = ["test", "services", i];
+    if (s.image === void 0 === (s.build === void 0)) {
+      own.add(
+        at,
+        s.image === void 0 ? `service ${s.name} names neither an image nor a build` : `service ${s.name} names both an image and a build`,
+        "give it image: (a reference, or an image of this file) or build: (context, dockerfile, target, buildArgs of an image built for the tests only), not both"
+      );
+    }
+    if (s.build === void 0) return void 0;
+    const { context, dockerfile } = await checkBuild(
+      s.build,
+      [...at, "build"],
+      "test.services[].build",
+      root2,
+      own,
+      look
+    );
+    return {
+      context,
+      dockerfile,
+      ...s.build.target === void 0 ? {} : { target: s.build.target },
+      buildArgs: s.build.buildArgs ?? {}
+    };
+  });
+  builds.forEach((build2, i) => {
+    if (build2) services[i] = { ...services[i], build: build2 };
+  });
   checkUnique(
     services.map((s) => s.name),
     (i) => ["test", "services", i, "name"],
@@ -13537,7 +13668,7 @@ function planRelease({ config, context, state }) {
     registry: config.registry,
     summary: describeTrigger(trigger),
     images,
-    ...config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images) } : {},
+    ...config.test && trigger.kind !== "chart-release" ? { test: planTest(config, images, { tag, source, context }) } : {},
     charts,
     aliases,
     warnings: config.images.length === 0 && config.charts.length === 0 ? ["charthouse.yaml declares no images and no charts: nothing to build or publish"] : []
@@ -13690,18 +13821,50 @@ function planChart(chart, facts) {
     }
   ];
 }
-function planTest(config, images) {
+function planTest(config, images, facts) {
   const test2 = config.test;
   const refOf2 = (name) => {
     const image = images.find((i) => i.name === name);
     return image && `${image.repository}:${image.tag}`;
   };
+  const platform = images.find((i) => i.name === test2.image)?.build.platforms[0] ?? "linux/amd64";
+  const builds = test2.services.flatMap(
+    (s) => s.build ? [planGateImage(config, s.name, s.build, { ...facts, platform })] : []
+  );
   return {
     image: test2.image,
     command: test2.command,
     env: test2.env,
-    services: test2.services.map((s) => ({ ...s, image: refOf2(s.image) ?? s.image })),
+    services: test2.services.map(({ build: build2, ...s }) => {
+      const gate = build2 ? builds.find((b) => b.name === gateImageName(s.name)) : void 0;
+      return { ...s, image: gate ? `${gate.repository}:${gate.tag}` : refOf2(s.image) ?? s.image };
+    }),
+    builds,
     caches: test2.caches.map((path) => ({ path, key: cacheKey(config.registry, path) }))
+  };
+}
+function gateImageName(service) {
+  return `gate/${service}`;
+}
+function planGateImage(config, service, build2, facts) {
+  return {
+    name: gateImageName(service),
+    repository: `localhost/charthouse-gate/${config.registry}/${service}`,
+    tag: facts.tag,
+    build: {
+      context: projectPath2(config.root, build2.context),
+      dockerfile: projectPath2(config.root, build2.dockerfile),
+      ...build2.target ? { target: build2.target } : {},
+      buildArgs: build2.buildArgs,
+      platforms: [facts.platform]
+    },
+    labels: ociAnnotations({
+      source: facts.source,
+      revision: facts.context.commit,
+      version: facts.tag,
+      created: facts.context.created
+    }),
+    publication: { action: "none" }
   };
 }
 function projectPath2(root2, path) {
@@ -14039,7 +14202,8 @@ async function test(state, step) {
   return {};
 }
 function startServices(state, step) {
-  const byReference = new Map(state.request.plan.images.map((i) => [`${i.repository}:${i.tag}`, i.name]));
+  const built = [...state.request.plan.images, ...step.test.builds];
+  const byReference = new Map(built.map((i) => [`${i.repository}:${i.tag}`, i.name]));
   return state.request.engine.startServices(
     step.test.services.map((service) => {
       const name = byReference.get(service.image);
@@ -14256,7 +14420,7 @@ async function checkPushRights(state) {
 async function startEarlyServices(state) {
   const suite = state.steps.find((s) => s.kind === "test");
   if (!suite || suite.test.services.length === 0) return { skip: "no services" };
-  const built = new Set(state.request.plan.images.map((i) => `${i.repository}:${i.tag}`));
+  const built = new Set([...state.request.plan.images, ...suite.test.builds].map((i) => `${i.repository}:${i.tag}`));
   if (suite.test.services.some((service) => built.has(service.image)))
     return { skip: "a service runs an image this run builds" };
   state.earlyServices = startServices(state, suite);
