@@ -26,6 +26,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { toolDir, toolVersion } from "../build-tools.mjs";
 import { ociLayout } from "./oci-layout.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,7 +35,7 @@ const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), 
 const go = existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : "go";
 
 const PINS = {
-  engine: "v0.21.8",
+  engine: toolVersion("dagger"),
   // The dagger.io/dagger commit the engine's Go SDK asks for (goSDKLibVersion in its core/sdk/go_sdk.go): the
   // release v0.21.8, as a commit no module proxy reachable here resolves.
   goSdkLibCommit: "56bb30426a8462af6f95cfdae6461d0cc796ff50",
@@ -86,7 +87,7 @@ function npm(args, cwd) {
 
 export async function contentDir() {
   const rootfs = await engineRootfs();
-  const codegen = join(cacheRoot, `dagger-${PINS.engine}`, "codegen");
+  const codegen = join(toolDir("dagger"), "codegen");
   if (!existsSync(codegen))
     throw new Error(`${codegen} is missing: run \`node scripts/tools/build-tools.mjs dagger\` first`);
   const hash = createHash("sha256");
