@@ -51,7 +51,7 @@ export async function pushBaseIndex(client: RegistryClient, host: string): Promi
 }
 
 /** A root filesystem of `busybox` with its applets linked, as a reproducible tar (sorted, owned by root, time 0). */
-function rootfsTar(busybox: string): Buffer {
+export function rootfsTar(busybox: string): Buffer {
   const root = mkdtempSync(join(tmpdir(), "charthouse-rootfs-"));
   try {
     for (const d of ["bin", "tmp", "etc", "root", "srv", "usr/bin"]) mkdirSync(join(root, d), { recursive: true });

@@ -63,7 +63,8 @@ if [ -f /run/engine.env ]; then
   . /run/engine.env
   set +a
 fi
-/usr/local/bin/dagger-engine --config /etc/dagger/engine.json >/run/engine.log 2>&1 &
+# It reads /etc/dagger/engine.json (bound from STATE/etc) by itself.
+/usr/local/bin/dagger-engine >/run/engine.log 2>&1 &
 engine=$!
 trap 'kill -TERM "$engine" 2>/dev/null || true' TERM INT
 code=0

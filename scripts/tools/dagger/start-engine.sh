@@ -8,8 +8,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/../../.."
-rootfs="$(node --input-type=module -e 'import { rootfsDir } from "./scripts/tools/dagger/build-rootfs.mjs"; console.log(rootfsDir())')"
-bin="$(node --input-type=module -e 'import { toolDir } from "./scripts/tools/build-tools.mjs"; console.log(toolDir("dagger"))')"
+rootfs="$(node --input-type=module -e \
+  'import { rootfsDir } from "./scripts/tools/dagger/build-rootfs.mjs"; console.log(rootfsDir())')"
+bin="$(node --input-type=module -e \
+  'import { toolDir } from "./scripts/tools/build-tools.mjs"; console.log(toolDir("dagger"))')"
 [ -x "$rootfs/usr/local/bin/dagger-engine" ] || {
   echo "the engine's rootfs is not built: run bash .ci/run" >&2
   exit 2

@@ -1,0 +1,329 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, request as httpRequest } from "node:http";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { builtTool, daggerRootfsDir, toolVersion } from "./built-tools.js";
+import { execTool } from "./exec-tool.js";
+import { waitFor } from "./free-port.js";
+
+/** The version the project pins (scripts/tools/versions.json), and what `dagger version` reports. */
+export const DAGGER_VERSION = toolVersion("dagger");
+
+// test/kit here, dist/test/kit when compiled (the demo): the recipe is in the source tree either way.
+const DAGGER_SCRIPTS = [
+  new URL("../../scripts/tools/dagger/", import.meta.url),
+  new URL("../../../scripts/tools/dagger/", import.meta.url),
+].find((u) => existsSync(u))!;
+
+const toolsCache = (env: NodeJS.ProcessEnv): string =>
+  join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "charthouse", "tools");
+
+/** The cached rootfs the engine runs in, or an error naming the command that builds it. */
+export function daggerRootfs(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = daggerRootfsDir(env);
+  if (!existsSync(join(dir, "usr/local/bin/dagger-engine")))
+    throw new Error(
+      `the Dagger engine's rootfs is not built: run \`node scripts/tools/dagger/build-rootfs.mjs\` ` +
+        `(bash .ci/run builds every tool)`,
+    );
+  return dir;
+}
+
+/** The `dagger` CLI built with the engine, or an error naming the command that builds it. */
+export const daggerCli = (env: NodeJS.ProcessEnv = process.env): string => builtTool("dagger", "dagger", env);
+
+/**
+ * Why the real-engine suites cannot run here, or undefined when they can: the CLI, the rootfs, root,
+ * `unshare` and `slirp4netns`. Suites skip with this message (it names the command to run).
+ */
+export function daggerEngineMissing(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  try {
+    daggerCli(env);
+    daggerRootfs(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (process.getuid?.() !== 0) return "the Dagger engine needs root (mount, net and pid namespaces)";
+  for (const tool of ["unshare", "slirp4netns"])
+    if (!onPath(tool, env)) return `${tool} is missing: run \`bash .ci/run\` (it installs it with apt)`;
+  return undefined;
+}
+
+/**
+ * The builtin SDK content (scripts/tools/dagger-sdk): a folder <tools>/dagger-sdk-<version>/ holding `content`
+ * (the OCI content store the engine reads at /usr/local/share/dagger/content) and `engine.env` (KEY=VALUE lines
+ * for the engine's environment), optionally `engine.json` (its `registries` are merged into the engine's).
+ * The newest such folder, or undefined when none is built.
+ */
+export function daggerSdkContent(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const cache = toolsCache(env);
+  if (!existsSync(cache)) return undefined;
+  const built = readdirSync(cache)
+    .filter((name) => name.startsWith("dagger-sdk-") && !/\.(partial|work)$/.test(name))
+    .map((name) => join(cache, name))
+    .filter((dir) => existsSync(join(dir, "content", "index.json")) && existsSync(join(dir, "engine.env")))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return built[0];
+}
+
+export interface DaggerEngine {
+  /** `unix://…/engine.sock`: what `_EXPERIMENTAL_DAGGER_RUNNER_HOST` names. */
+  readonly runnerHost: string;
+  /** The `dagger` CLI to call. */
+  readonly cli: string;
+  /** The engine's namespace: its pid 1 as the host sees it. */
+  readonly pid: number;
+  /** The builtin SDK content folder it was started with, if any. */
+  readonly sdk: string | undefined;
+  /** The environment a `dagger` CLI call needs: `base` plus the runner host and no telemetry or nags. */
+  env(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  /** The last part of the engine's log. */
+  log(): string;
+  /** Ends the engine, its namespace and slirp4netns by pid; removes its state. */
+  stop(): Promise<void>;
+}
+
+export interface DaggerEngineOptions {
+  /** Where the engine's state goes (overlay upper layer, /var/lib/dagger, /run); default a fresh temp folder. */
+  readonly stateDir?: string;
+  /** The builtin SDK content folder; default the newest built one (daggerSdkContent), `null` for none. */
+  readonly sdk?: string | null;
+  /** Extra `registries` entries for engine.json (e.g. a docker.io mirror at 127.0.0.1:PORT). */
+  readonly registries?: Readonly<Record<string, unknown>>;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts the real Dagger engine in its own mount, net and pid namespaces (`unshare`), its root the cached
+ * Debian rootfs under an overlay whose upper layer and state are in `stateDir` (the cached tree is never
+ * written), with slirp4netns for traffic out. Inside, 127.0.0.1:PORT reaches the host's 127.0.0.1:PORT
+ * (scripts/tools/dagger/engine-namespace.sh), so a registry started on the host's loopback, before or after
+ * the engine, is the same reference on both sides and spoken to over plain HTTP like any localhost registry.
+ * The host's iptables, network and resolv.conf are never touched.
+ */
+export async function startDaggerEngine(opts: DaggerEngineOptions = {}): Promise<DaggerEngine> {
+  const env = opts.env ?? process.env;
+  const missing = daggerEngineMissing(env);
+  if (missing) throw new Error(missing);
+  const cli = daggerCli(env);
+  const rootfs = daggerRootfs(env);
+  const sdk = opts.sdk === null ? undefined : (opts.sdk ?? daggerSdkContent(env));
+  const state = opts.stateDir ?? mkdtempSync(join(tmpdir(), "charthouse-dagger-"));
+  for (const dir of ["etc", "run"]) mkdirSync(join(state, dir), { recursive: true });
+
+  const sdkConfig = sdk && existsSync(join(sdk, "engine.json")) ? readJson(join(sdk, "engine.json")) : {};
+  const config = {
+    logLevel: "info",
+    registries: { ...(sdkConfig.registries as object | undefined), ...opts.registries },
+  };
+  writeFileSync(join(state, "etc", "engine.json"), `${JSON.stringify(config, null, 2)}\n`);
+  const engineEnv = [
+    ...(sdk ? readFileSync(join(sdk, "engine.env"), "utf8").split("\n") : []),
+    // The engine's own telemetry stays on this machine.
+    "DO_NOT_TRACK=1",
+  ].filter((line) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(line));
+  writeFileSync(join(state, "run", "engine.env"), `${engineEnv.join("\n")}\n`);
+
+  const script = fileURLToPath(new URL("engine-namespace.sh", DAGGER_SCRIPTS));
+  const args = ["--mount", "--net", "--pid", "--fork", "--propagation", "private", "--kill-child=SIGTERM"];
+  const innerArgs = [script, rootfs, state, ...(sdk ? [join(sdk, "content")] : [])];
+  const namespace = spawn("unshare", [...args, "bash", ...innerArgs], {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
+  let stderr = "";
+  namespace.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  namespace.unref();
+  const socket = join(state, "run", "dagger", "engine.sock");
+  const runnerHost = `unix://${socket}`;
+  const engineLog = (): string => {
+    try {
+      return readFileSync(join(state, "run", "engine.log"), "utf8").slice(-6000);
+    } catch {
+      return "";
+    }
+  };
+  // The namespace's pid 1 (unshare's child): ending it ends every process in the namespace and with the
+  // last of them its mounts.
+  let inner: number | undefined;
+  let slirp: ChildProcess | undefined;
+  const stop = async (): Promise<void> => {
+    await endProcess(inner ?? namespace.pid, 30_000);
+    await endProcess(namespace.pid, 5_000);
+    await endProcess(slirp?.pid, 5_000);
+    if (!opts.stateDir) rmSync(state, { recursive: true, force: true });
+  };
+  try {
+    await waitFor("the engine's namespace", async () => {
+      if (namespace.exitCode !== null) throw new Error(`unshare exited ${namespace.exitCode}: ${stderr}`);
+      inner = childOf(namespace.pid!);
+      return inner !== undefined;
+    });
+    // unshare forks only after it made the namespaces; slirp4netns must never be pointed at the host's.
+    if (readlinkSync(`/proc/${inner}/ns/net`) === readlinkSync("/proc/self/ns/net"))
+      throw new Error("the engine's process is in the host's network namespace");
+    slirp = spawn("slirp4netns", ["--configure", "--mtu=65520", String(inner), "tap0"], {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
+    slirp.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    slirp.unref();
+    await waitFor(
+      "the Dagger engine",
+      async () => {
+        if (namespace.exitCode !== null)
+          throw new Error(`the engine's namespace exited ${namespace.exitCode}: ${stderr}\n${engineLog()}`);
+        if (slirp?.exitCode != null) throw new Error(`slirp4netns exited ${slirp.exitCode}: ${stderr}`);
+        if (!existsSync(socket)) return false;
+        await execTool(cli, ["core", "version"], { env: cliEnv(runnerHost, env) });
+        return true;
+      },
+      120_000,
+      250,
+    );
+  } catch (error) {
+    await stop();
+    throw new Error(`starting the Dagger engine failed: ${(error as Error).message}\n${engineLog()}`);
+  }
+  (namespace.stderr as NodeJS.ReadableStream & { unref?: () => void })?.unref?.();
+  (slirp?.stderr as NodeJS.ReadableStream & { unref?: () => void })?.unref?.();
+  return {
+    runnerHost,
+    cli,
+    pid: inner!,
+    sdk,
+    env: (base = env) => cliEnv(runnerHost, base),
+    log: engineLog,
+    stop,
+  };
+}
+
+/** What a `dagger` CLI call needs: the engine to use, and no update checks, nags or cloud telemetry. */
+function cliEnv(runnerHost: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const cli = join(dirname(daggerCli(base)));
+  return {
+    ...base,
+    PATH: `${cli}:${base.PATH ?? ""}`,
+    _EXPERIMENTAL_DAGGER_RUNNER_HOST: runnerHost,
+    DAGGER_NO_NAG: "1",
+    DAGGER_NO_UPDATE_CHECK: "1",
+    DO_NOT_TRACK: "1",
+  };
+}
+
+/** SIGTERM to `pid`, SIGKILL after `graceMs`; resolves when it is gone. */
+async function endProcess(pid: number | undefined, graceMs: number): Promise<void> {
+  if (!pid || !alive(pid)) return;
+  process.kill(pid, "SIGTERM");
+  await waitFor(`pid ${pid} to stop`, async () => !alive(pid), graceMs, 100).catch(() => {
+    if (alive(pid)) process.kill(pid, "SIGKILL");
+  });
+  await waitFor(`pid ${pid} to be killed`, async () => !alive(pid), 10_000, 100).catch(() => {});
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+  } catch {
+    return false;
+  }
+}
+
+/** The one child of `pid` (unshare --fork's), if it has one yet. */
+function childOf(pid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return children ? Number(children.split(/\s+/)[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? "").split(":").some((dir) => dir && existsSync(join(dir, tool)));
+}
+
+const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, "utf8")) as never;
+
+/** What a suite gets from the run's one engine: where it listens and the environment its CLI calls need. */
+export interface SharedDaggerEngine {
+  readonly runnerHost: string;
+  readonly cli: string;
+  /** The builtin SDK content folder it runs with, if any: suites that load a module need it. */
+  readonly sdk: string | undefined;
+  env(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+}
+
+/**
+ * For the integration global setup: one engine for every suite of the run, started only when the first suite
+ * asks for it (useDaggerEngine) — a run without such a suite never starts it. Suites run in other processes, so
+ * they ask over a unix socket in `dir`; `address` is what the setup provides them, `close` stops the engine (if it
+ * was started) and the socket.
+ */
+export async function serveDaggerEngineOnDemand(
+  opts: DaggerEngineOptions = {},
+): Promise<{ address: string; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "charthouse-dagger-demand-"));
+  const address = join(dir, "engine.sock");
+  let engine: Promise<DaggerEngine> | undefined;
+  const server = createServer((_request, response) => {
+    engine ??= startDaggerEngine(opts);
+    engine.then(
+      (e) => response.end(JSON.stringify({ runnerHost: e.runnerHost, sdk: e.sdk ?? null })),
+      (error: Error) => response.end(JSON.stringify({ error: error.message })),
+    );
+  });
+  server.timeout = 0;
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve) => server.listen(address, resolve));
+  return {
+    address,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      if (engine)
+        await engine.then(
+          (e) => e.stop(),
+          () => {},
+        );
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The run's one engine (serveDaggerEngineOnDemand at `address`), started on the first call. */
+export async function useDaggerEngine(
+  address: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SharedDaggerEngine> {
+  const body = await new Promise<string>((resolve, reject) => {
+    const request = httpRequest({ socketPath: address, path: "/engine" }, (response) => {
+      let text = "";
+      response.on("data", (d: Buffer) => (text += d.toString()));
+      response.on("end", () => resolve(text));
+    });
+    request.on("error", reject);
+    request.end();
+  });
+  const answer = JSON.parse(body) as { runnerHost?: string; sdk?: string | null; error?: string };
+  if (answer.error !== undefined) throw new Error(answer.error);
+  const runnerHost = answer.runnerHost!;
+  return {
+    runnerHost,
+    cli: daggerCli(env),
+    sdk: answer.sdk ?? undefined,
+    env: (base = env) => cliEnv(runnerHost, base),
+  };
+}
