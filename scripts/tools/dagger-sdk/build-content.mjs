@@ -106,6 +106,11 @@ function goproxy() {
   return run(go, ["env", "GOPROXY"]).trim();
 }
 
+/** The alias proxy first, then the machine's. */
+function goproxyWithAliases() {
+  return `file://${GOPROXY_DIR},${goproxy()}`;
+}
+
 /** A copy of the engine's rootfs without the engine: the base of both images. */
 function baseRootfs(rootfs, to) {
   // cp -a: owners, modes, links and device files as they are (Node's cpSync keeps none of the first or last).
@@ -157,6 +162,16 @@ function goSdkRoot(root, { rootfs, codegen }, work) {
   const info = JSON.parse(readFileSync(join(cached, `${PINS.goSdkLib}.info`), "utf8"));
   writeFileSync(join(daggerDir, `${PINS.goSdkLibCommit}.info`), JSON.stringify({ ...info, Version: PINS.goSdkLib }));
   writeFileSync(join(daggerDir, "list"), `${PINS.goSdkLib}\n`);
+  // Its typedefs step also runs `go get github.com/dagger/querybuilder` (no version: the latest), a module without
+  // a release that the machine's proxy refuses to list: this proxy answers with the version go.sum pins.
+  const qb = "github.com/dagger/querybuilder";
+  const qbVersion = readFileSync(join(standin, "go.mod"), "utf8").match(/github\.com\/dagger\/querybuilder (\S+)/)[1];
+  const qbDir = join(root, GOPROXY_DIR.slice(1), qb, "@v");
+  mkdirSync(qbDir, { recursive: true });
+  for (const ext of ["info", "mod", "zip"])
+    cpSync(join(modcache, "cache/download", qb, "@v", `${qbVersion}.${ext}`), join(qbDir, `${qbVersion}.${ext}`));
+  writeFileSync(join(qbDir, "list"), "");
+  cpSync(join(qbDir, `${qbVersion}.info`), join(root, GOPROXY_DIR.slice(1), qb, "@latest"));
   prefillBuildCache(root);
 }
 
@@ -237,8 +252,16 @@ export async function build(inputs) {
   const layout = ociLayout(join(partial, "content"));
 
   goSdkRoot(join(work, "go-sdk"), inputs, work);
+  // GOPROXY in the image too: the engine passes its own GOPROXY to the Go SDK's builds, but not to the typedefs
+  // step (`codegen generate-typedefs`), which runs `go get` on the image's environment alone.
   const goSdk = await layout.image("go-sdk", join(work, "go-sdk"), {
-    Env: [`PATH=/go/bin:/usr/local/go/bin:${PATH}`, "GOPATH=/go", "GOTOOLCHAIN=local", "CGO_ENABLED=0"],
+    Env: [
+      `PATH=/go/bin:/usr/local/go/bin:${PATH}`,
+      "GOPATH=/go",
+      `GOPROXY=${goproxyWithAliases()}`,
+      "GOTOOLCHAIN=local",
+      "CGO_ENABLED=0",
+    ],
     WorkingDir: "/",
   });
   rmSync(join(work, "go-sdk"), { recursive: true, force: true });
@@ -253,7 +276,7 @@ export async function build(inputs) {
   const env = [
     `DAGGER_GO_SDK_MANIFEST_DIGEST=${goSdk}`,
     `DAGGER_TYPESCRIPT_SDK_MANIFEST_DIGEST=${typescriptSdk}`,
-    `GOPROXY=file://${GOPROXY_DIR},${goproxy()}`,
+    `GOPROXY=${goproxyWithAliases()}`,
   ];
   writeFileSync(join(partial, "engine.env"), `${env.join("\n")}\n`);
   rmSync(dir, { recursive: true, force: true });
