@@ -1,8 +1,13 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { requireTool as requireOnPath } from "../../src/exec/tools.js";
 
-/** scripts/ci/debian-packages.txt: the Debian package of each command the tests and the demo need. */
-export const DEBIAN_PACKAGES_FILE = new URL("../../scripts/ci/debian-packages.txt", import.meta.url).pathname;
+/**
+ * scripts/ci/debian-packages.txt: the Debian package of each command the tests and the demo need. Found above this
+ * file: test/kit in a checkout, dist/test/kit when the demo runs it compiled.
+ */
+export const DEBIAN_PACKAGES_FILE = ["../../", "../../../"]
+  .map((up) => new URL(`${up}scripts/ci/debian-packages.txt`, import.meta.url).pathname)
+  .find((path) => existsSync(path))!;
 
 /** Each command of the one list, with its Debian package. */
 export const TOOL_PACKAGES: Readonly<Record<string, string>> = Object.fromEntries(
