@@ -215,8 +215,7 @@ export async function startControlPlane(opts: { nodes?: number; realNode?: boole
           [
             "--kubeconfig",
             admin,
-            // Only its own nodes: a real node beside them is the kubelet's.
-            "--manage-all-nodes=false",
+            // Only its own nodes (not --manage-all-nodes): a real node beside them is the kubelet's.
             "--manage-nodes-with-annotation-selector",
             "kwok.x-k8s.io/node=fake",
             "--config",
