@@ -139,7 +139,8 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
     ...(testImage ? { testImage } : {}),
     charts,
     patterns,
-    stale,
+    // A matrix runs one step many times: each reason once.
+    stale: [...new Set(stale)],
     notes: [...workflows.unknown, ...chartpress.notes, ...argNotes, ...compose.notes, ...patterns.notes],
     supersedes: [...workflows.supersedes, ...circle.supersedes],
   };
