@@ -35,6 +35,8 @@ const buildStep = fc.record({
 });
 type Step = typeof buildStep extends fc.Arbitrary<infer T> ? T : never;
 
+const HUB_LOGIN = "\n      - uses: docker/login-action@v3\n        with: { username: u }";
+
 function workflow(steps: Step[], k: number): string {
   const matrix = steps.some((s) => s.platforms === "${{ matrix.platform }}")
     ? "    strategy:\n      matrix:\n        platform: [linux/amd64, linux/arm64]\n"
@@ -72,7 +74,7 @@ env:
   REGISTRY: ghcr.io
 jobs:
   build:
-${matrix}    steps:${steps.some((s) => s.form === "hub") ? "\n      - uses: docker/login-action@v3\n        with: { username: u }" : ""}
+${matrix}    steps:${steps.some((s) => s.form === "hub") ? HUB_LOGIN : ""}
       - run: echo "TAG=\${GITHUB_SHA::8}" >> $GITHUB_ENV
       - run: echo "OWNER_LOWER=\${OWNER,,}" >> $GITHUB_ENV
         env:
@@ -136,17 +138,20 @@ function files(s: Shape): Record<string, string> {
   };
   s.workflows.forEach((steps, k) => (out[`.github/workflows/w${k}.yml`] = workflow(steps, k)));
   if (s.builtService === "other") out["other/Dockerfile"] = "FROM scratch\n";
-  const built = s.builtService
-    ? `  gate:\n    build: ${s.builtService === "other" ? "{ context: ./other, args: { V: '1' } }" : `{ context: ., target: ${s.builtService} }`}\n`
-    : "";
+  const build =
+    s.builtService === "other" ? "{ context: ./other, args: { V: '1' } }" : `{ context: ., target: ${s.builtService} }`;
+  const built = s.builtService ? `  gate:\n    build: ${build}\n` : "";
+  const needs = [...s.services.map((x) => x.name), ...(built ? ["gate"] : [])];
   if (s.testedTarget || s.services.length || built) {
     const app = s.testedTarget
       ? `  app:\n    build: { context: ., target: ${s.testedTarget} }\n` +
-        `${s.services.length || built ? `    depends_on: [${[...s.services.map((x) => x.name), ...(built ? ["gate"] : [])].join(", ")}]\n` : ""}`
+        `${needs.length ? `    depends_on: [${needs.join(", ")}]\n` : ""}`
       : "";
     out["docker-compose.yml"] =
       "services:\n" +
-      `${app}${built}${s.services.map((x) => `  ${x.name}:\n    image: ${x.image}\n${x.ports}${x.health}${x.env}`).join("")}`;
+      app +
+      built +
+      s.services.map((x) => `  ${x.name}:\n    image: ${x.image}\n${x.ports}${x.health}${x.env}`).join("");
   }
   if (s.dotenv) out[".env"] = s.dotenv;
   for (const c of s.charts) {
