@@ -303,7 +303,7 @@ function readBuild(
   origin: (key?: string) => Origin,
   found: Collect,
 ): WorkflowBuild {
-  const from = origin(w.target !== undefined ? "target" : "tags");
+  const from = origin(w.target !== undefined ? "target" : w.tags !== undefined ? "tags" : undefined);
   const value = (key: string): string | undefined => {
     if (w[key] === undefined) return undefined;
     const e = evaluateExpressions(String(w[key]), vars);
@@ -345,7 +345,7 @@ function readBuild(
   }
   const outputs = String(w.outputs ?? "");
   // `outputs: type=image,name=<repository>,push-by-digest=true,…` names the repository a per-platform build pushes.
-  const named = outputs.match(/type=(?:image|registry)[^\n]*?\bname=([^,\s]+)/)?.[1];
+  const named = outputs.match(/type=(?:image|registry)[^\n]*?\bname=((?:\$\{\{.*?\}\}|[^,\s])+)/)?.[1];
   if (named && w.tags === undefined) {
     const repository = evaluatePartly(named, vars)
       .replace(/:[^/:]*$/, "")

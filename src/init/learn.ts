@@ -100,10 +100,19 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
     );
 
   // A service built from this repository runs the published image of its build, or is built for the gate only.
-  const services = compose.services.map((s) => {
-    if (!s.built) return s;
+  const services = compose.services.flatMap((s) => {
+    if (!s.built) return [s];
     const image = publishedAs(s.built);
-    return image ? { ...s, image: image.name, built: undefined } : s;
+    if (image) return [{ ...s, image: image.name, built: undefined }];
+    // Built as compose builds it, when its Dockerfile is there and has the target: check would refuse it otherwise.
+    const file = normalize(s.built.dockerfile ?? join(s.built.context, "Dockerfile"));
+    const stages = stagesOf(join(root, file));
+    if (stages && (s.built.target === undefined || stages.includes(s.built.target))) return [s];
+    stale.push(
+      `${at(s.from)}: service ${s.name} builds ${describeBuild(s.built)}, which ` +
+        `${stages ? "is no stage of it" : "is not there"}; left out of the test gate`,
+    );
+    return [];
   });
 
   const charts = chartsToPublish(facts, workflows.charts).map(({ dir, releaser }) => {
@@ -139,7 +148,8 @@ export function learnFromRepository(root: string, facts: ProjectFacts): Learned 
     ...(testImage ? { testImage } : {}),
     charts,
     patterns,
-    stale,
+    // A matrix runs one step many times: each reason once.
+    stale: [...new Set(stale)],
     notes: [...workflows.unknown, ...chartpress.notes, ...argNotes, ...compose.notes, ...patterns.notes],
     supersedes: [...workflows.supersedes, ...circle.supersedes],
   };
