@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, request as httpRequest } from "node:http";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -267,7 +268,58 @@ export interface SharedDaggerEngine {
   readonly cli: string;
   /** The builtin SDK content folder it runs with, if any: suites that load a module need it. */
   readonly sdk: string | undefined;
+  /**
+   * The run's registry for real-engine publishes (and `mirror`, the engine's docker.io and ghcr.io mirror, which the
+   * engine itself reaches at the same 127.0.0.1 name: a place for base images) (htpasswd: user `ci`, password ENGINE_REGISTRY_PASSWORD): `host` is
+   * how this process reaches it (127.0.0.1:PORT), `inside` how the engine's containers do (10.0.2.2:PORT, the host's
+   * loopback through slirp4netns), declared plain HTTP to the engine; projects declare it with `plainHttp: true`.
+   */
+  readonly registry: {
+    readonly host: string;
+    readonly inside: string;
+    readonly mirror: string;
+    /** Why the mirror holds no tool images (the command to run), when it does not. */
+    readonly toolImagesMissing?: string;
+  };
   env(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+}
+
+/** The password of the real-engine registry's user `ci`: a canary no output may carry. */
+export const ENGINE_REGISTRY_PASSWORD = "engine-canary-4b7d2e-DO-NOT-LEAK";
+
+/**
+ * The registries the run's engine is started with: a mirror for docker.io and ghcr.io holding the stand-ins of the
+ * adapter's tool images (test/kit/dagger-tool-mirror.ts), and one registry for the suites' publishes, which the
+ * engine's containers reach at 10.0.2.2 (a loopback name is their own loopback), declared plain HTTP.
+ */
+async function engineRegistries(): Promise<{
+  registries: Record<string, unknown>;
+  registry: SharedDaggerEngine["registry"];
+  stop(): Promise<void>;
+}> {
+  const { startRegistry } = await import("./registry-server.js");
+  const { fillToolMirror, MIRRORED_HOSTS } = await import("./dagger-tool-mirror.js");
+  const { RegistryClient } = await import("../../src/registry/index.js");
+  const mirror = await startRegistry();
+  const publish = await startRegistry({ kind: "htpasswd", users: { ci: ENGINE_REGISTRY_PASSWORD } });
+  // Without the tool images the engine still loads and calls modules; only the adapter's tool steps need them.
+  const toolImages = await fillToolMirror(new RegistryClient(), mirror.host).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+  const inside = publish.host.replace(/^127\.0\.0\.1:/, "10.0.2.2:");
+  const registries: Record<string, unknown> = { [inside]: { http: true }, [mirror.host]: { http: true } };
+  for (const host of MIRRORED_HOSTS) registries[host] = { mirrors: [mirror.host] };
+  return {
+    registries,
+    registry: {
+      host: publish.host,
+      inside,
+      mirror: mirror.host,
+      ...(toolImages ? { toolImagesMissing: toolImages } : {}),
+    },
+    stop: async () => void (await Promise.all([mirror.stop(), publish.stop()])),
+  };
 }
 
 /**
@@ -281,11 +333,22 @@ export async function serveDaggerEngineOnDemand(
 ): Promise<{ address: string; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "charthouse-dagger-demand-"));
   const address = join(dir, "engine.sock");
-  let engine: Promise<DaggerEngine> | undefined;
+  let started: Promise<{ engine: DaggerEngine; around: Awaited<ReturnType<typeof engineRegistries>> }> | undefined;
+  const start = async () => {
+    const around = await engineRegistries();
+    try {
+      const engine = await startDaggerEngine({ ...opts, registries: { ...around.registries, ...opts.registries } });
+      return { engine, around };
+    } catch (error) {
+      await around.stop();
+      throw error;
+    }
+  };
   const server = createServer((_request, response) => {
-    engine ??= startDaggerEngine(opts);
-    engine.then(
-      (e) => response.end(JSON.stringify({ runnerHost: e.runnerHost, sdk: e.sdk ?? null })),
+    started ??= start();
+    started.then(
+      ({ engine: e, around }) =>
+        response.end(JSON.stringify({ runnerHost: e.runnerHost, sdk: e.sdk ?? null, registry: around.registry })),
       (error: Error) => response.end(JSON.stringify({ error: error.message })),
     );
   });
@@ -296,9 +359,12 @@ export async function serveDaggerEngineOnDemand(
     address,
     async close() {
       await new Promise((resolve) => server.close(resolve));
-      if (engine)
-        await engine.then(
-          (e) => e.stop(),
+      if (started)
+        await started.then(
+          async ({ engine, around }) => {
+            await engine.stop();
+            await around.stop();
+          },
           () => {},
         );
       rmSync(dir, { recursive: true, force: true });
@@ -320,13 +386,44 @@ export async function useDaggerEngine(
     request.on("error", reject);
     request.end();
   });
-  const answer = JSON.parse(body) as { runnerHost?: string; sdk?: string | null; error?: string };
+  const answer = JSON.parse(body) as {
+    runnerHost?: string;
+    sdk?: string | null;
+    registry?: SharedDaggerEngine["registry"];
+    error?: string;
+  };
   if (answer.error !== undefined) throw new Error(answer.error);
   const runnerHost = answer.runnerHost!;
   return {
     runnerHost,
     cli: daggerCli(env),
     sdk: answer.sdk ?? undefined,
+    registry: answer.registry!,
     env: (base = env) => cliEnv(runnerHost, base),
   };
+}
+
+/**
+ * Why a suite that loads a module on the real engine cannot run here (the engine's tools, or the builtin SDK
+ * content), or undefined when it can.
+ */
+export function daggerModuleMissing(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return (
+    daggerEngineMissing(env) ??
+    (daggerSdkContent(env)
+      ? undefined
+      : "the Dagger SDK content is not built: run `node scripts/tools/dagger-sdk/build-content.mjs`")
+  );
+}
+
+/** A copy of charthouse's module as the engine gets it: dagger.json and ci/, nothing else of the checkout. */
+export function charthouseModuleCopy(): string {
+  const repo = fileURLToPath(new URL("../../", import.meta.url));
+  const root = mkdtempSync(join(tmpdir(), "charthouse-module-"));
+  cpSync(join(repo, "dagger.json"), join(root, "dagger.json"));
+  cpSync(join(repo, "ci"), join(root, "ci"), {
+    recursive: true,
+    filter: (src: string) => !/\/(node_modules|sdk)$/.test(src),
+  });
+  return root;
 }

@@ -27,11 +27,11 @@ const SERVE_B =
  */
 export function conformanceProject(
   registry: string,
-  opts: { failingSmoke?: boolean; multiPlatform?: { base: string } } = {},
+  opts: { failingSmoke?: boolean; multiPlatform?: { base: string }; base?: string; plainHttp?: boolean } = {},
 ): string {
   const root = tempTree({
     Dockerfile: [
-      `FROM ${opts.multiPlatform?.base ?? "localhost/charthouse/busybox:1.35"} AS app`,
+      `FROM ${opts.multiPlatform?.base ?? opts.base ?? "localhost/charthouse/busybox:1.35"} AS app`,
       "COPY entry.sh /entry.sh",
       "RUN mkdir -p /app/cache && echo seed > /app/cache/seed && chown -R 1000:1000 /app && chmod 1777 /tmp",
       'ENTRYPOINT ["/entry.sh"]',
@@ -42,7 +42,7 @@ export function conformanceProject(
       "",
     ].join("\n"),
     "entry.sh": '#!/bin/sh\nexport WRAPPED=yes\nexec "$@"\n',
-    "charthouse.yaml": `registry: ${registry}
+    "charthouse.yaml": `registry: ${registry}${opts.plainHttp ? "\nplainHttp: true" : ""}
 images:
   - name: app
     target: app${opts.multiPlatform ? "\n    platforms: [linux/amd64, linux/arm64]" : ""}

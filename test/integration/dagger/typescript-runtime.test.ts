@@ -1,9 +1,9 @@
-import { cpSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import {
-  daggerEngineMissing,
-  daggerSdkContent,
+  charthouseModuleCopy,
+  daggerModuleMissing,
   useDaggerEngine,
   type SharedDaggerEngine,
 } from "../../kit/dagger-engine.js";
@@ -13,12 +13,7 @@ import { tempTree } from "../../kit/temp-dir.js";
 // charthouse's stand-in for Dagger's TypeScript SDK runtime (scripts/tools/dagger-sdk), loaded by the real engine
 // from the content scripts/tools/dagger-sdk/build-content.mjs builds: a TypeScript module whose dagger.json says
 // "sdk": {"source": "typescript"}, as users write it, loads and runs.
-const REPO = new URL("../../../", import.meta.url).pathname;
-const missing =
-  daggerEngineMissing() ??
-  (daggerSdkContent()
-    ? undefined
-    : "the Dagger SDK content is not built: run `node scripts/tools/dagger-sdk/build-content.mjs`");
+const missing = daggerModuleMissing();
 const LOAD = 600_000; // a cold load compiles the stand-in and generates the module's client
 
 let engine: SharedDaggerEngine;
@@ -32,20 +27,12 @@ async function dagger(cwd: string, args: string[]) {
   return { code: result.code, stdout: result.stdout, output: result.output };
 }
 
-/** A copy of charthouse's module as the engine gets it: dagger.json and ci/, nothing else of the checkout. */
-function charthouseModule(): string {
-  const root = tempTree();
-  cpSync(join(REPO, "dagger.json"), join(root, "dagger.json"));
-  cpSync(join(REPO, "ci"), join(root, "ci"), { recursive: true, filter: (src) => !/\/(node_modules|sdk)$/.test(src) });
-  return root;
-}
-
 const title = "the TypeScript runtime stand-in on the real engine";
 describe.skipIf(missing)(missing ? `${title} (skipped: ${missing})` : title, () => {
   it(
     "loads charthouse's module, dagger.json unchanged, and lists its functions",
     async () => {
-      const module = charthouseModule();
+      const module = charthouseModuleCopy();
       expect(JSON.parse(readFileSync(join(module, "dagger.json"), "utf8")).sdk).toEqual({ source: "typescript" });
       const { code, stdout, output } = await dagger(module, ["functions"]);
       expect(code, output).toBe(0);
