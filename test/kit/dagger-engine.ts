@@ -269,10 +269,11 @@ export interface SharedDaggerEngine {
   /** The builtin SDK content folder it runs with, if any: suites that load a module need it. */
   readonly sdk: string | undefined;
   /**
-   * The run's registry for real-engine publishes (and `mirror`, the engine's docker.io and ghcr.io mirror, which the
-   * engine itself reaches at the same 127.0.0.1 name: a place for base images) (htpasswd: user `ci`, password ENGINE_REGISTRY_PASSWORD): `host` is
+   * The run's registry for real-engine publishes (htpasswd: user `ci`, password ENGINE_REGISTRY_PASSWORD): `host` is
    * how this process reaches it (127.0.0.1:PORT), `inside` how the engine's containers do (10.0.2.2:PORT, the host's
    * loopback through slirp4netns), declared plain HTTP to the engine; projects declare it with `plainHttp: true`.
+   * `mirror` is the engine's docker.io and ghcr.io mirror, which the engine itself reaches by the same 127.0.0.1
+   * name: a place for base images.
    */
   readonly registry: {
     readonly host: string;
