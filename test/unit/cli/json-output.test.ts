@@ -15,7 +15,7 @@ describe("machine output has a contract: JSON Schemas shipped in schemas/, gener
       "fresh)",
     () => {
       const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-      expect(pkg.files).toContain("schemas");
+      expect(pkg.files).toContain("/schemas");
     },
   );
 

@@ -11,8 +11,9 @@ const SHIPPED = [
   /^package\.json$/,
   /^README\.md$/,
   /^LICENSE/,
-  /^bin\/(charthouse\.js|docker-credential-charthouse)$/,
-  /^dist\/cli\/[\w.-]+\.js$/,
+  // bin/package.json makes bin/ CommonJS: the CLI starts without Node's ES-module loader (docs/performance.md).
+  /^bin\/(charthouse\.js|docker-credential-charthouse|package\.json)$/,
+  /^dist\/cli\/[\w.-]+\.(js|cjs|cjs\.v8-cache)$/,
   /^charthouse\.schema\.json$/,
   /^schemas\/[\w-]+\.schema\.json$/,
   /^scripts\/install-helm\.mjs$/,
