@@ -285,7 +285,7 @@ export function gateImageName(service: string): string {
 /**
  * The image a service builds from the repository: built and run for the suite, never pushed (its publication is
  * none, and its repository is on `localhost`, under the project's registry path so two projects' gates on one
- * engine do not share a name).
+ * engine do not share a name; a port's ':' becomes '-').
  */
 function planGateImage(
   config: Config,
@@ -295,7 +295,8 @@ function planGateImage(
 ): ImagePlan {
   return {
     name: gateImageName(service),
-    repository: `localhost/charthouse-gate/${config.registry}/${service}`,
+    // A registry's port would put ':' into a path part, which no reference allows.
+    repository: `localhost/charthouse-gate/${config.registry.replace(/:/g, "-")}/${service}`,
     tag: facts.tag,
     build: {
       context: projectPath(config.root, build.context),
