@@ -90,6 +90,8 @@ export interface DaggerEngine {
   readonly pids: readonly number[];
   /** The builtin SDK content folder it was started with, if any. */
   readonly sdk: string | undefined;
+  /** The engine's log file (its stdout and stderr), on the host. */
+  readonly logFile: string;
   /** The environment a `dagger` CLI call needs: `base` plus the runner host and no telemetry or nags. */
   env(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   /** The last part of the engine's log. */
@@ -209,6 +211,7 @@ export async function startDaggerEngine(opts: DaggerEngineOptions = {}): Promise
     pids: [inner!, namespace.pid!, slirp!.pid!],
     sdk,
     env: (base = env) => cliEnv(runnerHost, base),
+    logFile: join(state, "run", "engine.log"),
     log: engineLog,
     stop,
   };
@@ -266,6 +269,8 @@ const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileS
 export interface SharedDaggerEngine {
   readonly runnerHost: string;
   readonly cli: string;
+  /** The engine's log file on the host: what its processes printed. */
+  readonly logFile: string;
   /** The builtin SDK content folder it runs with, if any: suites that load a module need it. */
   readonly sdk: string | undefined;
   /**
@@ -349,7 +354,14 @@ export async function serveDaggerEngineOnDemand(
     started ??= start();
     started.then(
       ({ engine: e, around }) =>
-        response.end(JSON.stringify({ runnerHost: e.runnerHost, sdk: e.sdk ?? null, registry: around.registry })),
+        response.end(
+          JSON.stringify({
+            runnerHost: e.runnerHost,
+            sdk: e.sdk ?? null,
+            registry: around.registry,
+            logFile: e.logFile,
+          }),
+        ),
       (error: Error) => response.end(JSON.stringify({ error: error.message })),
     );
   });
@@ -391,6 +403,7 @@ export async function useDaggerEngine(
     runnerHost?: string;
     sdk?: string | null;
     registry?: SharedDaggerEngine["registry"];
+    logFile?: string;
     error?: string;
   };
   if (answer.error !== undefined) throw new Error(answer.error);
@@ -400,6 +413,7 @@ export async function useDaggerEngine(
     cli: daggerCli(env),
     sdk: answer.sdk ?? undefined,
     registry: answer.registry!,
+    logFile: answer.logFile!,
     env: (base = env) => cliEnv(runnerHost, base),
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { RegistryClient, Secret } from "../../../src/registry/index.js";
 import { runProcess } from "../../../src/exec/run-process.js";
@@ -87,6 +88,29 @@ describe.skipIf(missing)(missing ? `${title} (skipped: ${missing})` : title, () 
     },
     CALL,
   );
+
+  it(
+    "a failing smoke test publishes nothing, and the error names the step",
+    async (ctx) => {
+      if (engine.registry.toolImagesMissing) return ctx.skip(engine.registry.toolImagesMissing);
+      const namespace = "real-failing-gate";
+      const project = conformanceProject(`${engine.registry.inside}/${namespace}`, {
+        base: `${engine.registry.mirror}/charthouse/busybox:1.35`,
+        plainHttp: true,
+        failingSmoke: true,
+      });
+      const run = await daggerCall(publishArgs(project));
+      expect(run.code).not.toBe(0);
+      expect(run.output).toMatch(/smoke-test app/);
+      expect(await client().listTags(`${engine.registry.host}/${namespace}/app`)).toEqual([]);
+      expect(await client().listTags(`${engine.registry.host}/${namespace}/charts/app`)).toEqual([]);
+    },
+    CALL,
+  );
+
+  it("no registry password reached the engine's log", () => {
+    expect(readFileSync(engine.logFile, "utf8")).not.toContain(ENGINE_REGISTRY_PASSWORD);
+  });
 
   it(
     "--dry-run runs every gate and pushes nothing",
