@@ -248,6 +248,9 @@ export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, Docker
         if (waiting?.size === 0) finish(build.image.name);
       }
       for (const target of news.failed) {
+        // BuildKit cancels the other targets when one fails: theirs is no failure of their own. They are settled when
+        // bake ends, as stopped by the first real failure.
+        if (/context canceled/.test(progress.output(target))) continue;
         const { image, platform } = plan.targets.get(target)!;
         const what = `the build of ${image.name}${image.build.platforms.length > 1 ? ` for ${platform}` : ""}`;
         firstFailure ??= what;
