@@ -13849,7 +13849,8 @@ function gateImageName(service) {
 function planGateImage(config, service, build2, facts) {
   return {
     name: gateImageName(service),
-    repository: `localhost/charthouse-gate/${config.registry}/${service}`,
+    // A registry's port would put ':' into a path part, which no reference allows.
+    repository: `localhost/charthouse-gate/${config.registry.replace(/:/g, "-")}/${service}`,
     tag: facts.tag,
     build: {
       context: projectPath2(config.root, build2.context),
