@@ -9984,8 +9984,11 @@ function declaredRepositories(config) {
     ...config.charts.map((c) => `${config.registry}/${c.repository}/${c.name}`)
   ];
 }
+function registryHost(config) {
+  return parseRepository(`${config.registry}/x`).host;
+}
 function plainHttpHosts(config) {
-  return config.plainHttp ? [parseRepository(`${config.registry}/x`).host] : [];
+  return config.plainHttp ? [registryHost(config)] : [];
 }
 
 // src/chart/parse-chart.ts

@@ -1,14 +1,10 @@
-import type { Config } from "../config/types.js";
-import { parseRepository, RegistryClient, resolveCredentials, Secret, type Credentials } from "../registry/index.js";
+import { RegistryClient, resolveCredentials, Secret, type Credentials } from "../registry/index.js";
 import type { CliIo } from "./io.js";
 import type { RegistryOptions } from "./registry-flags.js";
 
 export { addRegistryOptions, type RegistryOptions } from "./registry-flags.js";
 
-/** The registry host of a config: `ghcr.io` of `ghcr.io/samvera`. */
-export function registryHost(config: Config): string {
-  return parseRepository(`${config.registry}/x`).host;
-}
+export { registryHost } from "../config/repositories.js";
 
 /** Stdin can be read once: a command's reads of it share this one. */
 const stdinTexts = new WeakMap<CliIo, Promise<string>>();

@@ -14,10 +14,15 @@ export function declaredRepositories(config: Config): string[] {
   ];
 }
 
+/** The registry host of a config: `ghcr.io` of `ghcr.io/samvera`. */
+export function registryHost(config: Pick<Config, "registry">): string {
+  return parseRepository(`${config.registry}/x`).host;
+}
+
 /**
  * The registry hosts the config declares plain HTTP (`plainHttp: true`): its own registry's, or none. Loopback
  * registries need no declaration (speaksPlainHttp).
  */
 export function plainHttpHosts(config: Pick<Config, "registry" | "plainHttp">): string[] {
-  return config.plainHttp ? [parseRepository(`${config.registry}/x`).host] : [];
+  return config.plainHttp ? [registryHost(config)] : [];
 }

@@ -12,7 +12,8 @@ import { shellQuote } from "../../exec/shell-quote.js";
 import type { Step } from "../../pipeline/index.js";
 import type { ImagePlan, ServicePlan } from "../../plan/types.js";
 import type { Credentials, RegistryClient } from "../../registry/index.js";
-import { parseRepository, speaksPlainHttp } from "../../registry/index.js";
+import { speaksPlainHttp } from "../../registry/index.js";
+import { registryHost } from "../../config/repositories.js";
 import {
   pushedDigest,
   StepFailed,
@@ -93,7 +94,7 @@ export interface DockerServices {
 export function dockerEngine(o: DockerEngineOptions): Engine<DockerImage, DockerServices, string, string> {
   const runId = `ch-${randomBytes(4).toString("hex")}`;
   const work = mkdtempSync(join(tmpdir(), `charthouse-${runId}-`));
-  const host = parseRepository(`${o.registry}/x`).host;
+  const host = registryHost(o);
   const env = toolEnvironment(join(work, "tools"), host, o.credentials, o.env);
   const packagesDir = o.packagesDir ?? join(work, "packages");
   // Looked up when a step needs it: lint and package run helm alone.
